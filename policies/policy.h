@@ -1,0 +1,94 @@
+/*
+ * policy.h - the interface between the simulated machine and a
+ * page-replacement policy.
+ *
+ * A policy only *chooses*. The core owns the frames, the page tables and
+ * the swap device; it does all the bookkeeping of an eviction (invalidate
+ * the PTE, write a dirty page to swap, count). A policy sees frames as
+ * numbers 0..frames-1 and reads the hardware bits through the narrow
+ * struct policy_host view, as a kernel reads them through its frame table.
+ *
+ * Life of a frame, as the policy hears of it:
+ *   admit(f)   a page was just loaded into frame f (a free frame, or the
+ *              frame the policy itself returned from evict()).
+ *   touch(f)   the page in f was referenced again (a hit). Optional: a
+ *              policy that reads accessed bits leaves it NULL and the hit
+ *              path then costs no call at all.
+ *   evict()    every frame is in use: return the frame to reclaim. It must
+ *              be resident (admitted and not yet evicted or forgotten), and
+ *              the policy drops it from its own bookkeeping.
+ *   forget(f)  the core freed frame f for its own reasons (a process
+ *              exited, a range was unmapped); drop it.
+ *
+ * Accessed bits: the faulting access sets the accessed bit of the page it
+ * brings in, and every later reference sets it again, so a policy that
+ * clears bits sees a just-admitted page as referenced.
+ *
+ * A policy's state is one block of state_size() bytes, zeroed and owned by
+ * the core; policies keep no globals, so any number of instances can run
+ * at once (one per simulated cell).
+ *
+ * Versioning: abi must be PAGESIM_POLICY_ABI. New slots are only ever
+ * added at the end of these structs, and the number goes up when they are.
+ */
+#ifndef PAGESIM_POLICY_H
+#define PAGESIM_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGESIM_POLICY_ABI 1
+
+/* next_use value of a page that is never referenced again. */
+#define POLICY_NEVER UINT64_MAX
+
+/* The machine as a policy may see it. All calls are cheap and never fail
+ * for a frame number below frames. */
+struct policy_host {
+	void *machine;
+	/* Is the accessed bit of the page in frame set? */
+	bool (*accessed)(void *machine, uint32_t frame);
+	/* Return the accessed bit of the page in frame, and clear it. */
+	bool (*test_and_clear_accessed)(void *machine, uint32_t frame);
+	/* Is the page in frame dirty (written since it was last clean)? */
+	bool (*dirty)(void *machine, uint32_t frame);
+};
+
+struct policy_config {
+	uint32_t frames;                /* frames under this policy's control, >= 1 */
+	uint64_t seed;                  /* for randomised policies */
+	const struct policy_host *host; /* the machine view */
+};
+
+/* One page reference, as given to admit() and touch(). */
+struct policy_ref {
+	uint64_t now;      /* index of this page reference in the replay, from 0 */
+	uint64_t next_use; /* index of the next reference to the same page, or
+			      POLICY_NEVER; only filled in for needs_future */
+	uint64_t page;     /* virtual page number */
+	uint32_t pid;      /* owning process */
+	bool write;        /* the reference writes the page */
+};
+
+struct policy {
+	unsigned abi;        /* PAGESIM_POLICY_ABI */
+	const char *name;    /* kebab-case, as users type it: "second-chance" */
+	const char *summary; /* one line for `pagesim policies` */
+	bool needs_future;   /* wants next_use: the core looks ahead in the trace */
+
+	/* Bytes of private state for cfg (the core allocates them zeroed). */
+	size_t (*state_size)(const struct policy_config *cfg);
+	/* Initialise state for cfg; no frame is in use yet. */
+	void (*init)(void *state, const struct policy_config *cfg);
+	/* A page was loaded into frame (see above). */
+	void (*admit)(void *state, uint32_t frame, const struct policy_ref *ref);
+	/* The page in frame was referenced again; may be NULL. */
+	void (*touch)(void *state, uint32_t frame, const struct policy_ref *ref);
+	/* All frames are in use: choose the frame to reclaim and drop it. */
+	uint32_t (*evict)(void *state);
+	/* The core freed frame; drop it from the policy's bookkeeping. */
+	void (*forget)(void *state, uint32_t frame);
+};
+
+#endif

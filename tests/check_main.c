@@ -1,0 +1,21 @@
+/* check_main.c - runs every Check suite; exit status 0 only if all pass. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "check_suites.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(make_pagetable_suite());
+	int failed;
+
+	srunner_add_suite(sr, make_swap_suite());
+	srunner_add_suite(sr, make_sim_suite());
+	srunner_add_suite(sr, make_trace_suite());
+	srunner_add_suite(sr, make_policies_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

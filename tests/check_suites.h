@@ -1,0 +1,13 @@
+/* check_suites.h - one Suite constructor per module under test. */
+#ifndef PAGESIM_CHECK_SUITES_H
+#define PAGESIM_CHECK_SUITES_H
+
+#include <check.h>
+
+Suite *make_pagetable_suite(void);
+Suite *make_swap_suite(void);
+Suite *make_sim_suite(void);
+Suite *make_trace_suite(void);
+Suite *make_policies_suite(void);
+
+#endif
