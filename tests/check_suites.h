@@ -9,5 +9,6 @@ Suite *make_swap_suite(void);
 Suite *make_sim_suite(void);
 Suite *make_trace_suite(void);
 Suite *make_policies_suite(void);
+Suite *make_gen_suite(void);
 
 #endif

@@ -1,0 +1,52 @@
+/*
+ * cli.h - the pagesim command line: subcommands and the argument parsers
+ * they share. Exit codes: 0 success, 1 a check failed (later), 2 usage or
+ * input error. Only these functions print to the user or pick an exit code.
+ */
+#ifndef PAGESIM_CLI_H
+#define PAGESIM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_USAGE = 2 };
+
+/* Subcommands: argv[0] is the subcommand name; each returns an exit code. */
+int cmd_run(int argc, char **argv);
+int cmd_policies(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+
+/* Print "pagesim: <message>" on stderr; returns EXIT_USAGE. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a whole decimal (or 0x-hex) number in [min, max] into *out.
+ * False (and nothing stored) on anything else. */
+bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Parse a page size: a power of two from 256 bytes to 1 GiB, in bytes or
+ * with a K, M or G suffix ("4096", "4K", "2M"). Stores log2 in *shift. */
+bool cli_parse_page_size(const char *s, unsigned *shift);
+
+/* Parse a frame-count list: comma-separated items, each N or A..B (A, 2A,
+ * 4A, ... while <= B). Counts are 1..2^31. Stores up to max values in out
+ * and their number in *n; false on a malformed list or too many values. */
+bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
+
+/* Options every command that reads a trace accepts. */
+#define CLI_TRACE_OPTIONS_HELP \
+	"  --format F          trace format: auto (default), lackey, addr-rw, pages, native\n" \
+	"  --page-size N       page size, a power of two (256..1G; 4K, 2M accepted); default 4096\n" \
+	"  --va-bits 32|48     virtual address width: 32 = two-level x86-32 page tables,\n" \
+	"                      48 = four-level x86-64 (default)\n" \
+	"  --skip-bad          count and skip malformed trace lines instead of stopping\n"
+
+/* Apply one of the shared trace options (long option name without "--")
+ * with its argument to opt. Returns 1 if handled, 0 if name is not a trace
+ * option, -1 (after printing the error) if arg is invalid. */
+int cli_trace_option(const char *name, const char *arg, struct trace_options *opt);
+
+#endif

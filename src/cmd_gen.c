@@ -1,0 +1,590 @@
+/*
+ * cmd_gen.c - `pagesim gen`: write a seeded synthetic workload (gen.h) as
+ * a trace in one of the formats the readers accept.
+ *
+ * Lines are formatted by hand into a 1 MiB buffer (no stdio per line) and
+ * the buffer goes to the file, through zlib or zstd when the name ends in
+ * .gz or .zst. A named output is written as FILE.tmp.PID and renamed into
+ * place only when everything was written, so an error or a signal
+ * (SIGINT, SIGTERM, SIGHUP, SIGXFSZ) never leaves a half-written FILE behind.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "cli.h"
+#include "gen.h"
+
+#define GEN_BUF_SIZE (1u << 20)
+#define GEN_LINE_MAX 64 /* longest line written, with room to spare */
+#define GEN_ZSTD_LEVEL 3
+
+enum gen_out_format { OUT_NATIVE, OUT_LACKEY, OUT_ADDR_RW, OUT_PAGES };
+
+struct gen_opts {
+	struct gen_params p;
+	bool have_pages, have_refs;
+	bool have_alpha, have_phase_opt; /* to refuse them for kinds that ignore them */
+	uint32_t pid;
+	enum gen_out_format format;
+	const char *output;
+};
+
+/* Where the bytes go: a file descriptor, maybe through a compressor. */
+struct gen_sink {
+	enum { SINK_PLAIN, SINK_GZIP, SINK_ZSTD } kind;
+	int fd;
+	const char *name; /* for messages */
+	gzFile gz;
+	ZSTD_CCtx *zc;
+	char *zbuf;
+	size_t zcap;
+};
+
+static void gen_usage(FILE *out)
+{
+	fputs("usage: pagesim gen KIND --pages N --refs N [options] -o FILE\n"
+	      "Write a seeded synthetic trace. The same options and seed always give\n"
+	      "byte-identical output.\n\n"
+	      "Kinds (N = --pages):\n"
+	      "  uniform   every reference picks one of the N pages uniformly\n"
+	      "  zipf      Zipf(alpha): rank r has probability r^-alpha / sum_k k^-alpha;\n"
+	      "            ranks map to pages by a seeded multiplicative hash,\n"
+	      "            page = (a * (r - 1) + b) mod N with a ~ N / golden ratio\n"
+	      "            coprime with N and b drawn from the seed, so hot pages are\n"
+	      "            scattered, not adjacent (at most 2^27 pages)\n"
+	      "  scan      pages 0, 1, ..., refs-1: one sequential pass (refs <= N)\n"
+	      "  loop      pages 0..N-1 over and over: LRU and FIFO fault on every\n"
+	      "            reference once N > frames\n"
+	      "  phases    working sets: K windows of S pages at seeded offsets; each\n"
+	      "            phase draws uniformly from one window for L references,\n"
+	      "            then moves to one of the other windows, drawn uniformly\n"
+	      "  mix       for the benchmark; each reference is, with probability\n"
+	      "              60%: Zipf(alpha) over a hot set of max(1, N/16) ranks,\n"
+	      "                   hashed over all N pages as for zipf;\n"
+	      "              20%: the next page of a sequential run of 64..4096 pages\n"
+	      "                   (uniform length; a new run starts at a uniform page\n"
+	      "                   when one ends, wrapping at N); runs interleave with\n"
+	      "                   the other references;\n"
+	      "              20%: a uniform page of the N\n\n"
+	      "Required:\n"
+	      "  --pages N           number of pages the workload ranges over (>= 1)\n"
+	      "  --refs N            number of references to write (>= 1)\n"
+	      "  -o FILE             output file, - for standard output. FILE is written\n"
+	      "                      as FILE.tmp.PID and renamed on success; a name ending\n"
+	      "                      in .gz is gzip-compressed, in .zst zstd-compressed\n"
+	      "                      (level 3)\n\n"
+	      "Options:\n"
+	      "  --seed N            seed (default 1)\n"
+	      "  --write-ratio R     fraction of references that are writes, 0..1 (default 0)\n"
+	      "  --alpha A           zipf, mix: the Zipf exponent, > 0 (default 1)\n"
+	      "  --sets K            phases: number of working sets (default 4)\n"
+	      "  --set-size S        phases: pages per working set (default max(1, N/8))\n"
+	      "  --phase-length L    phases: references per phase (default 10 * S)\n"
+	      "  --page-size N       page size, a power of two (256..1G; 4K, 2M accepted);\n"
+	      "                      default 4096. Each access is 4 bytes at a random\n"
+	      "                      4-aligned offset inside its page. pages * page size\n"
+	      "                      must fit in 48 bits\n"
+	      "  --pid N             process id, 1..4294967295 (default 1); other than 1\n"
+	      "                      only in native format (a 'process N' line)\n"
+	      "  --output-format F   native (default), lackey, addr-rw or pages\n\n"
+	      "Output formats, one reference per line (traces/FORMAT.md):\n"
+	      "  native    header 'pagesim-trace 1' and a '#' line with the parameters,\n"
+	      "            then 'R 0x1a2b3c 4' or 'W 0x1a2b3c 4'\n"
+	      "  lackey    ' L 001a2b3c,4' or ' S 001a2b3c,4' (as valgrind prints:\n"
+	      "            hex, at least 8 digits)\n"
+	      "  addr-rw   '001a2b3c R' or '001a2b3c W'\n"
+	      "  pages     the decimal page number; it cannot mark writes, so\n"
+	      "            --write-ratio must be 0\n\n"
+	      "Example:\n"
+	      "  pagesim gen zipf --pages 100000 --refs 10000000 --alpha 0.9 \\\n"
+	      "      --write-ratio 0.3 -o zipf.trace.zst\n"
+	      "Exit status: 0 success, 2 usage or output error.\n", out);
+}
+
+/* Parse a whole finite decimal number into *out; false on anything else. */
+static bool gen_parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0' || *s == ' ')
+		return false;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Parse a --output-format name; false if unknown. */
+static bool gen_parse_format(const char *s, enum gen_out_format *out)
+{
+	static const char *const names[] = { [OUT_NATIVE] = "native", [OUT_LACKEY] = "lackey",
+					     [OUT_ADDR_RW] = "addr-rw", [OUT_PAGES] = "pages" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum gen_out_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Parse argv into o. Returns -1 to go on, or an exit code to stop with
+ * (after printing the one-line error). */
+static int gen_parse(int argc, char **argv, struct gen_opts *o)
+{
+	enum { O_PAGES = 256, O_REFS, O_SEED, O_WRITE_RATIO, O_ALPHA, O_SETS, O_SET_SIZE,
+	       O_PHASE_LENGTH, O_PAGE_SIZE, O_PID, O_FORMAT };
+	static const struct option longopts[] = {
+		{ "pages", required_argument, NULL, O_PAGES },
+		{ "refs", required_argument, NULL, O_REFS },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "write-ratio", required_argument, NULL, O_WRITE_RATIO },
+		{ "alpha", required_argument, NULL, O_ALPHA },
+		{ "sets", required_argument, NULL, O_SETS },
+		{ "set-size", required_argument, NULL, O_SET_SIZE },
+		{ "phase-length", required_argument, NULL, O_PHASE_LENGTH },
+		{ "page-size", required_argument, NULL, O_PAGE_SIZE },
+		{ "pid", required_argument, NULL, O_PID },
+		{ "output-format", required_argument, NULL, O_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *kind = NULL;
+	uint64_t v;
+	int c;
+
+	gen_params_init(&o->p, GEN_UNIFORM);
+	o->have_pages = o->have_refs = o->have_alpha = o->have_phase_opt = false;
+	o->pid = 1;
+	o->format = OUT_NATIVE;
+	o->output = NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-:ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (kind != NULL)
+				return cli_fail("gen: more than one kind given (\"%s\", \"%s\")", kind, optarg);
+			kind = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case O_PAGES:
+			if (!cli_parse_u64(optarg, 1, 1ULL << GEN_ADDR_BITS, &o->p.pages))
+				return cli_fail("gen: --pages: expected a number of pages >= 1, got \"%s\"", optarg);
+			o->have_pages = true;
+			break;
+		case O_REFS:
+			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->p.refs))
+				return cli_fail("gen: --refs: expected a number of references >= 1, got \"%s\"", optarg);
+			o->have_refs = true;
+			break;
+		case O_SEED:
+			if (!cli_parse_u64(optarg, 0, UINT64_MAX, &o->p.seed))
+				return cli_fail("gen: --seed: expected a whole number, got \"%s\"", optarg);
+			break;
+		case O_WRITE_RATIO:
+			if (!gen_parse_double(optarg, &o->p.write_ratio) || o->p.write_ratio < 0 ||
+			    o->p.write_ratio > 1)
+				return cli_fail("gen: --write-ratio: expected a number from 0 to 1, got \"%s\"", optarg);
+			break;
+		case O_ALPHA:
+			if (!gen_parse_double(optarg, &o->p.alpha) || !(o->p.alpha > 0))
+				return cli_fail("gen: --alpha: expected a number > 0, got \"%s\"", optarg);
+			o->have_alpha = true;
+			break;
+		case O_SETS:
+			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->p.sets))
+				return cli_fail("gen: --sets: expected a number of working sets >= 1, got \"%s\"", optarg);
+			o->have_phase_opt = true;
+			break;
+		case O_SET_SIZE:
+			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->p.set_size))
+				return cli_fail("gen: --set-size: expected a number of pages >= 1, got \"%s\"", optarg);
+			o->have_phase_opt = true;
+			break;
+		case O_PHASE_LENGTH:
+			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->p.phase_length))
+				return cli_fail("gen: --phase-length: expected a number of references >= 1, got \"%s\"",
+						optarg);
+			o->have_phase_opt = true;
+			break;
+		case O_PAGE_SIZE:
+			if (!cli_parse_page_size(optarg, &o->p.page_shift))
+				return cli_fail("gen: --page-size: \"%s\" is not a power of two from 256 to 1G bytes", optarg);
+			break;
+		case O_PID:
+			if (!cli_parse_u64(optarg, 1, UINT32_MAX, &v))
+				return cli_fail("gen: --pid: expected 1..4294967295, got \"%s\"", optarg);
+			o->pid = (uint32_t)v;
+			break;
+		case O_FORMAT:
+			if (!gen_parse_format(optarg, &o->format))
+				return cli_fail("gen: --output-format: expected native, lackey, addr-rw or pages, got \"%s\"",
+						optarg);
+			break;
+		case 'h':
+			gen_usage(stdout);
+			return EXIT_OK;
+		case ':':
+			return cli_fail("gen: %s needs an argument; see 'pagesim gen --help'", argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				return cli_fail("gen: unknown option \"-%c\"; see 'pagesim gen --help'", optopt);
+			return cli_fail("gen: unknown option \"%s\"; see 'pagesim gen --help'", argv[optind - 1]);
+		}
+	}
+	if (kind == NULL)
+		return cli_fail("gen: no kind given (uniform, zipf, scan, loop, phases or mix); "
+				"see 'pagesim gen --help'");
+	if (!gen_kind_parse(kind, &o->p.kind))
+		return cli_fail("gen: unknown kind \"%s\" (expected uniform, zipf, scan, loop, phases or mix)", kind);
+	if (!o->have_pages)
+		return cli_fail("gen: --pages N is required");
+	if (!o->have_refs)
+		return cli_fail("gen: --refs N is required");
+	if (o->output == NULL)
+		return cli_fail("gen: -o FILE is required (- for standard output)");
+	if (o->have_alpha && o->p.kind != GEN_ZIPF && o->p.kind != GEN_MIX)
+		return cli_fail("gen: --alpha applies to zipf and mix only");
+	if (o->have_phase_opt && o->p.kind != GEN_PHASES)
+		return cli_fail("gen: --sets, --set-size and --phase-length apply to phases only");
+	if (o->format == OUT_PAGES && o->p.write_ratio > 0)
+		return cli_fail("gen: the pages format cannot mark writes; use --write-ratio 0 or another "
+				"--output-format");
+	if (o->format != OUT_NATIVE && o->pid != 1)
+		return cli_fail("gen: only the native format can carry a process id; drop --pid or use "
+				"--output-format native");
+	return -1;
+}
+
+/* Does s end with suffix? */
+static bool gen_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Write all n bytes of buf to fd, retrying short writes and EINTR.
+ * Returns 0 or -1 with err set. */
+static int gen_write_all(int fd, const char *name, const char *buf, size_t n, struct ps_error *err)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, buf, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return ps_error_set(err, "cannot write %s: %s", name, strerror(errno));
+		buf += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Set s up to write to fd (owned by s from now on unless it is standard
+ * output), compressing as kind says. Returns 0 or -1 with err set (fd is
+ * then still open). */
+static int gen_sink_open(struct gen_sink *s, int fd, const char *name, int kind, struct ps_error *err)
+{
+	*s = (struct gen_sink){ .kind = kind, .fd = fd, .name = name };
+	if (kind == SINK_GZIP) {
+		int dup_fd = dup(fd);
+
+		if (dup_fd < 0 || (s->gz = gzdopen(dup_fd, "wb")) == NULL) {
+			if (dup_fd >= 0)
+				close(dup_fd);
+			return ps_error_set(err, "cannot start gzip output for %s", name);
+		}
+		gzbuffer(s->gz, 1u << 18);
+	} else if (kind == SINK_ZSTD) {
+		s->zcap = ZSTD_CStreamOutSize();
+		s->zc = ZSTD_createCCtx();
+		s->zbuf = malloc(s->zcap);
+		if (s->zc == NULL || s->zbuf == NULL ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, GEN_ZSTD_LEVEL)) ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 1))) {
+			ZSTD_freeCCtx(s->zc);
+			free(s->zbuf);
+			return ps_error_set(err, "cannot start zstd output for %s", name);
+		}
+	}
+	return 0;
+}
+
+/* Compress in through s's zstd context with mode, writing what comes out.
+ * Returns 0 or -1 with err set. */
+static int gen_sink_zstd(struct gen_sink *s, const char *buf, size_t n, ZSTD_EndDirective mode,
+			 struct ps_error *err)
+{
+	ZSTD_inBuffer in = { buf, n, 0 };
+	bool done;
+
+	do {
+		ZSTD_outBuffer out = { s->zbuf, s->zcap, 0 };
+		size_t left = ZSTD_compressStream2(s->zc, &out, &in, mode);
+
+		if (ZSTD_isError(left))
+			return ps_error_set(err, "zstd compression of %s failed: %s", s->name,
+					    ZSTD_getErrorName(left));
+		if (gen_write_all(s->fd, s->name, s->zbuf, out.pos, err) < 0)
+			return -1;
+		done = mode == ZSTD_e_end ? left == 0 : in.pos == in.size;
+	} while (!done);
+	return 0;
+}
+
+/* Append n bytes to the output. Returns 0 or -1 with err set. */
+static int gen_sink_write(struct gen_sink *s, const char *buf, size_t n, struct ps_error *err)
+{
+	switch (s->kind) {
+	case SINK_GZIP:
+		if (n > 0 && gzwrite(s->gz, buf, (unsigned)n) != (int)n) {
+			int zerr;
+			const char *msg = gzerror(s->gz, &zerr);
+
+			return ps_error_set(err, "cannot write %s: %s", s->name,
+					    zerr == Z_ERRNO ? strerror(errno) : msg);
+		}
+		return 0;
+	case SINK_ZSTD:
+		return gen_sink_zstd(s, buf, n, ZSTD_e_continue, err);
+	default:
+		return gen_write_all(s->fd, s->name, buf, n, err);
+	}
+}
+
+/* Finish the stream (when ok) and release s; the descriptor is closed
+ * unless it is standard output. Returns 0, or -1 with err set when
+ * finishing or closing failed (or ok was false). */
+static int gen_sink_close(struct gen_sink *s, bool ok, struct ps_error *err)
+{
+	int rc = ok ? 0 : -1;
+
+	if (s->kind == SINK_GZIP) {
+		int zrc = gzclose(s->gz);
+
+		if (rc == 0 && zrc != Z_OK)
+			rc = ps_error_set(err, "cannot finish the gzip stream of %s", s->name);
+	} else if (s->kind == SINK_ZSTD) {
+		if (rc == 0)
+			rc = gen_sink_zstd(s, NULL, 0, ZSTD_e_end, err);
+		ZSTD_freeCCtx(s->zc);
+		free(s->zbuf);
+	}
+	if (s->fd != STDOUT_FILENO && close(s->fd) != 0 && rc == 0)
+		rc = ps_error_set(err, "cannot write %s: %s", s->name, strerror(errno));
+	return rc;
+}
+
+static const char gen_hex_digits[16] = "0123456789abcdef";
+
+/* Write v in lower-case hex, at least min digits (zero-padded), at p;
+ * returns the end. */
+static inline char *gen_put_hex(char *p, uint64_t v, unsigned min)
+{
+	unsigned n = v ? (unsigned)(67 - __builtin_clzll(v)) / 4 : 1;
+
+	if (n < min)
+		n = min;
+	for (unsigned i = n; i-- > 0; v >>= 4)
+		p[i] = gen_hex_digits[v & 15];
+	return p + n;
+}
+
+/* Write v in decimal at p; returns the end. */
+static inline char *gen_put_dec(char *p, uint64_t v)
+{
+	char tmp[20];
+	unsigned n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* Format every reference of g into buf (GEN_BUF_SIZE bytes) and hand full
+ * buffers to s; the native header first. Returns 0 or -1 with err set. */
+static int gen_emit(struct gen *g, const struct gen_opts *o, struct gen_sink *s, char *buf,
+		    struct ps_error *err)
+{
+	char *p = buf, *const flush_at = buf + GEN_BUF_SIZE - GEN_LINE_MAX;
+	uint64_t page;
+	bool write;
+
+	if (o->format == OUT_NATIVE) {
+		const struct gen_params *q = gen_params_of(g);
+
+		p += sprintf(p, "pagesim-trace 1\n# pagesim gen %s --pages %" PRIu64 " --refs %" PRIu64
+			     " --seed %" PRIu64 " --write-ratio %.17g --page-size %llu",
+			     gen_kind_name(q->kind), q->pages, q->refs, q->seed, q->write_ratio,
+			     1ULL << q->page_shift);
+		if (q->kind == GEN_ZIPF || q->kind == GEN_MIX)
+			p += sprintf(p, " --alpha %.17g", q->alpha);
+		if (q->kind == GEN_PHASES)
+			p += sprintf(p, " --sets %" PRIu64 " --set-size %" PRIu64 " --phase-length %" PRIu64,
+				     q->sets, q->set_size, q->phase_length);
+		*p++ = '\n';
+		if (o->pid != 1)
+			p += sprintf(p, "process %" PRIu32 "\n", o->pid);
+	}
+	while (gen_next(g, &page, &write)) {
+		if (p >= flush_at) {
+			if (gen_sink_write(s, buf, (size_t)(p - buf), err) < 0)
+				return -1;
+			p = buf;
+		}
+		switch (o->format) {
+		case OUT_NATIVE:
+			p[0] = write ? 'W' : 'R';
+			memcpy(p + 1, " 0x", 3);
+			p = gen_put_hex(p + 4, gen_addr(g, page), 1);
+			memcpy(p, " 4\n", 3);
+			p += 3;
+			break;
+		case OUT_LACKEY:
+			memcpy(p, write ? " S " : " L ", 3);
+			p = gen_put_hex(p + 3, gen_addr(g, page), 8);
+			memcpy(p, ",4\n", 3);
+			p += 3;
+			break;
+		case OUT_ADDR_RW:
+			p = gen_put_hex(p, gen_addr(g, page), 8);
+			memcpy(p, write ? " W\n" : " R\n", 3);
+			p += 3;
+			break;
+		case OUT_PAGES:
+			p = gen_put_dec(p, page);
+			*p++ = '\n';
+			break;
+		}
+	}
+	return gen_sink_write(s, buf, (size_t)(p - buf), err);
+}
+
+/* The temporary file the signal handler removes ("" when none). */
+static char gen_tmp_path[PATH_MAX];
+
+/* On SIGINT, SIGTERM, SIGHUP or SIGXFSZ: remove the temporary file, then die of
+ * the same signal. Only async-signal-safe calls. */
+static void gen_on_signal(int sig)
+{
+	if (gen_tmp_path[0] != '\0')
+		unlink(gen_tmp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const int gen_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGXFSZ };
+
+/* Install (or, with restore, put back) the handlers of gen_signals. */
+static void gen_trap_signals(struct sigaction *saved, bool restore)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = gen_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof gen_signals / sizeof gen_signals[0]; i++) {
+		if (restore)
+			sigaction(gen_signals[i], &saved[i], NULL);
+		else
+			sigaction(gen_signals[i], &sa, &saved[i]);
+	}
+}
+
+/* Generate g into the output named in o (a temporary file renamed into
+ * place, or standard output). Returns 0 or -1 with err set. */
+static int gen_write(struct gen *g, const struct gen_opts *o, struct ps_error *err)
+{
+	struct sigaction saved[sizeof gen_signals / sizeof gen_signals[0]];
+	bool to_stdout = strcmp(o->output, "-") == 0;
+	int kind = SINK_PLAIN, fd, rc;
+	struct gen_sink sink;
+	char *buf;
+
+	if (!to_stdout && gen_ends_with(o->output, ".gz"))
+		kind = SINK_GZIP;
+	else if (!to_stdout && gen_ends_with(o->output, ".zst"))
+		kind = SINK_ZSTD;
+	buf = malloc(GEN_BUF_SIZE);
+	if (buf == NULL)
+		return ps_error_set(err, "out of memory");
+	if (to_stdout) {
+		fd = STDOUT_FILENO;
+	} else {
+		if ((size_t)snprintf(gen_tmp_path, sizeof gen_tmp_path, "%s.tmp.%ld", o->output,
+				     (long)getpid()) >= sizeof gen_tmp_path) {
+			gen_tmp_path[0] = '\0';
+			free(buf);
+			return ps_error_set(err, "output name too long: %s", o->output);
+		}
+		gen_trap_signals(saved, false);
+		fd = open(gen_tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0) {
+			rc = ps_error_set(err, "cannot create %s: %s", gen_tmp_path, strerror(errno));
+			goto out;
+		}
+	}
+	if (gen_sink_open(&sink, fd, to_stdout ? "standard output" : o->output, kind, err) < 0) {
+		if (!to_stdout)
+			close(fd);
+		rc = -1;
+		goto out;
+	}
+	rc = gen_emit(g, o, &sink, buf, err);
+	rc = gen_sink_close(&sink, rc == 0, rc == 0 ? err : NULL);
+	if (rc == 0 && !to_stdout && rename(gen_tmp_path, o->output) != 0)
+		rc = ps_error_set(err, "cannot rename %s to %s: %s", gen_tmp_path, o->output, strerror(errno));
+out:
+	if (!to_stdout) {
+		if (rc != 0)
+			unlink(gen_tmp_path);
+		gen_trap_signals(saved, true);
+		gen_tmp_path[0] = '\0';
+	}
+	free(buf);
+	return rc;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	struct gen_opts o;
+	struct ps_error err;
+	struct gen *g;
+	int rc;
+
+	if ((rc = gen_parse(argc, argv, &o)) >= 0)
+		return rc;
+	g = gen_create(&o.p, &err);
+	if (g == NULL)
+		return cli_fail("gen: %s", err.msg);
+	rc = gen_write(g, &o, &err);
+	gen_free(g);
+	if (rc < 0)
+		return cli_fail("gen: %s", err.msg);
+	return EXIT_OK;
+}

@@ -1,0 +1,89 @@
+/*
+ * cmd_misc.c - the small subcommands: `pagesim policies` and
+ * `pagesim decode`.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pass.h"
+#include "registry.h"
+
+int cmd_policies(int argc, char **argv)
+{
+	if (argc > 1) {
+		if (strcmp(argv[1], "--help") == 0) {
+			puts("usage: pagesim policies\nList the replacement policies, one per line.");
+			return EXIT_OK;
+		}
+		return cli_fail("policies: unexpected argument \"%s\"", argv[1]);
+	}
+	for (size_t i = 0; policy_registry[i]; i++)
+		printf("%-14s %s\n", policy_registry[i]->name, policy_registry[i]->summary);
+	return EXIT_OK;
+}
+
+/* What the decode-only pass counts. */
+struct decode_counts {
+	uint64_t by_op[3];
+	uint64_t bytes;
+};
+
+/* pass_consumer: count records by operation. */
+static int decode_count(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+{
+	struct decode_counts *c = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		c->by_op[recs[i].op < 3 ? recs[i].op : 0]++;
+		c->bytes += recs[i].size;
+	}
+	return 0;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 0 },
+		{ "page-size", required_argument, NULL, 0 },
+		{ "va-bits", required_argument, NULL, 0 },
+		{ "skip-bad", no_argument, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trace_options topt = { .format = TRACE_AUTO, .page_shift = 12, .va_bits = 48 };
+	struct decode_counts counts = { { 0 }, 0 };
+	struct pass_info info;
+	struct ps_error err;
+	int c, idx;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+		if (c == 'h') {
+			fputs("usage: pagesim decode TRACE [options]\n"
+			      "Decode TRACE and count its records, without simulating: the\n"
+			      "decode-only baseline of `make bench`, and a quick format check.\n\n"
+			      CLI_TRACE_OPTIONS_HELP, stdout);
+			return EXIT_OK;
+		}
+		if (c != 0)
+			return cli_fail("decode: see 'pagesim decode --help'");
+		if (cli_trace_option(longopts[idx].name, optarg, &topt) < 0)
+			return EXIT_USAGE;
+	}
+	if (optind != argc - 1)
+		return cli_fail("decode: expected exactly one trace");
+	if (pass_run(argv[optind], &topt, decode_count, &counts, &info, &err) < 0)
+		return cli_fail("%s", err.msg);
+	printf("trace %s (%s): %" PRIu64 " records (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
+	       " fetches), %" PRIu64 " bytes accessed\n",
+	       argv[optind], trace_format_name(info.format), info.records, counts.by_op[OP_READ],
+	       counts.by_op[OP_WRITE], counts.by_op[OP_FETCH], counts.bytes);
+	if (info.skipped)
+		printf("%" PRIu64 " malformed lines skipped; the first: %s\n", info.skipped, info.first_skip);
+	return EXIT_OK;
+}

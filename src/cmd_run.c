@@ -1,0 +1,347 @@
+/*
+ * cmd_run.c - `pagesim run`: replay one trace through every requested
+ * (policy, frames) cell and print one comparison table.
+ *
+ * The trace is decoded once: each batch of records is fed to every cell in
+ * turn, so memory stays bounded whatever the trace length and standard
+ * input works. Only OPT needs a second pass (its look-ahead is built
+ * first); standard input is then spooled to a temporary file.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "future.h"
+#include "pass.h"
+#include "registry.h"
+#include "report.h"
+#include "sim.h"
+
+#define RUN_MAX_POLICIES 64
+#define RUN_MAX_FRAMES 256
+#define RUN_DEFAULT_SWAP_SLOTS (1ULL << 32)
+
+struct run_opts {
+	const char *trace;
+	struct trace_options topt;
+	const struct policy *policies[RUN_MAX_POLICIES];
+	size_t npolicies;
+	uint32_t frames[RUN_MAX_FRAMES];
+	size_t nframes;
+	uint64_t seed;
+	uint64_t swap_slots;
+	bool span_pages;
+	enum report_style style;
+};
+
+static void run_usage(FILE *out)
+{
+	fputs("usage: pagesim run TRACE [options]\n"
+	      "Replay TRACE (a file, or - for standard input; gzip and zstd are read\n"
+	      "transparently) through each policy at each memory size.\n\n"
+	      "  --policy LIST       comma-separated policies, or all (default: clock)\n"
+	      "  --frames LIST       comma-separated frame counts; A..B means A, 2A, 4A, ... <= B\n"
+	      "                      (default: 64)\n"
+	      "  --seed N            seed for randomised policies (default: 1)\n"
+	      "  --swap-slots N      capacity of the swap device in pages (default: 2^32)\n"
+	      "  --span all|first    an access crossing a page boundary references every page\n"
+	      "                      it covers (all, default) or only its first page\n"
+	      "  --output STYLE      text (default), csv or json\n"
+	      CLI_TRACE_OPTIONS_HELP
+	      "\nRun 'pagesim policies' for the policy list.\n", out);
+}
+
+/* Add the policies named in the comma-separated list (or "all") to o.
+ * Returns 0 or an exit code after printing the error. */
+static int run_add_policies(struct run_opts *o, const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+	int rc = EXIT_OK;
+
+	if (copy == NULL)
+		return cli_fail("out of memory");
+	o->npolicies = 0;
+	for (char *name = strtok_r(copy, ",", &save); name && rc == EXIT_OK; name = strtok_r(NULL, ",", &save)) {
+		if (strcmp(name, "all") == 0) {
+			for (size_t i = 0; policy_registry[i] && o->npolicies < RUN_MAX_POLICIES; i++)
+				o->policies[o->npolicies++] = policy_registry[i];
+			continue;
+		}
+		const struct policy *p = policy_find(name);
+		const char *guess = p ? NULL : policy_suggest(name);
+
+		if (p == NULL && guess != NULL)
+			rc = cli_fail("unknown policy \"%s\" (did you mean \"%s\"?); 'pagesim policies' lists them", name, guess);
+		else if (p == NULL)
+			rc = cli_fail("unknown policy \"%s\"; 'pagesim policies' lists them", name);
+		else if (o->npolicies == RUN_MAX_POLICIES)
+			rc = cli_fail("--policy: at most %d policies", RUN_MAX_POLICIES);
+		else
+			o->policies[o->npolicies++] = p;
+	}
+	if (rc == EXIT_OK && o->npolicies == 0)
+		rc = cli_fail("--policy: no policy named");
+	free(copy);
+	return rc;
+}
+
+/* Parse argv into o. Returns -1 to go on, or an exit code to stop with. */
+static int run_parse(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "swap-slots", required_argument, NULL, 'S' },
+		{ "span", required_argument, NULL, 'a' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 0 },
+		{ "page-size", required_argument, NULL, 0 },
+		{ "va-bits", required_argument, NULL, 0 },
+		{ "skip-bad", no_argument, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, idx, rc;
+
+	*o = (struct run_opts){
+		.topt = { .format = TRACE_AUTO, .page_shift = 12, .va_bits = 48 },
+		.policies = { policy_find("clock") },
+		.npolicies = 1,
+		.frames = { 64 },
+		.nframes = 1,
+		.seed = 1,
+		.swap_slots = RUN_DEFAULT_SWAP_SLOTS,
+		.span_pages = true,
+		.style = REPORT_TEXT,
+	};
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+		switch (c) {
+		case 'p':
+			if ((rc = run_add_policies(o, optarg)) != EXIT_OK)
+				return rc;
+			break;
+		case 'f':
+			if (!cli_parse_frames(optarg, o->frames, RUN_MAX_FRAMES, &o->nframes))
+				return cli_fail("--frames: expected counts from 1 to 2^31 like 16,64 or 8..4096 "
+						"(at most %d), got \"%s\"", RUN_MAX_FRAMES, optarg);
+			break;
+		case 's':
+			if (!cli_parse_u64(optarg, 0, UINT64_MAX, &o->seed))
+				return cli_fail("--seed: expected a whole number, got \"%s\"", optarg);
+			break;
+		case 'S':
+			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->swap_slots))
+				return cli_fail("--swap-slots: expected a number of slots >= 1, got \"%s\"", optarg);
+			break;
+		case 'a':
+			if (strcmp(optarg, "all") != 0 && strcmp(optarg, "first") != 0)
+				return cli_fail("--span: expected all or first, got \"%s\"", optarg);
+			o->span_pages = strcmp(optarg, "all") == 0;
+			break;
+		case 'o':
+			if (!report_style_parse(optarg, &o->style))
+				return cli_fail("--output: expected text, csv or json, got \"%s\"", optarg);
+			break;
+		case 'h':
+			run_usage(stdout);
+			return EXIT_OK;
+		case 0:
+			if (cli_trace_option(longopts[idx].name, optarg, &o->topt) < 0)
+				return EXIT_USAGE;
+			break;
+		default:
+			run_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		run_usage(stderr);
+		return cli_fail(optind >= argc ? "run: no trace given" : "run: more than one trace given");
+	}
+	o->trace = argv[optind];
+	if (o->topt.page_shift >= o->topt.va_bits)
+		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
+	return -1;
+}
+
+/* Copy standard input to a new temporary file, so the trace can be read
+ * twice. Stores its path in path (PATH_MAX bytes). Returns 0 or an exit
+ * code after printing the error. */
+static int run_spool_stdin(char *path, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	char buf[1 << 16];
+	size_t n;
+	FILE *out;
+	int fd;
+
+	snprintf(path, size, "%s/pagesim-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0 || (out = fdopen(fd, "wb")) == NULL)
+		return cli_fail("cannot create a temporary file for standard input in %s", dir && *dir ? dir : "/tmp");
+	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	if (ferror(stdin) || ferror(out) || fclose(out) != 0) {
+		unlink(path);
+		return cli_fail("cannot spool standard input to %s", path);
+	}
+	return EXIT_OK;
+}
+
+/* One (policy, frames) cell being replayed. */
+struct run_cell {
+	struct sim *sim;
+	struct run_result result;
+};
+
+struct run_cells {
+	struct run_cell *cells;
+	size_t n;
+	size_t failed; /* index of the cell whose error stopped the pass */
+};
+
+/* pass_consumer: feed the batch to every cell. */
+static int run_feed_cells(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+{
+	struct run_cells *rc = ctx;
+
+	for (size_t i = 0; i < rc->n; i++) {
+		if (sim_feed(rc->cells[i].sim, recs, n, err) < 0) {
+			rc->failed = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* pass_consumer: add the batch to the OPT look-ahead. */
+static int run_feed_future(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+{
+	return future_add(ctx, recs, n, err);
+}
+
+/* Build the look-ahead for trace o->trace into *fut. Returns 0 or an exit code. */
+static int run_build_future(const struct run_opts *o, const char *path, struct future *fut)
+{
+	struct future_builder *b = future_begin(o->topt.page_shift, o->span_pages);
+	struct pass_info info;
+	struct ps_error err;
+
+	if (b == NULL)
+		return cli_fail("out of memory");
+	if (pass_run(path, &o->topt, run_feed_future, b, &info, &err) < 0) {
+		future_abandon(b);
+		return cli_fail("%s", err.msg);
+	}
+	future_finish(b, fut);
+	return EXIT_OK;
+}
+
+/* Replay path through all cells of o and print the table. Returns an exit code. */
+static int run_cells(const struct run_opts *o, const char *path)
+{
+	struct run_cells rc = { .n = o->npolicies * o->nframes };
+	struct future fut = { 0 };
+	struct pass_info info;
+	struct ps_error err;
+	int status = EXIT_OK;
+	bool need_future = false;
+
+	for (size_t p = 0; p < o->npolicies; p++)
+		need_future |= o->policies[p]->needs_future;
+	if (need_future && (status = run_build_future(o, path, &fut)) != EXIT_OK)
+		return status;
+	rc.cells = calloc(rc.n, sizeof *rc.cells);
+	if (rc.cells == NULL) {
+		future_free(&fut);
+		return cli_fail("out of memory");
+	}
+	for (size_t i = 0; i < rc.n && status == EXIT_OK; i++) {
+		const struct policy *pol = o->policies[i / o->nframes];
+		struct sim_config cfg = {
+			.policy = pol,
+			.frames = o->frames[i % o->nframes],
+			.page_shift = o->topt.page_shift,
+			.va_bits = o->topt.va_bits,
+			.swap_slots = o->swap_slots,
+			.seed = o->seed,
+			.span_pages = o->span_pages,
+			.future = fut.next_use,
+			.future_len = fut.len,
+		};
+
+		rc.cells[i].result = (struct run_result){
+			.trace = o->trace, .policy = pol->name, .frames = cfg.frames,
+			.page_size = 1ULL << cfg.page_shift, .seed = o->seed,
+		};
+		rc.cells[i].sim = sim_create(&cfg, &err);
+		if (rc.cells[i].sim == NULL)
+			status = cli_fail("%s with %" PRIu32 " frames: %s", pol->name, cfg.frames, err.msg);
+	}
+	if (status == EXIT_OK && pass_run(path, &o->topt, run_feed_cells, &rc, &info, &err) < 0) {
+		/* A reader error names the trace; a machine error needs its cell named. */
+		if (strncmp(err.msg, o->trace, strlen(o->trace)) == 0 || strncmp(err.msg, path, strlen(path)) == 0)
+			status = cli_fail("%s", err.msg);
+		else
+			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace,
+					  rc.cells[rc.failed].result.policy, rc.cells[rc.failed].result.frames, err.msg);
+	}
+	if (status == EXIT_OK) {
+		struct run_result *rows = malloc(rc.n * sizeof *rows);
+
+		if (info.skipped)
+			fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n",
+				info.skipped, info.first_skip);
+		for (size_t i = 0; rows && i < rc.n; i++) {
+			rows[i] = rc.cells[i].result;
+			rows[i].format = trace_format_name(info.format);
+			rows[i].skipped = info.skipped;
+			sim_get_stats(rc.cells[i].sim, &rows[i].stats);
+		}
+		if (rows != NULL)
+			report_print(stdout, o->style, rows, rc.n);
+		else
+			status = cli_fail("out of memory");
+		free(rows);
+	}
+	for (size_t i = 0; i < rc.n; i++)
+		sim_destroy(rc.cells[i].sim);
+	free(rc.cells);
+	future_free(&fut);
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	char spool[4096];
+	bool spooled = false;
+	int status = run_parse(argc, argv, &o);
+
+	if (status >= 0)
+		return status;
+	if (strcmp(o.trace, "-") == 0) {
+		for (size_t p = 0; p < o.npolicies && !spooled; p++) {
+			if (o.policies[p]->needs_future) {
+				if ((status = run_spool_stdin(spool, sizeof spool)) != EXIT_OK)
+					return status;
+				spooled = true;
+			}
+		}
+	}
+	status = run_cells(&o, spooled ? spool : o.trace);
+	if (spooled)
+		unlink(spool);
+	if (status == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
+		status = cli_fail("error writing the results");
+	return status;
+}

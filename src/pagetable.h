@@ -1,0 +1,78 @@
+/*
+ * pagetable.h - per-process radix page tables, in the x86 manner.
+ *
+ * A PTE is a plain 64-bit integer: flag bits below PTE_SHIFT, and above
+ * them either the frame number (present pages) or the swap slot (pages
+ * whose contents are in swap). A PTE of 0 is a page never touched.
+ *
+ * The tree has the shape real hardware gives it: every table is one page
+ * of PTEs, so a level indexes page_shift - log2(pte size) bits, with 4-byte
+ * PTEs for a 32-bit address space and 8-byte ones for 48 bits. With 4 KiB
+ * pages that is the x86-32 page directory + page table (10/10/12) and the
+ * x86-64 four levels (9/9/9/9/12). The top level takes the bits left over.
+ */
+#ifndef PAGESIM_PAGETABLE_H
+#define PAGESIM_PAGETABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef uint64_t pte_t;
+
+#define PTE_P     0x01u /* present: the page is in frame PTE_NUM */
+#define PTE_W     0x02u /* writable */
+#define PTE_A     0x04u /* accessed: set by every reference */
+#define PTE_D     0x08u /* dirty: set by every write */
+#define PTE_SWAP  0x10u /* not present, contents in swap slot PTE_NUM */
+#define PTE_USED  0x20u /* touched before (a never-touched PTE is 0) */
+
+#define PTE_SHIFT 12
+#define PTE_NUM(pte)          ((pte) >> PTE_SHIFT)
+#define PTE_MAKE(num, flags)  (((pte_t)(num) << PTE_SHIFT) | (flags))
+
+#define PT_MAX_LEVELS 8
+
+struct pt_shape {
+	unsigned levels;              /* 1..PT_MAX_LEVELS; level 0 is the root */
+	unsigned bits[PT_MAX_LEVELS]; /* index bits of each level */
+	unsigned shift[PT_MAX_LEVELS];/* vpn >> shift[l] & mask gives level l's index */
+	unsigned vpn_bits;            /* bits of a virtual page number */
+};
+
+struct pagetable {
+	struct pt_shape shape;
+	void *root;             /* level-0 table (a PTE array when levels == 1) */
+	uint64_t tables;        /* tables allocated, the root included */
+	uint64_t cached_prefix; /* vpn >> leaf bits of cached_leaf */
+	pte_t *cached_leaf;     /* last leaf table walked to, or NULL */
+};
+
+/* Fill shape for a va_bits address space (32 or 48) with pages of
+ * 2^page_shift bytes. Returns false if the combination is unsupported. */
+bool pt_shape_init(struct pt_shape *shape, unsigned va_bits, unsigned page_shift);
+
+/* Make an empty page table of the given shape (allocates the root).
+ * Returns false when memory is short. */
+bool pt_init(struct pagetable *pt, const struct pt_shape *shape);
+
+/* Free every table of pt. */
+void pt_destroy(struct pagetable *pt);
+
+/* Return a pointer to the PTE of vpn, allocating missing tables on the way
+ * when create is set. NULL when vpn is beyond the address space, when a
+ * table is missing and create is false, or when memory is short. The
+ * pointer stays valid until pt_destroy. */
+pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create);
+
+/* pt_walk(pt, vpn, true) with a one-entry cache of the last leaf table:
+ * consecutive references to nearby pages cost one compare. */
+static inline pte_t *pt_lookup(struct pagetable *pt, uint64_t vpn)
+{
+	unsigned leaf = pt->shape.levels - 1;
+
+	if ((vpn >> pt->shape.bits[leaf]) == pt->cached_prefix)
+		return &pt->cached_leaf[vpn & ((1ULL << pt->shape.bits[leaf]) - 1)];
+	return pt_walk(pt, vpn, true);
+}
+
+#endif

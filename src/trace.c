@@ -1,0 +1,327 @@
+/*
+ * trace.c - the streaming trace reader: buffer, lines, batches.
+ *
+ * Design. Traces run to hundreds of millions of lines, so decoding is one
+ * pointer walk over a large buffer, with nothing allocated and nothing
+ * copied per line:
+ *
+ *   trace_source (plain/gzip/zstd) --read--> buf [pos .. lines_end .. data_end)
+ *                                                 |
+ *                       trace_parse_batch() <-----+  complete lines only
+ *
+ *  - buf holds TRACE_BUF_SIZE bytes of decompressed text. [pos, lines_end)
+ *    are complete lines not yet decoded; [lines_end, data_end) is the start
+ *    of a line whose '\n' has not arrived. When the complete lines run out,
+ *    the partial tail is moved to the front (memmove; it is shorter than a
+ *    line) and the rest of the buffer is refilled by one source read. A line
+ *    that fills the whole buffer without a '\n' is "line too long". At the
+ *    end of the input a final line without '\n' gets one appended (buf has
+ *    one spare byte for it), so the parsers can rely on every line they
+ *    see ending in '\n'.
+ *  - One memrchr per refill finds lines_end; the parsers then find each
+ *    line's end themselves while scanning its fields.
+ *  - The parser decodes straight into the caller's array. A record that
+ *    does not fit (the WRITE half of an M when one slot is left) waits in
+ *    `pending` for the next call; the rest of a long pages line just stays
+ *    in the buffer, and the parser remembers that it stopped mid-line.
+ *  - Line numbers are counted by the parser as it consumes lines, so an
+ *    error names "FILE:LINE" at no cost on the common path.
+ *  - Format detection (TRACE_AUTO) runs at open on the first buffer load,
+ *    which is then decoded from its start: nothing is consumed twice or lost,
+ *    and standard input needs no seeking.
+ *  - Errors: a refused line fails the reader, or with skip_bad is counted
+ *    and stepped over; a fatal line (bad native header, VM-model events)
+ *    and any read or decompression error always fail it. Records decoded
+ *    before the failure are returned first; the error comes with the next
+ *    call, and every call after it.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace.h"
+#include "trace_parse.h"
+#include "trace_source.h"
+
+#define TRACE_BUF_SIZE (1u << 20) /* the longest line is one byte shorter */
+#define DETECT_LINES 100
+
+struct trace_reader {
+	struct trace_source *src;
+	char *name;                 /* the path as given, or "<stdin>" */
+	bool skip_bad;
+	struct parse_ctx ctx;
+
+	char *buf;                  /* TRACE_BUF_SIZE + 1 bytes */
+	const char *pos;            /* next byte to decode */
+	const char *lines_end;      /* past the last '\n' in buf */
+	char *data_end;             /* past the last byte read */
+	bool eof;                   /* the source is exhausted */
+
+	bool has_pending;
+	struct trace_rec pending;   /* decoded, not yet handed out */
+
+	bool failed;
+	char fail_msg[PS_ERROR_MAX];
+
+	uint64_t skipped;
+	char first_skip[PS_ERROR_MAX];
+};
+
+/* Move the undecoded bytes to the front of buf and read once from the
+ * source into the space after them. Returns 0 (r->eof set at the end of
+ * the input) or -1 with err set: a read or decompression error, or a line
+ * that fills the whole buffer. */
+static int reader_fill(struct trace_reader *r, struct ps_error *err)
+{
+	size_t room;
+	ssize_t got;
+	char *nl;
+
+	if (r->pos > r->buf) {
+		size_t keep = (size_t)(r->data_end - r->pos);
+		size_t shift = (size_t)(r->pos - r->buf);
+
+		memmove(r->buf, r->pos, keep);
+		r->lines_end -= shift;
+		r->data_end = r->buf + keep;
+		r->pos = r->buf;
+	}
+	room = (size_t)(r->buf + TRACE_BUF_SIZE - r->data_end);
+	if (room == 0)
+		return ps_error_set(err, "%s:%llu: line too long (the limit is %u bytes)",
+				    r->name, (unsigned long long)r->ctx.line + 1,
+				    TRACE_BUF_SIZE - 1);
+	got = trace_source_read(r->src, r->data_end, room, err);
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		r->eof = true;
+		if (r->data_end > r->lines_end) {
+			*r->data_end++ = '\n';
+			r->lines_end = r->data_end;
+		}
+		return 0;
+	}
+	nl = memrchr(r->data_end, '\n', (size_t)got);
+	r->data_end += got;
+	if (nl != NULL)
+		r->lines_end = nl + 1;
+	return 0;
+}
+
+/* Make sure complete lines wait at r->pos. Returns 1 if they do, 0 at the
+ * end of the input, -1 with err set on failure. */
+static int reader_more(struct trace_reader *r, struct ps_error *err)
+{
+	while (r->pos == r->lines_end) {
+		if (r->eof)
+			return 0;
+		if (reader_fill(r, err) < 0)
+			return -1;
+	}
+	return 1;
+}
+
+/* Put the reader in the failed state with message msg. */
+static void reader_fail(struct trace_reader *r, const char *msg)
+{
+	r->failed = true;
+	strcpy(r->fail_msg, msg); /* both PS_ERROR_MAX bytes */
+}
+
+/* Handle the line the parser refused: fail, or count and step over it.
+ * The message names the file and the line. */
+static void reader_refused(struct trace_reader *r)
+{
+	char msg[PS_ERROR_MAX];
+
+	snprintf(msg, sizeof msg, "%s:%llu: %s", r->name,
+		 (unsigned long long)r->ctx.line + 1, r->ctx.why);
+	if (r->ctx.status == PARSE_FATAL || !r->skip_bad) {
+		reader_fail(r, msg);
+		return;
+	}
+	if (r->skipped++ == 0)
+		strcpy(r->first_skip, msg); /* both PS_ERROR_MAX bytes */
+	trace_parse_skip_line(&r->ctx, &r->pos, r->lines_end);
+}
+
+ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max,
+		   struct ps_error *err)
+{
+	struct ps_error local;
+	size_t n = 0;
+
+	assert(max > 0);
+	while (n < max) {
+		const char *p;
+
+		if (r->has_pending) {
+			recs[n++] = r->pending;
+			r->has_pending = false;
+			continue;
+		}
+		if (r->failed)
+			break;
+		if (r->pos == r->lines_end) {
+			int k = reader_more(r, &local);
+
+			if (k < 0)
+				reader_fail(r, local.msg);
+			if (k <= 0)
+				break;
+		}
+		p = r->pos;
+		if (max - n >= 2) {
+			n += trace_parse_batch(&r->ctx, &p, r->lines_end, recs + n, max - n);
+		} else {
+			struct trace_rec two[2];
+			size_t got = trace_parse_batch(&r->ctx, &p, r->lines_end, two, 2);
+
+			if (got >= 1)
+				recs[n++] = two[0];
+			if (got == 2) {
+				r->pending = two[1];
+				r->has_pending = true;
+			}
+		}
+		r->pos = p;
+		if (r->ctx.status != PARSE_OK)
+			reader_refused(r);
+	}
+	if (n == 0 && r->failed) {
+		ps_error_set(err, "%s", r->fail_msg);
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+/* Check the options a reader depends on. Returns 0, or -1 with err set. */
+static int trace_check_options(const char *name, const struct trace_options *opt,
+			       struct ps_error *err)
+{
+	if (opt->va_bits < 32 || opt->va_bits > 64)
+		return ps_error_set(err, "%s: va_bits must be 32..64, not %u", name,
+				    opt->va_bits);
+	if (opt->page_shift >= opt->va_bits)
+		return ps_error_set(err, "%s: page_shift %u is not below va_bits %u", name,
+				    opt->page_shift, opt->va_bits);
+	if (opt->format > TRACE_NATIVE)
+		return ps_error_set(err, "%s: unknown trace format %d", name, (int)opt->format);
+	return 0;
+}
+
+/* Read the start of the input: the whole buffer when the format must be
+ * detected, else a few bytes. Drop a UTF-8 byte-order mark. Returns 0 or
+ * -1 with err set. */
+static int trace_load_start(struct trace_reader *r, bool detecting, struct ps_error *err)
+{
+	size_t want = detecting ? TRACE_BUF_SIZE : 3;
+
+	while (!r->eof && (size_t)(r->data_end - r->buf) < want)
+		if (reader_fill(r, err) < 0)
+			return -1;
+	if (r->data_end - r->buf >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0) {
+		r->pos = r->buf + 3;
+		if (r->lines_end < r->pos) /* no '\n' yet: no complete line either */
+			r->lines_end = r->pos;
+	}
+	return 0;
+}
+
+struct trace_reader *trace_open(const char *path, const struct trace_options *opt,
+				struct ps_error *err)
+{
+	static const struct trace_options defaults = {
+		.format = TRACE_AUTO, .page_shift = 12, .va_bits = 48,
+	};
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct trace_reader *r;
+	enum trace_format format;
+
+	if (opt == NULL)
+		opt = &defaults;
+	if (trace_check_options(name, opt, err) < 0)
+		return NULL;
+	r = calloc(1, sizeof *r);
+	if (r == NULL || (r->name = strdup(name)) == NULL ||
+	    (r->buf = malloc(TRACE_BUF_SIZE + 1)) == NULL) {
+		ps_error_set(err, "%s: out of memory", name);
+		goto fail;
+	}
+	r->pos = r->lines_end = r->data_end = r->buf;
+	r->skip_bad = opt->skip_bad;
+	r->src = trace_source_open(path, r->name, err);
+	if (r->src == NULL)
+		goto fail;
+	format = opt->format;
+	if (trace_load_start(r, format == TRACE_AUTO, err) < 0)
+		goto fail;
+	if (format == TRACE_AUTO) {
+		format = trace_parse_detect(r->pos, r->lines_end, DETECT_LINES);
+		if (format == TRACE_AUTO) {
+			ps_error_set(err, "%s: cannot tell the trace format"
+				     " (use --format lackey|addr-rw|pages|native)", name);
+			goto fail;
+		}
+	}
+	trace_parse_init(&r->ctx, format, opt->va_bits, opt->page_shift);
+	return r;
+fail:
+	trace_close(r);
+	return NULL;
+}
+
+enum trace_format trace_format_of(const struct trace_reader *r)
+{
+	return r->ctx.format;
+}
+
+uint64_t trace_skipped(const struct trace_reader *r)
+{
+	return r->skipped;
+}
+
+const char *trace_first_skip(const struct trace_reader *r)
+{
+	return r->first_skip;
+}
+
+void trace_close(struct trace_reader *r)
+{
+	if (r == NULL)
+		return;
+	trace_source_close(r->src);
+	free(r->buf);
+	free(r->name);
+	free(r);
+}
+
+static const char *const format_names[] = {
+	[TRACE_AUTO] = "auto",
+	[TRACE_LACKEY] = "lackey",
+	[TRACE_ADDR_RW] = "addr-rw",
+	[TRACE_PAGES] = "pages",
+	[TRACE_NATIVE] = "native",
+};
+
+const char *trace_format_name(enum trace_format f)
+{
+	if ((unsigned)f >= sizeof format_names / sizeof format_names[0])
+		return "unknown";
+	return format_names[f];
+}
+
+bool trace_format_parse(const char *name, enum trace_format *out)
+{
+	for (unsigned i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+		if (strcmp(name, format_names[i]) == 0) {
+			*out = (enum trace_format)i;
+			return true;
+		}
+	return false;
+}

@@ -1,0 +1,647 @@
+/*
+ * trace_parse.c - the line grammars of lackey, addr-rw, pages and native.
+ *
+ * Each format has one line function: given a pointer to the start of a
+ * line, it returns the records the line yields (0 for a blank, comment or
+ * "==" line, 2 for an M, else 1) and moves the pointer past the '\n', or
+ * returns -1, leaves the pointer alone and explains in c->why. Fields are
+ * scanned by hand with a table for hex digits; there is no sscanf, no
+ * strtoull and no copy of the line. Since '\n' is not a digit, a space or
+ * any other field character, every scan stops at the end of the line by
+ * itself. Error paths format their message with snprintf; the common path
+ * formats nothing.
+ *
+ * The batch loops around the line functions are what trace_read() runs;
+ * trace_parse_detect() runs the same line functions as shape tests.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trace_parse.h"
+
+#define IS_WS(ch) ((ch) == ' ' || (ch) == '\t')
+#define IS_DIGIT(ch) ((unsigned char)((ch) - '0') < 10)
+#define PID_MAX UINT32_MAX
+#define SIZE_MAX_REC 65535u
+
+/* hexv[ch] is 1 + the value of hex digit ch, or 0 if ch is not one. */
+static const unsigned char hexv[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+#define HEXV(p) hexv[(unsigned char)*(p)]
+
+void trace_parse_init(struct parse_ctx *c, enum trace_format f, unsigned va_bits,
+		      unsigned page_shift)
+{
+	memset(c, 0, sizeof *c);
+	c->format = f;
+	c->va_bits = va_bits;
+	c->page_shift = page_shift;
+	c->addr_max = va_bits >= 64 ? UINT64_MAX : (UINT64_C(1) << va_bits) - 1;
+	c->page_max = c->addr_max >> page_shift;
+	c->pid = 1;
+}
+
+/* Refuse the current line: record status and message, return -1. */
+static int __attribute__((format(printf, 3, 4), noinline, cold))
+parse_refuse(struct parse_ctx *c, enum parse_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+	c->status = st;
+	return -1;
+}
+
+/* The first character at or after p that is not a space or a tab. */
+static inline const char *skip_ws(const char *p)
+{
+	while (IS_WS(*p))
+		p++;
+	return p;
+}
+
+/* Past the '\n' of the line p is in. */
+static inline const char *past_eol(const char *p)
+{
+	while (*p != '\n')
+		p++;
+	return p + 1;
+}
+
+/* If p starts the end of a line -- optional spaces, an optional "\r", the
+ * '\n', or (with comments) at least one space and then '#' and anything --
+ * return the pointer past the '\n'; otherwise NULL (trailing garbage). */
+static inline const char *rest_is_eol(const char *p, bool comments)
+{
+	const char *q = skip_ws(p);
+
+	if (*q == '\n')
+		return q + 1;
+	if (*q == '\r' && q[1] == '\n')
+		return q + 2;
+	if (comments && *q == '#' && q > p)
+		return past_eol(q);
+	return NULL;
+}
+
+/* If the line at p (already past leading spaces) is blank or a '#'
+ * comment, return the pointer past its '\n'; otherwise NULL. */
+static inline const char *blank_line(const char *p)
+{
+	if (*p == '\n')
+		return p + 1;
+	if (*p == '\r' && p[1] == '\n')
+		return p + 2;
+	if (*p == '#')
+		return past_eol(p);
+	return NULL;
+}
+
+/* Does p start with the word w, followed by a space or the end of the line? */
+static bool word_is(const char *p, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncmp(p, w, n) == 0 &&
+	       (IS_WS(p[n]) || p[n] == '\n' || p[n] == '\r');
+}
+
+/* Scan hex digits at *pp into *v. Returns the digits scanned (0 if none);
+ * *big is set when the value does not fit in 64 bits. */
+static inline unsigned scan_hex(const char **pp, uint64_t *v, bool *big)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	unsigned d;
+
+	while ((d = HEXV(p)) != 0) {
+		*big |= (x >> 60) != 0;
+		x = x << 4 | (d - 1);
+		p++;
+	}
+	*v = x;
+	d = (unsigned)(p - *pp);
+	*pp = p;
+	return d;
+}
+
+/* Scan decimal digits at *pp into *v. Returns the digits scanned (0 if
+ * none); *big is set when the value does not fit in 64 bits. */
+static inline unsigned scan_dec(const char **pp, uint64_t *v, bool *big)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	unsigned n;
+
+	while (IS_DIGIT(*p)) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
+			*big = true;
+		x = x * 10 + d;
+		p++;
+	}
+	*v = x;
+	n = (unsigned)(p - *pp);
+	*pp = p;
+	return n;
+}
+
+/* A number as the native format writes it: "0x" and hex digits, or
+ * decimal digits. Returns the digits scanned (0 if none). */
+static inline unsigned scan_native_num(const char **pp, uint64_t *v, bool *big)
+{
+	if ((*pp)[0] == '0' && ((*pp)[1] == 'x' || (*pp)[1] == 'X')) {
+		const char *p = *pp + 2;
+		unsigned n = scan_hex(&p, v, big);
+
+		if (n > 0)
+			*pp = p;
+		return n;
+	}
+	return scan_dec(pp, v, big);
+}
+
+/* Refuse an access of size bytes at addr that does not lie wholly below
+ * 2^va_bits. Returns -1. */
+static int __attribute__((noinline, cold))
+refuse_range(struct parse_ctx *c, uint64_t addr, unsigned size)
+{
+	if (addr > c->addr_max)
+		return parse_refuse(c, PARSE_RANGE,
+				    "address 0x%" PRIx64 " is beyond the %u-bit virtual address space",
+				    addr, c->va_bits);
+	return parse_refuse(c, PARSE_RANGE,
+			    "access of %u bytes at 0x%" PRIx64
+			    " runs past the end of the %u-bit virtual address space",
+			    size, addr, c->va_bits);
+}
+
+/* Does the access [addr, addr + size) lie below 2^va_bits? size >= 1. */
+static inline bool in_range(const struct parse_ctx *c, uint64_t addr, unsigned size)
+{
+	return addr <= c->addr_max && size - 1 <= c->addr_max - addr;
+}
+
+/* Fill *r with one access (flags 0). */
+static inline void put_rec(struct trace_rec *r, uint64_t addr, uint32_t pid,
+			   unsigned size, enum access_op op)
+{
+	r->addr = addr;
+	r->pid = pid;
+	r->size = (uint16_t)size;
+	r->op = (uint8_t)op;
+	r->flags = 0;
+}
+
+/*
+ * lackey: "I  04016a0,3", " L 04222cd0,8", " S 7ff000398,8", " M 0421fd8,4";
+ * "==" lines, blank lines and '#' lines are ignored. Returns the records
+ * written to out (0..2) and moves *pp past the line, or returns -1.
+ */
+static int lackey_line(struct parse_ctx *c, const char **pp, struct trace_rec *out)
+{
+	const char *p = skip_ws(*pp), *next;
+	uint64_t addr, size;
+	bool big = false, size_big = false;
+	enum access_op op;
+	int nrec = 1;
+
+	switch (*p) {
+	case 'I': op = OP_FETCH; break;
+	case 'L': op = OP_READ; break;
+	case 'S': op = OP_WRITE; break;
+	case 'M': op = OP_READ; nrec = 2; break;
+	default:
+		if (p[0] == '=' && p[1] == '=')
+			next = past_eol(p);
+		else
+			next = blank_line(p);
+		if (next == NULL)
+			return parse_refuse(c, PARSE_BAD,
+					    "expected a lackey record such as ' L 04222cd0,8'");
+		*pp = next;
+		return 0;
+	}
+	if (!IS_WS(p[1]))
+		return parse_refuse(c, PARSE_BAD,
+				    "expected a lackey record such as ' L 04222cd0,8'");
+	p = skip_ws(p + 2);
+	if (scan_hex(&p, &addr, &big) == 0)
+		return parse_refuse(c, PARSE_BAD, "expected a hex address after '%c'",
+				    *skip_ws(*pp));
+	if (*p != ',')
+		return parse_refuse(c, PARSE_BAD, "expected ',SIZE' after the address");
+	p++;
+	if (scan_dec(&p, &size, &size_big) == 0)
+		return parse_refuse(c, PARSE_BAD, "expected a decimal size after ','");
+	next = rest_is_eol(p, false);
+	if (next == NULL)
+		return parse_refuse(c, PARSE_BAD, "unexpected text after the size");
+	if (size_big || size == 0 || size > SIZE_MAX_REC)
+		return parse_refuse(c, PARSE_BAD, "size must be 1..65535");
+	if (big)
+		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
+	if (!in_range(c, addr, (unsigned)size))
+		return refuse_range(c, addr, (unsigned)size);
+	put_rec(&out[0], addr, 1, (unsigned)size, op);
+	if (nrec == 2)
+		put_rec(&out[1], addr, 1, (unsigned)size, OP_WRITE);
+	*pp = next;
+	return nrec;
+}
+
+/*
+ * addr-rw: "0041f7a0 R" -- a hex address (optional 0x), spaces, R or W in
+ * either case; blank and '#' lines are ignored. Returns the records
+ * written (0 or 1) and moves *pp past the line, or returns -1.
+ */
+static int addr_rw_line(struct parse_ctx *c, const char **pp, struct trace_rec *out)
+{
+	const char *p = skip_ws(*pp), *next;
+	uint64_t addr;
+	bool big = false;
+	enum access_op op;
+
+	next = blank_line(p);
+	if (next != NULL) {
+		*pp = next;
+		return 0;
+	}
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && HEXV(p + 2))
+		p += 2;
+	if (scan_hex(&p, &addr, &big) == 0 || !IS_WS(*p))
+		return parse_refuse(c, PARSE_BAD, "expected a hex address, a space and R or W");
+	p = skip_ws(p);
+	switch (*p) {
+	case 'R': case 'r': op = OP_READ; break;
+	case 'W': case 'w': op = OP_WRITE; break;
+	default:
+		return parse_refuse(c, PARSE_BAD, "expected R or W after the address");
+	}
+	next = rest_is_eol(p + 1, true);
+	if (next == NULL)
+		return parse_refuse(c, PARSE_BAD, "unexpected text after '%c'", *p);
+	if (big)
+		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
+	if (!in_range(c, addr, 1))
+		return refuse_range(c, addr, 1);
+	put_rec(out, addr, 1, 1, op);
+	*pp = next;
+	return 1;
+}
+
+/*
+ * pages: decimal page numbers separated by spaces and/or commas ("7 0 1",
+ * "7,0,1", "7, 0, 1,"); blank and '#' lines are ignored. A line is checked
+ * whole before any of it is decoded, so a refused line yields nothing.
+ * Returns the number of page numbers on the line (0 for a blank one) and
+ * sets *first to the first of them (or past the line when there are none).
+ */
+static int pages_check_line(struct parse_ctx *c, const char *p, const char **first)
+{
+	const char *q = skip_ws(p), *next;
+	int count = 0;
+
+	next = blank_line(q);
+	if (next != NULL) {
+		*first = next;
+		return 0;
+	}
+	*first = q;
+	for (;;) {
+		const char *after;
+		uint64_t page;
+		bool big = false, comma = false, sep;
+
+		if (scan_dec(&q, &page, &big) == 0)
+			return parse_refuse(c, PARSE_BAD, "expected a decimal page number");
+		if (big)
+			return parse_refuse(c, PARSE_RANGE, "page number does not fit in 64 bits");
+		if (page > c->page_max)
+			return parse_refuse(c, PARSE_RANGE,
+					    "page %" PRIu64 " is beyond the %u-bit virtual address space"
+					    " (pages of %" PRIu64 " bytes)",
+					    page, c->va_bits, UINT64_C(1) << c->page_shift);
+		count++;
+		after = skip_ws(q);
+		if (*after == ',') {
+			comma = true;
+			after = skip_ws(after + 1);
+		}
+		sep = after > q;
+		if (*after == '\n' || (*after == '\r' && after[1] == '\n') ||
+		    (*after == '#' && sep))
+			return count;
+		if (comma && !IS_DIGIT(*after))
+			return parse_refuse(c, PARSE_BAD, "expected a decimal page number");
+		if (!sep || !IS_DIGIT(*after))
+			return parse_refuse(c, PARSE_BAD,
+					    "expected page numbers separated by spaces or commas");
+		q = after;
+	}
+}
+
+/*
+ * native: after the "pagesim-trace 1" header, "R|W|X|M ADDR [SIZE] [pid=N]"
+ * and "process N" lines; blank lines and comments are ignored.
+ */
+static const char *const vm_keywords[] = {
+	"segment", "mmap", "munmap", "brk", "fork", "exit", NULL,
+};
+
+/* Scan "pid=N" or "process N"'s N: 1..2^32-1. Returns false if absent or
+ * out of range. */
+static bool scan_pid(const char **pp, uint32_t *pid)
+{
+	uint64_t v;
+	bool big = false;
+
+	if (scan_dec(pp, &v, &big) == 0 || big || v == 0 || v > PID_MAX)
+		return false;
+	*pid = (uint32_t)v;
+	return true;
+}
+
+/* The header line at p: "pagesim-trace 1". Any problem with it is fatal. */
+static int native_header(struct parse_ctx *c, const char **pp, const char *p)
+{
+	const char *digits, *next;
+	uint64_t version;
+	bool big = false;
+	unsigned n;
+
+	p = skip_ws(p + strlen("pagesim-trace"));
+	digits = p;
+	n = scan_dec(&p, &version, &big);
+	next = rest_is_eol(p, true);
+	if (n == 0 || next == NULL)
+		return parse_refuse(c, PARSE_FATAL, "expected the header 'pagesim-trace 1'");
+	if (big || version != 1)
+		return parse_refuse(c, PARSE_FATAL,
+				    "unsupported native trace version %.*s (this pagesim reads version 1)",
+				    n > 40 ? 40 : (int)n, digits);
+	c->header_seen = true;
+	*pp = next;
+	return 0;
+}
+
+/* A native line that is not an access: the header, "process N", or a
+ * refused line. Returns 0 and moves *pp past it, or returns -1. */
+static int native_other(struct parse_ctx *c, const char **pp, const char *p)
+{
+	const char *next;
+
+	if (word_is(p, "pagesim-trace"))
+		return native_header(c, pp, p);
+	if (!c->header_seen)
+		return parse_refuse(c, PARSE_FATAL,
+				    "expected the header 'pagesim-trace 1' before anything else");
+	if (word_is(p, "process")) {
+		uint32_t pid;
+
+		p = skip_ws(p + strlen("process"));
+		if (!scan_pid(&p, &pid) || (next = rest_is_eol(p, true)) == NULL)
+			return parse_refuse(c, PARSE_BAD,
+					    "expected 'process N' with N in 1..4294967295");
+		c->pid = pid;
+		*pp = next;
+		return 0;
+	}
+	for (const char *const *kw = vm_keywords; *kw != NULL; kw++)
+		if (word_is(p, *kw))
+			return parse_refuse(c, PARSE_FATAL,
+					    "'%s' records need the VM model, which this version"
+					    " does not implement yet", *kw);
+	return parse_refuse(c, PARSE_BAD, "expected R, W, X, M or process");
+}
+
+/* A native line: an access yields 1 record (2 for M) with the current
+ * process or its own pid=; the rest goes to native_other(). */
+static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *out)
+{
+	const char *p = skip_ws(*pp), *q, *next;
+	uint64_t addr, size = 1;
+	uint32_t pid = c->pid;
+	bool big = false;
+	enum access_op op;
+	int nrec = 1;
+
+	next = blank_line(p);
+	if (next != NULL) {
+		*pp = next;
+		return 0;
+	}
+	if (!c->header_seen || !(IS_WS(p[1]) || p[1] == '\r' || p[1] == '\n'))
+		return native_other(c, pp, p);
+	switch (*p) {
+	case 'R': op = OP_READ; break;
+	case 'W': op = OP_WRITE; break;
+	case 'X': op = OP_FETCH; break;
+	case 'M': op = OP_READ; nrec = 2; break;
+	default:
+		return native_other(c, pp, p);
+	}
+	p = skip_ws(p + 1);
+	if (scan_native_num(&p, &addr, &big) == 0)
+		return parse_refuse(c, PARSE_BAD,
+				    "expected an address (0x-hex or decimal) after '%c'",
+				    *skip_ws(*pp));
+	if (big)
+		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
+	q = skip_ws(p);
+	if (q > p && IS_DIGIT(*q)) {
+		p = q;
+		if (scan_native_num(&p, &size, &big) == 0 || big || size == 0 ||
+		    size > SIZE_MAX_REC)
+			return parse_refuse(c, PARSE_BAD, "size must be 1..65535");
+		q = skip_ws(p);
+	}
+	if (q > p && strncmp(q, "pid=", 4) == 0) {
+		p = q + 4;
+		if (!scan_pid(&p, &pid))
+			return parse_refuse(c, PARSE_BAD, "pid must be 1..4294967295");
+	}
+	next = rest_is_eol(p, true);
+	if (next == NULL)
+		return parse_refuse(c, PARSE_BAD, "expected SIZE, pid=N or the end of the line");
+	if (!in_range(c, addr, (unsigned)size))
+		return refuse_range(c, addr, (unsigned)size);
+	put_rec(&out[0], addr, pid, (unsigned)size, op);
+	if (nrec == 2)
+		put_rec(&out[1], addr, pid, (unsigned)size, OP_WRITE);
+	*pp = next;
+	return nrec;
+}
+
+/*
+ * The batch loops. Each keeps the cursor and line count in locals and
+ * writes them back once.
+ */
+typedef int line_fn(struct parse_ctx *c, const char **pp, struct trace_rec *out);
+
+/* Lines of one or two records each, for the formats with a line function. */
+static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const char *end,
+				 struct trace_rec *out, size_t room, line_fn *fn,
+				 size_t most_per_line)
+{
+	const char *p = *pp;
+	uint64_t line = c->line;
+	size_t n = 0;
+
+	while (p < end && room - n >= most_per_line) {
+		int k = fn(c, &p, out + n);
+
+		if (k < 0)
+			break;
+		n += (size_t)k;
+		line++;
+	}
+	*pp = p;
+	c->line = line;
+	return n;
+}
+
+/* Page numbers: a line may hold any number of them, so the cursor may stop
+ * inside a line (c->in_line) and resume there on the next call. */
+static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end,
+			  struct trace_rec *out, size_t room)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (p < end && n < room) {
+		uint64_t page = 0;
+
+		if (!c->in_line) {
+			const char *first;
+			int k = pages_check_line(c, p, &first);
+
+			if (k < 0)
+				break;
+			p = first;
+			if (k == 0) {
+				c->line++;
+				continue;
+			}
+			c->in_line = true;
+		}
+		while (IS_DIGIT(*p))
+			page = page * 10 + (uint64_t)(*p++ - '0');
+		put_rec(&out[n++], page << c->page_shift, 1, 1, OP_READ);
+		while (IS_WS(*p) || *p == ',')
+			p++;
+		if (!IS_DIGIT(*p)) {
+			p = past_eol(p);
+			c->line++;
+			c->in_line = false;
+		}
+	}
+	*pp = p;
+	return n;
+}
+
+size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end,
+			 struct trace_rec *out, size_t room)
+{
+	c->status = PARSE_OK;
+	switch (c->format) {
+	case TRACE_LACKEY:
+		return batch_lines(c, pp, end, out, room, lackey_line, 2);
+	case TRACE_ADDR_RW:
+		return batch_lines(c, pp, end, out, room, addr_rw_line, 1);
+	case TRACE_NATIVE:
+		return batch_lines(c, pp, end, out, room, native_line, 2);
+	case TRACE_PAGES:
+		return batch_pages(c, pp, end, out, room);
+	case TRACE_AUTO:
+		break;
+	}
+	return 0;
+}
+
+void trace_parse_skip_line(struct parse_ctx *c, const char **pp, const char *end)
+{
+	const char *nl = memchr(*pp, '\n', (size_t)(end - *pp));
+
+	*pp = nl != NULL ? nl + 1 : end;
+	c->line++;
+	c->in_line = false;
+	c->status = PARSE_OK;
+}
+
+/* Does the line at p have the shape of format f? An address out of range
+ * still counts: only the shape matters here. */
+static bool detect_shape(enum trace_format f, const char *p)
+{
+	struct parse_ctx c;
+	struct trace_rec tmp[2];
+	const char *q = p;
+	int k;
+
+	trace_parse_init(&c, f, 64, 0);
+	c.header_seen = true;
+	switch (f) {
+	case TRACE_LACKEY:
+		k = lackey_line(&c, &q, tmp);
+		break;
+	case TRACE_ADDR_RW:
+		k = addr_rw_line(&c, &q, tmp);
+		break;
+	case TRACE_PAGES:
+		k = pages_check_line(&c, p, &q);
+		break;
+	default:
+		return false;
+	}
+	return k >= 0 || c.status == PARSE_RANGE;
+}
+
+enum trace_format trace_parse_detect(const char *p, const char *end, unsigned max_lines)
+{
+	static const enum trace_format candidates[] = {
+		TRACE_LACKEY, TRACE_ADDR_RW, TRACE_PAGES,
+	};
+	unsigned votes[3] = { 0, 0, 0 }, seen = 0, best = 0;
+
+	while (p < end && seen < max_lines) {
+		const char *q = skip_ws(p);
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		if (blank_line(q) != NULL)
+			continue;
+		if (seen++ == 0 && word_is(q, "pagesim-trace"))
+			return TRACE_NATIVE;
+		if (q[0] == '=' && q[1] == '=') {
+			votes[0]++;
+			continue;
+		}
+		for (unsigned i = 0; i < 3; i++)
+			if (detect_shape(candidates[i], q)) {
+				votes[i]++;
+				break;
+			}
+	}
+	if (seen == 0)
+		return TRACE_LACKEY; /* nothing to go by: any format reads it as empty */
+	for (unsigned i = 1; i < 3; i++)
+		if (votes[i] > votes[best])
+			best = i;
+	if (votes[best] == 0 || votes[best] * 2 < seen)
+		return TRACE_AUTO;
+	return candidates[best];
+}

@@ -1,0 +1,1698 @@
+/*
+ * check_trace.c - the trace readers: the four formats, detection,
+ * compression (made here, with zlib and zstd, including broken streams),
+ * standard input, batching, error messages and skip_bad.
+ *
+ * Fixtures are written with mkstemp under $TESTTMP (or /tmp) and unlinked
+ * as soon as they are open.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "check_suites.h"
+#include "trace.h"
+#include "trace_source.h"
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+/* The directory for temporary files: $TESTTMP if set (created if need be),
+ * else /tmp. */
+static const char *tmp_base(void)
+{
+	const char *d = getenv("TESTTMP");
+
+	if (d == NULL || *d == '\0')
+		return "/tmp";
+	if (mkdir(d, 0777) < 0 && errno != EEXIST)
+		return "/tmp";
+	return d;
+}
+
+/* Write len bytes to a new temporary file; return its malloc'd path. */
+static char *write_tmp(const void *data, size_t len)
+{
+	char *path = malloc(4096);
+	FILE *f;
+	int fd;
+
+	ck_assert_ptr_nonnull(path);
+	snprintf(path, 4096, "%s/check_trace-XXXXXX", tmp_base());
+	fd = mkstemp(path);
+	ck_assert_msg(fd >= 0, "mkstemp %s: %s", path, strerror(errno));
+	f = fdopen(fd, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+/* A growing byte string. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void text_add(struct text *t, const void *p, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		t->cap = (t->len + n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		ck_assert_ptr_nonnull(t->s);
+	}
+	memcpy(t->s + t->len, p, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+static void __attribute__((format(printf, 2, 3))) text_addf(struct text *t, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	ck_assert(n >= 0 && (size_t)n < sizeof line);
+	text_add(t, line, (size_t)n);
+}
+
+static struct trace_options opts(enum trace_format f)
+{
+	struct trace_options o = { .format = f, .page_shift = 12, .va_bits = 48 };
+
+	return o;
+}
+
+/* Records read from one trace, or the error that stopped it. */
+struct result {
+	struct trace_rec *recs;
+	size_t n, cap;
+	bool opened;         /* trace_open succeeded */
+	bool failed;         /* open or read returned an error */
+	char msg[PS_ERROR_MAX];
+	enum trace_format format;
+	uint64_t skipped;
+	char first_skip[PS_ERROR_MAX];
+	char path[4096];     /* the fixture's path */
+};
+
+/* Read everything from r in batches of sizes drawn from batch[] in turn
+ * (0-terminated; NULL means 4096), into res. */
+static void read_all(struct trace_reader *r, const size_t *batch, struct result *res)
+{
+	struct ps_error err;
+	size_t bi = 0;
+
+	for (;;) {
+		size_t want = batch == NULL ? 4096 : batch[bi];
+		ssize_t got;
+
+		if (batch != NULL && batch[++bi] == 0)
+			bi = 0;
+		if (res->n + want > res->cap) {
+			res->cap = (res->n + want) * 2;
+			res->recs = realloc(res->recs, res->cap * sizeof *res->recs);
+			ck_assert_ptr_nonnull(res->recs);
+		}
+		got = trace_read(r, res->recs + res->n, want, &err);
+		if (got < 0) {
+			struct ps_error again;
+
+			res->failed = true;
+			snprintf(res->msg, sizeof res->msg, "%s", err.msg);
+			/* The error sticks. */
+			ck_assert_int_eq(trace_read(r, res->recs + res->n, want, &again), -1);
+			ck_assert_str_eq(again.msg, err.msg);
+			break;
+		}
+		ck_assert_uint_le((size_t)got, want);
+		if (got == 0) {
+			ck_assert_int_eq(trace_read(r, res->recs + res->n, want, &err), 0);
+			break;
+		}
+		res->n += (size_t)got;
+	}
+	res->format = trace_format_of(r);
+	res->skipped = trace_skipped(r);
+	snprintf(res->first_skip, sizeof res->first_skip, "%s", trace_first_skip(r));
+}
+
+/* Write data to a fixture, open it with o and read it all. */
+static void run_data(const void *data, size_t len, const struct trace_options *o,
+		     const size_t *batch, struct result *res)
+{
+	struct ps_error err;
+	struct trace_reader *r;
+	char *path = write_tmp(data, len);
+
+	memset(res, 0, sizeof *res);
+	snprintf(res->path, sizeof res->path, "%s", path);
+	r = trace_open(path, o, &err);
+	unlink(path);
+	free(path);
+	if (r == NULL) {
+		res->failed = true;
+		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
+		return;
+	}
+	res->opened = true;
+	read_all(r, batch, res);
+	trace_close(r);
+}
+
+static void run_text(const char *s, enum trace_format f, struct result *res)
+{
+	struct trace_options o = opts(f);
+
+	run_data(s, strlen(s), &o, NULL, res);
+}
+
+static void result_free(struct result *res)
+{
+	free(res->recs);
+	res->recs = NULL;
+}
+
+/* Check that res ended with exactly "PATH<suffix>". */
+static void expect_error(const struct result *res, const char *suffix)
+{
+	char want[PS_ERROR_MAX + 4096];
+
+	ck_assert_msg(res->failed, "expected error '%s', got none", suffix);
+	snprintf(want, sizeof want, "%s%s", res->path, suffix);
+	ck_assert_str_eq(res->msg, want);
+}
+
+static void expect_rec(const struct result *res, size_t i, uint64_t addr, unsigned size,
+		       enum access_op op, uint32_t pid)
+{
+	ck_assert_msg(i < res->n, "record %zu missing (have %zu)", i, res->n);
+	ck_assert_msg(res->recs[i].addr == addr, "record %zu: addr 0x%llx, want 0x%llx", i,
+		      (unsigned long long)res->recs[i].addr, (unsigned long long)addr);
+	ck_assert_uint_eq(res->recs[i].size, size);
+	ck_assert_uint_eq(res->recs[i].op, op);
+	ck_assert_uint_eq(res->recs[i].pid, pid);
+	ck_assert_uint_eq(res->recs[i].flags, 0);
+}
+
+/* gzip-compress data as one member. */
+static unsigned char *gzip_bytes(const void *data, size_t len, size_t *out_len)
+{
+	z_stream z;
+	size_t cap = compressBound(len) + 64;
+	unsigned char *out = malloc(cap);
+
+	ck_assert_ptr_nonnull(out);
+	memset(&z, 0, sizeof z);
+	ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*out_len = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* zstd-compress data as one frame. */
+static unsigned char *zstd_bytes(const void *data, size_t len, size_t *out_len)
+{
+	size_t cap = ZSTD_compressBound(len);
+	unsigned char *out = malloc(cap);
+	size_t n;
+
+	ck_assert_ptr_nonnull(out);
+	n = ZSTD_compress(out, cap, data, len, 3);
+	ck_assert(!ZSTD_isError(n));
+	*out_len = n;
+	return out;
+}
+
+typedef unsigned char *compress_fn(const void *data, size_t len, size_t *out_len);
+
+/* Compress data in `parts` pieces (members or frames) one after another. */
+static unsigned char *compress_parts(compress_fn *fn, const char *data, size_t len,
+				     unsigned parts, size_t *out_len)
+{
+	struct text t = { 0 };
+	size_t done = 0;
+
+	for (unsigned i = 0; i < parts; i++) {
+		size_t piece = i + 1 == parts ? len - done : len / parts;
+		size_t clen;
+		unsigned char *c = fn(data + done, piece, &clen);
+
+		text_add(&t, c, clen);
+		free(c);
+		done += piece;
+	}
+	*out_len = t.len;
+	return (unsigned char *)t.s;
+}
+
+/* Deterministic pseudo-random numbers (xorshift64*). */
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1du;
+}
+
+static uint64_t rnd_below(uint64_t n)
+{
+	return rnd() % n;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+START_TEST(t_format_names)
+{
+	static const char *names[] = { "auto", "lackey", "addr-rw", "pages", "native" };
+	enum trace_format f;
+
+	for (int i = 0; i < 5; i++) {
+		ck_assert_str_eq(trace_format_name((enum trace_format)i), names[i]);
+		ck_assert(trace_format_parse(names[i], &f));
+		ck_assert_int_eq(f, i);
+	}
+	ck_assert(!trace_format_parse("Lackey", &f));
+	ck_assert(!trace_format_parse("addr_rw", &f));
+	ck_assert(!trace_format_parse("", &f));
+	ck_assert_str_eq(trace_compression_name(TRACE_PLAIN), "plain");
+	ck_assert_str_eq(trace_compression_name(TRACE_GZIP), "gzip");
+	ck_assert_str_eq(trace_compression_name(TRACE_ZSTD), "zstd");
+	trace_close(NULL);
+	trace_source_close(NULL);
+}
+END_TEST
+
+/* ---- lackey ------------------------------------------------------------ */
+
+static const char lackey_sample[] =
+	"==12345== Lackey, an example Valgrind tool\n"
+	"==12345== Copyright (C) 2002-2017, and GNU GPL'd, by Nicholas Nethercote.\n"
+	"\n"
+	"I  04016a0,3\n"
+	" L 04222cd0,8\n"
+	" S 7FF000398,8\n"
+	" M 0421fd8,4\n"
+	"I  0401000,16\n"
+	"==12345== \n";
+
+static void check_lackey_sample(const struct result *res)
+{
+	ck_assert_msg(!res->failed, "%s", res->msg);
+	ck_assert_uint_eq(res->n, 6);
+	expect_rec(res, 0, 0x4016a0, 3, OP_FETCH, 1);
+	expect_rec(res, 1, 0x4222cd0, 8, OP_READ, 1);
+	expect_rec(res, 2, 0x7ff000398, 8, OP_WRITE, 1);
+	expect_rec(res, 3, 0x421fd8, 4, OP_READ, 1);
+	expect_rec(res, 4, 0x421fd8, 4, OP_WRITE, 1);
+	expect_rec(res, 5, 0x401000, 16, OP_FETCH, 1);
+}
+
+START_TEST(t_lackey_basic)
+{
+	struct result res;
+
+	run_text(lackey_sample, TRACE_LACKEY, &res);
+	check_lackey_sample(&res);
+	ck_assert_int_eq(res.format, TRACE_LACKEY);
+	ck_assert_uint_eq(res.skipped, 0);
+	ck_assert_str_eq(res.first_skip, "");
+	result_free(&res);
+
+	run_text(lackey_sample, TRACE_AUTO, &res);
+	check_lackey_sample(&res);
+	ck_assert_int_eq(res.format, TRACE_LACKEY);
+	result_free(&res);
+}
+END_TEST
+
+/* Replace every "\n" of s with "\r\n". */
+static char *to_crlf(const char *s)
+{
+	struct text t = { 0 };
+
+	for (; *s != '\0'; s++)
+		text_add(&t, *s == '\n' ? "\r\n" : s, *s == '\n' ? 2 : 1);
+	return t.s;
+}
+
+START_TEST(t_lackey_crlf_and_no_final_newline)
+{
+	struct result res;
+	char *crlf = to_crlf(lackey_sample);
+	char cut[sizeof lackey_sample];
+
+	run_text(crlf, TRACE_AUTO, &res);
+	check_lackey_sample(&res);
+	result_free(&res);
+	free(crlf);
+
+	/* The last line without its '\n' ("I  0401000,16"). */
+	memcpy(cut, lackey_sample, sizeof cut);
+	*strstr(cut, "\n==12345== \n") = '\0';
+	run_text(cut, TRACE_LACKEY, &res);
+	check_lackey_sample(&res);
+	result_free(&res);
+
+	run_text(" L 10,4\r", TRACE_LACKEY, &res); /* a final "\r" without '\n' */
+	ck_assert(!res.failed);
+	expect_rec(&res, 0, 0x10, 4, OP_READ, 1);
+	result_free(&res);
+}
+END_TEST
+
+/* A table of single bad lines: placed as line 2 after a good line, each
+ * must give exactly "PATH:2: <why>" after the good record. */
+struct bad_line {
+	const char *line;
+	const char *why;
+};
+
+static void check_bad_lines(enum trace_format f, const char *header, const char *good,
+			    const struct bad_line *bad, unsigned va_bits)
+{
+	for (; bad->line != NULL; bad++) {
+		struct trace_options o = opts(f);
+		struct text t = { 0 };
+		struct result res;
+		char why[600];
+		unsigned lineno = 2;
+		bool fatal = strstr(bad->why, "need the VM model") != NULL ||
+			     strstr(bad->why, "native trace version") != NULL;
+
+		o.va_bits = va_bits;
+		if (header != NULL) {
+			text_addf(&t, "%s\n", header);
+			lineno++;
+		}
+		text_addf(&t, "%s\n%s\n%s\n", good, bad->line, good);
+		run_data(t.s, t.len, &o, NULL, &res);
+		ck_assert_msg(res.opened, "open failed: %s", res.msg);
+		ck_assert_msg(res.n >= 1, "line '%s': the good line before it was lost",
+			      bad->line);
+		snprintf(why, sizeof why, ":%u: %s", lineno, bad->why);
+		ck_assert_msg(res.failed, "line '%s' accepted", bad->line);
+		expect_error(&res, why);
+		result_free(&res);
+
+		/* With skip_bad, it is skipped and counted, except fatal ones. */
+		o.skip_bad = true;
+		run_data(t.s, t.len, &o, NULL, &res);
+		ck_assert_msg(res.failed == fatal, "line '%s': skip_bad %s it", bad->line,
+			      fatal ? "skipped" : "did not skip");
+		if (fatal) {
+			expect_error(&res, why);
+		} else {
+			ck_assert_uint_eq(res.n, 2); /* both good lines */
+			ck_assert_uint_eq(res.skipped, 1);
+			ck_assert_msg(strstr(res.first_skip, why) != NULL, "first_skip '%s'",
+				      res.first_skip);
+		}
+		result_free(&res);
+		free(t.s);
+	}
+}
+
+START_TEST(t_lackey_errors)
+{
+	static const struct bad_line bad[] = {
+		{ " L 1000,0", "size must be 1..65535" },
+		{ " L 1000,65536", "size must be 1..65535" },
+		{ " L 1000,99999999999999999999999", "size must be 1..65535" },
+		{ " L 1000", "expected ',SIZE' after the address" },
+		{ " L 1000 ,8", "expected ',SIZE' after the address" },
+		{ " L 0x1000,8", "expected ',SIZE' after the address" },
+		{ " L 1000,", "expected a decimal size after ','" },
+		{ " L 1000,8 x", "unexpected text after the size" },
+		{ " L 1000,8,", "unexpected text after the size" },
+		{ " L 1000,8\r\r", "unexpected text after the size" },
+		{ " Q 1000,8", "expected a lackey record such as ' L 04222cd0,8'" },
+		{ " L1000,8", "expected a lackey record such as ' L 04222cd0,8'" },
+		{ "hello", "expected a lackey record such as ' L 04222cd0,8'" },
+		{ "= not a valgrind line", "expected a lackey record such as ' L 04222cd0,8'" },
+		{ " L ,8", "expected a hex address after 'L'" },
+		{ " S xyz,8", "expected a hex address after 'S'" },
+		{ " L 10000000000000000,8", "address does not fit in 64 bits" },
+		{ " L 1000000000000,8",
+		  "address 0x1000000000000 is beyond the 48-bit virtual address space" },
+		{ " L fffffffffffc,8",
+		  "access of 8 bytes at 0xfffffffffffc runs past the end of the 48-bit"
+		  " virtual address space" },
+		{ NULL, NULL },
+	};
+	struct result res;
+
+	check_bad_lines(TRACE_LACKEY, NULL, "I  1000,1", bad, 48);
+
+	/* The edges that are fine. */
+	run_text(" L fffffffffff8,8\n S 0,65535\n L 000000000000000000001,1\n", TRACE_LACKEY, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 3);
+	expect_rec(&res, 0, 0xfffffffffff8, 8, OP_READ, 1);
+	expect_rec(&res, 1, 0, 65535, OP_WRITE, 1);
+	expect_rec(&res, 2, 1, 1, OP_READ, 1);
+	result_free(&res);
+}
+END_TEST
+
+/* ---- addr-rw ----------------------------------------------------------- */
+
+START_TEST(t_addr_rw)
+{
+	static const char text[] =
+		"# address and R/W\n"
+		"0041f7a0 R\n"
+		"0x1000 w\n"
+		"\n"
+		"  DEAD\tW  # trailing comment\n"
+		"0XabC r\r\n"
+		"ffffffffffff W";
+	static const struct bad_line bad[] = {
+		{ "1000", "expected a hex address, a space and R or W" },
+		{ "1000R", "expected a hex address, a space and R or W" },
+		{ "0x R", "expected a hex address, a space and R or W" },
+		{ "xyz R", "expected a hex address, a space and R or W" },
+		{ "1000 X", "expected R or W after the address" },
+		{ "1000 ", "expected R or W after the address" },
+		{ "1000 R extra", "unexpected text after 'R'" },
+		{ "1000 RW", "unexpected text after 'R'" },
+		{ "1000 w#c", "unexpected text after 'w'" },
+		{ "1000000000000 R", "address 0x1000000000000 is beyond the 48-bit virtual address space" },
+		{ "10000000000000000 R", "address does not fit in 64 bits" },
+		{ NULL, NULL },
+	};
+	struct result res;
+
+	for (int f = 0; f < 2; f++) {
+		run_text(text, f == 0 ? TRACE_ADDR_RW : TRACE_AUTO, &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_int_eq(res.format, TRACE_ADDR_RW);
+		ck_assert_uint_eq(res.n, 5);
+		expect_rec(&res, 0, 0x41f7a0, 1, OP_READ, 1);
+		expect_rec(&res, 1, 0x1000, 1, OP_WRITE, 1);
+		expect_rec(&res, 2, 0xdead, 1, OP_WRITE, 1);
+		expect_rec(&res, 3, 0xabc, 1, OP_READ, 1);
+		expect_rec(&res, 4, 0xffffffffffff, 1, OP_WRITE, 1);
+		result_free(&res);
+	}
+	check_bad_lines(TRACE_ADDR_RW, NULL, "10 R", bad, 48);
+}
+END_TEST
+
+/* ---- pages ------------------------------------------------------------- */
+
+START_TEST(t_pages)
+{
+	static const char text[] =
+		"# the textbook string\n"
+		"7 0 1 2\n"
+		"0,3\n"
+		"\n"
+		" 4, 5 ,6,\n"
+		"9\r\n"
+		"\t8\t# eight\n"
+		"10,11 # ten, eleven\n"
+		"12";
+	static const uint64_t want[] = { 7, 0, 1, 2, 0, 3, 4, 5, 6, 9, 8, 10, 11, 12 };
+	static const struct bad_line bad[] = {
+		{ "1,,2", "expected a decimal page number" },
+		{ ",1", "expected a decimal page number" },
+		{ "1 a", "expected page numbers separated by spaces or commas" },
+		{ "1-2", "expected page numbers separated by spaces or commas" },
+		{ "-1", "expected a decimal page number" },
+		{ "0x10", "expected page numbers separated by spaces or commas" },
+		{ "1#c", "expected page numbers separated by spaces or commas" },
+		{ "1 2 3 x 4", "expected page numbers separated by spaces or commas" },
+		{ "99999999999999999999", "page number does not fit in 64 bits" },
+		{ "68719476736",
+		  "page 68719476736 is beyond the 48-bit virtual address space (pages of 4096 bytes)" },
+		{ NULL, NULL },
+	};
+	struct result res;
+
+	for (int f = 0; f < 2; f++) {
+		run_text(text, f == 0 ? TRACE_PAGES : TRACE_AUTO, &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_int_eq(res.format, TRACE_PAGES);
+		ck_assert_uint_eq(res.n, sizeof want / sizeof want[0]);
+		for (size_t i = 0; i < res.n; i++)
+			expect_rec(&res, i, want[i] << 12, 1, OP_READ, 1);
+		result_free(&res);
+	}
+	check_bad_lines(TRACE_PAGES, NULL, "1", bad, 48);
+
+	/* The last page of the space is fine; a bad line yields none of its pages. */
+	run_text("68719476735\n1 2 x\n", TRACE_PAGES, &res);
+	ck_assert_uint_eq(res.n, 1);
+	expect_rec(&res, 0, UINT64_C(68719476735) << 12, 1, OP_READ, 1);
+	expect_error(&res, ":2: expected page numbers separated by spaces or commas");
+	result_free(&res);
+}
+END_TEST
+
+START_TEST(t_pages_shift_and_va)
+{
+	struct trace_options o = opts(TRACE_PAGES);
+	struct result res;
+	static const char text[] = "1048575 3\n1048576\n";
+
+	o.va_bits = 32;
+	o.page_shift = 12;
+	run_data(text, strlen(text), &o, NULL, &res);
+	ck_assert_uint_eq(res.n, 2);
+	expect_rec(&res, 0, UINT64_C(0xfffff000), 1, OP_READ, 1);
+	expect_rec(&res, 1, 0x3000, 1, OP_READ, 1);
+	expect_error(&res, ":2: page 1048576 is beyond the 32-bit virtual address space"
+			   " (pages of 4096 bytes)");
+	result_free(&res);
+
+	o.page_shift = 0;
+	run_data(text, strlen(text), &o, NULL, &res);
+	ck_assert(!res.failed);
+	ck_assert_uint_eq(res.n, 3);
+	expect_rec(&res, 2, 1048576, 1, OP_READ, 1);
+	result_free(&res);
+}
+END_TEST
+
+/* A line of many page numbers read a few records at a time. */
+START_TEST(t_pages_long_line_small_batches)
+{
+	static const size_t batches[][4] = {
+		{ 1, 0 }, { 2, 0 }, { 3, 0 }, { 7, 1, 2, 0 },
+	};
+	struct trace_options o = opts(TRACE_PAGES);
+	struct text t = { 0 };
+	struct result res;
+
+	for (int i = 0; i < 1000; i++)
+		text_addf(&t, i % 3 == 0 ? "%d," : "%d ", i);
+	text_add(&t, "\n5000\n", 6);
+	for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
+		run_data(t.s, t.len, &o, batches[b], &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_uint_eq(res.n, 1001);
+		for (int i = 0; i < 1000; i++)
+			expect_rec(&res, (size_t)i, (uint64_t)i << 12, 1, OP_READ, 1);
+		expect_rec(&res, 1000, UINT64_C(5000) << 12, 1, OP_READ, 1);
+		result_free(&res);
+	}
+	free(t.s);
+}
+END_TEST
+
+/* ---- native ------------------------------------------------------------ */
+
+START_TEST(t_native)
+{
+	static const char text[] =
+		"# made by hand\n"
+		"\n"
+		"pagesim-trace 1   # header comment\n"
+		"R 0x1000\n"
+		"W 4096 8\n"
+		"  X 0x2000 0x10 pid=7\n"
+		"M 0x3000 4 # trailing comment\n"
+		"process 42\n"
+		"R 0x10\r\n"
+		"W 0X20 pid=3\n"
+		"R\t0x30\t2\tpid=4294967295\n"
+		"pagesim-trace 1\n"
+		"M 0xffffffffffff";
+	struct result res;
+
+	for (int f = 0; f < 2; f++) {
+		run_text(text, f == 0 ? TRACE_NATIVE : TRACE_AUTO, &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_int_eq(res.format, TRACE_NATIVE);
+		ck_assert_uint_eq(res.n, 10);
+		expect_rec(&res, 0, 0x1000, 1, OP_READ, 1);
+		expect_rec(&res, 1, 4096, 8, OP_WRITE, 1);
+		expect_rec(&res, 2, 0x2000, 16, OP_FETCH, 7);
+		expect_rec(&res, 3, 0x3000, 4, OP_READ, 1);
+		expect_rec(&res, 4, 0x3000, 4, OP_WRITE, 1);
+		expect_rec(&res, 5, 0x10, 1, OP_READ, 42);
+		expect_rec(&res, 6, 0x20, 1, OP_WRITE, 3);
+		expect_rec(&res, 7, 0x30, 2, OP_READ, 4294967295u);
+		expect_rec(&res, 8, 0xffffffffffff, 1, OP_READ, 42);
+		expect_rec(&res, 9, 0xffffffffffff, 1, OP_WRITE, 42);
+		result_free(&res);
+	}
+}
+END_TEST
+
+START_TEST(t_native_errors)
+{
+	static const struct bad_line bad[] = {
+		{ "Q 0x10", "expected R, W, X, M or process" },
+		{ "r 0x10", "expected R, W, X, M or process" },
+		{ "RW 0x10", "expected R, W, X, M or process" },
+		{ "processes 2", "expected R, W, X, M or process" },
+		{ "R", "expected an address (0x-hex or decimal) after 'R'" },
+		{ "W 0x", "expected an address (0x-hex or decimal) after 'W'" },
+		{ "X abc", "expected an address (0x-hex or decimal) after 'X'" },
+		{ "R 0x10 0", "size must be 1..65535" },
+		{ "R 0x10 65536", "size must be 1..65535" },
+		{ "R 0x10 0x10000", "size must be 1..65535" },
+		{ "R 0x10 8x", "expected SIZE, pid=N or the end of the line" },
+		{ "R 0x10 8 9", "expected SIZE, pid=N or the end of the line" },
+		{ "R 0x10zz", "expected SIZE, pid=N or the end of the line" },
+		{ "R 0x10#c", "expected SIZE, pid=N or the end of the line" },
+		{ "R 0x10 pid=1 8", "expected SIZE, pid=N or the end of the line" },
+		{ "R 0x10 pid=0", "pid must be 1..4294967295" },
+		{ "R 0x10 pid=4294967296", "pid must be 1..4294967295" },
+		{ "R 0x10 pid=", "pid must be 1..4294967295" },
+		{ "process 0", "expected 'process N' with N in 1..4294967295" },
+		{ "process", "expected 'process N' with N in 1..4294967295" },
+		{ "process 2 3", "expected 'process N' with N in 1..4294967295" },
+		{ "R 0x1000000000000", "address 0x1000000000000 is beyond the 48-bit virtual address space" },
+		{ "R 281474976710656", "address 0x1000000000000 is beyond the 48-bit virtual address space" },
+		{ "R 0xffffffffffff 2",
+		  "access of 2 bytes at 0xffffffffffff runs past the end of the 48-bit"
+		  " virtual address space" },
+		{ "R 0x10000000000000000", "address does not fit in 64 bits" },
+		{ "R 18446744073709551616", "address does not fit in 64 bits" },
+		{ "pagesim-trace 2", "unsupported native trace version 2 (this pagesim reads version 1)" },
+		{ "segment 0x1000 0x2000 rw", "'segment' records need the VM model, which this version does not implement yet" },
+		{ "mmap 0x1000 4096", "'mmap' records need the VM model, which this version does not implement yet" },
+		{ "munmap 0x1000 4096", "'munmap' records need the VM model, which this version does not implement yet" },
+		{ "brk 0x8000", "'brk' records need the VM model, which this version does not implement yet" },
+		{ "fork 2", "'fork' records need the VM model, which this version does not implement yet" },
+		{ "exit", "'exit' records need the VM model, which this version does not implement yet" },
+		{ NULL, NULL },
+	};
+
+	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", bad, 48);
+}
+END_TEST
+
+START_TEST(t_native_header)
+{
+	struct trace_options o = opts(TRACE_NATIVE);
+	struct result res;
+
+	o.skip_bad = true; /* header problems are fatal all the same */
+	run_data("pagesim-trace 2\nR 0x10\n", 23, &o, NULL, &res);
+	ck_assert_uint_eq(res.n, 0);
+	expect_error(&res, ":1: unsupported native trace version 2 (this pagesim reads version 1)");
+	result_free(&res);
+
+	run_text("# c\n\npagesim-trace 12345678901234567890123\n", TRACE_NATIVE, &res);
+	expect_error(&res, ":3: unsupported native trace version 12345678901234567890123"
+			   " (this pagesim reads version 1)");
+	result_free(&res);
+
+	run_text("R 0x10\n", TRACE_NATIVE, &res);
+	expect_error(&res, ":1: expected the header 'pagesim-trace 1' before anything else");
+	result_free(&res);
+
+	run_text("pagesim-trace\n", TRACE_NATIVE, &res);
+	expect_error(&res, ":1: expected the header 'pagesim-trace 1'");
+	result_free(&res);
+
+	run_text("pagesim-trace 1 x\n", TRACE_NATIVE, &res);
+	expect_error(&res, ":1: expected the header 'pagesim-trace 1'");
+	result_free(&res);
+
+	/* Auto-detection goes by the header, whatever its version. */
+	run_text("pagesim-trace 7\n", TRACE_AUTO, &res);
+	ck_assert(res.opened);
+	ck_assert_int_eq(res.format, TRACE_NATIVE);
+	expect_error(&res, ":1: unsupported native trace version 7 (this pagesim reads version 1)");
+	result_free(&res);
+
+	/* Only comments: an empty trace. */
+	run_text("pagesim-trace 1\n# nothing\n", TRACE_NATIVE, &res);
+	ck_assert(!res.failed);
+	ck_assert_uint_eq(res.n, 0);
+	result_free(&res);
+}
+END_TEST
+
+/* ---- address space ----------------------------------------------------- */
+
+START_TEST(t_va_bits)
+{
+	static const struct bad_line bad32[] = {
+		{ "R 0x100000000", "address 0x100000000 is beyond the 32-bit virtual address space" },
+		{ "R 0xfffffffe 4",
+		  "access of 4 bytes at 0xfffffffe runs past the end of the 32-bit virtual address space" },
+		{ NULL, NULL },
+	};
+	static const struct bad_line bad64[] = {
+		{ "R 0xffffffffffffffff 2",
+		  "access of 2 bytes at 0xffffffffffffffff runs past the end of the 64-bit"
+		  " virtual address space" },
+		{ "R 0x10000000000000000", "address does not fit in 64 bits" },
+		{ NULL, NULL },
+	};
+	static const char ok[] =
+		"pagesim-trace 1\nR 0xffffffff\nR 0xfffffffc 4\n";
+	static const char ok64[] =
+		"pagesim-trace 1\nR 0xffffffffffffffff\nW 18446744073709551615\n"
+		"R 0x0000000000000000000000fffffffffffffff0 16\n";
+	struct trace_options o = opts(TRACE_NATIVE);
+	struct result res;
+
+	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", bad32, 32);
+	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", bad64, 64);
+	o.va_bits = 32;
+	run_data(ok, strlen(ok), &o, NULL, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 2);
+	result_free(&res);
+	o.va_bits = 64;
+	run_data(ok64, strlen(ok64), &o, NULL, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 3);
+	expect_rec(&res, 0, UINT64_MAX, 1, OP_READ, 1);
+	expect_rec(&res, 1, UINT64_MAX, 1, OP_WRITE, 1);
+	expect_rec(&res, 2, UINT64_MAX - 15, 16, OP_READ, 1);
+	result_free(&res);
+}
+END_TEST
+
+START_TEST(t_bad_options)
+{
+	struct trace_options o = opts(TRACE_LACKEY);
+	struct ps_error err;
+	char *path = write_tmp(" L 10,1\n", 8);
+	struct trace_reader *r;
+	struct trace_rec rec;
+
+	o.va_bits = 31;
+	ck_assert_ptr_null(trace_open(path, &o, &err));
+	ck_assert(strstr(err.msg, "va_bits must be 32..64") != NULL);
+	o.va_bits = 65;
+	ck_assert_ptr_null(trace_open(path, &o, &err));
+	o.va_bits = 32;
+	o.page_shift = 32;
+	ck_assert_ptr_null(trace_open(path, &o, &err));
+	ck_assert(strstr(err.msg, "page_shift") != NULL);
+	o.page_shift = 12;
+	o.format = (enum trace_format)9;
+	ck_assert_ptr_null(trace_open(path, &o, &err));
+
+	/* NULL options: auto, 4 KiB pages, 48 bits. */
+	r = trace_open(path, NULL, &err);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(trace_format_of(r), TRACE_LACKEY);
+	ck_assert_int_eq(trace_read(r, &rec, 1, &err), 1);
+	ck_assert_int_eq(trace_read(r, &rec, 1, &err), 0);
+	trace_close(r);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+/* ---- detection --------------------------------------------------------- */
+
+START_TEST(t_detect)
+{
+	static const struct {
+		const char *text;
+		enum trace_format want;
+	} cases[] = {
+		{ "==1== Lackey\n==1== more\n", TRACE_LACKEY },
+		{ "# c\n\n I 10,4\n", TRACE_LACKEY },
+		{ "0041f7a0 R\n", TRACE_ADDR_RW },
+		{ "10 w\n", TRACE_ADDR_RW },
+		{ "7 0 1 2 0 3 0 4\n", TRACE_PAGES },
+		{ "7,0,1\n2\n", TRACE_PAGES },
+		{ "\n\n# only comments\n", TRACE_LACKEY },      /* empty: any format */
+		{ "", TRACE_LACKEY },
+		{ "   \n\t\n", TRACE_LACKEY },
+		{ "# c\npagesim-trace 1\nR 0x10\n", TRACE_NATIVE },
+		{ " L 10,4\n L 20,4\nhello\n", TRACE_LACKEY },  /* most lines decide */
+		{ "1\n2\n3\nx\n", TRACE_PAGES },
+	};
+	struct result res;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		run_text(cases[i].text, TRACE_AUTO, &res);
+		ck_assert_msg(res.opened, "case %zu: %s", i, res.msg);
+		ck_assert_msg(res.format == cases[i].want, "case %zu: got %s", i,
+			      trace_format_name(res.format));
+		result_free(&res);
+	}
+}
+END_TEST
+
+START_TEST(t_detect_fails)
+{
+	static const char elf[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\n\x03\0>\0";
+	static const char *texts[] = {
+		"hello world\nfoo\n",
+		"R 0x10\nW 0x20\n",                   /* native without its header */
+		"1\nfoo\nbar\n",                      /* fewer than half fit */
+		elf,
+		"pagesim-trace\n",                    /* only when it is the first line... */
+	};
+	struct result res;
+
+	for (size_t i = 0; i < 4; i++) {
+		struct trace_options o = opts(TRACE_AUTO);
+
+		run_data(texts[i], i == 3 ? sizeof elf - 1 : strlen(texts[i]), &o, NULL, &res);
+		ck_assert(!res.opened);
+		expect_error(&res, ": cannot tell the trace format"
+				   " (use --format lackey|addr-rw|pages|native)");
+		result_free(&res);
+	}
+	/* ...which it is here: detected as native, then refused. */
+	run_text(texts[4], TRACE_AUTO, &res);
+	ck_assert_int_eq(res.format, TRACE_NATIVE);
+	expect_error(&res, ":1: expected the header 'pagesim-trace 1'");
+	result_free(&res);
+	/* A later header line does not make a native trace. */
+	run_text("foo\npagesim-trace 1\n", TRACE_AUTO, &res);
+	ck_assert(!res.opened);
+	result_free(&res);
+}
+END_TEST
+
+/* Only the first 100 meaningful lines count: 150 pages lines, then lackey. */
+START_TEST(t_detect_window)
+{
+	struct text t = { 0 };
+	struct result res;
+
+	for (int i = 0; i < 20; i++)
+		text_add(&t, "# comment\n\n", 11);
+	for (int i = 0; i < 150; i++)
+		text_addf(&t, "%d\n", i);
+	for (int i = 0; i < 300; i++)
+		text_add(&t, " L 10,4\n", 8);
+	run_text(t.s, TRACE_AUTO, &res);
+	ck_assert_int_eq(res.format, TRACE_PAGES);
+	ck_assert_uint_eq(res.n, 150);
+	expect_error(&res, ":191: expected a decimal page number");
+	result_free(&res);
+	free(t.s);
+}
+END_TEST
+
+START_TEST(t_bom)
+{
+	struct result res;
+
+	run_text("\xef\xbb\xbf" "7 0 1\n", TRACE_AUTO, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_int_eq(res.format, TRACE_PAGES);
+	ck_assert_uint_eq(res.n, 3);
+	result_free(&res);
+	run_text("\xef\xbb\xbf" "pagesim-trace 1\nR 0x10\n", TRACE_NATIVE, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 1);
+	result_free(&res);
+	/* A mark and nothing else; a mark and a line without '\n'. */
+	for (int f = 0; f < 5; f++) {
+		run_text("\xef\xbb\xbf", (enum trace_format)f, &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_uint_eq(res.n, 0);
+		result_free(&res);
+	}
+	for (int f = 0; f < 2; f++) {
+		run_text("\xef\xbb\xbf" "7", f ? TRACE_PAGES : TRACE_AUTO, &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_uint_eq(res.n, 1);
+		expect_rec(&res, 0, 7 << 12, 1, OP_READ, 1);
+		result_free(&res);
+	}
+}
+END_TEST
+
+/* ---- files and errors -------------------------------------------------- */
+
+START_TEST(t_missing_file)
+{
+	struct trace_options o = opts(TRACE_AUTO);
+	struct ps_error err;
+	char path[4200];
+
+	snprintf(path, sizeof path, "%s/no/such/trace.gz", tmp_base());
+	ck_assert_ptr_null(trace_open(path, &o, &err));
+	strcat(path, ": No such file or directory");
+	ck_assert_str_eq(err.msg, path);
+
+	ck_assert_ptr_null(trace_open(tmp_base(), &o, &err));
+	snprintf(path, sizeof path, "%s: Is a directory", tmp_base());
+	ck_assert_str_eq(err.msg, path);
+}
+END_TEST
+
+START_TEST(t_records_before_error_and_sticky)
+{
+	static const size_t one[] = { 1, 0 };
+	struct trace_options o = opts(TRACE_LACKEY);
+	static const char text[] = " L 10,4\n M 20,4\n L 30,4\nbad\n L 40,4\n";
+	struct result res;
+
+	run_data(text, strlen(text), &o, one, &res);
+	ck_assert_uint_eq(res.n, 4);
+	expect_rec(&res, 2, 0x20, 4, OP_WRITE, 1);
+	expect_rec(&res, 3, 0x30, 4, OP_READ, 1);
+	expect_error(&res, ":4: expected a lackey record such as ' L 04222cd0,8'");
+	result_free(&res);
+}
+END_TEST
+
+/* M records split over batches: the WRITE half waits for the next call. */
+START_TEST(t_modify_pending)
+{
+	static const size_t sizes[][4] = { { 1, 0 }, { 3, 0 }, { 2, 1, 0 }, { 5, 0 } };
+	struct trace_options o = opts(TRACE_LACKEY);
+	static const char text[] = "I  1,1\n M 10,2\n M 20,2\n\n M 30,2\n==1== x\n S 40,2\n M 50,2\n";
+	struct result res;
+
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		run_data(text, strlen(text), &o, sizes[s], &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_uint_eq(res.n, 10);
+		expect_rec(&res, 0, 1, 1, OP_FETCH, 1);
+		for (int i = 0; i < 3; i++) {
+			expect_rec(&res, 1 + 2 * (size_t)i, 0x10 * (uint64_t)(i + 1), 2, OP_READ, 1);
+			expect_rec(&res, 2 + 2 * (size_t)i, 0x10 * (uint64_t)(i + 1), 2, OP_WRITE, 1);
+		}
+		expect_rec(&res, 7, 0x40, 2, OP_WRITE, 1);
+		expect_rec(&res, 8, 0x50, 2, OP_READ, 1);
+		expect_rec(&res, 9, 0x50, 2, OP_WRITE, 1);
+		result_free(&res);
+	}
+	/* The pending half comes out before an error on the next line. */
+	run_data(" M 10,2\nbad\n", 12, &o, sizes[0], &res);
+	ck_assert_uint_eq(res.n, 2);
+	expect_error(&res, ":2: expected a lackey record such as ' L 04222cd0,8'");
+	result_free(&res);
+}
+END_TEST
+
+START_TEST(t_skip_bad)
+{
+	struct trace_options o = opts(TRACE_LACKEY);
+	static const char text[] =
+		" L 10,4\n"
+		"program output\n"
+		" L 20,4\n"
+		" L 1000000000000,4\n"
+		" S 30,0\n"
+		" S 40,4\n"
+		"garbage\n";
+	struct result res;
+
+	o.skip_bad = true;
+	run_data(text, strlen(text), &o, NULL, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 3);
+	expect_rec(&res, 0, 0x10, 4, OP_READ, 1);
+	expect_rec(&res, 1, 0x20, 4, OP_READ, 1);
+	expect_rec(&res, 2, 0x40, 4, OP_WRITE, 1);
+	ck_assert_uint_eq(res.skipped, 4);
+	ck_assert(strstr(res.first_skip, ":2: expected a lackey record") != NULL);
+	ck_assert(strncmp(res.first_skip, res.path, strlen(res.path)) == 0);
+	result_free(&res);
+
+	/* Fatal lines are not skipped. */
+	o = opts(TRACE_NATIVE);
+	o.skip_bad = true;
+	run_data("pagesim-trace 1\nQ\nR 0x10\nfork 2\nR 0x20\n", 39, &o, NULL, &res);
+	ck_assert_uint_eq(res.n, 1);
+	ck_assert_uint_eq(res.skipped, 1);
+	expect_error(&res, ":4: 'fork' records need the VM model, which this version does not"
+			   " implement yet");
+	result_free(&res);
+
+	/* A skipped pages line yields none of its numbers. */
+	o = opts(TRACE_PAGES);
+	o.skip_bad = true;
+	run_data("1 2\n3 x 4\n5\n", 12, &o, NULL, &res);
+	ck_assert(!res.failed);
+	ck_assert_uint_eq(res.n, 3);
+	expect_rec(&res, 2, 5 << 12, 1, OP_READ, 1);
+	ck_assert_uint_eq(res.skipped, 1);
+	result_free(&res);
+}
+END_TEST
+
+START_TEST(t_line_too_long)
+{
+	struct trace_options o = opts(TRACE_AUTO);
+	size_t limit = (1u << 20) - 1; /* longest line, without its '\n' */
+	struct text t = { 0 };
+	struct result res;
+	char *line = malloc(limit + 2);
+
+	ck_assert_ptr_nonnull(line);
+	/* A pages line of exactly the limit: "1 1 ... 1" (524288 pages). */
+	for (size_t i = 0; i < limit; i++)
+		line[i] = i % 2 ? ' ' : '1';
+	line[limit] = '\n';
+	text_add(&t, "7\n", 2);
+	text_add(&t, line, limit + 1);
+	text_add(&t, "8\n", 2);
+	run_data(t.s, t.len, &o, NULL, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_int_eq(res.format, TRACE_PAGES);
+	ck_assert_uint_eq(res.n, 2 + (limit + 1) / 2);
+	expect_rec(&res, res.n - 1, 8 << 12, 1, OP_READ, 1);
+	result_free(&res);
+
+	/* One byte more is too long, even with skip_bad. */
+	t.len = 2;
+	text_add(&t, line, limit);
+	text_add(&t, "1\n8\n", 4);
+	o.skip_bad = true;
+	run_data(t.s, t.len, &o, NULL, &res);
+	ck_assert_uint_eq(res.n, 1);
+	expect_error(&res, ":2: line too long (the limit is 1048575 bytes)");
+	result_free(&res);
+
+	/* The same without a final '\n', as the only line: open or read says so. */
+	run_data(t.s + 2, limit + 1, &o, NULL, &res);
+	expect_error(&res, ":1: line too long (the limit is 1048575 bytes)");
+	result_free(&res);
+	free(t.s);
+	free(line);
+}
+END_TEST
+
+/* Errors late in a file that spans many buffer loads name the right line. */
+START_TEST(t_line_numbers_across_buffers)
+{
+	struct trace_options o = opts(TRACE_LACKEY);
+	struct text t = { 0 };
+	struct result res;
+	const int bad_at = 250000;
+
+	for (int i = 1; i < bad_at; i++) {
+		if (i % 1000 == 0)
+			text_add(&t, "\n", 1);
+		else
+			text_addf(&t, " L %x,4\n", i);
+	}
+	text_add(&t, " L 12,4,\n L 13,4\n", 17);
+	run_data(t.s, t.len, &o, NULL, &res);
+	ck_assert_uint_eq(res.n, (size_t)(bad_at - 1 - (bad_at - 1) / 1000));
+	expect_rec(&res, 0, 1, 4, OP_READ, 1);
+	expect_rec(&res, res.n - 1, (uint64_t)(bad_at - 1), 4, OP_READ, 1);
+	expect_error(&res, ":250000: unexpected text after the size");
+	result_free(&res);
+	free(t.s);
+}
+END_TEST
+
+START_TEST(t_nul_and_binary_garbage)
+{
+	struct trace_options o = opts(TRACE_LACKEY);
+	static const char text[] = " L 10,4\n L 1\0,4\n";
+	struct result res;
+
+	run_data(text, sizeof text - 1, &o, NULL, &res);
+	ck_assert_uint_eq(res.n, 1);
+	expect_error(&res, ":2: expected ',SIZE' after the address");
+	result_free(&res);
+}
+END_TEST
+
+/* ---- compression ------------------------------------------------------- */
+
+START_TEST(t_source_detects_magic)
+{
+	static const char text[] = " L 10,4\n";
+	struct ps_error err;
+	size_t glen, zlen;
+	unsigned char *gz = gzip_bytes(text, 8, &glen);
+	unsigned char *zs = zstd_bytes(text, 8, &zlen);
+	static const struct {
+		const char *name;
+		enum trace_compression want;
+	} names[] = { { "plain", TRACE_PLAIN }, { "gzip", TRACE_GZIP }, { "zstd", TRACE_ZSTD } };
+	const void *data[] = { text, gz, zs };
+	size_t len[] = { 8, glen, zlen };
+
+	for (int i = 0; i < 3; i++) {
+		/* The name says nothing: every fixture is called ".txt". */
+		char *path = write_tmp(data[i], len[i]);
+		struct trace_source *s = trace_source_open(path, "x.txt", &err);
+		char buf[64];
+		ssize_t got, total = 0;
+
+		ck_assert_ptr_nonnull(s);
+		ck_assert_int_eq(trace_source_compression(s), names[i].want);
+		while ((got = trace_source_read(s, buf + total, 1, &err)) > 0)
+			total += got;
+		ck_assert_int_eq(got, 0);
+		ck_assert_int_eq(total, 8);
+		ck_assert(memcmp(buf, text, 8) == 0);
+		trace_source_close(s);
+		unlink(path);
+		free(path);
+	}
+	free(gz);
+	free(zs);
+}
+END_TEST
+
+/* Every compression, single and multi-part, gives the plain records. */
+START_TEST(t_compressed_roundtrip)
+{
+	struct text t = { 0 };
+	struct result plain, res;
+	struct trace_options o = opts(TRACE_AUTO);
+	compress_fn *fns[] = { gzip_bytes, zstd_bytes };
+
+	for (int i = 0; i < 120000; i++)
+		text_addf(&t, "%s %x,%d\n", i % 3 ? " L" : "I ", i * 64, 1 + i % 16);
+	run_data(t.s, t.len, &o, NULL, &plain);
+	ck_assert(!plain.failed);
+	ck_assert_uint_eq(plain.n, 120000);
+	for (int f = 0; f < 2; f++)
+		for (unsigned parts = 1; parts <= 4; parts += 3) {
+			size_t clen;
+			unsigned char *c = compress_parts(fns[f], t.s, t.len, parts, &clen);
+
+			run_data(c, clen, &o, NULL, &res);
+			ck_assert_msg(!res.failed, "%s", res.msg);
+			ck_assert_int_eq(res.format, TRACE_LACKEY);
+			ck_assert_uint_eq(res.n, plain.n);
+			ck_assert(memcmp(res.recs, plain.recs, plain.n * sizeof *plain.recs) == 0);
+			result_free(&res);
+			free(c);
+		}
+	/* Empty members and frames are harmless. */
+	for (int f = 0; f < 2; f++) {
+		size_t l1, l2, l3;
+		unsigned char *e1 = fns[f]("", 0, &l1);
+		unsigned char *d = fns[f](" L 10,4\n", 8, &l2);
+		unsigned char *e2 = fns[f]("", 0, &l3);
+		struct text all = { 0 };
+
+		text_add(&all, e1, l1);
+		text_add(&all, d, l2);
+		text_add(&all, e2, l3);
+		run_data(all.s, all.len, &o, NULL, &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_uint_eq(res.n, 1);
+		result_free(&res);
+		free(e1);
+		free(d);
+		free(e2);
+		free(all.s);
+	}
+	result_free(&plain);
+	free(t.s);
+}
+END_TEST
+
+/* Cut a compressed stream short at many points: always "truncated", or
+ * (for cuts inside a header) "corrupt", never a clean end or a crash. */
+static void check_truncations(compress_fn *fn, const char *what, enum trace_format f)
+{
+	struct text t = { 0 };
+	size_t clen;
+	unsigned char *c;
+	char want[64];
+
+	for (int i = 0; i < 3000; i++)
+		text_addf(&t, " S %x,8\n", i * 4096);
+	c = compress_parts(fn, t.s, t.len, 2, &clen);
+	snprintf(want, sizeof want, ": truncated %s stream", what);
+	for (size_t cut = 4; cut < clen; cut += 1 + clen / 97) {
+		struct trace_options o = opts(f);
+		struct result res;
+
+		o.skip_bad = true; /* which does not hide a broken stream */
+		run_data(c, cut, &o, NULL, &res);
+		ck_assert_msg(res.failed, "cut at %zu of %zu: no error", cut, clen);
+		ck_assert_msg(strstr(res.msg, want) != NULL, "cut at %zu: %s", cut, res.msg);
+		ck_assert_uint_le(res.n, 3000);
+		for (size_t i = 0; i < res.n; i++)
+			expect_rec(&res, i, (uint64_t)i * 4096, 8, OP_WRITE, 1);
+		result_free(&res);
+	}
+	/* The last byte missing: exactly the truncation message. */
+	{
+		struct trace_options o = opts(TRACE_LACKEY);
+		struct result res;
+
+		run_data(c, clen - 1, &o, NULL, &res);
+		expect_error(&res, want);
+		result_free(&res);
+	}
+	free(c);
+	free(t.s);
+}
+
+START_TEST(t_gzip_truncated)
+{
+	check_truncations(gzip_bytes, "gzip", TRACE_LACKEY);
+	check_truncations(gzip_bytes, "gzip", TRACE_AUTO);
+}
+END_TEST
+
+START_TEST(t_zstd_truncated)
+{
+	check_truncations(zstd_bytes, "zstd", TRACE_LACKEY);
+	check_truncations(zstd_bytes, "zstd", TRACE_AUTO);
+}
+END_TEST
+
+START_TEST(t_magic_only)
+{
+	struct trace_options o = opts(TRACE_LACKEY);
+	struct result res;
+
+	run_data("\x1f\x8b", 2, &o, NULL, &res);
+	expect_error(&res, ": truncated gzip stream");
+	result_free(&res);
+	run_data("\x28\xb5\x2f\xfd", 4, &o, NULL, &res);
+	expect_error(&res, ": truncated zstd stream");
+	result_free(&res);
+	/* Not quite a magic number: plain text (and a bad line). */
+	run_data("\x1f\x8c\n", 3, &o, NULL, &res);
+	expect_error(&res, ":1: expected a lackey record such as ' L 04222cd0,8'");
+	result_free(&res);
+}
+END_TEST
+
+START_TEST(t_compressed_corrupt_and_trailing)
+{
+	static const char text[] = " L 10,4\n S 20,8\n";
+	struct trace_options o = opts(TRACE_LACKEY);
+	struct result res;
+	size_t glen, zlen;
+	unsigned char *gz = gzip_bytes(text, strlen(text), &glen);
+	unsigned char *zs = zstd_bytes(text, strlen(text), &zlen);
+	struct text t = { 0 };
+
+	/* Garbage after the last member or frame. */
+	text_add(&t, gz, glen);
+	text_add(&t, "junk", 4);
+	run_data(t.s, t.len, &o, NULL, &res);
+	expect_error(&res, ": corrupt gzip stream (garbage after the compressed data)");
+	result_free(&res);
+	t.len = 0;
+	text_add(&t, zs, zlen);
+	text_add(&t, "junk", 4);
+	run_data(t.s, t.len, &o, NULL, &res);
+	ck_assert(res.failed);
+	ck_assert_msg(strstr(res.msg, ": corrupt zstd stream (") != NULL, "%s", res.msg);
+	result_free(&res);
+
+	/* A damaged checksum. */
+	gz[glen - 5] ^= 0xff;
+	run_data(gz, glen, &o, NULL, &res);
+	expect_error(&res, ": corrupt gzip stream (incorrect data check)");
+	result_free(&res);
+	free(gz);
+	free(zs);
+	free(t.s);
+}
+END_TEST
+
+/* Flip random bytes of compressed streams: errors or (rarely) wrong text,
+ * but never a crash, a hang or a read past the buffers (run under ASan or
+ * valgrind to see the last). */
+START_TEST(t_compressed_fuzz)
+{
+	struct text t = { 0 };
+	compress_fn *fns[] = { gzip_bytes, zstd_bytes };
+
+	for (int i = 0; i < 2000; i++)
+		text_addf(&t, " L %x,%d\n", i * 7919, 1 + i % 8);
+	for (int f = 0; f < 2; f++) {
+		size_t clen;
+		unsigned char *c = compress_parts(fns[f], t.s, t.len, 2, &clen);
+
+		for (int round = 0; round < 150; round++) {
+			unsigned char *m = malloc(clen);
+			struct trace_options o = opts(round % 2 ? TRACE_AUTO : TRACE_LACKEY);
+			struct result res;
+
+			memcpy(m, c, clen);
+			for (int k = 1 + (int)rnd_below(4); k > 0; k--)
+				m[2 + rnd_below(clen - 2)] ^= (unsigned char)(1 + rnd_below(255));
+			o.skip_bad = round % 3 == 0;
+			run_data(m, clen, &o, NULL, &res);
+			if (res.failed)
+				ck_assert(strncmp(res.msg, res.path, strlen(res.path)) == 0);
+			result_free(&res);
+			free(m);
+		}
+		free(c);
+	}
+	free(t.s);
+}
+END_TEST
+
+/* ---- standard input ---------------------------------------------------- */
+
+/* Open "-" with data as standard input and read it all. */
+static void run_stdin(const void *data, size_t len, enum trace_format f, struct result *res)
+{
+	struct trace_options o = opts(f);
+	struct trace_reader *r;
+	struct ps_error err;
+	char *path = write_tmp(data, len);
+	FILE *in = fopen(path, "rb");
+	int saved = dup(STDIN_FILENO);
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(dup2(fileno(in), STDIN_FILENO), 0);
+	fclose(in);
+	unlink(path);
+	free(path);
+	memset(res, 0, sizeof *res);
+	snprintf(res->path, sizeof res->path, "<stdin>");
+	r = trace_open("-", &o, &err);
+	if (r == NULL) {
+		res->failed = true;
+		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
+	} else {
+		res->opened = true;
+		read_all(r, NULL, res);
+		trace_close(r);
+	}
+	/* Standard input stays open after trace_close. */
+	ck_assert_int_ge(fcntl(STDIN_FILENO, F_GETFD), 0);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+}
+
+START_TEST(t_stdin)
+{
+	struct result res;
+	size_t clen;
+	unsigned char *c;
+
+	run_stdin(lackey_sample, strlen(lackey_sample), TRACE_AUTO, &res);
+	check_lackey_sample(&res);
+	result_free(&res);
+
+	c = gzip_bytes(lackey_sample, strlen(lackey_sample), &clen);
+	run_stdin(c, clen, TRACE_AUTO, &res);
+	check_lackey_sample(&res);
+	result_free(&res);
+	run_stdin(c, clen - 3, TRACE_LACKEY, &res);
+	expect_error(&res, ": truncated gzip stream");
+	result_free(&res);
+	free(c);
+
+	c = zstd_bytes(lackey_sample, strlen(lackey_sample), &clen);
+	run_stdin(c, clen, TRACE_AUTO, &res);
+	check_lackey_sample(&res);
+	result_free(&res);
+	free(c);
+
+	run_stdin("pagesim-trace 1\nR 0x10\nQ\n", 25, TRACE_AUTO, &res);
+	ck_assert_uint_eq(res.n, 1);
+	expect_error(&res, ":3: expected R, W, X, M or process");
+	ck_assert(strncmp(res.msg, "<stdin>:3: ", 11) == 0);
+	result_free(&res);
+
+	run_stdin("what\n", 5, TRACE_AUTO, &res);
+	ck_assert_str_eq(res.msg, "<stdin>: cannot tell the trace format"
+				  " (use --format lackey|addr-rw|pages|native)");
+	result_free(&res);
+}
+END_TEST
+
+/* ---- random round trips ------------------------------------------------ */
+
+/* Make n random records for format f and the text that encodes them, in
+ * varied spellings; returns the text. */
+static char *random_trace(enum trace_format f, size_t lines, bool crlf,
+			  struct trace_rec **recs_out, size_t *n_out)
+{
+	struct text t = { 0 };
+	struct trace_rec *recs = malloc((lines * 10 + 1) * sizeof *recs);
+	const char *nl = crlf ? "\r\n" : "\n";
+	uint32_t pid = 1;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(recs);
+	if (f == TRACE_NATIVE)
+		text_addf(&t, "pagesim-trace 1%s", nl);
+	for (size_t i = 0; i < lines; i++) {
+		uint64_t addr = rnd() & ((UINT64_C(1) << 47) - 1);
+		unsigned size = rnd_below(8) == 0 ? 1 + (unsigned)rnd_below(65535)
+						  : 1 + (unsigned)rnd_below(16);
+		unsigned kind = (unsigned)rnd_below(4);
+		struct trace_rec r = { .addr = addr, .pid = 1, .size = (uint16_t)size };
+
+		if (rnd_below(50) == 0) {
+			static const char *fillers[] = { "", "   ", "# note", "\t# note" };
+			const char *fill = fillers[rnd_below(4)];
+
+			if (f == TRACE_LACKEY && rnd_below(2))
+				fill = "==4242== some valgrind chatter";
+			text_addf(&t, "%s%s", fill, nl);
+			continue;
+		}
+		switch (f) {
+		case TRACE_LACKEY: {
+			static const char *ops[] = { "I ", " L", " S", " M" };
+			static const uint8_t opv[] = { OP_FETCH, OP_READ, OP_WRITE, OP_READ };
+			size_t start = t.len;
+
+			text_addf(&t, "%s %0*" PRIx64 ",%u%s", ops[kind], (int)rnd_below(12), addr,
+				  size, nl);
+			if (rnd_below(2))
+				for (char *p = t.s + start; *p != '\0'; p++)
+					if (*p >= 'a' && *p <= 'f')
+						*p = (char)(*p - 'a' + 'A');
+			r.op = opv[kind];
+			recs[n++] = r;
+			if (kind == 3) {
+				r.op = OP_WRITE;
+				recs[n++] = r;
+			}
+			break;
+		}
+		case TRACE_ADDR_RW: {
+			static const char *ops[] = { "R", "W", "r", "w" };
+
+			text_addf(&t, "%s%s%" PRIx64 "%s%s%s", rnd_below(3) ? "" : " ",
+				  rnd_below(2) ? "0x" : "", addr, rnd_below(2) ? " " : " \t ",
+				  ops[kind], nl);
+			r.size = 1;
+			r.op = kind % 2 ? OP_WRITE : OP_READ;
+			recs[n++] = r;
+			break;
+		}
+		case TRACE_PAGES: {
+			unsigned count = 1 + (unsigned)rnd_below(rnd_below(4) ? 1 : 10);
+
+			for (unsigned k = 0; k < count; k++) {
+				uint64_t page = rnd_below(4) ? rnd_below(100) : rnd() >> 28;
+				static const char *seps[] = { " ", ",", ", ", " , ", "\t" };
+
+				text_addf(&t, "%s%" PRIu64, k ? seps[rnd_below(5)] : "", page);
+				recs[n].addr = page << 12;
+				recs[n].pid = 1;
+				recs[n].size = 1;
+				recs[n].op = OP_READ;
+				recs[n++].flags = 0;
+			}
+			text_addf(&t, "%s%s", rnd_below(10) ? "" : ",", nl);
+			break;
+		}
+		case TRACE_NATIVE: {
+			static const char *ops[] = { "X", "R", "W", "M" };
+			static const uint8_t opv[] = { OP_FETCH, OP_READ, OP_WRITE, OP_READ };
+			char sizebuf[32] = "", pidbuf[32] = "";
+
+			if (rnd_below(20) == 0) {
+				pid = 1 + (uint32_t)rnd_below(UINT32_MAX);
+				text_addf(&t, "process %u%s", pid, nl);
+			}
+			r.pid = pid;
+			if (size != 1 || rnd_below(2))
+				snprintf(sizebuf, sizeof sizebuf, rnd_below(2) ? " %u" : " 0x%x", size);
+			if (rnd_below(10) == 0) {
+				r.pid = 1 + (uint32_t)rnd_below(1000);
+				snprintf(pidbuf, sizeof pidbuf, " pid=%u", r.pid);
+			}
+			if (rnd_below(2))
+				text_addf(&t, "%s 0x%" PRIx64 "%s%s%s%s", ops[kind], addr, sizebuf,
+					  pidbuf, rnd_below(5) ? "" : " # c", nl);
+			else
+				text_addf(&t, "%s %" PRIu64 "%s%s%s", ops[kind], addr, sizebuf,
+					  pidbuf, nl);
+			r.op = opv[kind];
+			recs[n++] = r;
+			if (kind == 3) {
+				r.op = OP_WRITE;
+				recs[n++] = r;
+			}
+			break;
+		}
+		case TRACE_AUTO:
+			break;
+		}
+	}
+	*recs_out = recs;
+	*n_out = n;
+	return t.s;
+}
+
+START_TEST(t_random_roundtrip)
+{
+	static const enum trace_format formats[] = {
+		TRACE_LACKEY, TRACE_ADDR_RW, TRACE_PAGES, TRACE_NATIVE,
+	};
+	static const size_t batches[][5] = {
+		{ 4096, 0 }, { 1, 0 }, { 3, 1000, 2, 77, 0 }, { 65536, 0 },
+	};
+
+	for (size_t fi = 0; fi < 4; fi++)
+		for (int variant = 0; variant < 4; variant++) {
+			enum trace_format f = formats[fi];
+			size_t lines = variant == 0 ? 90000 : 6000, n;
+			struct trace_rec *want;
+			char *text = random_trace(f, lines, variant == 2, &want, &n);
+			size_t len = strlen(text), clen = len;
+			unsigned char *data = (unsigned char *)text;
+			struct trace_options o = opts(variant % 2 ? TRACE_AUTO : f);
+			struct result res;
+
+			if (variant == 1)
+				data = compress_parts(gzip_bytes, text, len, 3, &clen);
+			else if (variant == 3)
+				data = compress_parts(zstd_bytes, text, len, 3, &clen);
+			run_data(data, clen, &o, batches[variant], &res);
+			ck_assert_msg(!res.failed, "%s variant %d: %s", trace_format_name(f),
+				      variant, res.msg);
+			ck_assert_int_eq(res.format, f);
+			ck_assert_uint_eq(res.n, n);
+			for (size_t i = 0; i < n; i++)
+				ck_assert_msg(memcmp(&res.recs[i], &want[i], sizeof want[i]) == 0,
+					      "%s variant %d: record %zu differs (addr 0x%llx want 0x%llx)",
+					      trace_format_name(f), variant, i,
+					      (unsigned long long)res.recs[i].addr,
+					      (unsigned long long)want[i].addr);
+			result_free(&res);
+			if (data != (unsigned char *)text)
+				free(data);
+			free(text);
+			free(want);
+		}
+}
+END_TEST
+
+/* Random bytes and mutated lines in every format: every outcome is either
+ * records or an error naming the file, and nothing crashes. */
+START_TEST(t_garbage_fuzz)
+{
+	static const char alphabet[] = "0123456789abcdefxXILSMRW ,=#\t\r\n\n\n"
+				       "pagesim-trace process mmap pid= \0\xff";
+
+	for (int round = 0; round < 400; round++) {
+		struct trace_options o = opts((enum trace_format)(round % 5));
+		size_t len = rnd_below(300), n;
+		struct trace_rec *recs;
+		char *buf;
+		struct result res;
+
+		if (round % 2) {
+			buf = malloc(len + 1);
+			for (size_t i = 0; i < len; i++)
+				buf[i] = alphabet[rnd_below(sizeof alphabet - 1)];
+		} else {
+			char *text = random_trace((enum trace_format)(1 + rnd_below(4)), 20,
+						  false, &recs, &n);
+
+			free(recs);
+			len = strlen(text);
+			for (int k = 0; k < 5; k++)
+				text[rnd_below(len)] = alphabet[rnd_below(sizeof alphabet - 1)];
+			buf = text;
+		}
+		o.skip_bad = round % 3 == 0;
+		o.va_bits = 32 + (unsigned)rnd_below(33);
+		run_data(buf, len, &o, NULL, &res);
+		if (res.failed)
+			ck_assert(strncmp(res.msg, res.path, strlen(res.path)) == 0);
+		for (size_t i = 0; i < res.n; i++) {
+			ck_assert_uint_ge(res.recs[i].size, 1);
+			ck_assert_uint_le(res.recs[i].op, OP_FETCH);
+			ck_assert_uint_ge(res.recs[i].pid, 1);
+			if (o.va_bits < 64)
+				ck_assert_uint_lt(res.recs[i].addr + res.recs[i].size - 1,
+						  UINT64_C(1) << o.va_bits);
+		}
+		result_free(&res);
+		free(buf);
+	}
+}
+END_TEST
+
+Suite *make_trace_suite(void)
+{
+	Suite *s = suite_create("trace");
+	TCase *tc = tcase_create("formats");
+	TCase *big = tcase_create("streams");
+
+	tcase_add_test(tc, t_format_names);
+	tcase_add_test(tc, t_lackey_basic);
+	tcase_add_test(tc, t_lackey_crlf_and_no_final_newline);
+	tcase_add_test(tc, t_lackey_errors);
+	tcase_add_test(tc, t_addr_rw);
+	tcase_add_test(tc, t_pages);
+	tcase_add_test(tc, t_pages_shift_and_va);
+	tcase_add_test(tc, t_pages_long_line_small_batches);
+	tcase_add_test(tc, t_native);
+	tcase_add_test(tc, t_native_errors);
+	tcase_add_test(tc, t_native_header);
+	tcase_add_test(tc, t_va_bits);
+	tcase_add_test(tc, t_bad_options);
+	tcase_add_test(tc, t_detect);
+	tcase_add_test(tc, t_detect_fails);
+	tcase_add_test(tc, t_detect_window);
+	tcase_add_test(tc, t_bom);
+	tcase_add_test(tc, t_missing_file);
+	tcase_add_test(tc, t_records_before_error_and_sticky);
+	tcase_add_test(tc, t_modify_pending);
+	tcase_add_test(tc, t_skip_bad);
+	tcase_add_test(tc, t_nul_and_binary_garbage);
+	tcase_add_test(tc, t_source_detects_magic);
+	tcase_add_test(tc, t_magic_only);
+	tcase_add_test(tc, t_compressed_corrupt_and_trailing);
+	tcase_add_test(tc, t_stdin);
+	suite_add_tcase(s, tc);
+
+	/* Bigger inputs: allow time for valgrind and sanitizers. */
+	tcase_set_timeout(big, 300);
+	tcase_add_test(big, t_line_too_long);
+	tcase_add_test(big, t_line_numbers_across_buffers);
+	tcase_add_test(big, t_compressed_roundtrip);
+	tcase_add_test(big, t_gzip_truncated);
+	tcase_add_test(big, t_zstd_truncated);
+	tcase_add_test(big, t_compressed_fuzz);
+	tcase_add_test(big, t_random_roundtrip);
+	tcase_add_test(big, t_garbage_fuzz);
+	suite_add_tcase(s, big);
+	return s;
+}

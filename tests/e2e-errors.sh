@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# e2e-errors.sh - every kind of bad input gets one clear line, exit 2, and
+# no results on stdout.
+. "$(dirname "$0")/lib.sh"
+
+printf '1\n2\n3\n' >"$work/good.pages"
+printf 'pagesim-trace 1\nR 0x1000\nW 0x2000 8\nQ 0x3000\nR 0x4000\n' >"$work/bad.trace"
+printf '0041f7a0 R\n0041f7a4 W\n0041f7a8 Z\n' >"$work/bad.addr-rw"
+printf 'I  04016a0,3\n L 04222cd0,8\n S 7ff000398\n' >"$work/bad.lackey"
+printf ' L 7ff000398,8\n' >"$work/high.lackey"
+{ printf "\211PNG\r\n\032\n"; head -c 2000 /dev/zero; } >"$work/garbage.bin"
+for i in $(seq 1 3000); do echo " S $(printf '%x' $((i * 4096))),8"; done >"$work/long.lackey"
+# Cut each compressed stream in the middle.
+gzip -c "$work/long.lackey" >"$work/long.lackey.gz"
+zstd -q -c "$work/long.lackey" >"$work/long.lackey.zst"
+head -c $(($(wc -c <"$work/long.lackey.gz") / 2)) "$work/long.lackey.gz" >"$work/truncated.lackey.gz"
+head -c $(($(wc -c <"$work/long.lackey.zst") / 2)) "$work/long.lackey.zst" >"$work/truncated.lackey.zst"
+
+expect_error "missing file" "$work/nope.trace: No such file or directory" run "$work/nope.trace"
+expect_error "unknown policy suggests" 'unknown policy "lur" (did you mean "lru"?)' run "$work/good.pages" --policy lur
+expect_error "unknown policy" 'unknown policy "zzzzzz"' run "$work/good.pages" --policy zzzzzz
+expect_error "frames 0" "--frames: expected counts from 1" run "$work/good.pages" --frames 0
+expect_error "frames junk" "--frames: expected counts" run "$work/good.pages" --frames 12x
+expect_error "page size not a power of two" "--page-size: \"3000\" is not a power of two" run "$work/good.pages" --page-size 3000
+expect_error "page size too small" "--page-size" run "$work/good.pages" --page-size 16
+expect_error "unknown format" "--format: unknown trace format \"csv\"" run "$work/good.pages" --format csv
+expect_error "unknown output" "--output: expected text, csv or json" run "$work/good.pages" --output xml
+expect_error "va bits" "--va-bits: expected 32 or 48" run "$work/good.pages" --va-bits 40
+expect_error "no trace" "run: no trace given" run --policy fifo
+expect_error "two traces" "run: more than one trace given" run "$work/good.pages" "$work/good.pages"
+expect_error "unknown command" 'unknown command "rnu"' rnu
+expect_error "native bad record" "$work/bad.trace:4: expected R, W, X, M or process" run "$work/bad.trace"
+expect_error "addr-rw bad op" "$work/bad.addr-rw:3:" run "$work/bad.addr-rw" --format addr-rw
+expect_error "lackey bad record" "$work/bad.lackey:3:" run "$work/bad.lackey"
+expect_error "garbage" "cannot tell the trace format" run "$work/garbage.bin"
+expect_error "truncated gzip" "truncated" run "$work/truncated.lackey.gz"
+expect_error "truncated zstd" "truncated" run "$work/truncated.lackey.zst"
+expect_error "swap full" "swap device full (1 slots in use)" run "$work/long.lackey" --frames 1 --swap-slots 1 --policy fifo
+expect_error "32-bit address beyond" "beyond the 32-bit" run "$work/high.lackey" --va-bits 32
+
+# --skip-bad: the same bad trace runs, reports the skip, and counts the rest.
+run_pagesim run "$work/bad.trace" --skip-bad --policy fifo --output csv
+if [ "$status" -eq 0 ] && [[ "$err" == *"skipped 1 malformed lines; the first: $work/bad.trace:4:"* ]] &&
+	[ "$(tail -n 1 "$work/out" | cut -d, -f6)" = 3 ] && [ "$(tail -n 1 "$work/out" | cut -d, -f21)" = 1 ]; then
+	ok "skip-bad counts and reports"
+else
+	not_ok "skip-bad counts and reports" "status $status" "stderr: $err" "stdout: $out"
+fi
+
+# An empty trace is not an error: zero references.
+: >"$work/empty.pages"
+run_pagesim run "$work/empty.pages" --format pages --output csv
+if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$work/out" | cut -d, -f6)" = 0 ]; then ok "empty trace"; else not_ok "empty trace" "status $status: $err"; fi
+
+finish

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# e2e-run.sh - `pagesim run` end to end: textbook answers through the CLI,
+# golden results on the shipped traces, and the three output styles.
+. "$(dirname "$0")/lib.sh"
+
+# faults POLICY FRAMES TRACE: the fault count of one run.
+faults() { "$PAGESIM" run "$3" --policy "$1" --frames "$2" --output csv | tail -n 1 | cut -d, -f11; }
+
+# expect_faults POLICY FRAMES TRACE WANT
+expect_faults() {
+	local got
+	got=$(faults "$1" "$2" "$3")
+	if [ "$got" = "$4" ]; then ok "$1 with $2 frames on $(basename "$3"): $4 faults"
+	else not_ok "$1 with $2 frames on $(basename "$3")" "got $got faults, expected $4"; fi
+}
+
+expect_faults fifo 3 "$TRACES/belady.pages" 9
+expect_faults fifo 4 "$TRACES/belady.pages" 10
+expect_faults fifo 3 "$TRACES/silberschatz.pages" 15
+expect_faults lru 3 "$TRACES/silberschatz.pages" 12
+expect_faults opt 3 "$TRACES/silberschatz.pages" 9
+
+# The text table, exactly.
+"$PAGESIM" run "$TRACES/belady.pages" --policy fifo,lru,opt --frames 3,4 >"$work/belady.txt"
+expect_same "text table for belady.pages" "$TESTDATA/golden/belady.txt" "$work/belady.txt"
+
+# JSON carries the same numbers as CSV.
+"$PAGESIM" run "$TRACES/silberschatz.pages" --policy all --frames 3 --output json >"$work/s.json"
+"$PAGESIM" run "$TRACES/silberschatz.pages" --policy all --frames 3 --output csv >"$work/s.csv"
+json_faults=$(grep -o '"faults": [0-9]*' "$work/s.json" | cut -d' ' -f2 | tr '\n' ' ')
+csv_faults=$(tail -n +2 "$work/s.csv" | cut -d, -f11 | tr '\n' ' ')
+if [ -n "$csv_faults" ] && [ "$json_faults" = "$csv_faults" ]; then ok "json and csv agree ($csv_faults)"
+else not_ok "json and csv agree" "json: $json_faults" "csv: $csv_faults"; fi
+if command -v python3 >/dev/null && ! python3 -m json.tool "$work/s.json" >/dev/null 2>&1; then
+	not_ok "json parses" "$(cat "$work/s.json")"
+fi
+
+# Golden results on every shipped trace (regenerate deliberately with
+# scripts/regen-golden, and say why in the commit).
+for golden in "$TESTDATA"/golden/*.csv; do
+	name=$(basename "$golden" .csv)
+	(cd "$TRACES/.." && "$PAGESIM" run "traces/$name" --policy all --frames 16,64,256 --seed 7 --output csv) >"$work/$name.csv"
+	expect_same "golden results for $name" "$golden" "$work/$name.csv"
+done
+
+finish
