@@ -51,6 +51,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,11 @@ struct sim {
 
 	sim_evict_hook *evict_hook;
 	void *evict_hook_ctx;
+
+	/* Set by the first error of sim_feed: the machine may then be half way
+	 * through an eviction, so it refuses to go on (the error is sticky). */
+	bool failed;
+	char fail_msg[PS_ERROR_MAX];
 };
 
 /* ---- the policy's view of the machine ---- */
@@ -333,7 +339,8 @@ static inline struct policy_ref sim_ref(const struct sim *s, const struct trace_
 	};
 }
 
-int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
+/* Replay recs (see sim_feed); on error the machine may be inconsistent. */
+static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
 {
 	const unsigned shift = s->cfg.page_shift;
 	const bool span = s->cfg.span_pages;
@@ -384,4 +391,17 @@ int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_er
 		}
 	}
 	return 0;
+}
+
+int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
+{
+	struct ps_error local;
+
+	if (s->failed)
+		return ps_error_set(err, "%s", s->fail_msg);
+	if (sim_replay(s, recs, n, &local) == 0)
+		return 0;
+	s->failed = true;
+	snprintf(s->fail_msg, sizeof s->fail_msg, "%s", local.msg);
+	return ps_error_set(err, "%s", local.msg);
 }

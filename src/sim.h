@@ -56,7 +56,7 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err);
 /* Replay n records in order. Returns 0, or -1 with err set when the
  * machine cannot go on (swap device full, out of memory, the future array
  * is shorter than the trace); the counters then describe everything up to
- * the failing reference. */
+ * the failing reference, and every later call fails with the same error. */
 int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err);
 
 /* Copy the counters into out. */

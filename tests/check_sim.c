@@ -169,6 +169,10 @@ START_TEST(full_swap_is_an_error_not_a_crash)
 	sim_get_stats(s, &st);
 	ck_assert_uint_eq(st.refs, 2);
 	ck_assert_uint_eq(st.swap_writes, 1);
+	/* The machine stopped mid-eviction: it must refuse to go on. */
+	err.msg[0] = '\0';
+	ck_assert_int_eq(sim_feed(s, t + 1, 1, &err), -1);
+	ck_assert_msg(strstr(err.msg, "swap device full") != NULL, "%s", err.msg);
 	sim_destroy(s);
 }
 END_TEST
