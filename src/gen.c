@@ -221,7 +221,8 @@ static int gen_check(const struct gen_params *p, struct ps_error *err)
 				    GEN_ZIPF_MAX_PAGES * GEN_MIX_HOT_DIVISOR, GEN_MIX_HOT_DIVISOR);
 	if (p->kind == GEN_SCAN && p->refs > p->pages)
 		return ps_error_set(err, "scan is one pass: refs (%llu) must not exceed pages (%llu); "
-				    "loop repeats", (unsigned long long)p->refs, (unsigned long long)p->pages);
+				    "loop repeats",
+				    (unsigned long long)p->refs, (unsigned long long)p->pages);
 	if (p->kind == GEN_PHASES) {
 		if (p->sets == 0)
 			return ps_error_set(err, "phases needs at least 1 set");
@@ -353,7 +354,8 @@ static uint64_t gen_mix_page(struct gen *g)
 	if (c == 4)
 		return rng_below(&g->pages, n);
 	if (g->run_left == 0) {
-		uint64_t len = GEN_SCAN_RUN_MIN + rng_below(&g->pages, GEN_SCAN_RUN_MAX - GEN_SCAN_RUN_MIN + 1);
+		uint64_t span = GEN_SCAN_RUN_MAX - GEN_SCAN_RUN_MIN + 1;
+		uint64_t len = GEN_SCAN_RUN_MIN + rng_below(&g->pages, span);
 
 		g->run_page = rng_below(&g->pages, n);
 		g->run_left = len < n ? len : n;

@@ -29,9 +29,10 @@
  * Eviction is the core's job, never the policy's, so no policy can forget
  * a step. Using the frame's reverse map it finds the PTE and invalidates
  * it, and disposes of the contents:
- *   - dirty page: written to swap. If it already held a slot (it was read
- *     back earlier), that copy is stale: the slot is released and the
- *     lowest free slot is written (a swap write). Swap full is an error.
+ *   - dirty page: written to swap (a swap write): to the slot it already
+ *     holds if it was read back from swap earlier (that copy is stale and
+ *     is overwritten in place), else to the lowest free slot. Swap full is
+ *     an error.
  *   - clean page with a slot: its swap copy is still good; no I/O.
  *   - clean page without a slot: it was never written, so it is all zeros;
  *     dropped, it comes back as a zero-fill.
@@ -270,12 +271,9 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 	if (s->evict_hook != NULL)
 		s->evict_hook(s->evict_hook_ctx, f, fr->pid, fr->vpn, dirty);
 	if (dirty) {
-		uint64_t slot;
+		uint64_t slot = fr->slot;
 
-		if (fr->slot != SWAP_NONE)
-			swap_free(&s->swap, fr->slot);
-		fr->slot = SWAP_NONE;
-		if (!swap_alloc(&s->swap, &slot))
+		if (slot == SWAP_NONE && !swap_alloc(&s->swap, &slot))
 			return ps_error_set(err, s->swap.used == s->swap.capacity
 					    ? "swap device full (%" PRIu64 " slots in use) after %" PRIu64
 					      " references; enlarge it with --swap-slots"

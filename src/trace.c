@@ -51,18 +51,18 @@
 
 struct trace_reader {
 	struct trace_source *src;
-	char *name;                 /* the path as given, or "<stdin>" */
+	char *name; /* the path as given, or "<stdin>" */
 	bool skip_bad;
 	struct parse_ctx ctx;
 
-	char *buf;                  /* TRACE_BUF_SIZE + 1 bytes */
-	const char *pos;            /* next byte to decode */
-	const char *lines_end;      /* past the last '\n' in buf */
-	char *data_end;             /* past the last byte read */
-	bool eof;                   /* the source is exhausted */
+	char *buf;	       /* TRACE_BUF_SIZE + 1 bytes */
+	const char *pos;       /* next byte to decode */
+	const char *lines_end; /* past the last '\n' in buf */
+	char *data_end;	       /* past the last byte read */
+	bool eof;	       /* the source is exhausted */
 
 	bool has_pending;
-	struct trace_rec pending;   /* decoded, not yet handed out */
+	struct trace_rec pending; /* decoded, not yet handed out */
 
 	bool failed;
 	char fail_msg[PS_ERROR_MAX];
@@ -92,9 +92,8 @@ static int reader_fill(struct trace_reader *r, struct ps_error *err)
 	}
 	room = (size_t)(r->buf + TRACE_BUF_SIZE - r->data_end);
 	if (room == 0)
-		return ps_error_set(err, "%s:%llu: line too long (the limit is %u bytes)",
-				    r->name, (unsigned long long)r->ctx.line + 1,
-				    TRACE_BUF_SIZE - 1);
+		return ps_error_set(err, "%s:%llu: line too long (the limit is %u bytes)", r->name,
+				    (unsigned long long)r->ctx.line + 1, TRACE_BUF_SIZE - 1);
 	got = trace_source_read(r->src, r->data_end, room, err);
 	if (got < 0)
 		return -1;
@@ -139,8 +138,7 @@ static void reader_refused(struct trace_reader *r)
 {
 	char msg[PS_ERROR_MAX];
 
-	snprintf(msg, sizeof msg, "%s:%llu: %s", r->name,
-		 (unsigned long long)r->ctx.line + 1, r->ctx.why);
+	snprintf(msg, sizeof msg, "%s:%llu: %s", r->name, (unsigned long long)r->ctx.line + 1, r->ctx.why);
 	if (r->ctx.status == PARSE_FATAL || !r->skip_bad) {
 		reader_fail(r, msg);
 		return;
@@ -150,8 +148,7 @@ static void reader_refused(struct trace_reader *r)
 	trace_parse_skip_line(&r->ctx, &r->pos, r->lines_end);
 }
 
-ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max,
-		   struct ps_error *err)
+ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max, struct ps_error *err)
 {
 	struct ps_error local;
 	size_t n = 0;
@@ -201,15 +198,13 @@ ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max,
 }
 
 /* Check the options a reader depends on. Returns 0, or -1 with err set. */
-static int trace_check_options(const char *name, const struct trace_options *opt,
-			       struct ps_error *err)
+static int trace_check_options(const char *name, const struct trace_options *opt, struct ps_error *err)
 {
 	if (opt->va_bits < 32 || opt->va_bits > 64)
-		return ps_error_set(err, "%s: va_bits must be 32..64, not %u", name,
-				    opt->va_bits);
+		return ps_error_set(err, "%s: va_bits must be 32..64, not %u", name, opt->va_bits);
 	if (opt->page_shift >= opt->va_bits)
-		return ps_error_set(err, "%s: page_shift %u is not below va_bits %u", name,
-				    opt->page_shift, opt->va_bits);
+		return ps_error_set(err, "%s: page_shift %u is not below va_bits %u", name, opt->page_shift,
+				    opt->va_bits);
 	if (opt->format > TRACE_NATIVE)
 		return ps_error_set(err, "%s: unknown trace format %d", name, (int)opt->format);
 	return 0;
@@ -233,11 +228,12 @@ static int trace_load_start(struct trace_reader *r, bool detecting, struct ps_er
 	return 0;
 }
 
-struct trace_reader *trace_open(const char *path, const struct trace_options *opt,
-				struct ps_error *err)
+struct trace_reader *trace_open(const char *path, const struct trace_options *opt, struct ps_error *err)
 {
 	static const struct trace_options defaults = {
-		.format = TRACE_AUTO, .page_shift = 12, .va_bits = 48,
+	    .format = TRACE_AUTO,
+	    .page_shift = 12,
+	    .va_bits = 48,
 	};
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	struct trace_reader *r;
@@ -248,8 +244,7 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
 	if (trace_check_options(name, opt, err) < 0)
 		return NULL;
 	r = calloc(1, sizeof *r);
-	if (r == NULL || (r->name = strdup(name)) == NULL ||
-	    (r->buf = malloc(TRACE_BUF_SIZE + 1)) == NULL) {
+	if (r == NULL || (r->name = strdup(name)) == NULL || (r->buf = malloc(TRACE_BUF_SIZE + 1)) == NULL) {
 		ps_error_set(err, "%s: out of memory", name);
 		goto fail;
 	}
@@ -264,8 +259,10 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
 	if (format == TRACE_AUTO) {
 		format = trace_parse_detect(r->pos, r->lines_end, DETECT_LINES);
 		if (format == TRACE_AUTO) {
-			ps_error_set(err, "%s: cannot tell the trace format"
-				     " (use --format lackey|addr-rw|pages|native)", name);
+			ps_error_set(err,
+				     "%s: cannot tell the trace format"
+				     " (use --format lackey|addr-rw|pages|native)",
+				     name);
 			goto fail;
 		}
 	}
@@ -302,11 +299,8 @@ void trace_close(struct trace_reader *r)
 }
 
 static const char *const format_names[] = {
-	[TRACE_AUTO] = "auto",
-	[TRACE_LACKEY] = "lackey",
-	[TRACE_ADDR_RW] = "addr-rw",
-	[TRACE_PAGES] = "pages",
-	[TRACE_NATIVE] = "native",
+    [TRACE_AUTO] = "auto",   [TRACE_LACKEY] = "lackey", [TRACE_ADDR_RW] = "addr-rw",
+    [TRACE_PAGES] = "pages", [TRACE_NATIVE] = "native",
 };
 
 const char *trace_format_name(enum trace_format f)

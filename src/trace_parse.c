@@ -29,17 +29,18 @@
 #define SIZE_MAX_REC 65535u
 
 /* hexv[ch] is 1 + the value of hex digit ch, or 0 if ch is not one. */
+/* clang-format off */
 static const unsigned char hexv[256] = {
 	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
 	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
 	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
+/* clang-format on */
 
 #define HEXV(p) hexv[(unsigned char)*(p)]
 
-void trace_parse_init(struct parse_ctx *c, enum trace_format f, unsigned va_bits,
-		      unsigned page_shift)
+void trace_parse_init(struct parse_ctx *c, enum trace_format f, unsigned va_bits, unsigned page_shift)
 {
 	memset(c, 0, sizeof *c);
 	c->format = f;
@@ -113,8 +114,7 @@ static bool word_is(const char *p, const char *w)
 {
 	size_t n = strlen(w);
 
-	return strncmp(p, w, n) == 0 &&
-	       (IS_WS(p[n]) || p[n] == '\n' || p[n] == '\r');
+	return strncmp(p, w, n) == 0 && (IS_WS(p[n]) || p[n] == '\n' || p[n] == '\r');
 }
 
 /* Scan hex digits at *pp into *v. Returns the digits scanned (0 if none);
@@ -175,13 +175,12 @@ static inline unsigned scan_native_num(const char **pp, uint64_t *v, bool *big)
 
 /* Refuse an access of size bytes at addr that does not lie wholly below
  * 2^va_bits. Returns -1. */
-static int __attribute__((noinline, cold))
-refuse_range(struct parse_ctx *c, uint64_t addr, unsigned size)
+static int __attribute__((noinline, cold)) refuse_range(struct parse_ctx *c, uint64_t addr, unsigned size)
 {
 	if (addr > c->addr_max)
 		return parse_refuse(c, PARSE_RANGE,
-				    "address 0x%" PRIx64 " is beyond the %u-bit virtual address space",
-				    addr, c->va_bits);
+				    "address 0x%" PRIx64 " is beyond the %u-bit virtual address space", addr,
+				    c->va_bits);
 	return parse_refuse(c, PARSE_RANGE,
 			    "access of %u bytes at 0x%" PRIx64
 			    " runs past the end of the %u-bit virtual address space",
@@ -195,8 +194,7 @@ static inline bool in_range(const struct parse_ctx *c, uint64_t addr, unsigned s
 }
 
 /* Fill *r with one access (flags 0). */
-static inline void put_rec(struct trace_rec *r, uint64_t addr, uint32_t pid,
-			   unsigned size, enum access_op op)
+static inline void put_rec(struct trace_rec *r, uint64_t addr, uint32_t pid, unsigned size, enum access_op op)
 {
 	r->addr = addr;
 	r->pid = pid;
@@ -219,28 +217,34 @@ static int lackey_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 	int nrec = 1;
 
 	switch (*p) {
-	case 'I': op = OP_FETCH; break;
-	case 'L': op = OP_READ; break;
-	case 'S': op = OP_WRITE; break;
-	case 'M': op = OP_READ; nrec = 2; break;
+	case 'I':
+		op = OP_FETCH;
+		break;
+	case 'L':
+		op = OP_READ;
+		break;
+	case 'S':
+		op = OP_WRITE;
+		break;
+	case 'M':
+		op = OP_READ;
+		nrec = 2;
+		break;
 	default:
 		if (p[0] == '=' && p[1] == '=')
 			next = past_eol(p);
 		else
 			next = blank_line(p);
 		if (next == NULL)
-			return parse_refuse(c, PARSE_BAD,
-					    "expected a lackey record such as ' L 04222cd0,8'");
+			return parse_refuse(c, PARSE_BAD, "expected a lackey record such as ' L 04222cd0,8'");
 		*pp = next;
 		return 0;
 	}
 	if (!IS_WS(p[1]))
-		return parse_refuse(c, PARSE_BAD,
-				    "expected a lackey record such as ' L 04222cd0,8'");
+		return parse_refuse(c, PARSE_BAD, "expected a lackey record such as ' L 04222cd0,8'");
 	p = skip_ws(p + 2);
 	if (scan_hex(&p, &addr, &big) == 0)
-		return parse_refuse(c, PARSE_BAD, "expected a hex address after '%c'",
-				    *skip_ws(*pp));
+		return parse_refuse(c, PARSE_BAD, "expected a hex address after '%c'", *skip_ws(*pp));
 	if (*p != ',')
 		return parse_refuse(c, PARSE_BAD, "expected ',SIZE' after the address");
 	p++;
@@ -285,8 +289,14 @@ static int addr_rw_line(struct parse_ctx *c, const char **pp, struct trace_rec *
 		return parse_refuse(c, PARSE_BAD, "expected a hex address, a space and R or W");
 	p = skip_ws(p);
 	switch (*p) {
-	case 'R': case 'r': op = OP_READ; break;
-	case 'W': case 'w': op = OP_WRITE; break;
+	case 'R':
+	case 'r':
+		op = OP_READ;
+		break;
+	case 'W':
+	case 'w':
+		op = OP_WRITE;
+		break;
 	default:
 		return parse_refuse(c, PARSE_BAD, "expected R or W after the address");
 	}
@@ -341,8 +351,7 @@ static int pages_check_line(struct parse_ctx *c, const char *p, const char **fir
 			after = skip_ws(after + 1);
 		}
 		sep = after > q;
-		if (*after == '\n' || (*after == '\r' && after[1] == '\n') ||
-		    (*after == '#' && sep))
+		if (*after == '\n' || (*after == '\r' && after[1] == '\n') || (*after == '#' && sep))
 			return count;
 		if (comma && !IS_DIGIT(*after))
 			return parse_refuse(c, PARSE_BAD, "expected a decimal page number");
@@ -358,7 +367,7 @@ static int pages_check_line(struct parse_ctx *c, const char *p, const char **fir
  * and "process N" lines; blank lines and comments are ignored.
  */
 static const char *const vm_keywords[] = {
-	"segment", "mmap", "munmap", "brk", "fork", "exit", NULL,
+    "segment", "mmap", "munmap", "brk", "fork", "exit", NULL,
 };
 
 /* Scan "pid=N" or "process N"'s N: 1..2^32-1. Returns false if absent or
@@ -413,8 +422,7 @@ static int native_other(struct parse_ctx *c, const char **pp, const char *p)
 
 		p = skip_ws(p + strlen("process"));
 		if (!scan_pid(&p, &pid) || (next = rest_is_eol(p, true)) == NULL)
-			return parse_refuse(c, PARSE_BAD,
-					    "expected 'process N' with N in 1..4294967295");
+			return parse_refuse(c, PARSE_BAD, "expected 'process N' with N in 1..4294967295");
 		c->pid = pid;
 		*pp = next;
 		return 0;
@@ -423,7 +431,8 @@ static int native_other(struct parse_ctx *c, const char **pp, const char *p)
 		if (word_is(p, *kw))
 			return parse_refuse(c, PARSE_FATAL,
 					    "'%s' records need the VM model, which this version"
-					    " does not implement yet", *kw);
+					    " does not implement yet",
+					    *kw);
 	return parse_refuse(c, PARSE_BAD, "expected R, W, X, M or process");
 }
 
@@ -446,25 +455,32 @@ static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 	if (!c->header_seen || !(IS_WS(p[1]) || p[1] == '\r' || p[1] == '\n'))
 		return native_other(c, pp, p);
 	switch (*p) {
-	case 'R': op = OP_READ; break;
-	case 'W': op = OP_WRITE; break;
-	case 'X': op = OP_FETCH; break;
-	case 'M': op = OP_READ; nrec = 2; break;
+	case 'R':
+		op = OP_READ;
+		break;
+	case 'W':
+		op = OP_WRITE;
+		break;
+	case 'X':
+		op = OP_FETCH;
+		break;
+	case 'M':
+		op = OP_READ;
+		nrec = 2;
+		break;
 	default:
 		return native_other(c, pp, p);
 	}
 	p = skip_ws(p + 1);
 	if (scan_native_num(&p, &addr, &big) == 0)
-		return parse_refuse(c, PARSE_BAD,
-				    "expected an address (0x-hex or decimal) after '%c'",
+		return parse_refuse(c, PARSE_BAD, "expected an address (0x-hex or decimal) after '%c'",
 				    *skip_ws(*pp));
 	if (big)
 		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
 	q = skip_ws(p);
 	if (q > p && IS_DIGIT(*q)) {
 		p = q;
-		if (scan_native_num(&p, &size, &big) == 0 || big || size == 0 ||
-		    size > SIZE_MAX_REC)
+		if (scan_native_num(&p, &size, &big) == 0 || big || size == 0 || size > SIZE_MAX_REC)
 			return parse_refuse(c, PARSE_BAD, "size must be 1..65535");
 		q = skip_ws(p);
 	}
@@ -492,9 +508,8 @@ static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 typedef int line_fn(struct parse_ctx *c, const char **pp, struct trace_rec *out);
 
 /* Lines of one or two records each, for the formats with a line function. */
-static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const char *end,
-				 struct trace_rec *out, size_t room, line_fn *fn,
-				 size_t most_per_line)
+static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
+				 size_t room, line_fn *fn, size_t most_per_line)
 {
 	const char *p = *pp;
 	uint64_t line = c->line;
@@ -515,8 +530,8 @@ static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const cha
 
 /* Page numbers: a line may hold any number of them, so the cursor may stop
  * inside a line (c->in_line) and resume there on the next call. */
-static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end,
-			  struct trace_rec *out, size_t room)
+static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
+			  size_t room)
 {
 	const char *p = *pp;
 	size_t n = 0;
@@ -552,8 +567,8 @@ static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end,
 	return n;
 }
 
-size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end,
-			 struct trace_rec *out, size_t room)
+size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
+			 size_t room)
 {
 	c->status = PARSE_OK;
 	switch (c->format) {
@@ -611,9 +626,11 @@ static bool detect_shape(enum trace_format f, const char *p)
 enum trace_format trace_parse_detect(const char *p, const char *end, unsigned max_lines)
 {
 	static const enum trace_format candidates[] = {
-		TRACE_LACKEY, TRACE_ADDR_RW, TRACE_PAGES,
+	    TRACE_LACKEY,
+	    TRACE_ADDR_RW,
+	    TRACE_PAGES,
 	};
-	unsigned votes[3] = { 0, 0, 0 }, seen = 0, best = 0;
+	unsigned votes[3] = {0, 0, 0}, seen = 0, best = 0;
 
 	while (p < end && seen < max_lines) {
 		const char *q = skip_ws(p);

@@ -19,38 +19,37 @@
 /* Why the parser stopped. */
 enum parse_status {
 	PARSE_OK = 0,
-	PARSE_BAD,    /* a malformed line (skippable) */
-	PARSE_RANGE,  /* an address beyond the virtual address space (skippable) */
-	PARSE_FATAL,  /* the trace cannot be read on: a bad native header, or
-			 a native event that needs the VM model */
+	PARSE_BAD,   /* a malformed line (skippable) */
+	PARSE_RANGE, /* an address beyond the virtual address space (skippable) */
+	PARSE_FATAL, /* the trace cannot be read on: a bad native header, or
+			a native event that needs the VM model */
 };
 
 struct parse_ctx {
-	enum trace_format format;  /* never TRACE_AUTO */
+	enum trace_format format; /* never TRACE_AUTO */
 	unsigned va_bits;
 	unsigned page_shift;
-	uint64_t addr_max;         /* 2^va_bits - 1 */
-	uint64_t page_max;         /* addr_max >> page_shift */
-	uint64_t line;             /* lines consumed; the cursor is on line + 1 */
-	uint32_t pid;              /* native: the current process */
-	bool header_seen;          /* native: "pagesim-trace 1" has been read */
-	bool in_line;              /* pages: the cursor is inside a checked line */
-	enum parse_status status;  /* of the last trace_parse_batch */
-	char why[256];             /* what a refused line lacks (no "FILE:LINE: ") */
+	uint64_t addr_max;	  /* 2^va_bits - 1 */
+	uint64_t page_max;	  /* addr_max >> page_shift */
+	uint64_t line;		  /* lines consumed; the cursor is on line + 1 */
+	uint32_t pid;		  /* native: the current process */
+	bool header_seen;	  /* native: "pagesim-trace 1" has been read */
+	bool in_line;		  /* pages: the cursor is inside a checked line */
+	enum parse_status status; /* of the last trace_parse_batch */
+	char why[256];		  /* what a refused line lacks (no "FILE:LINE: ") */
 };
 
 /* Prepare c to decode format f (not TRACE_AUTO) with addresses below
  * 2^va_bits (32..64) and pages of 2^page_shift bytes (page_shift < 64). */
-void trace_parse_init(struct parse_ctx *c, enum trace_format f, unsigned va_bits,
-		      unsigned page_shift);
+void trace_parse_init(struct parse_ctx *c, enum trace_format f, unsigned va_bits, unsigned page_shift);
 
 /* Decode the lines in [*pp, end), where end[-1] == '\n', into out[0..room),
  * room >= 2. Stops at end, when the next line might not fit (a lackey or
  * native M needs two slots), or at a refused line: c->status then says why,
  * c->why what was expected, and *pp is the start of that line. Advances *pp
  * and c->line past what was consumed and returns the records written. */
-size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end,
-			 struct trace_rec *out, size_t room);
+size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
+			 size_t room);
 
 /* Step over the refused line at *pp (ending before end) so decoding can
  * go on (skip_bad), and clear c->status. */

@@ -35,22 +35,22 @@
 
 struct trace_source {
 	int fd;
-	bool own_fd;              /* false for standard input */
+	bool own_fd; /* false for standard input */
 	const char *name;
 	enum trace_compression comp;
-	unsigned char *raw;       /* RAW_SIZE bytes of file data */
-	size_t raw_pos, raw_len;  /* unread bytes are raw[raw_pos .. raw_len) */
-	bool raw_eof;             /* read(2) has returned 0 */
+	unsigned char *raw;	 /* RAW_SIZE bytes of file data */
+	size_t raw_pos, raw_len; /* unread bytes are raw[raw_pos .. raw_len) */
+	bool raw_eof;		 /* read(2) has returned 0 */
 
 	/* gzip */
 	z_stream zs;
-	bool zs_ready;            /* inflateInit2 succeeded */
-	bool in_member;           /* inside a gzip member */
-	bool any_member;          /* at least one member has started */
+	bool zs_ready;	 /* inflateInit2 succeeded */
+	bool in_member;	 /* inside a gzip member */
+	bool any_member; /* at least one member has started */
 
 	/* zstd */
 	ZSTD_DStream *zd;
-	size_t zd_hint;           /* last ZSTD_decompressStream result; 0 = between frames */
+	size_t zd_hint; /* last ZSTD_decompressStream result; 0 = between frames */
 };
 
 /* Fill raw[raw_len ..] by one read(2), retrying on EINTR. Returns 0 (with
@@ -78,8 +78,7 @@ static int source_fill_raw(struct trace_source *s, struct ps_error *err)
 
 /* Plain source: the peeked bytes, then the file itself. Returns bytes
  * copied, 0 at end of file, -1 on a read error. */
-static ssize_t source_read_plain(struct trace_source *s, char *buf, size_t n,
-				 struct ps_error *err)
+static ssize_t source_read_plain(struct trace_source *s, char *buf, size_t n, struct ps_error *err)
 {
 	ssize_t got;
 
@@ -107,8 +106,7 @@ static ssize_t source_read_plain(struct trace_source *s, char *buf, size_t n,
 /* Gzip source: inflate until at least one byte is produced. Returns bytes
  * produced, 0 when the file ends between members, -1 when it ends inside
  * one or the data is corrupt. */
-static ssize_t source_read_gzip(struct trace_source *s, char *buf, size_t n,
-				struct ps_error *err)
+static ssize_t source_read_gzip(struct trace_source *s, char *buf, size_t n, struct ps_error *err)
 {
 	z_stream *z = &s->zs;
 
@@ -124,16 +122,15 @@ static ssize_t source_read_gzip(struct trace_source *s, char *buf, size_t n,
 				return -1;
 			if (s->raw_pos == s->raw_len) {
 				if (s->in_member)
-					return ps_error_set(err, "%s: truncated gzip stream",
-							    s->name);
+					return ps_error_set(err, "%s: truncated gzip stream", s->name);
 				return 0;
 			}
 		}
 		if (!s->in_member) {
 			if (s->any_member && s->raw[s->raw_pos] != 0x1f)
-				return ps_error_set(err,
-					"%s: corrupt gzip stream (garbage after the compressed data)",
-					s->name);
+				return ps_error_set(
+				    err, "%s: corrupt gzip stream (garbage after the compressed data)",
+				    s->name);
 			if (inflateReset(z) != Z_OK)
 				return ps_error_set(err, "%s: corrupt gzip stream", s->name);
 			s->in_member = true;
@@ -146,8 +143,7 @@ static ssize_t source_read_gzip(struct trace_source *s, char *buf, size_t n,
 		if (ret == Z_STREAM_END) {
 			s->in_member = false;
 		} else if (ret == Z_MEM_ERROR) {
-			return ps_error_set(err, "%s: out of memory decompressing gzip data",
-					    s->name);
+			return ps_error_set(err, "%s: out of memory decompressing gzip data", s->name);
 		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			return ps_error_set(err, "%s: corrupt gzip stream (%s)", s->name,
 					    z->msg != NULL ? z->msg : "bad data");
@@ -159,13 +155,12 @@ static ssize_t source_read_gzip(struct trace_source *s, char *buf, size_t n,
 /* Zstd source: decompress until at least one byte is produced. Returns
  * bytes produced, 0 when the file ends between frames, -1 when it ends
  * inside one or the data is corrupt. */
-static ssize_t source_read_zstd(struct trace_source *s, char *buf, size_t n,
-				struct ps_error *err)
+static ssize_t source_read_zstd(struct trace_source *s, char *buf, size_t n, struct ps_error *err)
 {
-	ZSTD_outBuffer out = { buf, n, 0 };
+	ZSTD_outBuffer out = {buf, n, 0};
 
 	for (;;) {
-		ZSTD_inBuffer in = { s->raw + s->raw_pos, s->raw_len - s->raw_pos, 0 };
+		ZSTD_inBuffer in = {s->raw + s->raw_pos, s->raw_len - s->raw_pos, 0};
 		size_t ret;
 
 		if (in.size == 0 && !s->raw_eof) {
@@ -192,8 +187,7 @@ static ssize_t source_read_zstd(struct trace_source *s, char *buf, size_t n,
 	}
 }
 
-ssize_t trace_source_read(struct trace_source *s, char *buf, size_t n,
-			  struct ps_error *err)
+ssize_t trace_source_read(struct trace_source *s, char *buf, size_t n, struct ps_error *err)
 {
 	switch (s->comp) {
 	case TRACE_GZIP:
@@ -212,14 +206,12 @@ static int source_init_decoder(struct trace_source *s, struct ps_error *err)
 	if (s->comp == TRACE_GZIP) {
 		memset(&s->zs, 0, sizeof s->zs);
 		if (inflateInit2(&s->zs, 15 + 32) != Z_OK)
-			return ps_error_set(err, "%s: cannot start gzip decompression",
-					    s->name);
+			return ps_error_set(err, "%s: cannot start gzip decompression", s->name);
 		s->zs_ready = true;
 	} else if (s->comp == TRACE_ZSTD) {
 		s->zd = ZSTD_createDStream();
 		if (s->zd == NULL || ZSTD_isError(ZSTD_initDStream(s->zd)))
-			return ps_error_set(err, "%s: cannot start zstd decompression",
-					    s->name);
+			return ps_error_set(err, "%s: cannot start zstd decompression", s->name);
 	}
 	return 0;
 }
@@ -231,11 +223,10 @@ static bool source_is_skippable_frame(const unsigned char *p)
 	return (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18;
 }
 
-struct trace_source *trace_source_open(const char *path, const char *name,
-				       struct ps_error *err)
+struct trace_source *trace_source_open(const char *path, const char *name, struct ps_error *err)
 {
-	static const unsigned char gzip_magic[2] = { 0x1f, 0x8b };
-	static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+	static const unsigned char gzip_magic[2] = {0x1f, 0x8b};
+	static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
 	struct trace_source *s = calloc(1, sizeof *s);
 	struct stat st;
 
@@ -264,8 +255,7 @@ struct trace_source *trace_source_open(const char *path, const char *name,
 			goto fail;
 	if (s->raw_len >= 2 && memcmp(s->raw, gzip_magic, 2) == 0)
 		s->comp = TRACE_GZIP;
-	else if (s->raw_len >= 4 && (memcmp(s->raw, zstd_magic, 4) == 0 ||
-				     source_is_skippable_frame(s->raw)))
+	else if (s->raw_len >= 4 && (memcmp(s->raw, zstd_magic, 4) == 0 || source_is_skippable_frame(s->raw)))
 		s->comp = TRACE_ZSTD;
 	if (source_init_decoder(s, err) < 0)
 		goto fail;

@@ -29,14 +29,12 @@ struct trace_source;
  * its compression. name is how errors call the file ("<stdin>" for "-");
  * the source keeps the pointer, so it must outlive the source. Returns NULL
  * with err set to "NAME: reason" on failure. */
-struct trace_source *trace_source_open(const char *path, const char *name,
-				       struct ps_error *err);
+struct trace_source *trace_source_open(const char *path, const char *name, struct ps_error *err);
 
 /* Copy up to n decompressed bytes into buf (n > 0). Returns the number of
  * bytes (> 0), 0 at the clean end of the stream, or -1 with err set to
  * "NAME: reason" (read error, truncated or corrupt compressed data). */
-ssize_t trace_source_read(struct trace_source *s, char *buf, size_t n,
-			  struct ps_error *err);
+ssize_t trace_source_read(struct trace_source *s, char *buf, size_t n, struct ps_error *err);
 
 /* The compression detected by trace_source_open. */
 enum trace_compression trace_source_compression(const struct trace_source *s);

@@ -79,7 +79,7 @@ START_TEST(swap_round_trip_with_one_frame)
 	 *  R0  evict 1 clean, never written -> dropped; 0 read from slot 0 (keeps it)
 	 *  R1  evict 0 clean with a slot -> no write; 1 zero-filled again
 	 *  W0  evict 1 dropped; 0 read from slot 0; dirty again
-	 *  R1  evict 0 dirty: stale slot 0 freed, slot 0 written again */
+	 *  R1  evict 0 dirty: its stale copy in slot 0 is overwritten */
 	const struct trace_rec t[] = { ref('W', 0), ref('R', 1), ref('R', 0),
 				       ref('R', 1), ref('W', 0), ref('R', 1) };
 	struct sim_config cfg = config("fifo", 1);

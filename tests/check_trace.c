@@ -92,7 +92,7 @@ static void __attribute__((format(printf, 2, 3))) text_addf(struct text *t, cons
 
 static struct trace_options opts(enum trace_format f)
 {
-	struct trace_options o = { .format = f, .page_shift = 12, .va_bits = 48 };
+	struct trace_options o = {.format = f, .page_shift = 12, .va_bits = 48};
 
 	return o;
 }
@@ -101,13 +101,13 @@ static struct trace_options opts(enum trace_format f)
 struct result {
 	struct trace_rec *recs;
 	size_t n, cap;
-	bool opened;         /* trace_open succeeded */
-	bool failed;         /* open or read returned an error */
+	bool opened; /* trace_open succeeded */
+	bool failed; /* open or read returned an error */
 	char msg[PS_ERROR_MAX];
 	enum trace_format format;
 	uint64_t skipped;
 	char first_skip[PS_ERROR_MAX];
-	char path[4096];     /* the fixture's path */
+	char path[4096]; /* the fixture's path */
 };
 
 /* Read everything from r in batches of sizes drawn from batch[] in turn
@@ -152,8 +152,8 @@ static void read_all(struct trace_reader *r, const size_t *batch, struct result 
 }
 
 /* Write data to a fixture, open it with o and read it all. */
-static void run_data(const void *data, size_t len, const struct trace_options *o,
-		     const size_t *batch, struct result *res)
+static void run_data(const void *data, size_t len, const struct trace_options *o, const size_t *batch,
+		     struct result *res)
 {
 	struct ps_error err;
 	struct trace_reader *r;
@@ -197,8 +197,8 @@ static void expect_error(const struct result *res, const char *suffix)
 	ck_assert_str_eq(res->msg, want);
 }
 
-static void expect_rec(const struct result *res, size_t i, uint64_t addr, unsigned size,
-		       enum access_op op, uint32_t pid)
+static void expect_rec(const struct result *res, size_t i, uint64_t addr, unsigned size, enum access_op op,
+		       uint32_t pid)
 {
 	ck_assert_msg(i < res->n, "record %zu missing (have %zu)", i, res->n);
 	ck_assert_msg(res->recs[i].addr == addr, "record %zu: addr 0x%llx, want 0x%llx", i,
@@ -246,10 +246,10 @@ static unsigned char *zstd_bytes(const void *data, size_t len, size_t *out_len)
 typedef unsigned char *compress_fn(const void *data, size_t len, size_t *out_len);
 
 /* Compress data in `parts` pieces (members or frames) one after another. */
-static unsigned char *compress_parts(compress_fn *fn, const char *data, size_t len,
-				     unsigned parts, size_t *out_len)
+static unsigned char *compress_parts(compress_fn *fn, const char *data, size_t len, unsigned parts,
+				     size_t *out_len)
 {
-	struct text t = { 0 };
+	struct text t = {0};
 	size_t done = 0;
 
 	for (unsigned i = 0; i < parts; i++) {
@@ -285,7 +285,7 @@ static uint64_t rnd_below(uint64_t n)
 
 START_TEST(t_format_names)
 {
-	static const char *names[] = { "auto", "lackey", "addr-rw", "pages", "native" };
+	static const char *names[] = {"auto", "lackey", "addr-rw", "pages", "native"};
 	enum trace_format f;
 
 	for (int i = 0; i < 5; i++) {
@@ -307,15 +307,15 @@ END_TEST
 /* ---- lackey ------------------------------------------------------------ */
 
 static const char lackey_sample[] =
-	"==12345== Lackey, an example Valgrind tool\n"
-	"==12345== Copyright (C) 2002-2017, and GNU GPL'd, by Nicholas Nethercote.\n"
-	"\n"
-	"I  04016a0,3\n"
-	" L 04222cd0,8\n"
-	" S 7FF000398,8\n"
-	" M 0421fd8,4\n"
-	"I  0401000,16\n"
-	"==12345== \n";
+    "==12345== Lackey, an example Valgrind tool\n"
+    "==12345== Copyright (C) 2002-2017, and GNU GPL'd, by Nicholas Nethercote.\n"
+    "\n"
+    "I  04016a0,3\n"
+    " L 04222cd0,8\n"
+    " S 7FF000398,8\n"
+    " M 0421fd8,4\n"
+    "I  0401000,16\n"
+    "==12345== \n";
 
 static void check_lackey_sample(const struct result *res)
 {
@@ -350,7 +350,7 @@ END_TEST
 /* Replace every "\n" of s with "\r\n". */
 static char *to_crlf(const char *s)
 {
-	struct text t = { 0 };
+	struct text t = {0};
 
 	for (; *s != '\0'; s++)
 		text_add(&t, *s == '\n' ? "\r\n" : s, *s == '\n' ? 2 : 1);
@@ -394,7 +394,7 @@ static void check_bad_lines(enum trace_format f, const char *header, const char 
 {
 	for (; bad->line != NULL; bad++) {
 		struct trace_options o = opts(f);
-		struct text t = { 0 };
+		struct text t = {0};
 		struct result res;
 		char why[600];
 		unsigned lineno = 2;
@@ -409,8 +409,7 @@ static void check_bad_lines(enum trace_format f, const char *header, const char 
 		text_addf(&t, "%s\n%s\n%s\n", good, bad->line, good);
 		run_data(t.s, t.len, &o, NULL, &res);
 		ck_assert_msg(res.opened, "open failed: %s", res.msg);
-		ck_assert_msg(res.n >= 1, "line '%s': the good line before it was lost",
-			      bad->line);
+		ck_assert_msg(res.n >= 1, "line '%s': the good line before it was lost", bad->line);
 		snprintf(why, sizeof why, ":%u: %s", lineno, bad->why);
 		ck_assert_msg(res.failed, "line '%s' accepted", bad->line);
 		expect_error(&res, why);
@@ -426,8 +425,7 @@ static void check_bad_lines(enum trace_format f, const char *header, const char 
 		} else {
 			ck_assert_uint_eq(res.n, 2); /* both good lines */
 			ck_assert_uint_eq(res.skipped, 1);
-			ck_assert_msg(strstr(res.first_skip, why) != NULL, "first_skip '%s'",
-				      res.first_skip);
+			ck_assert_msg(strstr(res.first_skip, why) != NULL, "first_skip '%s'", res.first_skip);
 		}
 		result_free(&res);
 		free(t.s);
@@ -437,29 +435,27 @@ static void check_bad_lines(enum trace_format f, const char *header, const char 
 START_TEST(t_lackey_errors)
 {
 	static const struct bad_line bad[] = {
-		{ " L 1000,0", "size must be 1..65535" },
-		{ " L 1000,65536", "size must be 1..65535" },
-		{ " L 1000,99999999999999999999999", "size must be 1..65535" },
-		{ " L 1000", "expected ',SIZE' after the address" },
-		{ " L 1000 ,8", "expected ',SIZE' after the address" },
-		{ " L 0x1000,8", "expected ',SIZE' after the address" },
-		{ " L 1000,", "expected a decimal size after ','" },
-		{ " L 1000,8 x", "unexpected text after the size" },
-		{ " L 1000,8,", "unexpected text after the size" },
-		{ " L 1000,8\r\r", "unexpected text after the size" },
-		{ " Q 1000,8", "expected a lackey record such as ' L 04222cd0,8'" },
-		{ " L1000,8", "expected a lackey record such as ' L 04222cd0,8'" },
-		{ "hello", "expected a lackey record such as ' L 04222cd0,8'" },
-		{ "= not a valgrind line", "expected a lackey record such as ' L 04222cd0,8'" },
-		{ " L ,8", "expected a hex address after 'L'" },
-		{ " S xyz,8", "expected a hex address after 'S'" },
-		{ " L 10000000000000000,8", "address does not fit in 64 bits" },
-		{ " L 1000000000000,8",
-		  "address 0x1000000000000 is beyond the 48-bit virtual address space" },
-		{ " L fffffffffffc,8",
-		  "access of 8 bytes at 0xfffffffffffc runs past the end of the 48-bit"
-		  " virtual address space" },
-		{ NULL, NULL },
+	    {" L 1000,0", "size must be 1..65535"},
+	    {" L 1000,65536", "size must be 1..65535"},
+	    {" L 1000,99999999999999999999999", "size must be 1..65535"},
+	    {" L 1000", "expected ',SIZE' after the address"},
+	    {" L 1000 ,8", "expected ',SIZE' after the address"},
+	    {" L 0x1000,8", "expected ',SIZE' after the address"},
+	    {" L 1000,", "expected a decimal size after ','"},
+	    {" L 1000,8 x", "unexpected text after the size"},
+	    {" L 1000,8,", "unexpected text after the size"},
+	    {" L 1000,8\r\r", "unexpected text after the size"},
+	    {" Q 1000,8", "expected a lackey record such as ' L 04222cd0,8'"},
+	    {" L1000,8", "expected a lackey record such as ' L 04222cd0,8'"},
+	    {"hello", "expected a lackey record such as ' L 04222cd0,8'"},
+	    {"= not a valgrind line", "expected a lackey record such as ' L 04222cd0,8'"},
+	    {" L ,8", "expected a hex address after 'L'"},
+	    {" S xyz,8", "expected a hex address after 'S'"},
+	    {" L 10000000000000000,8", "address does not fit in 64 bits"},
+	    {" L 1000000000000,8", "address 0x1000000000000 is beyond the 48-bit virtual address space"},
+	    {" L fffffffffffc,8", "access of 8 bytes at 0xfffffffffffc runs past the end of the 48-bit"
+				  " virtual address space"},
+	    {NULL, NULL},
 	};
 	struct result res;
 
@@ -480,27 +476,26 @@ END_TEST
 
 START_TEST(t_addr_rw)
 {
-	static const char text[] =
-		"# address and R/W\n"
-		"0041f7a0 R\n"
-		"0x1000 w\n"
-		"\n"
-		"  DEAD\tW  # trailing comment\n"
-		"0XabC r\r\n"
-		"ffffffffffff W";
+	static const char text[] = "# address and R/W\n"
+				   "0041f7a0 R\n"
+				   "0x1000 w\n"
+				   "\n"
+				   "  DEAD\tW  # trailing comment\n"
+				   "0XabC r\r\n"
+				   "ffffffffffff W";
 	static const struct bad_line bad[] = {
-		{ "1000", "expected a hex address, a space and R or W" },
-		{ "1000R", "expected a hex address, a space and R or W" },
-		{ "0x R", "expected a hex address, a space and R or W" },
-		{ "xyz R", "expected a hex address, a space and R or W" },
-		{ "1000 X", "expected R or W after the address" },
-		{ "1000 ", "expected R or W after the address" },
-		{ "1000 R extra", "unexpected text after 'R'" },
-		{ "1000 RW", "unexpected text after 'R'" },
-		{ "1000 w#c", "unexpected text after 'w'" },
-		{ "1000000000000 R", "address 0x1000000000000 is beyond the 48-bit virtual address space" },
-		{ "10000000000000000 R", "address does not fit in 64 bits" },
-		{ NULL, NULL },
+	    {"1000", "expected a hex address, a space and R or W"},
+	    {"1000R", "expected a hex address, a space and R or W"},
+	    {"0x R", "expected a hex address, a space and R or W"},
+	    {"xyz R", "expected a hex address, a space and R or W"},
+	    {"1000 X", "expected R or W after the address"},
+	    {"1000 ", "expected R or W after the address"},
+	    {"1000 R extra", "unexpected text after 'R'"},
+	    {"1000 RW", "unexpected text after 'R'"},
+	    {"1000 w#c", "unexpected text after 'w'"},
+	    {"1000000000000 R", "address 0x1000000000000 is beyond the 48-bit virtual address space"},
+	    {"10000000000000000 R", "address does not fit in 64 bits"},
+	    {NULL, NULL},
 	};
 	struct result res;
 
@@ -524,30 +519,29 @@ END_TEST
 
 START_TEST(t_pages)
 {
-	static const char text[] =
-		"# the textbook string\n"
-		"7 0 1 2\n"
-		"0,3\n"
-		"\n"
-		" 4, 5 ,6,\n"
-		"9\r\n"
-		"\t8\t# eight\n"
-		"10,11 # ten, eleven\n"
-		"12";
-	static const uint64_t want[] = { 7, 0, 1, 2, 0, 3, 4, 5, 6, 9, 8, 10, 11, 12 };
+	static const char text[] = "# the textbook string\n"
+				   "7 0 1 2\n"
+				   "0,3\n"
+				   "\n"
+				   " 4, 5 ,6,\n"
+				   "9\r\n"
+				   "\t8\t# eight\n"
+				   "10,11 # ten, eleven\n"
+				   "12";
+	static const uint64_t want[] = {7, 0, 1, 2, 0, 3, 4, 5, 6, 9, 8, 10, 11, 12};
 	static const struct bad_line bad[] = {
-		{ "1,,2", "expected a decimal page number" },
-		{ ",1", "expected a decimal page number" },
-		{ "1 a", "expected page numbers separated by spaces or commas" },
-		{ "1-2", "expected page numbers separated by spaces or commas" },
-		{ "-1", "expected a decimal page number" },
-		{ "0x10", "expected page numbers separated by spaces or commas" },
-		{ "1#c", "expected page numbers separated by spaces or commas" },
-		{ "1 2 3 x 4", "expected page numbers separated by spaces or commas" },
-		{ "99999999999999999999", "page number does not fit in 64 bits" },
-		{ "68719476736",
-		  "page 68719476736 is beyond the 48-bit virtual address space (pages of 4096 bytes)" },
-		{ NULL, NULL },
+	    {"1,,2", "expected a decimal page number"},
+	    {",1", "expected a decimal page number"},
+	    {"1 a", "expected page numbers separated by spaces or commas"},
+	    {"1-2", "expected page numbers separated by spaces or commas"},
+	    {"-1", "expected a decimal page number"},
+	    {"0x10", "expected page numbers separated by spaces or commas"},
+	    {"1#c", "expected page numbers separated by spaces or commas"},
+	    {"1 2 3 x 4", "expected page numbers separated by spaces or commas"},
+	    {"99999999999999999999", "page number does not fit in 64 bits"},
+	    {"68719476736",
+	     "page 68719476736 is beyond the 48-bit virtual address space (pages of 4096 bytes)"},
+	    {NULL, NULL},
 	};
 	struct result res;
 
@@ -600,10 +594,13 @@ END_TEST
 START_TEST(t_pages_long_line_small_batches)
 {
 	static const size_t batches[][4] = {
-		{ 1, 0 }, { 2, 0 }, { 3, 0 }, { 7, 1, 2, 0 },
+	    {1, 0},
+	    {2, 0},
+	    {3, 0},
+	    {7, 1, 2, 0},
 	};
 	struct trace_options o = opts(TRACE_PAGES);
-	struct text t = { 0 };
+	struct text t = {0};
 	struct result res;
 
 	for (int i = 0; i < 1000; i++)
@@ -626,20 +623,19 @@ END_TEST
 
 START_TEST(t_native)
 {
-	static const char text[] =
-		"# made by hand\n"
-		"\n"
-		"pagesim-trace 1   # header comment\n"
-		"R 0x1000\n"
-		"W 4096 8\n"
-		"  X 0x2000 0x10 pid=7\n"
-		"M 0x3000 4 # trailing comment\n"
-		"process 42\n"
-		"R 0x10\r\n"
-		"W 0X20 pid=3\n"
-		"R\t0x30\t2\tpid=4294967295\n"
-		"pagesim-trace 1\n"
-		"M 0xffffffffffff";
+	static const char text[] = "# made by hand\n"
+				   "\n"
+				   "pagesim-trace 1   # header comment\n"
+				   "R 0x1000\n"
+				   "W 4096 8\n"
+				   "  X 0x2000 0x10 pid=7\n"
+				   "M 0x3000 4 # trailing comment\n"
+				   "process 42\n"
+				   "R 0x10\r\n"
+				   "W 0X20 pid=3\n"
+				   "R\t0x30\t2\tpid=4294967295\n"
+				   "pagesim-trace 1\n"
+				   "M 0xffffffffffff";
 	struct result res;
 
 	for (int f = 0; f < 2; f++) {
@@ -665,42 +661,44 @@ END_TEST
 START_TEST(t_native_errors)
 {
 	static const struct bad_line bad[] = {
-		{ "Q 0x10", "expected R, W, X, M or process" },
-		{ "r 0x10", "expected R, W, X, M or process" },
-		{ "RW 0x10", "expected R, W, X, M or process" },
-		{ "processes 2", "expected R, W, X, M or process" },
-		{ "R", "expected an address (0x-hex or decimal) after 'R'" },
-		{ "W 0x", "expected an address (0x-hex or decimal) after 'W'" },
-		{ "X abc", "expected an address (0x-hex or decimal) after 'X'" },
-		{ "R 0x10 0", "size must be 1..65535" },
-		{ "R 0x10 65536", "size must be 1..65535" },
-		{ "R 0x10 0x10000", "size must be 1..65535" },
-		{ "R 0x10 8x", "expected SIZE, pid=N or the end of the line" },
-		{ "R 0x10 8 9", "expected SIZE, pid=N or the end of the line" },
-		{ "R 0x10zz", "expected SIZE, pid=N or the end of the line" },
-		{ "R 0x10#c", "expected SIZE, pid=N or the end of the line" },
-		{ "R 0x10 pid=1 8", "expected SIZE, pid=N or the end of the line" },
-		{ "R 0x10 pid=0", "pid must be 1..4294967295" },
-		{ "R 0x10 pid=4294967296", "pid must be 1..4294967295" },
-		{ "R 0x10 pid=", "pid must be 1..4294967295" },
-		{ "process 0", "expected 'process N' with N in 1..4294967295" },
-		{ "process", "expected 'process N' with N in 1..4294967295" },
-		{ "process 2 3", "expected 'process N' with N in 1..4294967295" },
-		{ "R 0x1000000000000", "address 0x1000000000000 is beyond the 48-bit virtual address space" },
-		{ "R 281474976710656", "address 0x1000000000000 is beyond the 48-bit virtual address space" },
-		{ "R 0xffffffffffff 2",
-		  "access of 2 bytes at 0xffffffffffff runs past the end of the 48-bit"
-		  " virtual address space" },
-		{ "R 0x10000000000000000", "address does not fit in 64 bits" },
-		{ "R 18446744073709551616", "address does not fit in 64 bits" },
-		{ "pagesim-trace 2", "unsupported native trace version 2 (this pagesim reads version 1)" },
-		{ "segment 0x1000 0x2000 rw", "'segment' records need the VM model, which this version does not implement yet" },
-		{ "mmap 0x1000 4096", "'mmap' records need the VM model, which this version does not implement yet" },
-		{ "munmap 0x1000 4096", "'munmap' records need the VM model, which this version does not implement yet" },
-		{ "brk 0x8000", "'brk' records need the VM model, which this version does not implement yet" },
-		{ "fork 2", "'fork' records need the VM model, which this version does not implement yet" },
-		{ "exit", "'exit' records need the VM model, which this version does not implement yet" },
-		{ NULL, NULL },
+	    {"Q 0x10", "expected R, W, X, M or process"},
+	    {"r 0x10", "expected R, W, X, M or process"},
+	    {"RW 0x10", "expected R, W, X, M or process"},
+	    {"processes 2", "expected R, W, X, M or process"},
+	    {"R", "expected an address (0x-hex or decimal) after 'R'"},
+	    {"W 0x", "expected an address (0x-hex or decimal) after 'W'"},
+	    {"X abc", "expected an address (0x-hex or decimal) after 'X'"},
+	    {"R 0x10 0", "size must be 1..65535"},
+	    {"R 0x10 65536", "size must be 1..65535"},
+	    {"R 0x10 0x10000", "size must be 1..65535"},
+	    {"R 0x10 8x", "expected SIZE, pid=N or the end of the line"},
+	    {"R 0x10 8 9", "expected SIZE, pid=N or the end of the line"},
+	    {"R 0x10zz", "expected SIZE, pid=N or the end of the line"},
+	    {"R 0x10#c", "expected SIZE, pid=N or the end of the line"},
+	    {"R 0x10 pid=1 8", "expected SIZE, pid=N or the end of the line"},
+	    {"R 0x10 pid=0", "pid must be 1..4294967295"},
+	    {"R 0x10 pid=4294967296", "pid must be 1..4294967295"},
+	    {"R 0x10 pid=", "pid must be 1..4294967295"},
+	    {"process 0", "expected 'process N' with N in 1..4294967295"},
+	    {"process", "expected 'process N' with N in 1..4294967295"},
+	    {"process 2 3", "expected 'process N' with N in 1..4294967295"},
+	    {"R 0x1000000000000", "address 0x1000000000000 is beyond the 48-bit virtual address space"},
+	    {"R 281474976710656", "address 0x1000000000000 is beyond the 48-bit virtual address space"},
+	    {"R 0xffffffffffff 2", "access of 2 bytes at 0xffffffffffff runs past the end of the 48-bit"
+				   " virtual address space"},
+	    {"R 0x10000000000000000", "address does not fit in 64 bits"},
+	    {"R 18446744073709551616", "address does not fit in 64 bits"},
+	    {"pagesim-trace 2", "unsupported native trace version 2 (this pagesim reads version 1)"},
+	    {"segment 0x1000 0x2000 rw",
+	     "'segment' records need the VM model, which this version does not implement yet"},
+	    {"mmap 0x1000 4096",
+	     "'mmap' records need the VM model, which this version does not implement yet"},
+	    {"munmap 0x1000 4096",
+	     "'munmap' records need the VM model, which this version does not implement yet"},
+	    {"brk 0x8000", "'brk' records need the VM model, which this version does not implement yet"},
+	    {"fork 2", "'fork' records need the VM model, which this version does not implement yet"},
+	    {"exit", "'exit' records need the VM model, which this version does not implement yet"},
+	    {NULL, NULL},
 	};
 
 	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", bad, 48);
@@ -755,23 +753,21 @@ END_TEST
 START_TEST(t_va_bits)
 {
 	static const struct bad_line bad32[] = {
-		{ "R 0x100000000", "address 0x100000000 is beyond the 32-bit virtual address space" },
-		{ "R 0xfffffffe 4",
-		  "access of 4 bytes at 0xfffffffe runs past the end of the 32-bit virtual address space" },
-		{ NULL, NULL },
+	    {"R 0x100000000", "address 0x100000000 is beyond the 32-bit virtual address space"},
+	    {"R 0xfffffffe 4",
+	     "access of 4 bytes at 0xfffffffe runs past the end of the 32-bit virtual address space"},
+	    {NULL, NULL},
 	};
 	static const struct bad_line bad64[] = {
-		{ "R 0xffffffffffffffff 2",
-		  "access of 2 bytes at 0xffffffffffffffff runs past the end of the 64-bit"
-		  " virtual address space" },
-		{ "R 0x10000000000000000", "address does not fit in 64 bits" },
-		{ NULL, NULL },
+	    {"R 0xffffffffffffffff 2",
+	     "access of 2 bytes at 0xffffffffffffffff runs past the end of the 64-bit"
+	     " virtual address space"},
+	    {"R 0x10000000000000000", "address does not fit in 64 bits"},
+	    {NULL, NULL},
 	};
-	static const char ok[] =
-		"pagesim-trace 1\nR 0xffffffff\nR 0xfffffffc 4\n";
-	static const char ok64[] =
-		"pagesim-trace 1\nR 0xffffffffffffffff\nW 18446744073709551615\n"
-		"R 0x0000000000000000000000fffffffffffffff0 16\n";
+	static const char ok[] = "pagesim-trace 1\nR 0xffffffff\nR 0xfffffffc 4\n";
+	static const char ok64[] = "pagesim-trace 1\nR 0xffffffffffffffff\nW 18446744073709551615\n"
+				   "R 0x0000000000000000000000fffffffffffffff0 16\n";
 	struct trace_options o = opts(TRACE_NATIVE);
 	struct result res;
 
@@ -834,18 +830,18 @@ START_TEST(t_detect)
 		const char *text;
 		enum trace_format want;
 	} cases[] = {
-		{ "==1== Lackey\n==1== more\n", TRACE_LACKEY },
-		{ "# c\n\n I 10,4\n", TRACE_LACKEY },
-		{ "0041f7a0 R\n", TRACE_ADDR_RW },
-		{ "10 w\n", TRACE_ADDR_RW },
-		{ "7 0 1 2 0 3 0 4\n", TRACE_PAGES },
-		{ "7,0,1\n2\n", TRACE_PAGES },
-		{ "\n\n# only comments\n", TRACE_LACKEY },      /* empty: any format */
-		{ "", TRACE_LACKEY },
-		{ "   \n\t\n", TRACE_LACKEY },
-		{ "# c\npagesim-trace 1\nR 0x10\n", TRACE_NATIVE },
-		{ " L 10,4\n L 20,4\nhello\n", TRACE_LACKEY },  /* most lines decide */
-		{ "1\n2\n3\nx\n", TRACE_PAGES },
+	    {"==1== Lackey\n==1== more\n", TRACE_LACKEY},
+	    {"# c\n\n I 10,4\n", TRACE_LACKEY},
+	    {"0041f7a0 R\n", TRACE_ADDR_RW},
+	    {"10 w\n", TRACE_ADDR_RW},
+	    {"7 0 1 2 0 3 0 4\n", TRACE_PAGES},
+	    {"7,0,1\n2\n", TRACE_PAGES},
+	    {"\n\n# only comments\n", TRACE_LACKEY}, /* empty: any format */
+	    {"", TRACE_LACKEY},
+	    {"   \n\t\n", TRACE_LACKEY},
+	    {"# c\npagesim-trace 1\nR 0x10\n", TRACE_NATIVE},
+	    {" L 10,4\n L 20,4\nhello\n", TRACE_LACKEY}, /* most lines decide */
+	    {"1\n2\n3\nx\n", TRACE_PAGES},
 	};
 	struct result res;
 
@@ -861,13 +857,14 @@ END_TEST
 
 START_TEST(t_detect_fails)
 {
-	static const char elf[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\n\x03\0>\0";
+	static const char elf[] = "\x7f"
+				  "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\n\x03\0>\0";
 	static const char *texts[] = {
-		"hello world\nfoo\n",
-		"R 0x10\nW 0x20\n",                   /* native without its header */
-		"1\nfoo\nbar\n",                      /* fewer than half fit */
-		elf,
-		"pagesim-trace\n",                    /* only when it is the first line... */
+	    "hello world\nfoo\n",
+	    "R 0x10\nW 0x20\n", /* native without its header */
+	    "1\nfoo\nbar\n",	/* fewer than half fit */
+	    elf,
+	    "pagesim-trace\n", /* only when it is the first line... */
 	};
 	struct result res;
 
@@ -895,7 +892,7 @@ END_TEST
 /* Only the first 100 meaningful lines count: 150 pages lines, then lackey. */
 START_TEST(t_detect_window)
 {
-	struct text t = { 0 };
+	struct text t = {0};
 	struct result res;
 
 	for (int i = 0; i < 20; i++)
@@ -917,12 +914,16 @@ START_TEST(t_bom)
 {
 	struct result res;
 
-	run_text("\xef\xbb\xbf" "7 0 1\n", TRACE_AUTO, &res);
+	run_text("\xef\xbb\xbf"
+		 "7 0 1\n",
+		 TRACE_AUTO, &res);
 	ck_assert_msg(!res.failed, "%s", res.msg);
 	ck_assert_int_eq(res.format, TRACE_PAGES);
 	ck_assert_uint_eq(res.n, 3);
 	result_free(&res);
-	run_text("\xef\xbb\xbf" "pagesim-trace 1\nR 0x10\n", TRACE_NATIVE, &res);
+	run_text("\xef\xbb\xbf"
+		 "pagesim-trace 1\nR 0x10\n",
+		 TRACE_NATIVE, &res);
 	ck_assert_msg(!res.failed, "%s", res.msg);
 	ck_assert_uint_eq(res.n, 1);
 	result_free(&res);
@@ -934,7 +935,9 @@ START_TEST(t_bom)
 		result_free(&res);
 	}
 	for (int f = 0; f < 2; f++) {
-		run_text("\xef\xbb\xbf" "7", f ? TRACE_PAGES : TRACE_AUTO, &res);
+		run_text("\xef\xbb\xbf"
+			 "7",
+			 f ? TRACE_PAGES : TRACE_AUTO, &res);
 		ck_assert_msg(!res.failed, "%s", res.msg);
 		ck_assert_uint_eq(res.n, 1);
 		expect_rec(&res, 0, 7 << 12, 1, OP_READ, 1);
@@ -964,7 +967,7 @@ END_TEST
 
 START_TEST(t_records_before_error_and_sticky)
 {
-	static const size_t one[] = { 1, 0 };
+	static const size_t one[] = {1, 0};
 	struct trace_options o = opts(TRACE_LACKEY);
 	static const char text[] = " L 10,4\n M 20,4\n L 30,4\nbad\n L 40,4\n";
 	struct result res;
@@ -981,7 +984,7 @@ END_TEST
 /* M records split over batches: the WRITE half waits for the next call. */
 START_TEST(t_modify_pending)
 {
-	static const size_t sizes[][4] = { { 1, 0 }, { 3, 0 }, { 2, 1, 0 }, { 5, 0 } };
+	static const size_t sizes[][4] = {{1, 0}, {3, 0}, {2, 1, 0}, {5, 0}};
 	struct trace_options o = opts(TRACE_LACKEY);
 	static const char text[] = "I  1,1\n M 10,2\n M 20,2\n\n M 30,2\n==1== x\n S 40,2\n M 50,2\n";
 	struct result res;
@@ -1011,14 +1014,13 @@ END_TEST
 START_TEST(t_skip_bad)
 {
 	struct trace_options o = opts(TRACE_LACKEY);
-	static const char text[] =
-		" L 10,4\n"
-		"program output\n"
-		" L 20,4\n"
-		" L 1000000000000,4\n"
-		" S 30,0\n"
-		" S 40,4\n"
-		"garbage\n";
+	static const char text[] = " L 10,4\n"
+				   "program output\n"
+				   " L 20,4\n"
+				   " L 1000000000000,4\n"
+				   " S 30,0\n"
+				   " S 40,4\n"
+				   "garbage\n";
 	struct result res;
 
 	o.skip_bad = true;
@@ -1059,7 +1061,7 @@ START_TEST(t_line_too_long)
 {
 	struct trace_options o = opts(TRACE_AUTO);
 	size_t limit = (1u << 20) - 1; /* longest line, without its '\n' */
-	struct text t = { 0 };
+	struct text t = {0};
 	struct result res;
 	char *line = malloc(limit + 2);
 
@@ -1101,7 +1103,7 @@ END_TEST
 START_TEST(t_line_numbers_across_buffers)
 {
 	struct trace_options o = opts(TRACE_LACKEY);
-	struct text t = { 0 };
+	struct text t = {0};
 	struct result res;
 	const int bad_at = 250000;
 
@@ -1147,9 +1149,9 @@ START_TEST(t_source_detects_magic)
 	static const struct {
 		const char *name;
 		enum trace_compression want;
-	} names[] = { { "plain", TRACE_PLAIN }, { "gzip", TRACE_GZIP }, { "zstd", TRACE_ZSTD } };
-	const void *data[] = { text, gz, zs };
-	size_t len[] = { 8, glen, zlen };
+	} names[] = {{"plain", TRACE_PLAIN}, {"gzip", TRACE_GZIP}, {"zstd", TRACE_ZSTD}};
+	const void *data[] = {text, gz, zs};
+	size_t len[] = {8, glen, zlen};
 
 	for (int i = 0; i < 3; i++) {
 		/* The name says nothing: every fixture is called ".txt". */
@@ -1177,10 +1179,10 @@ END_TEST
 /* Every compression, single and multi-part, gives the plain records. */
 START_TEST(t_compressed_roundtrip)
 {
-	struct text t = { 0 };
+	struct text t = {0};
 	struct result plain, res;
 	struct trace_options o = opts(TRACE_AUTO);
-	compress_fn *fns[] = { gzip_bytes, zstd_bytes };
+	compress_fn *fns[] = {gzip_bytes, zstd_bytes};
 
 	for (int i = 0; i < 120000; i++)
 		text_addf(&t, "%s %x,%d\n", i % 3 ? " L" : "I ", i * 64, 1 + i % 16);
@@ -1206,7 +1208,7 @@ START_TEST(t_compressed_roundtrip)
 		unsigned char *e1 = fns[f]("", 0, &l1);
 		unsigned char *d = fns[f](" L 10,4\n", 8, &l2);
 		unsigned char *e2 = fns[f]("", 0, &l3);
-		struct text all = { 0 };
+		struct text all = {0};
 
 		text_add(&all, e1, l1);
 		text_add(&all, d, l2);
@@ -1229,7 +1231,7 @@ END_TEST
  * (for cuts inside a header) "corrupt", never a clean end or a crash. */
 static void check_truncations(compress_fn *fn, const char *what, enum trace_format f)
 {
-	struct text t = { 0 };
+	struct text t = {0};
 	size_t clen;
 	unsigned char *c;
 	char want[64];
@@ -1304,7 +1306,7 @@ START_TEST(t_compressed_corrupt_and_trailing)
 	size_t glen, zlen;
 	unsigned char *gz = gzip_bytes(text, strlen(text), &glen);
 	unsigned char *zs = zstd_bytes(text, strlen(text), &zlen);
-	struct text t = { 0 };
+	struct text t = {0};
 
 	/* Garbage after the last member or frame. */
 	text_add(&t, gz, glen);
@@ -1336,8 +1338,8 @@ END_TEST
  * valgrind to see the last). */
 START_TEST(t_compressed_fuzz)
 {
-	struct text t = { 0 };
-	compress_fn *fns[] = { gzip_bytes, zstd_bytes };
+	struct text t = {0};
+	compress_fn *fns[] = {gzip_bytes, zstd_bytes};
 
 	for (int i = 0; i < 2000; i++)
 		text_addf(&t, " L %x,%d\n", i * 7919, 1 + i % 8);
@@ -1443,10 +1445,10 @@ END_TEST
 
 /* Make n random records for format f and the text that encodes them, in
  * varied spellings; returns the text. */
-static char *random_trace(enum trace_format f, size_t lines, bool crlf,
-			  struct trace_rec **recs_out, size_t *n_out)
+static char *random_trace(enum trace_format f, size_t lines, bool crlf, struct trace_rec **recs_out,
+			  size_t *n_out)
 {
-	struct text t = { 0 };
+	struct text t = {0};
 	struct trace_rec *recs = malloc((lines * 10 + 1) * sizeof *recs);
 	const char *nl = crlf ? "\r\n" : "\n";
 	uint32_t pid = 1;
@@ -1457,13 +1459,13 @@ static char *random_trace(enum trace_format f, size_t lines, bool crlf,
 		text_addf(&t, "pagesim-trace 1%s", nl);
 	for (size_t i = 0; i < lines; i++) {
 		uint64_t addr = rnd() & ((UINT64_C(1) << 47) - 1);
-		unsigned size = rnd_below(8) == 0 ? 1 + (unsigned)rnd_below(65535)
-						  : 1 + (unsigned)rnd_below(16);
+		unsigned size =
+		    rnd_below(8) == 0 ? 1 + (unsigned)rnd_below(65535) : 1 + (unsigned)rnd_below(16);
 		unsigned kind = (unsigned)rnd_below(4);
-		struct trace_rec r = { .addr = addr, .pid = 1, .size = (uint16_t)size };
+		struct trace_rec r = {.addr = addr, .pid = 1, .size = (uint16_t)size};
 
 		if (rnd_below(50) == 0) {
-			static const char *fillers[] = { "", "   ", "# note", "\t# note" };
+			static const char *fillers[] = {"", "   ", "# note", "\t# note"};
 			const char *fill = fillers[rnd_below(4)];
 
 			if (f == TRACE_LACKEY && rnd_below(2))
@@ -1473,12 +1475,11 @@ static char *random_trace(enum trace_format f, size_t lines, bool crlf,
 		}
 		switch (f) {
 		case TRACE_LACKEY: {
-			static const char *ops[] = { "I ", " L", " S", " M" };
-			static const uint8_t opv[] = { OP_FETCH, OP_READ, OP_WRITE, OP_READ };
+			static const char *ops[] = {"I ", " L", " S", " M"};
+			static const uint8_t opv[] = {OP_FETCH, OP_READ, OP_WRITE, OP_READ};
 			size_t start = t.len;
 
-			text_addf(&t, "%s %0*" PRIx64 ",%u%s", ops[kind], (int)rnd_below(12), addr,
-				  size, nl);
+			text_addf(&t, "%s %0*" PRIx64 ",%u%s", ops[kind], (int)rnd_below(12), addr, size, nl);
 			if (rnd_below(2))
 				for (char *p = t.s + start; *p != '\0'; p++)
 					if (*p >= 'a' && *p <= 'f')
@@ -1492,11 +1493,10 @@ static char *random_trace(enum trace_format f, size_t lines, bool crlf,
 			break;
 		}
 		case TRACE_ADDR_RW: {
-			static const char *ops[] = { "R", "W", "r", "w" };
+			static const char *ops[] = {"R", "W", "r", "w"};
 
 			text_addf(&t, "%s%s%" PRIx64 "%s%s%s", rnd_below(3) ? "" : " ",
-				  rnd_below(2) ? "0x" : "", addr, rnd_below(2) ? " " : " \t ",
-				  ops[kind], nl);
+				  rnd_below(2) ? "0x" : "", addr, rnd_below(2) ? " " : " \t ", ops[kind], nl);
 			r.size = 1;
 			r.op = kind % 2 ? OP_WRITE : OP_READ;
 			recs[n++] = r;
@@ -1507,7 +1507,7 @@ static char *random_trace(enum trace_format f, size_t lines, bool crlf,
 
 			for (unsigned k = 0; k < count; k++) {
 				uint64_t page = rnd_below(4) ? rnd_below(100) : rnd() >> 28;
-				static const char *seps[] = { " ", ",", ", ", " , ", "\t" };
+				static const char *seps[] = {" ", ",", ", ", " , ", "\t"};
 
 				text_addf(&t, "%s%" PRIu64, k ? seps[rnd_below(5)] : "", page);
 				recs[n].addr = page << 12;
@@ -1520,8 +1520,8 @@ static char *random_trace(enum trace_format f, size_t lines, bool crlf,
 			break;
 		}
 		case TRACE_NATIVE: {
-			static const char *ops[] = { "X", "R", "W", "M" };
-			static const uint8_t opv[] = { OP_FETCH, OP_READ, OP_WRITE, OP_READ };
+			static const char *ops[] = {"X", "R", "W", "M"};
+			static const uint8_t opv[] = {OP_FETCH, OP_READ, OP_WRITE, OP_READ};
 			char sizebuf[32] = "", pidbuf[32] = "";
 
 			if (rnd_below(20) == 0) {
@@ -1536,11 +1536,10 @@ static char *random_trace(enum trace_format f, size_t lines, bool crlf,
 				snprintf(pidbuf, sizeof pidbuf, " pid=%u", r.pid);
 			}
 			if (rnd_below(2))
-				text_addf(&t, "%s 0x%" PRIx64 "%s%s%s%s", ops[kind], addr, sizebuf,
-					  pidbuf, rnd_below(5) ? "" : " # c", nl);
+				text_addf(&t, "%s 0x%" PRIx64 "%s%s%s%s", ops[kind], addr, sizebuf, pidbuf,
+					  rnd_below(5) ? "" : " # c", nl);
 			else
-				text_addf(&t, "%s %" PRIu64 "%s%s%s", ops[kind], addr, sizebuf,
-					  pidbuf, nl);
+				text_addf(&t, "%s %" PRIu64 "%s%s%s", ops[kind], addr, sizebuf, pidbuf, nl);
 			r.op = opv[kind];
 			recs[n++] = r;
 			if (kind == 3) {
@@ -1561,10 +1560,16 @@ static char *random_trace(enum trace_format f, size_t lines, bool crlf,
 START_TEST(t_random_roundtrip)
 {
 	static const enum trace_format formats[] = {
-		TRACE_LACKEY, TRACE_ADDR_RW, TRACE_PAGES, TRACE_NATIVE,
+	    TRACE_LACKEY,
+	    TRACE_ADDR_RW,
+	    TRACE_PAGES,
+	    TRACE_NATIVE,
 	};
 	static const size_t batches[][5] = {
-		{ 4096, 0 }, { 1, 0 }, { 3, 1000, 2, 77, 0 }, { 65536, 0 },
+	    {4096, 0},
+	    {1, 0},
+	    {3, 1000, 2, 77, 0},
+	    {65536, 0},
 	};
 
 	for (size_t fi = 0; fi < 4; fi++)
@@ -1583,8 +1588,8 @@ START_TEST(t_random_roundtrip)
 			else if (variant == 3)
 				data = compress_parts(zstd_bytes, text, len, 3, &clen);
 			run_data(data, clen, &o, batches[variant], &res);
-			ck_assert_msg(!res.failed, "%s variant %d: %s", trace_format_name(f),
-				      variant, res.msg);
+			ck_assert_msg(!res.failed, "%s variant %d: %s", trace_format_name(f), variant,
+				      res.msg);
 			ck_assert_int_eq(res.format, f);
 			ck_assert_uint_eq(res.n, n);
 			for (size_t i = 0; i < n; i++)
@@ -1621,8 +1626,8 @@ START_TEST(t_garbage_fuzz)
 			for (size_t i = 0; i < len; i++)
 				buf[i] = alphabet[rnd_below(sizeof alphabet - 1)];
 		} else {
-			char *text = random_trace((enum trace_format)(1 + rnd_below(4)), 20,
-						  false, &recs, &n);
+			char *text =
+			    random_trace((enum trace_format)(1 + rnd_below(4)), 20, false, &recs, &n);
 
 			free(recs);
 			len = strlen(text);
@@ -1640,8 +1645,8 @@ START_TEST(t_garbage_fuzz)
 			ck_assert_uint_le(res.recs[i].op, OP_FETCH);
 			ck_assert_uint_ge(res.recs[i].pid, 1);
 			if (o.va_bits < 64)
-				ck_assert_uint_lt(res.recs[i].addr + res.recs[i].size - 1,
-						  UINT64_C(1) << o.va_bits);
+				ck_assert_uint_lt(res.recs[i].addr + res.recs[i].size - 1, UINT64_C(1)
+											       << o.va_bits);
 		}
 		result_free(&res);
 		free(buf);
