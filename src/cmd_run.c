@@ -206,7 +206,8 @@ struct run_cell {
 struct run_cells {
 	struct run_cell *cells;
 	size_t n;
-	size_t failed; /* index of the cell whose error stopped the pass */
+	bool machine_failed; /* a cell's machine, not the reader, stopped the pass */
+	size_t failed;       /* ... and this is its index */
 };
 
 /* pass_consumer: feed the batch to every cell. */
@@ -216,6 +217,7 @@ static int run_feed_cells(void *ctx, const struct trace_rec *recs, size_t n, str
 
 	for (size_t i = 0; i < rc->n; i++) {
 		if (sim_feed(rc->cells[i].sim, recs, n, err) < 0) {
+			rc->machine_failed = true;
 			rc->failed = i;
 			return -1;
 		}
@@ -289,7 +291,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 	}
 	if (status == EXIT_OK && pass_run(path, &o->topt, run_feed_cells, &rc, &info, &err) < 0) {
 		/* A reader error names the trace; a machine error needs its cell named. */
-		if (strncmp(err.msg, o->trace, strlen(o->trace)) == 0 || strncmp(err.msg, path, strlen(path)) == 0)
+		if (!rc.machine_failed)
 			status = cli_fail("%s", err.msg);
 		else
 			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace,
@@ -338,6 +340,8 @@ int cmd_run(int argc, char **argv)
 			}
 		}
 	}
+	if (spooled)
+		o.topt.name = "<stdin>";
 	status = run_cells(&o, spooled ? spool : o.trace);
 	if (spooled)
 		unlink(spool);

@@ -235,7 +235,7 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
 	    .page_shift = 12,
 	    .va_bits = 48,
 	};
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *name = opt && opt->name ? opt->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
 	struct trace_reader *r;
 	enum trace_format format;
 

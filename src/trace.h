@@ -60,6 +60,8 @@ struct trace_options {
 	unsigned page_shift;      /* log2 page size: pages format addr = n << shift */
 	unsigned va_bits;         /* addresses must be < 2^va_bits (32..64) */
 	bool skip_bad;            /* count and skip malformed lines instead of failing */
+	const char *name;         /* what messages call the trace; NULL: the path,
+				     or "<stdin>" for "-" */
 };
 
 struct trace_reader;

@@ -38,6 +38,22 @@ expect_error "truncated zstd" "truncated" run "$work/truncated.lackey.zst"
 expect_error "swap full" "swap device full (1 slots in use)" run "$work/long.lackey" --frames 1 --swap-slots 1 --policy fifo
 expect_error "32-bit address beyond" "beyond the 32-bit" run "$work/high.lackey" --va-bits 32
 
+# Standard input is named <stdin>, also when OPT spools it to a file first.
+for pol in lru opt; do
+	"$PAGESIM" run - --policy "$pol" <"$work/bad.trace" >"$work/out" 2>"$work/err"
+	if [ $? -eq 2 ] && [ "$(cat "$work/err")" = "pagesim: <stdin>:4: expected R, W, X, M or process" ]; then
+		ok "stdin errors name <stdin> ($pol)"
+	else
+		not_ok "stdin errors name <stdin> ($pol)" "$(cat "$work/err")"
+	fi
+done
+
+# gen refuses bad options and leaves no file behind.
+expect_error "gen unknown kind" "gen" gen zipff --pages 10 --refs 10 -o "$work/g.trace"
+expect_error "gen zero pages" "gen" gen uniform --pages 0 --refs 10 -o "$work/g.trace"
+if [ ! -e "$work/g.trace" ] && [ -z "$(find "$work" -name 'g.trace.tmp*')" ]; then ok "gen leaves no file on error"
+else not_ok "gen leaves no file on error" "$(ls "$work")"; fi
+
 # --skip-bad: the same bad trace runs, reports the skip, and counts the rest.
 run_pagesim run "$work/bad.trace" --skip-bad --policy fifo --output csv
 if [ "$status" -eq 0 ] && [[ "$err" == *"skipped 1 malformed lines; the first: $work/bad.trace:4:"* ]] &&

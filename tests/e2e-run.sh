@@ -21,7 +21,7 @@ expect_faults lru 3 "$TRACES/silberschatz.pages" 12
 expect_faults opt 3 "$TRACES/silberschatz.pages" 9
 
 # The text table, exactly.
-"$PAGESIM" run "$TRACES/belady.pages" --policy fifo,lru,opt --frames 3,4 >"$work/belady.txt"
+(cd "$TRACES/.." && "$PAGESIM" run traces/belady.pages --policy fifo,lru,opt --frames 3,4) >"$work/belady.txt"
 expect_same "text table for belady.pages" "$TESTDATA/golden/belady.txt" "$work/belady.txt"
 
 # JSON carries the same numbers as CSV.
@@ -33,6 +33,23 @@ if [ -n "$csv_faults" ] && [ "$json_faults" = "$csv_faults" ]; then ok "json and
 else not_ok "json and csv agree" "json: $json_faults" "csv: $csv_faults"; fi
 if command -v python3 >/dev/null && ! python3 -m json.tool "$work/s.json" >/dev/null 2>&1; then
 	not_ok "json parses" "$(cat "$work/s.json")"
+fi
+
+# gen is reproducible from its seed, and its traces replay.
+"$PAGESIM" gen zipf --pages 500 --refs 20000 --alpha 0.9 --seed 3 --write-ratio 0.25 -o "$work/z1.trace.zst"
+"$PAGESIM" gen zipf --pages 500 --refs 20000 --alpha 0.9 --seed 3 --write-ratio 0.25 -o "$work/z2.trace.zst"
+"$PAGESIM" gen zipf --pages 500 --refs 20000 --alpha 0.9 --seed 4 --write-ratio 0.25 -o "$work/z3.trace.zst"
+if cmp -s "$work/z1.trace.zst" "$work/z2.trace.zst" && ! cmp -s "$work/z1.trace.zst" "$work/z3.trace.zst"; then
+	ok "gen: same seed, same bytes; other seed, other bytes"
+else
+	not_ok "gen: same seed, same bytes; other seed, other bytes"
+fi
+row=$("$PAGESIM" run "$work/z1.trace.zst" --policy lru --frames 64 --output csv | tail -n 1)
+IFS=, read -r _ _ _ _ _ refs reads writes _ distinct _ <<<"$row"
+if [ "$refs" = 20000 ] && [ "$distinct" -le 500 ] && [ "$writes" -gt 4500 ] && [ "$writes" -lt 5500 ]; then
+	ok "gen trace replays ($refs refs, $writes writes, $distinct pages)"
+else
+	not_ok "gen trace replays" "row: $row"
 fi
 
 # Golden results on every shipped trace (regenerate deliberately with
