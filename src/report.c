@@ -116,8 +116,8 @@ static void report_text(FILE *out, const struct run_result *rows, size_t n)
 {
 	const struct sim_stats *st0 = &rows[0].stats;
 
-	fprintf(out, "trace %s (%s), %" PRIu64 "-byte pages\n", rows[0].trace, rows[0].format,
-		rows[0].page_size);
+	fprintf(out, "trace %s (%s), %" PRIu64 "-byte pages, seed %" PRIu64 "\n", rows[0].trace,
+		rows[0].format, rows[0].page_size, rows[0].seed);
 	fprintf(out, "%" PRIu64 " references (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
 		" fetches), %" PRIu64 " distinct pages\n",
 		st0->refs, st0->reads, st0->writes, st0->fetches, st0->distinct_pages);
