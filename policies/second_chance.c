@@ -15,82 +15,43 @@
  * They part ways only after a forget: a re-admitted frame goes to the back
  * here, but keeps its fixed position on the clock.
  *
- * The queue is a circular doubly linked list threaded through one node per
- * frame, with a sentinel node at index frames (node[frames].next is the
- * head). A frame not in the queue has next == SECOND_CHANCE_NONE. Pushing
- * the head to the back is an unlink and a relink; every step is O(1), and
- * an eviction takes at most one turn of the queue plus one step.
+ * The queue is a framelist (framelist.h): pushing the head to the back is
+ * a remove and a push, O(1); an eviction takes at most one turn of the
+ * queue plus one step.
  */
+#include "framelist.h"
 #include "policy.h"
-
-#include <assert.h>
-
-#define SECOND_CHANCE_NONE UINT32_MAX
-
-struct second_chance_node {
-	uint32_t prev, next;
-};
 
 struct second_chance_state {
 	const struct policy_host *host;
 	uint32_t frames;
-	uint32_t resident;
-	struct second_chance_node node[]; /* frames + 1; the last is the sentinel */
+	struct framelist_node queue[]; /* front: the next candidate */
 };
 
-/* Bytes of state for cfg: the header plus frames + 1 list nodes. */
+/* Bytes of state for cfg: the header plus the queue's nodes. */
 static size_t second_chance_state_size(const struct policy_config *cfg)
 {
-	return sizeof(struct second_chance_state) +
-	       ((size_t)cfg->frames + 1) * sizeof(struct second_chance_node);
+	return sizeof(struct second_chance_state) + framelist_size(cfg->frames);
 }
 
-/* Remember the host and start with an empty queue: the sentinel points at
- * itself and every frame is marked absent. */
+/* Remember the host and start with an empty queue. */
 static void second_chance_init(void *state, const struct policy_config *cfg)
 {
 	struct second_chance_state *s = state;
 
 	s->host = cfg->host;
 	s->frames = cfg->frames;
-	s->resident = 0;
-	for (uint32_t f = 0; f < s->frames; f++)
-		s->node[f] = (struct second_chance_node){ .prev = SECOND_CHANCE_NONE,
-							  .next = SECOND_CHANCE_NONE };
-	s->node[s->frames] = (struct second_chance_node){ .prev = s->frames, .next = s->frames };
-}
-
-/* Link absent frame at the back of the queue (just before the sentinel). */
-static void second_chance_push_back(struct second_chance_state *s, uint32_t frame)
-{
-	uint32_t sentinel = s->frames, last = s->node[sentinel].prev;
-
-	assert(frame < s->frames && s->node[frame].next == SECOND_CHANCE_NONE);
-	s->node[frame] = (struct second_chance_node){ .prev = last, .next = sentinel };
-	s->node[last].next = frame;
-	s->node[sentinel].prev = frame;
-	s->resident++;
-}
-
-/* Unlink queued frame from wherever it is and mark it absent. */
-static void second_chance_unlink(struct second_chance_state *s, uint32_t frame)
-{
-	struct second_chance_node n = s->node[frame];
-
-	assert(frame < s->frames && n.next != SECOND_CHANCE_NONE);
-	s->node[n.prev].next = n.next;
-	s->node[n.next].prev = n.prev;
-	s->node[frame] = (struct second_chance_node){ .prev = SECOND_CHANCE_NONE,
-						      .next = SECOND_CHANCE_NONE };
-	s->resident--;
+	framelist_init(s->queue, s->frames);
 }
 
 /* A page was loaded into frame, which must not be queued: it goes to the
  * back. */
 static void second_chance_admit(void *state, uint32_t frame, const struct policy_ref *ref)
 {
+	struct second_chance_state *s = state;
+
 	(void)ref;
-	second_chance_push_back(state, frame);
+	framelist_push_back(s->queue, s->frames, frame);
 }
 
 /* Pop heads, moving each one with a set accessed bit (now cleared) to the
@@ -101,21 +62,22 @@ static uint32_t second_chance_evict(void *state)
 	struct second_chance_state *s = state;
 	const struct policy_host *host = s->host;
 
-	assert(s->resident > 0 && "second_chance_evict: no resident frame");
 	for (;;) {
-		uint32_t head = s->node[s->frames].next;
+		uint32_t head = framelist_front(s->queue, s->frames);
 
-		second_chance_unlink(s, head);
+		framelist_remove(s->queue, s->frames, head);
 		if (!host->test_and_clear_accessed(host->machine, head))
 			return head;
-		second_chance_push_back(s, head);
+		framelist_push_back(s->queue, s->frames, head);
 	}
 }
 
 /* The core freed frame, which must be queued: drop it. */
 static void second_chance_forget(void *state, uint32_t frame)
 {
-	second_chance_unlink(state, frame);
+	struct second_chance_state *s = state;
+
+	framelist_remove(s->queue, s->frames, frame);
 }
 
 const struct policy policy_second_chance = {
