@@ -44,6 +44,15 @@ bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
 	"                      48 = four-level x86-64 (default)\n" \
 	"  --skip-bad          count and skip malformed trace lines instead of stopping\n"
 
+/* Their getopt_long entries (flag 0: dispatch on the long name), and the
+ * defaults: auto-detected format, 4 KiB pages, 48-bit addresses. */
+#define CLI_TRACE_LONGOPTS \
+	{ "format", required_argument, NULL, 0 }, \
+	{ "page-size", required_argument, NULL, 0 }, \
+	{ "va-bits", required_argument, NULL, 0 }, \
+	{ "skip-bad", no_argument, NULL, 0 }
+#define CLI_TRACE_DEFAULTS { .format = TRACE_AUTO, .page_shift = 12, .va_bits = 48 }
+
 /* Apply one of the shared trace options (long option name without "--")
  * with its argument to opt. Returns 1 if handled, 0 if name is not a trace
  * option, -1 (after printing the error) if arg is invalid. */

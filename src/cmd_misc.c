@@ -48,14 +48,11 @@ static int decode_count(void *ctx, const struct trace_rec *recs, size_t n, struc
 int cmd_decode(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 0 },
-		{ "page-size", required_argument, NULL, 0 },
-		{ "va-bits", required_argument, NULL, 0 },
-		{ "skip-bad", no_argument, NULL, 0 },
+		CLI_TRACE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct trace_options topt = { .format = TRACE_AUTO, .page_shift = 12, .va_bits = 48 };
+	struct trace_options topt = CLI_TRACE_DEFAULTS;
 	struct decode_counts counts = { { 0 }, 0 };
 	struct pass_info info;
 	struct ps_error err;

@@ -101,17 +101,14 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{ "swap-slots", required_argument, NULL, 'S' },
 		{ "span", required_argument, NULL, 'a' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 0 },
-		{ "page-size", required_argument, NULL, 0 },
-		{ "va-bits", required_argument, NULL, 0 },
-		{ "skip-bad", no_argument, NULL, 0 },
+		CLI_TRACE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, idx, rc;
 
 	*o = (struct run_opts){
-		.topt = { .format = TRACE_AUTO, .page_shift = 12, .va_bits = 48 },
+		.topt = CLI_TRACE_DEFAULTS,
 		.policies = { policy_find("clock") },
 		.npolicies = 1,
 		.frames = { 64 },
