@@ -19,6 +19,9 @@
  *              the policy drops it from its own bookkeeping.
  *   forget(f)  the core freed frame f for its own reasons (a process
  *              exited, a range was unmapped); drop it.
+ *   tick(now)  optional periodic work (aging counters, clearing bits):
+ *              called before reference number 0 and then whenever the
+ *              reference count reaches the time tick() last returned.
  *
  * Accessed bits: the faulting access sets the accessed bit of the page it
  * brings in, and every later reference sets it again, so a policy that
@@ -53,12 +56,29 @@ struct policy_host {
 	bool (*test_and_clear_accessed)(void *machine, uint32_t frame);
 	/* Is the page in frame dirty (written since it was last clean)? */
 	bool (*dirty)(void *machine, uint32_t frame);
+	/* Virtual time: the index of the page reference being served (the
+	 * number of references before it). */
+	uint64_t (*now)(void *machine);
+};
+
+/* A numeric parameter a policy accepts, set by users as
+ * `--policy NAME:KEY=VALUE[:KEY=VALUE...]` or in experiment files. */
+struct policy_param {
+	const char *name; /* kebab-case key: "bits" */
+	const char *help; /* one line */
+	double def;       /* default value */
+	double min, max;  /* accepted range, inclusive */
+	bool integer;     /* the value must be a whole number */
 };
 
 struct policy_config {
 	uint32_t frames;                /* frames under this policy's control, >= 1 */
 	uint64_t seed;                  /* for randomised policies */
 	const struct policy_host *host; /* the machine view */
+	/* One value per entry of the policy's params[], in that order, each
+	 * within its range (defaults where the user set none); NULL when the
+	 * policy has no parameters. */
+	const double *params;
 };
 
 /* One page reference, as given to admit() and touch(). */
@@ -89,6 +109,14 @@ struct policy {
 	uint32_t (*evict)(void *state);
 	/* The core freed frame; drop it from the policy's bookkeeping. */
 	void (*forget)(void *state, uint32_t frame);
+	/* Parameters, ended by an entry with a NULL name; NULL if none. At
+	 * most POLICY_MAX_PARAMS. */
+	const struct policy_param *params;
+	/* Periodic work at virtual time now; returns the time of the next call
+	 * (> now), or POLICY_NEVER. NULL: the policy needs no ticks. */
+	uint64_t (*tick)(void *state, uint64_t now);
 };
+
+#define POLICY_MAX_PARAMS 8
 
 #endif

@@ -12,9 +12,15 @@
  * than the length of what was typed; on a tie the earlier entry in the
  * table wins.
  */
-#include "registry.h"
+#include "config.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "registry.h"
 
 extern const struct policy policy_fifo;
 extern const struct policy policy_random;
@@ -113,4 +119,101 @@ const char *policy_suggest(const char *name)
 		}
 	}
 	return best;
+}
+
+/* Number of parameters policy p declares. */
+static size_t policy_param_count(const struct policy *p)
+{
+	size_t n = 0;
+
+	while (p->params != NULL && p->params[n].name != NULL)
+		n++;
+	return n;
+}
+
+/* Append the comma-separated parameter names of p to buf (size bytes). */
+static void policy_param_names(const struct policy *p, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < policy_param_count(p) && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", p->params[i].name);
+}
+
+/* Set parameter KEY=VALUE (the text in kv, len bytes) of out->policy.
+ * Returns 0 or -1 with err set. */
+static int policy_spec_set(struct policy_spec *out, const char *kv, size_t len, struct ps_error *err)
+{
+	const struct policy *p = out->policy;
+	char text[128], names[256];
+	const char *eq;
+	char *end;
+	double v;
+
+	if (len >= sizeof text)
+		return ps_error_set(err, "policy \"%s\": parameter too long", p->name);
+	memcpy(text, kv, len);
+	text[len] = '\0';
+	eq = strchr(text, '=');
+	if (eq == NULL || eq == text)
+		return ps_error_set(err, "policy \"%s\": expected KEY=VALUE after ':', got \"%s\"", p->name, text);
+	if (policy_param_count(p) == 0)
+		return ps_error_set(err, "policy \"%s\" takes no parameters", p->name);
+	for (size_t i = 0; i < policy_param_count(p); i++) {
+		const struct policy_param *pp = &p->params[i];
+
+		if (strlen(pp->name) != (size_t)(eq - text) || strncmp(pp->name, text, (size_t)(eq - text)) != 0)
+			continue;
+		errno = 0;
+		v = strtod(eq + 1, &end);
+		if (eq[1] == '\0' || *end != '\0' || errno != 0 || !isfinite(v) || v < pp->min || v > pp->max ||
+		    (pp->integer && v != floor(v)))
+			return ps_error_set(err, "policy \"%s\": %s must be %s from %g to %g, got \"%s\"", p->name,
+					    pp->name, pp->integer ? "a whole number" : "a number", pp->min, pp->max,
+					    eq + 1);
+		out->params[i] = v;
+		return 0;
+	}
+	policy_param_names(p, names, sizeof names);
+	return ps_error_set(err, "policy \"%s\" has no parameter \"%.*s\" (it has: %s)", p->name,
+			    (int)(eq - text), text, names);
+}
+
+int policy_spec_parse(const char *spec, struct policy_spec *out, struct ps_error *err)
+{
+	const char *colon = strchr(spec, ':');
+	size_t name_len = colon ? (size_t)(colon - spec) : strlen(spec);
+	char name[POLICY_NAME_MAX + 1];
+	size_t used;
+
+	memset(out, 0, sizeof *out);
+	if (name_len > POLICY_NAME_MAX)
+		return ps_error_set(err, "unknown policy \"%.*s\"; 'pagesim policies' lists them", (int)name_len, spec);
+	memcpy(name, spec, name_len);
+	name[name_len] = '\0';
+	out->policy = policy_find(name);
+	if (out->policy == NULL) {
+		const char *guess = policy_suggest(name);
+
+		if (guess != NULL)
+			return ps_error_set(err, "unknown policy \"%s\" (did you mean \"%s\"?); 'pagesim policies' lists them",
+					    name, guess);
+		return ps_error_set(err, "unknown policy \"%s\"; 'pagesim policies' lists them", name);
+	}
+	for (size_t i = 0; i < policy_param_count(out->policy); i++)
+		out->params[i] = out->policy->params[i].def;
+	while (colon != NULL) {
+		const char *kv = colon + 1;
+
+		colon = strchr(kv, ':');
+		if (policy_spec_set(out, kv, colon ? (size_t)(colon - kv) : strlen(kv), err) < 0)
+			return -1;
+	}
+	used = (size_t)snprintf(out->label, sizeof out->label, "%s", out->policy->name);
+	for (size_t i = 0; i < policy_param_count(out->policy) && used < sizeof out->label; i++)
+		if (out->params[i] != out->policy->params[i].def)
+			used += (size_t)snprintf(out->label + used, sizeof out->label - used, ":%s=%.15g",
+						 out->policy->params[i].name, out->params[i]);
+	return 0;
 }

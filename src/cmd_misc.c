@@ -17,13 +17,21 @@ int cmd_policies(int argc, char **argv)
 {
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0) {
-			puts("usage: pagesim policies\nList the replacement policies, one per line.");
+			puts("usage: pagesim policies\nList the replacement policies, one per line, each followed\n"
+			     "by its parameters (set them as --policy NAME:KEY=VALUE) with their defaults.");
 			return EXIT_OK;
 		}
 		return cli_fail("policies: unexpected argument \"%s\"", argv[1]);
 	}
-	for (size_t i = 0; policy_registry[i]; i++)
-		printf("%-14s %s\n", policy_registry[i]->name, policy_registry[i]->summary);
+	for (size_t i = 0; policy_registry[i]; i++) {
+		const struct policy *p = policy_registry[i];
+
+		printf("%-14s %s\n", p->name, p->summary);
+		for (size_t k = 0; p->params != NULL && p->params[k].name != NULL; k++)
+			printf("%-14s   :%s=%g  %s (%g..%g%s)\n", "", p->params[k].name, p->params[k].def,
+			       p->params[k].help, p->params[k].min, p->params[k].max,
+			       p->params[k].integer ? ", whole" : "");
+	}
 	return EXIT_OK;
 }
 

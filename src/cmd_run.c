@@ -30,7 +30,7 @@
 struct run_opts {
 	const char *trace;
 	struct trace_options topt;
-	const struct policy *policies[RUN_MAX_POLICIES];
+	struct policy_spec policies[RUN_MAX_POLICIES];
 	size_t npolicies;
 	uint32_t frames[RUN_MAX_FRAMES];
 	size_t nframes;
@@ -45,7 +45,8 @@ static void run_usage(FILE *out)
 	fputs("usage: pagesim run TRACE [options]\n"
 	      "Replay TRACE (a file, or - for standard input; gzip and zstd are read\n"
 	      "transparently) through each policy at each memory size.\n\n"
-	      "  --policy LIST       comma-separated policies, or all (default: clock)\n"
+	      "  --policy LIST       comma-separated policies, or all (default: clock); a policy\n"
+	      "                      with parameters is NAME:KEY=VALUE[:KEY=VALUE...]\n"
 	      "  --frames LIST       comma-separated frame counts; A..B means A, 2A, 4A, ... <= B\n"
 	      "                      (default: 64)\n"
 	      "  --seed N            seed for randomised policies (default: 1)\n"
@@ -57,11 +58,13 @@ static void run_usage(FILE *out)
 	      "\nRun 'pagesim policies' for the policy list.\n", out);
 }
 
-/* Add the policies named in the comma-separated list (or "all") to o.
- * Returns 0 or an exit code after printing the error. */
+/* Set o's policies from the comma-separated list of specs ("lru",
+ * "aging:bits=8") or "all". Returns 0 or an exit code after printing the
+ * error. */
 static int run_add_policies(struct run_opts *o, const char *list)
 {
 	char *copy = strdup(list), *save = NULL;
+	struct ps_error err;
 	int rc = EXIT_OK;
 
 	if (copy == NULL)
@@ -70,20 +73,14 @@ static int run_add_policies(struct run_opts *o, const char *list)
 	for (char *name = strtok_r(copy, ",", &save); name && rc == EXIT_OK; name = strtok_r(NULL, ",", &save)) {
 		if (strcmp(name, "all") == 0) {
 			for (size_t i = 0; policy_registry[i] && o->npolicies < RUN_MAX_POLICIES; i++)
-				o->policies[o->npolicies++] = policy_registry[i];
-			continue;
-		}
-		const struct policy *p = policy_find(name);
-		const char *guess = p ? NULL : policy_suggest(name);
-
-		if (p == NULL && guess != NULL)
-			rc = cli_fail("unknown policy \"%s\" (did you mean \"%s\"?); 'pagesim policies' lists them", name, guess);
-		else if (p == NULL)
-			rc = cli_fail("unknown policy \"%s\"; 'pagesim policies' lists them", name);
-		else if (o->npolicies == RUN_MAX_POLICIES)
+				policy_spec_parse(policy_registry[i]->name, &o->policies[o->npolicies++], &err);
+		} else if (o->npolicies == RUN_MAX_POLICIES) {
 			rc = cli_fail("--policy: at most %d policies", RUN_MAX_POLICIES);
-		else
-			o->policies[o->npolicies++] = p;
+		} else if (policy_spec_parse(name, &o->policies[o->npolicies], &err) < 0) {
+			rc = cli_fail("%s", err.msg);
+		} else {
+			o->npolicies++;
+		}
 	}
 	if (rc == EXIT_OK && o->npolicies == 0)
 		rc = cli_fail("--policy: no policy named");
@@ -109,8 +106,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 
 	*o = (struct run_opts){
 		.topt = CLI_TRACE_DEFAULTS,
-		.policies = { policy_find("clock") },
-		.npolicies = 1,
+		.npolicies = 0,
 		.frames = { 64 },
 		.nframes = 1,
 		.seed = 1,
@@ -159,6 +155,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			return EXIT_USAGE;
 		}
 	}
+	if (o->npolicies == 0 && (rc = run_add_policies(o, "clock")) != EXIT_OK)
+		return rc;
 	if (optind != argc - 1) {
 		run_usage(stderr);
 		return cli_fail(optind >= argc ? "run: no trace given" : "run: more than one trace given");
@@ -256,7 +254,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 	bool need_future = false;
 
 	for (size_t p = 0; p < o->npolicies; p++)
-		need_future |= o->policies[p]->needs_future;
+		need_future |= o->policies[p].policy->needs_future;
 	if (need_future && (status = run_build_future(o, path, &fut)) != EXIT_OK)
 		return status;
 	rc.cells = calloc(rc.n, sizeof *rc.cells);
@@ -265,9 +263,10 @@ static int run_cells(const struct run_opts *o, const char *path)
 		return cli_fail("out of memory");
 	}
 	for (size_t i = 0; i < rc.n && status == EXIT_OK; i++) {
-		const struct policy *pol = o->policies[i / o->nframes];
+		const struct policy_spec *spec = &o->policies[i / o->nframes];
 		struct sim_config cfg = {
-			.policy = pol,
+			.policy = spec->policy,
+			.policy_params = spec->params,
 			.frames = o->frames[i % o->nframes],
 			.page_shift = o->topt.page_shift,
 			.va_bits = o->topt.va_bits,
@@ -279,12 +278,12 @@ static int run_cells(const struct run_opts *o, const char *path)
 		};
 
 		rc.cells[i].result = (struct run_result){
-			.trace = o->trace, .policy = pol->name, .frames = cfg.frames,
+			.trace = o->trace, .policy = spec->label, .frames = cfg.frames,
 			.page_size = 1ULL << cfg.page_shift, .seed = o->seed,
 		};
 		rc.cells[i].sim = sim_create(&cfg, &err);
 		if (rc.cells[i].sim == NULL)
-			status = cli_fail("%s with %" PRIu32 " frames: %s", pol->name, cfg.frames, err.msg);
+			status = cli_fail("%s with %" PRIu32 " frames: %s", spec->label, cfg.frames, err.msg);
 	}
 	if (status == EXIT_OK && pass_run(path, &o->topt, run_feed_cells, &rc, &info, &err) < 0) {
 		/* A reader error names the trace; a machine error needs its cell named. */
@@ -330,7 +329,7 @@ int cmd_run(int argc, char **argv)
 		return status;
 	if (strcmp(o.trace, "-") == 0) {
 		for (size_t p = 0; p < o.npolicies && !spooled; p++) {
-			if (o.policies[p]->needs_future) {
+			if (o.policies[p].policy->needs_future) {
 				if ((status = run_spool_stdin(spool, sizeof spool)) != EXIT_OK)
 					return status;
 				spooled = true;

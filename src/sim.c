@@ -79,6 +79,8 @@ struct sim {
 	void *policy_state;
 	struct policy_host host;
 	void (*touch)(void *state, uint32_t frame, const struct policy_ref *ref);
+	uint64_t next_tick; /* reference index of the policy's next tick() */
+	double default_params[POLICY_MAX_PARAMS];
 
 	/* Processes: an open-addressing table of pid -> proc, power-of-two sized. */
 	struct proc **procs;
@@ -120,6 +122,11 @@ static bool host_test_and_clear_accessed(void *machine, uint32_t f)
 static bool host_dirty(void *machine, uint32_t f)
 {
 	return (*sim_frame_pte(machine, f) & PTE_D) != 0;
+}
+
+static uint64_t host_now(void *machine)
+{
+	return ((struct sim *)machine)->now;
 }
 
 /* ---- processes ---- */
@@ -213,8 +220,17 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		.accessed = host_accessed,
 		.test_and_clear_accessed = host_test_and_clear_accessed,
 		.dirty = host_dirty,
+		.now = host_now,
 	};
-	pcfg = (struct policy_config){ .frames = cfg->frames, .seed = cfg->seed, .host = &s->host };
+	for (size_t i = 0; s->policy->params != NULL && s->policy->params[i].name != NULL; i++)
+		s->default_params[i] = s->policy->params[i].def;
+	pcfg = (struct policy_config){
+		.frames = cfg->frames,
+		.seed = cfg->seed,
+		.host = &s->host,
+		.params = s->policy->params == NULL ? NULL
+			  : cfg->policy_params != NULL ? cfg->policy_params : s->default_params,
+	};
 	if (!frames_init(&s->ft, cfg->frames) ||
 	    (s->policy_state = calloc(1, s->policy->state_size(&pcfg))) == NULL) {
 		ps_error_set(err, "out of memory for %" PRIu32 " frames", cfg->frames);
@@ -223,6 +239,7 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 	}
 	s->policy->init(s->policy_state, &pcfg);
 	s->touch = s->policy->touch;
+	s->next_tick = s->policy->tick != NULL ? 0 : POLICY_NEVER;
 	return s;
 }
 
@@ -247,6 +264,11 @@ void sim_set_evict_hook(struct sim *s, sim_evict_hook *hook, void *ctx)
 {
 	s->evict_hook = hook;
 	s->evict_hook_ctx = ctx;
+}
+
+void *sim_policy_state(struct sim *s)
+{
+	return s->policy_state;
 }
 
 void sim_get_stats(const struct sim *s, struct sim_stats *out)
@@ -337,6 +359,13 @@ static inline struct policy_ref sim_ref(const struct sim *s, const struct trace_
 	};
 }
 
+/* Give the policy its periodic tick; it says when it wants the next. */
+static __attribute__((noinline)) void sim_tick(struct sim *s)
+{
+	s->next_tick = s->policy->tick(s->policy_state, s->now);
+	assert(s->next_tick > s->now && "policy tick() must return a later time");
+}
+
 /* Replay recs (see sim_feed); on error the machine may be inconsistent. */
 static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
 {
@@ -363,6 +392,8 @@ static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, str
 						    ? "access at 0x%" PRIx64 " runs past the end of the %u-bit address space"
 						    : "out of memory for page tables at 0x%" PRIx64 " (%u-bit address space)",
 						    rec->addr, s->cfg.va_bits);
+			if (s->now >= s->next_tick)
+				sim_tick(s);
 			if (future && s->now >= s->cfg.future_len)
 				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
 						    s->cfg.future_len);

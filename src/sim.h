@@ -15,6 +15,8 @@
 
 struct sim_config {
 	const struct policy *policy;
+	const double *policy_params; /* the policy's parameter values (see
+					policy_config.params); NULL: defaults */
 	uint32_t frames;      /* physical frames, >= 1 */
 	unsigned page_shift;  /* log2 of the page size, 8..30 */
 	unsigned va_bits;     /* 32 (x86-32 two-level tables) or 48 (four-level) */
@@ -64,6 +66,9 @@ void sim_get_stats(const struct sim *s, struct sim_stats *out);
 
 /* Observe evictions (tests, debugging); NULL hook turns it off. */
 void sim_set_evict_hook(struct sim *s, sim_evict_hook *hook, void *ctx);
+
+/* The policy's state block (tests and debugging only). */
+void *sim_policy_state(struct sim *s);
 
 /* Free the machine. NULL is ignored. */
 void sim_destroy(struct sim *s);

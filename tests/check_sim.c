@@ -246,6 +246,131 @@ START_TEST(bad_configurations_are_refused)
 }
 END_TEST
 
+/* ---- the policy interface's extras: params, ticks, virtual time ---- */
+
+/* A test policy: FIFO over frames by number, recording ticks and what it
+ * was configured with. */
+struct probe_state {
+	const struct policy_host *host;
+	uint32_t frames, next_victim;
+	double param;
+	uint64_t ticks[16];
+	int nticks;
+	uint64_t now_at_evict[16];
+	int nevicts;
+};
+
+static const struct policy_param probe_params[] = {
+	{ .name = "every", .help = "tick interval", .def = 3, .min = 1, .max = 100, .integer = true },
+	{ .name = NULL },
+};
+
+static size_t probe_size(const struct policy_config *cfg)
+{
+	return sizeof(struct probe_state);
+}
+
+static void probe_init(void *state, const struct policy_config *cfg)
+{
+	struct probe_state *s = state;
+
+	s->host = cfg->host;
+	s->frames = cfg->frames;
+	s->param = cfg->params[0];
+}
+
+static void probe_admit(void *state, uint32_t frame, const struct policy_ref *ref)
+{
+}
+
+static uint32_t probe_evict(void *state)
+{
+	struct probe_state *s = state;
+	uint32_t victim = s->next_victim;
+
+	s->now_at_evict[s->nevicts++] = s->host->now(s->host->machine);
+	s->next_victim = (victim + 1) % s->frames;
+	return victim;
+}
+
+static void probe_forget(void *state, uint32_t frame)
+{
+}
+
+static uint64_t probe_tick(void *state, uint64_t now)
+{
+	struct probe_state *s = state;
+
+	s->ticks[s->nticks++] = now;
+	return now + (uint64_t)s->param;
+}
+
+static const struct policy probe_policy = {
+	.abi = PAGESIM_POLICY_ABI,
+	.name = "probe",
+	.summary = "test policy",
+	.state_size = probe_size,
+	.init = probe_init,
+	.admit = probe_admit,
+	.evict = probe_evict,
+	.forget = probe_forget,
+	.params = probe_params,
+	.tick = probe_tick,
+};
+
+/* Replay nrefs references to distinct pages on a 2-frame machine under the
+ * probe with params (NULL: defaults); return a copy of its final state. */
+static struct probe_state probe_run(const double *params, size_t nrefs)
+{
+	struct trace_rec t[16];
+	struct sim_config cfg = config("fifo", 2);
+	struct ps_error err;
+	struct probe_state *state = NULL;
+	struct probe_state copy;
+	struct sim *s;
+
+	for (size_t i = 0; i < nrefs; i++)
+		t[i] = ref('R', i);
+	cfg.policy = &probe_policy;
+	cfg.policy_params = params;
+	s = sim_create(&cfg, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	ck_assert_int_eq(sim_feed(s, t, nrefs, &err), 0);
+	state = sim_policy_state(s);
+	copy = *state;
+	sim_destroy(s);
+	return copy;
+}
+
+START_TEST(ticks_come_when_the_policy_asks)
+{
+	const double every_four[] = { 4 };
+	struct probe_state st = probe_run(NULL, 10);
+
+	/* Default interval 3: before references 0, 3, 6 and 9. */
+	ck_assert_int_eq(st.nticks, 4);
+	ck_assert_uint_eq(st.ticks[0], 0);
+	ck_assert_uint_eq(st.ticks[1], 3);
+	ck_assert_uint_eq(st.ticks[3], 9);
+	ck_assert(st.param == 3);
+	st = probe_run(every_four, 10);
+	ck_assert(st.param == 4);
+	ck_assert_int_eq(st.nticks, 3);
+	ck_assert_uint_eq(st.ticks[2], 8);
+}
+END_TEST
+
+START_TEST(host_now_is_the_reference_being_served)
+{
+	struct probe_state st = probe_run(NULL, 5);
+
+	/* Two frames, every reference a new page: references 2, 3, 4 evict. */
+	ck_assert_int_eq(st.nevicts, 3);
+	ck_assert_uint_eq(st.now_at_evict[0], 2);
+	ck_assert_uint_eq(st.now_at_evict[2], 4);
+}
+END_TEST
+
 Suite *make_sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -263,5 +388,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(model, thirty_two_bit_space_ends_at_4_gib);
 	tcase_add_test(model, bad_configurations_are_refused);
 	suite_add_tcase(s, model);
+	tcase_add_test(model, ticks_come_when_the_policy_asks);
+	tcase_add_test(model, host_now_is_the_reference_being_served);
 	return s;
 }

@@ -1,0 +1,485 @@
+/*
+ * fuzz_trace.c - libFuzzer harness for the trace readers and the replay.
+ *
+ * Built only by ./configure CC=clang --enable-fuzzing; run it through
+ * scripts/fuzz. Each input is written to a memfd and opened as
+ * /proc/self/fd/N, so it goes through the same open/read/decompress path as
+ * a trace on disk (gzip and zstd inputs are recognised by their magic, so
+ * the decompressors get fuzzed too).
+ *
+ * Every input is decoded 20 times: in each format (auto, lackey, addr-rw,
+ * pages, native), with and without skip_bad, with va_bits 32 and 48, and
+ * with the batch size of trace_read() cycling through 1, 2, 3 and a full
+ * batch, so a modify record split over two calls is exercised. Errors are
+ * expected; what the harness checks is the contract:
+ *
+ *  - every record obeys traces/FORMAT.md: op and size in range, flags 0,
+ *    pid >= 1, every byte below 2^va_bits, and the per-format shape
+ *    (pages: a 1-byte read of a page start, addr-rw and lackey: pid 1);
+ *  - trace_read never returns more than asked, and after -1 only -1, with
+ *    a message;
+ *  - skip_bad only ever adds records: without it the records are a prefix
+ *    of those with it, and a trace read cleanly both ways is read the same;
+ *  - auto detection decodes exactly as the detected format given
+ *    explicitly (the two fill the buffer differently).
+ *
+ * The first records of each skip_bad decoding are then replayed through
+ * a small machine per registered policy (4 frames, a swap device of 8
+ * slots, plus two with a roomy swap device), OPT with its look-ahead, and
+ * the counters are checked against the identities in sim.h.
+ *
+ * A broken check aborts, which libFuzzer reports as a crash. Inputs that
+ * decompress to more than FUZZ_MAX_TEXT bytes are rejected (a 4 KiB zstd
+ * frame can expand to 100+ MiB, which only measures the parser's speed);
+ * set FUZZ_TRACE_MAX_TEXT to raise the limit, e.g. to replay real traces.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include "future.h"
+#include "registry.h"
+#include "sim.h"
+#include "trace.h"
+
+#define FUZZ_MAX_TEXT (4u << 20) /* decompressed bytes, default limit */
+#define FUZZ_MAX_RECS 4096       /* records kept for the replay */
+#define FUZZ_PAGE_SHIFT 12
+#define FUZZ_FRAMES 4
+#define FUZZ_SWAP_SLOTS 8
+#define FUZZ_BIG_SWAP 1024
+#define FUZZ_NAME "fuzz.trace"
+
+/* What one decoding of the input produced. */
+struct fuzz_run {
+	bool opened;
+	enum trace_format format; /* as reported by the reader */
+	bool failed;              /* trace_read returned -1 */
+	char msg[PS_ERROR_MAX];   /* the open or read error */
+	uint64_t records;
+	uint64_t hash;            /* of all records, in order */
+	uint64_t skipped;
+	/* For the skip_bad run: the hash of its first prefix_len records. */
+	uint64_t prefix_len, prefix_hash;
+	size_t kept; /* records stored in fuzz_recs */
+};
+
+static int fuzz_fd = -1;
+static char fuzz_path[64];
+static size_t fuzz_max_text = FUZZ_MAX_TEXT;
+static struct trace_rec fuzz_recs[FUZZ_MAX_RECS];
+static struct trace_rec fuzz_batch[4096];
+
+/* A broken contract: say what and where, then abort for libFuzzer. */
+static void __attribute__((format(printf, 1, 2), noreturn)) fuzz_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fuzz_trace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+/* Set up the memfd the inputs go through, once. */
+static void fuzz_setup(void)
+{
+	const char *limit = getenv("FUZZ_TRACE_MAX_TEXT");
+
+	if (fuzz_fd >= 0)
+		return;
+	fuzz_fd = memfd_create("fuzz-trace", MFD_CLOEXEC);
+	if (fuzz_fd < 0) {
+		perror("fuzz_trace: memfd_create");
+		abort();
+	}
+	snprintf(fuzz_path, sizeof fuzz_path, "/proc/self/fd/%d", fuzz_fd);
+	if (limit != NULL && *limit != '\0')
+		fuzz_max_text = (size_t)strtoull(limit, NULL, 0);
+}
+
+/* Replace the memfd's contents with data. */
+static void fuzz_store(const uint8_t *data, size_t size)
+{
+	size_t done = 0;
+
+	if (ftruncate(fuzz_fd, 0) < 0) {
+		perror("fuzz_trace: ftruncate");
+		abort();
+	}
+	while (done < size) {
+		ssize_t k = pwrite(fuzz_fd, data + done, size - done, (off_t)done);
+
+		if (k <= 0) {
+			perror("fuzz_trace: pwrite");
+			abort();
+		}
+		done += (size_t)k;
+	}
+}
+
+/* ---- the decompression limit ---- */
+
+/* Bytes the gzip members in data inflate to, stopping past limit (or at
+ * corrupt data: the reader reports that itself). */
+static size_t fuzz_gunzip_size(const uint8_t *data, size_t size, size_t limit)
+{
+	static unsigned char out[64 * 1024];
+	z_stream z;
+	size_t total = 0;
+
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 15 + 32) != Z_OK)
+		return 0;
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)size;
+	while (total <= limit) {
+		int ret;
+
+		z.next_out = out;
+		z.avail_out = sizeof out;
+		ret = inflate(&z, Z_NO_FLUSH);
+		total += sizeof out - z.avail_out;
+		if (ret == Z_STREAM_END) {
+			if (z.avail_in == 0 || inflateReset(&z) != Z_OK)
+				break;
+		} else if (ret != Z_OK || (z.avail_out != 0 && z.avail_in == 0)) {
+			break;
+		}
+	}
+	inflateEnd(&z);
+	return total;
+}
+
+/* Bytes the zstd frames in data decompress to, stopping past limit. */
+static size_t fuzz_unzstd_size(const uint8_t *data, size_t size, size_t limit)
+{
+	static unsigned char out[64 * 1024];
+	ZSTD_DStream *zd = ZSTD_createDStream();
+	ZSTD_inBuffer in = {data, size, 0};
+	size_t total = 0;
+
+	if (zd == NULL)
+		return 0;
+	while (total <= limit) {
+		ZSTD_outBuffer o = {out, sizeof out, 0};
+		size_t ret = ZSTD_decompressStream(zd, &o, &in);
+
+		total += o.pos;
+		if (ZSTD_isError(ret) || (o.pos < o.size && in.pos == in.size))
+			break;
+	}
+	ZSTD_freeDStream(zd);
+	return total;
+}
+
+/* Is data a compressed stream that expands past fuzz_max_text? */
+static bool fuzz_too_big(const uint8_t *data, size_t size)
+{
+	if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+		return fuzz_gunzip_size(data, size, fuzz_max_text) > fuzz_max_text;
+	if (size >= 4 && (memcmp(data, "\x28\xb5\x2f\xfd", 4) == 0 ||
+			  ((data[0] & 0xf0) == 0x50 && data[1] == 0x2a && data[2] == 0x4d && data[3] == 0x18)))
+		return fuzz_unzstd_size(data, size, fuzz_max_text) > fuzz_max_text;
+	return false;
+}
+
+/* ---- decoding ---- */
+
+/* Fold one record into h (FNV-1a over its fields). */
+static uint64_t fuzz_hash_rec(uint64_t h, const struct trace_rec *r)
+{
+	const uint64_t fields[4] = {r->addr, r->pid, r->size, (uint64_t)r->op << 8 | r->flags};
+
+	for (unsigned i = 0; i < 4; i++)
+		for (unsigned b = 0; b < 64; b += 8) {
+			h ^= (fields[i] >> b) & 0xff;
+			h *= UINT64_C(0x100000001b3);
+		}
+	return h;
+}
+
+/* Check record r of a trace in format f against traces/FORMAT.md. */
+static void fuzz_check_rec(const struct trace_rec *r, enum trace_format f, unsigned va_bits, uint64_t index)
+{
+	uint64_t addr_max = (UINT64_C(1) << va_bits) - 1;
+
+	if (r->op > OP_FETCH || r->size == 0 || r->flags != 0 || r->pid == 0)
+		fuzz_fail("%s record %" PRIu64 ": bad fields op=%u size=%u flags=%u pid=%" PRIu32,
+			  trace_format_name(f), index, r->op, r->size, r->flags, r->pid);
+	if (r->addr > addr_max || r->size - 1u > addr_max - r->addr)
+		fuzz_fail("%s record %" PRIu64 ": access of %u bytes at 0x%" PRIx64 " is not below 2^%u",
+			  trace_format_name(f), index, r->size, r->addr, va_bits);
+	switch (f) {
+	case TRACE_PAGES:
+		if (r->size != 1 || r->op != OP_READ || r->pid != 1 ||
+		    (r->addr & ((UINT64_C(1) << FUZZ_PAGE_SHIFT) - 1)) != 0)
+			fuzz_fail("pages record %" PRIu64 ": not a 1-byte read of a page start"
+				  " (addr 0x%" PRIx64 " size %u op %u pid %" PRIu32 ")",
+				  index, r->addr, r->size, r->op, r->pid);
+		break;
+	case TRACE_ADDR_RW:
+		if (r->size != 1 || r->pid != 1 || r->op == OP_FETCH)
+			fuzz_fail("addr-rw record %" PRIu64 ": size %u op %u pid %" PRIu32, index, r->size,
+				  r->op, r->pid);
+		break;
+	case TRACE_LACKEY:
+		if (r->pid != 1)
+			fuzz_fail("lackey record %" PRIu64 ": pid %" PRIu32, index, r->pid);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Decode the input (in the memfd) with format, skip_bad and va_bits into
+ * *run. Records up to FUZZ_MAX_RECS are kept in fuzz_recs when keep.
+ * prefix_len (from the run without skip_bad) says which prefix to hash. */
+static void fuzz_decode(enum trace_format format, bool skip_bad, unsigned va_bits, bool keep,
+			uint64_t prefix_len, struct fuzz_run *run)
+{
+	static const size_t batch_sizes[] = {1, 2, 3, sizeof fuzz_batch / sizeof fuzz_batch[0]};
+	const struct trace_options opt = {
+	    .format = format,
+	    .page_shift = FUZZ_PAGE_SHIFT,
+	    .va_bits = va_bits,
+	    .skip_bad = skip_bad,
+	    .name = FUZZ_NAME,
+	};
+	struct ps_error err = {{0}};
+	struct trace_reader *r;
+	uint64_t hash = UINT64_C(0xcbf29ce484222325);
+
+	memset(run, 0, sizeof *run);
+	run->prefix_len = prefix_len;
+	run->prefix_hash = hash;
+	r = trace_open(fuzz_path, &opt, &err);
+	if (r == NULL) {
+		if (err.msg[0] == '\0')
+			fuzz_fail("trace_open failed without a message");
+		snprintf(run->msg, sizeof run->msg, "%s", err.msg);
+		return;
+	}
+	run->opened = true;
+	run->format = trace_format_of(r);
+	if (run->format == TRACE_AUTO || (format != TRACE_AUTO && run->format != format))
+		fuzz_fail("trace_format_of is %s after opening as %s", trace_format_name(run->format),
+			  trace_format_name(format));
+	for (unsigned call = 0;; call++) {
+		size_t max = batch_sizes[call % 4];
+		ssize_t n = trace_read(r, fuzz_batch, max, &err);
+
+		if (n < 0) {
+			struct ps_error again = {{0}};
+
+			if (err.msg[0] == '\0')
+				fuzz_fail("trace_read failed without a message");
+			if (trace_read(r, fuzz_batch, max, &again) != -1 || strcmp(again.msg, err.msg) != 0)
+				fuzz_fail("trace_read did not fail again after \"%s\"", err.msg);
+			run->failed = true;
+			snprintf(run->msg, sizeof run->msg, "%s", err.msg);
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((size_t)n > max)
+			fuzz_fail("trace_read returned %zd records, %zu asked", n, max);
+		for (ssize_t i = 0; i < n; i++) {
+			fuzz_check_rec(&fuzz_batch[i], run->format, va_bits, run->records);
+			hash = fuzz_hash_rec(hash, &fuzz_batch[i]);
+			if (keep && run->kept < FUZZ_MAX_RECS)
+				fuzz_recs[run->kept++] = fuzz_batch[i];
+			if (++run->records == prefix_len)
+				run->prefix_hash = hash;
+		}
+	}
+	run->hash = hash;
+	run->skipped = trace_skipped(r);
+	if ((run->skipped == 0) != (trace_first_skip(r)[0] == '\0'))
+		fuzz_fail("%" PRIu64 " lines skipped, first skip \"%s\"", run->skipped, trace_first_skip(r));
+	if (!skip_bad && run->skipped != 0)
+		fuzz_fail("%" PRIu64 " lines skipped without skip_bad", run->skipped);
+	trace_close(r);
+}
+
+/* The decodings with and without skip_bad of the same format agree:
+ * strict's records are a prefix of lenient's, and equal when strict read
+ * to the end. */
+static void fuzz_compare_skip(const struct fuzz_run *strict, const struct fuzz_run *lenient, unsigned va_bits)
+{
+	const char *f = trace_format_name(strict->format);
+
+	if (strict->opened != lenient->opened)
+		fuzz_fail("%s/%u: opens with skip_bad %s, without %s", f, va_bits,
+			  lenient->opened ? "yes" : "no", strict->opened ? "yes" : "no");
+	if (!strict->opened)
+		return;
+	if (lenient->records < strict->records || lenient->prefix_hash != strict->hash)
+		fuzz_fail("%s/%u: the %" PRIu64 " records read without skip_bad are not the first"
+			  " of the %" PRIu64 " read with it",
+			  f, va_bits, strict->records, lenient->records);
+	if (!strict->failed &&
+	    (lenient->failed || lenient->skipped != 0 || lenient->records != strict->records))
+		fuzz_fail("%s/%u: a clean trace reads differently with skip_bad (%" PRIu64 " vs %" PRIu64
+			  " records, %" PRIu64 " skipped, %s)",
+			  f, va_bits, lenient->records, strict->records, lenient->skipped,
+			  lenient->failed ? lenient->msg : "no error");
+}
+
+/* An auto-detected decoding equals the explicit one of the same format. */
+static void fuzz_compare_auto(const struct fuzz_run *autod, const struct fuzz_run *explicit, unsigned va_bits,
+			      bool skip_bad)
+{
+	if (!autod->opened)
+		return;
+	if (!explicit->opened || autod->records != explicit->records || autod->hash != explicit->hash ||
+	    autod->failed != explicit->failed || autod->skipped != explicit->skipped ||
+	    strcmp(autod->msg, explicit->msg) != 0)
+		fuzz_fail("auto-detected %s/%u%s differs from explicit: %" PRIu64 " vs %" PRIu64
+			  " records, %" PRIu64 " vs %" PRIu64 " skipped, error \"%s\" vs \"%s\"",
+			  trace_format_name(autod->format), va_bits, skip_bad ? " (skip_bad)" : "",
+			  autod->records, explicit->records, autod->skipped, explicit->skipped, autod->msg,
+			  explicit->msg);
+}
+
+/* ---- replay ---- */
+
+struct fuzz_evictions {
+	uint64_t count;
+};
+
+static void fuzz_on_evict(void *ctx, uint32_t frame, uint32_t pid, uint64_t vpn, bool dirty)
+{
+	struct fuzz_evictions *ev = ctx;
+
+	if (frame >= FUZZ_FRAMES || pid == 0)
+		fuzz_fail("eviction of frame %" PRIu32 " (pid %" PRIu32 ")", frame, pid);
+	ev->count++;
+}
+
+/* Replay recs[0..n) on a machine with policy p and check the counters. */
+static void fuzz_replay(const struct policy *p, const struct trace_rec *recs, size_t n, unsigned va_bits,
+			uint64_t swap_slots, bool span)
+{
+	struct sim_config cfg = {
+	    .policy = p,
+	    .frames = FUZZ_FRAMES,
+	    .page_shift = FUZZ_PAGE_SHIFT,
+	    .va_bits = va_bits,
+	    .swap_slots = swap_slots,
+	    .seed = n,
+	    .span_pages = span,
+	};
+	struct ps_error err = {{0}};
+	struct future fut = {NULL, 0};
+	struct fuzz_evictions ev = {0};
+	struct sim_stats st;
+	struct sim *s;
+	bool failed = false;
+
+	if (p == NULL)
+		return;
+	if (p->needs_future) {
+		struct future_builder *b = future_begin(FUZZ_PAGE_SHIFT, span);
+
+		if (b == NULL)
+			return;
+		if (future_add(b, recs, n, &err) < 0) {
+			future_abandon(b);
+			return;
+		}
+		future_finish(b, &fut);
+		cfg.future = fut.next_use;
+		cfg.future_len = fut.len;
+	}
+	s = sim_create(&cfg, &err);
+	if (s == NULL)
+		fuzz_fail("sim_create(%s): %s", p->name, err.msg);
+	sim_set_evict_hook(s, fuzz_on_evict, &ev);
+	/* Feed in uneven batches: 1, 2, 3, 5, 8, ... records. */
+	for (size_t at = 0, step = 1, prev = 1; at < n;) {
+		size_t k = step < n - at ? step : n - at;
+
+		if (sim_feed(s, recs + at, k, &err) < 0) {
+			struct ps_error again;
+
+			if (err.msg[0] == '\0')
+				fuzz_fail("sim_feed(%s) failed without a message", p->name);
+			if (sim_feed(s, recs, 1, &again) != -1 || strcmp(again.msg, err.msg) != 0)
+				fuzz_fail("sim_feed(%s) did not fail again after \"%s\"", p->name, err.msg);
+			failed = true;
+			break;
+		}
+		at += k;
+		k = step + prev;
+		prev = step;
+		step = k;
+	}
+	sim_get_stats(s, &st);
+	if (st.refs != st.reads + st.writes + st.fetches || st.hits + st.faults != st.refs ||
+	    st.faults != st.zero_fills + st.swap_reads || st.evictions > st.faults ||
+	    st.faults - st.evictions > FUZZ_FRAMES || st.dirty_evictions > st.evictions ||
+	    st.swap_writes != st.dirty_evictions || st.distinct_pages > st.faults ||
+	    (!failed && ev.count != st.evictions) || (!failed && st.refs < n) || (!failed && !span && st.refs != n))
+		fuzz_fail("%s%s, swap %" PRIu64 ", %zu records%s: inconsistent counters: refs %" PRIu64
+			  " = R %" PRIu64 " + W %" PRIu64 " + X %" PRIu64 ", hits %" PRIu64 ", faults %" PRIu64
+			  " (zero %" PRIu64 ", swap-in %" PRIu64 "), evictions %" PRIu64 " (hook %" PRIu64
+			  ", dirty %" PRIu64 "), swap writes %" PRIu64 ", distinct %" PRIu64,
+			  p->name, span ? " (span)" : "", swap_slots, n, failed ? " (failed)" : "", st.refs,
+			  st.reads, st.writes, st.fetches, st.hits, st.faults, st.zero_fills, st.swap_reads,
+			  st.evictions, ev.count, st.dirty_evictions, st.swap_writes, st.distinct_pages);
+	sim_destroy(s);
+	future_free(&fut);
+}
+
+/* Replay recs on every registered policy, and on two with a roomy swap. */
+static void fuzz_replay_all(const struct trace_rec *recs, size_t n, unsigned va_bits)
+{
+	for (size_t i = 0; policy_registry[i] != NULL; i++)
+		fuzz_replay(policy_registry[i], recs, n, va_bits, FUZZ_SWAP_SLOTS, (i + va_bits) % 2 == 0);
+	fuzz_replay(policy_find("clock"), recs, n, va_bits, FUZZ_BIG_SWAP, true);
+	fuzz_replay(policy_find("lru"), recs, n, va_bits, FUZZ_BIG_SWAP, false);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const unsigned va_bits_list[] = {32, 48};
+	struct fuzz_run strict[TRACE_NATIVE + 1], lenient[TRACE_NATIVE + 1], autod;
+
+	fuzz_setup();
+	if (fuzz_too_big(data, size))
+		return -1; /* a decompression bomb: not worth keeping */
+	fuzz_store(data, size);
+	for (unsigned v = 0; v < 2; v++) {
+		unsigned va_bits = va_bits_list[v];
+
+		for (int f = TRACE_LACKEY; f <= TRACE_NATIVE; f++) {
+			fuzz_decode((enum trace_format)f, false, va_bits, false, 0, &strict[f]);
+			fuzz_decode((enum trace_format)f, true, va_bits, true, strict[f].records, &lenient[f]);
+			fuzz_compare_skip(&strict[f], &lenient[f], va_bits);
+			if (lenient[f].kept > 0)
+				fuzz_replay_all(fuzz_recs, lenient[f].kept, va_bits);
+		}
+		for (int skip = 0; skip < 2; skip++) {
+			struct fuzz_run *explicit = skip ? lenient : strict;
+
+			fuzz_decode(TRACE_AUTO, skip, va_bits, false, 0, &autod);
+			if (autod.opened)
+				fuzz_compare_auto(&autod, &explicit[autod.format], va_bits, skip);
+		}
+	}
+	return 0;
+}
