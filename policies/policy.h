@@ -16,7 +16,8 @@
  *              path then costs no call at all.
  *   evict()    every frame is in use: return the frame to reclaim. It must
  *              be resident (admitted and not yet evicted or forgotten), and
- *              the policy drops it from its own bookkeeping.
+ *              the policy drops it from its own bookkeeping. (evict_for()
+ *              is the same, told which page is coming in.)
  *   forget(f)  the core freed frame f for its own reasons (a process
  *              exited, a range was unmapped); drop it.
  *   tick(now)  optional periodic work (aging counters, clearing bits):
@@ -115,6 +116,11 @@ struct policy {
 	/* Periodic work at virtual time now; returns the time of the next call
 	 * (> now), or POLICY_NEVER. NULL: the policy needs no ticks. */
 	uint64_t (*tick)(void *state, uint64_t now);
+	/* As evict(), for policies whose choice depends on the page about to
+	 * come in (ARC asks whether it is a ghost): when non-NULL the core
+	 * calls this instead of evict(), with the reference that faulted; that
+	 * page's admit() follows at once. NULL: the core calls evict(). */
+	uint32_t (*evict_for)(void *state, const struct policy_ref *incoming);
 };
 
 #define POLICY_MAX_PARAMS 8

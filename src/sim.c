@@ -325,7 +325,8 @@ static __attribute__((noinline)) int sim_fault(struct sim *s, struct proc *p, pt
 
 	f = frames_alloc(&s->ft);
 	if (f == FRAME_NONE) {
-		f = s->policy->evict(s->policy_state);
+		f = s->policy->evict_for != NULL ? s->policy->evict_for(s->policy_state, ref)
+						  : s->policy->evict(s->policy_state);
 		assert(frames_in_use(&s->ft, f) && "policy chose a victim that is not resident");
 		if (sim_evict(s, f, err) < 0)
 			return -1;
