@@ -121,6 +121,9 @@ struct policy {
 	 * calls this instead of evict(), with the reference that faulted; that
 	 * page's admit() follows at once. NULL: the core calls evict(). */
 	uint32_t (*evict_for)(void *state, const struct policy_ref *incoming);
+	/* The policy draws from cfg->seed: experiments repeat it once per
+	 * seed (a policy that ignores the seed runs once). */
+	bool uses_seed;
 };
 
 #define POLICY_MAX_PARAMS 8

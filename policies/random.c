@@ -118,4 +118,5 @@ const struct policy policy_random = {
 	.touch = NULL,
 	.evict = random_evict,
 	.forget = random_forget,
+	.uses_seed = true,
 };

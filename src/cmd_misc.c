@@ -82,11 +82,11 @@ int cmd_decode(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_fail("decode: expected exactly one trace");
-	if (pass_run(argv[optind], &topt, decode_count, &counts, &info, &err) < 0)
+	if (pass_run(&(struct trace_spec){ .path = argv[optind] }, &topt, decode_count, &counts, &info, &err) < 0)
 		return cli_fail("%s", err.msg);
 	printf("trace %s (%s): %" PRIu64 " records (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
 	       " fetches), %" PRIu64 " bytes accessed\n",
-	       argv[optind], trace_format_name(info.format), info.records, counts.by_op[OP_READ],
+	       argv[optind], info.format, info.records, counts.by_op[OP_READ],
 	       counts.by_op[OP_WRITE], counts.by_op[OP_FETCH], counts.bytes);
 	if (info.skipped)
 		printf("%" PRIu64 " malformed lines skipped; the first: %s\n", info.skipped, info.first_skip);

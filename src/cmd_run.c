@@ -235,7 +235,7 @@ static int run_build_future(const struct run_opts *o, const char *path, struct f
 
 	if (b == NULL)
 		return cli_fail("out of memory");
-	if (pass_run(path, &o->topt, run_feed_future, b, &info, &err) < 0) {
+	if (pass_run(&(struct trace_spec){ .path = path }, &o->topt, run_feed_future, b, &info, &err) < 0) {
 		future_abandon(b);
 		return cli_fail("%s", err.msg);
 	}
@@ -285,7 +285,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 		if (rc.cells[i].sim == NULL)
 			status = cli_fail("%s with %" PRIu32 " frames: %s", spec->label, cfg.frames, err.msg);
 	}
-	if (status == EXIT_OK && pass_run(path, &o->topt, run_feed_cells, &rc, &info, &err) < 0) {
+	if (status == EXIT_OK && pass_run(&(struct trace_spec){ .path = path }, &o->topt, run_feed_cells, &rc, &info, &err) < 0) {
 		/* A reader error names the trace; a machine error needs its cell named. */
 		if (!rc.machine_failed)
 			status = cli_fail("%s", err.msg);
@@ -301,7 +301,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 				info.skipped, info.first_skip);
 		for (size_t i = 0; rows && i < rc.n; i++) {
 			rows[i] = rc.cells[i].result;
-			rows[i].format = trace_format_name(info.format);
+			rows[i].format = info.format;
 			rows[i].skipped = info.skipped;
 			sim_get_stats(rc.cells[i].sim, &rows[i].stats);
 		}
