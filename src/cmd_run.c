@@ -17,11 +17,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "future.h"
-#include "pass.h"
 #include "registry.h"
 #include "report.h"
-#include "sim.h"
+#include "sweep.h"
 
 #define RUN_MAX_POLICIES 64
 #define RUN_MAX_FRAMES 256
@@ -38,6 +36,7 @@ struct run_opts {
 	uint64_t swap_slots;
 	bool span_pages;
 	enum report_style style;
+	unsigned threads;
 };
 
 static void run_usage(FILE *out)
@@ -54,6 +53,8 @@ static void run_usage(FILE *out)
 	      "  --span all|first    an access crossing a page boundary references every page\n"
 	      "                      it covers (all, default) or only its first page\n"
 	      "  --output STYLE      text (default), csv or json\n"
+	      "  -j, --jobs N        replay the cells on N threads (default 1; results are the\n"
+	      "                      same for any N)\n"
 	      CLI_TRACE_OPTIONS_HELP
 	      "\nRun 'pagesim policies' for the policy list.\n", out);
 }
@@ -98,11 +99,13 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{ "swap-slots", required_argument, NULL, 'S' },
 		{ "span", required_argument, NULL, 'a' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
 		CLI_TRACE_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, idx, rc;
+	uint64_t v;
 
 	*o = (struct run_opts){
 		.topt = CLI_TRACE_DEFAULTS,
@@ -113,9 +116,10 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		.swap_slots = RUN_DEFAULT_SWAP_SLOTS,
 		.span_pages = true,
 		.style = REPORT_TEXT,
+		.threads = 1,
 	};
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:", longopts, &idx)) != -1) {
 		switch (c) {
 		case 'p':
 			if ((rc = run_add_policies(o, optarg)) != EXIT_OK)
@@ -142,6 +146,11 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		case 'o':
 			if (!report_style_parse(optarg, &o->style))
 				return cli_fail("--output: expected text, csv or json, got \"%s\"", optarg);
+			break;
+		case 'j':
+			if (!cli_parse_u64(optarg, 1, 1024, &v))
+				return cli_fail("-j: expected a number of threads from 1 to 1024, got \"%s\"", optarg);
+			o->threads = (unsigned)v;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -192,129 +201,51 @@ static int run_spool_stdin(char *path, size_t size)
 	return EXIT_OK;
 }
 
-/* One (policy, frames) cell being replayed. */
-struct run_cell {
-	struct sim *sim;
-	struct run_result result;
-};
-
-struct run_cells {
-	struct run_cell *cells;
-	size_t n;
-	bool machine_failed; /* a cell's machine, not the reader, stopped the pass */
-	size_t failed;       /* ... and this is its index */
-};
-
-/* pass_consumer: feed the batch to every cell. */
-static int run_feed_cells(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
-{
-	struct run_cells *rc = ctx;
-
-	for (size_t i = 0; i < rc->n; i++) {
-		if (sim_feed(rc->cells[i].sim, recs, n, err) < 0) {
-			rc->machine_failed = true;
-			rc->failed = i;
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* pass_consumer: add the batch to the OPT look-ahead. */
-static int run_feed_future(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
-{
-	return future_add(ctx, recs, n, err);
-}
-
-/* Build the look-ahead for trace o->trace into *fut. Returns 0 or an exit code. */
-static int run_build_future(const struct run_opts *o, const char *path, struct future *fut)
-{
-	struct future_builder *b = future_begin(o->topt.page_shift, o->span_pages);
-	struct pass_info info;
-	struct ps_error err;
-
-	if (b == NULL)
-		return cli_fail("out of memory");
-	if (pass_run(&(struct trace_spec){ .path = path }, &o->topt, run_feed_future, b, &info, &err) < 0) {
-		future_abandon(b);
-		return cli_fail("%s", err.msg);
-	}
-	future_finish(b, fut);
-	return EXIT_OK;
-}
-
 /* Replay path through all cells of o and print the table. Returns an exit code. */
 static int run_cells(const struct run_opts *o, const char *path)
 {
-	struct run_cells rc = { .n = o->npolicies * o->nframes };
-	struct future fut = { 0 };
+	const struct sweep_machine machine = {
+		.page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
+		.swap_slots = o->swap_slots, .span_pages = o->span_pages,
+	};
+	size_t n = o->npolicies * o->nframes;
+	struct sweep_cell *cells = calloc(n, sizeof *cells);
+	struct run_result *rows = calloc(n, sizeof *rows);
 	struct pass_info info;
 	struct ps_error err;
-	int status = EXIT_OK;
-	bool need_future = false;
+	int status = EXIT_OK, rc;
 
-	for (size_t p = 0; p < o->npolicies; p++)
-		need_future |= o->policies[p].policy->needs_future;
-	if (need_future && (status = run_build_future(o, path, &fut)) != EXIT_OK)
-		return status;
-	rc.cells = calloc(rc.n, sizeof *rc.cells);
-	if (rc.cells == NULL) {
-		future_free(&fut);
+	if (cells == NULL || rows == NULL) {
+		free(cells);
+		free(rows);
 		return cli_fail("out of memory");
 	}
-	for (size_t i = 0; i < rc.n && status == EXIT_OK; i++) {
-		const struct policy_spec *spec = &o->policies[i / o->nframes];
-		struct sim_config cfg = {
-			.policy = spec->policy,
-			.policy_params = spec->params,
-			.frames = o->frames[i % o->nframes],
-			.page_shift = o->topt.page_shift,
-			.va_bits = o->topt.va_bits,
-			.swap_slots = o->swap_slots,
-			.seed = o->seed,
-			.span_pages = o->span_pages,
-			.future = fut.next_use,
-			.future_len = fut.len,
+	for (size_t i = 0; i < n; i++)
+		cells[i] = (struct sweep_cell){
+			.policy = &o->policies[i / o->nframes], .frames = o->frames[i % o->nframes], .seed = o->seed,
 		};
-
-		rc.cells[i].result = (struct run_result){
-			.trace = o->trace, .policy = spec->label, .frames = cfg.frames,
-			.page_size = 1ULL << cfg.page_shift, .seed = o->seed,
-		};
-		rc.cells[i].sim = sim_create(&cfg, &err);
-		if (rc.cells[i].sim == NULL)
-			status = cli_fail("%s with %" PRIu32 " frames: %s", spec->label, cfg.frames, err.msg);
-	}
-	if (status == EXIT_OK && pass_run(&(struct trace_spec){ .path = path }, &o->topt, run_feed_cells, &rc, &info, &err) < 0) {
-		/* A reader error names the trace; a machine error needs its cell named. */
-		if (!rc.machine_failed)
-			status = cli_fail("%s", err.msg);
-		else
-			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace,
-					  rc.cells[rc.failed].result.policy, rc.cells[rc.failed].result.frames, err.msg);
-	}
+	rc = sweep_trace(&(struct trace_spec){ .path = path }, &o->topt, &machine, cells, n, o->threads,
+			 NULL, NULL, NULL, &info, &err);
+	if (rc != 0)
+		status = cli_fail("%s", err.msg);
+	for (size_t i = 0; status == EXIT_OK && i < n; i++)
+		if (cells[i].error[0] != '\0')
+			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace, cells[i].policy->label,
+					  cells[i].frames, cells[i].error);
 	if (status == EXIT_OK) {
-		struct run_result *rows = malloc(rc.n * sizeof *rows);
-
 		if (info.skipped)
 			fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n",
 				info.skipped, info.first_skip);
-		for (size_t i = 0; rows && i < rc.n; i++) {
-			rows[i] = rc.cells[i].result;
-			rows[i].format = info.format;
-			rows[i].skipped = info.skipped;
-			sim_get_stats(rc.cells[i].sim, &rows[i].stats);
-		}
-		if (rows != NULL)
-			report_print(stdout, o->style, rows, rc.n);
-		else
-			status = cli_fail("out of memory");
-		free(rows);
+		for (size_t i = 0; i < n; i++)
+			rows[i] = (struct run_result){
+				.trace = o->trace, .format = info.format, .policy = cells[i].policy->label,
+				.frames = cells[i].frames, .page_size = 1ULL << o->topt.page_shift,
+				.seed = o->seed, .skipped = info.skipped, .stats = cells[i].stats,
+			};
+		report_print(stdout, o->style, rows, n);
 	}
-	for (size_t i = 0; i < rc.n; i++)
-		sim_destroy(rc.cells[i].sim);
-	free(rc.cells);
-	future_free(&fut);
+	free(cells);
+	free(rows);
 	return status;
 }
 

@@ -1,0 +1,257 @@
+/*
+ * sweep.c - the parallel replay of one trace through many cells.
+ *
+ * The calling thread decodes the trace (pass_run) and copies each batch
+ * into a ring of SWEEP_RING slots. Worker threads each own a fixed share
+ * of the cells (cell i belongs to worker i % workers) and replay every
+ * batch, in order, through their cells; a slot is refilled once every
+ * worker has finished with it. Cells never share a machine, so results
+ * are identical for any number of threads. With one worker, batches go
+ * straight from the decoder to the cells, without the ring.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "future.h"
+#include "sweep.h"
+
+#define SWEEP_RING 8
+
+struct sweep_ring {
+	pthread_mutex_t lock;
+	pthread_cond_t filled;   /* a batch was published, or the pass ended */
+	pthread_cond_t drained;  /* a slot was released by every worker */
+	struct trace_rec batch[SWEEP_RING][PASS_BATCH];
+	size_t len[SWEEP_RING];
+	unsigned readers[SWEEP_RING]; /* workers yet to replay the slot */
+	uint64_t published;           /* batches published so far */
+	bool finished;                /* no batch will follow */
+	unsigned workers;
+};
+
+/* The state of one sweep_trace call. */
+struct sweep_run {
+	struct sweep_cell *cells;
+	struct sim **sims;        /* per cell; NULL once failed */
+	size_t n;
+	struct sweep_ring *ring;  /* NULL with a single worker */
+	sweep_progress_fn *progress;
+	void *progress_ctx;
+	volatile sig_atomic_t *stop;
+	uint64_t records;
+};
+
+struct sweep_worker {
+	struct sweep_run *run;
+	unsigned index, count;
+	pthread_t thread;
+};
+
+/* Replay recs through cell i of run; on a machine error the cell fails. */
+static void sweep_feed_cell(struct sweep_run *run, size_t i, const struct trace_rec *recs, size_t n)
+{
+	struct ps_error err;
+
+	if (run->sims[i] == NULL || sim_feed(run->sims[i], recs, n, &err) == 0)
+		return;
+	snprintf(run->cells[i].error, sizeof run->cells[i].error, "%s", err.msg);
+	sim_destroy(run->sims[i]);
+	run->sims[i] = NULL;
+}
+
+/* A worker: replay every published batch through cells index, index +
+ * count, ... until the pass ends. */
+static void *sweep_worker_main(void *arg)
+{
+	struct sweep_worker *w = arg;
+	struct sweep_ring *ring = w->run->ring;
+
+	for (uint64_t next = 0;; next++) {
+		unsigned slot = next % SWEEP_RING;
+
+		pthread_mutex_lock(&ring->lock);
+		while (ring->published <= next && !ring->finished)
+			pthread_cond_wait(&ring->filled, &ring->lock);
+		if (ring->published <= next) {
+			pthread_mutex_unlock(&ring->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&ring->lock);
+		for (size_t i = w->index; i < w->run->n; i += w->count)
+			sweep_feed_cell(w->run, i, ring->batch[slot], ring->len[slot]);
+		pthread_mutex_lock(&ring->lock);
+		if (--ring->readers[slot] == 0)
+			pthread_cond_signal(&ring->drained);
+		pthread_mutex_unlock(&ring->lock);
+	}
+}
+
+/* pass_consumer: hand a batch to the cells (directly, or through the ring). */
+static int sweep_consume(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+{
+	struct sweep_run *run = ctx;
+	struct sweep_ring *ring = run->ring;
+
+	if (run->stop != NULL && *run->stop)
+		return ps_error_set(err, "interrupted");
+	if (ring == NULL) {
+		for (size_t i = 0; i < run->n; i++)
+			sweep_feed_cell(run, i, recs, n);
+	} else {
+		unsigned slot = ring->published % SWEEP_RING;
+
+		pthread_mutex_lock(&ring->lock);
+		while (ring->readers[slot] > 0)
+			pthread_cond_wait(&ring->drained, &ring->lock);
+		pthread_mutex_unlock(&ring->lock);
+		memcpy(ring->batch[slot], recs, n * sizeof *recs);
+		ring->len[slot] = n;
+		pthread_mutex_lock(&ring->lock);
+		ring->readers[slot] = ring->workers;
+		ring->published++;
+		pthread_cond_broadcast(&ring->filled);
+		pthread_mutex_unlock(&ring->lock);
+	}
+	run->records += n;
+	if (run->progress != NULL)
+		run->progress(run->progress_ctx, run->records);
+	return 0;
+}
+
+/* pass_consumer for the look-ahead pass. */
+static int sweep_consume_future(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+{
+	return future_add(ctx, recs, n, err);
+}
+
+/* Build the look-ahead of trace into fut. Returns 0, or -1 with err set. */
+static int sweep_build_future(const struct trace_spec *trace, const struct trace_options *topt,
+			      const struct sweep_machine *m, struct future *fut, struct ps_error *err)
+{
+	struct future_builder *b = future_begin(m->page_shift, m->span_pages);
+	struct pass_info info;
+
+	if (b == NULL)
+		return ps_error_set(err, "out of memory for the look-ahead");
+	if (pass_run(trace, topt, sweep_consume_future, b, &info, err) < 0) {
+		future_abandon(b);
+		return -1;
+	}
+	future_finish(b, fut);
+	return 0;
+}
+
+/* Run the pass with workers threads (> 1) through the ring. Returns what
+ * pass_run returns. */
+static int sweep_threaded(struct sweep_run *run, const struct trace_spec *trace,
+			  const struct trace_options *topt, unsigned workers, struct pass_info *info,
+			  struct ps_error *err)
+{
+	struct sweep_worker *w = calloc(workers, sizeof *w);
+	unsigned started = 0;
+	int rc;
+
+	run->ring = calloc(1, sizeof *run->ring);
+	if (w == NULL || run->ring == NULL) {
+		free(w);
+		free(run->ring);
+		run->ring = NULL;
+		return ps_error_set(err, "out of memory for the sweep threads");
+	}
+	pthread_mutex_init(&run->ring->lock, NULL);
+	pthread_cond_init(&run->ring->filled, NULL);
+	pthread_cond_init(&run->ring->drained, NULL);
+	for (; started < workers; started++) {
+		w[started] = (struct sweep_worker){ .run = run, .index = started, .count = workers };
+		if (pthread_create(&w[started].thread, NULL, sweep_worker_main, &w[started]) != 0)
+			break;
+	}
+	/* Fewer threads than planned still cover every cell: re-stride. */
+	for (unsigned i = 0; i < started; i++)
+		w[i].count = started;
+	run->ring->workers = started;
+	rc = started == 0 ? ps_error_set(err, "cannot start sweep threads")
+			  : pass_run(trace, topt, sweep_consume, run, info, err);
+	pthread_mutex_lock(&run->ring->lock);
+	run->ring->finished = true;
+	pthread_cond_broadcast(&run->ring->filled);
+	pthread_mutex_unlock(&run->ring->lock);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+	pthread_mutex_destroy(&run->ring->lock);
+	pthread_cond_destroy(&run->ring->filled);
+	pthread_cond_destroy(&run->ring->drained);
+	free(run->ring);
+	run->ring = NULL;
+	free(w);
+	return rc;
+}
+
+int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt,
+		const struct sweep_machine *m, struct sweep_cell *cells, size_t n, unsigned threads,
+		sweep_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
+		struct pass_info *info, struct ps_error *err)
+{
+	struct sweep_run run = { .cells = cells, .n = n, .progress = progress,
+				 .progress_ctx = progress_ctx, .stop = stop };
+	struct future fut = { 0 };
+	bool need_future = false;
+	int rc = 0;
+
+	memset(info, 0, sizeof *info);
+	for (size_t i = 0; i < n; i++) {
+		cells[i].done = false;
+		cells[i].error[0] = '\0';
+		need_future |= cells[i].policy->policy->needs_future;
+	}
+	run.sims = calloc(n ? n : 1, sizeof *run.sims);
+	if (run.sims == NULL)
+		return ps_error_set(err, "out of memory");
+	if (need_future && sweep_build_future(trace, topt, m, &fut, err) < 0)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct sim_config cfg = {
+			.policy = cells[i].policy->policy,
+			.policy_params = cells[i].policy->params,
+			.frames = cells[i].frames,
+			.page_shift = m->page_shift,
+			.va_bits = m->va_bits,
+			.swap_slots = m->swap_slots,
+			.seed = cells[i].seed,
+			.span_pages = m->span_pages,
+			.future = fut.next_use,
+			.future_len = fut.len,
+		};
+		struct ps_error cell_err;
+
+		run.sims[i] = sim_create(&cfg, &cell_err);
+		if (run.sims[i] == NULL)
+			snprintf(cells[i].error, sizeof cells[i].error, "%s", cell_err.msg);
+	}
+	if (rc == 0) {
+		unsigned workers = threads < 1 ? 1 : threads;
+
+		if (workers > n)
+			workers = n ? (unsigned)n : 1;
+		rc = workers == 1 ? pass_run(trace, topt, sweep_consume, &run, info, err)
+				  : sweep_threaded(&run, trace, topt, workers, info, err);
+	}
+	if (rc < 0 && stop != NULL && *stop)
+		rc = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (rc < 0 && cells[i].error[0] == '\0')
+			snprintf(cells[i].error, sizeof cells[i].error, "%s", err->msg);
+		if (rc == 0 && run.sims[i] != NULL) {
+			sim_get_stats(run.sims[i], &cells[i].stats);
+			cells[i].done = true;
+		}
+		sim_destroy(run.sims[i]);
+	}
+	free(run.sims);
+	future_free(&fut);
+	return rc;
+}
