@@ -34,6 +34,16 @@
  *
  * Versioning: abi must be PAGESIM_POLICY_ABI. New slots are only ever
  * added at the end of these structs, and the number goes up when they are.
+ *
+ * Out-of-tree policies: a plug-in is a shared object, built against this
+ * header as installed (#include <pagesim/policy.h>; `pkg-config --cflags
+ * pagesim`), that exports a NULL-terminated array of its descriptors:
+ *     const struct policy *const pagesim_plugin_policies[] = { &mine, NULL };
+ * `pagesim run --plugin ./mine.so --policy mine` loads it. pagesim refuses
+ * the whole plug-in (exit 2, one line) if any policy has another abi, a
+ * name that is not kebab-case or is already taken, or lacks state_size,
+ * init, admit, forget, or both evict and evict_for. A plug-in needs no
+ * symbol from pagesim; policies/example-plugin/ is a complete one.
  */
 #ifndef PAGESIM_POLICY_H
 #define PAGESIM_POLICY_H

@@ -11,6 +11,12 @@
  * suggested when its distance is at most POLICY_SUGGEST_MAX and smaller
  * than the length of what was typed; on a tie the earlier entry in the
  * table wins.
+ *
+ * Policies from plug-ins (src/plugin.c) are registered at run time into
+ * policy_extra[], a small fixed table searched after policy_registry[];
+ * policy_at() numbers both as one list. policy_check() is the gate: a
+ * registered policy is as well-formed as a built-in one, so nothing else
+ * needs to know where a policy came from.
  */
 #include "config.h"
 
@@ -27,6 +33,11 @@ extern const struct policy policy_random;
 extern const struct policy policy_clock;
 extern const struct policy policy_second_chance;
 extern const struct policy policy_lru;
+extern const struct policy policy_nru;
+extern const struct policy policy_wsclock;
+extern const struct policy policy_sieve;
+extern const struct policy policy_aging;
+extern const struct policy policy_lfu;
 extern const struct policy policy_opt;
 
 const struct policy *const policy_registry[] = {
@@ -34,7 +45,12 @@ const struct policy *const policy_registry[] = {
 	&policy_random,
 	&policy_clock,
 	&policy_second_chance,
+	&policy_nru,
+	&policy_wsclock,
+	&policy_sieve,
 	&policy_lru,
+	&policy_aging,
+	&policy_lfu,
 	&policy_opt,
 	NULL,
 };
@@ -45,15 +61,34 @@ const struct policy *const policy_registry[] = {
  * to a registered name (they are all much shorter). */
 #define POLICY_NAME_MAX 32
 
+/* Policies registered at run time, in registration order. */
+static const struct policy *policy_extra[POLICY_EXTRA_MAX];
+static size_t policy_extra_count;
+
+/* The i-th known policy: built-in first, then registered; NULL past the
+ * end. */
+const struct policy *policy_at(size_t i)
+{
+	size_t builtin = 0;
+
+	while (policy_registry[builtin] != NULL)
+		builtin++;
+	if (i < builtin)
+		return policy_registry[i];
+	return i - builtin < policy_extra_count ? policy_extra[i - builtin] : NULL;
+}
+
 /* The registered policy called name (exact, case-sensitive), or NULL.
  * name may be NULL. */
 const struct policy *policy_find(const char *name)
 {
+	const struct policy *p;
+
 	if (name == NULL)
 		return NULL;
-	for (size_t i = 0; policy_registry[i] != NULL; i++)
-		if (strcmp(policy_registry[i]->name, name) == 0)
-			return policy_registry[i];
+	for (size_t i = 0; (p = policy_at(i)) != NULL; i++)
+		if (strcmp(p->name, name) == 0)
+			return p;
 	return NULL;
 }
 
@@ -98,6 +133,7 @@ const char *policy_suggest(const char *name)
 {
 	const char *best = NULL;
 	size_t best_distance = POLICY_SUGGEST_MAX + 1;
+	const struct policy *p;
 	size_t len;
 
 	if (name == NULL)
@@ -105,8 +141,8 @@ const char *policy_suggest(const char *name)
 	len = strlen(name);
 	if (len > POLICY_NAME_MAX)
 		return NULL;
-	for (size_t i = 0; policy_registry[i] != NULL; i++) {
-		const char *candidate = policy_registry[i]->name;
+	for (size_t i = 0; (p = policy_at(i)) != NULL; i++) {
+		const char *candidate = p->name;
 		size_t clen = strlen(candidate);
 		size_t distance;
 
@@ -216,4 +252,103 @@ int policy_spec_parse(const char *spec, struct policy_spec *out, struct ps_error
 			used += (size_t)snprintf(out->label + used, sizeof out->label - used, ":%s=%.15g",
 						 out->policy->params[i].name, out->params[i]);
 	return 0;
+}
+
+/* Is s kebab-case: words of lower-case letters and digits joined by
+ * single hyphens ("second-chance", "2q"), at most POLICY_NAME_MAX long? */
+static bool registry_kebab(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > POLICY_NAME_MAX || s[0] == '-' || s[len - 1] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '-' ? s[i - 1] == '-' : !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			return false;
+	}
+	return true;
+}
+
+/* Is p one of policy_registry[]? */
+static bool registry_builtin(const struct policy *p)
+{
+	for (size_t i = 0; policy_registry[i] != NULL; i++)
+		if (policy_registry[i] == p)
+			return true;
+	return false;
+}
+
+int policy_check(const struct policy *p, struct ps_error *err)
+{
+	const struct policy *known;
+	char missing[96] = "";
+	size_t nparams;
+
+	if (p == NULL)
+		return ps_error_set(err, "a policy descriptor is NULL");
+	/* abi first: the rest of the struct is only meaningful if it matches
+	 * (name is the second slot in every version). */
+	if (p->abi != PAGESIM_POLICY_ABI)
+		return ps_error_set(err, "policy \"%s\" was built for policy interface version %u; this pagesim has "
+				    "version %d; rebuild it against this pagesim's <pagesim/policy.h>",
+				    p->name != NULL ? p->name : "(unnamed)", p->abi, PAGESIM_POLICY_ABI);
+	if (p->name == NULL)
+		return ps_error_set(err, "a policy has no name");
+	if (!registry_kebab(p->name))
+		return ps_error_set(err, "policy name \"%.64s\" is not kebab-case (words of lower-case letters and digits "
+				    "joined by single hyphens, at most %d characters, like \"second-chance\")",
+				    p->name, POLICY_NAME_MAX);
+	if (strcmp(p->name, "all") == 0)
+		return ps_error_set(err, "policy name \"all\" is reserved (--policy all)");
+	if ((known = policy_find(p->name)) != NULL)
+		return ps_error_set(err, "policy \"%s\" clashes with %s", p->name,
+				    registry_builtin(known) ? "the built-in policy of the same name"
+							    : "a policy of the same name from a plug-in loaded earlier");
+	if (p->summary == NULL)
+		return ps_error_set(err, "policy \"%s\" has no summary", p->name);
+	if (p->state_size == NULL)
+		strcat(missing, ", state_size");
+	if (p->init == NULL)
+		strcat(missing, ", init");
+	if (p->admit == NULL)
+		strcat(missing, ", admit");
+	if (p->evict == NULL && p->evict_for == NULL)
+		strcat(missing, ", evict or evict_for");
+	if (p->forget == NULL)
+		strcat(missing, ", forget");
+	if (missing[0] != '\0')
+		return ps_error_set(err, "policy \"%s\" lacks required functions: %s", p->name, missing + 2);
+	for (nparams = 0; p->params != NULL && p->params[nparams].name != NULL; nparams++) {
+		const struct policy_param *pp = &p->params[nparams];
+
+		if (nparams == POLICY_MAX_PARAMS)
+			return ps_error_set(err, "policy \"%s\" has more than %d parameters", p->name, POLICY_MAX_PARAMS);
+		if (!registry_kebab(pp->name))
+			return ps_error_set(err, "policy \"%s\": parameter name \"%.64s\" is not kebab-case", p->name,
+					    pp->name);
+		if (pp->help == NULL)
+			return ps_error_set(err, "policy \"%s\": parameter %s has no help line", p->name, pp->name);
+		if (!(pp->min <= pp->def && pp->def <= pp->max) || (pp->integer && pp->def != floor(pp->def)))
+			return ps_error_set(err, "policy \"%s\": parameter %s has default %g outside its range %g..%g%s",
+					    p->name, pp->name, pp->def, pp->min, pp->max, pp->integer ? " (whole)" : "");
+	}
+	return 0;
+}
+
+int policy_register(const struct policy *p, struct ps_error *err)
+{
+	if (policy_check(p, err) < 0)
+		return -1;
+	if (policy_extra_count == POLICY_EXTRA_MAX)
+		return ps_error_set(err, "policy \"%s\": too many policies registered at run time (at most %d)", p->name,
+				    POLICY_EXTRA_MAX);
+	policy_extra[policy_extra_count++] = p;
+	return 0;
+}
+
+size_t policy_register_room(void)
+{
+	return POLICY_EXTRA_MAX - policy_extra_count;
 }

@@ -19,17 +19,11 @@ int cmd_run(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 /* Print "pagesim: <message>" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Parse a whole decimal (or 0x-hex) number in [min, max] into *out.
- * False (and nothing stored) on anything else. */
-bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
-
-/* Parse a page size: a power of two from 256 bytes to 1 GiB, in bytes or
- * with a K, M or G suffix ("4096", "4K", "2M"). Stores log2 in *shift. */
-bool cli_parse_page_size(const char *s, unsigned *shift);
 
 /* Parse a frame-count list: comma-separated items, each N or A..B (A, 2A,
  * 4A, ... while <= B). Counts are 1..2^31. Stores up to max values in out

@@ -25,6 +25,7 @@
 #include <zstd.h>
 
 #include "cli.h"
+#include "numparse.h"
 #include "gen.h"
 
 #define GEN_BUF_SIZE (1u << 20)
@@ -115,22 +116,6 @@ static void gen_usage(FILE *out)
 	      "Exit status: 0 success, 2 usage or output error.\n", out);
 }
 
-/* Parse a whole finite decimal number into *out; false on anything else. */
-static bool gen_parse_double(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (s == NULL || *s == '\0' || *s == ' ')
-		return false;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v))
-		return false;
-	*out = v;
-	return true;
-}
-
 /* Parse a --output-format name; false if unknown. */
 static bool gen_parse_format(const char *s, enum gen_out_format *out)
 {
@@ -197,50 +182,50 @@ static int gen_parse(int argc, char **argv, struct gen_opts *o)
 			o->output = optarg;
 			break;
 		case O_PAGES:
-			if (!cli_parse_u64(optarg, 1, 1ULL << GEN_ADDR_BITS, &o->p.pages))
+			if (!num_parse_u64(optarg, 1, 1ULL << GEN_ADDR_BITS, &o->p.pages))
 				return gen_bad_value("--pages", "a number of pages >= 1", optarg);
 			o->have_pages = true;
 			break;
 		case O_REFS:
-			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->p.refs))
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.refs))
 				return gen_bad_value("--refs", "a number of references >= 1", optarg);
 			o->have_refs = true;
 			break;
 		case O_SEED:
-			if (!cli_parse_u64(optarg, 0, UINT64_MAX, &o->p.seed))
+			if (!num_parse_u64(optarg, 0, UINT64_MAX, &o->p.seed))
 				return gen_bad_value("--seed", "a whole number", optarg);
 			break;
 		case O_WRITE_RATIO:
-			if (!gen_parse_double(optarg, &o->p.write_ratio) || o->p.write_ratio < 0 ||
+			if (!num_parse_double(optarg, &o->p.write_ratio) || o->p.write_ratio < 0 ||
 			    o->p.write_ratio > 1)
 				return gen_bad_value("--write-ratio", "a number from 0 to 1", optarg);
 			break;
 		case O_ALPHA:
-			if (!gen_parse_double(optarg, &o->p.alpha) || !(o->p.alpha > 0))
+			if (!num_parse_double(optarg, &o->p.alpha) || !(o->p.alpha > 0))
 				return gen_bad_value("--alpha", "a number > 0", optarg);
 			o->have_alpha = true;
 			break;
 		case O_SETS:
-			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->p.sets))
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.sets))
 				return gen_bad_value("--sets", "a number of working sets >= 1", optarg);
 			o->have_phase_opt = true;
 			break;
 		case O_SET_SIZE:
-			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->p.set_size))
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.set_size))
 				return gen_bad_value("--set-size", "a number of pages >= 1", optarg);
 			o->have_phase_opt = true;
 			break;
 		case O_PHASE_LENGTH:
-			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->p.phase_length))
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.phase_length))
 				return gen_bad_value("--phase-length", "a number of references >= 1", optarg);
 			o->have_phase_opt = true;
 			break;
 		case O_PAGE_SIZE:
-			if (!cli_parse_page_size(optarg, &o->p.page_shift))
+			if (!num_parse_page_size(optarg, &o->p.page_shift))
 				return gen_bad_value("--page-size", "a power of two from 256 to 1G", optarg);
 			break;
 		case O_PID:
-			if (!cli_parse_u64(optarg, 1, UINT32_MAX, &v))
+			if (!num_parse_u64(optarg, 1, UINT32_MAX, &v))
 				return gen_bad_value("--pid", "1..4294967295", optarg);
 			o->pid = (uint32_t)v;
 			break;

@@ -11,21 +11,38 @@
 
 #include "cli.h"
 #include "pass.h"
+#include "plugin.h"
 #include "registry.h"
 
 int cmd_policies(int argc, char **argv)
 {
-	if (argc > 1) {
-		if (strcmp(argv[1], "--help") == 0) {
-			puts("usage: pagesim policies\nList the replacement policies, one per line, each followed\n"
-			     "by its parameters (set them as --policy NAME:KEY=VALUE) with their defaults.");
+	static const struct option longopts[] = {
+		{ "plugin", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct policy *p;
+	struct ps_error err;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			puts("usage: pagesim policies [--plugin FILE]...\n"
+			     "List the replacement policies, one per line, each followed by its\n"
+			     "parameters (set them as --policy NAME:KEY=VALUE) with their defaults:\n"
+			     "the built-in ones, then those of each plug-in (shared object) loaded\n"
+			     "with --plugin FILE, which is repeatable.");
 			return EXIT_OK;
 		}
-		return cli_fail("policies: unexpected argument \"%s\"", argv[1]);
+		if (c != 'P')
+			return cli_fail("policies: see 'pagesim policies --help'");
+		if (plugin_load(optarg, &err) < 0)
+			return cli_fail("%s", err.msg);
 	}
-	for (size_t i = 0; policy_registry[i]; i++) {
-		const struct policy *p = policy_registry[i];
-
+	if (optind < argc)
+		return cli_fail("policies: unexpected argument \"%s\"", argv[optind]);
+	for (size_t i = 0; (p = policy_at(i)) != NULL; i++) {
 		printf("%-14s %s\n", p->name, p->summary);
 		for (size_t k = 0; p->params != NULL && p->params[k].name != NULL; k++)
 			printf("%-14s   :%s=%g  %s (%g..%g%s)\n", "", p->params[k].name, p->params[k].def,

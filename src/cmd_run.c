@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "numparse.h"
+#include "plugin.h"
 #include "registry.h"
 #include "report.h"
 #include "sweep.h"
@@ -27,6 +29,7 @@
 
 struct run_opts {
 	const char *trace;
+	const char *policy_list; /* the last --policy, parsed once plug-ins are loaded */
 	struct trace_options topt;
 	struct policy_spec policies[RUN_MAX_POLICIES];
 	size_t npolicies;
@@ -45,7 +48,10 @@ static void run_usage(FILE *out)
 	      "Replay TRACE (a file, or - for standard input; gzip and zstd are read\n"
 	      "transparently) through each policy at each memory size.\n\n"
 	      "  --policy LIST       comma-separated policies, or all (default: clock); a policy\n"
-	      "                      with parameters is NAME:KEY=VALUE[:KEY=VALUE...]\n"
+	      "                      with parameters is NAME:KEY=VALUE[:KEY=VALUE...]; all means\n"
+	      "                      every built-in policy and every plug-in's\n"
+	      "  --plugin FILE       load the policies of the plug-in (shared object) FILE;\n"
+	      "                      repeatable. See <pagesim/policy.h> and pagesim(1)\n"
 	      "  --frames LIST       comma-separated frame counts; A..B means A, 2A, 4A, ... <= B\n"
 	      "                      (default: 64)\n"
 	      "  --seed N            seed for randomised policies (default: 1)\n"
@@ -73,8 +79,8 @@ static int run_add_policies(struct run_opts *o, const char *list)
 	o->npolicies = 0;
 	for (char *name = strtok_r(copy, ",", &save); name && rc == EXIT_OK; name = strtok_r(NULL, ",", &save)) {
 		if (strcmp(name, "all") == 0) {
-			for (size_t i = 0; policy_registry[i] && o->npolicies < RUN_MAX_POLICIES; i++)
-				policy_spec_parse(policy_registry[i]->name, &o->policies[o->npolicies++], &err);
+			for (size_t i = 0; policy_at(i) && o->npolicies < RUN_MAX_POLICIES; i++)
+				policy_spec_parse(policy_at(i)->name, &o->policies[o->npolicies++], &err);
 		} else if (o->npolicies == RUN_MAX_POLICIES) {
 			rc = cli_fail("--policy: at most %d policies", RUN_MAX_POLICIES);
 		} else if (policy_spec_parse(name, &o->policies[o->npolicies], &err) < 0) {
@@ -94,6 +100,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
+		{ "plugin", required_argument, NULL, 'P' },
 		{ "frames", required_argument, NULL, 'f' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "swap-slots", required_argument, NULL, 'S' },
@@ -104,6 +111,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ps_error err;
 	int c, idx, rc;
 	uint64_t v;
 
@@ -122,8 +130,11 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	while ((c = getopt_long(argc, argv, "hj:", longopts, &idx)) != -1) {
 		switch (c) {
 		case 'p':
-			if ((rc = run_add_policies(o, optarg)) != EXIT_OK)
-				return rc;
+			o->policy_list = optarg;
+			break;
+		case 'P':
+			if (plugin_load(optarg, &err) < 0)
+				return cli_fail("%s", err.msg);
 			break;
 		case 'f':
 			if (!cli_parse_frames(optarg, o->frames, RUN_MAX_FRAMES, &o->nframes))
@@ -131,11 +142,11 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 						"(at most %d), got \"%s\"", RUN_MAX_FRAMES, optarg);
 			break;
 		case 's':
-			if (!cli_parse_u64(optarg, 0, UINT64_MAX, &o->seed))
+			if (!num_parse_u64(optarg, 0, UINT64_MAX, &o->seed))
 				return cli_fail("--seed: expected a whole number, got \"%s\"", optarg);
 			break;
 		case 'S':
-			if (!cli_parse_u64(optarg, 1, UINT64_MAX, &o->swap_slots))
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->swap_slots))
 				return cli_fail("--swap-slots: expected a number of slots >= 1, got \"%s\"", optarg);
 			break;
 		case 'a':
@@ -148,7 +159,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 				return cli_fail("--output: expected text, csv or json, got \"%s\"", optarg);
 			break;
 		case 'j':
-			if (!cli_parse_u64(optarg, 1, 1024, &v))
+			if (!num_parse_u64(optarg, 1, 1024, &v))
 				return cli_fail("-j: expected a number of threads from 1 to 1024, got \"%s\"", optarg);
 			o->threads = (unsigned)v;
 			break;
@@ -164,7 +175,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			return EXIT_USAGE;
 		}
 	}
-	if (o->npolicies == 0 && (rc = run_add_policies(o, "clock")) != EXIT_OK)
+	if ((rc = run_add_policies(o, o->policy_list ? o->policy_list : "clock")) != EXIT_OK)
 		return rc;
 	if (optind != argc - 1) {
 		run_usage(stderr);

@@ -15,9 +15,11 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "replay a trace through policies and memory sizes; print a comparison" },
+	{ "sweep", cmd_sweep, "run an experiment file (traces x policies x frames x seeds) on all cores" },
 	{ "policies", cmd_policies, "list the replacement policies" },
 	{ "decode", cmd_decode, "decode a trace and count its records (no simulation)" },
 	{ "gen", cmd_gen, "write a seeded synthetic trace (uniform, zipf, scan, loop, phases, mix)" },
+	{ "plot", cmd_plot, "draw gnuplot graphs of a results directory (png, svg)" },
 };
 
 static void usage(FILE *out)

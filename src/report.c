@@ -58,27 +58,28 @@ static void report_json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void report_csv(FILE *out, const struct run_result *rows, size_t n)
+void report_csv_header(FILE *out)
 {
 	fputs("trace,policy,frames,page_size,seed,refs,reads,writes,fetches,distinct_pages,"
 	      "faults,fault_rate,evictions,dirty_evictions,swap_writes,swap_reads,hits,"
 	      "clean_evictions,zero_fills,faults_per_1000,skipped_lines\n", out);
-	for (size_t i = 0; i < n; i++) {
-		const struct run_result *r = &rows[i];
-		const struct sim_stats *st = &r->stats;
+}
 
-		report_csv_field(out, r->trace);
-		fputc(',', out);
-		report_csv_field(out, r->policy);
-		fprintf(out, ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 "\n",
-			r->frames, r->page_size, r->seed, st->refs, st->reads, st->writes, st->fetches,
-			st->distinct_pages, st->faults, report_fault_rate(st), st->evictions,
-			st->dirty_evictions, st->swap_writes, st->swap_reads, st->hits,
-			st->evictions - st->dirty_evictions, st->zero_fills,
-			1000.0 * report_fault_rate(st), r->skipped);
-	}
+void report_csv_row(FILE *out, const struct run_result *r)
+{
+	const struct sim_stats *st = &r->stats;
+
+	report_csv_field(out, r->trace);
+	fputc(',', out);
+	report_csv_field(out, r->policy);
+	fprintf(out, ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%" PRIu64 "\n",
+		r->frames, r->page_size, r->seed, st->refs, st->reads, st->writes, st->fetches,
+		st->distinct_pages, st->faults, report_fault_rate(st), st->evictions,
+		st->dirty_evictions, st->swap_writes, st->swap_reads, st->hits,
+		st->evictions - st->dirty_evictions, st->zero_fills,
+		1000.0 * report_fault_rate(st), r->skipped);
 }
 
 static void report_json(FILE *out, const struct run_result *rows, size_t n)
@@ -141,7 +142,11 @@ void report_print(FILE *out, enum report_style style, const struct run_result *r
 	if (n == 0)
 		return;
 	switch (style) {
-	case REPORT_CSV: report_csv(out, rows, n); break;
+	case REPORT_CSV:
+		report_csv_header(out);
+		for (size_t i = 0; i < n; i++)
+			report_csv_row(out, &rows[i]);
+		break;
 	case REPORT_JSON: report_json(out, rows, n); break;
 	default: report_text(out, rows, n); break;
 	}

@@ -33,6 +33,10 @@ enum report_style { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
 /* Parse "text", "csv" or "json"; false if none. */
 bool report_style_parse(const char *name, enum report_style *out);
 
+/* The CSV header line, and one result as a CSV line. */
+void report_csv_header(FILE *out);
+void report_csv_row(FILE *out, const struct run_result *r);
+
 /* Print n results of one trace in style to out. */
 void report_print(FILE *out, enum report_style style, const struct run_result *rows, size_t n);
 

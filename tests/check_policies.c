@@ -83,6 +83,7 @@ struct fake_machine {
 	bool accessed[FAKE_MAX_FRAMES];
 	bool dirty[FAKE_MAX_FRAMES];
 	unsigned bit_reads; /* calls of accessed() and test_and_clear_accessed() */
+	uint64_t now;       /* the reference being served (host->now) */
 };
 
 /* Fake host: is frame's accessed bit set? */
@@ -117,11 +118,18 @@ static bool fake_dirty(void *machine, uint32_t frame)
 	return m->dirty[frame];
 }
 
+/* Fake host: the time of the reference being served. */
+static uint64_t fake_now(void *machine)
+{
+	return ((struct fake_machine *)machine)->now;
+}
+
 struct harness {
 	const struct policy *policy;
 	struct fake_machine machine;
 	struct policy_host host;
 	struct policy_config cfg;
+	double params[POLICY_MAX_PARAMS]; /* the declared defaults */
 	void *state;
 	uint64_t now;
 	bool resident[FAKE_MAX_FRAMES];
@@ -139,8 +147,14 @@ static void h_open(struct harness *h, const struct policy *policy, uint32_t fram
 	h->host = (struct policy_host){ .machine = &h->machine,
 					.accessed = fake_accessed,
 					.test_and_clear_accessed = fake_test_and_clear,
-					.dirty = fake_dirty };
-	h->cfg = (struct policy_config){ .frames = frames, .seed = seed, .host = &h->host };
+					.dirty = fake_dirty,
+					.now = fake_now };
+	for (size_t i = 0; policy->params != NULL && policy->params[i].name != NULL; i++)
+		h->params[i] = policy->params[i].def;
+	h->cfg = (struct policy_config){ .frames = frames,
+					 .seed = seed,
+					 .host = &h->host,
+					 .params = policy->params != NULL ? h->params : NULL };
 	h->state = calloc(1, policy->state_size(&h->cfg));
 	ck_assert_ptr_nonnull(h->state);
 	policy->init(h->state, &h->cfg);
@@ -160,6 +174,7 @@ static void h_admit(struct harness *h, uint32_t frame, uint64_t next_use)
 	struct policy_ref ref = { .now = h->now++, .next_use = next_use, .page = frame };
 
 	QUIET_ASSERT(!h->resident[frame]);
+	h->machine.now = ref.now;
 	h->resident[frame] = true;
 	h->machine.accessed[frame] = true;
 	h->policy->admit(h->state, frame, &ref);
@@ -171,6 +186,7 @@ static void h_hit(struct harness *h, uint32_t frame, uint64_t next_use)
 	struct policy_ref ref = { .now = h->now++, .next_use = next_use, .page = frame };
 
 	QUIET_ASSERT(h->resident[frame]);
+	h->machine.now = ref.now;
 	h->machine.accessed[frame] = true;
 	if (h->policy->touch != NULL)
 		h->policy->touch(h->state, frame, &ref);
@@ -301,8 +317,8 @@ static int registry_size(void)
 
 START_TEST(test_registry_order_and_find)
 {
-	static const char *const names[] = { "fifo", "random", "clock", "second-chance", "lru",
-					     "opt" };
+	static const char *const names[] = { "fifo", "random", "clock", "second-chance", "nru",
+					     "wsclock", "sieve", "lru", "aging", "lfu", "opt" };
 
 	ck_assert_int_eq(registry_size(), (int)ARRAY_LEN(names));
 	for (size_t i = 0; i < ARRAY_LEN(names); i++) {

@@ -10,5 +10,7 @@ Suite *make_sim_suite(void);
 Suite *make_trace_suite(void);
 Suite *make_policies_suite(void);
 Suite *make_gen_suite(void);
+Suite *make_experiment_suite(void);
+Suite *make_policies_bits_suite(void);
 
 #endif

@@ -1,0 +1,77 @@
+/*
+ * experiment.h - experiment files: which traces, policies, memory sizes
+ * and seeds to compare, on which machine, and where the results go.
+ *
+ * The simplest file:
+ *
+ *   name: demo
+ *   traces: [traces/ls.lackey.zst]
+ *   policies: [fifo, lru, clock, random]
+ *   frames: [64, 256]
+ *   seeds: 3
+ *   output: results/demo
+ *
+ * Every key is listed in experiments/README.md. Paths are relative to the
+ * directory pagesim runs in. Errors name FILE:LINE:COLUMN and the valid
+ * keys or values.
+ */
+#ifndef PAGESIM_EXPERIMENT_H
+#define PAGESIM_EXPERIMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "gen.h"
+#include "registry.h"
+#include "trace.h"
+
+#define EXP_MAX_TRACES 256
+#define EXP_MAX_POLICIES 64
+#define EXP_MAX_FRAMES 256
+#define EXP_MAX_SEEDS 1000
+#define EXP_MAX_PLUGINS 16
+
+/* One trace of an experiment: a file, or a workload to generate. */
+struct exp_trace {
+	char *label;            /* the name results use: the path, or "gen:zipf:..." */
+	char *path;             /* the file; NULL for a generated trace */
+	bool generated;
+	struct gen_params gen;  /* when generated */
+};
+
+struct experiment {
+	char *file;             /* the experiment file, as given */
+	char *name;
+	char *output;           /* results directory */
+	struct exp_trace traces[EXP_MAX_TRACES];
+	size_t ntraces;
+	struct policy_spec policies[EXP_MAX_POLICIES];
+	size_t npolicies;
+	uint32_t frames[EXP_MAX_FRAMES];
+	size_t nframes;
+	uint64_t seeds[EXP_MAX_SEEDS];
+	size_t nseeds;
+	struct trace_options topt; /* format, page size, address width, skip-bad */
+	uint64_t swap_slots;
+	bool span_pages;
+	char *plugins[EXP_MAX_PLUGINS]; /* plug-in files to load first */
+	size_t nplugins;
+};
+
+/* Load and check the experiment file at path into exp (which the caller
+ * frees with exp_free, also after a failure). Returns 0, or -1 with err
+ * set to "FILE:LINE:COLUMN: reason". Plug-ins are not loaded: a policy
+ * name unknown now is an error, so load plug-ins first (exp_plugins). */
+int exp_load(const char *path, struct experiment *exp, struct ps_error *err);
+
+/* Read only the plugins: list of the file at path into exp, so they can be
+ * loaded before exp_load checks policy names (free exp with exp_free).
+ * Returns 0 or -1 with err set. */
+int exp_plugins(const char *path, struct experiment *exp, struct ps_error *err);
+
+/* Free what exp_load allocated. */
+void exp_free(struct experiment *exp);
+
+#endif

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# e2e-sweep.sh - pagesim sweep end to end: results equal individual runs,
+# are the same on any number of threads, survive Ctrl-C, and --resume
+# completes them identically.
+. "$(dirname "$0")/lib.sh"
+
+cd "$work" || exit 1
+cp "$TRACES/silberschatz.pages" "$TRACES/sort-1k.addr-rw" .
+cat >small.yaml <<YAML
+name: small
+traces:
+  - silberschatz.pages
+  - sort-1k.addr-rw
+  - {gen: zipf, pages: 300, refs: 20000, alpha: 0.8, seed: 5, write-ratio: 0.3}
+policies: [fifo, lru, clock, random, opt]
+frames: [3, 8, {from: 16, to: 64}]
+seeds: 3
+output: res/small
+YAML
+
+run_pagesim sweep small.yaml -j 2 --no-plot
+if [ "$status" -eq 0 ] && [ -s res/small/results.csv ] && [ -s res/small/summary.json ]; then ok "sweep writes results and summary"
+else not_ok "sweep writes results and summary" "status $status" "$err"; fi
+# 3 traces x (4 deterministic policies + 3 seeds of random) x 5 frame counts
+rows=$(($(wc -l <res/small/results.csv) - 1))
+if [ "$rows" -eq 105 ]; then ok "105 cells"; else not_ok "105 cells" "got $rows rows"; fi
+if grep -q '"status": "complete"' res/small/summary.json && grep -q '"cells_done": 105' res/small/summary.json; then
+	ok "summary says complete"
+else not_ok "summary says complete" "$(cat res/small/summary.json)"; fi
+if [[ "$out" == *"silberschatz.pages, 4096-byte pages: faults at each memory size"* ]] &&
+	[[ "$out" == *"random"*"(mean of 3 seeds)"* ]]; then ok "sweep prints the comparison table"
+else not_ok "sweep prints the comparison table" "$out"; fi
+
+# Every row equals the pagesim run of the same cell (the generated trace via gen).
+"$PAGESIM" gen zipf --pages 300 --refs 20000 --alpha 0.8 --seed 5 --write-ratio 0.3 -o zipf.trace
+: >individual.csv
+for t in silberschatz.pages sort-1k.addr-rw zipf.trace; do
+	"$PAGESIM" run "$t" --policy fifo,lru,clock,opt --frames 3,8,16,32,64 --output csv | tail -n +2 >>individual.csv
+	for s in 1 2 3; do
+		"$PAGESIM" run "$t" --policy random --frames 3,8,16,32,64 --seed "$s" --output csv | tail -n +2 >>individual.csv
+	done
+done
+# The generated trace is labelled by its spec in the sweep, by file name in run.
+label="gen:zipf:pages=300:refs=20000:seed=5:write-ratio=0.3:alpha=0.8"
+sed "s|^zipf.trace,|$label,|" individual.csv | cut -d, -f1-11,13- | sort >expect.csv
+tail -n +2 res/small/results.csv | cut -d, -f1-11,13- | sort >got.csv
+expect_same "sweep rows equal individual runs (all but the format-free columns)" expect.csv got.csv
+
+# The same on one thread.
+sed 's|output: res/small|output: res/one|' small.yaml >one.yaml
+"$PAGESIM" sweep one.yaml -j 1 --no-plot >/dev/null 2>&1
+expect_same "one thread gives the same results" res/small/results.csv res/one/results.csv
+
+# Ctrl-C after the first trace, then --resume: identical results, and the
+# finished trace is not replayed again.
+cat >long.yaml <<YAML
+name: long
+traces:
+  - silberschatz.pages
+  - {gen: uniform, pages: 100000, refs: 30000000, seed: 2}
+policies: [fifo, lru]
+frames: [1000, 2000]
+output: res/long
+YAML
+"$PAGESIM" sweep long.yaml -j 2 --no-plot >long.out 2>long.err &
+pid=$!
+for _ in $(seq 1 100); do grep -q "trace 1/2" long.err && break; sleep 0.1; done
+kill -INT "$pid"
+wait "$pid"
+status=$?
+if [ "$status" -eq 130 ] && grep -q "interrupted: 4 of 8 cells done" long.err &&
+	[ "$(($(wc -l <res/long/results.csv) - 1))" -eq 4 ] && grep -q '"status": "interrupted"' res/long/summary.json; then
+	ok "Ctrl-C keeps the finished cells (exit 130)"
+else
+	not_ok "Ctrl-C keeps the finished cells (exit 130)" "status $status" "$(cat long.err)"
+fi
+"$PAGESIM" sweep long.yaml -j 2 --no-plot --resume >/dev/null 2>resume.err
+if [ $? -eq 0 ] && ! grep -q "trace 1/2" resume.err && grep -q "trace 2/2" resume.err; then
+	ok "--resume runs only the missing trace"
+else
+	not_ok "--resume runs only the missing trace" "$(cat resume.err)"
+fi
+sed 's|output: res/long|output: res/long-full|' long.yaml >long-full.yaml
+"$PAGESIM" sweep long-full.yaml -j 2 --no-plot >/dev/null 2>&1
+expect_same "resumed results equal an uninterrupted sweep" res/long-full/results.csv res/long/results.csv
+
+# --resume refuses cells made with other machine options.
+sed 's|^name: long$|name: long\npage-size: 8192|' long.yaml >long-8k.yaml
+expect_error "resume with other machine options" "made with other machine options" sweep long-8k.yaml --resume --no-plot
+
+# Bad experiment files: FILE:LINE:COLUMN, exit 2, nothing written.
+printf 'traces: [silberschatz.pages]\npolicies: [fifo, lur]\nframes: [3]\noutput: res/bad\n' >bad.yaml
+expect_error "unknown policy in a sweep" 'bad.yaml:2:18: unknown policy "lur" (did you mean "lru"?)' sweep bad.yaml
+if [ ! -e res/bad ]; then ok "a bad experiment writes nothing"; else not_ok "a bad experiment writes nothing"; fi
+expect_error "missing experiment" "nope.yaml: No such file or directory" sweep nope.yaml
+
+finish
