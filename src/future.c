@@ -116,6 +116,9 @@ int future_add(struct future_builder *b, const struct trace_rec *recs, size_t n,
 
 void future_finish(struct future_builder *b, struct future *out)
 {
+	/* An empty trace has an empty look-ahead, which is not a missing one. */
+	if (b->next_use == NULL)
+		b->next_use = malloc(sizeof *b->next_use);
 	out->next_use = b->next_use;
 	out->len = b->len;
 	b->next_use = NULL;

@@ -12,5 +12,6 @@ Suite *make_policies_suite(void);
 Suite *make_gen_suite(void);
 Suite *make_experiment_suite(void);
 Suite *make_policies_bits_suite(void);
+Suite *make_results_suite(void);
 
 #endif

@@ -67,5 +67,7 @@ fi
 : >"$work/empty.pages"
 run_pagesim run "$work/empty.pages" --format pages --output csv
 if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$work/out" | cut -d, -f6)" = 0 ]; then ok "empty trace"; else not_ok "empty trace" "status $status: $err"; fi
+run_pagesim run "$work/empty.pages" --format pages --policy opt --output csv
+if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$work/out" | cut -d, -f6)" = 0 ]; then ok "empty trace under opt"; else not_ok "empty trace under opt" "status $status: $err"; fi
 
 finish
