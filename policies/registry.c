@@ -38,6 +38,9 @@ extern const struct policy policy_wsclock;
 extern const struct policy policy_sieve;
 extern const struct policy policy_aging;
 extern const struct policy policy_lfu;
+extern const struct policy policy_2q;
+extern const struct policy policy_arc;
+extern const struct policy policy_s3fifo;
 extern const struct policy policy_opt;
 
 const struct policy *const policy_registry[] = {
@@ -51,6 +54,9 @@ const struct policy *const policy_registry[] = {
 	&policy_lru,
 	&policy_aging,
 	&policy_lfu,
+	&policy_2q,
+	&policy_arc,
+	&policy_s3fifo,
 	&policy_opt,
 	NULL,
 };

@@ -318,7 +318,8 @@ static int registry_size(void)
 START_TEST(test_registry_order_and_find)
 {
 	static const char *const names[] = { "fifo", "random", "clock", "second-chance", "nru",
-					     "wsclock", "sieve", "lru", "aging", "lfu", "opt" };
+					     "wsclock", "sieve", "lru", "aging", "lfu", "2q", "arc",
+					     "s3-fifo", "opt" };
 
 	ck_assert_int_eq(registry_size(), (int)ARRAY_LEN(names));
 	for (size_t i = 0; i < ARRAY_LEN(names); i++) {

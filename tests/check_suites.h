@@ -13,5 +13,6 @@ Suite *make_gen_suite(void);
 Suite *make_experiment_suite(void);
 Suite *make_policies_bits_suite(void);
 Suite *make_results_suite(void);
+Suite *make_policies_ghost_suite(void);
 
 #endif
