@@ -5,12 +5,9 @@
  * in policy_registry[] below and one line in Makefile.am. Lookup walks the
  * table; nothing else in pagesim names a policy.
  *
- * Suggestions ("unknown policy "lur" (did you mean "lru"?)") use the
- * optimal-string-alignment distance (Levenshtein plus swaps of two
- * adjacent letters, each edit costing 1), ignoring ASCII case. A name is
- * suggested when its distance is at most POLICY_SUGGEST_MAX and smaller
- * than the length of what was typed; on a tie the earlier entry in the
- * table wins.
+ * Suggestions ("unknown policy "lur" (did you mean "lru"?)") come from
+ * suggest_closest() (src/suggest.h): at most 2 edits, and fewer than the
+ * length of what was typed; on a tie the earlier entry in the table wins.
  *
  * Policies from plug-ins (src/plugin.c) are registered at run time into
  * policy_extra[], a small fixed table searched after policy_registry[];
@@ -27,6 +24,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include "suggest.h"
 
 extern const struct policy policy_fifo;
 extern const struct policy policy_random;
@@ -61,11 +59,11 @@ const struct policy *const policy_registry[] = {
 	NULL,
 };
 
-/* Largest edit distance still worth a "did you mean". */
-#define POLICY_SUGGEST_MAX 2
-/* Longest name the distance table handles; longer input is never close
- * to a registered name (they are all much shorter). */
+/* Longest policy name (kebab-case check, spec parsing). */
 #define POLICY_NAME_MAX 32
+
+/* Built-in and registered policies together, at most. */
+#define POLICY_MAX_TOTAL (sizeof policy_registry / sizeof policy_registry[0] + POLICY_EXTRA_MAX)
 
 /* Policies registered at run time, in registration order. */
 static const struct policy *policy_extra[POLICY_EXTRA_MAX];
@@ -98,69 +96,15 @@ const struct policy *policy_find(const char *name)
 	return NULL;
 }
 
-/* ASCII lower case of c; pagesim names are ASCII. */
-static char registry_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Optimal-string-alignment distance between a (length la) and b (length
- * lb), case-insensitive. Both lengths must be <= POLICY_NAME_MAX. */
-static size_t registry_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	size_t d[POLICY_NAME_MAX + 1][POLICY_NAME_MAX + 1];
-
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
-			char ca = registry_lower(a[i - 1]), cb = registry_lower(b[j - 1]);
-			size_t best = d[i - 1][j - 1] + (ca != cb);
-
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && ca == registry_lower(b[j - 2]) &&
-			    registry_lower(a[i - 2]) == cb && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
-}
-
-/* The registered name closest to name, or NULL when none is within
- * POLICY_SUGGEST_MAX edits (and fewer edits than name has letters), or
- * name is NULL. An exact match is returned as itself. */
 const char *policy_suggest(const char *name)
 {
-	const char *best = NULL;
-	size_t best_distance = POLICY_SUGGEST_MAX + 1;
+	const char *names[POLICY_MAX_TOTAL];
 	const struct policy *p;
-	size_t len;
+	size_t n = 0;
 
-	if (name == NULL)
-		return NULL;
-	len = strlen(name);
-	if (len > POLICY_NAME_MAX)
-		return NULL;
-	for (size_t i = 0; (p = policy_at(i)) != NULL; i++) {
-		const char *candidate = p->name;
-		size_t clen = strlen(candidate);
-		size_t distance;
-
-		if (clen > POLICY_NAME_MAX)
-			continue;
-		distance = registry_distance(name, len, candidate, clen);
-		if (distance < best_distance && distance < len) {
-			best = candidate;
-			best_distance = distance;
-		}
-	}
-	return best;
+	for (size_t i = 0; (p = policy_at(i)) != NULL && n < POLICY_MAX_TOTAL; i++)
+		names[n++] = p->name;
+	return suggest_closest(name, names, n);
 }
 
 /* Number of parameters policy p declares. */
