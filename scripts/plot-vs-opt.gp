@@ -7,13 +7,14 @@
 # lists every policy but opt), plus
 #   opt_ltype             the linetype of opt (drawn as the line y = 1)
 #   ymin, ymax            the y range
+#   logy                  1: logarithmic y axis (ratios spanning 20x or more)
 # The .dat columns are frames, bytes, mean ratio, min ratio, max ratio,
 # runs, mean faults, opt faults.
 
 set title 'Faults relative to OPT: '.trace_label.' ('.page_label.' pages)'. \
     (spread ? "\nline: mean over seeds; band: min to max" : '') noenhanced
 set xlabel 'memory size (frames × '.page_label.' pages; log scale)'
-set ylabel 'faults / OPT faults (1 = optimal)'
+set ylabel 'faults / OPT faults (1 = optimal'.(logy ? '; log scale)' : ')')
 set logscale x 2
 set xrange [xmin:xmax]
 set yrange [ymin:ymax]
@@ -21,6 +22,7 @@ set xtics ()
 do for [k=1:|xtic_pos|] { set xtics add (xtic_label[k] xtic_pos[k]) }
 if (|xtic_pos| > 9) { set xtics rotate by -35 }
 set format y '%g'
+if (logy) { set logscale y 10; set grid mytics }
 
 do for [fmt in formats] {
 	if (fmt eq 'svg') { eval('set terminal '.term_svg) } else { eval('set terminal '.term_png) }

@@ -51,7 +51,7 @@ const char *const plot_template_files[] = {
 #define OPT_LTYPE 13
 
 /* The longest trace name shown whole in a title (bytes). */
-#define TITLE_NAME_MAX 64
+#define TITLE_NAME_MAX 48
 
 /* How much of gnuplot's stderr is kept to explain a failure. */
 #define GNUPLOT_STDERR_MAX 8192
@@ -301,8 +301,9 @@ static const char *last_line(char *text)
 	return end;
 }
 
-/* Run `gnuplot -e SETUP SCRIPT` in dir. Returns 0 if gnuplot exited 0;
- * otherwise -1 with err naming the script and gnuplot's last message. */
+/* Run `gnuplot -e SETUP SCRIPT` in dir. Returns 0 if gnuplot exited 0
+ * (its warnings, if any, are dropped); otherwise -1 with err naming the
+ * script and the last line gnuplot wrote on stderr (its error message). */
 static int run_gnuplot(const char *gnuplot, const char *dir, const char *script, const char *setup,
 		       struct ps_error *err)
 {
@@ -828,7 +829,12 @@ static int graph_vs_opt(struct plotter *p, size_t index, size_t opt, struct ps_e
 	header_common(p, &g, t, pols, npols, spread);
 	header_frames_axis(g.hdr.f, t, frames, nframes);
 	fprintf(g.hdr.f, "opt_ltype = %zu\n", policy_ltype(p->r, opt));
-	if (hi - 1 < 1e-9)
+	/* Ratios are >= 1; one far-off policy would flatten the others on a
+	 * linear axis, so 20x or more gets a log axis, as the other graphs do. */
+	fprintf(g.hdr.f, "logy = %d\n", hi >= 20);
+	if (hi >= 20)
+		fprintf(g.hdr.f, "ymin = 0.9\nymax = %.6g\n", hi * 1.3);
+	else if (hi - 1 < 1e-9)
 		fputs("ymin = 0.9\nymax = 1.1\n", g.hdr.f);
 	else
 		fprintf(g.hdr.f, "ymin = %.6g\nymax = %.6g\n", 1 - 0.06 * (hi - 1), hi + 0.08 * (hi - 1));
