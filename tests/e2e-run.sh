@@ -52,6 +52,18 @@ else
 	not_ok "gen trace replays" "row: $row"
 fi
 
+# A cyclic loop one page larger than memory: LRU and FIFO fault on every
+# reference (each page is evicted just before its turn comes back).
+"$PAGESIM" gen loop --pages 65 --refs 6500 -o "$work/loop.trace"
+for pol in lru fifo; do
+	got=$(faults "$pol" 64 "$work/loop.trace")
+	if [ "$got" = 6500 ]; then ok "$pol faults on every reference of a loop larger than memory"
+	else not_ok "$pol faults on every reference of a loop larger than memory" "got $got of 6500"; fi
+done
+got=$(faults lru 65 "$work/loop.trace")
+if [ "$got" = 65 ]; then ok "the same loop fitting in memory faults only on first touches"
+else not_ok "the same loop fitting in memory faults only on first touches" "got $got"; fi
+
 # Golden results on every shipped trace (regenerate deliberately with
 # scripts/regen-golden, and say why in the commit).
 for golden in "$TESTDATA"/golden/*.csv; do
