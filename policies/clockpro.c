@@ -26,8 +26,10 @@
  * a hot page with a clear bit becomes cold (not in test); a cold page in
  * test has its test ended: a non-resident one leaves the clock (m_c - 1),
  * a resident one stays (m_c + 1 if its bit is set, which is left set for
- * HAND_cold, else m_c - 1). HAND_hot steps while there are more than
- * m - m_c hot pages.
+ * HAND_cold, else m_c - 1). HAND_hot runs right after a page turns hot
+ * and steps while there are more than m - m_c hot pages (m_c moves in
+ * between too, as HAND_test ends test periods; the allocation catches up
+ * at the next run).
  * HAND_test, one step: a cold page in test has its test ended as above;
  * others are passed. HAND_test steps while more than N pages are
  * non-resident.
@@ -37,8 +39,8 @@
  * it starts a test period and moves to the head. The first resident cold
  * page with a clear bit is the victim: in test, it stays in place as
  * non-resident (then HAND_test runs); otherwise it leaves the clock. The
- * hand stops just past it. (If no page were cold, HAND_hot would step
- * first; with a full memory m_c >= 1 frames are always cold.)
+ * hand stops just past it. (Should no resident page be cold, HAND_hot
+ * steps until one is.)
  * A fault (admit): a page found non-resident on the clock becomes hot
  * (m_c + 1) and moves to the head, then HAND_hot runs. Any other page is
  * linked at the head cold and in test, except during the warm-up (before
@@ -56,8 +58,10 @@
  * Implementation: a pool of m + N entries doubly linked by index into the
  * clock (a hand pointing at an entry that is unlinked moves on to the
  * next one), frame -> entry, and a pagemap (pagemap.h) from identity to
- * the entries of non-resident pages. Each hand run ends within two turns
- * of the clock, and the amortised cost per fault is O(1) hand steps.
+ * the entries of non-resident pages. Every hand run ends: a bit a hand
+ * clears stays clear for the rest of the run, so a run takes at most a
+ * few turns of the clock (in practice a few steps per fault, as new cold
+ * pages gather just behind HAND_hot).
  */
 #include "pagemap.h"
 #include "policy.h"
@@ -67,7 +71,8 @@
 #include <stdint.h>
 
 #define CP_NONE UINT32_MAX
-/* Most non-resident pages kept, whatever ghosts says. */
+/* Most non-resident pages kept, whatever ghosts says (and the pool of
+ * frames + N entries stays below CP_NONE). */
 #define CP_GHOST_LIMIT ((uint64_t)1 << 30)
 
 struct cp_entry {
@@ -96,6 +101,12 @@ struct cp_state {
 	struct cp_entry entry[];      /* cap */
 };
 
+static const struct policy_param cp_params[] = {
+	{ .name = "ghosts", .help = "non-resident cold pages kept, in multiples of the frames",
+	  .def = 1.0, .min = 0.0, .max = 64.0, .integer = false },
+	{ .name = NULL },
+};
+
 struct cp_layout {
 	uint32_t ghost_max, cap;
 	size_t frame_off, map_off, size;
@@ -106,12 +117,13 @@ struct cp_layout {
  * more exists until HAND_test has run). */
 static struct cp_layout cp_layout_of(const struct policy_config *cfg)
 {
-	const double ghosts = cfg->params != NULL ? cfg->params[0] : 1.0;
+	const double ghosts = cfg->params != NULL ? cfg->params[0] : cp_params[0].def;
 	const double ghost_frames = ghosts * cfg->frames;
+	const uint64_t limit = CP_GHOST_LIMIT < (uint64_t)UINT32_MAX - 1 - cfg->frames
+			       ? CP_GHOST_LIMIT : (uint64_t)UINT32_MAX - 1 - cfg->frames;
 	struct cp_layout l;
 
-	l.ghost_max = ghost_frames >= (double)CP_GHOST_LIMIT ? (uint32_t)CP_GHOST_LIMIT
-							     : (uint32_t)ghost_frames;
+	l.ghost_max = ghost_frames >= (double)limit ? (uint32_t)limit : (uint32_t)ghost_frames;
 	l.cap = cfg->frames + l.ghost_max;
 	l.frame_off = pagemap_align(sizeof(struct cp_state) + (size_t)l.cap * sizeof(struct cp_entry));
 	l.map_off = pagemap_align(l.frame_off + (size_t)cfg->frames * sizeof(uint32_t));
@@ -409,12 +421,6 @@ static void cp_forget(void *state, uint32_t frame)
 		s->cold_count--;
 	cp_entry_free(s, e);
 }
-
-static const struct policy_param cp_params[] = {
-	{ .name = "ghosts", .help = "non-resident cold pages kept, in multiples of the frames",
-	  .def = 1.0, .min = 0.0, .max = 64.0, .integer = false },
-	{ .name = NULL },
-};
 
 const struct policy policy_clockpro = {
 	.abi = PAGESIM_POLICY_ABI,

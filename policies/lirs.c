@@ -62,7 +62,8 @@
 #include <stdint.h>
 
 #define LIRS_NONE UINT32_MAX
-/* Longest history kept, whatever ghosts says: keeps the pool in uint32. */
+/* Longest history kept, whatever ghosts says (and the pool of frames + G
+ * entries plus the sentinel stays below LIRS_NONE). */
 #define LIRS_GHOST_LIMIT ((uint64_t)1 << 30)
 
 enum lirs_status { LIRS_FREE = 0, LIRS_LIR, LIRS_HIR, LIRS_GHOST };
@@ -91,6 +92,14 @@ struct lirs_state {
 	struct lirs_entry entry[];           /* cap + 1 */
 };
 
+static const struct policy_param lirs_params[] = {
+	{ .name = "hir", .help = "share of frames for resident HIR pages (at least 1 page)",
+	  .def = 0.01, .min = 0.0, .max = 1.0, .integer = false },
+	{ .name = "ghosts", .help = "non-resident HIR entries kept, in multiples of the frames",
+	  .def = 2.0, .min = 0.0, .max = 64.0, .integer = false },
+	{ .name = NULL },
+};
+
 struct lirs_layout {
 	uint32_t lir_max, ghost_max, cap;
 	size_t frame_off, heap_off, map_off, size;
@@ -101,9 +110,11 @@ struct lirs_layout {
  * non-resident entries (one more may exist between evict and admit). */
 static struct lirs_layout lirs_layout_of(const struct policy_config *cfg)
 {
-	const double hir = cfg->params != NULL ? cfg->params[0] : 0.01;
-	const double ghosts = cfg->params != NULL ? cfg->params[1] : 2.0;
+	const double hir = cfg->params != NULL ? cfg->params[0] : lirs_params[0].def;
+	const double ghosts = cfg->params != NULL ? cfg->params[1] : lirs_params[1].def;
 	const uint32_t m = cfg->frames;
+	const uint64_t limit = LIRS_GHOST_LIMIT < (uint64_t)UINT32_MAX - 1 - m
+			       ? LIRS_GHOST_LIMIT : (uint64_t)UINT32_MAX - 1 - m;
 	struct lirs_layout l;
 	double hir_frames = hir * m, ghost_frames = ghosts * m;
 	uint32_t l_hirs;
@@ -112,8 +123,7 @@ static struct lirs_layout lirs_layout_of(const struct policy_config *cfg)
 	if (l_hirs < 1)
 		l_hirs = 1;
 	l.lir_max = m - l_hirs;
-	l.ghost_max = ghost_frames >= (double)LIRS_GHOST_LIMIT ? (uint32_t)LIRS_GHOST_LIMIT
-							       : (uint32_t)ghost_frames;
+	l.ghost_max = ghost_frames >= (double)limit ? (uint32_t)limit : (uint32_t)ghost_frames;
 	l.cap = m + l.ghost_max;
 	l.frame_off = pagemap_align(sizeof(struct lirs_state) +
 				    ((size_t)l.cap + 1) * sizeof(struct lirs_entry));
@@ -333,21 +343,26 @@ static void lirs_prune(struct lirs_state *s)
 	}
 }
 
-/* While more than L_lirs pages are LIR, make the LIR page at the bottom
- * of S resident HIR at the back of Q, and prune. */
+/* Make the LIR page at the bottom of S (after pruning) resident HIR at
+ * the back of Q. Some page must be LIR. */
+static void lirs_demote_bottom(struct lirs_state *s)
+{
+	uint32_t bottom;
+
+	lirs_prune(s);
+	bottom = s->entry[s->cap].s_next;
+	assert(bottom != s->cap && s->entry[bottom].status == LIRS_LIR);
+	s->entry[bottom].status = LIRS_HIR;
+	s->lir_count--;
+	lirs_s_remove(s, bottom);
+	lirs_q_push_back(s, bottom);
+}
+
+/* While more than L_lirs pages are LIR, demote the bottom one; prune. */
 static void lirs_demote_excess(struct lirs_state *s)
 {
-	while (s->lir_count > s->lir_max) {
-		uint32_t bottom;
-
-		lirs_prune(s);
-		bottom = s->entry[s->cap].s_next;
-		assert(bottom != s->cap && s->entry[bottom].status == LIRS_LIR);
-		s->entry[bottom].status = LIRS_HIR;
-		s->lir_count--;
-		lirs_s_remove(s, bottom);
-		lirs_q_push_back(s, bottom);
-	}
+	while (s->lir_count > s->lir_max)
+		lirs_demote_bottom(s);
 	lirs_prune(s);
 }
 
@@ -451,15 +466,19 @@ static void lirs_touch(void *state, uint32_t frame, const struct policy_ref *ref
 	lirs_prune(s);
 }
 
-/* Evict the front of Q (which exists whenever every frame is held) and
- * return its frame. If it is on S it stays there as a non-resident entry,
- * after the history was trimmed to G; otherwise it is forgotten. */
+/* Evict the front of Q and return its frame. If it is on S it stays
+ * there as a non-resident entry, after the history was trimmed to G;
+ * otherwise it is forgotten. Q is empty only when forget() took every
+ * resident HIR page: then the least recently used LIR page (the bottom of
+ * S) is demoted first and goes. */
 static uint32_t lirs_evict(void *state)
 {
 	struct lirs_state *s = state;
-	uint32_t victim = s->entry[s->cap].q_next, frame;
+	uint32_t victim, frame;
 
-	assert(victim != s->cap && "lirs_evict: no resident HIR page");
+	if (s->entry[s->cap].q_next == s->cap)
+		lirs_demote_bottom(s);
+	victim = s->entry[s->cap].q_next;
 	frame = s->entry[victim].frame;
 	lirs_q_remove(s, victim);
 	lirs_frame_entry(s)[frame] = LIRS_NONE;
@@ -491,14 +510,6 @@ static void lirs_forget(void *state, uint32_t frame)
 	lirs_entry_free(s, e);
 	lirs_prune(s);
 }
-
-static const struct policy_param lirs_params[] = {
-	{ .name = "hir", .help = "share of frames for resident HIR pages (at least 1 page)",
-	  .def = 0.01, .min = 0.0, .max = 1.0, .integer = false },
-	{ .name = "ghosts", .help = "non-resident HIR entries kept, in multiples of the frames",
-	  .def = 2.0, .min = 0.0, .max = 64.0, .integer = false },
-	{ .name = NULL },
-};
 
 const struct policy policy_lirs = {
 	.abi = PAGESIM_POLICY_ABI,

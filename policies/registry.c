@@ -39,6 +39,8 @@ extern const struct policy policy_lfu;
 extern const struct policy policy_2q;
 extern const struct policy policy_arc;
 extern const struct policy policy_s3fifo;
+extern const struct policy policy_lirs;
+extern const struct policy policy_clockpro;
 extern const struct policy policy_opt;
 
 const struct policy *const policy_registry[] = {
@@ -55,6 +57,8 @@ const struct policy *const policy_registry[] = {
 	&policy_2q,
 	&policy_arc,
 	&policy_s3fifo,
+	&policy_lirs,
+	&policy_clockpro,
 	&policy_opt,
 	NULL,
 };

@@ -319,7 +319,7 @@ START_TEST(test_registry_order_and_find)
 {
 	static const char *const names[] = { "fifo", "random", "clock", "second-chance", "nru",
 					     "wsclock", "sieve", "lru", "aging", "lfu", "2q", "arc",
-					     "s3-fifo", "opt" };
+					     "s3-fifo", "lirs", "clock-pro", "opt" };
 
 	ck_assert_int_eq(registry_size(), (int)ARRAY_LEN(names));
 	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
