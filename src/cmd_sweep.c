@@ -274,21 +274,6 @@ static int sweep_write_results(struct sweep *sw, struct ps_error *err)
 	return sweep_file_commit(&o, err);
 }
 
-/* Print s as a JSON string literal. */
-static void sweep_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 /* Write summary.json: the experiment as resolved, and how the sweep went. */
 static int sweep_write_summary(struct sweep *sw, const char *status, struct ps_error *err)
 {
@@ -304,28 +289,28 @@ static int sweep_write_summary(struct sweep *sw, const char *status, struct ps_e
 		memset(&u, 0, sizeof u);
 	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
 	fprintf(o.f, "{\n  \"name\": ");
-	sweep_json_string(o.f, e->name);
+	report_json_string(o.f, e->name);
 	fprintf(o.f, ",\n  \"experiment\": ");
-	sweep_json_string(o.f, e->file);
+	report_json_string(o.f, e->file);
 	fprintf(o.f, ",\n  \"pagesim\": \"%s\",\n  \"git_revision\": \"%s\",\n  \"host\": ", PACKAGE_VERSION,
 		PAGESIM_GIT_REVISION);
-	sweep_json_string(o.f, u.nodename);
+	report_json_string(o.f, u.nodename);
 	fprintf(o.f, ",\n  \"system\": ");
-	sweep_json_string(o.f, u.sysname);
+	report_json_string(o.f, u.sysname);
 	fprintf(o.f, ",\n  \"machine\": ");
-	sweep_json_string(o.f, u.machine);
+	report_json_string(o.f, u.machine);
 	fprintf(o.f, ",\n  \"started\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"threads\": %u,\n"
 		"  \"status\": \"%s\",\n  \"cells\": %zu,\n  \"cells_done\": %zu,\n  \"cells_failed\": %zu,\n"
 		"  \"traces\": [",
 		started, sweep_elapsed(sw), sw->threads, status, sw->cells_total, sw->cells_done, sw->cells_failed);
 	for (size_t i = 0; i < e->ntraces; i++) {
 		fputs(i ? ", " : "", o.f);
-		sweep_json_string(o.f, e->traces[i].label);
+		report_json_string(o.f, e->traces[i].label);
 	}
 	fputs("],\n  \"policies\": [", o.f);
 	for (size_t i = 0; i < e->npolicies; i++) {
 		fputs(i ? ", " : "", o.f);
-		sweep_json_string(o.f, e->policies[i].label);
+		report_json_string(o.f, e->policies[i].label);
 	}
 	fputs("],\n  \"frames\": [", o.f);
 	for (size_t i = 0; i < e->nframes; i++)
@@ -339,7 +324,7 @@ static int sweep_write_summary(struct sweep *sw, const char *status, struct ps_e
 		trace_format_name(e->topt.format), e->topt.skip_bad ? "true" : "false");
 	for (size_t i = 0; i < e->nplugins; i++) {
 		fputs(i ? ", " : "", o.f);
-		sweep_json_string(o.f, e->plugins[i]);
+		report_json_string(o.f, e->plugins[i]);
 	}
 	fputs("]\n}\n", o.f);
 	return sweep_file_commit(&o, err);

@@ -43,8 +43,7 @@ static void report_csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Print s as a JSON string literal. */
-static void report_json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

@@ -33,6 +33,10 @@ enum report_style { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
 /* Parse "text", "csv" or "json"; false if none. */
 bool report_style_parse(const char *name, enum report_style *out);
 
+/* Print s as a JSON string literal (quotes, backslashes and control
+ * characters escaped). */
+void report_json_string(FILE *out, const char *s);
+
 /* The CSV header line, and one result as a CSV line. */
 void report_csv_header(FILE *out);
 void report_csv_row(FILE *out, const struct run_result *r);

@@ -57,21 +57,6 @@
 #include "rng.h"
 #include "sim.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Check's ck_assert macros write a "mark point" to the parent process on
- * every check that *passes*; on the per-reference paths that is millions
- * of system calls. These test first and call Check only on failure. */
-#define QUIET_ASSERT(expr)                                            \
-	do {                                                          \
-		if (!(expr))                                          \
-			ck_abort_msg("Assertion '%s' failed", #expr); \
-	} while (0)
-#define QUIET_ASSERT_MSG(expr, ...)                                   \
-	do {                                                          \
-		if (!(expr))                                          \
-			ck_abort_msg(__VA_ARGS__);                    \
-	} while (0)
 
 /* ------------------------------------------------------------------ */
 /* Layer 1: a fake machine and a harness around one policy instance.   */

@@ -44,20 +44,6 @@ extern const struct policy policy_sieve;
 
 Suite *make_policies_bits_suite(void);
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Check's ck_assert macros talk to the parent process on every check that
- * passes; the per-step paths below test first and call Check on failure. */
-#define QUIET_ASSERT(expr)                                            \
-	do {                                                          \
-		if (!(expr))                                          \
-			ck_abort_msg("Assertion '%s' failed", #expr); \
-	} while (0)
-#define QUIET_ASSERT_MSG(expr, ...)                \
-	do {                                       \
-		if (!(expr))                       \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
 
 static const struct policy *const bits_policies[] = {
 	&policy_nru, &policy_aging, &policy_lfu, &policy_wsclock, &policy_sieve,

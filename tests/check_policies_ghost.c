@@ -42,20 +42,6 @@ extern const struct policy policy_arc;
 extern const struct policy policy_s3fifo;
 extern const struct policy policy_lru;
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ck_assert writes to the parent process on every passing check; these
- * call Check only on failure (the loops below make millions of checks). */
-#define QUIET_ASSERT(expr)                                            \
-	do {                                                          \
-		if (!(expr))                                          \
-			ck_abort_msg("Assertion '%s' failed", #expr); \
-	} while (0)
-#define QUIET_ASSERT_MSG(expr, ...)                \
-	do {                                       \
-		if (!(expr))                       \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
 
 /* A zeroed block of size bytes aligned as the core's calloc is. */
 static void *zalloc(size_t size)

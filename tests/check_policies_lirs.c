@@ -40,6 +40,8 @@
 
 #include <check.h>
 
+#include "check_suites.h"
+
 #include "sim.h"
 
 Suite *make_policies_lirs_suite(void);
@@ -49,20 +51,6 @@ extern const struct policy policy_clockpro;
 extern const struct policy policy_lru;
 extern const struct policy policy_clock;
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Check's ck_assert writes to its parent on every passing check; the
- * per-reference paths test first and call Check only on failure. */
-#define QUIET_ASSERT(expr)                                            \
-	do {                                                          \
-		if (!(expr))                                          \
-			ck_abort_msg("Assertion '%s' failed", #expr); \
-	} while (0)
-#define QUIET_ASSERT_MSG(expr, ...)                \
-	do {                                       \
-		if (!(expr))                       \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
 
 /* ------------------------------------------------------------------ */
 /* Layer 1: a fake machine and one policy instance.                    */
