@@ -21,6 +21,19 @@ int cmd_decode(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* Find the directory of the gnuplot templates (scripts/plot-*.gp):
+ * $PAGESIM_TEMPLATES, else scripts/ next to the binary, else the installed
+ * data directory. Stores it in buf; false if none holds them. */
+bool cli_find_templates(char *buf, size_t size);
+
+struct experiment;
+
+/* Load the plug-ins an experiment file names, then the experiment itself
+ * into exp (freed with exp_free). Returns 0 or an exit code after
+ * printing the error. */
+int cli_load_experiment(const char *file, struct experiment *exp);
 
 /* Print "pagesim: <message>" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

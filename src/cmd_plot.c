@@ -54,8 +54,9 @@ static void put_name(FILE *out, const char *s)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
 }
 
-/* Find the template directory (see the top of the file); false if none. */
-static bool find_templates(char *buf, size_t size)
+/* Find the template directory (see the top of the file); false if none.
+ * Declared in cli.h: pagesim check draws with the same templates. */
+bool cli_find_templates(char *buf, size_t size)
 {
 	const char *env = getenv("PAGESIM_TEMPLATES");
 	char exe[PATH_MAX];
@@ -155,7 +156,7 @@ int cmd_plot(int argc, char **argv)
 		cli_fail("plot: gnuplot not found on PATH (on Debian: apt-get install gnuplot-nox)");
 		goto out;
 	}
-	if (!find_templates(templates, sizeof templates)) {
+	if (!cli_find_templates(templates, sizeof templates)) {
 		if (getenv("PAGESIM_TEMPLATES") != NULL && *getenv("PAGESIM_TEMPLATES") != '\0')
 			cli_fail("plot: PAGESIM_TEMPLATES=%s lacks the gnuplot templates (%s, ...)", templates,
 				 plot_template_files[0]);

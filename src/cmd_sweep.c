@@ -596,15 +596,13 @@ static int sweep_parse(int argc, char **argv, struct sweep *sw, const char **fil
 	return -1;
 }
 
-/* Load the plug-ins the experiment names, then the experiment. Returns 0
- * or an exit code after printing the error. */
-static int sweep_load(const char *file, struct experiment *exp)
+int cli_load_experiment(const char *file, struct experiment *exp)
 {
 	struct ps_error err;
 	int rc = exp_plugins(file, exp, &err);
 
 	for (size_t i = 0; rc == 0 && i < exp->nplugins; i++)
-		rc = plugin_load(exp->plugins[i], &err);
+		rc = plugin_load(exp->plugins[i], &err) < 0 ? -1 : 0;
 	exp_free(exp);
 	if (rc == 0)
 		rc = exp_load(file, exp, &err);
@@ -625,7 +623,7 @@ int cmd_sweep(int argc, char **argv)
 		free(exp);
 		return status;
 	}
-	status = sweep_load(file, exp);
+	status = cli_load_experiment(file, exp);
 	if (status == EXIT_OK && (sweep_mkdirs(exp->output, &err) < 0 || sweep_prepare(&sw, &err) < 0))
 		status = cli_fail("%s", err.msg);
 	if (status == EXIT_OK) {

@@ -187,7 +187,7 @@ static int exp_walk_mapping(struct exp_ctx *c, yaml_node_t *node, const char *wh
 static int exp_gen_kind(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	static const char *const kinds[] = { "uniform", "zipf", "scan", "loop", "phases", "mix" };
-	struct gen_params *p = t;
+	struct gen_params *p = &((struct exp_trace *)t)->gen;
 	const char *s = exp_scalar(c, v, "gen");
 	const char *guess;
 	enum gen_kind kind;
@@ -205,46 +205,60 @@ static int exp_gen_kind(struct exp_ctx *c, yaml_node_t *v, void *t)
 
 static int exp_gen_pages(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_u64(c, v, "pages", 1, 1ULL << GEN_ADDR_BITS, &((struct gen_params *)t)->pages);
+	return exp_u64(c, v, "pages", 1, 1ULL << GEN_ADDR_BITS, &((struct exp_trace *)t)->gen.pages);
 }
 
 static int exp_gen_refs(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_u64(c, v, "refs", 1, UINT64_MAX, &((struct gen_params *)t)->refs);
+	return exp_u64(c, v, "refs", 1, UINT64_MAX, &((struct exp_trace *)t)->gen.refs);
 }
 
 static int exp_gen_seed(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_u64(c, v, "seed", 0, UINT64_MAX, &((struct gen_params *)t)->seed);
+	return exp_u64(c, v, "seed", 0, UINT64_MAX, &((struct exp_trace *)t)->gen.seed);
 }
 
 static int exp_gen_write_ratio(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_double(c, v, "write-ratio", 0, 1, &((struct gen_params *)t)->write_ratio);
+	return exp_double(c, v, "write-ratio", 0, 1, &((struct exp_trace *)t)->gen.write_ratio);
 }
 
 static int exp_gen_alpha(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_double(c, v, "alpha", 1e-9, 1e9, &((struct gen_params *)t)->alpha);
+	return exp_double(c, v, "alpha", 1e-9, 1e9, &((struct exp_trace *)t)->gen.alpha);
 }
 
 static int exp_gen_sets(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_u64(c, v, "sets", 1, UINT64_MAX, &((struct gen_params *)t)->sets);
+	return exp_u64(c, v, "sets", 1, UINT64_MAX, &((struct exp_trace *)t)->gen.sets);
 }
 
 static int exp_gen_set_size(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_u64(c, v, "set-size", 1, UINT64_MAX, &((struct gen_params *)t)->set_size);
+	return exp_u64(c, v, "set-size", 1, UINT64_MAX, &((struct exp_trace *)t)->gen.set_size);
 }
 
 static int exp_gen_phase_length(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_u64(c, v, "phase-length", 1, UINT64_MAX, &((struct gen_params *)t)->phase_length);
+	return exp_u64(c, v, "phase-length", 1, UINT64_MAX, &((struct exp_trace *)t)->gen.phase_length);
+}
+
+/* name: a short label for results and expect: (default: the spec). */
+static int exp_gen_name(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	struct exp_trace *tr = t;
+	const char *s = exp_scalar(c, v, "name");
+
+	if (s == NULL)
+		return -1;
+	if (*s == '\0')
+		return exp_fail(c, v, "name must not be empty");
+	return (tr->label = exp_strdup(c, v, s)) ? 0 : -1;
 }
 
 static const struct exp_key exp_gen_keys[] = {
 	{ "gen", exp_gen_kind },
+	{ "name", exp_gen_name },
 	{ "pages", exp_gen_pages },
 	{ "refs", exp_gen_refs },
 	{ "seed", exp_gen_seed },
@@ -301,7 +315,7 @@ static int exp_trace(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
 	gen_params_init(&t->gen, GEN_UNIFORM);
 	t->gen.kind = (enum gen_kind)-1;
 	if (exp_walk_mapping(c, node, "a generated trace", exp_gen_keys,
-			     sizeof exp_gen_keys / sizeof exp_gen_keys[0], &t->gen) < 0)
+			     sizeof exp_gen_keys / sizeof exp_gen_keys[0], t) < 0)
 		return -1;
 	if ((int)t->gen.kind == -1)
 		return exp_fail(c, node, "a trace is a file path or a mapping with gen: KIND "
@@ -315,6 +329,8 @@ static int exp_trace(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
 		return exp_fail(c, node, "%s", gen_err.msg);
 	gen_free(g);
 	t->generated = true;
+	if (t->label != NULL)
+		return 0;
 	exp_gen_label(&t->gen, label, sizeof label);
 	t->label = exp_strdup(c, node, label);
 	return t->label ? 0 : -1;
@@ -345,10 +361,11 @@ static int exp_key_output(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return (c->exp->output = exp_strdup(c, v, s)) ? 0 : -1;
 }
 
-/* traces are parsed after page-size (generators need it): store the node. */
+/* traces are parsed after page-size (generators need it): store the node
+ * in the walk target's first slot. */
 static int exp_key_traces(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	*(yaml_node_t **)t = v;
+	((yaml_node_t **)t)[0] = v;
 	return 0;
 }
 
@@ -478,6 +495,8 @@ static int exp_key_frames(struct exp_ctx *c, yaml_node_t *v, void *t)
 static int exp_key_seeds(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	struct experiment *e = c->exp;
+
+	e->seeds_given = true;
 	yaml_node_t *items[EXP_MAX_SEEDS];
 	uint64_t count;
 	size_t n;
@@ -576,6 +595,170 @@ static int exp_key_plugins(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return 0;
 }
 
+/* ---- the expect: section (pagesim check) ---- */
+
+/* expect: is parsed last (it names policies, traces and frames): store
+ * its node in the walk target's second slot. */
+static int exp_key_expect(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	((yaml_node_t **)t)[1] = v;
+	return 0;
+}
+
+/* One requirement being read: its nodes, by key. */
+struct exp_req_nodes {
+	yaml_node_t *policy, *fewer, *as_good, *margin, *tolerance, *traces, *frames, *note;
+};
+
+#define EXP_REQ_KEY(field, key)                                                  \
+	static int exp_req_##field(struct exp_ctx *c, yaml_node_t *v, void *t)  \
+	{                                                                        \
+		((struct exp_req_nodes *)t)->field = v;                          \
+		return 0;                                                        \
+	}
+EXP_REQ_KEY(policy, "policy")
+EXP_REQ_KEY(fewer, "fewer-faults-than")
+EXP_REQ_KEY(as_good, "at-least-as-good-as")
+EXP_REQ_KEY(margin, "margin")
+EXP_REQ_KEY(tolerance, "tolerance")
+EXP_REQ_KEY(traces, "traces")
+EXP_REQ_KEY(frames, "frames")
+EXP_REQ_KEY(note, "note")
+
+/* The index of the experiment policy labelled by scalar node v. */
+static int exp_req_policy_index(struct exp_ctx *c, yaml_node_t *v, const char *what, size_t *out)
+{
+	const char *s = exp_scalar(c, v, what);
+	const struct experiment *e = c->exp;
+
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < e->npolicies; i++) {
+		if (strcmp(e->policies[i].label, s) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return exp_fail(c, v, "%s \"%s\" is not among the experiment's policies", what, s);
+}
+
+/* A margin: "5%" or 0.05, from 0 to 100%. */
+static int exp_req_margin_value(struct exp_ctx *c, yaml_node_t *v, const char *what, double *out)
+{
+	const char *s = exp_scalar(c, v, what);
+	char buf[64];
+	size_t len;
+
+	if (s == NULL)
+		return -1;
+	len = strlen(s);
+	if (len > 0 && len < sizeof buf && s[len - 1] == '%') {
+		memcpy(buf, s, len - 1);
+		buf[len - 1] = '\0';
+		if (num_parse_double(buf, out) && *out >= 0 && *out <= 100) {
+			*out /= 100;
+			return 0;
+		}
+	} else if (num_parse_double(s, out) && *out >= 0 && *out <= 1) {
+		return 0;
+	}
+	return exp_fail(c, v, "%s: expected a percentage like 5%% or a fraction from 0 to 1, got \"%s\"", what, s);
+}
+
+/* Read one requirement of expect: into x. */
+static int exp_expect_one(struct exp_ctx *c, yaml_node_t *node, struct exp_expect *x)
+{
+	static const struct exp_key keys[] = {
+		{ "policy", exp_req_policy }, { "fewer-faults-than", exp_req_fewer },
+		{ "at-least-as-good-as", exp_req_as_good }, { "margin", exp_req_margin },
+		{ "tolerance", exp_req_tolerance }, { "traces", exp_req_traces },
+		{ "frames", exp_req_frames }, { "note", exp_req_note },
+	};
+	const struct experiment *e = c->exp;
+	struct exp_req_nodes n = { 0 };
+	yaml_node_t *items[EXP_MAX_FRAMES];
+	size_t count;
+
+	x->line = node->start_mark.line + 1;
+	if (exp_walk_mapping(c, node, "a requirement", keys, sizeof keys / sizeof keys[0], &n) < 0)
+		return -1;
+	if (n.policy == NULL)
+		return exp_fail(c, node, "a requirement needs policy:");
+	if ((n.fewer == NULL) == (n.as_good == NULL))
+		return exp_fail(c, node, "a requirement needs exactly one of fewer-faults-than: and at-least-as-good-as:");
+	x->relation = n.fewer ? EXP_FEWER_FAULTS : EXP_AT_LEAST_AS_GOOD;
+	if (n.fewer ? n.tolerance != NULL : n.margin != NULL)
+		return exp_fail(c, n.fewer ? n.tolerance : n.margin,
+				"fewer-faults-than takes margin:, at-least-as-good-as takes tolerance:");
+	if (exp_req_policy_index(c, n.policy, "policy", &x->policy) < 0 ||
+	    exp_req_policy_index(c, n.fewer ? n.fewer : n.as_good, n.fewer ? "fewer-faults-than" : "at-least-as-good-as",
+				 &x->other) < 0)
+		return -1;
+	if (x->policy == x->other)
+		return exp_fail(c, n.policy, "a requirement compares two different policies");
+	x->margin = 0;
+	if ((n.margin || n.tolerance) &&
+	    exp_req_margin_value(c, n.margin ? n.margin : n.tolerance, n.margin ? "margin" : "tolerance", &x->margin) < 0)
+		return -1;
+	for (size_t i = 0; i < e->ntraces; i++)
+		x->traces[i] = n.traces == NULL;
+	for (size_t i = 0; i < e->nframes; i++)
+		x->frames[i] = n.frames == NULL;
+	if (n.traces != NULL) {
+		if (exp_items(c, n.traces, "traces", items, EXP_MAX_FRAMES, &count) < 0)
+			return -1;
+		for (size_t k = 0; k < count; k++) {
+			const char *s = exp_scalar(c, items[k], "a trace");
+			size_t i = 0;
+
+			if (s == NULL)
+				return -1;
+			while (i < e->ntraces && strcmp(e->traces[i].label, s) != 0)
+				i++;
+			if (i == e->ntraces)
+				return exp_fail(c, items[k], "trace \"%s\" is not among the experiment's traces", s);
+			x->traces[i] = true;
+		}
+	}
+	if (n.frames != NULL) {
+		if (exp_items(c, n.frames, "frames", items, EXP_MAX_FRAMES, &count) < 0)
+			return -1;
+		for (size_t k = 0; k < count; k++) {
+			uint64_t f;
+			size_t i = 0;
+
+			if (exp_u64(c, items[k], "frames", 1, 1ULL << 31, &f) < 0)
+				return -1;
+			while (i < e->nframes && e->frames[i] != f)
+				i++;
+			if (i == e->nframes)
+				return exp_fail(c, items[k], "frames: %llu is not among the experiment's frames",
+						(unsigned long long)f);
+			x->frames[i] = true;
+		}
+	}
+	if (n.note != NULL) {
+		const char *s = exp_scalar(c, n.note, "note");
+
+		if (s == NULL || (x->note = exp_strdup(c, n.note, s)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int exp_expect(struct exp_ctx *c, yaml_node_t *v)
+{
+	yaml_node_t *items[EXP_MAX_EXPECTS];
+	struct experiment *e = c->exp;
+
+	if (exp_items(c, v, "expect", items, EXP_MAX_EXPECTS, &e->nexpects) < 0)
+		return -1;
+	for (size_t i = 0; i < e->nexpects; i++)
+		if (exp_expect_one(c, items[i], &e->expects[i]) < 0)
+			return -1;
+	return 0;
+}
+
 /* The top-level keys, in the order the documentation lists them. The
  * traces handler stores its node in the walk's target (parsed last, once
  * page-size is known); the others write into c->exp. */
@@ -593,6 +776,7 @@ static const struct exp_key exp_top_keys[] = {
 	{ "skip-bad", exp_key_skip_bad },
 	{ "plugins", exp_key_plugins },
 	{ "output", exp_key_output },
+	{ "expect", exp_key_expect },
 };
 
 /* Read the YAML document at path into doc. Returns 0 or -1 with err set. */
@@ -642,7 +826,7 @@ static char *exp_default_name(const char *path)
 static int exp_parse(const char *path, struct experiment *exp, bool plugins_only, struct ps_error *err)
 {
 	yaml_document_t doc;
-	yaml_node_t *root, *traces = NULL;
+	yaml_node_t *root, *late[2] = { NULL, NULL }; /* traces:, expect: */
 	struct exp_ctx c = { .file = path, .doc = &doc, .exp = exp, .err = err };
 	int rc;
 
@@ -667,8 +851,8 @@ static int exp_parse(const char *path, struct experiment *exp, bool plugins_only
 		return rc;
 	}
 	rc = exp_walk_mapping(&c, root, "the experiment", exp_top_keys,
-			      sizeof exp_top_keys / sizeof exp_top_keys[0], &traces);
-	if (rc == 0 && traces == NULL)
+			      sizeof exp_top_keys / sizeof exp_top_keys[0], late);
+	if (rc == 0 && late[0] == NULL)
 		rc = exp_fail(&c, root, "the experiment needs traces: (files or generators)");
 	if (rc == 0 && exp->npolicies == 0)
 		rc = exp_fail(&c, root, "the experiment needs policies: (run 'pagesim policies' for the list)");
@@ -677,10 +861,16 @@ static int exp_parse(const char *path, struct experiment *exp, bool plugins_only
 	if (rc == 0) {
 		yaml_node_t *items[EXP_MAX_TRACES];
 
-		rc = exp_items(&c, traces, "traces", items, EXP_MAX_TRACES, &exp->ntraces);
+		rc = exp_items(&c, late[0], "traces", items, EXP_MAX_TRACES, &exp->ntraces);
 		for (size_t i = 0; rc == 0 && i < exp->ntraces; i++)
 			rc = exp_trace(&c, items[i], &exp->traces[i]);
+		for (size_t i = 0; rc == 0 && i < exp->ntraces; i++)
+			for (size_t j = 0; rc == 0 && j < i; j++)
+				if (strcmp(exp->traces[i].label, exp->traces[j].label) == 0)
+					rc = exp_fail(&c, items[i], "trace \"%s\" is listed twice", exp->traces[i].label);
 	}
+	if (rc == 0 && late[1] != NULL)
+		rc = exp_expect(&c, late[1]);
 	if (rc == 0 && exp->topt.page_shift >= exp->topt.va_bits)
 		rc = exp_fail(&c, root, "page-size must be smaller than the %u-bit address space", exp->topt.va_bits);
 	yaml_document_delete(&doc);
@@ -734,5 +924,7 @@ void exp_free(struct experiment *exp)
 	}
 	for (size_t i = 0; i < EXP_MAX_PLUGINS; i++)
 		free(exp->plugins[i]);
+	for (size_t i = 0; i < EXP_MAX_EXPECTS; i++)
+		free(exp->expects[i].note);
 	memset(exp, 0, sizeof *exp);
 }

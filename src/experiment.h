@@ -32,6 +32,24 @@
 #define EXP_MAX_FRAMES 256
 #define EXP_MAX_SEEDS 1000
 #define EXP_MAX_PLUGINS 16
+#define EXP_MAX_EXPECTS 64
+
+/* A requirement of the expect: section, checked by `pagesim check`:
+ * "policy has fewer faults than other by at least margin" (fewer), or
+ * "policy has at most (1 + margin) times other's faults" (at least as
+ * good as), on each chosen trace and frame count, beyond the 95%
+ * confidence intervals of both means. */
+enum exp_relation { EXP_FEWER_FAULTS, EXP_AT_LEAST_AS_GOOD };
+
+struct exp_expect {
+	size_t policy, other;        /* indexes into experiment.policies */
+	enum exp_relation relation;
+	double margin;               /* fewer: margin; at-least-as-good: tolerance */
+	bool traces[EXP_MAX_TRACES]; /* which traces it applies to */
+	bool frames[EXP_MAX_FRAMES]; /* which frame counts (by index) */
+	char *note;                  /* free text shown with the rows, or NULL */
+	unsigned long line;          /* where it is written */
+};
 
 /* One trace of an experiment: a file, or a workload to generate. */
 struct exp_trace {
@@ -58,6 +76,9 @@ struct experiment {
 	bool span_pages;
 	char *plugins[EXP_MAX_PLUGINS]; /* plug-in files to load first */
 	size_t nplugins;
+	bool seeds_given;               /* the file has a seeds: key */
+	struct exp_expect expects[EXP_MAX_EXPECTS];
+	size_t nexpects;
 };
 
 /* Load and check the experiment file at path into exp (which the caller

@@ -301,11 +301,8 @@ static const char *last_line(char *text)
 	return end;
 }
 
-/* Run `gnuplot -e SETUP SCRIPT` in dir. Returns 0 if gnuplot exited 0
- * (its warnings, if any, are dropped); otherwise -1 with err naming the
- * script and the last line gnuplot wrote on stderr (its error message). */
-static int run_gnuplot(const char *gnuplot, const char *dir, const char *script, const char *setup,
-		       struct ps_error *err)
+int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, const char *setup,
+		     struct ps_error *err)
 {
 	char *const argv[] = { (char *)"gnuplot", (char *)"-e", (char *)setup, (char *)script, NULL };
 	char msg[GNUPLOT_STDERR_MAX + 1];
@@ -601,7 +598,7 @@ static int graph_finish(struct plotter *p, struct graph *g, struct ps_error *err
 	snprintf(tmpbase, sizeof tmpbase, ".tmp-%s-%ld", g->base, (long)getpid());
 	snprintf(setup, sizeof setup, "formats = '%s'; outbase = '%s'", formats_words(p->opt->formats),
 		 tmpbase);
-	rc = run_gnuplot(p->opt->gnuplot, p->outdir, name, setup, err);
+	rc = plot_run_gnuplot(p->opt->gnuplot, p->outdir, name, setup, err);
 	for (size_t i = 0; i < 2; i++) {
 		char *from = NULL, *to = NULL;
 		struct stat st;

@@ -64,6 +64,13 @@ bool plot_templates_present(const char *dir);
  * False if there is none. */
 bool plot_find_gnuplot(char *buf, size_t size);
 
+/* Run `gnuplot -e SETUP SCRIPT` in dir (gnuplot is the program's path),
+ * without a shell. Returns 0 if gnuplot exited 0 (its warnings, if any,
+ * are dropped); otherwise -1 with err naming the script and the last line
+ * gnuplot wrote on stderr (its error message). */
+int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, const char *setup,
+		     struct ps_error *err);
+
 /* Draw every graph of r into outdir (created if missing). Returns 0, or -1
  * with err set; *sum says what was drawn or skipped. */
 int plot_all(const struct results *r, const char *outdir, const struct plot_options *opt,

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "check_suites.h"
 #include "experiment.h"
+#include "stats.h"
 
 /* Write text to a new temporary file; returns its path (static buffer). */
 static const char *yaml_file(const char *text)
@@ -157,6 +159,7 @@ START_TEST(defaults_name_and_output_from_the_file)
 END_TEST
 
 #define OK_TRACES "traces: [" TRACES_DIR "/belady.pages]\n"
+#define OK_TRACES_2 "traces: [" TRACES_DIR "/belady.pages, " TRACES_DIR "/silberschatz.pages]\n"
 
 START_TEST(errors_name_line_column_and_choices)
 {
@@ -188,7 +191,7 @@ START_TEST(errors_name_line_column_and_choices)
 	load_fails("traces:\n  - {gen: zipf, pages: 10, refs: 5, alpha: -1}\npolicies: [fifo]\nframes: [3]\n",
 		   ":2:44: alpha: expected a number from");
 	load_fails("traces:\n  - {gen: zipf, pages: 10, refs: 5, colour: red}\npolicies: [fifo]\nframes: [3]\n",
-		   ":2:37: unknown key \"colour\" in a generated trace; valid keys: gen, pages, refs,");
+		   ":2:37: unknown key \"colour\" in a generated trace; valid keys: gen, name, pages, refs,");
 	load_fails(OK_TRACES "policies: [fifo]\nframes: [3]\nseeds: 0\n", ":4:8: seeds: expected a whole number from 1 to 1000");
 	load_fails(OK_TRACES "policies: [fifo]\nframes: [3]\nseeds: [4, 4]\n", ":4:12: seed 4 is listed twice");
 	load_fails(OK_TRACES "policies: [fifo]\nframes: [3]\npage-size: 3000\n",
@@ -226,6 +229,73 @@ START_TEST(plugins_key_is_read_first)
 }
 END_TEST
 
+START_TEST(expect_section)
+{
+	struct experiment e;
+
+	load_ok(OK_TRACES_2
+		"policies: [clock, random, lru]\n"
+		"frames: [16, 32, 64]\n"
+		"expect:\n"
+		"  - {policy: clock, fewer-faults-than: random, margin: 5%}\n"
+		"  - {policy: lru, at-least-as-good-as: clock, tolerance: 0.02, frames: [32],\n"
+		"     traces: [" TRACES_DIR "/silberschatz.pages], note: hello}\n", &e);
+	ck_assert_uint_eq(e.nexpects, 2);
+	ck_assert_uint_eq(e.expects[0].policy, 0);
+	ck_assert_uint_eq(e.expects[0].other, 1);
+	ck_assert_int_eq(e.expects[0].relation, EXP_FEWER_FAULTS);
+	ck_assert_double_eq_tol(e.expects[0].margin, 0.05, 1e-12);
+	ck_assert(e.expects[0].traces[0] && e.expects[0].traces[1]);
+	ck_assert(e.expects[0].frames[0] && e.expects[0].frames[2]);
+	ck_assert_ptr_null(e.expects[0].note);
+	ck_assert_int_eq(e.expects[1].relation, EXP_AT_LEAST_AS_GOOD);
+	ck_assert_double_eq_tol(e.expects[1].margin, 0.02, 1e-12);
+	ck_assert(!e.expects[1].traces[0] && e.expects[1].traces[1]);
+	ck_assert(!e.expects[1].frames[0] && e.expects[1].frames[1] && !e.expects[1].frames[2]);
+	ck_assert_str_eq(e.expects[1].note, "hello");
+	ck_assert_uint_eq(e.expects[1].line, 6);
+	ck_assert(!e.seeds_given);
+	exp_free(&e);
+}
+END_TEST
+
+START_TEST(expect_errors)
+{
+	load_fails(OK_TRACES "policies: [clock, random]\nframes: [8]\nexpect:\n  - {policy: clock}\n",
+		   ":5:5: a requirement needs exactly one of fewer-faults-than: and at-least-as-good-as:");
+	load_fails(OK_TRACES "policies: [clock, random]\nframes: [8]\nexpect:\n  - {policy: clock, fewer-faults-than: clock}\n",
+		   ":5:14: a requirement compares two different policies");
+	load_fails(OK_TRACES "policies: [clock, random]\nframes: [8]\nexpect:\n  - {fewer-faults-than: clock}\n",
+		   ":5:5: a requirement needs policy:");
+	load_fails(OK_TRACES "policies: [clock, random]\nframes: [8]\nexpect:\n  - {policy: clock, fewer-faults-than: random, margin: 150%}\n",
+		   ":5:56: margin: expected a percentage like 5% or a fraction from 0 to 1, got \"150%\"");
+	load_fails(OK_TRACES "policies: [clock, random]\nframes: [8]\nexpect:\n  - {policy: clock, fewer-faults-than: random, traces: [nope]}\n",
+		   ":5:57: trace \"nope\" is not among the experiment's traces");
+	load_fails(OK_TRACES "policies: [clock, random]\nframes: [8]\nexpect:\n  - {policy: clock, better-than: random}\n",
+		   ":5:21: unknown key \"better-than\" in a requirement; valid keys: policy, fewer-faults-than,");
+}
+END_TEST
+
+START_TEST(confidence_intervals)
+{
+	const double four[] = { 1, 2, 3, 4 }, same[] = { 7, 7, 7 }, one[] = { 5 };
+	struct stats_interval r = stats_interval_of(four, 4);
+
+	/* mean 2.5; s = sqrt(5/3); t(3) = 3.182; half = 3.182 * s / 2 */
+	ck_assert_double_eq_tol(r.mean, 2.5, 1e-12);
+	ck_assert_double_eq_tol(r.half, 3.182 * sqrt(5.0 / 3.0) / 2, 1e-9);
+	r = stats_interval_of(same, 3);
+	ck_assert_double_eq_tol(r.half, 0, 1e-12);
+	r = stats_interval_of(one, 1);
+	ck_assert(r.mean == 5 && r.half == 0 && r.n == 1);
+	ck_assert_double_eq_tol(stats_t95(1), 12.706, 1e-9);
+	ck_assert_double_eq_tol(stats_t95(9), 2.262, 1e-9);
+	ck_assert_double_eq_tol(stats_t95(30), 2.042, 1e-9);
+	ck_assert_double_eq_tol(stats_t95(35), 2.042, 1e-9);  /* conservative: df 30 */
+	ck_assert_double_eq_tol(stats_t95(1000), 1.980, 1e-9);
+}
+END_TEST
+
 Suite *make_experiment_suite(void)
 {
 	Suite *s = suite_create("experiment");
@@ -236,6 +306,9 @@ Suite *make_experiment_suite(void)
 	tcase_add_test(tc, defaults_name_and_output_from_the_file);
 	tcase_add_test(tc, errors_name_line_column_and_choices);
 	tcase_add_test(tc, plugins_key_is_read_first);
+	tcase_add_test(tc, expect_section);
+	tcase_add_test(tc, expect_errors);
+	tcase_add_test(tc, confidence_intervals);
 	suite_add_tcase(s, tc);
 	return s;
 }

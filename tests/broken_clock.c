@@ -1,0 +1,66 @@
+/*
+ * broken_clock.c - a test-only plug-in: clock with the accessed bit
+ * ignored, so the hand evicts whatever it points at (with frames filled in
+ * order and never freed, that is FIFO). tests/e2e-check.sh loads it to show
+ * that `pagesim check` fails, with the right rows, when a change breaks
+ * clock's use of the accessed bit.
+ */
+#include <pagesim/policy.h>
+
+struct broken_clock_state {
+	uint32_t frames, hand;
+};
+
+/* Bytes of state for cfg. */
+static size_t broken_clock_state_size(const struct policy_config *cfg)
+{
+	(void)cfg;
+	return sizeof(struct broken_clock_state);
+}
+
+/* The hand starts at frame 0. */
+static void broken_clock_init(void *state, const struct policy_config *cfg)
+{
+	struct broken_clock_state *s = state;
+
+	s->frames = cfg->frames;
+	s->hand = 0;
+}
+
+/* Nothing to record: the bug is that admission and use are both ignored. */
+static void broken_clock_admit(void *state, uint32_t frame, const struct policy_ref *ref)
+{
+	(void)state;
+	(void)frame;
+	(void)ref;
+}
+
+/* The frame under the hand, whatever its accessed bit; the hand moves on. */
+static uint32_t broken_clock_evict(void *state)
+{
+	struct broken_clock_state *s = state;
+	uint32_t victim = s->hand;
+
+	s->hand = (s->hand + 1) % s->frames;
+	return victim;
+}
+
+/* Frames are never freed in these tests. */
+static void broken_clock_forget(void *state, uint32_t frame)
+{
+	(void)state;
+	(void)frame;
+}
+
+static const struct policy broken_clock = {
+	.abi = PAGESIM_POLICY_ABI,
+	.name = "broken-clock",
+	.summary = "TEST ONLY: clock that ignores the accessed bit (FIFO in disguise)",
+	.state_size = broken_clock_state_size,
+	.init = broken_clock_init,
+	.admit = broken_clock_admit,
+	.evict = broken_clock_evict,
+	.forget = broken_clock_forget,
+};
+
+const struct policy *const pagesim_plugin_policies[] = { &broken_clock, NULL };
