@@ -62,6 +62,11 @@
 #include "sim.h"
 #include "swap.h"
 
+/* How far ahead (in records) PTEs are prefetched, in chunks of this size. */
+#define SIM_PREFETCH_AHEAD 16
+/* How many frames ahead a clock-like sweep's PTEs are prefetched. */
+#define SIM_SWEEP_AHEAD 8
+
 struct proc {
 	uint32_t pid;
 	struct pagetable pt;
@@ -112,8 +117,18 @@ static bool host_accessed(void *machine, uint32_t f)
 
 static bool host_test_and_clear_accessed(void *machine, uint32_t f)
 {
+	struct sim *s = machine;
 	pte_t *pte = sim_frame_pte(machine, f);
-	bool was = (*pte & PTE_A) != 0;
+	uint32_t ahead = f + SIM_SWEEP_AHEAD;
+	bool was;
+
+	/* Clock-like hands sweep frame numbers in order: fetch the PTE a few
+	 * frames ahead, invisible to the model, so the sweep's misses overlap. */
+	if (ahead >= s->ft.count)
+		ahead -= s->ft.count;
+	if (ahead < s->ft.count && s->ft.frames[ahead].pte != NULL)
+		__builtin_prefetch(s->ft.frames[ahead].pte, 1, 1);
+	was = (*pte & PTE_A) != 0;
 
 	*pte &= ~(pte_t)PTE_A;
 	return was;
@@ -368,16 +383,45 @@ static __attribute__((noinline)) void sim_tick(struct sim *s)
 }
 
 /* Replay recs (see sim_feed); on error the machine may be inconsistent. */
+/* Find the PTEs of the first pages of recs[0..n) (n <= SIM_PREFETCH_AHEAD)
+ * that belong to process p and whose leaf table exists, store them in
+ * ptes[] (NULL for the others) and prefetch them; changes nothing the
+ * model can see. The upper levels of the tree are few and stay in cache,
+ * so this costs a few loads per record, and the replay then finds the PTE
+ * lines (random over the address space: the one miss of a hit) on their
+ * way, and need not walk again. */
+static void sim_prefetch(struct proc *p, const struct trace_rec *recs, size_t n, unsigned shift,
+			 pte_t **ptes)
+{
+	for (size_t i = 0; i < n; i++) {
+		ptes[i] = p != NULL && recs[i].pid == p->pid ? pt_walk(&p->pt, recs[i].addr >> shift, false) : NULL;
+		if (ptes[i] != NULL)
+			__builtin_prefetch(ptes[i], 1, 1);
+	}
+}
+
 static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
 {
 	const unsigned shift = s->cfg.page_shift;
 	const bool span = s->cfg.span_pages;
 	const bool future = s->policy->needs_future;
 	struct proc *p = s->cur;
+	/* PTEs of the first pages of the current chunk and of the next one. */
+	pte_t *found[2][SIM_PREFETCH_AHEAD];
 
+	sim_prefetch(p, recs, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_rec *rec = &recs[i];
 		const pte_t set = PTE_A | (rec->op == OP_WRITE ? PTE_D : 0);
+		size_t chunk = i / SIM_PREFETCH_AHEAD, slot = i % SIM_PREFETCH_AHEAD;
+		pte_t *first = found[chunk % 2][slot];
+
+		if (slot == 0 && (chunk + 1) * SIM_PREFETCH_AHEAD < n) {
+			size_t next = (chunk + 1) * SIM_PREFETCH_AHEAD;
+
+			sim_prefetch(p, recs + next, n - next < SIM_PREFETCH_AHEAD ? n - next : SIM_PREFETCH_AHEAD,
+				     shift, found[(chunk + 1) % 2]);
+		}
 		uint64_t vpn, pages = pageref_span(rec, shift, span, &vpn);
 
 		if (p == NULL || p->pid != rec->pid) {
@@ -385,8 +429,9 @@ static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, str
 			if (p == NULL)
 				return ps_error_set(err, "out of memory for process %" PRIu32, rec->pid);
 		}
-		for (; pages > 0; pages--, vpn++) {
-			pte_t *pte = pt_lookup(&p->pt, vpn);
+		for (; pages > 0; pages--, vpn++, first = NULL) {
+			/* first was found for this record's process, if not NULL. */
+			pte_t *pte = first != NULL ? first : pt_lookup(&p->pt, vpn);
 
 			if (pte == NULL)
 				return ps_error_set(err, (vpn >> s->shape.vpn_bits) != 0
