@@ -19,6 +19,7 @@ int cmd_run(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -45,7 +46,8 @@ bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
 
 /* Options every command that reads a trace accepts. */
 #define CLI_TRACE_OPTIONS_HELP \
-	"  --format F          trace format: auto (default), lackey, addr-rw, pages, native\n" \
+	"  --format F          trace format: auto (default), lackey, addr-rw, pages, native,\n" \
+	"                      binary\n" \
 	"  --page-size N       page size, a power of two (256..1G; 4K, 2M accepted); default 4096\n" \
 	"  --va-bits 32|48     virtual address width: 32 = two-level x86-32 page tables,\n" \
 	"                      48 = four-level x86-64 (default)\n" \

@@ -57,7 +57,7 @@ int cli_trace_option(const char *name, const char *arg, struct trace_options *op
 
 	if (strcmp(name, "format") == 0) {
 		if (!trace_format_parse(arg, &opt->format)) {
-			cli_fail("--format: unknown trace format \"%s\" (expected auto, lackey, addr-rw, pages or native)", arg);
+			cli_fail("--format: unknown trace format \"%s\" (expected auto, lackey, addr-rw, pages, native or binary)", arg);
 			return -1;
 		}
 	} else if (strcmp(name, "page-size") == 0) {

@@ -3,34 +3,27 @@
  * a trace in one of the formats the readers accept.
  *
  * Lines are formatted by hand into a 1 MiB buffer (no stdio per line) and
- * the buffer goes to the file, through zlib or zstd when the name ends in
- * .gz or .zst. A named output is written as FILE.tmp.PID and renamed into
- * place only when everything was written, so an error or a signal
- * (SIGINT, SIGTERM, SIGHUP, SIGXFSZ) never leaves a half-written FILE behind.
+ * the buffer goes to an outfile (outfile.h): through zlib or zstd when the
+ * name ends in .gz or .zst, written as FILE.tmp.PID and renamed into place
+ * only when everything was written, so an error or a signal never leaves a
+ * half-written FILE behind.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include "cli.h"
 #include "numparse.h"
 #include "gen.h"
+#include "outfile.h"
 
 #define GEN_BUF_SIZE (1u << 20)
 #define GEN_LINE_MAX 64 /* longest line written, with room to spare */
-#define GEN_ZSTD_LEVEL 3
 
 enum gen_out_format { OUT_NATIVE, OUT_LACKEY, OUT_ADDR_RW, OUT_PAGES };
 
@@ -41,17 +34,6 @@ struct gen_opts {
 	uint32_t pid;
 	enum gen_out_format format;
 	const char *output;
-};
-
-/* Where the bytes go: a file descriptor, maybe through a compressor. */
-struct gen_sink {
-	enum { SINK_PLAIN, SINK_GZIP, SINK_ZSTD } kind;
-	int fd;
-	const char *name; /* for messages */
-	gzFile gz;
-	ZSTD_CCtx *zc;
-	char *zbuf;
-	size_t zcap;
 };
 
 static void gen_usage(FILE *out)
@@ -272,126 +254,6 @@ static int gen_parse(int argc, char **argv, struct gen_opts *o)
 	return -1;
 }
 
-/* Does s end with suffix? */
-static bool gen_ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* Write all n bytes of buf to fd, retrying short writes and EINTR.
- * Returns 0 or -1 with err set. */
-static int gen_write_all(int fd, const char *name, const char *buf, size_t n, struct ps_error *err)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, buf, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return ps_error_set(err, "cannot write %s: %s", name, strerror(errno));
-		buf += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/* Set s up to write to fd (owned by s from now on unless it is standard
- * output), compressing as kind says. Returns 0 or -1 with err set (fd is
- * then still open). */
-static int gen_sink_open(struct gen_sink *s, int fd, const char *name, int kind, struct ps_error *err)
-{
-	*s = (struct gen_sink){ .kind = kind, .fd = fd, .name = name };
-	if (kind == SINK_GZIP) {
-		int dup_fd = dup(fd);
-
-		if (dup_fd < 0 || (s->gz = gzdopen(dup_fd, "wb")) == NULL) {
-			if (dup_fd >= 0)
-				close(dup_fd);
-			return ps_error_set(err, "cannot start gzip output for %s", name);
-		}
-		gzbuffer(s->gz, 1u << 18);
-	} else if (kind == SINK_ZSTD) {
-		s->zcap = ZSTD_CStreamOutSize();
-		s->zc = ZSTD_createCCtx();
-		s->zbuf = malloc(s->zcap);
-		if (s->zc == NULL || s->zbuf == NULL ||
-		    ZSTD_isError(ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, GEN_ZSTD_LEVEL)) ||
-		    ZSTD_isError(ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 1))) {
-			ZSTD_freeCCtx(s->zc);
-			free(s->zbuf);
-			return ps_error_set(err, "cannot start zstd output for %s", name);
-		}
-	}
-	return 0;
-}
-
-/* Compress in through s's zstd context with mode, writing what comes out.
- * Returns 0 or -1 with err set. */
-static int gen_sink_zstd(struct gen_sink *s, const char *buf, size_t n, ZSTD_EndDirective mode,
-			 struct ps_error *err)
-{
-	ZSTD_inBuffer in = { buf, n, 0 };
-	bool done;
-
-	do {
-		ZSTD_outBuffer out = { s->zbuf, s->zcap, 0 };
-		size_t left = ZSTD_compressStream2(s->zc, &out, &in, mode);
-
-		if (ZSTD_isError(left))
-			return ps_error_set(err, "zstd compression of %s failed: %s", s->name,
-					    ZSTD_getErrorName(left));
-		if (gen_write_all(s->fd, s->name, s->zbuf, out.pos, err) < 0)
-			return -1;
-		done = mode == ZSTD_e_end ? left == 0 : in.pos == in.size;
-	} while (!done);
-	return 0;
-}
-
-/* Append n bytes to the output. Returns 0 or -1 with err set. */
-static int gen_sink_write(struct gen_sink *s, const char *buf, size_t n, struct ps_error *err)
-{
-	switch (s->kind) {
-	case SINK_GZIP:
-		if (n > 0 && gzwrite(s->gz, buf, (unsigned)n) != (int)n) {
-			int zerr;
-			const char *msg = gzerror(s->gz, &zerr);
-
-			return ps_error_set(err, "cannot write %s: %s", s->name,
-					    zerr == Z_ERRNO ? strerror(errno) : msg);
-		}
-		return 0;
-	case SINK_ZSTD:
-		return gen_sink_zstd(s, buf, n, ZSTD_e_continue, err);
-	default:
-		return gen_write_all(s->fd, s->name, buf, n, err);
-	}
-}
-
-/* Finish the stream (when ok) and release s; the descriptor is closed
- * unless it is standard output. Returns 0, or -1 with err set when
- * finishing or closing failed (or ok was false). */
-static int gen_sink_close(struct gen_sink *s, bool ok, struct ps_error *err)
-{
-	int rc = ok ? 0 : -1;
-
-	if (s->kind == SINK_GZIP) {
-		int zrc = gzclose(s->gz);
-
-		if (rc == 0 && zrc != Z_OK)
-			rc = ps_error_set(err, "cannot finish the gzip stream of %s", s->name);
-	} else if (s->kind == SINK_ZSTD) {
-		if (rc == 0)
-			rc = gen_sink_zstd(s, NULL, 0, ZSTD_e_end, err);
-		ZSTD_freeCCtx(s->zc);
-		free(s->zbuf);
-	}
-	if (s->fd != STDOUT_FILENO && close(s->fd) != 0 && rc == 0)
-		rc = ps_error_set(err, "cannot write %s: %s", s->name, strerror(errno));
-	return rc;
-}
-
 static const char gen_hex_digits[16] = "0123456789abcdef";
 
 /* Write v in lower-case hex, at least min digits (zero-padded), at p;
@@ -424,7 +286,7 @@ static inline char *gen_put_dec(char *p, uint64_t v)
 
 /* Format every reference of g into buf (GEN_BUF_SIZE bytes) and hand full
  * buffers to s; the native header first. Returns 0 or -1 with err set. */
-static int gen_emit(struct gen *g, const struct gen_opts *o, struct gen_sink *s, char *buf,
+static int gen_emit(struct gen *g, const struct gen_opts *o, struct outfile *s, char *buf,
 		    struct ps_error *err)
 {
 	char *p = buf, *const flush_at = buf + GEN_BUF_SIZE - GEN_LINE_MAX;
@@ -449,7 +311,7 @@ static int gen_emit(struct gen *g, const struct gen_opts *o, struct gen_sink *s,
 	}
 	while (gen_next(g, &page, &write)) {
 		if (p >= flush_at) {
-			if (gen_sink_write(s, buf, (size_t)(p - buf), err) < 0)
+			if (outfile_write(s, buf, (size_t)(p - buf), err) < 0)
 				return -1;
 			p = buf;
 		}
@@ -478,91 +340,25 @@ static int gen_emit(struct gen *g, const struct gen_opts *o, struct gen_sink *s,
 			break;
 		}
 	}
-	return gen_sink_write(s, buf, (size_t)(p - buf), err);
+	return outfile_write(s, buf, (size_t)(p - buf), err);
 }
 
-/* The temporary file the signal handler removes ("" when none). */
-static char gen_tmp_path[PATH_MAX];
-
-/* On SIGINT, SIGTERM, SIGHUP or SIGXFSZ: remove the temporary file, then die of
- * the same signal. Only async-signal-safe calls. */
-static void gen_on_signal(int sig)
-{
-	if (gen_tmp_path[0] != '\0')
-		unlink(gen_tmp_path);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static const int gen_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGXFSZ };
-
-/* Install (or, with restore, put back) the handlers of gen_signals. */
-static void gen_trap_signals(struct sigaction *saved, bool restore)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = gen_on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof gen_signals / sizeof gen_signals[0]; i++) {
-		if (restore)
-			sigaction(gen_signals[i], &saved[i], NULL);
-		else
-			sigaction(gen_signals[i], &sa, &saved[i]);
-	}
-}
-
-/* Generate g into the output named in o (a temporary file renamed into
- * place, or standard output). Returns 0 or -1 with err set. */
+/* Generate g into the output named in o. Returns 0 or -1 with err set. */
 static int gen_write(struct gen *g, const struct gen_opts *o, struct ps_error *err)
 {
-	struct sigaction saved[sizeof gen_signals / sizeof gen_signals[0]];
-	bool to_stdout = strcmp(o->output, "-") == 0;
-	int kind = SINK_PLAIN, fd, rc;
-	struct gen_sink sink;
-	char *buf;
+	char *buf = malloc(GEN_BUF_SIZE);
+	struct outfile *out;
+	int rc;
 
-	if (!to_stdout && gen_ends_with(o->output, ".gz"))
-		kind = SINK_GZIP;
-	else if (!to_stdout && gen_ends_with(o->output, ".zst"))
-		kind = SINK_ZSTD;
-	buf = malloc(GEN_BUF_SIZE);
 	if (buf == NULL)
 		return ps_error_set(err, "out of memory");
-	if (to_stdout) {
-		fd = STDOUT_FILENO;
-	} else {
-		if ((size_t)snprintf(gen_tmp_path, sizeof gen_tmp_path, "%s.tmp.%ld", o->output,
-				     (long)getpid()) >= sizeof gen_tmp_path) {
-			gen_tmp_path[0] = '\0';
-			free(buf);
-			return ps_error_set(err, "output name too long: %s", o->output);
-		}
-		gen_trap_signals(saved, false);
-		fd = open(gen_tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (fd < 0) {
-			rc = ps_error_set(err, "cannot create %s: %s", gen_tmp_path, strerror(errno));
-			goto out;
-		}
+	out = outfile_open(o->output, err);
+	if (out == NULL) {
+		free(buf);
+		return -1;
 	}
-	if (gen_sink_open(&sink, fd, to_stdout ? "standard output" : o->output, kind, err) < 0) {
-		if (!to_stdout)
-			close(fd);
-		rc = -1;
-		goto out;
-	}
-	rc = gen_emit(g, o, &sink, buf, err);
-	rc = gen_sink_close(&sink, rc == 0, rc == 0 ? err : NULL);
-	if (rc == 0 && !to_stdout && rename(gen_tmp_path, o->output) != 0)
-		rc = ps_error_set(err, "cannot rename %s to %s: %s", gen_tmp_path, o->output,
-				  strerror(errno));
-out:
-	if (!to_stdout) {
-		if (rc != 0)
-			unlink(gen_tmp_path);
-		gen_trap_signals(saved, true);
-		gen_tmp_path[0] = '\0';
-	}
+	rc = gen_emit(g, o, out, buf, err);
+	rc = outfile_close(out, rc == 0, NULL, err);
 	free(buf);
 	return rc;
 }

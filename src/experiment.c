@@ -569,7 +569,7 @@ static int exp_key_format(struct exp_ctx *c, yaml_node_t *v, void *t)
 	if (s == NULL)
 		return -1;
 	if (!trace_format_parse(s, &c->exp->topt.format))
-		return exp_fail(c, v, "format: unknown trace format \"%s\" (expected auto, lackey, addr-rw, pages or native)", s);
+		return exp_fail(c, v, "format: unknown trace format \"%s\" (expected auto, lackey, addr-rw, pages, native or binary)", s);
 	return 0;
 }
 

@@ -19,6 +19,7 @@ static const struct {
 	{ "check", cmd_check, "check an experiment's expect: requirements (clock beats random...) with 95% intervals" },
 	{ "policies", cmd_policies, "list the replacement policies" },
 	{ "decode", cmd_decode, "decode a trace and count its records (no simulation)" },
+	{ "convert", cmd_convert, "write any trace in the compact binary format (optionally zstd)" },
 	{ "gen", cmd_gen, "write a seeded synthetic trace (uniform, zipf, scan, loop, phases, mix)" },
 	{ "plot", cmd_plot, "draw gnuplot graphs of a results directory (png, svg)" },
 };

@@ -34,15 +34,26 @@
  *    and any read or decompression error always fail it. Records decoded
  *    before the failure are returned first; the error comes with the next
  *    call, and every call after it.
+ *
+ * The binary format (trace_binary.h) skips all of the above. Detection
+ * looks for its magic in the first buffer load; the header is checked
+ * there, and what follows it in buf is handed out first. After that,
+ * binary_read() has the source decompress (or read(2)) straight into the
+ * caller's array, whole batches at a time, and only converts (big-endian
+ * hosts) and validates the records in place. The few bytes of a record cut
+ * by a batch boundary wait at the start of buf for the next call. Errors
+ * follow the same rules, naming records instead of lines.
  */
 #include "config.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "trace.h"
+#include "trace_binary.h"
 #include "trace_parse.h"
 #include "trace_source.h"
 
@@ -54,12 +65,15 @@ struct trace_reader {
 	char *name; /* the path as given, or "<stdin>" */
 	bool skip_bad;
 	struct parse_ctx ctx;
+	bool binary;	       /* the binary format: binary_read() decodes */
+	uint64_t records_seen; /* binary: records consumed, skipped ones included */
 
 	char *buf;	       /* TRACE_BUF_SIZE + 1 bytes */
 	const char *pos;       /* next byte to decode */
 	const char *lines_end; /* past the last '\n' in buf */
 	char *data_end;	       /* past the last byte read */
 	bool eof;	       /* the source is exhausted */
+	bool nl_added;	       /* the final '\n' at data_end[-1] was not in the input */
 
 	bool has_pending;
 	struct trace_rec pending; /* decoded, not yet handed out */
@@ -102,6 +116,7 @@ static int reader_fill(struct trace_reader *r, struct ps_error *err)
 		if (r->data_end > r->lines_end) {
 			*r->data_end++ = '\n';
 			r->lines_end = r->data_end;
+			r->nl_added = true;
 		}
 		return 0;
 	}
@@ -148,12 +163,100 @@ static void reader_refused(struct trace_reader *r)
 	trace_parse_skip_line(&r->ctx, &r->pos, r->lines_end);
 }
 
+/* Validate the whole records recs[0..n) of a binary trace, just read:
+ * with skip_bad, count each refused one and close the gap; without, fail
+ * at the first. Returns the number of valid records, now at the front. */
+static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, size_t n)
+{
+	size_t kept = 0, i = 0;
+
+	while (i < n) {
+		size_t bad = i + trace_binary_find_bad(recs + i, n - i, r->ctx.addr_max);
+		char why[256], msg[PS_ERROR_MAX];
+
+		if (kept != i)
+			memmove(recs + kept, recs + i, (bad - i) * sizeof *recs);
+		kept += bad - i;
+		if (bad == n)
+			break;
+		trace_binary_why(&recs[bad], r->ctx.va_bits, why, sizeof why);
+		snprintf(msg, sizeof msg, "%s: record %llu: %s", r->name,
+			 (unsigned long long)(r->records_seen + bad + 1), why);
+		if (!r->skip_bad) {
+			reader_fail(r, msg);
+			break;
+		}
+		if (r->skipped++ == 0)
+			strcpy(r->first_skip, msg); /* both PS_ERROR_MAX bytes */
+		i = bad + 1;
+	}
+	r->records_seen += n;
+	return kept;
+}
+
+/* trace_read for the binary format: fill recs[0..max) straight from the
+ * bytes left in buf and then from the source, and validate. */
+static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, size_t max, struct ps_error *err)
+{
+	const size_t rec_size = TRACE_BINARY_RECORD_SIZE;
+	size_t n = 0;
+
+	if (max > SSIZE_MAX / rec_size)
+		max = SSIZE_MAX / rec_size;
+	while (n == 0 && !r->failed && !(r->eof && r->pos == r->data_end)) {
+		char *dst = (char *)recs;
+		size_t want = max * rec_size, have = (size_t)(r->data_end - r->pos), whole, part;
+		struct ps_error later; /* an error after the records read before it */
+		bool failing = false;
+
+		if (have > want)
+			have = want;
+		memcpy(dst, r->pos, have);
+		r->pos += have;
+		while (have < want && !r->eof) {
+			ssize_t got = trace_source_read(r->src, dst + have, want - have, &later);
+
+			if (got < 0) {
+				failing = true;
+				break;
+			}
+			if (got == 0)
+				r->eof = true;
+			have += (size_t)got;
+		}
+		whole = have / rec_size;
+		part = have % rec_size;
+		if (part > 0) { /* buf is empty here: want is a multiple of rec_size */
+			memcpy(r->buf, dst + whole * rec_size, part);
+			r->pos = r->buf;
+			r->data_end = r->buf + part;
+			if (r->eof && !failing) {
+				ps_error_set(&later,
+					     "%s: record %llu: truncated record (the input ends after %zu of its %zu bytes)",
+					     r->name, (unsigned long long)(r->records_seen + whole + 1), part, rec_size);
+				failing = true;
+			}
+		}
+		trace_binary_to_host(recs, whole);
+		n = binary_validate(r, recs, whole);
+		if (failing && !r->failed)
+			reader_fail(r, later.msg);
+	}
+	if (n == 0 && r->failed) {
+		ps_error_set(err, "%s", r->fail_msg);
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
 ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max, struct ps_error *err)
 {
 	struct ps_error local;
 	size_t n = 0;
 
 	assert(max > 0);
+	if (r->binary)
+		return binary_read(r, recs, max, err);
 	while (n < max) {
 		const char *p;
 
@@ -205,7 +308,7 @@ static int trace_check_options(const char *name, const struct trace_options *opt
 	if (opt->page_shift >= opt->va_bits)
 		return ps_error_set(err, "%s: page_shift %u is not below va_bits %u", name, opt->page_shift,
 				    opt->va_bits);
-	if (opt->format > TRACE_NATIVE)
+	if (opt->format > TRACE_BINARY)
 		return ps_error_set(err, "%s: unknown trace format %d", name, (int)opt->format);
 	return 0;
 }
@@ -225,6 +328,25 @@ static int trace_load_start(struct trace_reader *r, bool detecting, struct ps_er
 		if (r->lines_end < r->pos) /* no '\n' yet: no complete line either */
 			r->lines_end = r->pos;
 	}
+	return 0;
+}
+
+/* The input starts with the binary magic: check the header, which
+ * trace_load_start has read whole if the input holds it, and step over it.
+ * Returns 0 or -1 with err set. */
+static int trace_start_binary(struct trace_reader *r, const struct trace_options *opt, struct ps_error *err)
+{
+	char why[256];
+	size_t header;
+
+	if (r->nl_added) /* reader_fill ended the input as a line: not here */
+		r->data_end--;
+	header = trace_binary_check_header(r->pos, (size_t)(r->data_end - r->pos), why, sizeof why);
+	if (header == 0)
+		return ps_error_set(err, "%s: %s", r->name, why);
+	r->pos += header;
+	r->binary = true;
+	trace_parse_init(&r->ctx, TRACE_BINARY, opt->va_bits, opt->page_shift);
 	return 0;
 }
 
@@ -254,9 +376,19 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
 	if (r->src == NULL)
 		goto fail;
 	format = opt->format;
-	if (trace_load_start(r, format == TRACE_AUTO, err) < 0)
+	if (trace_load_start(r, format == TRACE_AUTO || format == TRACE_BINARY, err) < 0)
 		goto fail;
-	if (format == TRACE_AUTO) {
+	if (format == TRACE_AUTO || format == TRACE_BINARY) {
+		if (trace_binary_sniff(r->pos, (size_t)(r->data_end - r->pos))) {
+			if (trace_start_binary(r, opt, err) < 0)
+				goto fail;
+			return r;
+		}
+		if (format == TRACE_BINARY) {
+			ps_error_set(err, "%s: not a binary trace (it does not start with \"%s\")", name,
+				     TRACE_BINARY_MAGIC);
+			goto fail;
+		}
 		format = trace_parse_detect(r->pos, r->lines_end, DETECT_LINES);
 		if (format == TRACE_AUTO) {
 			ps_error_set(err,
@@ -300,7 +432,7 @@ void trace_close(struct trace_reader *r)
 
 static const char *const format_names[] = {
     [TRACE_AUTO] = "auto",   [TRACE_LACKEY] = "lackey", [TRACE_ADDR_RW] = "addr-rw",
-    [TRACE_PAGES] = "pages", [TRACE_NATIVE] = "native",
+    [TRACE_PAGES] = "pages", [TRACE_NATIVE] = "native", [TRACE_BINARY] = "binary",
 };
 
 const char *trace_format_name(enum trace_format f)

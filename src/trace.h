@@ -17,8 +17,14 @@
  *            the record address is page << page_shift, a read of 1 byte.
  *   native   "pagesim-trace 1" header, then "R|W|X|M ADDR [SIZE] [pid=N]"
  *            and "process N" lines (see FORMAT.md).
+ *   binary   pagesim's compact form (trace_binary.h, written by `pagesim
+ *            convert`): a versioned header starting "PGSIMBIN", then 16-byte
+ *            little-endian records that are struct trace_rec itself. Always
+ *            detected by its magic, after decompression; read straight into
+ *            the caller's array.
  *
- * Errors name the file and line: "t.trace:12: expected R, W or X".
+ * Errors name the file and line: "t.trace:12: expected R, W or X"; in the
+ * binary format, which has no lines, the record: "t.bin: record 7: ...".
  */
 #ifndef PAGESIM_TRACE_H
 #define PAGESIM_TRACE_H
@@ -36,6 +42,7 @@ enum trace_format {
 	TRACE_ADDR_RW,
 	TRACE_PAGES,
 	TRACE_NATIVE,
+	TRACE_BINARY, /* new values go last: the numbers are kept */
 };
 
 /* What an access does. A lackey or native M record becomes OP_READ then
@@ -75,22 +82,23 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
 /* Decode up to max records into recs. Returns the number decoded (> 0),
  * 0 at the end of the trace, or -1 with err set to "FILE:LINE: reason"
  * (a malformed line, an address beyond va_bits, a truncated compressed
- * stream, a read error). After -1 the reader only returns -1. */
+ * stream, a read error; "FILE: record N: reason" in the binary format).
+ * After -1 the reader only returns -1. */
 ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max,
 		   struct ps_error *err);
 
 /* The format in use (never TRACE_AUTO after a successful open). */
 enum trace_format trace_format_of(const struct trace_reader *r);
 
-/* Number of malformed lines skipped (only with skip_bad), and the message
- * of the first one ("" when none). */
+/* Number of malformed lines (binary: records) skipped (only with skip_bad),
+ * and the message of the first one ("" when none). */
 uint64_t trace_skipped(const struct trace_reader *r);
 const char *trace_first_skip(const struct trace_reader *r);
 
 /* Close the reader and free everything it owns. NULL is ignored. */
 void trace_close(struct trace_reader *r);
 
-/* "lackey", "addr-rw", "pages", "native" ("auto" for TRACE_AUTO). */
+/* "lackey", "addr-rw", "pages", "native", "binary" ("auto" for TRACE_AUTO). */
 const char *trace_format_name(enum trace_format f);
 
 /* Parse a format name as accepted by --format; returns false if unknown. */

@@ -581,6 +581,7 @@ size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end, 
 	case TRACE_PAGES:
 		return batch_pages(c, pp, end, out, room);
 	case TRACE_AUTO:
+	case TRACE_BINARY: /* decoded by trace.c, not by lines */
 		break;
 	}
 	return 0;

@@ -457,7 +457,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned va_bits_list[] = {32, 48};
-	struct fuzz_run strict[TRACE_NATIVE + 1], lenient[TRACE_NATIVE + 1], autod;
+	struct fuzz_run strict[TRACE_BINARY + 1], lenient[TRACE_BINARY + 1], autod;
 
 	fuzz_setup();
 	if (fuzz_too_big(data, size))
@@ -466,7 +466,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned v = 0; v < 2; v++) {
 		unsigned va_bits = va_bits_list[v];
 
-		for (int f = TRACE_LACKEY; f <= TRACE_NATIVE; f++) {
+		for (int f = TRACE_LACKEY; f <= TRACE_BINARY; f++) {
 			fuzz_decode((enum trace_format)f, false, va_bits, false, 0, &strict[f]);
 			fuzz_decode((enum trace_format)f, true, va_bits, true, strict[f].records, &lenient[f]);
 			fuzz_compare_skip(&strict[f], &lenient[f], va_bits);

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# e2e-convert.sh - `pagesim convert`: every shipped trace, converted to the
+# binary format (plain, zstd, gzip), replays exactly as the original, from
+# a file and from standard input; standard output works; errors are one
+# line, exit 2, and leave no output file behind.
+. "$(dirname "$0")/lib.sh"
+
+# The columns that must agree: everything but the trace name (field 1).
+results() { "$PAGESIM" run "$@" --policy all --frames 16,64 --output csv | cut -d, -f2-; }
+
+# no_leftovers NAME: nothing but the inputs of this test in $work/dest.
+no_leftovers() {
+	local left
+	left=$(find "$work/dest" -mindepth 1 -print)
+	if [ -z "$left" ]; then ok "$1"; else not_ok "$1" "left behind: $left"; fi
+}
+
+# records FILE...: the record count pagesim decode reports.
+records() { "$PAGESIM" decode "$@" | sed -n 's/.*: \([0-9][0-9]*\) records.*/\1/p'; }
+
+for t in "$TRACES"/*; do
+	name=$(basename "$t")
+	case $name in *.md) continue ;; esac
+	bin=$work/$name.bin
+	results "$t" >"$work/expect.csv"
+	want=$(records "$t")
+
+	"$PAGESIM" convert "$t" "$bin" 2>"$work/summary"
+	status=$?
+	summary=$(cat "$work/summary")
+	if [ "$status" -eq 0 ] && [[ $summary == "convert: $t ("*") -> $bin: $want records, $(stat -c %s "$bin") bytes" ]] &&
+		[ "$(wc -l <"$work/summary")" -eq 1 ]; then
+		ok "$name: converted, one-line summary"
+	else
+		not_ok "$name: converted, one-line summary" "summary: $summary"
+	fi
+	if [ "$(head -c 8 "$bin")" = PGSIMBIN ] && [ "$(stat -c %s "$bin")" -eq $((32 + 16 * want)) ]; then
+		ok "$name: 32-byte header and 16 bytes a record"
+	else
+		not_ok "$name: 32-byte header and 16 bytes a record" "$(stat -c %s "$bin") bytes for $want records"
+	fi
+	if "$PAGESIM" decode "$bin" | grep -q "(binary): $want records"; then ok "$name: decode says binary"
+	else not_ok "$name: decode says binary" "$("$PAGESIM" decode "$bin" 2>&1)"; fi
+
+	results "$bin" >"$work/got.csv"
+	expect_same "$name.bin replays as the original" "$work/expect.csv" "$work/got.csv"
+	"$PAGESIM" convert "$t" "$bin.zst" 2>/dev/null
+	results "$bin.zst" >"$work/got.csv"
+	expect_same "$name.bin.zst replays as the original" "$work/expect.csv" "$work/got.csv"
+	results - <"$bin.zst" >"$work/got.csv"
+	expect_same "$name.bin.zst from standard input (opt spools it)" "$work/expect.csv" "$work/got.csv"
+	"$PAGESIM" convert "$t" "$bin.gz" 2>/dev/null
+	if gzip -dc "$bin.gz" | cmp -s - "$bin" && zstd -qdc "$bin.zst" | cmp -s - "$bin"; then
+		ok "$name: .bin.gz and .bin.zst hold the same bytes as .bin"
+	else
+		not_ok "$name: .bin.gz and .bin.zst hold the same bytes as .bin"
+	fi
+	# Binary in, binary out: the same bytes; and --format binary reads it.
+	"$PAGESIM" convert "$bin.zst" "$work/again.bin" --format binary 2>/dev/null
+	if cmp -s "$work/again.bin" "$bin"; then ok "$name: binary to binary is the identity"
+	else not_ok "$name: binary to binary is the identity"; fi
+done
+
+# Standard input and standard output.
+t=$TRACES/sort-1k.addr-rw
+"$PAGESIM" convert "$t" "$work/ref.bin" 2>/dev/null
+"$PAGESIM" convert - - <"$t" >"$work/piped.bin" 2>"$work/summary"
+if cmp -s "$work/piped.bin" "$work/ref.bin" && grep -q '^convert: <stdin> (addr-rw) -> <stdout>: ' "$work/summary"; then
+	ok "convert - - (standard input to standard output)"
+else
+	not_ok "convert - - (standard input to standard output)" "$(cat "$work/summary")"
+fi
+zstd -qc "$t" | "$PAGESIM" convert - "$work/piped2.bin" 2>/dev/null
+if cmp -s "$work/piped2.bin" "$work/ref.bin"; then ok "compressed standard input"; else not_ok "compressed standard input"; fi
+"$PAGESIM" convert "$work/ref.bin" - 2>/dev/null | "$PAGESIM" run - --policy lru,opt --frames 8 --output csv |
+	cut -d, -f2- >"$work/got.csv"
+"$PAGESIM" run "$t" --policy lru,opt --frames 8 --output csv | cut -d, -f2- >"$work/expect.csv"
+expect_same "a binary trace through a pipe" "$work/expect.csv" "$work/got.csv"
+
+# The pages format becomes byte addresses with the page size of the conversion.
+"$PAGESIM" convert "$TRACES/silberschatz.pages" "$work/s8k.bin" --page-size 8K 2>/dev/null
+"$PAGESIM" run "$TRACES/silberschatz.pages" --page-size 8K --policy all --frames 3 --output csv | cut -d, -f2- >"$work/expect.csv"
+"$PAGESIM" run "$work/s8k.bin" --page-size 8K --policy all --frames 3 --output csv | cut -d, -f2- >"$work/got.csv"
+expect_same "pages converted with --page-size 8K" "$work/expect.csv" "$work/got.csv"
+
+# Errors: one line, exit 2, and nothing left in the output directory.
+mkdir -p "$work/dest"
+expect_error "convert: missing input" "pagesim: convert: $work/nope: No such file or directory" \
+	convert "$work/nope" "$work/dest/x.bin"
+no_leftovers "missing input: no output"
+{
+	echo "pagesim-trace 1"
+	for ((i = 0; i < 3000; i++)); do echo "R $((i * 4096))"; done
+	echo "Q 12"
+} >"$work/bad.trace"
+expect_error "convert: bad line" "pagesim: convert: $work/bad.trace:3002: expected R, W, X, M or process" \
+	convert "$work/bad.trace" "$work/dest/x.bin.zst"
+no_leftovers "bad line: no output, no temporary file"
+expect_error "convert: one argument" "convert: expected IN and OUT" convert "$t"
+expect_error "convert: three arguments" "convert: expected IN and OUT" convert "$t" a b
+expect_error "convert: unknown option" 'convert: unknown option "--frobnicate"' convert "$t" "$work/dest/x.bin" --frobnicate
+expect_error "convert: bad --va-bits" '--va-bits: expected 32 or 48, got "40"' convert "$t" "$work/dest/x.bin" --va-bits 40
+expect_error "convert: output directory missing" "cannot create $work/dest/no/x.bin.tmp." convert "$t" "$work/dest/no/x.bin"
+no_leftovers "usage errors: no output"
+expect_error "--format binary on a text trace" \
+	"pagesim: $t: not a binary trace (it does not start with \"PGSIMBIN\")" decode "$t" --format binary
+
+# Damaged binary traces.
+cp "$work/ref.bin" "$work/v2.bin"
+printf '\002' | dd of="$work/v2.bin" bs=1 seek=8 conv=notrunc status=none
+expect_error "version 2" "pagesim: $work/v2.bin: unsupported binary trace version 2 (this pagesim reads version 1)" \
+	run "$work/v2.bin" --policy lru --frames 4
+cp "$work/ref.bin" "$work/rs.bin"
+printf '\030' | dd of="$work/rs.bin" bs=1 seek=16 conv=notrunc status=none
+expect_error "record size 24" "$work/rs.bin: binary trace record size 24 is not supported (version 1 records are 16 bytes)" \
+	decode "$work/rs.bin"
+n=$(records "$work/ref.bin")
+head -c $((32 + 16 * n - 3)) "$work/ref.bin" >"$work/cut.bin"
+expect_error "truncated last record" \
+	"pagesim: $work/cut.bin: record $n: truncated record (the input ends after 13 of its 16 bytes)" \
+	run "$work/cut.bin" --policy fifo --frames 4 --skip-bad
+cp "$work/ref.bin" "$work/op.bin"
+printf '\007' | dd of="$work/op.bin" bs=1 seek=$((32 + 16 * 9 + 14)) conv=notrunc status=none
+expect_error "unknown operation" \
+	"pagesim: $work/op.bin: record 10: unknown operation 7 (version 1 has 0 read, 1 write and 2 fetch; 3..255 are reserved)" \
+	run "$work/op.bin" --policy fifo --frames 4
+
+# An address beyond --va-bits: an error naming the record, or skipped.
+printf 'pagesim-trace 1\nR 0x1000 4\nW 0x100000000 8\nR 0x2000 4\n' >"$work/high.trace"
+"$PAGESIM" convert "$work/high.trace" "$work/high.bin.zst" 2>/dev/null
+expect_error "address beyond va_bits" \
+	"pagesim: $work/high.bin.zst: record 2: address 0x100000000 is beyond the 32-bit virtual address space" \
+	run "$work/high.bin.zst" --va-bits 32 --policy fifo --frames 4
+"$PAGESIM" run "$work/high.bin.zst" --va-bits 32 --policy fifo --frames 4 --output csv --skip-bad >"$work/run.csv" 2>"$work/stderr"
+row=$(tail -n 1 "$work/run.csv")
+if [[ $row == *,fifo,4,4096,1,2,2,0,0,* ]] && grep -q 'skipped 1 malformed' "$work/stderr" &&
+	grep -q 'record 2: address 0x100000000' "$work/stderr"; then
+	ok "--skip-bad skips the record"
+else
+	not_ok "--skip-bad skips the record" "row: $row" "stderr: $(cat "$work/stderr")"
+fi
+expect_error "convert refuses it too" "pagesim: convert: $work/high.trace:3: address 0x100000000 is beyond the 32-bit" \
+	convert "$work/high.trace" "$work/dest/high.bin" --va-bits 32
+"$PAGESIM" convert "$work/high.trace" "$work/dest/high.bin" --va-bits 32 --skip-bad 2>"$work/stderr"
+if [ "$(records "$work/dest/high.bin")" = 2 ] && grep -q 'skipped 1 malformed lines' "$work/stderr"; then
+	ok "convert --skip-bad drops the line and says so"
+else
+	not_ok "convert --skip-bad drops the line and says so" "$(cat "$work/stderr")"
+fi
+
+finish
