@@ -22,6 +22,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_mrc(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 /* Find the directory of the gnuplot templates (scripts/plot-*.gp):
@@ -43,6 +44,12 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * 4A, ... while <= B). Counts are 1..2^31. Stores up to max values in out
  * and their number in *n; false on a malformed list or too many values. */
 bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
+
+/* Copy standard input to a new temporary file (in $TMPDIR or /tmp), so a
+ * trace can be read twice (OPT's look-ahead). Stores its path in path
+ * (size bytes); the caller unlinks it. Returns 0 or an exit code after
+ * printing the error. */
+int cli_spool_stdin(char *path, size_t size);
 
 /* Options every command that reads a trace accepts. */
 #define CLI_TRACE_OPTIONS_HELP \

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "numparse.h"
@@ -77,4 +78,26 @@ int cli_trace_option(const char *name, const char *arg, struct trace_options *op
 		return 0;
 	}
 	return 1;
+}
+
+int cli_spool_stdin(char *path, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	char buf[1 << 16];
+	size_t n;
+	FILE *out;
+	int fd;
+
+	snprintf(path, size, "%s/pagesim-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0 || (out = fdopen(fd, "wb")) == NULL)
+		return cli_fail("cannot create a temporary file for standard input in %s", dir && *dir ? dir : "/tmp");
+	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	if (ferror(stdin) || ferror(out) || fclose(out) != 0) {
+		unlink(path);
+		return cli_fail("cannot spool standard input to %s", path);
+	}
+	return EXIT_OK;
 }

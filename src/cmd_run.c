@@ -187,31 +187,6 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	return -1;
 }
 
-/* Copy standard input to a new temporary file, so the trace can be read
- * twice. Stores its path in path (PATH_MAX bytes). Returns 0 or an exit
- * code after printing the error. */
-static int run_spool_stdin(char *path, size_t size)
-{
-	const char *dir = getenv("TMPDIR");
-	char buf[1 << 16];
-	size_t n;
-	FILE *out;
-	int fd;
-
-	snprintf(path, size, "%s/pagesim-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0 || (out = fdopen(fd, "wb")) == NULL)
-		return cli_fail("cannot create a temporary file for standard input in %s", dir && *dir ? dir : "/tmp");
-	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			break;
-	if (ferror(stdin) || ferror(out) || fclose(out) != 0) {
-		unlink(path);
-		return cli_fail("cannot spool standard input to %s", path);
-	}
-	return EXIT_OK;
-}
-
 /* Replay path through all cells of o and print the table. Returns an exit code. */
 static int run_cells(const struct run_opts *o, const char *path)
 {
@@ -272,7 +247,7 @@ int cmd_run(int argc, char **argv)
 	if (strcmp(o.trace, "-") == 0) {
 		for (size_t p = 0; p < o.npolicies && !spooled; p++) {
 			if (o.policies[p].policy->needs_future) {
-				if ((status = run_spool_stdin(spool, sizeof spool)) != EXIT_OK)
+				if ((status = cli_spool_stdin(spool, sizeof spool)) != EXIT_OK)
 					return status;
 				spooled = true;
 			}

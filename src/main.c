@@ -22,6 +22,7 @@ static const struct {
 	{ "convert", cmd_convert, "write any trace in the compact binary format (optionally zstd)" },
 	{ "gen", cmd_gen, "write a seeded synthetic trace (uniform, zipf, scan, loop, phases, mix)" },
 	{ "plot", cmd_plot, "draw gnuplot graphs of a results directory (png, svg)" },
+	{ "mrc", cmd_mrc, "miss-ratio curve of lru or opt for every memory size in one pass" },
 };
 
 static void usage(FILE *out)

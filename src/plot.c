@@ -740,7 +740,7 @@ static int graph_metric(struct plotter *p, size_t index, int kind, enum results_
 			const struct results_cell *c = &t->cells[i];
 			const struct results_stat *s = &c->m[metric];
 
-			if (c->policy != pols[k])
+			if (c->policy != pols[k] || isnan(s->mean))  /* not measured */
 				continue;
 			fprintf(g.dat.f, "%lu %llu %.10g %.10g %.10g %u\n", (unsigned long)c->frames,
 				(unsigned long long)c->frames * (unsigned long long)t->page_size, s->mean, s->min,

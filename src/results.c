@@ -347,7 +347,9 @@ static int results_add_row(struct results *r, const struct csv *c, const size_t 
 		const char *s = csv_field(c, col[COL_METRICS + m]);
 		uint64_t whole;
 
-		if (metric_is_fraction((enum results_metric)m)) {
+		if (*s == '\0') {
+			v[m] = NAN; /* not measured (pagesim mrc leaves what it cannot know empty) */
+		} else if (metric_is_fraction((enum results_metric)m)) {
 			if (!parse_fraction(s, &v[m]))
 				return ps_error_set(err, "%s:%lu: field '%s': expected a non-negative number, "
 						    "got \"%.40s\"", c->name, c->rec_line,
@@ -366,8 +368,9 @@ static int results_add_row(struct results *r, const struct csv *c, const size_t 
 	for (int m = 0; m < RM_COUNT; m++) {
 		struct results_stat *s = &cell->m[m];
 
-		if (cell->runs == 0) {
-			s->mean = s->min = s->max = v[m];
+		if (cell->runs == 0 || isnan(v[m]) || isnan(s->mean)) {
+			/* One run not measured makes the cell's metric not measured. */
+			s->mean = s->min = s->max = cell->runs == 0 ? v[m] : NAN;
 			continue;
 		}
 		s->mean += v[m];   /* a sum until results_read finishes */

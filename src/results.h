@@ -10,6 +10,10 @@
  * the header again (two CSV outputs concatenated with cat) is skipped, and
  * so are blank lines.
  *
+ * An empty numeric field means "not measured" (pagesim mrc leaves the
+ * counters it cannot know empty): it reads as NaN, and a cell with any
+ * such row has NaN for that metric.
+ *
  * Rows are grouped into cells by (trace, page_size, policy, frames); rows of
  * one cell differ only in their seed (or are repeats). For every numeric
  * column a cell keeps the mean, the minimum and the maximum over its rows.

@@ -31,5 +31,6 @@ Suite *make_policies_bits_suite(void);
 Suite *make_results_suite(void);
 Suite *make_policies_ghost_suite(void);
 Suite *make_policies_lirs_suite(void);
+Suite *make_mrc_suite(void);
 
 #endif
