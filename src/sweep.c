@@ -8,6 +8,14 @@
  * worker has finished with it. Cells never share a machine, so results
  * are identical for any number of threads. With one worker, batches go
  * straight from the decoder to the cells, without the ring.
+ *
+ * LRU cells. When a trace has two or more lru cells, they share one
+ * one-pass miss-ratio curve (mrc.h) instead of one machine each: its rows
+ * are exactly those of the replay (tests/e2e-mrc.sh, e2e-sweep.sh). The
+ * curve is fed like one more cell (index n in the workers' shares). The
+ * replay could differ only by stopping on a full swap device, which
+ * cannot happen when the trace has no more distinct pages than swap
+ * slots (a page holds at most one slot); that is checked at the end.
  */
 #include "config.h"
 
@@ -17,6 +25,7 @@
 #include <string.h>
 
 #include "future.h"
+#include "mrc.h"
 #include "sweep.h"
 
 #define SWEEP_RING 8
@@ -36,7 +45,10 @@ struct sweep_ring {
 /* The state of one sweep_trace call. */
 struct sweep_run {
 	struct sweep_cell *cells;
-	struct sim **sims;        /* per cell; NULL once failed */
+	struct sim **sims;        /* per cell; NULL once failed or when via_mrc */
+	bool *via_mrc;            /* per cell: its rows come from lru_curve */
+	struct mrc *lru_curve;    /* the lru cells' curve (fed as cell n), or NULL */
+	char curve_error[PS_ERROR_MAX];
 	size_t n;
 	struct sweep_ring *ring;  /* NULL with a single worker */
 	sweep_progress_fn *progress;
@@ -56,6 +68,13 @@ static void sweep_feed_cell(struct sweep_run *run, size_t i, const struct trace_
 {
 	struct ps_error err;
 
+	if (i == run->n) {
+		/* The lru cells' curve; a failure fails them all at the end. */
+		if (run->lru_curve != NULL && run->curve_error[0] == '\0' &&
+		    mrc_feed(run->lru_curve, recs, n, &err) < 0)
+			snprintf(run->curve_error, sizeof run->curve_error, "%s", err.msg);
+		return;
+	}
 	if (run->sims[i] == NULL || sim_feed(run->sims[i], recs, n, &err) == 0)
 		return;
 	snprintf(run->cells[i].error, sizeof run->cells[i].error, "%s", err.msg);
@@ -81,7 +100,7 @@ static void *sweep_worker_main(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&ring->lock);
-		for (size_t i = w->index; i < w->run->n; i += w->count)
+		for (size_t i = w->index; i <= w->run->n; i += w->count)
 			sweep_feed_cell(w->run, i, ring->batch[slot], ring->len[slot]);
 		pthread_mutex_lock(&ring->lock);
 		if (--ring->readers[slot] == 0)
@@ -99,7 +118,7 @@ static int sweep_consume(void *ctx, const struct trace_rec *recs, size_t n, stru
 	if (run->stop != NULL && *run->stop)
 		return ps_error_set(err, "interrupted");
 	if (ring == NULL) {
-		for (size_t i = 0; i < run->n; i++)
+		for (size_t i = 0; i <= run->n; i++)
 			sweep_feed_cell(run, i, recs, n);
 	} else {
 		unsigned slot = ring->published % SWEEP_RING;
@@ -191,6 +210,52 @@ static int sweep_threaded(struct sweep_run *run, const struct trace_spec *trace,
 	return rc;
 }
 
+/* When two or more cells run policy lru, give them one miss-ratio curve
+ * instead of a machine each (see the top of the file). Without memory for
+ * the curve they simply replay. */
+static void sweep_plan_lru_curve(struct sweep_run *run, const struct sweep_machine *m)
+{
+	const struct policy *lru = policy_find("lru");
+	struct mrc_config cfg = { .policy = MRC_LRU, .page_shift = m->page_shift, .va_bits = m->va_bits,
+				  .span_pages = m->span_pages, .sample_rate = 1 };
+	struct ps_error err;
+	size_t count = 0;
+
+	for (size_t i = 0; i < run->n; i++)
+		count += run->cells[i].policy->policy == lru;
+	if (lru == NULL || count < 2 || (run->lru_curve = mrc_create(&cfg, &err)) == NULL)
+		return;
+	for (size_t i = 0; i < run->n; i++)
+		run->via_mrc[i] = run->cells[i].policy->policy == lru;
+}
+
+/* After a complete pass: the lru cells' rows from the curve, or their
+ * errors (the curve's own, or a swap device too small to be sure). */
+static void sweep_finish_lru_curve(struct sweep_run *run, const struct sweep_machine *m)
+{
+	struct ps_error err;
+
+	if (run->lru_curve == NULL)
+		return;
+	if (run->curve_error[0] == '\0' && mrc_finish(run->lru_curve, &err) < 0)
+		snprintf(run->curve_error, sizeof run->curve_error, "%s", err.msg);
+	if (run->curve_error[0] == '\0' && mrc_distinct(run->lru_curve) > m->swap_slots)
+		snprintf(run->curve_error, sizeof run->curve_error,
+			 "the trace has %llu distinct pages, more than the %llu swap slots: the swap device may "
+			 "fill; run these lru cells with pagesim run",
+			 (unsigned long long)mrc_distinct(run->lru_curve), (unsigned long long)m->swap_slots);
+	for (size_t i = 0; i < run->n; i++) {
+		if (!run->via_mrc[i])
+			continue;
+		if (run->curve_error[0] != '\0') {
+			snprintf(run->cells[i].error, sizeof run->cells[i].error, "%s", run->curve_error);
+			continue;
+		}
+		mrc_get(run->lru_curve, run->cells[i].frames, &run->cells[i].stats);
+		run->cells[i].done = true;
+	}
+}
+
 int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt,
 		const struct sweep_machine *m, struct sweep_cell *cells, size_t n, unsigned threads,
 		sweep_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
@@ -209,10 +274,16 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		need_future |= cells[i].policy->policy->needs_future;
 	}
 	run.sims = calloc(n ? n : 1, sizeof *run.sims);
-	if (run.sims == NULL)
+	run.via_mrc = calloc(n ? n : 1, sizeof *run.via_mrc);
+	if (run.sims == NULL || run.via_mrc == NULL) {
+		free(run.sims);
+		free(run.via_mrc);
 		return ps_error_set(err, "out of memory");
+	}
 	if (need_future && sweep_build_future(trace, topt, m, &fut, err) < 0)
 		rc = -1;
+	if (rc == 0)
+		sweep_plan_lru_curve(&run, m);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct sim_config cfg = {
 			.policy = cells[i].policy->policy,
@@ -228,6 +299,8 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		};
 		struct ps_error cell_err;
 
+		if (run.via_mrc[i])
+			continue;
 		run.sims[i] = sim_create(&cfg, &cell_err);
 		if (run.sims[i] == NULL)
 			snprintf(cells[i].error, sizeof cells[i].error, "%s", cell_err.msg);
@@ -235,13 +308,17 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 	if (rc == 0) {
 		unsigned workers = threads < 1 ? 1 : threads;
 
-		if (workers > n)
-			workers = n ? (unsigned)n : 1;
+		if (workers > n + (run.lru_curve != NULL))
+			workers = (unsigned)(n + (run.lru_curve != NULL));
+		if (workers == 0)
+			workers = 1;
 		rc = workers == 1 ? pass_run(trace, topt, sweep_consume, &run, info, err)
 				  : sweep_threaded(&run, trace, topt, workers, info, err);
 	}
 	if (rc < 0 && stop != NULL && *stop)
 		rc = 1;
+	if (rc == 0)
+		sweep_finish_lru_curve(&run, m);
 	for (size_t i = 0; i < n; i++) {
 		if (rc < 0 && cells[i].error[0] == '\0')
 			snprintf(cells[i].error, sizeof cells[i].error, "%s", err->msg);
@@ -251,7 +328,9 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		}
 		sim_destroy(run.sims[i]);
 	}
+	mrc_destroy(run.lru_curve);
 	free(run.sims);
+	free(run.via_mrc);
 	future_free(&fut);
 	return rc;
 }
