@@ -45,6 +45,10 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * and their number in *n; false on a malformed list or too many values. */
 bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
 
+/* Parse --span: all (every page an access covers) or first. False, after
+ * printing the error, on anything else. */
+bool cli_parse_span(const char *arg, bool *span_pages);
+
 /* Copy standard input to a new temporary file (in $TMPDIR or /tmp), so a
  * trace can be read twice (OPT's look-ahead). Stores its path in path
  * (size bytes); the caller unlinks it. Returns 0 or an exit code after

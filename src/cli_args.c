@@ -101,3 +101,13 @@ int cli_spool_stdin(char *path, size_t size)
 	}
 	return EXIT_OK;
 }
+
+bool cli_parse_span(const char *arg, bool *span_pages)
+{
+	if (strcmp(arg, "all") != 0 && strcmp(arg, "first") != 0) {
+		cli_fail("--span: expected all or first, got \"%s\"", arg);
+		return false;
+	}
+	*span_pages = strcmp(arg, "all") == 0;
+	return true;
+}

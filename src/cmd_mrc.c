@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report.h"
 #include "future.h"
 #include "mrc.h"
 #include "numparse.h"
@@ -108,9 +109,8 @@ static int mrc_parse(int argc, char **argv, struct mrc_opts *o)
 				return cli_fail("--sample: expected a rate above 0 and at most 1, got \"%s\"", optarg);
 			break;
 		case 'a':
-			if (strcmp(optarg, "all") != 0 && strcmp(optarg, "first") != 0)
-				return cli_fail("--span: expected all or first, got \"%s\"", optarg);
-			o->span_pages = strcmp(optarg, "all") == 0;
+			if (!cli_parse_span(optarg, &o->span_pages))
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0)
@@ -152,22 +152,6 @@ static int mrc_consume(void *ctx, const struct trace_rec *recs, size_t n, struct
 	return mrc_feed(ctx, recs, n, err);
 }
 
-/* Print s as one CSV field, quoted when it holds a comma, quote or line break. */
-static void mrc_csv_field(FILE *out, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 /* One row in the columns of report.h (seed is 1, run's default, which
  * lru and opt ignore); the dirty fields empty unless dirty is set. */
 static void mrc_csv_row(FILE *out, const char *trace, const char *policy, uint32_t frames,
@@ -175,9 +159,9 @@ static void mrc_csv_row(FILE *out, const char *trace, const char *policy, uint32
 {
 	double rate = st->refs ? (double)st->faults / (double)st->refs : 0.0;
 
-	mrc_csv_field(out, trace);
+	report_csv_field(out, trace);
 	fputc(',', out);
-	mrc_csv_field(out, policy);
+	report_csv_field(out, policy);
 	fprintf(out, ",%" PRIu32 ",%" PRIu64 ",1,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		",%" PRIu64 ",%.6f,%" PRIu64 ",", frames, page_size, st->refs, st->reads, st->writes,
 		st->fetches, st->distinct_pages, st->faults, rate, st->evictions);

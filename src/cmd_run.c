@@ -150,9 +150,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 				return cli_fail("--swap-slots: expected a number of slots >= 1, got \"%s\"", optarg);
 			break;
 		case 'a':
-			if (strcmp(optarg, "all") != 0 && strcmp(optarg, "first") != 0)
-				return cli_fail("--span: expected all or first, got \"%s\"", optarg);
-			o->span_pages = strcmp(optarg, "all") == 0;
+			if (!cli_parse_span(optarg, &o->span_pages))
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			if (!report_style_parse(optarg, &o->style))

@@ -37,6 +37,10 @@ bool report_style_parse(const char *name, enum report_style *out);
  * characters escaped). */
 void report_json_string(FILE *out, const char *s);
 
+/* Print s as one CSV field, quoted (RFC 4180) when it holds a comma, a
+ * quote or a line break. */
+void report_csv_field(FILE *out, const char *s);
+
 /* The CSV header line, and one result as a CSV line. */
 void report_csv_header(FILE *out);
 void report_csv_row(FILE *out, const struct run_result *r);
