@@ -40,7 +40,7 @@ static void usage(FILE *out)
 	fputs("\n\nExample:\n"
 	      "  pagesim run traces/sort.lackey.zst --policy fifo,lru,clock,opt --frames 16,64,256\n\n"
 	      "'pagesim COMMAND --help' describes a command's options.\n"
-	      "Exit status: 0 success, 2 usage or input error.\n", out);
+	      "Exit status: 0 success, 1 a requirement failed (check), 2 usage or input error.\n", out);
 }
 
 int main(int argc, char **argv)
