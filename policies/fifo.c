@@ -63,6 +63,14 @@ static void fifo_forget(void *state, uint32_t frame)
 	framelist_remove(s->queue, s->frames, frame);
 }
 
+/* peek(): the frame evict() would return now (a prefetch hint). */
+static uint32_t fifo_peek(const void *state)
+{
+	const struct fifo_state *s = state;
+
+	return s->queue[s->frames].next;
+}
+
 const struct policy policy_fifo = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "fifo",
@@ -74,4 +82,5 @@ const struct policy policy_fifo = {
 	.touch = NULL,
 	.evict = fifo_evict,
 	.forget = fifo_forget,
+	.peek = fifo_peek,
 };

@@ -77,6 +77,14 @@ static void lru_forget(void *state, uint32_t frame)
 	framelist_remove(s->recency, s->frames, frame);
 }
 
+/* peek(): the frame evict() would return now (a prefetch hint). */
+static uint32_t lru_peek(const void *state)
+{
+	const struct lru_state *s = state;
+
+	return s->recency[s->frames].next;
+}
+
 const struct policy policy_lru = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "lru",
@@ -88,4 +96,5 @@ const struct policy policy_lru = {
 	.touch = lru_touch,
 	.evict = lru_evict,
 	.forget = lru_forget,
+	.peek = lru_peek,
 };

@@ -52,7 +52,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGESIM_POLICY_ABI 1
+#define PAGESIM_POLICY_ABI 2
 
 /* next_use value of a page that is never referenced again. */
 #define POLICY_NEVER UINT64_MAX
@@ -134,6 +134,11 @@ struct policy {
 	/* The policy draws from cfg->seed: experiments repeat it once per
 	 * seed (a policy that ignores the seed runs once). */
 	bool uses_seed;
+	/* A hint, never a decision (added in interface version 2): the frame
+	 * evict() would return if called now, so the core can fetch that
+	 * frame's PTE while the replay goes on. Any resident frame is a valid
+	 * answer; the core only prefetches. NULL: no hint. */
+	uint32_t (*peek)(const void *state);
 };
 
 #define POLICY_MAX_PARAMS 8

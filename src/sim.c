@@ -358,6 +358,13 @@ static __attribute__((noinline)) int sim_fault(struct sim *s, struct proc *p, pt
 	s->ft.frames[f] = (struct frame){ .pte = pte, .vpn = ref->page, .slot = slot, .pid = p->pid };
 	*pte = PTE_MAKE(f, PTE_P | PTE_W | PTE_USED | PTE_A | (ref->write ? PTE_D : 0));
 	s->policy->admit(s->policy_state, f, ref);
+	if (s->policy->peek != NULL && s->ft.nfree == 0) {
+		/* Fetch the next victim's PTE while the replay goes on. */
+		uint32_t next = s->policy->peek(s->policy_state);
+
+		if (next < s->ft.count && s->ft.frames[next].pte != NULL)
+			__builtin_prefetch(s->ft.frames[next].pte, 1, 1);
+	}
 	return 0;
 }
 
