@@ -27,12 +27,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "experiment.h"
-#include "numparse.h"
+#include "files.h"
 #include "plot.h"
 #include "stats.h"
 #include "sweep.h"
@@ -163,14 +162,6 @@ static void check_row(struct check *ck, const struct exp_expect *x, size_t ti, s
 	}
 }
 
-/* Create directory path (one level). Returns 0 or -1 with err set. */
-static int check_mkdir(const char *path, struct ps_error *err)
-{
-	if (mkdir(path, 0777) != 0 && errno != EEXIST)
-		return ps_error_set(err, "cannot create %s: %s", path, strerror(errno));
-	return 0;
-}
-
 /* Copy the template dir/name into out. Returns 0 or -1 with err set. */
 static int check_copy_template(FILE *out, const char *dir, const char *name, struct ps_error *err)
 {
@@ -197,7 +188,7 @@ static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, si
 	size_t page = 1ULL << e->topt.page_shift;
 
 	snprintf(dir, sizeof dir, "%s/check", e->output);
-	if (check_mkdir(e->output, err) < 0 || check_mkdir(dir, err) < 0)
+	if (files_mkdirs(dir, err) < 0)
 		return -1;
 	plot_safe_name(e->traces[ti].label, safe, sizeof safe);
 	snprintf(base, sizeof base, "check-%zu-%zu-%s", k + 1, ti + 1, safe);
@@ -254,18 +245,15 @@ static int check_parse(int argc, char **argv, struct check *ck, const char **fil
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t v;
 	int c;
 
-	ck->threads = cores > 0 ? (unsigned)cores : 1;
+	ck->threads = cli_cores();
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			if (!num_parse_u64(optarg, 1, 1024, &v))
-				return cli_fail("-j: expected a number of threads from 1 to 1024, got \"%s\"", optarg);
-			ck->threads = (unsigned)v;
+			if (!cli_parse_jobs(optarg, &ck->threads))
+				return EXIT_USAGE;
 			break;
 		case 'p': ck->plot = true; break;
 		case 'h': check_usage(stdout); return EXIT_OK;

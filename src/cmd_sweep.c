@@ -25,14 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "experiment.h"
-#include "numparse.h"
+#include "files.h"
 #include "plugin.h"
 #include "report.h"
 #include "results.h"
@@ -58,60 +57,33 @@ static void sweep_usage(FILE *out)
 	      "\nCtrl-C keeps every finished trace's cells; --resume finishes the rest.\n", out);
 }
 
-/* ---- small file helpers ---- */
+/* ---- output files: built in memory, written whole (files.h) ---- */
 
-/* Create directory path and its parents. Returns 0 or -1 with err set. */
-static int sweep_mkdirs(const char *path, struct ps_error *err)
-{
-	char buf[4096];
-	size_t len = strlen(path);
-
-	if (len == 0 || len >= sizeof buf)
-		return ps_error_set(err, "%s: bad directory name", path);
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; ; p++) {
-		if (*p == '/' || *p == '\0') {
-			char saved = *p;
-
-			*p = '\0';
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-				return ps_error_set(err, "cannot create %s: %s", buf, strerror(errno));
-			*p = saved;
-			if (saved == '\0')
-				return 0;
-		}
-	}
-}
-
-/* A file being written under a temporary name, renamed into place. */
+/* A file being built in memory, then written to dir/name at once. */
 struct sweep_file {
 	FILE *f;
-	char path[4096], tmp[4096 + 32];
+	char *data;
+	size_t len;
+	const char *dir, *name;
 };
 
-/* Open dir/name for writing (as a temporary file). Returns 0 or -1. */
+/* Start building dir/name. Returns 0 or -1 with err set. */
 static int sweep_file_open(struct sweep_file *o, const char *dir, const char *name, struct ps_error *err)
 {
-	snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
-	snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
-	o->f = fopen(o->tmp, "w");
-	if (o->f == NULL)
-		return ps_error_set(err, "cannot write %s: %s", o->tmp, strerror(errno));
-	return 0;
+	*o = (struct sweep_file){ .dir = dir, .name = name };
+	o->f = open_memstream(&o->data, &o->len);
+	return o->f != NULL ? 0 : ps_error_set(err, "out of memory");
 }
 
-/* Finish o: flush, close and rename into place. Returns 0 or -1. */
+/* Write o's contents to its file through a temporary one, and free them.
+ * Returns 0 or -1 with err set. */
 static int sweep_file_commit(struct sweep_file *o, struct ps_error *err)
 {
-	bool ok = fflush(o->f) == 0 && !ferror(o->f);
+	int rc = fclose(o->f) == 0 ? files_write_atomic(o->dir, o->name, o->data, o->len, err)
+				   : ps_error_set(err, "out of memory for %s/%s", o->dir, o->name);
 
-	ok = fclose(o->f) == 0 && ok;
-	if (!ok || rename(o->tmp, o->path) != 0) {
-		ps_error_set(err, "cannot write %s: %s", o->path, strerror(errno));
-		unlink(o->tmp);
-		return -1;
-	}
-	return 0;
+	free(o->data);
+	return rc;
 }
 
 /* ---- the experiment's cells ---- */
@@ -242,7 +214,7 @@ static int sweep_write_cells(struct sweep *sw, struct sweep_trace_state *t, stru
 	struct sweep_file o;
 
 	snprintf(dir, sizeof dir, "%s/cells", sw->exp->output);
-	if (sweep_mkdirs(dir, err) < 0 || sweep_file_open(&o, dir, t->cells_name, err) < 0)
+	if (files_mkdirs(dir, err) < 0 || sweep_file_open(&o, dir, t->cells_name, err) < 0)
 		return -1;
 	fputs(sw->machine, o.f);
 	for (size_t i = 0; i < t->nrows; i++)
@@ -568,19 +540,16 @@ static int sweep_parse(int argc, char **argv, struct sweep *sw, const char **fil
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t v;
 	int c;
 
-	sw->threads = cores > 0 ? (unsigned)cores : 1;
+	sw->threads = cli_cores();
 	sw->plot = true;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			if (!num_parse_u64(optarg, 1, 1024, &v))
-				return cli_fail("-j: expected a number of threads from 1 to 1024, got \"%s\"", optarg);
-			sw->threads = (unsigned)v;
+			if (!cli_parse_jobs(optarg, &sw->threads))
+				return EXIT_USAGE;
 			break;
 		case 'r': sw->resume = true; break;
 		case 'n': sw->plot = false; break;
@@ -624,7 +593,7 @@ int cmd_sweep(int argc, char **argv)
 		return status;
 	}
 	status = cli_load_experiment(file, exp);
-	if (status == EXIT_OK && (sweep_mkdirs(exp->output, &err) < 0 || sweep_prepare(&sw, &err) < 0))
+	if (status == EXIT_OK && (files_mkdirs(exp->output, &err) < 0 || sweep_prepare(&sw, &err) < 0))
 		status = cli_fail("%s", err.msg);
 	if (status == EXIT_OK) {
 		sigemptyset(&sa.sa_mask);

@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "plot.h"
 
 enum { T_STYLE, T_FAULT_RATE, T_VS_OPT, T_DIRTY, T_BARS, T_COUNT };
@@ -233,58 +234,6 @@ fail:
 	fclose(in);
 	free(text);
 	return NULL;
-}
-
-/* Write len bytes of data to dir/name through a temporary file. */
-static int write_atomic(const char *dir, const char *name, const char *data, size_t len,
-			struct ps_error *err)
-{
-	char *path = NULL, *tmp = NULL;
-	FILE *out;
-	int rc = -1;
-
-	if (asprintf(&path, "%s/%s", dir, name) < 0 || asprintf(&tmp, "%s/.tmp-%s-%ld", dir, name, (long)getpid()) < 0) {
-		ps_error_set(err, "out of memory");
-		path = tmp = NULL;
-		goto out;
-	}
-	if ((out = fopen(tmp, "w")) == NULL) {
-		ps_error_set(err, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fwrite(data, 1, len, out) != len || fflush(out) != 0 || ferror(out)) {
-		ps_error_set(err, "%s: %s", tmp, strerror(errno));
-		fclose(out);
-		unlink(tmp);
-		goto out;
-	}
-	if (fclose(out) != 0) {
-		ps_error_set(err, "%s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		ps_error_set(err, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(path);
-	free(tmp);
-	return rc;
-}
-
-/* Create dir unless it exists as a directory. */
-static int make_dir(const char *dir, struct ps_error *err)
-{
-	struct stat st;
-
-	if (mkdir(dir, 0777) == 0)
-		return 0;
-	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
-	return ps_error_set(err, "%s: %s", dir, errno == EEXIST ? "exists and is not a directory" : strerror(errno));
 }
 
 /* ---- running gnuplot -------------------------------------------------------- */
@@ -590,10 +539,10 @@ static int graph_finish(struct plotter *p, struct graph *g, struct ps_error *err
 		return ps_error_set(err, "out of memory");
 	}
 	snprintf(name, sizeof name, "%s.dat", g->base);
-	if (write_atomic(p->outdir, name, g->dat.p, g->dat.len, err) < 0)
+	if (files_write_atomic(p->outdir, name, g->dat.p, g->dat.len, err) < 0)
 		goto out;
 	snprintf(name, sizeof name, "%s.gp", g->base);
-	if (write_atomic(p->outdir, name, gp.p, gp.len, err) < 0)
+	if (files_write_atomic(p->outdir, name, gp.p, gp.len, err) < 0)
 		goto out;
 	snprintf(tmpbase, sizeof tmpbase, ".tmp-%s-%ld", g->base, (long)getpid());
 	snprintf(setup, sizeof setup, "formats = '%s'; outbase = '%s'", formats_words(p->opt->formats),
@@ -937,7 +886,7 @@ int plot_all(const struct results *r, const char *outdir, const struct plot_opti
 		if (p.tmpl[i] == NULL)
 			goto out;
 	}
-	if (make_dir(outdir, err) < 0)
+	if (files_mkdirs(outdir, err) < 0)
 		goto out;
 	for (size_t i = 0; i < r->ntraces; i++) {
 		const struct results_trace *t = &r->traces[i];
