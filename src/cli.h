@@ -45,6 +45,13 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * and their number in *n; false on a malformed list or too many values. */
 bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
 
+/* Parse -j/--jobs: a number of threads from 1 to 1024. False, after
+ * printing the error, on anything else. */
+bool cli_parse_jobs(const char *arg, unsigned *threads);
+
+/* The number of online cores (at least 1): the default of -j. */
+unsigned cli_cores(void);
+
 /* Parse --span: all (every page an access covers) or first. False, after
  * printing the error, on anything else. */
 bool cli_parse_span(const char *arg, bool *span_pages);

@@ -111,3 +111,22 @@ bool cli_parse_span(const char *arg, bool *span_pages)
 	*span_pages = strcmp(arg, "all") == 0;
 	return true;
 }
+
+bool cli_parse_jobs(const char *arg, unsigned *threads)
+{
+	uint64_t v;
+
+	if (!num_parse_u64(arg, 1, 1024, &v)) {
+		cli_fail("-j: expected a number of threads from 1 to 1024, got \"%s\"", arg);
+		return false;
+	}
+	*threads = (unsigned)v;
+	return true;
+}
+
+unsigned cli_cores(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cores > 0 ? (unsigned)cores : 1;
+}

@@ -25,7 +25,6 @@
 
 #define RUN_MAX_POLICIES 64
 #define RUN_MAX_FRAMES 256
-#define RUN_DEFAULT_SWAP_SLOTS (1ULL << 32)
 
 struct run_opts {
 	const char *trace;
@@ -113,7 +112,6 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	};
 	struct ps_error err;
 	int c, idx, rc;
-	uint64_t v;
 
 	*o = (struct run_opts){
 		.topt = CLI_TRACE_DEFAULTS,
@@ -121,7 +119,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		.frames = { 64 },
 		.nframes = 1,
 		.seed = 1,
-		.swap_slots = RUN_DEFAULT_SWAP_SLOTS,
+		.swap_slots = SIM_DEFAULT_SWAP_SLOTS,
 		.span_pages = true,
 		.style = REPORT_TEXT,
 		.threads = 1,
@@ -158,9 +156,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 				return cli_fail("--output: expected text, csv or json, got \"%s\"", optarg);
 			break;
 		case 'j':
-			if (!num_parse_u64(optarg, 1, 1024, &v))
-				return cli_fail("-j: expected a number of threads from 1 to 1024, got \"%s\"", optarg);
-			o->threads = (unsigned)v;
+			if (!cli_parse_jobs(optarg, &o->threads))
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			run_usage(stdout);

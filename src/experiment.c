@@ -19,6 +19,7 @@
 
 #include "experiment.h"
 #include "numparse.h"
+#include "sim.h"
 #include "suggest.h"
 
 /* A loading in progress. */
@@ -893,7 +894,7 @@ static void exp_defaults(struct experiment *exp, const char *path)
 	memset(exp, 0, sizeof *exp);
 	exp->file = strdup(path);
 	exp->topt = (struct trace_options){ .format = TRACE_AUTO, .page_shift = 12, .va_bits = 48 };
-	exp->swap_slots = 1ULL << 32;
+	exp->swap_slots = SIM_DEFAULT_SWAP_SLOTS;
 	exp->span_pages = true;
 	exp->seeds[0] = 1;
 	exp->nseeds = 1;

@@ -13,6 +13,10 @@
 #include "trace.h"
 #include "../policies/policy.h"
 
+/* The swap device's capacity unless told otherwise: 2^32 pages, 16 TiB of
+ * 4 KiB pages (its bitmap grows only as slots are used). */
+#define SIM_DEFAULT_SWAP_SLOTS (1ULL << 32)
+
 struct sim_config {
 	const struct policy *policy;
 	const double *policy_params; /* the policy's parameter values (see
