@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "trace.h"
+#include "trace_event.h"
 #include "../policies/policy.h"
 
 /* The swap device's capacity unless told otherwise: 2^32 pages, 16 TiB of
@@ -33,7 +34,22 @@ struct sim_config {
 	 * future_len references are covered. See future.h. */
 	const uint64_t *future;
 	uint64_t future_len;
+
+	/* The VM model (sim.c's essay); all off/0 by default. */
+	bool strict;            /* processes without declared segments may touch
+				   nothing (every access is a segfault) */
+	uint64_t stack_gap;     /* a fault at most this many bytes below a stack's
+				   bottom grows it (0: SIM_DEFAULT_STACK_GAP) */
+	uint32_t tlb_entries;   /* 0: no TLB */
+	uint32_t tlb_ways;      /* associativity (0: fully associative) */
+	bool tlb_flush_on_switch; /* flush the TLB on a process switch (no ASIDs) */
+	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
+	bool count_page_tables; /* page-table pages occupy pinned frames */
+	bool by_segment;        /* keep per-process, per-segment counters */
 };
+
+/* A stack grows on a fault at most this far below its bottom: 64 KiB. */
+#define SIM_DEFAULT_STACK_GAP (64ULL << 10)
 
 /* Counters, all exact. A "reference" is one page touched by one access:
  * refs == reads + writes + fetches == hits + faults. */
@@ -46,6 +62,28 @@ struct sim_stats {
 	uint64_t dirty_evictions; /* ... of which were dirty (written to swap) */
 	uint64_t swap_writes;     /* pages written to the swap device */
 	uint64_t swap_reads;      /* pages read back from the swap device */
+
+	/* The VM model. faults == zero_fills + file_reads + swap_reads +
+	 * minor_faults + cow_copies + cow_reuses; evictions == clean
+	 * evictions + dirty_evictions, and dirty_evictions == evictions that
+	 * wrote to swap (swap_writes) + file_writebacks. */
+	uint64_t file_reads;      /* faults that read the page from its file */
+	uint64_t minor_faults;    /* faults that found the page already in a frame
+				     (a shared file page, a shared swap slot) */
+	uint64_t cow_copies;      /* writes to a copy-on-write page that copied it */
+	uint64_t cow_reuses;      /* ... by its last sharer, which just made it writable */
+	uint64_t stack_growths;   /* zero-fill faults below a stack that grew it */
+	uint64_t segfaults;       /* invalid accesses; each kills its process */
+	uint64_t ignored_refs;    /* references of killed processes, not replayed */
+	uint64_t file_writebacks; /* evictions of dirty shared file pages (to the file) */
+	uint64_t file_writes;     /* all page writes to files: file_writebacks plus
+				     those at munmap and exit */
+	uint64_t tlb_hits, tlb_misses;
+	uint64_t tlb_shootdowns;  /* TLB entries invalidated by a change of their PTE */
+	uint64_t pt_frames;       /* frames holding page tables at the end
+				     (count_page_tables) */
+	uint64_t resident;        /* frames holding pages at the end */
+	uint64_t processes;       /* processes that ever existed */
 };
 
 struct sim;
@@ -64,6 +102,27 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err);
  * is shorter than the trace); the counters then describe everything up to
  * the failing reference, and every later call fails with the same error. */
 int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err);
+
+/* sim_feed for a batch that may hold events (OP_EVENT records, looked up
+ * in b->events) and knows where each record was read (b->lines), so that
+ * trace errors and segfault reports name "FILE:LINE". Event errors (an
+ * overlapping mmap, a fork of an unknown process, ...) fail the machine
+ * like any other error. */
+int sim_feed_batch(struct sim *s, const struct trace_batch *b, struct ps_error *err);
+
+/* One segmentation fault, as kept for the report (the first
+ * SIM_SEGFAULTS_KEPT of a run). */
+#define SIM_SEGFAULTS_KEPT 16
+struct sim_segfault {
+	char where[PS_ERROR_MAX]; /* "FILE:LINE" or "FILE: record N" */
+	uint32_t pid;
+	uint64_t addr;
+	uint8_t op;               /* enum access_op */
+	char why[96];             /* "write to read-only segment code", "no segment" */
+};
+
+/* The segfaults kept so far (*n of them, at most SIM_SEGFAULTS_KEPT). */
+const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n);
 
 /* Copy the counters into out. */
 void sim_get_stats(const struct sim *s, struct sim_stats *out);
