@@ -475,6 +475,19 @@ static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, str
 	return 0;
 }
 
+int sim_feed_batch(struct sim *s, const struct trace_batch *b, struct ps_error *err)
+{
+	/* Placeholder until the VM model lands: no events yet. */
+	return sim_feed(s, b->recs, b->n, err);
+}
+
+const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n)
+{
+	(void)s;
+	*n = 0;
+	return NULL;
+}
+
 int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
 {
 	struct ps_error local;

@@ -46,6 +46,10 @@ struct sim_config {
 	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
 	bool count_page_tables; /* page-table pages occupy pinned frames */
 	bool by_segment;        /* keep per-process, per-segment counters */
+	bool scope_local;       /* local replacement: a process evicts only its own
+				   pages, each process has its own policy instance */
+	uint32_t local_quota;   /* scope_local: most frames a process may hold
+				   (0: no quota) */
 };
 
 /* A stack grows on a fault at most this far below its bottom: 64 KiB. */
