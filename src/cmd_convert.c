@@ -22,7 +22,9 @@ static void convert_usage(FILE *out)
 	      "standard input) in pagesim's compact binary format, which every command\n"
 	      "reads (detected by its magic number) at close to memory speed: 16 bytes\n"
 	      "a record, the layout in traces/FORMAT.md (\"binary\"). The page numbers of\n"
-	      "a pages trace become byte addresses with the --page-size given here.\n\n"
+	      "a pages trace become byte addresses with the --page-size given here.\n"
+	      "The VM events of a native trace (segment, mmap, munmap, brk, fork, exit)\n"
+	      "are kept: the result reads back exactly as the input.\n\n"
 	      "OUT is written as OUT.tmp.PID and renamed on success, so an error never\n"
 	      "leaves a partial OUT behind. A name ending in .zst is zstd-compressed\n"
 	      "(level 3, with a checksum), in .gz gzip-compressed; - writes the plain\n"
@@ -74,9 +76,11 @@ int cmd_convert(int argc, char **argv)
 				"(redirect standard output, or name a file)");
 	if (trace_binary_convert(in, &topt, out, &st, &err) < 0)
 		return cli_fail("convert: %s", err.msg);
-	fprintf(stderr, "convert: %s (%s) -> %s: %" PRIu64 " records, %" PRIu64 " bytes\n",
-		strcmp(in, "-") == 0 ? "<stdin>" : in, st.format, strcmp(out, "-") == 0 ? "<stdout>" : out,
-		st.records, st.bytes);
+	fprintf(stderr, "convert: %s (%s) -> %s: %" PRIu64 " records", strcmp(in, "-") == 0 ? "<stdin>" : in,
+		st.format, strcmp(out, "-") == 0 ? "<stdout>" : out, st.records);
+	if (st.events > 0)
+		fprintf(stderr, " (%" PRIu64 " events)", st.events);
+	fprintf(stderr, ", %" PRIu64 " bytes\n", st.bytes);
 	if (st.skipped > 0)
 		fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed %s; the first: %s\n", st.skipped,
 			strcmp(st.format, "binary") == 0 ? "records" : "lines", st.first_skip);

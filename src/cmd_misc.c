@@ -13,6 +13,7 @@
 #include "pass.h"
 #include "plugin.h"
 #include "registry.h"
+#include "trace_event.h"
 
 int cmd_policies(int argc, char **argv)
 {
@@ -54,18 +55,23 @@ int cmd_policies(int argc, char **argv)
 
 /* What the decode-only pass counts. */
 struct decode_counts {
-	uint64_t by_op[3];
+	uint64_t by_op[OP_EVENT + 1]; /* OP_EVENT: all events */
+	uint64_t by_kind[EV_EXIT + 1]; /* events by enum trace_event_kind */
 	uint64_t bytes;
 };
 
-/* pass_consumer: count records by operation. */
-static int decode_count(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+/* pass_consumer: count records by operation, and events by kind. */
+static int decode_count(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	struct decode_counts *c = ctx;
 
-	for (size_t i = 0; i < n; i++) {
-		c->by_op[recs[i].op < 3 ? recs[i].op : 0]++;
-		c->bytes += recs[i].size;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct trace_rec *r = &b->recs[i];
+
+		c->by_op[r->op <= OP_EVENT ? r->op : 0]++;
+		c->bytes += r->size;
+		if (r->op == OP_EVENT && r->flags <= EV_EXIT)
+			c->by_kind[r->flags]++;
 	}
 	return 0;
 }
@@ -78,7 +84,7 @@ int cmd_decode(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trace_options topt = CLI_TRACE_DEFAULTS;
-	struct decode_counts counts = { { 0 }, 0 };
+	struct decode_counts counts = { { 0 }, { 0 }, 0 };
 	struct pass_info info;
 	struct ps_error err;
 	int c, idx;
@@ -88,7 +94,9 @@ int cmd_decode(int argc, char **argv)
 		if (c == 'h') {
 			fputs("usage: pagesim decode TRACE [options]\n"
 			      "Decode TRACE and count its records, without simulating: the\n"
-			      "decode-only baseline of `make bench`, and a quick format check.\n\n"
+			      "decode-only baseline of `make bench`, and a quick format check.\n"
+			      "VM events (segment, mmap, munmap, brk, fork, exit) are counted by\n"
+			      "kind on a second line when the trace has any.\n\n"
 			      CLI_TRACE_OPTIONS_HELP, stdout);
 			return EXIT_OK;
 		}
@@ -102,9 +110,18 @@ int cmd_decode(int argc, char **argv)
 	if (pass_run(&(struct trace_spec){ .path = argv[optind] }, &topt, decode_count, &counts, &info, &err) < 0)
 		return cli_fail("%s", err.msg);
 	printf("trace %s (%s): %" PRIu64 " records (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
-	       " fetches), %" PRIu64 " bytes accessed\n",
-	       argv[optind], info.format, info.records, counts.by_op[OP_READ],
-	       counts.by_op[OP_WRITE], counts.by_op[OP_FETCH], counts.bytes);
+	       " fetches", argv[optind], info.format, info.records, counts.by_op[OP_READ],
+	       counts.by_op[OP_WRITE], counts.by_op[OP_FETCH]);
+	if (counts.by_op[OP_EVENT] > 0)
+		printf(", %" PRIu64 " events", counts.by_op[OP_EVENT]);
+	printf("), %" PRIu64 " bytes accessed\n", counts.bytes);
+	if (counts.by_op[OP_EVENT] > 0) {
+		const char *sep = "events:";
+
+		for (unsigned k = EV_SEGMENT; k <= EV_EXIT; k++, sep = ",")
+			printf("%s %" PRIu64 " %s", sep, counts.by_kind[k], trace_event_kind_name(k));
+		putchar('\n');
+	}
 	if (info.skipped)
 		printf("%" PRIu64 " malformed lines skipped; the first: %s\n", info.skipped, info.first_skip);
 	return EXIT_OK;

@@ -10,7 +10,13 @@
  * draws as its own line beside the exact one; its counts are estimates.
  * OPT's dirty_evictions, swap_writes and clean_evictions depend on how
  * OPT breaks ties among pages never used again (mrc.c), so OPT rows leave
- * those three fields empty rather than print numbers no replay gave.
+ * those three fields (and the cost estimates, which depend on them) empty
+ * rather than print numbers no replay gave. The rows are printed by
+ * report.c itself (report_csv_row), so the columns cannot drift apart.
+ *
+ * The curves model anonymous memory only: a trace with VM events (native
+ * segment, mmap, fork... lines) is refused at its first event, naming the
+ * line, with a pointer to `pagesim run`.
  */
 #include "config.h"
 
@@ -66,7 +72,9 @@ static void mrc_usage(FILE *out)
 	      CLI_TRACE_OPTIONS_HELP
 	      "\nLRU costs O(log n) per reference and memory per distinct page; OPT costs\n"
 	      "O(stack distance) per reference (up to the distinct pages) and, like\n"
-	      "'run --policy opt', reads the trace twice and keeps 8 bytes per reference.\n", out);
+	      "'run --policy opt', reads the trace twice and keeps 8 bytes per reference.\n"
+	      "The curves model anonymous memory only: a trace with VM events (segment,\n"
+	      "mmap, munmap, brk, fork, exit) is refused; replay it with 'pagesim run'.\n", out);
 }
 
 /* Parse argv into o. Returns -1 to go on, or an exit code to stop with. */
@@ -142,37 +150,31 @@ static int mrc_parse(int argc, char **argv, struct mrc_opts *o)
 	return -1;
 }
 
-static int mrc_consume_future(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+/* pass_consumer of OPT's look-ahead pass: an event fails it already, with
+ * the message the curve would give. */
+static int mrc_consume_future(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
-	return future_add(ctx, recs, n, err);
+	if (mrc_refuse_events(b, err) < 0)
+		return -1;
+	return future_add(ctx, b->recs, b->n, err);
 }
 
-static int mrc_consume(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+static int mrc_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
-	return mrc_feed(ctx, recs, n, err);
+	return mrc_feed_batch(ctx, b, err);
 }
 
 /* One row in the columns of report.h (seed is 1, run's default, which
  * lru and opt ignore); the dirty fields empty unless dirty is set. */
-static void mrc_csv_row(FILE *out, const char *trace, const char *policy, uint32_t frames,
+static void mrc_csv_row(FILE *out, const char *trace, const char *format, const char *policy, uint32_t frames,
 			uint64_t page_size, const struct sim_stats *st, bool dirty, uint64_t skipped)
 {
-	double rate = st->refs ? (double)st->faults / (double)st->refs : 0.0;
+	const struct run_result row = {
+		.trace = trace, .format = format, .policy = policy, .frames = frames, .page_size = page_size,
+		.seed = 1, .skipped = skipped, .stats = *st, .dirty_unknown = !dirty,
+	};
 
-	report_csv_field(out, trace);
-	fputc(',', out);
-	report_csv_field(out, policy);
-	fprintf(out, ",%" PRIu32 ",%" PRIu64 ",1,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		",%" PRIu64 ",%.6f,%" PRIu64 ",", frames, page_size, st->refs, st->reads, st->writes,
-		st->fetches, st->distinct_pages, st->faults, rate, st->evictions);
-	if (dirty)
-		fprintf(out, "%" PRIu64 ",%" PRIu64, st->dirty_evictions, st->swap_writes);
-	else
-		fputc(',', out);
-	fprintf(out, ",%" PRIu64 ",%" PRIu64 ",", st->swap_reads, st->hits);
-	if (dirty)
-		fprintf(out, "%" PRIu64, st->evictions - st->dirty_evictions);
-	fprintf(out, ",%" PRIu64 ",%.3f,%" PRIu64 "\n", st->zero_fills, 1000.0 * rate, skipped);
+	report_csv_row(out, &row);
 }
 
 /* The text table: what was measured, then one row per frame count, as
@@ -210,9 +212,7 @@ static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct
 			;
 	}
 	if (o->csv) {
-		fputs("trace,policy,frames,page_size,seed,refs,reads,writes,fetches,distinct_pages,"
-		      "faults,fault_rate,evictions,dirty_evictions,swap_writes,swap_reads,hits,"
-		      "clean_evictions,zero_fills,faults_per_1000,skipped_lines\n", stdout);
+		report_csv_header(stdout);
 	} else {
 		mrc_get(m, 1, &st);
 		printf("trace %s (%s), %" PRIu64 "-byte pages\n", o->trace, info->format, page_size);
@@ -236,7 +236,7 @@ static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct
 
 		mrc_get(m, frames, &st);
 		if (o->csv)
-			mrc_csv_row(stdout, o->trace, policy, frames, page_size, &st, dirty, info->skipped);
+			mrc_csv_row(stdout, o->trace, info->format, policy, frames, page_size, &st, dirty, info->skipped);
 		else
 			mrc_text_row(stdout, policy, frames, &st, dirty);
 	}

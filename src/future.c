@@ -5,6 +5,7 @@
 #include "future.h"
 #include "pageref.h"
 #include "policy.h"
+#include "trace_event.h"
 
 /* One distinct page: its identity and the index of its latest reference. */
 struct future_page {
@@ -104,7 +105,11 @@ int future_add(struct future_builder *b, const struct trace_rec *recs, size_t n,
 	       struct ps_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint64_t vpn, pages = pageref_span(&recs[i], b->page_shift, b->span_pages, &vpn);
+		uint64_t vpn, pages;
+
+		if (recs[i].op == OP_EVENT)
+			continue;
+		pages = pageref_span(&recs[i], b->page_shift, b->span_pages, &vpn);
 
 		for (; pages > 0; pages--, vpn++)
 			if (!future_ref(b, recs[i].pid, vpn))

@@ -29,8 +29,8 @@ struct future_builder;
  * is short. */
 struct future_builder *future_begin(unsigned page_shift, bool span_pages);
 
-/* Add n records, in trace order. Returns 0, or -1 with err set when memory
- * is short. */
+/* Add n records, in trace order; events (OP_EVENT) are not references and
+ * are skipped. Returns 0, or -1 with err set when memory is short. */
 int future_add(struct future_builder *b, const struct trace_rec *recs, size_t n,
 	       struct ps_error *err);
 

@@ -117,6 +117,15 @@
  * however many unsampled pages came between. Heavily skewed workloads
  * (a few pages taking a large share of references) vary with whether
  * those pages are in the sample.
+ *
+ * Events
+ * ------
+ * All of the above is the replay of anonymous memory: every page
+ * demand-zero, one address space per pid, frames shared by no one. A
+ * trace with VM events (segments, file mappings, fork, exit; trace_event.h)
+ * is replayed by a machine whose faults depend on them (file reads,
+ * copy-on-write, segfaults), which no stack distance sees, so an event is
+ * an error here (mrc_feed_batch names its line), not something skipped.
  */
 #include "config.h"
 
@@ -140,6 +149,9 @@
 #define MRC_SAMPLE_ALL (1u << MRC_SAMPLE_BITS)
 #define MRC_BLOCK_SHIFT 9       /* 512 times: 8 words of marks, one cache line */
 #define MRC_PREFETCH 16          /* records ahead whose map slot is prefetched */
+/* The refusal of an event (its kind fills the %s). */
+#define MRC_EVENT_MSG                                                                                        \
+	"the one-pass curves model anonymous memory only; this trace has a '%s' event (use pagesim run)"
 
 /* One distinct (process, page) pair. */
 struct mrc_page {
@@ -178,6 +190,11 @@ struct mrc {
 	char fail_msg[PS_ERROR_MAX];
 
 	uint64_t refs, reads, writes, fetches;
+
+	/* The pids seen (the replay's processes): a set of nonzero pids, open
+	 * addressing, power-of-two slots, load <= 1/2; last_pid short-cuts it. */
+	uint32_t *pids, last_pid;
+	uint64_t pid_slots, npids;
 
 	/* (pid, vpn) -> page: open addressing, power-of-two slots, load <= 3/4. */
 	struct mrc_page *pages;
@@ -532,6 +549,44 @@ static int mrc_fail(struct mrc *m, struct ps_error *err, const char *fmt, ...)
 	return -1;
 }
 
+/* Count pid among the processes seen; false when memory is short. */
+static bool mrc_see_pid(struct mrc *m, uint32_t pid)
+{
+	uint64_t mask;
+
+	if (2 * (m->npids + 1) > m->pid_slots) {
+		uint64_t slots = m->pid_slots ? 2 * m->pid_slots : 16;
+		uint32_t *pids = calloc(slots, sizeof *pids);
+
+		if (pids == NULL)
+			return false;
+		for (uint64_t i = 0; i < m->pid_slots; i++) {
+			uint64_t j = m->pids[i] * UINT64_C(0x9e3779b97f4a7c15) >> 20 & (slots - 1);
+
+			if (m->pids[i] == 0)
+				continue;
+			while (pids[j] != 0)
+				j = (j + 1) & (slots - 1);
+			pids[j] = m->pids[i];
+		}
+		free(m->pids);
+		m->pids = pids;
+		m->pid_slots = slots;
+	}
+	mask = m->pid_slots - 1;
+	for (uint64_t j = pid * UINT64_C(0x9e3779b97f4a7c15) >> 20 & mask;; j = (j + 1) & mask) {
+		if (m->pids[j] == pid)
+			break;
+		if (m->pids[j] == 0) {
+			m->pids[j] = pid;
+			m->npids++;
+			break;
+		}
+	}
+	m->last_pid = pid;
+	return true;
+}
+
 int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_error *err)
 {
 	const bool sampling = m->sample_t != MRC_SAMPLE_ALL;
@@ -542,7 +597,13 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 	for (size_t r = 0; r < n; r++) {
 		const struct trace_rec *rec = &recs[r];
 		const bool write = rec->op == OP_WRITE;
-		uint64_t vpn, pages = pageref_span(rec, m->shift, m->span, &vpn);
+		uint64_t vpn, pages;
+
+		if (rec->op == OP_EVENT)
+			return mrc_fail(m, err, MRC_EVENT_MSG, trace_event_kind_name(rec->flags));
+		if (rec->pid != m->last_pid && !mrc_see_pid(m, rec->pid))
+			return mrc_fail(m, err, "out of memory for the processes after %" PRIu64 " references", m->refs);
+		pages = pageref_span(rec, m->shift, m->span, &vpn);
 
 		/* The map slot is a cache miss per reference: start it early. */
 		if (r + MRC_PREFETCH < n)
@@ -592,6 +653,34 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 		}
 	}
 	return 0;
+}
+
+int mrc_refuse_events(const struct trace_batch *b, struct ps_error *err)
+{
+	char where[PS_ERROR_MAX];
+
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->recs[i].op != OP_EVENT)
+			continue;
+		if (trace_batch_where(b, i, where, sizeof where) > 0)
+			return ps_error_set(err, "%s: " MRC_EVENT_MSG, where, trace_event_kind_name(b->recs[i].flags));
+		return ps_error_set(err, MRC_EVENT_MSG, trace_event_kind_name(b->recs[i].flags));
+	}
+	return 0;
+}
+
+int mrc_feed_batch(struct mrc *m, const struct trace_batch *b, struct ps_error *err)
+{
+	assert(!m->finished && "mrc_feed_batch after mrc_finish");
+	if (m->failed)
+		return ps_error_set(err, "%s", m->fail_msg);
+	if (mrc_refuse_events(b, err) < 0) {
+		char msg[PS_ERROR_MAX];
+
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		return mrc_fail(m, err, "%s", msg);
+	}
+	return mrc_feed(m, b->recs, b->n, err);
 }
 
 int mrc_finish(struct mrc *m, struct ps_error *err)
@@ -669,6 +758,9 @@ void mrc_get(const struct mrc *m, uint32_t frames, struct sim_stats *out)
 	};
 	out->zero_fills = out->faults - out->swap_reads;
 	out->dirty_evictions = out->swap_writes = dirty < out->evictions ? dirty : out->evictions;
+	/* Frames are never freed: those loaded and not given up hold pages. */
+	out->resident = out->faults - out->evictions;
+	out->processes = m->npids;
 }
 
 bool mrc_knows_dirty(const struct mrc *m)
@@ -692,6 +784,7 @@ void mrc_destroy(struct mrc *m)
 {
 	if (m == NULL)
 		return;
+	free(m->pids);
 	free(m->pages);
 	free(m->marks);
 	free(m->blocks);

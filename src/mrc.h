@@ -16,6 +16,7 @@
 #include "error.h"
 #include "sim.h"
 #include "trace.h"
+#include "trace_event.h"
 
 enum mrc_policy { MRC_LRU, MRC_OPT };
 
@@ -43,8 +44,21 @@ struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err);
 
 /* Add n records in trace order. Returns 0, or -1 with err set (an access
  * past the end of the address space, more references than the look-ahead,
- * out of memory); the curve is then unusable and every later call fails. */
+ * out of memory, an event); the curve is then unusable and every later
+ * call fails. The curves model anonymous memory only (every page
+ * demand-zero, one address space per pid), so an event record (OP_EVENT:
+ * a segment, mmap, fork, ...) is an error. */
 int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_error *err);
+
+/* mrc_feed for a batch; an event is refused naming where it was read:
+ * "t.trace:12: the one-pass curves model anonymous memory only; this
+ * trace has a 'fork' event (use pagesim run)". */
+int mrc_feed_batch(struct mrc *m, const struct trace_batch *b, struct ps_error *err);
+
+/* Returns 0 when batch b holds no event, else -1 with err set to the
+ * message of mrc_feed_batch about the first (for passes that feed no
+ * curve, such as OPT's look-ahead pass). */
+int mrc_refuse_events(const struct trace_batch *b, struct ps_error *err);
 
 /* End of the trace: settle what depends on it. Call once, after the last
  * mrc_feed and before mrc_get. Returns 0, or -1 with err set if memory is
@@ -53,7 +67,10 @@ int mrc_finish(struct mrc *m, struct ps_error *err);
 
 /* The counters of a replay with frames frames (>= 1), as the simulator
  * counts them (sim.h). Exact without sampling; estimates with it, except
- * refs, reads, writes and fetches, which are always exact. For OPT,
+ * refs, reads, writes, fetches and processes, which are always exact. The
+ * counters of the VM model are those of anonymous memory: resident is
+ * the frames in use at the end, processes the pids seen, and the rest
+ * (file reads, copy-on-write, TLB, ...) 0. For OPT,
  * dirty_evictions and swap_writes are not determined (see
  * mrc_knows_dirty) and are set to 0. */
 void mrc_get(const struct mrc *m, uint32_t frames, struct sim_stats *out);

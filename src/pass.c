@@ -1,3 +1,7 @@
+/*
+ * pass.c - one pass over a trace file or a generated workload, in batches
+ * handed to a consumer (pass.h).
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -5,8 +9,9 @@
 
 #include "pass.h"
 
-/* The batch buffer: one per thread, so passes may run in parallel. */
+/* The batch buffers: one per thread, so passes may run in parallel. */
 static __thread struct trace_rec pass_batch[PASS_BATCH];
+static __thread uint64_t pass_lines[PASS_BATCH];
 
 /* pass_run for a trace file. */
 static int pass_file(const char *path, const struct trace_options *opt, pass_consumer *consume, void *ctx,
@@ -18,9 +23,13 @@ static int pass_file(const char *path, const struct trace_options *opt, pass_con
 	if (r == NULL)
 		return -1;
 	info->format = trace_format_name(trace_format_of(r));
-	while ((n = trace_read(r, pass_batch, PASS_BATCH, err)) > 0) {
+	while ((n = trace_read_batch(r, pass_batch, pass_lines, PASS_BATCH, err)) > 0) {
+		const struct trace_batch b = {
+			.recs = pass_batch, .lines = pass_lines, .events = trace_events_of(r), .n = (size_t)n,
+		};
+
 		info->records += (uint64_t)n;
-		if (consume(ctx, pass_batch, (size_t)n, err) < 0) {
+		if (consume(ctx, &b, err) < 0) {
 			n = -1;
 			break;
 		}
@@ -53,13 +62,13 @@ static int pass_generate(const struct gen_params *params, const struct trace_opt
 		};
 		if (n == PASS_BATCH) {
 			info->records += n;
-			rc = consume(ctx, pass_batch, n, err);
+			rc = consume(ctx, &(struct trace_batch){ .recs = pass_batch, .n = n }, err);
 			n = 0;
 		}
 	}
 	if (rc == 0 && n > 0) {
 		info->records += n;
-		rc = consume(ctx, pass_batch, n, err);
+		rc = consume(ctx, &(struct trace_batch){ .recs = pass_batch, .n = n }, err);
 	}
 	gen_free(g);
 	return rc;

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "gen.h"
 #include "trace.h"
+#include "trace_event.h"
 
 /* Records decoded per batch: 64 KiB of records, which stays in L2. */
 #define PASS_BATCH 4096
@@ -25,14 +26,19 @@ struct trace_spec {
 	const struct gen_params *gen; /* a workload to generate */
 };
 
-/* Receives each batch of records in trace order; returns 0 or -1 with err
- * set to stop the pass. */
-typedef int pass_consumer(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err);
+/* Receives each batch in trace order; returns 0 or -1 with err set to
+ * stop the pass. From a trace file, a batch has the line (binary: record
+ * number) of each record, and its events are in b->events: the table of
+ * trace_options.events when the caller gave one, else the reader's own,
+ * which lives only until pass_run returns -- a consumer that keeps
+ * records (or events) past that must give pass_run a table of its own.
+ * From a generated workload, lines and events are NULL: it has no events. */
+typedef int pass_consumer(void *ctx, const struct trace_batch *b, struct ps_error *err);
 
 /* What a finished pass saw. */
 struct pass_info {
 	const char *format;    /* trace format name, or "generated" */
-	uint64_t records;
+	uint64_t records;      /* events included: each is one record */
 	uint64_t skipped;      /* malformed lines skipped (skip_bad) */
 	char first_skip[PS_ERROR_MAX];
 };

@@ -16,6 +16,21 @@
  * replay could differ only by stopping on a full swap device, which
  * cannot happen when the trace has no more distinct pages than swap
  * slots (a page holds at most one slot); that is checked at the end.
+ * The curve models anonymous memory only, so it is used only when the
+ * trace cannot hold VM events: a generated workload, or a regular file
+ * whose reader says so (trace_may_have_events: not native, not a binary
+ * file whose header declares events). Standard input and other streams
+ * cannot be asked without consuming them, so their lru cells replay.
+ *
+ * Events. Batches carry the line of each record and the event table, and
+ * cells are fed with sim_feed_batch. The workers replay a batch after the
+ * decoder has moved on -- the last ones after pass_run has returned and
+ * closed its reader -- so the table cannot be the reader's own: the main
+ * pass reads into a table owned here (or the caller's, trace_options.events),
+ * which lives until every machine is destroyed, at the end of sweep_trace.
+ * The table is append-only with entries that never move (trace_event.h),
+ * and a slot's batch is published under the ring's lock after the decoder
+ * added its events, so workers may read it while the decoder appends.
  */
 #include "config.h"
 
@@ -23,7 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "experiment.h"
 #include "future.h"
 #include "mrc.h"
 #include "sweep.h"
@@ -35,7 +52,8 @@ struct sweep_ring {
 	pthread_cond_t filled;   /* a batch was published, or the pass ended */
 	pthread_cond_t drained;  /* a slot was released by every worker */
 	struct trace_rec batch[SWEEP_RING][PASS_BATCH];
-	size_t len[SWEEP_RING];
+	uint64_t lines[SWEEP_RING][PASS_BATCH];
+	struct trace_batch slot[SWEEP_RING]; /* the batch as workers see it */
 	unsigned readers[SWEEP_RING]; /* workers yet to replay the slot */
 	uint64_t published;           /* batches published so far */
 	bool finished;                /* no batch will follow */
@@ -63,19 +81,19 @@ struct sweep_worker {
 	pthread_t thread;
 };
 
-/* Replay recs through cell i of run; on a machine error the cell fails. */
-static void sweep_feed_cell(struct sweep_run *run, size_t i, const struct trace_rec *recs, size_t n)
+/* Replay batch b through cell i of run; on a machine error the cell fails. */
+static void sweep_feed_cell(struct sweep_run *run, size_t i, const struct trace_batch *b)
 {
 	struct ps_error err;
 
 	if (i == run->n) {
 		/* The lru cells' curve; a failure fails them all at the end. */
 		if (run->lru_curve != NULL && run->curve_error[0] == '\0' &&
-		    mrc_feed(run->lru_curve, recs, n, &err) < 0)
+		    mrc_feed_batch(run->lru_curve, b, &err) < 0)
 			snprintf(run->curve_error, sizeof run->curve_error, "%s", err.msg);
 		return;
 	}
-	if (run->sims[i] == NULL || sim_feed(run->sims[i], recs, n, &err) == 0)
+	if (run->sims[i] == NULL || sim_feed_batch(run->sims[i], b, &err) == 0)
 		return;
 	snprintf(run->cells[i].error, sizeof run->cells[i].error, "%s", err.msg);
 	sim_destroy(run->sims[i]);
@@ -101,7 +119,7 @@ static void *sweep_worker_main(void *arg)
 		}
 		pthread_mutex_unlock(&ring->lock);
 		for (size_t i = w->index; i <= w->run->n; i += w->count)
-			sweep_feed_cell(w->run, i, ring->batch[slot], ring->len[slot]);
+			sweep_feed_cell(w->run, i, &ring->slot[slot]);
 		pthread_mutex_lock(&ring->lock);
 		if (--ring->readers[slot] == 0)
 			pthread_cond_signal(&ring->drained);
@@ -109,17 +127,19 @@ static void *sweep_worker_main(void *arg)
 	}
 }
 
-/* pass_consumer: hand a batch to the cells (directly, or through the ring). */
-static int sweep_consume(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+/* pass_consumer: hand a batch to the cells (directly, or through the ring,
+ * copying its records and lines; the event table is shared). */
+static int sweep_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	struct sweep_run *run = ctx;
 	struct sweep_ring *ring = run->ring;
+	size_t n = b->n;
 
 	if (run->stop != NULL && *run->stop)
 		return ps_error_set(err, "interrupted");
 	if (ring == NULL) {
 		for (size_t i = 0; i <= run->n; i++)
-			sweep_feed_cell(run, i, recs, n);
+			sweep_feed_cell(run, i, b);
 	} else {
 		unsigned slot = ring->published % SWEEP_RING;
 
@@ -127,8 +147,15 @@ static int sweep_consume(void *ctx, const struct trace_rec *recs, size_t n, stru
 		while (ring->readers[slot] > 0)
 			pthread_cond_wait(&ring->drained, &ring->lock);
 		pthread_mutex_unlock(&ring->lock);
-		memcpy(ring->batch[slot], recs, n * sizeof *recs);
-		ring->len[slot] = n;
+		memcpy(ring->batch[slot], b->recs, n * sizeof *b->recs);
+		if (b->lines != NULL)
+			memcpy(ring->lines[slot], b->lines, n * sizeof *b->lines);
+		ring->slot[slot] = (struct trace_batch){
+			.recs = ring->batch[slot],
+			.lines = b->lines != NULL ? ring->lines[slot] : NULL,
+			.events = b->events,
+			.n = n,
+		};
 		pthread_mutex_lock(&ring->lock);
 		ring->readers[slot] = ring->workers;
 		ring->published++;
@@ -142,9 +169,9 @@ static int sweep_consume(void *ctx, const struct trace_rec *recs, size_t n, stru
 }
 
 /* pass_consumer for the look-ahead pass. */
-static int sweep_consume_future(void *ctx, const struct trace_rec *recs, size_t n, struct ps_error *err)
+static int sweep_consume_future(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
-	return future_add(ctx, recs, n, err);
+	return future_add(ctx, b->recs, b->n, err);
 }
 
 /* Build the look-ahead of trace into fut. Returns 0, or -1 with err set. */
@@ -210,10 +237,36 @@ static int sweep_threaded(struct sweep_run *run, const struct trace_spec *trace,
 	return rc;
 }
 
-/* When two or more cells run policy lru, give them one miss-ratio curve
- * instead of a machine each (see the top of the file). Without memory for
- * the curve they simply replay. */
-static void sweep_plan_lru_curve(struct sweep_run *run, const struct sweep_machine *m)
+/* Can the trace hold no VM event? A generated workload never does; a
+ * regular file is opened to ask its reader; anything else (standard
+ * input, a pipe) cannot be asked without consuming it: maybe. */
+static bool sweep_trace_has_no_events(const struct trace_spec *trace, const struct trace_options *topt)
+{
+	struct trace_options o = *topt;
+	struct trace_reader *r;
+	struct ps_error err;
+	struct stat st;
+	bool none;
+
+	if (trace->gen != NULL)
+		return true;
+	if (trace->path == NULL || strcmp(trace->path, "-") == 0 || stat(trace->path, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return false;
+	o.events = NULL;
+	r = trace_open(trace->path, &o, &err);
+	if (r == NULL)
+		return false; /* the pass will say why */
+	none = !trace_may_have_events(r);
+	trace_close(r);
+	return none;
+}
+
+/* When two or more cells run policy lru on a trace without events, give
+ * them one miss-ratio curve instead of a machine each (see the top of the
+ * file). Without memory for the curve they simply replay. */
+static void sweep_plan_lru_curve(struct sweep_run *run, const struct sweep_machine *m,
+				 const struct trace_spec *trace, const struct trace_options *topt)
 {
 	const struct policy *lru = policy_find("lru");
 	struct mrc_config cfg = { .policy = MRC_LRU, .page_shift = m->page_shift, .va_bits = m->va_bits,
@@ -223,7 +276,9 @@ static void sweep_plan_lru_curve(struct sweep_run *run, const struct sweep_machi
 
 	for (size_t i = 0; i < run->n; i++)
 		count += run->cells[i].policy->policy == lru;
-	if (lru == NULL || count < 2 || (run->lru_curve = mrc_create(&cfg, &err)) == NULL)
+	if (lru == NULL || count < 2 || (m->vm != NULL && !exp_machine_is_plain(m->vm)) ||
+	    !sweep_trace_has_no_events(trace, topt) ||
+	    (run->lru_curve = mrc_create(&cfg, &err)) == NULL)
 		return;
 	for (size_t i = 0; i < run->n; i++)
 		run->via_mrc[i] = run->cells[i].policy->policy == lru;
@@ -264,6 +319,8 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 	struct sweep_run run = { .cells = cells, .n = n, .progress = progress,
 				 .progress_ctx = progress_ctx, .stop = stop };
 	struct future fut = { 0 };
+	struct trace_options main_opt = *topt;
+	struct trace_events *own_events = NULL;
 	bool need_future = false;
 	int rc = 0;
 
@@ -282,8 +339,14 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 	}
 	if (need_future && sweep_build_future(trace, topt, m, &fut, err) < 0)
 		rc = -1;
+	if (rc == 0 && trace->gen == NULL && main_opt.events == NULL) {
+		/* Renamed after the trace by trace_open. */
+		own_events = main_opt.events = trace_events_create(trace->path, false);
+		if (own_events == NULL)
+			rc = ps_error_set(err, "out of memory");
+	}
 	if (rc == 0)
-		sweep_plan_lru_curve(&run, m);
+		sweep_plan_lru_curve(&run, m, trace, topt);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct sim_config cfg = {
 			.policy = cells[i].policy->policy,
@@ -299,6 +362,8 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		};
 		struct ps_error cell_err;
 
+		if (m->vm != NULL)
+			exp_machine_apply(m->vm, &cfg);
 		if (run.via_mrc[i])
 			continue;
 		run.sims[i] = sim_create(&cfg, &cell_err);
@@ -312,8 +377,8 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 			workers = (unsigned)(n + (run.lru_curve != NULL));
 		if (workers == 0)
 			workers = 1;
-		rc = workers == 1 ? pass_run(trace, topt, sweep_consume, &run, info, err)
-				  : sweep_threaded(&run, trace, topt, workers, info, err);
+		rc = workers == 1 ? pass_run(trace, &main_opt, sweep_consume, &run, info, err)
+				  : sweep_threaded(&run, trace, &main_opt, workers, info, err);
 	}
 	if (rc < 0 && stop != NULL && *stop)
 		rc = 1;
@@ -323,7 +388,10 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		if (rc < 0 && cells[i].error[0] == '\0')
 			snprintf(cells[i].error, sizeof cells[i].error, "%s", err->msg);
 		if (rc == 0 && run.sims[i] != NULL) {
+			const struct sim_segfault *kept = sim_segfaults(run.sims[i], &cells[i].nsegfaults);
+
 			sim_get_stats(run.sims[i], &cells[i].stats);
+			memcpy(cells[i].segfaults, kept, cells[i].nsegfaults * sizeof *kept);
 			cells[i].done = true;
 		}
 		sim_destroy(run.sims[i]);
@@ -332,5 +400,6 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 	free(run.sims);
 	free(run.via_mrc);
 	future_free(&fut);
+	trace_events_destroy(own_events);
 	return rc;
 }

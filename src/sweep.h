@@ -24,7 +24,11 @@ struct sweep_cell {
 	bool done;                 /* replayed the whole trace; stats are final */
 	struct sim_stats stats;
 	char error[PS_ERROR_MAX];  /* non-empty: why the cell failed */
+	struct sim_segfault segfaults[SIM_SEGFAULTS_KEPT]; /* the first ones kept */
+	size_t nsegfaults;         /* of stats.segfaults */
 };
+
+struct exp_machine;
 
 /* What every cell's machine has in common besides policy, frames, seed. */
 struct sweep_machine {
@@ -32,6 +36,7 @@ struct sweep_machine {
 	unsigned va_bits;
 	uint64_t swap_slots;
 	bool span_pages;
+	const struct exp_machine *vm; /* the VM model's options; NULL: all off */
 };
 
 /* Called on the decoding thread after each batch with the records decoded
@@ -46,7 +51,15 @@ typedef void sweep_progress_fn(void *ctx, uint64_t records);
  * Returns 0 when the trace was replayed to the end (check each cell's
  * error); -1 with err set when the trace could not be read (every cell not
  * yet failed gets the same error); 1 when *stop became nonzero (no cell is
- * done). *info describes the pass. */
+ * done). *info describes the pass.
+ *
+ * Events. Cells are fed with sim_feed_batch, which sees each record's line
+ * and the trace's VM events. The events of the replay pass go into
+ * topt->events when the caller gives a table (which must then outlive
+ * anything that keeps pointers into it, such as segment names), else into
+ * a table sweep_trace owns and frees before it returns, after the last
+ * machine is destroyed. The shared lru curve is used only for traces that
+ * cannot hold events (see sweep.c). */
 int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt,
 		const struct sweep_machine *m, struct sweep_cell *cells, size_t n, unsigned threads,
 		sweep_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,

@@ -30,10 +30,20 @@
  *    which is then decoded from its start: nothing is consumed twice or lost,
  *    and standard input needs no seeking.
  *  - Errors: a refused line fails the reader, or with skip_bad is counted
- *    and stepped over; a fatal line (bad native header, VM-model events)
- *    and any read or decompression error always fail it. Records decoded
+ *    and stepped over; a fatal line (bad native header, no memory for an
+ *    event) and any read or decompression error always fail it. Records decoded
  *    before the failure are returned first; the error comes with the next
  *    call, and every call after it.
+ *
+ * Lines. trace_read_batch can also say where each record was read: the
+ * parsers write the line of each record they decode next to it (a
+ * pending M half keeps its line with it), and the binary reader the file
+ * record number. Nothing is done for them when the caller does not ask.
+ *
+ * Events. Every reader has an event table: the caller's
+ * (trace_options.events) or its own. The native parser adds event lines
+ * to it and emits one placeholder record each; the binary reader does the
+ * same for event records (below).
  *
  * The binary format (trace_binary.h) skips all of the above. Detection
  * looks for its magic in the first buffer load; the header is checked
@@ -43,6 +53,19 @@
  * hosts) and validates the records in place. The few bytes of a record cut
  * by a batch boundary wait at the start of buf for the next call. Errors
  * follow the same rules, naming records instead of lines.
+ *
+ * An event in a binary trace (version 2) is an event record and its
+ * payload records: 1 + k file records that become one placeholder. The
+ * validation stops at the event record like at any record that is not an
+ * access; binary_event then takes its payload from the records after it
+ * in the caller's array, and when the payload runs past the end of the
+ * batch, the rest straight from the stream (binary_pull, through buf),
+ * decodes and checks it, adds the event to the table and puts the
+ * placeholder where the event record was; the accesses after it close up.
+ * So a batch of max file records still gives at most max records, and
+ * max = 1 works: the payload is always pulled whole. A bad event is
+ * skipped whole with skip_bad (its payload says how long it is); a payload
+ * cut by the end of the input is an error either way.
  */
 #include "config.h"
 
@@ -54,6 +77,7 @@
 
 #include "trace.h"
 #include "trace_binary.h"
+#include "trace_event.h"
 #include "trace_parse.h"
 #include "trace_source.h"
 
@@ -65,8 +89,11 @@ struct trace_reader {
 	char *name; /* the path as given, or "<stdin>" */
 	bool skip_bad;
 	struct parse_ctx ctx;
-	bool binary;	       /* the binary format: binary_read() decodes */
-	uint64_t records_seen; /* binary: records consumed, skipped ones included */
+	bool binary;		      /* the binary format: binary_read() decodes */
+	uint64_t records_seen;	      /* binary: records consumed, skipped ones included */
+	struct trace_binary_info bin; /* binary: what the header says */
+	struct trace_events *events;  /* where events go: the caller's or own_events */
+	bool own_events;
 
 	char *buf;	       /* TRACE_BUF_SIZE + 1 bytes */
 	const char *pos;       /* next byte to decode */
@@ -77,6 +104,7 @@ struct trace_reader {
 
 	bool has_pending;
 	struct trace_rec pending; /* decoded, not yet handed out */
+	uint64_t pending_line;
 
 	bool failed;
 	char fail_msg[PS_ERROR_MAX];
@@ -163,12 +191,140 @@ static void reader_refused(struct trace_reader *r)
 	trace_parse_skip_line(&r->ctx, &r->pos, r->lines_end);
 }
 
-/* Validate the whole records recs[0..n) of a binary trace, just read:
- * with skip_bad, count each refused one and close the gap; without, fail
- * at the first. Returns the number of valid records, now at the front. */
-static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, size_t n)
+/* Count a refused binary record or event (with skip_bad), or fail on it.
+ * msg names it. Returns true when decoding goes on. */
+static bool binary_refused(struct trace_reader *r, const char *msg)
 {
+	if (!r->skip_bad) {
+		reader_fail(r, msg);
+		return false;
+	}
+	if (r->skipped++ == 0)
+		strcpy(r->first_skip, msg); /* both PS_ERROR_MAX bytes */
+	return true;
+}
+
+/* Take the next len bytes of the stream, past the records of the batch
+ * being validated, from buf and then from the source, into dst (NULL:
+ * drop them). Stops early only at the end of the input, or on a read
+ * error when src_broken (a read error already happened in this batch) or
+ * now. Returns the bytes taken, or -1 with err set. */
+static ssize_t binary_pull(struct trace_reader *r, unsigned char *dst, size_t len, bool src_broken,
+			   struct ps_error *err)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		size_t have = (size_t)(r->data_end - r->pos);
+		ssize_t k;
+
+		if (have > 0) {
+			if (have > len - got)
+				have = len - got;
+			if (dst != NULL)
+				memcpy(dst + got, r->pos, have);
+			r->pos += have;
+			got += have;
+			continue;
+		}
+		if (r->eof || src_broken)
+			break;
+		r->pos = r->data_end = r->buf;
+		k = trace_source_read(r->src, r->buf, TRACE_BUF_SIZE, err);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			r->eof = true;
+		r->data_end = r->buf + k;
+	}
+	return (ssize_t)got;
+}
+
+/* The event whose event record is recs[at] of the batch recs[0..whole):
+ * take its payload (from the batch, then from the stream), decode and
+ * check it, and add it to the table. Sets *placeholder, or *msg (named
+ * "FILE: record N: ") when the event is refused. *extra counts the records
+ * taken from the stream. Returns the index past the payload's part in the
+ * batch, or SIZE_MAX after failing the reader (a payload cut short, a
+ * read error, no memory). */
+static size_t binary_event(struct trace_reader *r, struct trace_rec *recs, size_t at, size_t whole,
+			   const char *broken, uint64_t *extra, struct trace_rec *placeholder, char *msg)
+{
+	enum { RS = TRACE_BINARY_RECORD_SIZE, MAXP = TRACE_BINARY_EVENT_MAX_RECORDS };
+	const uint64_t recno = r->records_seen + at + 1;
+	const struct trace_rec head = recs[at];
+	const size_t k = head.size, in_batch = k < whole - at - 1 ? k : whole - at - 1;
+	const size_t keep = k < MAXP ? k : MAXP;
+	unsigned char payload[MAXP * RS];
+	char name[TRACE_EVENT_NAME_MAX + 1], file[TRACE_EVENT_FILE_MAX + 1], why[256];
+	struct trace_event ev;
+	uint64_t index;
+
+	for (size_t j = 0; j < in_batch && j < keep; j++)
+		trace_binary_put(&recs[at + 1 + j], payload + j * RS); /* back to file bytes */
+	if (in_batch < k) {
+		size_t store = keep > in_batch ? (keep - in_batch) * RS : 0, want = (k - in_batch) * RS;
+		struct ps_error err;
+		ssize_t got =
+		    store > 0 ? binary_pull(r, payload + in_batch * RS, store, broken != NULL, &err) : 0;
+		ssize_t more = 0;
+
+		if (got == (ssize_t)store && want > store)
+			more = binary_pull(r, NULL, want - store, broken != NULL, &err);
+		if (got < 0 || more < 0) {
+			reader_fail(r, err.msg);
+			return SIZE_MAX;
+		}
+		if ((size_t)(got + more) < want) {
+			char fail[PS_ERROR_MAX];
+
+			if (broken != NULL && !r->eof) {
+				reader_fail(r, broken); /* the read error that ended the batch */
+				return SIZE_MAX;
+			}
+			snprintf(fail, sizeof fail,
+				 "%s: record %llu: truncated event (the input ends after %zu of its %zu "
+				 "payload bytes)",
+				 r->name, (unsigned long long)recno, in_batch * RS + (size_t)(got + more),
+				 k * RS);
+			reader_fail(r, fail);
+			return SIZE_MAX;
+		}
+		*extra += k - in_batch;
+	}
+	if (!trace_binary_decode_event(&head, payload, k, &ev, name, file, why, sizeof why) ||
+	    !trace_event_check(&ev, r->ctx.va_bits, r->ctx.page_shift, why, sizeof why)) {
+		snprintf(msg, PS_ERROR_MAX, "%s: record %llu: %s", r->name, (unsigned long long)recno, why);
+		return at + 1 + in_batch;
+	}
+	ev.line = recno;
+	index = trace_events_add(r->events, &ev);
+	if (index == UINT64_MAX) {
+		char fail[PS_ERROR_MAX];
+
+		snprintf(fail, sizeof fail, "%s: record %llu: out of memory for the trace's events", r->name,
+			 (unsigned long long)recno);
+		reader_fail(r, fail);
+		return SIZE_MAX;
+	}
+	*placeholder =
+	    (struct trace_rec){.addr = index, .pid = ev.pid, .size = 0, .op = OP_EVENT, .flags = ev.kind};
+	msg[0] = '\0';
+	return at + 1 + in_batch;
+}
+
+/* Validate the whole records recs[0..n) of a binary trace, just read,
+ * turning events into placeholders: with skip_bad, count each refused
+ * record or event and close the gap; without, fail at the first. Fills
+ * lines[] (if not NULL) with the record numbers. broken: the message of
+ * a read error that ended this batch (no more may be read for an event's
+ * payload), or NULL. Returns the number of records now at the front. */
+static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t n,
+			      const char *broken)
+{
+	const bool events = r->bin.flags & TRACE_BINARY_FLAG_EVENTS;
 	size_t kept = 0, i = 0;
+	uint64_t extra = 0;
 
 	while (i < n) {
 		size_t bad = i + trace_binary_find_bad(recs + i, n - i, r->ctx.addr_max);
@@ -176,27 +332,43 @@ static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, si
 
 		if (kept != i)
 			memmove(recs + kept, recs + i, (bad - i) * sizeof *recs);
+		if (lines != NULL)
+			for (size_t j = i; j < bad; j++)
+				lines[kept + j - i] = r->records_seen + j + 1;
 		kept += bad - i;
 		if (bad == n)
 			break;
-		trace_binary_why(&recs[bad], r->ctx.va_bits, why, sizeof why);
+		if (events && recs[bad].op == OP_EVENT) {
+			struct trace_rec placeholder;
+			size_t next = binary_event(r, recs, bad, n, broken, &extra, &placeholder, msg);
+
+			if (next == SIZE_MAX)
+				break;
+			if (msg[0] == '\0') {
+				if (lines != NULL)
+					lines[kept] = r->records_seen + bad + 1;
+				recs[kept++] = placeholder;
+			} else if (!binary_refused(r, msg)) {
+				break;
+			}
+			i = next;
+			continue;
+		}
+		trace_binary_why(&recs[bad], r->ctx.va_bits, r->bin.version, events, why, sizeof why);
 		snprintf(msg, sizeof msg, "%s: record %llu: %s", r->name,
 			 (unsigned long long)(r->records_seen + bad + 1), why);
-		if (!r->skip_bad) {
-			reader_fail(r, msg);
+		if (!binary_refused(r, msg))
 			break;
-		}
-		if (r->skipped++ == 0)
-			strcpy(r->first_skip, msg); /* both PS_ERROR_MAX bytes */
 		i = bad + 1;
 	}
-	r->records_seen += n;
+	r->records_seen += n + extra;
 	return kept;
 }
 
-/* trace_read for the binary format: fill recs[0..max) straight from the
- * bytes left in buf and then from the source, and validate. */
-static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, size_t max, struct ps_error *err)
+/* trace_read_batch for the binary format: fill recs[0..max) straight from
+ * the bytes left in buf and then from the source, and validate. */
+static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
+			   struct ps_error *err)
 {
 	const size_t rec_size = TRACE_BINARY_RECORD_SIZE;
 	size_t n = 0;
@@ -207,7 +379,7 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, size_
 		char *dst = (char *)recs;
 		size_t want = max * rec_size, have = (size_t)(r->data_end - r->pos), whole, part;
 		struct ps_error later; /* an error after the records read before it */
-		bool failing = false;
+		bool failing = false, src_broken = false;
 
 		if (have > want)
 			have = want;
@@ -217,7 +389,7 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, size_
 			ssize_t got = trace_source_read(r->src, dst + have, want - have, &later);
 
 			if (got < 0) {
-				failing = true;
+				failing = src_broken = true;
 				break;
 			}
 			if (got == 0)
@@ -232,15 +404,20 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, size_
 			r->data_end = r->buf + part;
 			if (r->eof && !failing) {
 				ps_error_set(&later,
-					     "%s: record %llu: truncated record (the input ends after %zu of its %zu bytes)",
-					     r->name, (unsigned long long)(r->records_seen + whole + 1), part, rec_size);
+					     "%s: record %llu: truncated record (the input ends after %zu of "
+					     "its %zu bytes)",
+					     r->name, (unsigned long long)(r->records_seen + whole + 1), part,
+					     rec_size);
 				failing = true;
 			}
 		}
 		trace_binary_to_host(recs, whole);
-		n = binary_validate(r, recs, whole);
-		if (failing && !r->failed)
+		n = binary_validate(r, recs, lines, whole, src_broken ? later.msg : NULL);
+		if (failing && !r->failed) {
+			/* An event may have taken the partial record as payload and
+			 * then failed; otherwise the partial record is the error. */
 			reader_fail(r, later.msg);
+		}
 	}
 	if (n == 0 && r->failed) {
 		ps_error_set(err, "%s", r->fail_msg);
@@ -251,16 +428,24 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, size_
 
 ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max, struct ps_error *err)
 {
+	return trace_read_batch(r, recs, NULL, max, err);
+}
+
+ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
+			 struct ps_error *err)
+{
 	struct ps_error local;
 	size_t n = 0;
 
 	assert(max > 0);
 	if (r->binary)
-		return binary_read(r, recs, max, err);
+		return binary_read(r, recs, lines, max, err);
 	while (n < max) {
 		const char *p;
 
 		if (r->has_pending) {
+			if (lines != NULL)
+				lines[n] = r->pending_line;
 			recs[n++] = r->pending;
 			r->has_pending = false;
 			continue;
@@ -277,15 +462,21 @@ ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max, s
 		}
 		p = r->pos;
 		if (max - n >= 2) {
-			n += trace_parse_batch(&r->ctx, &p, r->lines_end, recs + n, max - n);
+			n += trace_parse_batch(&r->ctx, &p, r->lines_end, recs + n,
+					       lines != NULL ? lines + n : NULL, max - n);
 		} else {
 			struct trace_rec two[2];
-			size_t got = trace_parse_batch(&r->ctx, &p, r->lines_end, two, 2);
+			uint64_t two_lines[2];
+			size_t got = trace_parse_batch(&r->ctx, &p, r->lines_end, two, two_lines, 2);
 
-			if (got >= 1)
+			if (got >= 1) {
+				if (lines != NULL)
+					lines[n] = two_lines[0];
 				recs[n++] = two[0];
+			}
 			if (got == 2) {
 				r->pending = two[1];
+				r->pending_line = two_lines[1];
 				r->has_pending = true;
 			}
 		}
@@ -341,12 +532,30 @@ static int trace_start_binary(struct trace_reader *r, const struct trace_options
 
 	if (r->nl_added) /* reader_fill ended the input as a line: not here */
 		r->data_end--;
-	header = trace_binary_check_header(r->pos, (size_t)(r->data_end - r->pos), why, sizeof why);
+	header = trace_binary_check_header(r->pos, (size_t)(r->data_end - r->pos), &r->bin, why, sizeof why);
 	if (header == 0)
 		return ps_error_set(err, "%s: %s", r->name, why);
 	r->pos += header;
 	r->binary = true;
 	trace_parse_init(&r->ctx, TRACE_BINARY, opt->va_bits, opt->page_shift);
+	return 0;
+}
+
+/* Give r its event table: the caller's, renamed after the trace, or its
+ * own. Returns 0, or -1 with err set. */
+static int reader_attach_events(struct trace_reader *r, const struct trace_options *opt, struct ps_error *err)
+{
+	if (opt->events != NULL) {
+		if (trace_events_set_source(opt->events, r->name, r->binary) < 0)
+			return ps_error_set(err, "%s: out of memory", r->name);
+		r->events = opt->events;
+	} else {
+		r->events = trace_events_create(r->name, r->binary);
+		if (r->events == NULL)
+			return ps_error_set(err, "%s: out of memory", r->name);
+		r->own_events = true;
+	}
+	r->ctx.events = r->events;
 	return 0;
 }
 
@@ -380,7 +589,7 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
 		goto fail;
 	if (format == TRACE_AUTO || format == TRACE_BINARY) {
 		if (trace_binary_sniff(r->pos, (size_t)(r->data_end - r->pos))) {
-			if (trace_start_binary(r, opt, err) < 0)
+			if (trace_start_binary(r, opt, err) < 0 || reader_attach_events(r, opt, err) < 0)
 				goto fail;
 			return r;
 		}
@@ -399,6 +608,8 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
 		}
 	}
 	trace_parse_init(&r->ctx, format, opt->va_bits, opt->page_shift);
+	if (reader_attach_events(r, opt, err) < 0)
+		goto fail;
 	return r;
 fail:
 	trace_close(r);
@@ -408,6 +619,18 @@ fail:
 enum trace_format trace_format_of(const struct trace_reader *r)
 {
 	return r->ctx.format;
+}
+
+const struct trace_events *trace_events_of(const struct trace_reader *r)
+{
+	return r->events;
+}
+
+bool trace_may_have_events(const struct trace_reader *r)
+{
+	if (r->binary)
+		return (r->bin.flags & TRACE_BINARY_FLAG_EVENTS) != 0;
+	return r->ctx.format == TRACE_NATIVE;
 }
 
 uint64_t trace_skipped(const struct trace_reader *r)
@@ -425,6 +648,8 @@ void trace_close(struct trace_reader *r)
 	if (r == NULL)
 		return;
 	trace_source_close(r->src);
+	if (r->own_events)
+		trace_events_destroy(r->events);
 	free(r->buf);
 	free(r->name);
 	free(r);

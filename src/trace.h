@@ -25,6 +25,11 @@
  *
  * Errors name the file and line: "t.trace:12: expected R, W or X"; in the
  * binary format, which has no lines, the record: "t.bin: record 7: ...".
+ *
+ * Events. The native format (and a binary file converted from one) also
+ * carries VM events: segment, mmap, munmap, brk, fork and exit lines. Each
+ * becomes one placeholder record (op OP_EVENT, see trace_event.h) whose
+ * addr indexes the reader's event table, where the event itself is kept.
  */
 #ifndef PAGESIM_TRACE_H
 #define PAGESIM_TRACE_H
@@ -62,6 +67,8 @@ struct trace_rec {
 	uint8_t flags;  /* reserved, 0 */
 };
 
+struct trace_events;
+
 struct trace_options {
 	enum trace_format format; /* TRACE_AUTO: detect from the content */
 	unsigned page_shift;      /* log2 page size: pages format addr = n << shift */
@@ -69,6 +76,12 @@ struct trace_options {
 	bool skip_bad;            /* count and skip malformed lines instead of failing */
 	const char *name;         /* what messages call the trace; NULL: the path,
 				     or "<stdin>" for "-" */
+	struct trace_events *events; /* where the events go (trace_event.h), owned by
+					the caller, who must keep it until every record
+					read has been consumed; trace_open renames it
+					after the trace (trace_events_set_source).
+					NULL: the reader makes its own, which
+					trace_close frees. */
 };
 
 struct trace_reader;
@@ -83,9 +96,29 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
  * 0 at the end of the trace, or -1 with err set to "FILE:LINE: reason"
  * (a malformed line, an address beyond va_bits, a truncated compressed
  * stream, a read error; "FILE: record N: reason" in the binary format).
- * After -1 the reader only returns -1. */
+ * After -1 the reader only returns -1. Any max >= 1 works: an M line's
+ * second record waits for the next call when it does not fit, and an
+ * event is always exactly one record. */
 ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max,
 		   struct ps_error *err);
+
+/* trace_read, and when lines is not NULL, lines[i] = where recs[i] was
+ * read: its line (both records of an M line have the same one), or in
+ * the binary format its file record number, counted from 1 after the
+ * header as its errors count them (an event's is that of its first
+ * record). */
+ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
+			 struct ps_error *err);
+
+/* The table the reader's OP_EVENT records index: trace_options.events, or
+ * the reader's own (freed by trace_close). Never NULL; empty for the
+ * formats without events. */
+const struct trace_events *trace_events_of(const struct trace_reader *r);
+
+/* May the trace hold events? True for native traces, and for binary ones
+ * whose header says so (TRACE_BINARY_FLAG_EVENTS, which `pagesim convert`
+ * sets for native input); false for the others, which never do. */
+bool trace_may_have_events(const struct trace_reader *r);
 
 /* The format in use (never TRACE_AUTO after a successful open). */
 enum trace_format trace_format_of(const struct trace_reader *r);

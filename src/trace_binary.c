@@ -23,11 +23,25 @@
  * bytes past the fields a reader knows (header_size says how many there
  * are) and the reserved field may be ignored; a header flag bit may not,
  * so a reader refuses the bits it does not know.
+ *
+ * Events (version 2). An event does not fit in 16 bytes, so it is an
+ * event record -- op 3, flags = its kind, pid = its process, size = the
+ * number of payload records after it, addr 0 -- and then its payload:
+ * 48 bytes of fixed fields and its two strings, zero-padded to whole
+ * records (traces/FORMAT.md draws it). The event record keeps the shape of
+ * an access record, so the validation above finds it as a "bad" record
+ * at no cost to the accesses, and trace.c takes it from there. Events
+ * are rare, so their payload is assembled byte by byte on every host.
+ * The header flag TRACE_BINARY_FLAG_EVENTS says a file may hold events;
+ * in a file without it an event record is refused like any unknown
+ * operation, so readers and the sweep can trust a file without the flag
+ * to hold accesses only.
  */
 #include "config.h"
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +73,22 @@ enum {
 	H_RESERVED = 24, /* u64, written as 0, ignored by readers */
 };
 
+/* Payload field offsets of an event (version 2). */
+enum {
+	P_ADDR = 0,
+	P_LEN = 8,
+	P_OFFSET = 16,
+	P_MAX = 24,
+	P_CHILD = 32,
+	P_PROT = 36,
+	P_BACKING = 37,
+	P_SHARED = 38,
+	P_NAME_LEN = 39,
+	P_FILE_LEN = 40, /* u16 */
+	P_RESERVED = 42, /* 6 bytes, 0 */
+	P_STRINGS = TRACE_BINARY_EVENT_FIXED,
+};
+
 #define CONVERT_BATCH 16384 /* records per read and write: 256 KiB */
 
 static uint32_t get32(const unsigned char *p)
@@ -72,15 +102,27 @@ static void put32(unsigned char *p, uint32_t v)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
+static uint64_t get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
 bool trace_binary_sniff(const void *p, size_t n)
 {
 	return n >= TRACE_BINARY_MAGIC_LEN && memcmp(p, TRACE_BINARY_MAGIC, TRACE_BINARY_MAGIC_LEN) == 0;
 }
 
-size_t trace_binary_check_header(const void *p, size_t n, char *why, size_t why_len)
+size_t trace_binary_check_header(const void *p, size_t n, struct trace_binary_info *info, char *why,
+				 size_t why_len)
 {
 	const unsigned char *h = p;
-	uint32_t version, header_size, record_size, flags;
+	uint32_t version, header_size, record_size, flags, known;
 
 	if (n < H_VERSION + 4) {
 		snprintf(why, why_len, "truncated binary trace header (%zu of %d bytes)", n,
@@ -88,9 +130,11 @@ size_t trace_binary_check_header(const void *p, size_t n, char *why, size_t why_
 		return 0;
 	}
 	version = get32(h + H_VERSION);
-	if (version != TRACE_BINARY_VERSION) {
-		snprintf(why, why_len, "unsupported binary trace version %" PRIu32 " (this pagesim reads version %d)",
-			 version, TRACE_BINARY_VERSION);
+	if (version < TRACE_BINARY_VERSION_MIN || version > TRACE_BINARY_VERSION) {
+		snprintf(why, why_len,
+			 "unsupported binary trace version %" PRIu32
+			 " (this pagesim reads versions %d and %d)",
+			 version, TRACE_BINARY_VERSION_MIN, TRACE_BINARY_VERSION);
 		return 0;
 	}
 	if (n < TRACE_BINARY_HEADER_SIZE) {
@@ -107,31 +151,44 @@ size_t trace_binary_check_header(const void *p, size_t n, char *why, size_t why_
 		return 0;
 	}
 	if (n < header_size) {
-		snprintf(why, why_len, "truncated binary trace header (%zu of %" PRIu32 " bytes)", n, header_size);
+		snprintf(why, why_len, "truncated binary trace header (%zu of %" PRIu32 " bytes)", n,
+			 header_size);
 		return 0;
 	}
 	if (record_size != TRACE_BINARY_RECORD_SIZE) {
 		snprintf(why, why_len,
-			 "binary trace record size %" PRIu32 " is not supported (version %d records are %d bytes)",
-			 record_size, TRACE_BINARY_VERSION, TRACE_BINARY_RECORD_SIZE);
+			 "binary trace record size %" PRIu32 " is not supported (version %" PRIu32
+			 " records are %d bytes)",
+			 record_size, version, TRACE_BINARY_RECORD_SIZE);
 		return 0;
 	}
-	if (flags != 0) {
-		snprintf(why, why_len, "unknown binary trace header flags 0x%" PRIx32 " (version %d defines none)",
-			 flags, TRACE_BINARY_VERSION);
+	known = version >= 2 ? TRACE_BINARY_FLAG_EVENTS : 0;
+	if (flags & ~known) {
+		if (known == 0)
+			snprintf(why, why_len,
+				 "unknown binary trace header flags 0x%" PRIx32 " (version %" PRIu32
+				 " defines none)",
+				 flags, version);
+		else
+			snprintf(why, why_len,
+				 "unknown binary trace header flags 0x%" PRIx32 " (version %" PRIu32
+				 " defines 0x%x, may hold events)",
+				 flags & ~known, version, TRACE_BINARY_FLAG_EVENTS);
 		return 0;
 	}
+	if (info != NULL)
+		*info = (struct trace_binary_info){.version = version, .flags = flags};
 	return header_size;
 }
 
-void trace_binary_header(unsigned char out[TRACE_BINARY_HEADER_SIZE])
+void trace_binary_header(unsigned char out[TRACE_BINARY_HEADER_SIZE], uint32_t flags)
 {
 	memset(out, 0, TRACE_BINARY_HEADER_SIZE);
 	memcpy(out + H_MAGIC, TRACE_BINARY_MAGIC, TRACE_BINARY_MAGIC_LEN);
 	put32(out + H_VERSION, TRACE_BINARY_VERSION);
 	put32(out + H_HEADER_SIZE, TRACE_BINARY_HEADER_SIZE);
 	put32(out + H_RECORD_SIZE, TRACE_BINARY_RECORD_SIZE);
-	put32(out + H_FLAGS, 0);
+	put32(out + H_FLAGS, flags);
 }
 
 void trace_binary_get(const unsigned char *p, struct trace_rec *rec)
@@ -241,34 +298,156 @@ size_t trace_binary_find_bad(const struct trace_rec *recs, size_t n, uint64_t ad
 	return n;
 }
 
-void trace_binary_why(const struct trace_rec *rec, unsigned va_bits, char *why, size_t why_len)
+void trace_binary_why(const struct trace_rec *rec, unsigned va_bits, unsigned version, bool events, char *why,
+		      size_t why_len)
 {
 	uint64_t addr_max = va_bits >= 64 ? UINT64_MAX : (UINT64_C(1) << va_bits) - 1;
 
-	if (rec->flags != 0)
-		snprintf(why, why_len, "flags byte 0x%02x is reserved and must be 0", rec->flags);
-	else if (rec->op > OP_FETCH)
+	if (rec->op == OP_EVENT && version >= 2 && !events)
 		snprintf(why, why_len,
-			 "unknown operation %u (version %d has 0 read, 1 write and 2 fetch; 3..255 are reserved)",
-			 rec->op, TRACE_BINARY_VERSION);
+			 "an event record (operation 3) in a trace whose header does not declare events"
+			 " (flag 0x%x)",
+			 TRACE_BINARY_FLAG_EVENTS);
+	else if (rec->op > OP_FETCH && version >= 2)
+		snprintf(why, why_len,
+			 "unknown operation %u (version %u has 0 read, 1 write, 2 fetch and 3 event;"
+			 " 4..255 are reserved)",
+			 rec->op, version);
+	else if (rec->op > OP_FETCH)
+		snprintf(
+		    why, why_len,
+		    "unknown operation %u (version %u has 0 read, 1 write and 2 fetch; 3..255 are reserved)",
+		    rec->op, version);
+	else if (rec->flags != 0)
+		snprintf(why, why_len, "flags byte 0x%02x is reserved and must be 0", rec->flags);
 	else if (rec->size == 0)
 		snprintf(why, why_len, "size 0 (must be 1..65535)");
 	else if (rec->pid == 0)
 		snprintf(why, why_len, "pid 0 (must be 1..4294967295)");
 	else if (rec->addr > addr_max)
-		snprintf(why, why_len, "address 0x%" PRIx64 " is beyond the %u-bit virtual address space", rec->addr,
-			 va_bits);
+		snprintf(why, why_len, "address 0x%" PRIx64 " is beyond the %u-bit virtual address space",
+			 rec->addr, va_bits);
 	else
 		snprintf(why, why_len,
-			 "access of %u bytes at 0x%" PRIx64 " runs past the end of the %u-bit virtual address space",
+			 "access of %u bytes at 0x%" PRIx64
+			 " runs past the end of the %u-bit virtual address space",
 			 rec->size, rec->addr, va_bits);
 }
 
-int trace_binary_write_header(struct outfile *out, struct ps_error *err)
+size_t trace_binary_event_records(const struct trace_event *ev)
+{
+	size_t bytes =
+	    P_STRINGS + (ev->name != NULL ? strlen(ev->name) : 0) + (ev->file != NULL ? strlen(ev->file) : 0);
+
+	return (bytes + TRACE_BINARY_RECORD_SIZE - 1) / TRACE_BINARY_RECORD_SIZE;
+}
+
+size_t trace_binary_encode_event(const struct trace_event *ev, unsigned char *out)
+{
+	size_t k = trace_binary_event_records(ev);
+	size_t name_len = ev->name != NULL ? strlen(ev->name) : 0,
+	       file_len = ev->file != NULL ? strlen(ev->file) : 0;
+	struct trace_rec head = {.pid = ev->pid, .size = (uint16_t)k, .op = OP_EVENT, .flags = ev->kind};
+	unsigned char *p = out + TRACE_BINARY_RECORD_SIZE;
+
+	assert(k <= TRACE_BINARY_EVENT_MAX_RECORDS && name_len <= TRACE_EVENT_NAME_MAX &&
+	       file_len <= TRACE_EVENT_FILE_MAX && "trace_binary_encode_event: an invalid event");
+	trace_binary_put(&head, out);
+	memset(p, 0, k * TRACE_BINARY_RECORD_SIZE);
+	put64(p + P_ADDR, ev->addr);
+	put64(p + P_LEN, ev->len);
+	put64(p + P_OFFSET, ev->offset);
+	put64(p + P_MAX, ev->max);
+	put32(p + P_CHILD, ev->child);
+	p[P_PROT] = ev->prot;
+	p[P_BACKING] = ev->backing;
+	p[P_SHARED] = ev->shared ? 1 : 0;
+	p[P_NAME_LEN] = (unsigned char)name_len;
+	p[P_FILE_LEN] = (unsigned char)file_len;
+	p[P_FILE_LEN + 1] = (unsigned char)(file_len >> 8);
+	if (name_len > 0)
+		memcpy(p + P_STRINGS, ev->name, name_len);
+	if (file_len > 0)
+		memcpy(p + P_STRINGS + name_len, ev->file, file_len);
+	return (1 + k) * TRACE_BINARY_RECORD_SIZE;
+}
+
+/* Set why and return false. */
+static bool __attribute__((format(printf, 3, 4))) bin_refuse(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+bool trace_binary_decode_event(const struct trace_rec *head, const unsigned char *payload, size_t records,
+			       struct trace_event *ev, char *name, char *file, char *why, size_t why_len)
+{
+	const unsigned char *p = payload;
+	size_t name_len, file_len, used, need;
+
+	if (head->addr != 0)
+		return bin_refuse(why, why_len,
+				  "event record: address field 0x%" PRIx64 " is reserved and must be 0",
+				  head->addr);
+	if (records < TRACE_BINARY_EVENT_MIN_RECORDS || records > TRACE_BINARY_EVENT_MAX_RECORDS)
+		return bin_refuse(why, why_len, "event record: %zu payload records (an event has %d..%d)",
+				  records, TRACE_BINARY_EVENT_MIN_RECORDS, TRACE_BINARY_EVENT_MAX_RECORDS);
+	name_len = p[P_NAME_LEN];
+	file_len = (size_t)p[P_FILE_LEN] | (size_t)p[P_FILE_LEN + 1] << 8;
+	if (name_len > TRACE_EVENT_NAME_MAX)
+		return bin_refuse(why, why_len, "event payload: name length %zu (at most %d)", name_len,
+				  TRACE_EVENT_NAME_MAX);
+	if (file_len > TRACE_EVENT_FILE_MAX)
+		return bin_refuse(why, why_len, "event payload: file name length %zu (at most %d)", file_len,
+				  TRACE_EVENT_FILE_MAX);
+	used = P_STRINGS + name_len + file_len;
+	need = (used + TRACE_BINARY_RECORD_SIZE - 1) / TRACE_BINARY_RECORD_SIZE;
+	if (need != records)
+		return bin_refuse(why, why_len, "event record: %zu payload records, its payload needs %zu",
+				  records, need);
+	if (p[P_SHARED] > 1)
+		return bin_refuse(why, why_len, "event payload: shared byte %u (must be 0 or 1)",
+				  p[P_SHARED]);
+	for (size_t i = P_RESERVED; i < P_STRINGS; i++)
+		if (p[i] != 0)
+			return bin_refuse(why, why_len, "event payload: reserved byte %zu is 0x%02x, not 0",
+					  i, p[i]);
+	for (size_t i = used; i < records * TRACE_BINARY_RECORD_SIZE; i++)
+		if (p[i] != 0)
+			return bin_refuse(why, why_len, "event payload: padding byte %zu is 0x%02x, not 0", i,
+					  p[i]);
+	if (memchr(p + P_STRINGS, '\0', name_len + file_len) != NULL)
+		return bin_refuse(why, why_len, "event payload: a name holds a NUL byte");
+	memcpy(name, p + P_STRINGS, name_len);
+	name[name_len] = '\0';
+	memcpy(file, p + P_STRINGS + name_len, file_len);
+	file[file_len] = '\0';
+	*ev = (struct trace_event){
+	    .kind = head->flags,
+	    .prot = p[P_PROT],
+	    .backing = p[P_BACKING],
+	    .shared = p[P_SHARED] != 0,
+	    .pid = head->pid,
+	    .child = get32(p + P_CHILD),
+	    .addr = get64(p + P_ADDR),
+	    .len = get64(p + P_LEN),
+	    .offset = get64(p + P_OFFSET),
+	    .max = get64(p + P_MAX),
+	    .name = name_len > 0 ? name : NULL,
+	    .file = file_len > 0 ? file : NULL,
+	};
+	return true;
+}
+
+int trace_binary_write_header(struct outfile *out, uint32_t flags, struct ps_error *err)
 {
 	unsigned char h[TRACE_BINARY_HEADER_SIZE];
 
-	trace_binary_header(h);
+	trace_binary_header(h, flags);
 	return outfile_write(out, h, sizeof h, err);
 }
 
@@ -290,6 +469,32 @@ int trace_binary_write(struct outfile *out, const struct trace_rec *recs, size_t
 		done += k;
 	}
 	return 0;
+}
+
+int trace_binary_write_event(struct outfile *out, const struct trace_event *ev, struct ps_error *err)
+{
+	unsigned char buf[(1 + TRACE_BINARY_EVENT_MAX_RECORDS) * TRACE_BINARY_RECORD_SIZE];
+
+	return outfile_write(out, buf, trace_binary_encode_event(ev, buf), err);
+}
+
+/* Write recs[0..n) of r's trace to f: runs of accesses as they are, each
+ * placeholder as its event. Returns 0 or -1 with err set. */
+static int convert_batch(struct outfile *f, const struct trace_reader *r, const struct trace_rec *recs,
+			 size_t n, struct trace_binary_stats *st, struct ps_error *err)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (recs[i].op != OP_EVENT)
+			continue;
+		if (trace_binary_write(f, recs + start, i - start, err) < 0 ||
+		    trace_binary_write_event(f, trace_events_get(trace_events_of(r), recs[i].addr), err) < 0)
+			return -1;
+		st->events++;
+		start = i + 1;
+	}
+	return trace_binary_write(f, recs + start, n - start, err);
 }
 
 int trace_binary_convert(const char *in, const struct trace_options *opt, const char *out,
@@ -314,10 +519,10 @@ int trace_binary_convert(const char *in, const struct trace_options *opt, const 
 	f = outfile_open(out, err);
 	if (f == NULL)
 		goto done;
-	rc = trace_binary_write_header(f, err);
+	rc = trace_binary_write_header(f, trace_may_have_events(r) ? TRACE_BINARY_FLAG_EVENTS : 0, err);
 	while (rc == 0 && (n = trace_read(r, recs, CONVERT_BATCH, err)) > 0) {
 		st->records += (uint64_t)n;
-		rc = trace_binary_write(f, recs, (size_t)n, err);
+		rc = convert_batch(f, r, recs, (size_t)n, st, err);
 	}
 	if (n < 0)
 		rc = -1;

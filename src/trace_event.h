@@ -98,4 +98,47 @@ struct trace_batch {
 	size_t n;
 };
 
+/*
+ * Additions for the readers and the machine (trace_event.c).
+ */
+
+/* Limits of the strings an event carries (traces/FORMAT.md). */
+#define TRACE_EVENT_NAME_MAX 63  /* segment names: [A-Za-z_][A-Za-z0-9_.-]* */
+#define TRACE_EVENT_FILE_MAX 255 /* file names: bytes above ' ', not DEL */
+
+/* "segment", "mmap", "munmap", "brk", "fork", "exit"; "event" for a kind
+ * out of range. */
+const char *trace_event_kind_name(unsigned kind);
+
+/* Check ev against the static rules of traces/FORMAT.md, the same for
+ * every reader: a known kind, pid >= 1, the fields its kind uses in range
+ * (segment, mmap and munmap addresses and file offsets page-aligned for
+ * pages of 2^page_shift bytes, lengths >= 1, [addr, addr + len) below
+ * 2^va_bits, a valid name and file name, no "shared anon", fork's child
+ * >= 1 and not its parent) and every field its kind does not use 0 or
+ * NULL. ev->line is not checked. Returns true, or false with why set to
+ * the reason (without "FILE:LINE: "). */
+bool trace_event_check(const struct trace_event *ev, unsigned va_bits, unsigned page_shift, char *why,
+		       size_t why_len);
+
+/* Write ev as a line of the native format (without '\n'), as snprintf
+ * does: returns the length it needs. Segment, mmap, munmap and brk lines
+ * do not name their process: that is the "process N" before them. */
+int trace_event_format(const struct trace_event *ev, char *buf, size_t len);
+
+/* Give the table the name and position wording of the trace about to
+ * fill it; trace_open does this to a caller-owned table (see
+ * trace_options.events). Returns 0, or -1 when memory is short. */
+int trace_events_set_source(struct trace_events *t, const char *name, bool records);
+
+/* Where position `line` of the table's trace is, as messages say it:
+ * "NAME:LINE" (text) or "NAME: record LINE" (binary). Returns what
+ * snprintf returns. */
+int trace_events_where(const struct trace_events *t, uint64_t line, char *buf, size_t len);
+
+/* Where record i of batch b was read, as trace_events_where says it; ""
+ * when the batch does not know (no lines or no table: generated
+ * workloads). Returns what snprintf returns. */
+int trace_batch_where(const struct trace_batch *b, size_t i, char *buf, size_t len);
+
 #endif

@@ -1,5 +1,6 @@
 /*
- * trace_parse.c - the line grammars of lackey, addr-rw, pages and native.
+ * trace_parse.c - the line grammars of lackey, addr-rw, pages and native
+ * (accesses and events).
  *
  * Each format has one line function: given a pointer to the start of a
  * line, it returns the records the line yields (0 for a blank, comment or
@@ -13,9 +14,15 @@
  *
  * The batch loops around the line functions are what trace_read() runs;
  * trace_parse_detect() runs the same line functions as shape tests.
+ *
+ * Native event lines take another road (native_event): they are split
+ * into fields, read into a struct trace_event, checked by the rules all
+ * readers share (trace_event_check) and added to the event table; the
+ * record stream gets one placeholder for each.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -363,12 +370,9 @@ static int pages_check_line(struct parse_ctx *c, const char *p, const char **fir
 }
 
 /*
- * native: after the "pagesim-trace 1" header, "R|W|X|M ADDR [SIZE] [pid=N]"
- * and "process N" lines; blank lines and comments are ignored.
+ * native: after the "pagesim-trace 1" header, "R|W|X|M ADDR [SIZE] [pid=N]",
+ * "process N" and event lines; blank lines and comments are ignored.
  */
-static const char *const vm_keywords[] = {
-    "segment", "mmap", "munmap", "brk", "fork", "exit", NULL,
-};
 
 /* Scan "pid=N" or "process N"'s N: 1..2^32-1. Returns false if absent or
  * out of range. */
@@ -406,9 +410,341 @@ static int native_header(struct parse_ctx *c, const char **pp, const char *p)
 	return 0;
 }
 
-/* A native line that is not an access: the header, "process N", or a
- * refused line. Returns 0 and moves *pp past it, or returns -1. */
-static int native_other(struct parse_ctx *c, const char **pp, const char *p)
+/*
+ * Event lines ("segment", "mmap", "munmap", "brk", "fork", "exit"). They
+ * are rare, so they are split into blank-separated fields first and then
+ * read field by field, for clear messages rather than speed. What the
+ * fields say is then checked by trace_event_check(), the rules every
+ * reader shares, and the event goes into the table.
+ */
+#define EV_FIELDS 10 /* the longest event line has 8 */
+#define EV_SHOW 40   /* at most this much of a field in a message */
+
+struct ev_field {
+	const char *p;
+	size_t len;
+};
+
+/* Refuse an event line (skippable): set the message, return false. */
+static bool __attribute__((format(printf, 2, 3), noinline, cold))
+ev_bad(struct parse_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+	c->status = PARSE_BAD;
+	return false;
+}
+
+/* Split the line at p into fields: runs of characters other than blanks
+ * and the line ending. A field after the first that starts with '#' starts
+ * a comment, which ends the line. Stores the first EV_FIELDS fields in f
+ * and returns how many there are (all counted); sets *next past the '\n'. */
+static size_t ev_split(const char *p, struct ev_field *f, const char **next)
+{
+	size_t n = 0;
+
+	for (;;) {
+		const char *q = skip_ws(p), *start = q;
+
+		if (*q == '\n' || (*q == '\r' && q[1] == '\n') || (*q == '#' && n > 0 && q > p)) {
+			*next = past_eol(q);
+			return n;
+		}
+		while (!IS_WS(*q) && *q != '\n' && !(*q == '\r' && q[1] == '\n'))
+			q++;
+		if (n < EV_FIELDS)
+			f[n] = (struct ev_field){start, (size_t)(q - start)};
+		n++;
+		p = q;
+	}
+}
+
+/* The length of f to show in a message, and whether it is cut. */
+#define EV_FMT "'%.*s%s'"
+#define EV_ARG(f) (int)((f)->len > EV_SHOW ? EV_SHOW : (f)->len), (f)->p, (f)->len > EV_SHOW ? "..." : ""
+
+/* Does field f say exactly w? */
+static bool ev_is(const struct ev_field *f, const char *w)
+{
+	size_t n = strlen(w);
+
+	return f->len == n && memcmp(f->p, w, n) == 0;
+}
+
+/* Does field f start with key (such as "file=")? Then set *value to the rest. */
+static bool ev_key(const struct ev_field *f, const char *key, struct ev_field *value)
+{
+	size_t n = strlen(key);
+
+	if (f->len < n || memcmp(f->p, key, n) != 0)
+		return false;
+	*value = (struct ev_field){f->p + n, f->len - n};
+	return true;
+}
+
+/* Field f as a number (0x-hex or decimal) called what. */
+static bool ev_number(struct parse_ctx *c, const struct ev_field *f, const char *what, uint64_t *v)
+{
+	const char *p = f->p;
+	bool big = false;
+
+	if (f->len == 0 || scan_native_num(&p, v, &big) == 0 || p != f->p + f->len)
+		return ev_bad(c, "expected %s as a number (0x-hex or decimal), got " EV_FMT, what, EV_ARG(f));
+	if (big)
+		return ev_bad(c, "%s does not fit in 64 bits", what);
+	return true;
+}
+
+/* Field f as a pid called what: 1..2^32-1, decimal. */
+static bool ev_pid(struct parse_ctx *c, const struct ev_field *f, const char *what, uint32_t *pid)
+{
+	const char *p = f->p;
+
+	if (!scan_pid(&p, pid) || p != f->p + f->len)
+		return ev_bad(c, "expected %s as a pid in 1..4294967295, got " EV_FMT, what, EV_ARG(f));
+	return true;
+}
+
+/* Field f as PROT: "[r-][w-][x-]". */
+static bool ev_prot(struct parse_ctx *c, const struct ev_field *f, uint8_t *prot)
+{
+	if (f->len != 3 || (f->p[0] != 'r' && f->p[0] != '-') || (f->p[1] != 'w' && f->p[1] != '-') ||
+	    (f->p[2] != 'x' && f->p[2] != '-'))
+		return ev_bad(c, "expected PROT as three characters [r-][w-][x-] such as r-x, got " EV_FMT,
+			      EV_ARG(f));
+	*prot = (uint8_t)((f->p[0] == 'r' ? EV_PROT_R : 0) | (f->p[1] == 'w' ? EV_PROT_W : 0) |
+			  (f->p[2] == 'x' ? EV_PROT_X : 0));
+	return true;
+}
+
+/* The file of "file=F" (field value, the part after '=') into buf
+ * (TRACE_EVENT_FILE_MAX + 1 bytes). */
+static bool ev_file(struct parse_ctx *c, const struct ev_field *value, char *buf)
+{
+	if (value->len == 0)
+		return ev_bad(c, "expected a file name after 'file='");
+	if (value->len > TRACE_EVENT_FILE_MAX)
+		return ev_bad(c, "file name is longer than %d characters", TRACE_EVENT_FILE_MAX);
+	memcpy(buf, value->p, value->len);
+	buf[value->len] = '\0';
+	return true;
+}
+
+/* "file=F [offset=O]" at f[i..n): fill ev's file (into buf) and offset. Returns
+ * the index past what it read, or 0 after refusing. */
+static size_t ev_file_backing(struct parse_ctx *c, const struct ev_field *f, size_t i, size_t n,
+			      struct trace_event *ev, char *buf)
+{
+	struct ev_field value;
+
+	if (!ev_key(&f[i], "file=", &value) || !ev_file(c, &value, buf))
+		return 0;
+	ev->backing = BACK_FILE;
+	ev->file = buf;
+	i++;
+	if (i < n && ev_key(&f[i], "offset=", &value)) {
+		if (!ev_number(c, &value, "offset O", &ev->offset))
+			return 0;
+		i++;
+	}
+	return i;
+}
+
+/* Refuse a line of fields f that ends after field i - 1, with more fields
+ * (the choices of what may follow are in expect). */
+static bool ev_extra(struct parse_ctx *c, const struct ev_field *f, size_t i, const char *expect)
+{
+	return ev_bad(c, "expected %s after " EV_FMT ", got " EV_FMT, expect, EV_ARG(&f[i - 1]),
+		      EV_ARG(&f[i]));
+}
+
+/* "segment NAME ADDR LEN PROT BACKING" in fields f[0..n). */
+static bool ev_segment(struct parse_ctx *c, const struct ev_field *f, size_t n, struct trace_event *ev,
+		       char *name, char *file)
+{
+	static const char *const parts[] = {"NAME", "ADDR", "LEN", "PROT", "BACKING"};
+	struct ev_field value;
+	size_t i;
+
+	if (n < 6)
+		return ev_bad(c,
+			      "expected %s ('segment NAME ADDR LEN PROT BACKING', BACKING: file=F"
+			      " [offset=O], zero, anon or stack [max=M])",
+			      parts[n - 1]);
+	if (f[1].len > TRACE_EVENT_NAME_MAX)
+		return ev_bad(c, "segment name is longer than %d characters", TRACE_EVENT_NAME_MAX);
+	memcpy(name, f[1].p, f[1].len);
+	name[f[1].len] = '\0';
+	ev->name = name;
+	if (!ev_number(c, &f[2], "ADDR", &ev->addr) || !ev_number(c, &f[3], "LEN", &ev->len) ||
+	    !ev_prot(c, &f[4], &ev->prot))
+		return false;
+	if (ev_is(&f[5], "zero") || ev_is(&f[5], "anon")) {
+		ev->backing = BACK_ZERO;
+		i = 6;
+		if (i < n)
+			return ev_extra(c, f, i, "the end of the line");
+	} else if (ev_is(&f[5], "stack")) {
+		ev->backing = BACK_STACK;
+		i = 6;
+		if (i < n && ev_key(&f[i], "max=", &value)) {
+			if (!ev_number(c, &value, "max M", &ev->max))
+				return false;
+			i++;
+		}
+		if (i < n)
+			return ev_extra(c, f, i,
+					i == 6 ? "max=M or the end of the line" : "the end of the line");
+	} else if (f[5].len >= 5 && memcmp(f[5].p, "file=", 5) == 0) {
+		if ((i = ev_file_backing(c, f, 5, n, ev, file)) == 0)
+			return false;
+		if (i < n)
+			return ev_extra(c, f, i,
+					i == 6 ? "offset=O or the end of the line" : "the end of the line");
+	} else {
+		return ev_bad(c,
+			      "expected BACKING: file=F [offset=O], zero, anon or stack [max=M], got " EV_FMT,
+			      EV_ARG(&f[5]));
+	}
+	return true;
+}
+
+/* "mmap ADDR LEN PROT shared|private file=F [offset=O]" or
+ * "mmap ADDR LEN PROT [private] anon" in fields f[0..n). */
+static bool ev_mmap(struct parse_ctx *c, const struct ev_field *f, size_t n, struct trace_event *ev,
+		    char *file)
+{
+	static const char *const parts[] = {"ADDR", "LEN", "PROT", "shared, private or anon"};
+	size_t i = 5;
+
+	if (n < 5)
+		return ev_bad(c,
+			      "expected %s ('mmap ADDR LEN PROT shared|private file=F [offset=O]' or"
+			      " 'mmap ADDR LEN PROT anon')",
+			      parts[n - 1]);
+	if (!ev_number(c, &f[1], "ADDR", &ev->addr) || !ev_number(c, &f[2], "LEN", &ev->len) ||
+	    !ev_prot(c, &f[3], &ev->prot))
+		return false;
+	if (ev_is(&f[4], "anon")) {
+		ev->backing = BACK_ZERO;
+	} else if (ev_is(&f[4], "shared") || ev_is(&f[4], "private")) {
+		bool shared = f[4].p[0] == 's';
+		const char *choices = shared ? "file=F" : "file=F or anon";
+
+		if (n < 6)
+			return ev_bad(c, "expected %s after '%s'", choices, shared ? "shared" : "private");
+		ev->shared = shared;
+		if (ev_is(&f[5], "anon")) {
+			if (shared)
+				return ev_bad(c, "'shared anon' mappings are not modeled (map a file shared,"
+						 " or use anon)");
+			ev->backing = BACK_ZERO;
+			i = 6;
+		} else if (f[5].len >= 5 && memcmp(f[5].p, "file=", 5) == 0) {
+			if ((i = ev_file_backing(c, f, 5, n, ev, file)) == 0)
+				return false;
+			if (i < n)
+				return ev_extra(c, f, i,
+						i == 6 ? "offset=O or the end of the line"
+						       : "the end of the line");
+		} else {
+			return ev_bad(c, "expected %s after '%s', got " EV_FMT, choices,
+				      shared ? "shared" : "private", EV_ARG(&f[5]));
+		}
+	} else {
+		return ev_bad(c, "expected shared, private or anon after PROT, got " EV_FMT, EV_ARG(&f[4]));
+	}
+	if (i < n)
+		return ev_extra(c, f, i, "the end of the line");
+	return true;
+}
+
+/* The event line at p, whose first word is keyword kind: decode it into
+ * the event table and one placeholder record at out. Returns 1 and moves
+ * *pp past the line, or returns -1. */
+static int native_event(struct parse_ctx *c, const char **pp, const char *p, enum trace_event_kind kind,
+			struct trace_rec *out)
+{
+	struct ev_field f[EV_FIELDS];
+	const char *next;
+	size_t n = ev_split(p, f, &next);
+	char name[TRACE_EVENT_NAME_MAX + 1], file[TRACE_EVENT_FILE_MAX + 1], why[sizeof c->why];
+	struct trace_event ev = {.kind = (uint8_t)kind, .pid = c->pid, .line = c->line + 1};
+	size_t want = 0; /* the fields of the fixed-length kinds */
+	const char *usage = NULL, *const *parts = NULL;
+	bool ok;
+	uint64_t index;
+
+	switch (kind) {
+	case EV_SEGMENT:
+		ok = ev_segment(c, f, n, &ev, name, file);
+		break;
+	case EV_MMAP:
+		ok = ev_mmap(c, f, n, &ev, file);
+		break;
+	case EV_MUNMAP: {
+		static const char *const p_munmap[] = {"ADDR", "LEN"};
+
+		want = 3, usage = "'munmap ADDR LEN'", parts = p_munmap;
+		ok =
+		    n >= want && ev_number(c, &f[1], "ADDR", &ev.addr) && ev_number(c, &f[2], "LEN", &ev.len);
+		break;
+	}
+	case EV_BRK: {
+		static const char *const p_brk[] = {"ADDR"};
+
+		want = 2, usage = "'brk ADDR'", parts = p_brk;
+		ok = n >= want && ev_number(c, &f[1], "ADDR", &ev.addr);
+		break;
+	}
+	case EV_FORK: {
+		static const char *const p_fork[] = {"PARENT", "CHILD"};
+
+		want = 3, usage = "'fork PARENT CHILD'", parts = p_fork;
+		ok = n >= want && ev_pid(c, &f[1], "PARENT", &ev.pid) && ev_pid(c, &f[2], "CHILD", &ev.child);
+		break;
+	}
+	case EV_EXIT:
+	default: {
+		static const char *const p_exit[] = {"PID"};
+
+		want = 2, usage = "'exit PID'", parts = p_exit;
+		ok = n >= want && ev_pid(c, &f[1], "PID", &ev.pid);
+		break;
+	}
+	}
+	if (usage != NULL && n < want)
+		return parse_refuse(c, PARSE_BAD, "expected %s (%s)", parts[n - 1], usage);
+	if (!ok)
+		return -1;
+	if (usage != NULL && n > want) {
+		ev_extra(c, f, want, "the end of the line");
+		return -1;
+	}
+	if (!trace_event_check(&ev, c->va_bits, c->page_shift, why, sizeof why))
+		return parse_refuse(c, PARSE_BAD, "%s", why);
+	assert(c->events != NULL && "native_event: no event table");
+	index = trace_events_add(c->events, &ev);
+	if (index == UINT64_MAX)
+		return parse_refuse(c, PARSE_FATAL,
+				    "out of memory for the trace's events (%" PRIu64 " of them)",
+				    trace_events_count(c->events));
+	out->addr = index;
+	out->pid = ev.pid;
+	out->size = 0;
+	out->op = OP_EVENT;
+	out->flags = (uint8_t)kind;
+	*pp = next;
+	return 1;
+}
+
+/* A native line that is not an access: the header, "process N", an event,
+ * or a refused line. Returns the records written to out (0 or 1) and moves
+ * *pp past the line, or returns -1. */
+static int native_other(struct parse_ctx *c, const char **pp, const char *p, struct trace_rec *out)
 {
 	const char *next;
 
@@ -427,13 +763,14 @@ static int native_other(struct parse_ctx *c, const char **pp, const char *p)
 		*pp = next;
 		return 0;
 	}
-	for (const char *const *kw = vm_keywords; *kw != NULL; kw++)
-		if (word_is(p, *kw))
-			return parse_refuse(c, PARSE_FATAL,
-					    "'%s' records need the VM model, which this version"
-					    " does not implement yet",
-					    *kw);
-	return parse_refuse(c, PARSE_BAD, "expected R, W, X, M or process");
+	for (unsigned kind = EV_SEGMENT; kind <= EV_EXIT; kind++)
+		if (word_is(p, trace_event_kind_name(kind)))
+			return native_event(c, pp, p, (enum trace_event_kind)kind, out);
+	/* A one-letter field is taken for a mistyped access. */
+	if (IS_WS(p[1]) || p[1] == '\r' || p[1] == '\n')
+		return parse_refuse(c, PARSE_BAD, "expected R, W, X, M or process");
+	return parse_refuse(c, PARSE_BAD,
+			    "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit");
 }
 
 /* A native line: an access yields 1 record (2 for M) with the current
@@ -453,7 +790,7 @@ static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 		return 0;
 	}
 	if (!c->header_seen || !(IS_WS(p[1]) || p[1] == '\r' || p[1] == '\n'))
-		return native_other(c, pp, p);
+		return native_other(c, pp, p, out);
 	switch (*p) {
 	case 'R':
 		op = OP_READ;
@@ -469,7 +806,7 @@ static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 		nrec = 2;
 		break;
 	default:
-		return native_other(c, pp, p);
+		return native_other(c, pp, p, out);
 	}
 	p = skip_ws(p + 1);
 	if (scan_native_num(&p, &addr, &big) == 0)
@@ -507,19 +844,28 @@ static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
  */
 typedef int line_fn(struct parse_ctx *c, const char **pp, struct trace_rec *out);
 
-/* Lines of one or two records each, for the formats with a line function. */
+/* Lines of one or two records each, for the formats with a line function;
+ * with sync_line, c->line is kept current for fn (native: events record
+ * their line). */
 static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
-				 size_t room, line_fn *fn, size_t most_per_line)
+				 uint64_t *lines, size_t room, line_fn *fn, size_t most_per_line,
+				 bool sync_line)
 {
 	const char *p = *pp;
 	uint64_t line = c->line;
 	size_t n = 0;
 
 	while (p < end && room - n >= most_per_line) {
-		int k = fn(c, &p, out + n);
+		int k;
 
+		if (sync_line)
+			c->line = line;
+		k = fn(c, &p, out + n);
 		if (k < 0)
 			break;
+		if (lines != NULL)
+			for (int j = 0; j < k; j++)
+				lines[n + (size_t)j] = line + 1;
 		n += (size_t)k;
 		line++;
 	}
@@ -531,7 +877,7 @@ static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const cha
 /* Page numbers: a line may hold any number of them, so the cursor may stop
  * inside a line (c->in_line) and resume there on the next call. */
 static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
-			  size_t room)
+			  uint64_t *lines, size_t room)
 {
 	const char *p = *pp;
 	size_t n = 0;
@@ -554,6 +900,8 @@ static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end,
 		}
 		while (IS_DIGIT(*p))
 			page = page * 10 + (uint64_t)(*p++ - '0');
+		if (lines != NULL)
+			lines[n] = c->line + 1;
 		put_rec(&out[n++], page << c->page_shift, 1, 1, OP_READ);
 		while (IS_WS(*p) || *p == ',')
 			p++;
@@ -568,18 +916,18 @@ static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end,
 }
 
 size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
-			 size_t room)
+			 uint64_t *lines, size_t room)
 {
 	c->status = PARSE_OK;
 	switch (c->format) {
 	case TRACE_LACKEY:
-		return batch_lines(c, pp, end, out, room, lackey_line, 2);
+		return batch_lines(c, pp, end, out, lines, room, lackey_line, 2, false);
 	case TRACE_ADDR_RW:
-		return batch_lines(c, pp, end, out, room, addr_rw_line, 1);
+		return batch_lines(c, pp, end, out, lines, room, addr_rw_line, 1, false);
 	case TRACE_NATIVE:
-		return batch_lines(c, pp, end, out, room, native_line, 2);
+		return batch_lines(c, pp, end, out, lines, room, native_line, 2, true);
 	case TRACE_PAGES:
-		return batch_pages(c, pp, end, out, room);
+		return batch_pages(c, pp, end, out, lines, room);
 	case TRACE_AUTO:
 	case TRACE_BINARY: /* decoded by trace.c, not by lines */
 		break;

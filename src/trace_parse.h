@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "trace.h"
+#include "trace_event.h"
 
 /* Why the parser stopped. */
 enum parse_status {
@@ -22,7 +23,7 @@ enum parse_status {
 	PARSE_BAD,   /* a malformed line (skippable) */
 	PARSE_RANGE, /* an address beyond the virtual address space (skippable) */
 	PARSE_FATAL, /* the trace cannot be read on: a bad native header, or
-			a native event that needs the VM model */
+			no memory left for an event */
 };
 
 struct parse_ctx {
@@ -33,6 +34,7 @@ struct parse_ctx {
 	uint64_t page_max;	  /* addr_max >> page_shift */
 	uint64_t line;		  /* lines consumed; the cursor is on line + 1 */
 	uint32_t pid;		  /* native: the current process */
+	struct trace_events *events; /* native: where event lines go (set by the caller) */
 	bool header_seen;	  /* native: "pagesim-trace 1" has been read */
 	bool in_line;		  /* pages: the cursor is inside a checked line */
 	enum parse_status status; /* of the last trace_parse_batch */
@@ -44,12 +46,15 @@ struct parse_ctx {
 void trace_parse_init(struct parse_ctx *c, enum trace_format f, unsigned va_bits, unsigned page_shift);
 
 /* Decode the lines in [*pp, end), where end[-1] == '\n', into out[0..room),
- * room >= 2. Stops at end, when the next line might not fit (a lackey or
- * native M needs two slots), or at a refused line: c->status then says why,
- * c->why what was expected, and *pp is the start of that line. Advances *pp
- * and c->line past what was consumed and returns the records written. */
+ * room >= 2, and when lines is not NULL the line of each record into
+ * lines[0..room). Stops at end, when the next line might not fit (a lackey
+ * or native M needs two slots), or at a refused line: c->status then says
+ * why, c->why what was expected, and *pp is the start of that line.
+ * Advances *pp and c->line past what was consumed and returns the records
+ * written. A native event line is added to c->events and yields one
+ * placeholder record (trace_event.h). */
 size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
-			 size_t room);
+			 uint64_t *lines, size_t room);
 
 /* Step over the refused line at *pp (ending before end) so decoding can
  * go on (skip_bad), and clear c->status. */

@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "rng.h"
 #include "sim.h"
+#include "trace_event.h"
 
 #define SHIFT 12
 
@@ -442,6 +443,57 @@ START_TEST(past_the_address_space_as_the_simulator)
 }
 END_TEST
 
+START_TEST(events_are_refused)
+{
+	/* The curves model anonymous memory: an event fails the curve, naming
+	 * where it was read when the batch knows; the look-ahead skips it. */
+	struct trace_events *t = trace_events_create("t.trace", false);
+	const struct trace_event fork_ev = { .kind = EV_FORK, .pid = 1, .child = 2, .line = 3 };
+	uint64_t index = trace_events_add(t, &fork_ev);
+	const struct trace_rec recs[] = {
+		{ .addr = 0x1000, .pid = 1, .size = 4, .op = OP_READ },
+		{ .addr = index, .pid = 1, .size = 0, .op = OP_EVENT, .flags = EV_FORK },
+		{ .addr = 0x2000, .pid = 2, .size = 4, .op = OP_WRITE },
+	};
+	const uint64_t lines[] = { 2, 3, 5 };
+	const char *want = "t.trace:3: the one-pass curves model anonymous memory only; this trace has a 'fork' event"
+			   " (use pagesim run)";
+	struct trace_batch b = { .recs = recs, .lines = lines, .events = t, .n = 3 };
+	struct mrc_config cfg = { .policy = MRC_LRU, .page_shift = SHIFT, .va_bits = 48, .span_pages = true };
+	struct ps_error err = { "" };
+	struct future_builder *fb = future_begin(SHIFT, true);
+	struct future fut;
+	struct mrc *m;
+
+	m = mrc_create(&cfg, &err);
+	ck_assert_int_eq(mrc_feed_batch(m, &b, &err), -1);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(mrc_feed(m, recs, 1, &err), -1); /* sticky */
+	ck_assert_str_eq(err.msg, want);
+	mrc_destroy(m);
+
+	m = mrc_create(&cfg, &err);
+	ck_assert_int_eq(mrc_feed(m, recs, 3, &err), -1);
+	ck_assert_str_eq(err.msg, want + strlen("t.trace:3: "));
+	mrc_destroy(m);
+
+	ck_assert_int_eq(mrc_refuse_events(&b, &err), -1);
+	ck_assert_str_eq(err.msg, want);
+	b.n = 1;
+	ck_assert_int_eq(mrc_refuse_events(&b, &err), 0);
+	m = mrc_create(&cfg, &err);
+	ck_assert_int_eq(mrc_feed_batch(m, &b, &err), 0);
+	mrc_destroy(m);
+
+	/* The look-ahead counts the two accesses only. */
+	ck_assert_int_eq(future_add(fb, recs, 3, &err), 0);
+	future_finish(fb, &fut);
+	ck_assert_uint_eq(fut.len, 2);
+	future_free(&fut);
+	trace_events_destroy(t);
+}
+END_TEST
+
 Suite *make_mrc_suite(void)
 {
 	Suite *s = suite_create("mrc");
@@ -452,6 +504,7 @@ Suite *make_mrc_suite(void)
 	tcase_add_test(tc, empty_trace);
 	tcase_add_test(tc, bad_configurations_are_refused);
 	tcase_add_test(tc, past_the_address_space_as_the_simulator);
+	tcase_add_test(tc, events_are_refused);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("versus-simulator");
 	tcase_set_timeout(tc, 120);

@@ -2,7 +2,9 @@
 # e2e-convert.sh - `pagesim convert`: every shipped trace, converted to the
 # binary format (plain, zstd, gzip), replays exactly as the original, from
 # a file and from standard input; standard output works; errors are one
-# line, exit 2, and leave no output file behind.
+# line, exit 2, and leave no output file behind; version 1 files still
+# read; a native trace with VM events converts losslessly (version 2
+# event records), and damaged events name their record.
 . "$(dirname "$0")/lib.sh"
 
 # The columns that must agree: everything but the trace name (field 1).
@@ -106,14 +108,20 @@ expect_error "--format binary on a text trace" \
 	"pagesim: $t: not a binary trace (it does not start with \"PGSIMBIN\")" decode "$t" --format binary
 
 # Damaged binary traces.
-cp "$work/ref.bin" "$work/v2.bin"
-printf '\002' | dd of="$work/v2.bin" bs=1 seek=8 conv=notrunc status=none
-expect_error "version 2" "pagesim: $work/v2.bin: unsupported binary trace version 2 (this pagesim reads version 1)" \
-	run "$work/v2.bin" --policy lru --frames 4
+cp "$work/ref.bin" "$work/v3.bin"
+printf '\003' | dd of="$work/v3.bin" bs=1 seek=8 conv=notrunc status=none
+expect_error "version 3" "pagesim: $work/v3.bin: unsupported binary trace version 3 (this pagesim reads versions 1 and 2)" \
+	run "$work/v3.bin" --policy lru --frames 4
 cp "$work/ref.bin" "$work/rs.bin"
 printf '\030' | dd of="$work/rs.bin" bs=1 seek=16 conv=notrunc status=none
-expect_error "record size 24" "$work/rs.bin: binary trace record size 24 is not supported (version 1 records are 16 bytes)" \
+expect_error "record size 24" "$work/rs.bin: binary trace record size 24 is not supported (version 2 records are 16 bytes)" \
 	decode "$work/rs.bin"
+# Version 1 files (no events) are still read: the same records.
+cp "$work/ref.bin" "$work/v1.bin"
+printf '\001' | dd of="$work/v1.bin" bs=1 seek=8 conv=notrunc status=none
+"$PAGESIM" run "$work/v1.bin" --policy lru,opt --frames 8 --output csv | cut -d, -f2- >"$work/got.csv"
+"$PAGESIM" run "$t" --policy lru,opt --frames 8 --output csv | cut -d, -f2- >"$work/expect.csv"
+expect_same "a version 1 file reads as before" "$work/expect.csv" "$work/got.csv"
 n=$(records "$work/ref.bin")
 head -c $((32 + 16 * n - 3)) "$work/ref.bin" >"$work/cut.bin"
 expect_error "truncated last record" \
@@ -122,8 +130,12 @@ expect_error "truncated last record" \
 cp "$work/ref.bin" "$work/op.bin"
 printf '\007' | dd of="$work/op.bin" bs=1 seek=$((32 + 16 * 9 + 14)) conv=notrunc status=none
 expect_error "unknown operation" \
-	"pagesim: $work/op.bin: record 10: unknown operation 7 (version 1 has 0 read, 1 write and 2 fetch; 3..255 are reserved)" \
+	"pagesim: $work/op.bin: record 10: unknown operation 7 (version 2 has 0 read, 1 write, 2 fetch and 3 event; 4..255 are reserved)" \
 	run "$work/op.bin" --policy fifo --frames 4
+printf '\003' | dd of="$work/op.bin" bs=1 seek=$((32 + 16 * 9 + 14)) conv=notrunc status=none
+expect_error "an event in a file without the events flag" \
+	"pagesim: $work/op.bin: record 10: an event record (operation 3) in a trace whose header does not declare events (flag 0x1)" \
+	decode "$work/op.bin"
 
 # An address beyond --va-bits: an error naming the record, or skipped.
 printf 'pagesim-trace 1\nR 0x1000 4\nW 0x100000000 8\nR 0x2000 4\n' >"$work/high.trace"
@@ -146,6 +158,82 @@ if [ "$(records "$work/dest/high.bin")" = 2 ] && grep -q 'skipped 1 malformed li
 	ok "convert --skip-bad drops the line and says so"
 else
 	not_ok "convert --skip-bad drops the line and says so" "$(cat "$work/stderr")"
+fi
+
+# VM events: native -> binary is lossless (decode counts, replay), the
+# header says "may hold events", and damaged event payloads name their record.
+cat >"$work/vm.trace" <<'EOF'
+pagesim-trace 1
+process 1
+segment code  0x08048000 0x3000 r-x file=a.out offset=0
+segment data  0x0804b000 0x1000 rw- file=a.out offset=0x3000
+segment bss   0x0804c000 0x2000 rw- zero
+segment stack 0xbfffe000 0x2000 rw- stack max=0x800000
+mmap   0x40000000 0x4000 rw- shared file=data.bin offset=0
+mmap   0x50000000 0x2000 rw- private file=data.bin
+mmap   0x60000000 0x10000 rw- anon
+R 0x08048010
+W 0x40000008
+X 0x08048020
+munmap 0x40000000 0x1000
+brk    0x0804e000
+fork   1 2
+process 2
+exit   2
+EOF
+"$PAGESIM" convert "$work/vm.trace" "$work/vm.bin" 2>"$work/summary"
+if [ "$(cat "$work/summary")" = "convert: $work/vm.trace (native) -> $work/vm.bin: 14 records (11 events), 880 bytes" ]; then
+	ok "events: converted, counted in the summary"
+else
+	not_ok "events: converted, counted in the summary" "$(cat "$work/summary")"
+fi
+if [ "$(od -An -tu1 -j20 -N1 "$work/vm.bin" | tr -d ' ')" = 1 ]; then ok "events: the header flag is set"
+else not_ok "events: the header flag is set" "$(od -An -tx1 -N32 "$work/vm.bin")"; fi
+"$PAGESIM" decode "$work/vm.trace" | sed 's/^trace [^ ]* ([a-z]*)//' >"$work/expect.txt"
+"$PAGESIM" decode "$work/vm.bin" | sed 's/^trace [^ ]* ([a-z]*)//' >"$work/got.txt"
+expect_same "events: the binary decodes as the native trace" "$work/expect.txt" "$work/got.txt"
+if grep -q '^events: 4 segment, 3 mmap, 1 munmap, 1 brk, 1 fork, 1 exit$' "$work/got.txt"; then ok "events: decode counts them by kind"
+else not_ok "events: decode counts them by kind" "$(cat "$work/got.txt")"; fi
+"$PAGESIM" convert "$work/vm.bin" "$work/vm2.bin.zst" 2>/dev/null
+if zstd -qdc "$work/vm2.bin.zst" | cmp -s - "$work/vm.bin"; then ok "events: binary to binary is the identity"
+else not_ok "events: binary to binary is the identity"; fi
+# The replay sees the same trace either way (whatever the machine makes of it).
+"$PAGESIM" run "$work/vm.trace" --policy fifo,lru --frames 2,8 --output csv >"$work/expect.csv" 2>"$work/expect.err"
+st1=$?
+"$PAGESIM" run "$work/vm.bin" --policy fifo,lru --frames 2,8 --output csv >"$work/got.csv" 2>"$work/got.err"
+st2=$?
+cut -d, -f2- "$work/expect.csv" >"$work/expect.cut"
+cut -d, -f2- "$work/got.csv" >"$work/got.cut"
+if [ "$st1" = "$st2" ] && cmp -s "$work/expect.cut" "$work/got.cut"; then ok "events: run replays the binary as the native trace"
+else not_ok "events: run replays the binary as the native trace" "exit $st1 vs $st2" "$(cat "$work/expect.err" "$work/got.err")"; fi
+# The payload of the first event (record 1) says its name is 64 bytes long.
+cp "$work/vm.bin" "$work/vm-bad.bin"
+printf '\100' | dd of="$work/vm-bad.bin" bs=1 seek=$((32 + 16 + 39)) conv=notrunc status=none
+expect_error "events: a bad payload names its record" \
+	"pagesim: $work/vm-bad.bin: record 1: event payload: name length 64 (at most 63)" decode "$work/vm-bad.bin"
+"$PAGESIM" decode "$work/vm-bad.bin" --skip-bad >"$work/out.txt" 2>/dev/null
+if grep -q ': 13 records' "$work/out.txt" && grep -q '^events: 3 segment' "$work/out.txt" &&
+	grep -q '1 malformed lines skipped; the first: .*record 1: event payload' "$work/out.txt"; then
+	ok "events: --skip-bad skips the bad event whole"
+else
+	not_ok "events: --skip-bad skips the bad event whole" "$(cat "$work/out.txt")"
+fi
+head -c 100 "$work/vm.bin" >"$work/vm-cut.bin"
+expect_error "events: a payload cut short" \
+	"pagesim: $work/vm-cut.bin: record 1: truncated event (the input ends after 52 of its 64 payload bytes)" \
+	decode "$work/vm-cut.bin" --skip-bad
+# Bad event lines are refused by convert, or skipped with --skip-bad.
+rm -f "$work/dest/high.bin"
+printf 'pagesim-trace 1\nmmap 0x1000 0x1000 rw- shared anon\nR 0x1000\n' >"$work/sa.trace"
+expect_error "events: convert refuses shared anon" \
+	"pagesim: convert: $work/sa.trace:2: 'shared anon' mappings are not modeled (map a file shared, or use anon)" \
+	convert "$work/sa.trace" "$work/dest/sa.bin"
+no_leftovers "events: refused line, no output"
+"$PAGESIM" convert "$work/sa.trace" "$work/sa.bin" --skip-bad 2>"$work/stderr"
+if [ "$(records "$work/sa.bin")" = 1 ] && grep -q "skipped 1 malformed lines; the first: $work/sa.trace:2: 'shared anon'" "$work/stderr"; then
+	ok "events: convert --skip-bad drops the bad event line"
+else
+	not_ok "events: convert --skip-bad drops the bad event line" "$(cat "$work/stderr")"
 fi
 
 finish

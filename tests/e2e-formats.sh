@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # e2e-formats.sh - one reference string written in every trace format,
 # plain, gzip and zstd, from a file and from standard input, must give
-# exactly the same results.
+# exactly the same results; and so must a native trace with VM events.
 . "$(dirname "$0")/lib.sh"
 
 string="7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1"
@@ -64,5 +64,36 @@ for t in "$TRACES"/*; do
 	if "$PAGESIM" decode "$t" >"$work/decode.out" 2>&1; then ok "decode $(basename "$t")"
 	else not_ok "decode $(basename "$t")" "$(cat "$work/decode.out")"; fi
 done
+
+# Native VM events read the same plain, compressed and from standard input.
+{
+	echo "pagesim-trace 1"
+	echo "segment code 0x400000 0x2000 r-x file=prog"
+	echo "segment heap 0x600000 0x1000 rw- zero"
+	echo "X 0x400010 4"
+	echo "mmap 0x7f0000000000 0x3000 rw- private file=lib.so offset=0x1000"
+	echo "W 0x600008 8"
+	echo "brk 0x602000"
+	echo "fork 1 2"
+	echo "process 2"
+	echo "M 0x600008 8"
+	echo "munmap 0x7f0000000000 0x1000"
+	echo "exit 2"
+} >"$work/ev.trace"
+"$PAGESIM" decode "$work/ev.trace" | sed 's/^trace [^ ]* //' >"$work/ev-expect.txt"
+if [ "$(head -n 1 "$work/ev-expect.txt")" = "(native): 11 records (1 reads, 2 writes, 1 fetches, 7 events), 28 bytes accessed" ] &&
+	[ "$(tail -n 1 "$work/ev-expect.txt")" = "events: 2 segment, 1 mmap, 1 munmap, 1 brk, 1 fork, 1 exit" ]; then
+	ok "events: decode counts accesses and events"
+else
+	not_ok "events: decode counts accesses and events" "$(cat "$work/ev-expect.txt")"
+fi
+gzip -c "$work/ev.trace" >"$work/ev.trace.gz"
+zstd -q -c "$work/ev.trace" >"$work/ev.trace.zst"
+for g in ev.trace.gz ev.trace.zst; do
+	"$PAGESIM" decode "$work/$g" | sed 's/^trace [^ ]* //' >"$work/ev-got.txt"
+	expect_same "events: $g decodes as the plain trace" "$work/ev-expect.txt" "$work/ev-got.txt"
+done
+"$PAGESIM" decode - <"$work/ev.trace.zst" | sed 's/^trace [^ ]* //' >"$work/ev-got.txt"
+expect_same "events: from standard input" "$work/ev-expect.txt" "$work/ev-got.txt"
 
 finish

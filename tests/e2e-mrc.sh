@@ -4,11 +4,21 @@
 # memory size from 1 to 16 frames and at powers of two up to 512 (LRU: the
 # whole CSV row, byte for byte; OPT: every field but the three it leaves
 # empty); default and `all` frame lists; standard input; the sampled
-# curve's error on the largest shipped trace; a plot of an mrc CSV; and the
-# errors.
+# curve's error on the largest shipped trace; a plot of an mrc CSV; the
+# errors; and traces with VM events, which the curves refuse (and which
+# run and sweep never give to the shared lru curve).
 . "$(dirname "$0")/lib.sh"
 
 frames=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,32,64,128,256,512
+
+# blank_opt CSV: copy standard input, emptying in opt rows the fields mrc
+# leaves empty for opt (found by name in the header of CSV).
+blank_opt() {
+	local cols
+	cols=$(head -n 1 "$1" | tr , '\n' | grep -n -x -E 'dirty_evictions|swap_writes|clean_evictions|est_time_ms|eat_ns' |
+		cut -d: -f1 | tr '\n' ' ')
+	awk -F, -v OFS=, -v cols="$cols" '$2 == "opt" { n = split(cols, c, " "); for (i = 1; i <= n; i++) $c[i] = "" } { print }'
+}
 
 # Run from the traces directory so the trace field is a plain file name.
 cd "$TRACES" || exit 1
@@ -17,9 +27,9 @@ for t in *; do
 	"$PAGESIM" run "$t" --policy lru,opt --frames "$frames" --output csv >"$work/run.csv" 2>"$work/err" ||
 		{ not_ok "run $t" "$(cat "$work/err")"; continue; }
 	grep -E '^[^,]*,lru,' "$work/run.csv" >"$work/run-lru.csv"
-	# OPT's dirty_evictions, swap_writes and clean_evictions (fields 14, 15, 18) are left empty by mrc.
-	grep -E '^[^,]*,opt,' "$work/run.csv" | awk -F, -v OFS=, '{ $14 = ""; $15 = ""; $18 = ""; print }' \
-		>"$work/run-opt.csv"
+	# OPT's dirty_evictions, swap_writes and clean_evictions, and the cost
+	# estimates that depend on them, are left empty by mrc.
+	grep -E '^[^,]*,opt,' "$work/run.csv" | blank_opt "$work/run.csv" >"$work/run-opt.csv"
 	for p in lru opt; do
 		if ! "$PAGESIM" mrc "$t" --policy $p --frames "$frames" --output csv >"$work/mrc.csv" 2>"$work/err"; then
 			not_ok "mrc $t --policy $p" "$(cat "$work/err")"
@@ -37,7 +47,7 @@ done
 # --span first: only the first page of an access is referenced, as in run.
 for t in example.trace sort.lackey.zst; do
 	"$PAGESIM" run "$t" --span first --policy lru,opt --frames 1..64 --output csv | tail -n +2 |
-		awk -F, -v OFS=, '$2 == "opt" { $14 = ""; $15 = ""; $18 = "" } { print }' >"$work/run-first.csv"
+		blank_opt "$work/run.csv" >"$work/run-first.csv"
 	{ "$PAGESIM" mrc "$t" --span first --frames 1..64 --output csv | tail -n +2
 	  "$PAGESIM" mrc "$t" --span first --policy opt --frames 1..64 --output csv | tail -n +2; } >"$work/mrc-first.csv"
 	expect_same "--span first equals run on $t" "$work/run-first.csv" "$work/mrc-first.csv"
@@ -124,5 +134,48 @@ run_pagesim run "$work/edge.trace" --va-bits 32 --policy lru
 run_err=${err:-run accepted the access}
 expect_error "an access past a 32-bit address space fails as in run" "${run_err#pagesim: }" \
 	mrc "$work/edge.trace" --va-bits 32
+
+# VM events: the curves model anonymous memory only, so mrc refuses a trace
+# with events at the first one, naming where it is (line, or record).
+printf 'pagesim-trace 1\nR 0x1000\nW 0x2000 4\nfork 1 2\nprocess 2\nR 0x1000\n' >"$work/fork.trace"
+for p in lru opt; do
+	expect_error "mrc --policy $p refuses a fork event" \
+		"pagesim: $work/fork.trace:4: the one-pass curves model anonymous memory only; this trace has a 'fork' event (use pagesim run)" \
+		mrc "$work/fork.trace" --policy $p
+done
+expect_error "mrc names <stdin>" \
+	"pagesim: <stdin>:4: the one-pass curves model anonymous memory only; this trace has a 'fork' event (use pagesim run)" \
+	mrc - <"$work/fork.trace"
+"$PAGESIM" convert "$work/fork.trace" "$work/fork.bin" 2>/dev/null
+expect_error "mrc refuses an event of a binary trace" \
+	"pagesim: $work/fork.bin: record 3: the one-pass curves model anonymous memory only; this trace has a 'fork' event (use pagesim run)" \
+	mrc "$work/fork.bin"
+# A native trace without event lines is still fine.
+printf 'pagesim-trace 1\nR 0x1000\nW 0x2000 4\nR 0x1000\n' >"$work/plain.trace"
+run_pagesim mrc "$work/plain.trace" --frames 1,2 --output csv
+if [ "$status" -eq 0 ] && [ "$(echo "$out" | tail -n +2 | cut -d, -f11 | tr '\n' ' ')" = "3 2 " ]; then
+	ok "mrc reads a native trace without events"
+else
+	not_ok "mrc reads a native trace without events" "$out" "$err"
+fi
+# run and sweep share one lru curve among lru cells only when the trace
+# cannot hold events. The curve refuses a swap device smaller than the
+# distinct pages; a replay does not mind while nothing is evicted.
+printf ' L 1000,4\n L 2000,4\n L 3000,4\n' >"$work/three.lackey"
+printf 'pagesim-trace 1\nR 0x1000 4\nR 0x2000 4\nR 0x3000 4\n' >"$work/three.trace"
+expect_error "lru cells of a lackey trace share the curve" "more than the 1 swap slots" \
+	run "$work/three.lackey" --policy lru --frames 4,8 --swap-slots 1
+run_pagesim run "$work/three.trace" --policy lru --frames 4,8 --swap-slots 1 --output csv
+if [ "$status" -eq 0 ] && [ "$(echo "$out" | tail -n +2 | cut -d, -f11 | tr '\n' ' ')" = "3 3 " ]; then
+	ok "lru cells of a native trace replay (it may hold events)"
+else
+	not_ok "lru cells of a native trace replay" "$out" "$err"
+fi
+"$PAGESIM" convert "$work/three.lackey" "$work/three.bin" 2>/dev/null
+expect_error "a binary trace without the events flag shares the curve" "more than the 1 swap slots" \
+	run "$work/three.bin" --policy lru --frames 4,8 --swap-slots 1
+run_pagesim run - --policy lru --frames 4,8 --swap-slots 1 --output csv <"$work/three.lackey"
+if [ "$status" -eq 0 ]; then ok "lru cells of standard input replay (it cannot be probed)"
+else not_ok "lru cells of standard input replay" "$err"; fi
 
 finish

@@ -7,15 +7,20 @@
  * a trace on disk (gzip and zstd inputs are recognised by their magic, so
  * the decompressors get fuzzed too).
  *
- * Every input is decoded 20 times: in each format (auto, lackey, addr-rw,
- * pages, native), with and without skip_bad, with va_bits 32 and 48, and
- * with the batch size of trace_read() cycling through 1, 2, 3 and a full
- * batch, so a modify record split over two calls is exercised. Errors are
- * expected; what the harness checks is the contract:
+ * Every input is decoded 24 times: in each format (auto, lackey, addr-rw,
+ * pages, native, binary), with and without skip_bad, with va_bits 32 and
+ * 48, and with the batch size of trace_read_batch() cycling through 1, 2, 3
+ * and a full batch, so a modify record split over two calls and an event
+ * at a batch boundary are exercised. Errors are expected; what the harness
+ * checks is the contract:
  *
  *  - every record obeys traces/FORMAT.md: op and size in range, flags 0,
  *    pid >= 1, every byte below 2^va_bits, and the per-format shape
  *    (pages: a 1-byte read of a page start, addr-rw and lackey: pid 1);
+ *    an event placeholder (native and binary only) has size 0, its kind
+ *    in flags and its pid, and indexes an event of that kind in the
+ *    reader's table that trace_event_check accepts, read at its line;
+ *  - lines never go backwards (binary: record numbers always go up);
  *  - trace_read never returns more than asked, and after -1 only -1, with
  *    a message;
  *  - skip_bad only ever adds records: without it the records are a prefix
@@ -23,10 +28,13 @@
  *  - auto detection decodes exactly as the detected format given
  *    explicitly (the two fill the buffer differently).
  *
- * The first records of each skip_bad decoding are then replayed through
+ * The first accesses of each skip_bad decoding are then replayed through
  * a small machine per registered policy (4 frames, a swap device of 8
  * slots, plus two with a roomy swap device), OPT with its look-ahead, and
- * the counters are checked against the identities in sim.h.
+ * the counters are checked against the identities in sim.h. Events are
+ * left out of the replay: the identities checked here are those of
+ * anonymous memory (an event may kill a process, whose later references
+ * are then not counted).
  *
  * A broken check aborts, which libFuzzer reports as a crash. Inputs that
  * decompress to more than FUZZ_MAX_TEXT bytes are rejected (a 4 KiB zstd
@@ -50,6 +58,7 @@
 #include "registry.h"
 #include "sim.h"
 #include "trace.h"
+#include "trace_event.h"
 
 #define FUZZ_MAX_TEXT (4u << 20) /* decompressed bytes, default limit */
 #define FUZZ_MAX_RECS 4096       /* records kept for the replay */
@@ -66,7 +75,8 @@ struct fuzz_run {
 	bool failed;              /* trace_read returned -1 */
 	char msg[PS_ERROR_MAX];   /* the open or read error */
 	uint64_t records;
-	uint64_t hash;            /* of all records, in order */
+	uint64_t events;          /* ... of which event placeholders */
+	uint64_t hash;            /* of all records (and events), in order */
 	uint64_t skipped;
 	/* For the skip_bad run: the hash of its first prefix_len records. */
 	uint64_t prefix_len, prefix_hash;
@@ -78,6 +88,7 @@ static char fuzz_path[64];
 static size_t fuzz_max_text = FUZZ_MAX_TEXT;
 static struct trace_rec fuzz_recs[FUZZ_MAX_RECS];
 static struct trace_rec fuzz_batch[4096];
+static uint64_t fuzz_lines[4096];
 
 /* A broken contract: say what and where, then abort for libFuzzer. */
 static void __attribute__((format(printf, 1, 2), noreturn)) fuzz_fail(const char *fmt, ...)
@@ -210,6 +221,53 @@ static uint64_t fuzz_hash_rec(uint64_t h, const struct trace_rec *r)
 	return h;
 }
 
+/* Fold an event into h: every field but its line, strings included. */
+static uint64_t fuzz_hash_event(uint64_t h, const struct trace_event *ev)
+{
+	const uint64_t fields[9] = {ev->kind, ev->prot, ev->backing, ev->shared, ev->pid, ev->child,
+				    ev->addr ^ ev->len, ev->offset, ev->max};
+	const char *strs[2] = {ev->name != NULL ? ev->name : "", ev->file != NULL ? ev->file : ""};
+
+	for (unsigned i = 0; i < 9; i++)
+		for (unsigned b = 0; b < 64; b += 8) {
+			h ^= (fields[i] >> b) & 0xff;
+			h *= UINT64_C(0x100000001b3);
+		}
+	for (unsigned i = 0; i < 2; i++)
+		for (const char *p = strs[i];; p++) {
+			h ^= (unsigned char)*p;
+			h *= UINT64_C(0x100000001b3);
+			if (*p == '\0')
+				break;
+		}
+	return h;
+}
+
+/* Check the event placeholder r, read at line, against its table. */
+static void fuzz_check_event(const struct trace_rec *r, const struct trace_events *t, uint64_t line,
+			     enum trace_format f, unsigned va_bits, uint64_t index)
+{
+	const struct trace_event *ev;
+	char why[256];
+
+	if (f != TRACE_NATIVE && f != TRACE_BINARY)
+		fuzz_fail("%s record %" PRIu64 ": an event in a format without events", trace_format_name(f), index);
+	if (r->size != 0 || r->flags < EV_SEGMENT || r->flags > EV_EXIT || r->pid == 0 || t == NULL ||
+	    r->addr >= trace_events_count(t))
+		fuzz_fail("%s record %" PRIu64 ": bad placeholder addr=%" PRIu64 " size=%u kind=%u pid=%" PRIu32
+			  " (%" PRIu64 " events)",
+			  trace_format_name(f), index, r->addr, r->size, r->flags, r->pid,
+			  t != NULL ? trace_events_count(t) : 0);
+	ev = trace_events_get(t, r->addr);
+	if (ev->kind != r->flags || ev->pid != r->pid || ev->line != line)
+		fuzz_fail("%s record %" PRIu64 ": placeholder (kind %u, pid %" PRIu32 ", line %" PRIu64
+			  ") and event (kind %u, pid %" PRIu32 ", line %" PRIu64 ") differ",
+			  trace_format_name(f), index, r->flags, r->pid, line, ev->kind, ev->pid, ev->line);
+	if (!trace_event_check(ev, va_bits, FUZZ_PAGE_SHIFT, why, sizeof why))
+		fuzz_fail("%s record %" PRIu64 ": the reader let through an event that breaks the rules: %s",
+			  trace_format_name(f), index, why);
+}
+
 /* Check record r of a trace in format f against traces/FORMAT.md. */
 static void fuzz_check_rec(const struct trace_rec *r, enum trace_format f, unsigned va_bits, uint64_t index)
 {
@@ -259,7 +317,8 @@ static void fuzz_decode(enum trace_format format, bool skip_bad, unsigned va_bit
 	};
 	struct ps_error err = {{0}};
 	struct trace_reader *r;
-	uint64_t hash = UINT64_C(0xcbf29ce484222325);
+	const struct trace_events *events;
+	uint64_t hash = UINT64_C(0xcbf29ce484222325), last_line = 0;
 
 	memset(run, 0, sizeof *run);
 	run->prefix_len = prefix_len;
@@ -273,19 +332,25 @@ static void fuzz_decode(enum trace_format format, bool skip_bad, unsigned va_bit
 	}
 	run->opened = true;
 	run->format = trace_format_of(r);
+	events = trace_events_of(r);
+	if (events == NULL)
+		fuzz_fail("trace_events_of is NULL");
+	if (trace_may_have_events(r) && run->format != TRACE_NATIVE && run->format != TRACE_BINARY)
+		fuzz_fail("a %s trace may have events", trace_format_name(run->format));
 	if (run->format == TRACE_AUTO || (format != TRACE_AUTO && run->format != format))
 		fuzz_fail("trace_format_of is %s after opening as %s", trace_format_name(run->format),
 			  trace_format_name(format));
 	for (unsigned call = 0;; call++) {
 		size_t max = batch_sizes[call % 4];
-		ssize_t n = trace_read(r, fuzz_batch, max, &err);
+		ssize_t n = trace_read_batch(r, fuzz_batch, fuzz_lines, max, &err);
 
 		if (n < 0) {
 			struct ps_error again = {{0}};
 
 			if (err.msg[0] == '\0')
 				fuzz_fail("trace_read failed without a message");
-			if (trace_read(r, fuzz_batch, max, &again) != -1 || strcmp(again.msg, err.msg) != 0)
+			if (trace_read_batch(r, fuzz_batch, fuzz_lines, max, &again) != -1 ||
+			    strcmp(again.msg, err.msg) != 0)
 				fuzz_fail("trace_read did not fail again after \"%s\"", err.msg);
 			run->failed = true;
 			snprintf(run->msg, sizeof run->msg, "%s", err.msg);
@@ -296,10 +361,23 @@ static void fuzz_decode(enum trace_format format, bool skip_bad, unsigned va_bit
 		if ((size_t)n > max)
 			fuzz_fail("trace_read returned %zd records, %zu asked", n, max);
 		for (ssize_t i = 0; i < n; i++) {
-			fuzz_check_rec(&fuzz_batch[i], run->format, va_bits, run->records);
-			hash = fuzz_hash_rec(hash, &fuzz_batch[i]);
-			if (keep && run->kept < FUZZ_MAX_RECS)
-				fuzz_recs[run->kept++] = fuzz_batch[i];
+			const struct trace_rec *rec = &fuzz_batch[i];
+			uint64_t line = fuzz_lines[i];
+
+			if (line == 0 || line < last_line || (run->format == TRACE_BINARY && line == last_line))
+				fuzz_fail("%s record %" PRIu64 ": line %" PRIu64 " after line %" PRIu64,
+					  trace_format_name(run->format), run->records, line, last_line);
+			last_line = line;
+			if (rec->op == OP_EVENT) {
+				fuzz_check_event(rec, events, line, run->format, va_bits, run->records);
+				hash = fuzz_hash_event(hash, trace_events_get(events, rec->addr));
+				run->events++;
+			} else {
+				fuzz_check_rec(rec, run->format, va_bits, run->records);
+				if (keep && run->kept < FUZZ_MAX_RECS)
+					fuzz_recs[run->kept++] = *rec;
+			}
+			hash = fuzz_hash_rec(hash, rec);
 			if (++run->records == prefix_len)
 				run->prefix_hash = hash;
 		}
