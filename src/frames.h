@@ -14,11 +14,23 @@
 
 #define FRAME_NONE UINT32_MAX
 
+/* What a frame in use holds. */
+enum frame_kind {
+	FRAME_PAGE = 0,   /* an anonymous or private page */
+	FRAME_SHARED = 1, /* a page of a shared file mapping (its file is the backing) */
+	FRAME_TABLE = 2,  /* a page table (count_page_tables): pinned, no PTE maps it */
+};
+
+/* A frame's first mapping is kept here; a frame mapped by more PTEs (a
+ * fork, a shared file) keeps the others in the machine's side table and
+ * has more_maps set. */
 struct frame {
 	pte_t *pte;     /* the PTE mapping this frame; NULL when the frame is free */
 	uint64_t vpn;   /* virtual page number it holds */
 	uint64_t slot;  /* swap slot holding an up-to-date copy, or SWAP_NONE */
-	uint32_t pid;   /* owning process */
+	uint32_t pid;   /* the process of that mapping */
+	uint8_t kind;   /* enum frame_kind */
+	bool more_maps; /* other PTEs map it too */
 };
 
 struct frame_table {

@@ -93,3 +93,31 @@ pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create)
 	pt->cached_leaf = table;
 	return (pte_t *)table + (vpn & ((1ULL << shape->bits[leaf]) - 1));
 }
+
+/* pt_visit below table (at level l), whose first page is base. */
+static void pt_visit_level(const struct pt_shape *shape, void *table, unsigned l, uint64_t base,
+			   uint64_t lo, uint64_t hi, pt_visit_fn *fn, void *ctx)
+{
+	uint64_t span = 1ULL << shape->shift[l]; /* pages under one entry */
+	uint64_t n = 1ULL << shape->bits[l];
+	uint64_t first = lo > base ? (lo - base) >> shape->shift[l] : 0;
+
+	for (uint64_t i = first; i < n && base + i * span < hi; i++) {
+		uint64_t vpn = base + i * span;
+
+		if (l + 1 == shape->levels) {
+			pte_t *pte = (pte_t *)table + i;
+
+			if (*pte != 0 && vpn >= lo)
+				fn(ctx, vpn, pte);
+		} else if (((void **)table)[i] != NULL) {
+			pt_visit_level(shape, ((void **)table)[i], l + 1, vpn, lo, hi, fn, ctx);
+		}
+	}
+}
+
+void pt_visit(struct pagetable *pt, uint64_t lo, uint64_t hi, pt_visit_fn *fn, void *ctx)
+{
+	if (pt->root != NULL && lo < hi)
+		pt_visit_level(&pt->shape, pt->root, 0, 0, lo, hi, fn, ctx);
+}

@@ -64,6 +64,13 @@ void pt_destroy(struct pagetable *pt);
  * pointer stays valid until pt_destroy. */
 pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create);
 
+/* Called by pt_visit for each nonzero PTE, in ascending vpn order. */
+typedef void pt_visit_fn(void *ctx, uint64_t vpn, pte_t *pte);
+
+/* Visit every nonzero PTE of pages [lo, hi) (hi <= 2^vpn_bits), skipping
+ * missing tables. fn may change PTEs, but must not free tables. */
+void pt_visit(struct pagetable *pt, uint64_t lo, uint64_t hi, pt_visit_fn *fn, void *ctx);
+
 /* pt_walk(pt, vpn, true) with a one-entry cache of the last leaf table:
  * consecutive references to nearby pages cost one compare. */
 static inline pte_t *pt_lookup(struct pagetable *pt, uint64_t vpn)

@@ -4,40 +4,146 @@
  *
  * The model
  * ---------
- * A machine has a fixed number of physical frames, a swap device, one
- * replacement policy, and one page table per process (created when a
- * process id first appears in the trace). Every address space is anonymous
- * demand-zero memory: any page may be touched, and the first touch of a
- * page is a fault that hands it a zeroed frame without I/O.
+ * A machine has a fixed number of physical frames, a swap device, a
+ * replacement policy, and processes, each with a radix page table
+ * (pagetable.h) and a list of mappings. Each trace record is one access of
+ * some bytes; it references every page those bytes cover (pageref.h), one
+ * "reference" per page, in ascending order.
  *
- * Each trace record is one access of some bytes; it references every page
- * those bytes cover (pageref.h), one "reference" per page. For each
- * reference the MMU walks the process's radix page table (pagetable.h):
+ * Mappings. A process's mappings come from the trace's events
+ * (trace_event.h): `segment` and `mmap` add one, `munmap` and `brk` move
+ * or remove them, `fork` copies them, `exit` drops them. A mapping is a
+ * page range [start, end) (a length is rounded up to whole pages) with
+ * protection bits, and a backing: zero (bss, heap, anonymous mmap: the
+ * first touch reads nothing), file (private: the first touch reads the
+ * page from the file; shared: the page is the file's page, shared by every
+ * process that maps it) or stack (zero, and grows down). Only writes are
+ * checked against the protection (a write to a mapping without w is a
+ * segfault); r and x are kept for the reports. A process that never
+ * declared a mapping is "anonymous": every address is valid private
+ * zero-fill memory, which is all the classic formats (lackey, addr-rw,
+ * pages) ever need, unless the machine is strict (sim_config.strict),
+ * when every access of an anonymous process is a segfault. Declaring the
+ * first mapping of a process that already touched memory is an error.
  *
- *   hit    the PTE is present: the "hardware" sets its accessed bit, and
- *          its dirty bit if the access writes. Policies that must see every
- *          reference (exact LRU, OPT) get a touch() call; the others learn
- *          about use only through the accessed bits, as a kernel does.
- *   fault  the PTE is not present. The page gets the lowest-numbered free
- *          frame, or, when none is free, the policy chooses a resident
- *          victim and the core evicts it (below). The page is then loaded:
- *          from its swap slot if it has one (a swap read), else zero-filled
- *          (a first touch, or a page that was never written and so was
- *          dropped, not saved, when evicted). The faulting access itself
- *          then sets the accessed bit (and the dirty bit for a write).
+ * References. For each reference of process p to page v:
+ *   killed p   p was killed by a segfault: the reference is ignored
+ *              (ignored_refs) and changes nothing.
+ *   hit        the PTE is present, and the access is not a write to a
+ *              PTE without W: the hardware sets A, and D for a write.
+ *              Policies that must see every reference (exact LRU, OPT) get
+ *              a touch() call; the others learn about use only through the
+ *              accessed bits, as a kernel does.
+ *   cow fault  a write, the PTE present without W, in a writable mapping
+ *              (or an anonymous process): the page is shared copy-on-write
+ *              (after a fork). If this is its last mapping (and no swapped
+ *              PTE shares its swap copy), the PTE just becomes writable
+ *              (cow_reuses); else the writer's mapping leaves the frame,
+ *              and the writer gets a new frame (allocated as for a page
+ *              fault, which may evict) holding a copy (cow_copies).
+ *   segfault   the page is in no mapping and the stack does not grow to it
+ *              (below), or the access writes to a mapping without w. The
+ *              process is killed: everything it holds is released as by
+ *              `exit`, and the rest of its references are ignored.
+ *   page fault the PTE is not present. The page gets a frame: the lowest-
+ *              numbered free one, or the one the policy chooses as victim
+ *              (evicted as below), and is loaded from, in this order:
+ *              - a shared file page already in a frame (another process
+ *                maps it): that frame is mapped, no I/O (minor_faults);
+ *              - its swap slot, if the PTE holds one: a swap read, unless
+ *                another process's page holding that slot is in a frame
+ *                (the slot was shared by a fork): then that frame is
+ *                mapped read-only (minor_faults), or for a write, copied
+ *                (cow_copies);
+ *              - its file (a file mapping): a file read;
+ *              - nothing: the frame is zero-filled (zero_fills), for a
+ *                first touch, or a page that was never written and so was
+ *                dropped, not saved, when evicted.
+ *              The faulting access then sets A (and D for a write).
+ *
+ * Faults are every reference that needs the kernel except segfaults:
+ * faults == zero_fills + file_reads + swap_reads + minor_faults +
+ * cow_copies + cow_reuses, and hits == refs - faults, where refs counts
+ * the references replayed (not the ignored and segfaulting ones).
+ *
+ * Stack growth. A fault at address a outside every mapping grows the
+ * nearest stack mapping above a when a is at most stack_gap bytes (64 KiB
+ * by default, the distance Linux long allowed below the stack pointer; we
+ * have no stack pointer, so the stack's bottom stands in for it) below
+ * the stack's bottom, the grown stack is at most its max bytes (8 MiB
+ * unless the segment says), and the grown range overlaps no mapping. The
+ * stack's bottom becomes a's page; the fault is a zero fill, also counted
+ * in stack_growths. The pages in between join the stack untouched.
  *
  * Eviction is the core's job, never the policy's, so no policy can forget
- * a step. Using the frame's reverse map it finds the PTE and invalidates
- * it, and disposes of the contents:
- *   - dirty page: written to swap (a swap write): to the slot it already
- *     holds if it was read back from swap earlier (that copy is stale and
- *     is overwritten in place), else to the lowest free slot. Swap full is
- *     an error.
+ * a step. A frame may be mapped by several PTEs (a fork shares pages; a
+ * shared file page is mapped by every process mapping it): its reverse
+ * map (frames.h) holds them all. The frame is dirty if any of its PTEs has
+ * D, and accessed if any has A (as Linux's rmap sees it); clearing the
+ * accessed bit clears it in all of them. Eviction invalidates every PTE
+ * of the frame and disposes of the contents:
+ *   - dirty shared file page: written to its file (file_writebacks,
+ *     file_writes); it will be read again from the file.
+ *   - other dirty page: written to swap (swap_writes): to the slot the
+ *     frame already holds if it was read back from swap earlier (that copy
+ *     is stale and is overwritten in place), else to the lowest free slot.
+ *     Swap full is an error. Every PTE now holds the slot.
  *   - clean page with a slot: its swap copy is still good; no I/O.
- *   - clean page without a slot: it was never written, so it is all zeros;
- *     dropped, it comes back as a zero-fill.
- * A page read back from swap thus keeps its slot, and evicting it clean
- * costs no write.
+ *   - other clean page: dropped; it comes back from its file, or as a
+ *     zero fill.
+ * dirty_evictions counts the dirty ones (to swap or file): evictions ==
+ * clean evictions + dirty_evictions. A page read back from swap keeps its
+ * slot, so evicting it clean costs no write.
+ *
+ * Events. Errors in events are trace errors, "FILE:LINE: reason", and stop
+ * the machine.
+ *   segment, mmap  add a mapping to the current process; it must not
+ *                  overlap one of its mappings.
+ *   munmap         the range must lie inside one mapping and be its head,
+ *                  its tail or all of it (a hole is refused). Each page in
+ *                  it is unmapped: a dirty shared file page is written to
+ *                  its file (file_writes) and so becomes clean in all its
+ *                  mappings; a frame left with no mapping is freed; a swap
+ *                  slot left with no PTE is freed.
+ *   brk            moves the end of the process's "heap" mapping (zero,
+ *                  rw-). The first brk creates it, starting at the end of
+ *                  the highest non-stack segment (rounded up to a page); a
+ *                  `segment heap ...` line declares it explicitly. The end
+ *                  is the break rounded up to a page; it may not go below
+ *                  the start or into another mapping; shrinking unmaps as
+ *                  munmap does.
+ *   fork P C       C (a new pid, or one that exited) gets P's mappings and
+ *                  a copy of P's page table: a present private page is
+ *                  shared by both, read-only in both (copy-on-write); a
+ *                  present shared file page is shared with its W bit; a
+ *                  swapped page shares its swap slot. No frame is copied.
+ *   exit P         every mapping of P is unmapped as by munmap, then its
+ *                  page tables are freed; P may not be used again (a fork
+ *                  may reuse its pid).
+ *
+ * The TLB (optional, tlb.h). Per reference, a TLB hit needs no page walk
+ * and does not set A (as on x86, A is set when a walk loads the
+ * translation); the first write through an entry sets D in the PTE. A
+ * miss walks the table (setting A), then loads the translation; faults
+ * are misses too. Entries carry the process id as an ASID, or the whole
+ * TLB is flushed on a process switch (tlb_flush_on_switch). Whenever the
+ * kernel changes a PTE (eviction, munmap, a fork taking W away, a
+ * copy-on-write, a write-back clearing D) the entry is invalidated; when
+ * a policy clears an accessed bit it is too, unless no_shootdown. Each
+ * entry dropped so is a tlb_shootdown. With shootdowns, the TLB changes
+ * no fault count, only the walk count.
+ *
+ * Page tables in frames (count_page_tables). Every page-table page of a
+ * process (its root from its creation, the others as walks create them)
+ * takes a frame from the same pool, which may evict a page; those frames
+ * are pinned (never offered to the policy) until the process exits.
+ *
+ * Replacement scope. Global (the default): one policy over all frames.
+ * Local (scope_local): each process has its own policy instance over the
+ * frames it faulted in. A fault takes a free frame unless the process is
+ * at its quota (local_quota > 0); with none free, or at the quota, the
+ * victim is the process's own policy's choice, or, if it holds no frame,
+ * that of the process holding the most (the lowest pid on a tie).
  *
  * Counters (struct sim_stats) are exact; see sim.h for their definitions.
  *
@@ -52,72 +158,58 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "frames.h"
 #include "pageref.h"
-#include "pagetable.h"
-#include "sim.h"
-#include "swap.h"
+#include "sim_impl.h"
 
 /* How far ahead (in records) PTEs are prefetched, in chunks of this size. */
 #define SIM_PREFETCH_AHEAD 16
 /* How many frames ahead a clock-like sweep's PTEs are prefetched. */
 #define SIM_SWEEP_AHEAD 8
 
-struct proc {
-	uint32_t pid;
-	struct pagetable pt;
-};
-
-struct sim {
-	struct sim_config cfg;
-	struct pt_shape shape;
-	struct frame_table ft;
-	struct swap swap;
-	struct sim_stats stats;
-	uint64_t now; /* index of the next page reference */
-
-	const struct policy *policy;
-	void *policy_state;
-	struct policy_host host;
-	void (*touch)(void *state, uint32_t frame, const struct policy_ref *ref);
-	uint64_t next_tick; /* reference index of the policy's next tick() */
-	double default_params[POLICY_MAX_PARAMS];
-
-	/* Processes: an open-addressing table of pid -> proc, power-of-two sized. */
-	struct proc **procs;
-	size_t proc_slots, nprocs;
-	struct proc *cur; /* the process of the previous record */
-
-	sim_evict_hook *evict_hook;
-	void *evict_hook_ctx;
-
-	/* Set by the first error of sim_feed: the machine may then be half way
-	 * through an eviction, so it refuses to go on (the error is sticky). */
-	bool failed;
-	char fail_msg[PS_ERROR_MAX];
-};
-
 /* ---- the policy's view of the machine ---- */
 
 /* The PTE mapping frame f, which must be in use. */
 static pte_t *sim_frame_pte(struct sim *s, uint32_t f)
 {
-	assert(frames_in_use(&s->ft, f) && "policy asked about a free frame");
+	assert(frames_in_use(&s->ft, f) && s->ft.frames[f].kind != FRAME_TABLE &&
+	       "policy asked about a free frame");
 	return s->ft.frames[f].pte;
+}
+
+/* The OR of bit over every PTE mapping frame f (in use). */
+static bool sim_frame_bit(struct sim *s, uint32_t f, pte_t bit)
+{
+	pte_t v = *sim_frame_pte(s, f);
+
+	if (s->ft.frames[f].more_maps)
+		for (uint32_t k = 0; k < s->more[f].n; k++)
+			v |= *s->more[f].v[k].pte;
+	return (v & bit) != 0;
 }
 
 static bool host_accessed(void *machine, uint32_t f)
 {
-	return (*sim_frame_pte(machine, f) & PTE_A) != 0;
+	return sim_frame_bit(machine, f, PTE_A);
+}
+
+/* Clear A in one PTE (of pid's page vpn); the TLB entry goes with it
+ * unless the machine has no shootdowns. */
+static void sim_clear_accessed(struct sim *s, pte_t *pte, uint32_t pid, uint64_t vpn)
+{
+	*pte &= ~(pte_t)PTE_A;
+	if (s->tlb != NULL && !s->cfg.no_shootdown)
+		sim_shootdown(s, pid, vpn);
 }
 
 static bool host_test_and_clear_accessed(void *machine, uint32_t f)
 {
 	struct sim *s = machine;
+	struct frame *fr = &s->ft.frames[f];
 	pte_t *pte = sim_frame_pte(machine, f);
 	uint32_t ahead = f + SIM_SWEEP_AHEAD;
 	bool was;
@@ -128,15 +220,21 @@ static bool host_test_and_clear_accessed(void *machine, uint32_t f)
 		ahead -= s->ft.count;
 	if (ahead < s->ft.count && s->ft.frames[ahead].pte != NULL)
 		__builtin_prefetch(s->ft.frames[ahead].pte, 1, 1);
+	if (fr->more_maps || s->tlb != NULL) {
+		was = sim_frame_bit(s, f, PTE_A);
+		sim_clear_accessed(s, pte, fr->pid, fr->vpn);
+		for (uint32_t k = 0; fr->more_maps && k < s->more[f].n; k++)
+			sim_clear_accessed(s, s->more[f].v[k].pte, s->more[f].v[k].pid, s->more[f].v[k].vpn);
+		return was;
+	}
 	was = (*pte & PTE_A) != 0;
-
 	*pte &= ~(pte_t)PTE_A;
 	return was;
 }
 
 static bool host_dirty(void *machine, uint32_t f)
 {
-	return (*sim_frame_pte(machine, f) & PTE_D) != 0;
+	return sim_frame_bit(machine, f, PTE_D);
 }
 
 static uint64_t host_now(void *machine)
@@ -146,13 +244,31 @@ static uint64_t host_now(void *machine)
 
 /* ---- processes ---- */
 
-/* Find pid in the process table; create it (with an empty page table)
- * when absent. NULL when memory is short. */
-static struct proc *sim_proc(struct sim *s, uint32_t pid)
+/* Home slot of pid in a table of mask + 1 slots. */
+static size_t proc_home(uint32_t pid, size_t mask)
+{
+	return (pid * 0x9e3779b1u) & mask;
+}
+
+struct proc *sim_proc_find(const struct sim *s, uint32_t pid)
+{
+	size_t mask = s->proc_slots - 1;
+
+	if (s->proc_slots == 0)
+		return NULL;
+	for (size_t i = proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
+		if (s->procs[i]->pid == pid)
+			return s->procs[i];
+	return NULL;
+}
+
+struct proc *sim_proc(struct sim *s, uint32_t pid)
 {
 	size_t mask, i;
-	struct proc *p;
+	struct proc *p = sim_proc_find(s, pid);
 
+	if (p != NULL)
+		return p;
 	if (2 * (s->nprocs + 1) > s->proc_slots) {
 		size_t slots = s->proc_slots ? 2 * s->proc_slots : 8;
 		struct proc **table = calloc(slots, sizeof *table);
@@ -162,7 +278,7 @@ static struct proc *sim_proc(struct sim *s, uint32_t pid)
 		for (size_t j = 0; j < s->proc_slots; j++) {
 			if (s->procs[j] == NULL)
 				continue;
-			for (i = s->procs[j]->pid & (slots - 1); table[i] != NULL; i = (i + 1) & (slots - 1))
+			for (i = proc_home(s->procs[j]->pid, slots - 1); table[i] != NULL; i = (i + 1) & (slots - 1))
 				;
 			table[i] = s->procs[j];
 		}
@@ -171,9 +287,8 @@ static struct proc *sim_proc(struct sim *s, uint32_t pid)
 		s->proc_slots = slots;
 	}
 	mask = s->proc_slots - 1;
-	for (i = (pid * 0x9e3779b1u) & mask; s->procs[i] != NULL; i = (i + 1) & mask)
-		if (s->procs[i]->pid == pid)
-			return s->procs[i];
+	for (i = proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
+		;
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return NULL;
@@ -184,7 +299,43 @@ static struct proc *sim_proc(struct sim *s, uint32_t pid)
 	p->pid = pid;
 	s->procs[i] = p;
 	s->nprocs++;
+	s->stats.processes++;
 	return p;
+}
+
+/* ---- where records came from ---- */
+
+void sim_where(const struct sim *s, size_t i, char *buf, size_t len)
+{
+	const struct trace_batch *b = s->batch;
+	const char *name = b->events != NULL ? trace_events_name(b->events) : NULL;
+	bool records = b->lines == NULL || (b->events != NULL && trace_events_records(b->events));
+	uint64_t at = b->lines != NULL ? b->lines[i] : s->records_before + i + 1;
+
+	if (name == NULL)
+		snprintf(buf, len, "record %" PRIu64, at);
+	else if (records)
+		snprintf(buf, len, "%s: record %" PRIu64, name, at);
+	else
+		snprintf(buf, len, "%s:%" PRIu64, name, at);
+}
+
+int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *fmt, ...)
+{
+	char where[PS_ERROR_MAX], why[PS_ERROR_MAX];
+	va_list ap;
+
+	sim_where(s, i, where, sizeof where);
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	return ps_error_set(err, "%s: %s", where, why);
+}
+
+const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n)
+{
+	*n = s->nsegfaults;
+	return s->segfaults;
 }
 
 /* ---- construction ---- */
@@ -214,6 +365,14 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 	if (cfg->policy->needs_future && cfg->future == NULL) {
 		ps_error_set(err, "policy \"%s\" needs to look ahead in the trace, and no look-ahead was given",
 			     cfg->policy->name);
+		return NULL;
+	}
+	if (cfg->scope_local) {
+		ps_error_set(err, "--scope local is not implemented yet (only global replacement is)");
+		return NULL;
+	}
+	if (cfg->by_segment) {
+		ps_error_set(err, "--by-segment: the per-segment breakdown is not implemented yet");
 		return NULL;
 	}
 	s = calloc(1, sizeof *s);
@@ -252,6 +411,10 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		sim_destroy(s);
 		return NULL;
 	}
+	if (cfg->tlb_entries > 0 && (s->tlb = tlb_create(cfg->tlb_entries, cfg->tlb_ways, err)) == NULL) {
+		sim_destroy(s);
+		return NULL;
+	}
 	s->policy->init(s->policy_state, &pcfg);
 	s->touch = s->policy->touch;
 	s->next_tick = s->policy->tick != NULL ? 0 : POLICY_NEVER;
@@ -265,9 +428,17 @@ void sim_destroy(struct sim *s)
 	for (size_t i = 0; i < s->proc_slots; i++) {
 		if (s->procs[i] != NULL) {
 			pt_destroy(&s->procs[i]->pt);
+			vma_clear(&s->procs[i]->vmas);
+			free(s->procs[i]->table_frames);
 			free(s->procs[i]);
 		}
 	}
+	for (uint32_t f = 0; s->more != NULL && f < s->ft.count; f++)
+		free(s->more[f].v);
+	free(s->more);
+	free(s->cache);
+	free(s->files);
+	tlb_destroy(s->tlb);
 	free(s->procs);
 	free(s->policy_state);
 	frames_destroy(&s->ft);
@@ -290,97 +461,11 @@ void sim_get_stats(const struct sim *s, struct sim_stats *out)
 {
 	*out = s->stats;
 	out->hits = out->refs - out->faults;
-}
-
-/* ---- faults and evictions ---- */
-
-/* Evict the page in frame f (in use): invalidate its PTE and save its
- * contents as the model says. Returns 0, or -1 with err set when a dirty
- * page finds the swap device full. */
-static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
-{
-	struct frame *fr = &s->ft.frames[f];
-	pte_t pte = *fr->pte;
-	bool dirty = (pte & PTE_D) != 0;
-	pte_t keep = (pte & PTE_W) | PTE_USED;
-
-	assert((pte & PTE_P) && PTE_NUM(pte) == f && "reverse map out of step");
-	if (s->evict_hook != NULL)
-		s->evict_hook(s->evict_hook_ctx, f, fr->pid, fr->vpn, dirty);
-	if (dirty) {
-		uint64_t slot = fr->slot;
-
-		if (slot == SWAP_NONE && !swap_alloc(&s->swap, &slot))
-			return ps_error_set(err, s->swap.used == s->swap.capacity
-					    ? "swap device full (%" PRIu64 " slots in use) after %" PRIu64
-					      " references; enlarge it with --swap-slots"
-					    : "out of memory for the swap map (%" PRIu64 " slots in use) after %" PRIu64
-					      " references",
-					    s->swap.used, s->now);
-		s->stats.dirty_evictions++;
-		s->stats.swap_writes++;
-		*fr->pte = PTE_MAKE(slot, keep | PTE_SWAP);
-	} else if (fr->slot != SWAP_NONE) {
-		*fr->pte = PTE_MAKE(fr->slot, keep | PTE_SWAP);
-	} else {
-		*fr->pte = keep;
-	}
-	s->stats.evictions++;
-	return 0;
-}
-
-/* Serve a fault on pte (not present) for page vpn of process p, whose
- * reference is ref. Returns 0, or -1 with err set. */
-static __attribute__((noinline)) int sim_fault(struct sim *s, struct proc *p, pte_t *pte,
-					      const struct policy_ref *ref, struct ps_error *err)
-{
-	pte_t old = *pte;
-	uint64_t slot = SWAP_NONE;
-	uint32_t f;
-
-	f = frames_alloc(&s->ft);
-	if (f == FRAME_NONE) {
-		f = s->policy->evict_for != NULL ? s->policy->evict_for(s->policy_state, ref)
-						  : s->policy->evict(s->policy_state);
-		assert(frames_in_use(&s->ft, f) && "policy chose a victim that is not resident");
-		if (sim_evict(s, f, err) < 0)
-			return -1;
-	}
-	if (old & PTE_SWAP) {
-		slot = PTE_NUM(old);
-		s->stats.swap_reads++;
-	} else {
-		s->stats.zero_fills++;
-	}
-	s->stats.faults++;
-	if (old == 0)
-		s->stats.distinct_pages++;
-	s->ft.frames[f] = (struct frame){ .pte = pte, .vpn = ref->page, .slot = slot, .pid = p->pid };
-	*pte = PTE_MAKE(f, PTE_P | PTE_W | PTE_USED | PTE_A | (ref->write ? PTE_D : 0));
-	s->policy->admit(s->policy_state, f, ref);
-	if (s->policy->peek != NULL && s->ft.nfree == 0) {
-		/* Fetch the next victim's PTE while the replay goes on. */
-		uint32_t next = s->policy->peek(s->policy_state);
-
-		if (next < s->ft.count && s->ft.frames[next].pte != NULL)
-			__builtin_prefetch(s->ft.frames[next].pte, 1, 1);
-	}
-	return 0;
+	out->pt_frames = s->tables_charged;
+	out->resident = s->ft.count - s->ft.nfree - s->tables_charged;
 }
 
 /* ---- the replay loop ---- */
-
-/* The policy's description of the current reference: page vpn of rec. */
-static inline struct policy_ref sim_ref(const struct sim *s, const struct trace_rec *rec, uint64_t vpn)
-{
-	return (struct policy_ref){
-		.now = s->now,
-		.next_use = s->policy->needs_future ? s->cfg.future[s->now] : POLICY_NEVER,
-		.page = vpn,
-		.pid = rec->pid,
-		.write = rec->op == OP_WRITE,
-	};
-}
 
 /* Give the policy its periodic tick; it says when it wants the next. */
 static __attribute__((noinline)) void sim_tick(struct sim *s)
@@ -389,9 +474,67 @@ static __attribute__((noinline)) void sim_tick(struct sim *s)
 	assert(s->next_tick > s->now && "policy tick() must return a later time");
 }
 
-/* Replay recs (see sim_feed); on error the machine may be inconsistent. */
+/* One reference of live process p to page vpn through the TLB (record i
+ * of the batch). Returns SIM_OK, SIM_KILLED or SIM_ERROR. */
+static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, const struct trace_rec *rec,
+						 uint64_t vpn, size_t i, struct ps_error *err)
+{
+	const bool write = rec->op == OP_WRITE;
+	const pte_t need = PTE_P | (write ? PTE_W : 0);
+	struct tlb_entry *e = tlb_lookup(s->tlb, p->pid, vpn);
+	pte_t *pte;
+	int rc = SIM_OK;
+
+	if (e != NULL) {
+		uint32_t f = e->frame;
+
+		pte = NULL;
+		if (write && !e->dirty) {
+			/* The first write through the entry sets D in the PTE. */
+			pte = pt_lookup(&p->pt, vpn);
+			if (*pte & PTE_W) {
+				*pte |= PTE_D;
+				e->dirty = true;
+			} else {
+				/* A write to a read-only translation: the kernel
+				 * changes the PTE (copy-on-write) or kills p. */
+				sim_shootdown(s, p->pid, vpn);
+				e = NULL;
+			}
+		}
+		if (e != NULL) {
+			s->stats.tlb_hits++;
+			if (s->touch != NULL) {
+				struct policy_ref ref = sim_ref(s, rec, vpn);
+
+				s->touch(s->policy_state, f, &ref);
+			}
+			return SIM_OK;
+		}
+	}
+	pte = pt_lookup(&p->pt, vpn);
+	if (pte == NULL)
+		return ps_error_set(err, "out of memory for page tables at 0x%" PRIx64, rec->addr);
+	if ((*pte & need) == need) {
+		*pte |= PTE_A | (write ? PTE_D : 0);
+		if (s->touch != NULL) {
+			struct policy_ref ref = sim_ref(s, rec, vpn);
+
+			s->touch(s->policy_state, (uint32_t)PTE_NUM(*pte), &ref);
+		}
+	} else {
+		rc = sim_fault(s, p, pte, vpn, rec, i, err);
+	}
+	if (rc == SIM_OK) {
+		s->stats.tlb_misses++;
+		/* dirty: writes may go through without a walk. */
+		tlb_insert(s->tlb, p->pid, vpn, (uint32_t)PTE_NUM(*pte), (*pte & (PTE_D | PTE_W)) == (PTE_D | PTE_W));
+	}
+	return rc;
+}
+
 /* Find the PTEs of the first pages of recs[0..n) (n <= SIM_PREFETCH_AHEAD)
- * that belong to process p and whose leaf table exists, store them in
+ * that belong to live process p and whose leaf table exists, store them in
  * ptes[] (NULL for the others) and prefetch them; changes nothing the
  * model can see. The upper levels of the tree are few and stay in cache,
  * so this costs a few loads per record, and the replay then finds the PTE
@@ -400,15 +543,32 @@ static __attribute__((noinline)) void sim_tick(struct sim *s)
 static void sim_prefetch(struct proc *p, const struct trace_rec *recs, size_t n, unsigned shift,
 			 pte_t **ptes)
 {
+	bool live = p != NULL && p->state == PROC_LIVE;
+
 	for (size_t i = 0; i < n; i++) {
-		ptes[i] = p != NULL && recs[i].pid == p->pid ? pt_walk(&p->pt, recs[i].addr >> shift, false) : NULL;
+		ptes[i] = live && recs[i].pid == p->pid && recs[i].op != OP_EVENT
+			  ? pt_walk(&p->pt, recs[i].addr >> shift, false) : NULL;
 		if (ptes[i] != NULL)
 			__builtin_prefetch(ptes[i], 1, 1);
 	}
 }
 
-static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
+/* Count a served reference of rec. */
+static inline void sim_count(struct sim *s, const struct trace_rec *rec)
 {
+	s->stats.refs++;
+	switch (rec->op) {
+	case OP_WRITE: s->stats.writes++; break;
+	case OP_FETCH: s->stats.fetches++; break;
+	default: s->stats.reads++; break;
+	}
+}
+
+/* Replay batch b (see sim_feed); on error the machine may be inconsistent. */
+static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_error *err)
+{
+	const struct trace_rec *recs = b->recs;
+	const size_t n = b->n;
 	const unsigned shift = s->cfg.page_shift;
 	const bool span = s->cfg.span_pages;
 	const bool future = s->policy->needs_future;
@@ -419,6 +579,7 @@ static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, str
 	sim_prefetch(p, recs, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_rec *rec = &recs[i];
+		const pte_t need = PTE_P | (rec->op == OP_WRITE ? PTE_W : 0);
 		const pte_t set = PTE_A | (rec->op == OP_WRITE ? PTE_D : 0);
 		size_t chunk = i / SIM_PREFETCH_AHEAD, slot = i % SIM_PREFETCH_AHEAD;
 		pte_t *first = found[chunk % 2][slot];
@@ -429,6 +590,13 @@ static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, str
 			sim_prefetch(p, recs + next, n - next < SIM_PREFETCH_AHEAD ? n - next : SIM_PREFETCH_AHEAD,
 				     shift, found[(chunk + 1) % 2]);
 		}
+		if (rec->op == OP_EVENT) {
+			if (sim_event(s, rec, i, err) < 0)
+				return -1;
+			/* Events may free page tables: forget every PTE found. */
+			memset(found, 0, sizeof found);
+			continue;
+		}
 		uint64_t vpn, pages = pageref_span(rec, shift, span, &vpn);
 
 		if (p == NULL || p->pid != rec->pid) {
@@ -436,39 +604,63 @@ static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, str
 			if (p == NULL)
 				return ps_error_set(err, "out of memory for process %" PRIu32, rec->pid);
 		}
+		if (s->tlb != NULL && s->tlb_asid != p->pid && p->state == PROC_LIVE) {
+			/* A switch to a running process. */
+			if (s->cfg.tlb_flush_on_switch)
+				tlb_flush(s->tlb);
+			s->tlb_asid = p->pid;
+		}
+		if (p->state != PROC_LIVE) {
+			if (p->state == PROC_EXITED)
+				return sim_trace_error(s, i, err, "process %" PRIu32 " has exited", p->pid);
+			if (future && s->now + pages > s->cfg.future_len)
+				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
+						    s->cfg.future_len);
+			s->stats.ignored_refs += pages;
+			s->now += pages;
+			continue;
+		}
 		for (; pages > 0; pages--, vpn++, first = NULL) {
-			/* first was found for this record's process, if not NULL. */
-			pte_t *pte = first != NULL ? first : pt_lookup(&p->pt, vpn);
+			int rc = SIM_OK;
 
-			if (pte == NULL)
-				return ps_error_set(err, (vpn >> s->shape.vpn_bits) != 0
-						    ? "access at 0x%" PRIx64 " runs past the end of the %u-bit address space"
-						    : "out of memory for page tables at 0x%" PRIx64 " (%u-bit address space)",
-						    rec->addr, s->cfg.va_bits);
 			if (s->now >= s->next_tick)
 				sim_tick(s);
 			if (future && s->now >= s->cfg.future_len)
 				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
 						    s->cfg.future_len);
-			if (*pte & PTE_P) {
-				*pte |= set;
-				if (s->touch != NULL) {
-					struct policy_ref ref = sim_ref(s, rec, vpn);
-
-					s->touch(s->policy_state, (uint32_t)PTE_NUM(*pte), &ref);
-				}
+			if (s->tlb != NULL) {
+				rc = sim_ref_tlb(s, p, rec, vpn, i, err);
 			} else {
-				struct policy_ref ref = sim_ref(s, rec, vpn);
+				/* first was found for this record's process, if not NULL. */
+				pte_t *pte = first != NULL ? first : pt_lookup(&p->pt, vpn);
 
-				if (sim_fault(s, p, pte, &ref, err) < 0)
-					return -1;
+				if (pte == NULL)
+					return ps_error_set(err, (vpn >> s->shape.vpn_bits) != 0
+							    ? "access at 0x%" PRIx64 " runs past the end of the %u-bit address space"
+							    : "out of memory for page tables at 0x%" PRIx64 " (%u-bit address space)",
+							    rec->addr, s->cfg.va_bits);
+				if ((*pte & need) == need) {
+					*pte |= set;
+					if (s->touch != NULL) {
+						struct policy_ref ref = sim_ref(s, rec, vpn);
+
+						s->touch(s->policy_state, (uint32_t)PTE_NUM(*pte), &ref);
+					}
+				} else {
+					rc = sim_fault(s, p, pte, vpn, rec, i, err);
+				}
 			}
-			s->stats.refs++;
 			s->now++;
-			switch (rec->op) {
-			case OP_WRITE: s->stats.writes++; break;
-			case OP_FETCH: s->stats.fetches++; break;
-			default: s->stats.reads++; break;
+			if (rc == SIM_OK) {
+				sim_count(s, rec);
+			} else if (rc == SIM_KILLED) {
+				/* The rest of the record is the dead process's. */
+				s->stats.ignored_refs += pages - 1;
+				s->now += pages - 1;
+				memset(found, 0, sizeof found);
+				break;
+			} else {
+				return -1;
 			}
 		}
 	}
@@ -477,26 +669,23 @@ static int sim_replay(struct sim *s, const struct trace_rec *recs, size_t n, str
 
 int sim_feed_batch(struct sim *s, const struct trace_batch *b, struct ps_error *err)
 {
-	/* Placeholder until the VM model lands: no events yet. */
-	return sim_feed(s, b->recs, b->n, err);
-}
-
-const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n)
-{
-	(void)s;
-	*n = 0;
-	return NULL;
-}
-
-int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
-{
 	struct ps_error local;
+	int rc;
 
 	if (s->failed)
 		return ps_error_set(err, "%s", s->fail_msg);
-	if (sim_replay(s, recs, n, &local) == 0)
+	s->batch = b;
+	rc = sim_replay(s, b, &local);
+	s->batch = NULL;
+	s->records_before += b->n;
+	if (rc == 0)
 		return 0;
 	s->failed = true;
 	snprintf(s->fail_msg, sizeof s->fail_msg, "%s", local.msg);
 	return ps_error_set(err, "%s", local.msg);
+}
+
+int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
+{
+	return sim_feed_batch(s, &(struct trace_batch){ .recs = recs, .n = n }, err);
 }

@@ -41,7 +41,7 @@ struct sim_config {
 	uint64_t stack_gap;     /* a fault at most this many bytes below a stack's
 				   bottom grows it (0: SIM_DEFAULT_STACK_GAP) */
 	uint32_t tlb_entries;   /* 0: no TLB */
-	uint32_t tlb_ways;      /* associativity (0: fully associative) */
+	uint32_t tlb_ways;      /* associativity (0: tlb.h's default) */
 	bool tlb_flush_on_switch; /* flush the TLB on a process switch (no ASIDs) */
 	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
 	bool count_page_tables; /* page-table pages occupy pinned frames */
@@ -59,7 +59,9 @@ struct sim_config {
  * refs == reads + writes + fetches == hits + faults. */
 struct sim_stats {
 	uint64_t refs, reads, writes, fetches;
-	uint64_t distinct_pages;  /* (process, page) pairs ever touched */
+	uint64_t distinct_pages;  /* (process, page) pairs whose first touch faulted;
+				     pages a child inherits at fork are not
+				     counted again for the child */
 	uint64_t hits, faults;
 	uint64_t zero_fills;      /* faults served with a zeroed frame (no I/O) */
 	uint64_t evictions;       /* pages reclaimed to make room */

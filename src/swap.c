@@ -16,6 +16,9 @@ void swap_init(struct swap *sw, uint64_t capacity)
 void swap_destroy(struct swap *sw)
 {
 	free(sw->bits);
+	free(sw->extra);
+	sw->extra = NULL;
+	sw->extra_len = 0;
 	sw->bits = NULL;
 	sw->words = 0;
 }
@@ -60,11 +63,47 @@ bool swap_alloc(struct swap *sw, uint64_t *slot)
 	return true;
 }
 
+bool swap_share(struct swap *sw, uint64_t slot)
+{
+	assert(swap_in_use(sw, slot));
+	if (slot >= sw->extra_len) {
+		size_t len = sw->words * 64;
+		uint32_t *extra = realloc(sw->extra, len * sizeof *extra);
+
+		if (extra == NULL)
+			return false;
+		memset(extra + sw->extra_len, 0, (len - sw->extra_len) * sizeof *extra);
+		sw->extra = extra;
+		sw->extra_len = len;
+	}
+	assert(sw->extra[slot] < UINT32_MAX);
+	sw->extra[slot]++;
+	return true;
+}
+
+bool swap_put(struct swap *sw, uint64_t slot)
+{
+	assert(swap_in_use(sw, slot));
+	if (slot < sw->extra_len && sw->extra[slot] > 0) {
+		sw->extra[slot]--;
+		return false;
+	}
+	swap_free(sw, slot);
+	return true;
+}
+
+uint64_t swap_holders(const struct swap *sw, uint64_t slot)
+{
+	assert(swap_in_use(sw, slot));
+	return 1 + (slot < sw->extra_len ? sw->extra[slot] : 0);
+}
+
 void swap_free(struct swap *sw, uint64_t slot)
 {
 	size_t w = slot / 64;
 
 	assert(swap_in_use(sw, slot));
+	assert((slot >= sw->extra_len || sw->extra[slot] == 0) && "freeing a shared slot");
 	sw->bits[w] &= ~(1ULL << (slot % 64));
 	sw->used--;
 	if (w < sw->hint)
