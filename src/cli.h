@@ -12,6 +12,8 @@
 
 #include "trace.h"
 
+struct exp_machine;
+
 enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_USAGE = 2 };
 
 /* Subcommands: argv[0] is the subcommand name; each returns an exit code. */
@@ -84,5 +86,64 @@ int cli_spool_stdin(char *path, size_t size);
  * with its argument to opt. Returns 1 if handled, 0 if name is not a trace
  * option, -1 (after printing the error) if arg is invalid. */
 int cli_trace_option(const char *name, const char *arg, struct trace_options *opt);
+
+/* The machine options of the VM model and of the cost model (pagesim run;
+ * experiment files have the same as keys, see experiments/README.md). */
+#define CLI_VM_OPTIONS_HELP \
+	"\nThe VM model (see traces/FORMAT.md for segments, mmap, fork):\n" \
+	"  --strict            a process without declared segments may touch nothing\n" \
+	"                      (every access is a segmentation fault)\n" \
+	"  --stack-gap BYTES   a fault at most BYTES below a stack's bottom grows it\n" \
+	"                      (default 65536)\n" \
+	"  --tlb ENTRIES[:WAYS]  simulate a TLB of ENTRIES entries, WAYS-way set\n" \
+	"                      associative (default: no TLB)\n" \
+	"  --tlb-flush-on-switch  flush the TLB on a process switch (no ASIDs)\n" \
+	"  --no-shootdown      clearing an accessed bit leaves the TLB entry valid\n" \
+	"  --count-page-tables page-table pages occupy pinned frames\n" \
+	"  --by-segment        keep counters per process and segment\n" \
+	"  --scope global|local  replacement among all pages (global, default) or each\n" \
+	"                      process's own, with a policy instance per process\n" \
+	"  --quota N           with --scope local: at most N frames per process\n" \
+	"\nThe cost model (est_time_ms, eat_ns; pagesim(1) gives the formula):\n" \
+	"  --device D          hdd, ssd (default) or nvme: the I/O latencies\n" \
+	"  --read-us T         one page read from swap or a file (hdd 10000, ssd 100,\n" \
+	"                      nvme 50)\n" \
+	"  --write-us T        one page written to swap or a file (hdd 10000, ssd 150,\n" \
+	"                      nvme 20)\n" \
+	"  --mem-ns T          one memory reference (default 100)\n" \
+	"  --tlb-miss-ns T     one page walk after a TLB miss (default 20)\n" \
+	"  --fault-us T        kernel overhead of any fault (default 1)\n" \
+	"  --zero-us T         zero-filling a page (default 0.5)\n" \
+	"  --copy-us T         copying a page for copy-on-write (default 1)\n"
+
+/* Their getopt_long entries (flag 0: dispatch on the long name). */
+#define CLI_VM_LONGOPTS \
+	{ "strict", no_argument, NULL, 0 }, \
+	{ "stack-gap", required_argument, NULL, 0 }, \
+	{ "tlb", required_argument, NULL, 0 }, \
+	{ "tlb-flush-on-switch", no_argument, NULL, 0 }, \
+	{ "no-shootdown", no_argument, NULL, 0 }, \
+	{ "count-page-tables", no_argument, NULL, 0 }, \
+	{ "by-segment", no_argument, NULL, 0 }, \
+	{ "scope", required_argument, NULL, 0 }, \
+	{ "quota", required_argument, NULL, 0 }, \
+	{ "device", required_argument, NULL, 0 }, \
+	{ "read-us", required_argument, NULL, 0 }, \
+	{ "write-us", required_argument, NULL, 0 }, \
+	{ "mem-ns", required_argument, NULL, 0 }, \
+	{ "tlb-miss-ns", required_argument, NULL, 0 }, \
+	{ "fault-us", required_argument, NULL, 0 }, \
+	{ "zero-us", required_argument, NULL, 0 }, \
+	{ "copy-us", required_argument, NULL, 0 }
+
+/* Apply one of the machine options (long name without "--") with its
+ * argument to m. Returns 1 if handled, 0 if name is not one of them, -1
+ * (after printing the error) if arg is invalid. */
+int cli_vm_option(const char *name, const char *arg, struct exp_machine *m);
+
+/* After every option: refuse the ones that need another (--quota without
+ * --scope local, --tlb-flush-on-switch or --no-shootdown without --tlb).
+ * False after printing the error. */
+bool cli_vm_check(const struct exp_machine *m);
 
 #endif

@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cost.h"
+#include "experiment.h"
 #include "numparse.h"
+#include "tlb.h"
 
 int cli_fail(const char *fmt, ...)
 {
@@ -78,6 +81,82 @@ int cli_trace_option(const char *name, const char *arg, struct trace_options *op
 		return 0;
 	}
 	return 1;
+}
+
+int cli_vm_option(const char *name, const char *arg, struct exp_machine *m)
+{
+	struct sim_config *vm = &m->vm;
+	struct ps_error err;
+	enum cost_param param;
+	enum cost_device device;
+	uint64_t v;
+	double t;
+
+	if (strcmp(name, "strict") == 0) {
+		vm->strict = true;
+	} else if (strcmp(name, "stack-gap") == 0) {
+		if (!num_parse_u64(arg, 1, EXP_MAX_STACK_GAP, &vm->stack_gap)) {
+			cli_fail("--stack-gap: expected a number of bytes from 1 to 2^48, got \"%s\"", arg);
+			return -1;
+		}
+	} else if (strcmp(name, "tlb") == 0) {
+		if (!tlb_parse_spec(arg, &vm->tlb_entries, &vm->tlb_ways, &err)) {
+			cli_fail("--tlb: %s", err.msg);
+			return -1;
+		}
+	} else if (strcmp(name, "tlb-flush-on-switch") == 0) {
+		vm->tlb_flush_on_switch = true;
+	} else if (strcmp(name, "no-shootdown") == 0) {
+		vm->no_shootdown = true;
+	} else if (strcmp(name, "count-page-tables") == 0) {
+		vm->count_page_tables = true;
+	} else if (strcmp(name, "by-segment") == 0) {
+		vm->by_segment = true;
+	} else if (strcmp(name, "scope") == 0) {
+		if (!exp_scope_parse(arg, &vm->scope_local)) {
+			cli_fail("--scope: expected global or local, got \"%s\"", arg);
+			return -1;
+		}
+	} else if (strcmp(name, "quota") == 0) {
+		if (!num_parse_u64(arg, 1, EXP_MAX_QUOTA, &v)) {
+			cli_fail("--quota: expected a number of frames from 1 to 2^31, got \"%s\"", arg);
+			return -1;
+		}
+		vm->local_quota = (uint32_t)v;
+	} else if (strcmp(name, "device") == 0) {
+		if (!cost_device_parse(arg, &device)) {
+			cli_fail("--device: expected hdd, ssd or nvme, got \"%s\"", arg);
+			return -1;
+		}
+		cost_set_device(&m->cost, device);
+	} else if (cost_param_find(name, &param)) {
+		if (!cost_value_parse(arg, &t)) {
+			cli_fail("--%s: expected a time in %s from 0 to %g, got \"%s\"", name,
+				 strstr(name, "-ns") ? "nanoseconds" : "microseconds", COST_MAX_VALUE, arg);
+			return -1;
+		}
+		cost_set(&m->cost, param, t);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+bool cli_vm_check(const struct exp_machine *m)
+{
+	if (m->vm.local_quota != 0 && !m->vm.scope_local) {
+		cli_fail("--quota: a frame quota per process needs --scope local");
+		return false;
+	}
+	if (m->vm.tlb_flush_on_switch && m->vm.tlb_entries == 0) {
+		cli_fail("--tlb-flush-on-switch: there is no TLB to flush; add --tlb ENTRIES[:WAYS]");
+		return false;
+	}
+	if (m->vm.no_shootdown && m->vm.tlb_entries == 0) {
+		cli_fail("--no-shootdown: there is no TLB; add --tlb ENTRIES[:WAYS]");
+		return false;
+	}
+	return true;
 }
 
 int cli_spool_stdin(char *path, size_t size)

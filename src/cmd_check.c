@@ -91,7 +91,7 @@ static int check_replay(struct check *ck, size_t ti, struct check_trace *t)
 	const struct exp_trace *tr = &e->traces[ti];
 	const struct sweep_machine machine = {
 		.page_shift = e->topt.page_shift, .va_bits = e->topt.va_bits,
-		.swap_slots = e->swap_slots, .span_pages = e->span_pages,
+		.swap_slots = e->swap_slots, .span_pages = e->span_pages, .vm = &e->machine,
 	};
 	size_t cells_max = e->npolicies * e->nframes * e->nseeds, n = 0;
 	struct sweep_cell *cells = calloc(cells_max, sizeof *cells);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "experiment.h"
 #include "numparse.h"
 #include "plugin.h"
 #include "registry.h"
@@ -37,6 +38,7 @@ struct run_opts {
 	uint64_t seed;
 	uint64_t swap_slots;
 	bool span_pages;
+	struct exp_machine machine; /* the VM model and the cost model */
 	enum report_style style;
 	unsigned threads;
 };
@@ -61,7 +63,10 @@ static void run_usage(FILE *out)
 	      "  -j, --jobs N        replay the cells on N threads (default 1; results are the\n"
 	      "                      same for any N)\n"
 	      CLI_TRACE_OPTIONS_HELP
-	      "\nRun 'pagesim policies' for the policy list.\n", out);
+	      CLI_VM_OPTIONS_HELP
+	      "\nSegmentation faults are listed on standard error, once per trace; they are\n"
+	      "results, not errors (the exit status stays 0).\n"
+	      "Run 'pagesim policies' for the policy list.\n", out);
 }
 
 /* Set o's policies from the comma-separated list of specs ("lru",
@@ -107,6 +112,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
 		CLI_TRACE_LONGOPTS,
+		CLI_VM_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,6 +130,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		.style = REPORT_TEXT,
 		.threads = 1,
 	};
+	exp_machine_init(&o->machine);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hj:", longopts, &idx)) != -1) {
 		switch (c) {
@@ -163,7 +170,10 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			run_usage(stdout);
 			return EXIT_OK;
 		case 0:
-			if (cli_trace_option(longopts[idx].name, optarg, &o->topt) < 0)
+			rc = cli_trace_option(longopts[idx].name, optarg, &o->topt);
+			if (rc == 0)
+				rc = cli_vm_option(longopts[idx].name, optarg, &o->machine);
+			if (rc < 0)
 				return EXIT_USAGE;
 			break;
 		default:
@@ -180,15 +190,27 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	o->trace = argv[optind];
 	if (o->topt.page_shift >= o->topt.va_bits)
 		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
+	if (!cli_vm_check(&o->machine))
+		return EXIT_USAGE;
 	return -1;
 }
 
 /* Replay path through all cells of o and print the table. Returns an exit code. */
+
+/* Does a cell's error name a place in the trace ("TRACE:LINE: ...")? Such
+ * errors (a bad event) are the trace's, whatever the policy and size. */
+static bool run_is_trace_error(const char *msg, const char *trace)
+{
+	size_t len = strlen(trace);
+
+	return strncmp(msg, trace, len) == 0 && msg[len] == ':';
+}
+
 static int run_cells(const struct run_opts *o, const char *path)
 {
 	const struct sweep_machine machine = {
 		.page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
-		.swap_slots = o->swap_slots, .span_pages = o->span_pages,
+		.swap_slots = o->swap_slots, .span_pages = o->span_pages, .vm = &o->machine,
 	};
 	size_t n = o->npolicies * o->nframes;
 	struct sweep_cell *cells = calloc(n, sizeof *cells);
@@ -211,7 +233,9 @@ static int run_cells(const struct run_opts *o, const char *path)
 	if (rc != 0)
 		status = cli_fail("%s", err.msg);
 	for (size_t i = 0; status == EXIT_OK && i < n; i++)
-		if (cells[i].error[0] != '\0')
+		if (cells[i].error[0] != '\0' && run_is_trace_error(cells[i].error, o->trace))
+			status = cli_fail("%s", cells[i].error);
+		else if (cells[i].error[0] != '\0')
 			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace, cells[i].policy->label,
 					  cells[i].frames, cells[i].error);
 	if (status == EXIT_OK) {
@@ -223,8 +247,18 @@ static int run_cells(const struct run_opts *o, const char *path)
 				.trace = o->trace, .format = info.format, .policy = cells[i].policy->label,
 				.frames = cells[i].frames, .page_size = 1ULL << o->topt.page_shift,
 				.seed = o->seed, .skipped = info.skipped, .stats = cells[i].stats,
+				.cost = &o->machine.cost,
 			};
 		report_print(stdout, o->style, rows, n);
+		/* Segfaults do not depend on the policy: report one cell's. */
+		for (size_t i = 0; i < n; i++) {
+			if (cells[i].done && cells[i].stats.segfaults > 0) {
+				fflush(stdout);
+				report_segfaults(stderr, o->trace, cells[i].segfaults, cells[i].nsegfaults,
+						 cells[i].stats.segfaults);
+				break;
+			}
+		}
 	}
 	free(cells);
 	free(rows);

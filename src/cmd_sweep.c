@@ -107,7 +107,7 @@ struct sweep {
 	struct experiment *exp;
 	unsigned threads;
 	bool resume, plot, tty;
-	char machine[256]; /* the header line of cells files */
+	char machine[1024]; /* the header line of cells files */
 	struct sweep_trace_state *traces;
 	size_t cells_total, cells_done, cells_failed;
 	struct timespec start;
@@ -184,7 +184,10 @@ static int sweep_read_cells(struct sweep *sw, struct sweep_trace_state *t, struc
 	f = fopen(path, "r");
 	if (f == NULL)
 		return errno == ENOENT ? 0 : ps_error_set(err, "%s: %s", path, strerror(errno));
-	if ((len = getline(&line, &cap, f)) < 0 || strcmp(line, sw->machine) != 0)
+	if ((len = getline(&line, &cap, f)) >= 0 && strncmp(line, "#pagesim-sweep-cells 1 ", 23) == 0)
+		rc = ps_error_set(err, "%s:1: made by an older pagesim, whose results have fewer columns; remove %s or run without --resume",
+				  path, sw->exp->output);
+	else if (len < 0 || strcmp(line, sw->machine) != 0)
 		rc = ps_error_set(err, "%s:1: made with other machine options than %s now has; remove %s or run without --resume",
 				  path, sw->exp->file, sw->exp->output);
 	while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
@@ -246,6 +249,26 @@ static int sweep_write_results(struct sweep *sw, struct ps_error *err)
 	return sweep_file_commit(&o, err);
 }
 
+/* Write the machine options of the VM model and the cost model as the
+ * last members of summary.json's object (keys as in experiment files). */
+static void sweep_write_machine(FILE *f, const struct exp_machine *m)
+{
+	const struct sim_config *vm = &m->vm;
+
+	fprintf(f, "  \"strict\": %s,\n  \"stack_gap\": %llu,\n  \"tlb_entries\": %lu,\n  \"tlb_ways\": %lu,\n"
+		"  \"tlb_flush_on_switch\": %s,\n  \"shootdown\": %s,\n  \"count_page_tables\": %s,\n"
+		"  \"by_segment\": %s,\n  \"scope\": \"%s\",\n  \"quota\": %lu,\n  \"device\": \"%s\",\n  \"cost\": {",
+		vm->strict ? "true" : "false",
+		(unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
+		(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch ? "true" : "false",
+		vm->no_shootdown ? "false" : "true", vm->count_page_tables ? "true" : "false",
+		vm->by_segment ? "true" : "false", vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota,
+		cost_device_name(m->cost.device));
+	for (int p = 0; p < COST_NPARAMS; p++)
+		fprintf(f, "%s\"%s\": %.17g", p ? ", " : "", cost_param_name((enum cost_param)p), m->cost.value[p]);
+	fputs("}\n", f);
+}
+
 /* Write summary.json: the experiment as resolved, and how the sweep went. */
 static int sweep_write_summary(struct sweep *sw, const char *status, struct ps_error *err)
 {
@@ -298,10 +321,11 @@ static int sweep_write_summary(struct sweep *sw, const char *status, struct ps_e
 		fputs(i ? ", " : "", o.f);
 		report_json_string(o.f, e->plugins[i]);
 	}
-	fputs("]\n}\n", o.f);
+	fputs("],\n", o.f);
+	sweep_write_machine(o.f, &e->machine);
+	fputs("}\n", o.f);
 	return sweep_file_commit(&o, err);
 }
-
 /* ---- progress ---- */
 
 /* Draw the progress line (terminals only), at most ten times a second. */
@@ -344,7 +368,7 @@ static int sweep_one_trace(struct sweep *sw, size_t t, struct ps_error *err)
 	struct sweep_trace_state *ts = &sw->traces[t];
 	const struct sweep_machine machine = {
 		.page_shift = e->topt.page_shift, .va_bits = e->topt.va_bits,
-		.swap_slots = e->swap_slots, .span_pages = e->span_pages,
+		.swap_slots = e->swap_slots, .span_pages = e->span_pages, .vm = &e->machine,
 	};
 	struct sweep_cell *cells = calloc(sw->cells_total ? sw->cells_total : 1, sizeof *cells);
 	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
@@ -387,7 +411,7 @@ static int sweep_one_trace(struct sweep *sw, size_t t, struct ps_error *err)
 		struct run_result r = {
 			.trace = tr->label, .format = info.format, .policy = cells[i].policy->label,
 			.frames = cells[i].frames, .page_size = 1ULL << e->topt.page_shift, .seed = cells[i].seed,
-			.skipped = info.skipped, .stats = cells[i].stats,
+			.skipped = info.skipped, .stats = cells[i].stats, .cost = &e->machine.cost,
 		};
 		char *csv = NULL;
 		size_t len = 0;
@@ -414,6 +438,16 @@ static int sweep_one_trace(struct sweep *sw, size_t t, struct ps_error *err)
 		sw->cells_done++;
 		sw->records_total += cells[i].stats.refs;
 	}
+	/* Segfaults do not depend on the policy: report one cell's. */
+	for (size_t i = 0; i < n; i++) {
+		if (cells[i].done && cells[i].stats.segfaults > 0) {
+			if (sw->tty)
+				fputc('\n', stderr);
+			report_segfaults(stderr, tr->label, cells[i].segfaults, cells[i].nsegfaults,
+					 cells[i].stats.segfaults);
+			break;
+		}
+	}
 	free(cells);
 	if (!sw->tty)
 		fprintf(stderr, "sweep: trace %zu/%zu %s: %zu cells, %" PRIu64 " records, %.1f s\n", t + 1,
@@ -428,10 +462,15 @@ static int sweep_prepare(struct sweep *sw, struct ps_error *err)
 {
 	const struct experiment *e = sw->exp;
 
+	char vm[768];
+
+	/* Version 2: the rows have the VM model's and the cost model's columns,
+	 * and the stamp names every option they depend on. */
+	exp_machine_describe(&e->machine, vm, sizeof vm);
 	snprintf(sw->machine, sizeof sw->machine,
-		 "#pagesim-sweep-cells 1 page_size=%llu va_bits=%u swap_slots=%" PRIu64 " span=%s format=%s skip_bad=%d\n",
+		 "#pagesim-sweep-cells 2 page_size=%llu va_bits=%u swap_slots=%" PRIu64 " span=%s format=%s skip_bad=%d %s\n",
 		 1ULL << e->topt.page_shift, e->topt.va_bits, e->swap_slots, e->span_pages ? "all" : "first",
-		 trace_format_name(e->topt.format), e->topt.skip_bad);
+		 trace_format_name(e->topt.format), e->topt.skip_bad, vm);
 	sw->traces = calloc(e->ntraces, sizeof *sw->traces);
 	if (sw->traces == NULL)
 		return ps_error_set(err, "out of memory");

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "numparse.h"
 #include "sim.h"
 #include "suggest.h"
+#include "tlb.h"
 
 /* A loading in progress. */
 struct exp_ctx {
@@ -28,6 +30,8 @@ struct exp_ctx {
 	yaml_document_t *doc;
 	struct experiment *exp;
 	struct ps_error *err;
+	/* Machine keys whose meaning depends on others, checked at the end. */
+	yaml_node_t *quota, *tlb_flush, *shootdown_off;
 };
 
 /* Set err to "FILE:LINE:COL: message" for node; returns -1. */
@@ -144,9 +148,10 @@ struct exp_key {
 static int exp_walk_mapping(struct exp_ctx *c, yaml_node_t *node, const char *what,
 			    const struct exp_key *keys, size_t nkeys, void *target)
 {
-	const char *names[32];
-	bool seen[32] = { false };
+	const char *names[48];
+	bool seen[48] = { false };
 
+	assert(nkeys <= sizeof names / sizeof names[0] && "exp_walk_mapping: too many keys");
 	if (node->type != YAML_MAPPING_NODE)
 		return exp_fail(c, node, "%s must be a mapping of keys to values", what);
 	for (size_t i = 0; i < nkeys; i++)
@@ -161,7 +166,7 @@ static int exp_walk_mapping(struct exp_ctx *c, yaml_node_t *node, const char *wh
 		while (i < nkeys && strcmp(key, keys[i].name) != 0)
 			i++;
 		if (i == nkeys) {
-			char valid[512];
+			char valid[768];
 			size_t used = 0;
 			const char *guess = suggest_closest(key, names, nkeys);
 
@@ -596,6 +601,196 @@ static int exp_key_plugins(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return 0;
 }
 
+/* ---- the VM model and the cost model (struct exp_machine) ---- */
+
+void exp_machine_init(struct exp_machine *m)
+{
+	memset(m, 0, sizeof *m);
+	cost_init(&m->cost);
+}
+
+void exp_machine_apply(const struct exp_machine *m, struct sim_config *cfg)
+{
+	const struct sim_config *vm = &m->vm;
+
+	cfg->strict = vm->strict;
+	cfg->stack_gap = vm->stack_gap;
+	cfg->tlb_entries = vm->tlb_entries;
+	cfg->tlb_ways = vm->tlb_ways;
+	cfg->tlb_flush_on_switch = vm->tlb_flush_on_switch;
+	cfg->no_shootdown = vm->no_shootdown;
+	cfg->count_page_tables = vm->count_page_tables;
+	cfg->by_segment = vm->by_segment;
+	cfg->scope_local = vm->scope_local;
+	cfg->local_quota = vm->local_quota;
+}
+
+bool exp_machine_is_plain(const struct exp_machine *m)
+{
+	const struct sim_config *vm = &m->vm;
+
+	return !vm->strict && (vm->stack_gap == 0 || vm->stack_gap == SIM_DEFAULT_STACK_GAP) &&
+	       vm->tlb_entries == 0 && !vm->tlb_flush_on_switch && !vm->no_shootdown && !vm->count_page_tables &&
+	       !vm->by_segment && !vm->scope_local && vm->local_quota == 0;
+}
+
+void exp_machine_describe(const struct exp_machine *m, char *buf, size_t size)
+{
+	const struct sim_config *vm = &m->vm;
+	size_t used;
+
+	used = (size_t)snprintf(buf, size,
+				"strict=%d stack_gap=%llu tlb=%lu:%lu tlb_flush_on_switch=%d shootdown=%d "
+				"count_page_tables=%d by_segment=%d scope=%s quota=%lu ",
+				vm->strict, (unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
+				(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch,
+				!vm->no_shootdown, vm->count_page_tables, vm->by_segment,
+				vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota);
+	if (used < size)
+		cost_describe(&m->cost, buf + used, size - used);
+}
+
+bool exp_scope_parse(const char *text, bool *local)
+{
+	if (strcmp(text, "global") != 0 && strcmp(text, "local") != 0)
+		return false;
+	*local = strcmp(text, "local") == 0;
+	return true;
+}
+
+static int exp_key_strict(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_bool(c, v, "strict", &c->exp->machine.vm.strict);
+}
+
+static int exp_key_stack_gap(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "stack-gap", 1, EXP_MAX_STACK_GAP, &c->exp->machine.vm.stack_gap);
+}
+
+static int exp_key_tlb(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	struct sim_config *vm = &c->exp->machine.vm;
+	const char *s = exp_scalar(c, v, "tlb");
+	struct ps_error terr;
+
+	if (s == NULL)
+		return -1;
+	if (!tlb_parse_spec(s, &vm->tlb_entries, &vm->tlb_ways, &terr))
+		return exp_fail(c, v, "tlb: %s", terr.msg);
+	return 0;
+}
+
+static int exp_key_tlb_flush(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	bool *flush = &c->exp->machine.vm.tlb_flush_on_switch;
+
+	if (exp_bool(c, v, "tlb-flush-on-switch", flush) < 0)
+		return -1;
+	c->tlb_flush = *flush ? v : NULL;
+	return 0;
+}
+
+static int exp_key_shootdown(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	bool on;
+
+	if (exp_bool(c, v, "shootdown", &on) < 0)
+		return -1;
+	c->exp->machine.vm.no_shootdown = !on;
+	c->shootdown_off = on ? NULL : v;
+	return 0;
+}
+
+static int exp_key_count_page_tables(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_bool(c, v, "count-page-tables", &c->exp->machine.vm.count_page_tables);
+}
+
+static int exp_key_by_segment(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_bool(c, v, "by-segment", &c->exp->machine.vm.by_segment);
+}
+
+static int exp_key_scope(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "scope");
+
+	if (s == NULL)
+		return -1;
+	if (!exp_scope_parse(s, &c->exp->machine.vm.scope_local))
+		return exp_fail(c, v, "scope: expected global or local, got \"%s\"", s);
+	return 0;
+}
+
+static int exp_key_quota(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	uint64_t quota;
+
+	if (exp_u64(c, v, "quota", 1, EXP_MAX_QUOTA, &quota) < 0)
+		return -1;
+	c->exp->machine.vm.local_quota = (uint32_t)quota;
+	c->quota = v;
+	return 0;
+}
+
+static int exp_key_device(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "device");
+	enum cost_device d;
+
+	if (s == NULL)
+		return -1;
+	if (!cost_device_parse(s, &d))
+		return exp_fail(c, v, "device: expected hdd, ssd or nvme, got \"%s\"", s);
+	cost_set_device(&c->exp->machine.cost, d);
+	return 0;
+}
+
+/* One latency of the cost model: the key names the parameter. */
+static int exp_cost_value(struct exp_ctx *c, yaml_node_t *v, enum cost_param p)
+{
+	const char *name = cost_param_name(p);
+	const char *s = exp_scalar(c, v, name);
+	size_t len = strlen(name);
+	double value;
+
+	if (s == NULL)
+		return -1;
+	if (!cost_value_parse(s, &value))
+		return exp_fail(c, v, "%s: expected a time in %s from 0 to %g, got \"%s\"", name,
+				strcmp(name + len - 2, "ns") == 0 ? "nanoseconds" : "microseconds", COST_MAX_VALUE, s);
+	cost_set(&c->exp->machine.cost, p, value);
+	return 0;
+}
+
+#define EXP_COST_KEY(fn, param)                                         \
+	static int fn(struct exp_ctx *c, yaml_node_t *v, void *t)       \
+	{                                                               \
+		return exp_cost_value(c, v, param);                     \
+	}
+EXP_COST_KEY(exp_key_read_us, COST_READ_US)
+EXP_COST_KEY(exp_key_write_us, COST_WRITE_US)
+EXP_COST_KEY(exp_key_mem_ns, COST_MEM_NS)
+EXP_COST_KEY(exp_key_tlb_miss_ns, COST_TLB_MISS_NS)
+EXP_COST_KEY(exp_key_fault_us, COST_FAULT_US)
+EXP_COST_KEY(exp_key_zero_us, COST_ZERO_US)
+EXP_COST_KEY(exp_key_copy_us, COST_COPY_US)
+
+/* The machine keys that only make sense with others. */
+static int exp_machine_check(struct exp_ctx *c)
+{
+	const struct sim_config *vm = &c->exp->machine.vm;
+
+	if (c->quota != NULL && !vm->scope_local)
+		return exp_fail(c, c->quota, "quota: a frame quota per process needs scope: local");
+	if (c->tlb_flush != NULL && vm->tlb_entries == 0)
+		return exp_fail(c, c->tlb_flush, "tlb-flush-on-switch: there is no TLB to flush; add tlb: ENTRIES[:WAYS]");
+	if (c->shootdown_off != NULL && vm->tlb_entries == 0)
+		return exp_fail(c, c->shootdown_off, "shootdown: there is no TLB; add tlb: ENTRIES[:WAYS]");
+	return 0;
+}
+
 /* ---- the expect: section (pagesim check) ---- */
 
 /* expect: is parsed last (it names policies, traces and frames): store
@@ -775,6 +970,23 @@ static const struct exp_key exp_top_keys[] = {
 	{ "span", exp_key_span },
 	{ "format", exp_key_format },
 	{ "skip-bad", exp_key_skip_bad },
+	{ "strict", exp_key_strict },
+	{ "stack-gap", exp_key_stack_gap },
+	{ "tlb", exp_key_tlb },
+	{ "tlb-flush-on-switch", exp_key_tlb_flush },
+	{ "shootdown", exp_key_shootdown },
+	{ "count-page-tables", exp_key_count_page_tables },
+	{ "by-segment", exp_key_by_segment },
+	{ "scope", exp_key_scope },
+	{ "quota", exp_key_quota },
+	{ "device", exp_key_device },
+	{ "read-us", exp_key_read_us },
+	{ "write-us", exp_key_write_us },
+	{ "mem-ns", exp_key_mem_ns },
+	{ "tlb-miss-ns", exp_key_tlb_miss_ns },
+	{ "fault-us", exp_key_fault_us },
+	{ "zero-us", exp_key_zero_us },
+	{ "copy-us", exp_key_copy_us },
 	{ "plugins", exp_key_plugins },
 	{ "output", exp_key_output },
 	{ "expect", exp_key_expect },
@@ -853,6 +1065,8 @@ static int exp_parse(const char *path, struct experiment *exp, bool plugins_only
 	}
 	rc = exp_walk_mapping(&c, root, "the experiment", exp_top_keys,
 			      sizeof exp_top_keys / sizeof exp_top_keys[0], late);
+	if (rc == 0)
+		rc = exp_machine_check(&c);
 	if (rc == 0 && late[0] == NULL)
 		rc = exp_fail(&c, root, "the experiment needs traces: (files or generators)");
 	if (rc == 0 && exp->npolicies == 0)
@@ -896,6 +1110,7 @@ static void exp_defaults(struct experiment *exp, const char *path)
 	exp->topt = (struct trace_options){ .format = TRACE_AUTO, .page_shift = 12, .va_bits = 48 };
 	exp->swap_slots = SIM_DEFAULT_SWAP_SLOTS;
 	exp->span_pages = true;
+	exp_machine_init(&exp->machine);
 	exp->seeds[0] = 1;
 	exp->nseeds = 1;
 }

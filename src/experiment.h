@@ -22,9 +22,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cost.h"
 #include "error.h"
 #include "gen.h"
 #include "registry.h"
+#include "sim.h"
 #include "trace.h"
 
 #define EXP_MAX_TRACES 256
@@ -33,6 +35,39 @@
 #define EXP_MAX_SEEDS 1000
 #define EXP_MAX_PLUGINS 16
 #define EXP_MAX_EXPECTS 64
+
+/* The limits of the VM model's options, here and in pagesim run. */
+#define EXP_MAX_STACK_GAP (1ULL << 48)  /* bytes */
+#define EXP_MAX_QUOTA (1ULL << 31)      /* frames */
+
+/* The machine options of the VM model and of the cost model, as an
+ * experiment file (or pagesim run's command line) sets them. vm holds only
+ * the fields of struct sim_config after "The VM model"; the others stay
+ * zero. */
+struct exp_machine {
+	struct sim_config vm;
+	struct cost_model cost;
+};
+
+/* The defaults: the VM model's options off (shootdowns on, global scope),
+ * the default cost model. */
+void exp_machine_init(struct exp_machine *m);
+
+/* Copy the VM model's fields of m into cfg, leaving cfg's other fields. */
+void exp_machine_apply(const struct exp_machine *m, struct sim_config *cfg);
+
+/* Are the VM model's options all at their defaults (the cost model aside)?
+ * Then a run of a trace without VM events is the classic one, and shortcuts
+ * like the sweep's one-pass LRU curve give the same rows. */
+bool exp_machine_is_plain(const struct exp_machine *m);
+
+/* Describe m in one line of space-separated key=value pairs ("strict=0
+ * stack_gap=65536 tlb=0:0 ... device=ssd read_us=100 ..."), every option
+ * with its value: the sweep stamps cells files with it. */
+void exp_machine_describe(const struct exp_machine *m, char *buf, size_t size);
+
+/* Parse a replacement scope: "global" or "local" (*local set). */
+bool exp_scope_parse(const char *text, bool *local);
 
 /* A requirement of the expect: section, checked by `pagesim check`:
  * "policy has fewer faults than other by at least margin" (fewer), or
@@ -74,6 +109,7 @@ struct experiment {
 	struct trace_options topt; /* format, page size, address width, skip-bad */
 	uint64_t swap_slots;
 	bool span_pages;
+	struct exp_machine machine;     /* the VM model and the cost model */
 	char *plugins[EXP_MAX_PLUGINS]; /* plug-in files to load first */
 	size_t nplugins;
 	bool seeds_given;               /* the file has a seeds: key */

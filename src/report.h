@@ -5,9 +5,19 @@
  *   trace, policy, frames, page_size, seed, refs, reads, writes, fetches,
  *   distinct_pages, faults, fault_rate, evictions, dirty_evictions,
  *   swap_writes, swap_reads, hits, clean_evictions, zero_fills,
- *   faults_per_1000, skipped_lines
+ *   faults_per_1000, skipped_lines,
+ * then the VM model's counters (sim.h gives their exact meaning):
+ *   file_reads, minor_faults, cow_copies, cow_reuses, stack_growths,
+ *   segfaults, ignored_refs, file_writebacks, file_writes, tlb_hits,
+ *   tlb_misses, tlb_shootdowns, pt_frames, resident, processes,
+ * and the cost model's estimates (cost.h):
+ *   est_time_ms, eat_ns
  * fault_rate = faults / refs (0 for an empty trace), printed with 6
- * decimals; faults_per_1000 = 1000 * fault_rate with 3 decimals.
+ * decimals; faults_per_1000 = 1000 * fault_rate with 3 decimals;
+ * clean_evictions = evictions - dirty_evictions; est_time_ms (the
+ * estimated time in milliseconds) with 6 decimals and eat_ns (the
+ * effective access time in nanoseconds) with 3. JSON has the same fields, plus "format"
+ * after "trace". One table in report.c lists the columns for both.
  */
 #ifndef PAGESIM_REPORT_H
 #define PAGESIM_REPORT_H
@@ -15,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cost.h"
 #include "sim.h"
 
 struct run_result {
@@ -26,6 +37,10 @@ struct run_result {
 	uint64_t seed;
 	uint64_t skipped;    /* malformed lines skipped (--skip-bad) */
 	struct sim_stats stats;
+	const struct cost_model *cost; /* NULL: the default device's */
+	bool dirty_unknown;  /* dirty_evictions and swap_writes were not measured
+				(pagesim mrc --policy opt): they, clean_evictions and
+				the cost estimates are left empty (JSON: null) */
 };
 
 enum report_style { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
@@ -47,5 +62,12 @@ void report_csv_row(FILE *out, const struct run_result *r);
 
 /* Print n results of one trace in style to out. */
 void report_print(FILE *out, enum report_style style, const struct run_result *rows, size_t n);
+
+/* Print the segmentation faults of one trace to out, one line each:
+ * "pagesim: WHERE: segmentation fault: process P write at 0xADDR (WHY);
+ * process killed", then "pagesim: TRACE: ... and N more segmentation
+ * faults" when total is more than the n kept. */
+void report_segfaults(FILE *out, const char *trace, const struct sim_segfault *kept, size_t n,
+		      uint64_t total);
 
 #endif

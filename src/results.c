@@ -29,7 +29,13 @@ static const char *const column_names[NCOLUMNS] = {
 	"refs", "reads", "writes", "fetches", "distinct_pages", "faults", "fault_rate",
 	"evictions", "dirty_evictions", "swap_writes", "swap_reads", "hits",
 	"clean_evictions", "zero_fills", "faults_per_1000", "skipped_lines",
+	"file_reads", "minor_faults", "cow_copies", "cow_reuses", "stack_growths", "segfaults",
+	"ignored_refs", "file_writebacks", "file_writes", "tlb_hits", "tlb_misses", "tlb_shootdowns",
+	"pt_frames", "resident", "processes", "est_time_ms", "eat_ns",
 };
+
+/* Columns from here on may be missing (older files): they read as NaN. */
+#define FIRST_OPTIONAL (COL_METRICS + RM_FILE_READS)
 
 const char *results_metric_name(enum results_metric m)
 {
@@ -39,7 +45,7 @@ const char *results_metric_name(enum results_metric m)
 /* Metrics that are decimal fractions rather than whole counts. */
 static bool metric_is_fraction(enum results_metric m)
 {
-	return m == RM_FAULT_RATE || m == RM_FAULTS_PER_1000;
+	return m == RM_FAULT_RATE || m == RM_FAULTS_PER_1000 || m == RM_EST_TIME_MS || m == RM_EAT_NS;
 }
 
 /* ---- RFC 4180 records --------------------------------------------------- */
@@ -344,7 +350,7 @@ static int results_add_row(struct results *r, const struct csv *c, const size_t 
 		return ps_error_set(err, "%s:%lu: field 'seed': expected a whole number, got \"%.40s\"",
 				    c->name, c->rec_line, csv_field(c, col[COL_SEED]));
 	for (int m = 0; m < RM_COUNT; m++) {
-		const char *s = csv_field(c, col[COL_METRICS + m]);
+		const char *s = col[COL_METRICS + m] == (size_t)-1 ? "" : csv_field(c, col[COL_METRICS + m]);
 		uint64_t whole;
 
 		if (*s == '\0') {
@@ -427,7 +433,7 @@ int results_read(FILE *in, const char *name, struct results *out, struct ps_erro
 			}
 			col[k] = i;
 		}
-		if (col[k] == (size_t)-1) {
+		if (col[k] == (size_t)-1 && k < FIRST_OPTIONAL) {
 			rc = ps_error_set(err, "%s:%lu: the header lacks column '%s' (expected the output "
 					  "of 'pagesim run --output csv')", name, c.rec_line, column_names[k]);
 			goto out;

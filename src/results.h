@@ -6,7 +6,10 @@
  * record per run. Fields may be quoted ("a, \"b\"" holds a comma, a quote,
  * even a line break); records end in LF or CRLF. Columns are found by name,
  * so their order does not matter and unknown (later, appended) columns are
- * ignored; every column pagesim run writes must be present. A line equal to
+ * ignored. The first 21 columns of pagesim run (up to skipped_lines) must
+ * be present; the later ones (the VM model's counters and the cost
+ * estimates) may be absent, as in files written before they existed, and
+ * then read as "not measured". A line equal to
  * the header again (two CSV outputs concatenated with cat) is skipped, and
  * so are blank lines.
  *
@@ -33,7 +36,7 @@
 #include "error.h"
 
 /* The numeric columns after trace, policy, frames, page_size and seed, in
- * the order pagesim run writes them. */
+ * the order pagesim run writes them (report.h). */
 enum results_metric {
 	RM_REFS,
 	RM_READS,
@@ -51,6 +54,24 @@ enum results_metric {
 	RM_ZERO_FILLS,
 	RM_FAULTS_PER_1000,
 	RM_SKIPPED_LINES,
+	/* Optional: absent in results written before the VM model. */
+	RM_FILE_READS,
+	RM_MINOR_FAULTS,
+	RM_COW_COPIES,
+	RM_COW_REUSES,
+	RM_STACK_GROWTHS,
+	RM_SEGFAULTS,
+	RM_IGNORED_REFS,
+	RM_FILE_WRITEBACKS,
+	RM_FILE_WRITES,
+	RM_TLB_HITS,
+	RM_TLB_MISSES,
+	RM_TLB_SHOOTDOWNS,
+	RM_PT_FRAMES,
+	RM_RESIDENT,
+	RM_PROCESSES,
+	RM_EST_TIME_MS,
+	RM_EAT_NS,
 	RM_COUNT
 };
 

@@ -296,6 +296,94 @@ START_TEST(confidence_intervals)
 }
 END_TEST
 
+/* The machine keys of the VM model and the cost model. */
+START_TEST(machine_keys)
+{
+	struct experiment e;
+	char stamp[1024];
+
+	load_ok(OK_TRACES "policies: [fifo]\nframes: [3]\n", &e);
+	/* Defaults: everything off, shootdowns on, global scope, ssd. */
+	ck_assert(!e.machine.vm.strict && !e.machine.vm.no_shootdown && !e.machine.vm.scope_local);
+	ck_assert_uint_eq(e.machine.vm.stack_gap, 0);
+	ck_assert_uint_eq(e.machine.vm.tlb_entries, 0);
+	ck_assert(!cost_customised(&e.machine.cost));
+	ck_assert(exp_machine_is_plain(&e.machine));
+	exp_machine_describe(&e.machine, stamp, sizeof stamp);
+	ck_assert_str_eq(stamp, "strict=0 stack_gap=65536 tlb=0:0 tlb_flush_on_switch=0 shootdown=1 "
+				"count_page_tables=0 by_segment=0 scope=global quota=0 device=ssd read_us=100 "
+				"write_us=150 mem_ns=100 tlb_miss_ns=20 fault_us=1 zero_us=0.5 copy_us=1");
+	exp_free(&e);
+
+	/* Every key; read-us comes before device and still wins. */
+	load_ok(OK_TRACES "policies: [fifo]\nframes: [3]\n"
+		"strict: true\nstack-gap: 4096\ntlb: 64:4\ntlb-flush-on-switch: yes\nshootdown: false\n"
+		"count-page-tables: on\nby-segment: true\nscope: local\nquota: 16\nread-us: 7\ndevice: hdd\n"
+		"write-us: 8\nmem-ns: 9\ntlb-miss-ns: 10\nfault-us: 11\nzero-us: 12\ncopy-us: 0.125\n", &e);
+	ck_assert(e.machine.vm.strict);
+	ck_assert_uint_eq(e.machine.vm.stack_gap, 4096);
+	ck_assert_uint_eq(e.machine.vm.tlb_entries, 64);
+	ck_assert_uint_eq(e.machine.vm.tlb_ways, 4);
+	ck_assert(e.machine.vm.tlb_flush_on_switch && e.machine.vm.no_shootdown);
+	ck_assert(e.machine.vm.count_page_tables && e.machine.vm.by_segment && e.machine.vm.scope_local);
+	ck_assert_uint_eq(e.machine.vm.local_quota, 16);
+	ck_assert_int_eq(e.machine.cost.device, COST_HDD);
+	ck_assert(!exp_machine_is_plain(&e.machine));
+	exp_machine_describe(&e.machine, stamp, sizeof stamp);
+	ck_assert_str_eq(stamp, "strict=1 stack_gap=4096 tlb=64:4 tlb_flush_on_switch=1 shootdown=0 "
+				"count_page_tables=1 by_segment=1 scope=local quota=16 device=hdd read_us=7 "
+				"write_us=8 mem_ns=9 tlb_miss_ns=10 fault_us=11 zero_us=12 copy_us=0.125");
+	exp_free(&e);
+
+	/* A device alone sets only the I/O figures. */
+	load_ok(OK_TRACES "policies: [fifo]\nframes: [3]\ndevice: nvme\n", &e);
+	ck_assert(cost_customised(&e.machine.cost));
+	ck_assert(e.machine.cost.value[COST_READ_US] == 50 && e.machine.cost.value[COST_WRITE_US] == 20);
+	ck_assert(e.machine.cost.value[COST_MEM_NS] == 100);
+	ck_assert(exp_machine_is_plain(&e.machine)); /* a cost model changes no count */
+	exp_free(&e);
+	load_ok(OK_TRACES "policies: [fifo]\nframes: [3]\nstack-gap: 65536\n", &e);
+	ck_assert(exp_machine_is_plain(&e.machine));
+	exp_free(&e);
+	load_ok(OK_TRACES "policies: [fifo]\nframes: [3]\nby-segment: true\n", &e);
+	ck_assert(!exp_machine_is_plain(&e.machine));
+	exp_free(&e);
+}
+END_TEST
+
+START_TEST(machine_key_errors)
+{
+#define BASE OK_TRACES "policies: [fifo]\nframes: [3]\n"
+	load_fails(BASE "strict: maybe\n", ":4:9: strict: expected true or false, got \"maybe\"");
+	load_fails(BASE "stack-gap: 0\n", ":4:12: stack-gap: expected a whole number from 1 to 281474976710656, got \"0\"");
+	load_fails(BASE "stack-gap: 64K\n", ":4:12: stack-gap: expected a whole number");
+	load_fails(BASE "tlb: 0\n", ":4:6: tlb: TLB entries must be 1..65536");
+	load_fails(BASE "tlb: '64:'\n", ":4:6: tlb: TLB size '64:': the ways are missing");
+	load_fails(BASE "tlb: [64]\n", ":4:6: tlb must be a single value, not a list");
+	load_fails(BASE "tlb-flush-on-switch: true\n",
+		   ":4:22: tlb-flush-on-switch: there is no TLB to flush; add tlb: ENTRIES[:WAYS]");
+	load_fails(BASE "shootdown: false\n", ":4:12: shootdown: there is no TLB; add tlb: ENTRIES[:WAYS]");
+	load_fails(BASE "shootdown: sometimes\n", ":4:12: shootdown: expected true or false");
+	load_fails(BASE "count-page-tables: 1\n", ":4:20: count-page-tables: expected true or false");
+	load_fails(BASE "by-segment: perhaps\n", ":4:13: by-segment: expected true or false");
+	load_fails(BASE "scope: both\n", ":4:8: scope: expected global or local, got \"both\"");
+	load_fails(BASE "quota: 8\n", ":4:8: quota: a frame quota per process needs scope: local");
+	load_fails(BASE "quota: 8\nscope: global\n", ":4:8: quota: a frame quota per process needs scope: local");
+	load_fails(BASE "scope: local\nquota: 0\n", ":5:8: quota: expected a whole number from 1 to 2147483648, got \"0\"");
+	load_fails(BASE "device: tape\n", ":4:9: device: expected hdd, ssd or nvme, got \"tape\"");
+	load_fails(BASE "read-us: -1\n", ":4:10: read-us: expected a time in microseconds from 0 to 1e+09, got \"-1\"");
+	load_fails(BASE "write-us: 1e10\n", ":4:11: write-us: expected a time in microseconds from 0 to 1e+09");
+	load_fails(BASE "mem-ns: fast\n", ":4:9: mem-ns: expected a time in nanoseconds from 0 to 1e+09, got \"fast\"");
+	load_fails(BASE "tlb-miss-ns: x\n", ":4:14: tlb-miss-ns: expected a time in nanoseconds");
+	load_fails(BASE "fault-us: x\n", ":4:11: fault-us: expected a time in microseconds");
+	load_fails(BASE "zero-us: x\n", ":4:10: zero-us: expected a time in microseconds");
+	load_fails(BASE "copy-us: x\n", ":4:10: copy-us: expected a time in microseconds");
+	load_fails(BASE "devise: hdd\n", ":4:1: unknown key \"devise\" in the experiment (did you mean \"device\"?)");
+	load_fails(BASE "device: ssd\ndevice: hdd\n", ":5:1: key \"device\" appears twice in the experiment");
+#undef BASE
+}
+END_TEST
+
 Suite *make_experiment_suite(void)
 {
 	Suite *s = suite_create("experiment");
@@ -309,6 +397,8 @@ Suite *make_experiment_suite(void)
 	tcase_add_test(tc, expect_section);
 	tcase_add_test(tc, expect_errors);
 	tcase_add_test(tc, confidence_intervals);
+	tcase_add_test(tc, machine_keys);
+	tcase_add_test(tc, machine_key_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,11 +11,14 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, make_swap_suite());
+	srunner_add_suite(sr, make_tlb_suite());
 	srunner_add_suite(sr, make_sim_suite());
 	srunner_add_suite(sr, make_trace_suite());
+	srunner_add_suite(sr, make_trace_event_suite());
 	srunner_add_suite(sr, make_policies_suite());
 	srunner_add_suite(sr, make_gen_suite());
 	srunner_add_suite(sr, make_experiment_suite());
+	srunner_add_suite(sr, make_cost_suite());
 	srunner_add_suite(sr, make_policies_bits_suite());
 	srunner_add_suite(sr, make_results_suite());
 	srunner_add_suite(sr, make_policies_ghost_suite());

@@ -22,11 +22,14 @@
 
 Suite *make_pagetable_suite(void);
 Suite *make_swap_suite(void);
+Suite *make_tlb_suite(void);
 Suite *make_sim_suite(void);
 Suite *make_trace_suite(void);
+Suite *make_trace_event_suite(void);
 Suite *make_policies_suite(void);
 Suite *make_gen_suite(void);
 Suite *make_experiment_suite(void);
+Suite *make_cost_suite(void);
 Suite *make_policies_bits_suite(void);
 Suite *make_results_suite(void);
 Suite *make_policies_ghost_suite(void);
