@@ -474,13 +474,36 @@ static __attribute__((noinline)) void sim_tick(struct sim *s)
 	assert(s->next_tick > s->now && "policy tick() must return a later time");
 }
 
+/* One reference of live process p to page vpn whose PTE is pte (NULL: the
+ * walk failed), record i of the batch: a hit, or a fault. Returns SIM_OK,
+ * SIM_KILLED or SIM_ERROR. */
+static inline int sim_access(struct sim *s, struct proc *p, pte_t *pte, const struct trace_rec *rec,
+			     uint64_t vpn, size_t i, struct ps_error *err)
+{
+	const pte_t need = PTE_P | (rec->op == OP_WRITE ? PTE_W : 0);
+
+	if (pte == NULL)
+		return ps_error_set(err, (vpn >> s->shape.vpn_bits) != 0
+				    ? "access at 0x%" PRIx64 " runs past the end of the %u-bit address space"
+				    : "out of memory for page tables at 0x%" PRIx64 " (%u-bit address space)",
+				    rec->addr, s->cfg.va_bits);
+	if ((*pte & need) != need)
+		return sim_fault(s, p, pte, vpn, rec, i, err);
+	*pte |= PTE_A | (rec->op == OP_WRITE ? PTE_D : 0);
+	if (s->touch != NULL) {
+		struct policy_ref ref = sim_ref(s, rec, vpn);
+
+		s->touch(s->policy_state, (uint32_t)PTE_NUM(*pte), &ref);
+	}
+	return SIM_OK;
+}
+
 /* One reference of live process p to page vpn through the TLB (record i
  * of the batch). Returns SIM_OK, SIM_KILLED or SIM_ERROR. */
 static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, const struct trace_rec *rec,
 						 uint64_t vpn, size_t i, struct ps_error *err)
 {
 	const bool write = rec->op == OP_WRITE;
-	const pte_t need = PTE_P | (write ? PTE_W : 0);
 	struct tlb_entry *e = tlb_lookup(s->tlb, p->pid, vpn);
 	pte_t *pte;
 	int rc = SIM_OK;
@@ -513,18 +536,7 @@ static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, 
 		}
 	}
 	pte = pt_lookup(&p->pt, vpn);
-	if (pte == NULL)
-		return ps_error_set(err, "out of memory for page tables at 0x%" PRIx64, rec->addr);
-	if ((*pte & need) == need) {
-		*pte |= PTE_A | (write ? PTE_D : 0);
-		if (s->touch != NULL) {
-			struct policy_ref ref = sim_ref(s, rec, vpn);
-
-			s->touch(s->policy_state, (uint32_t)PTE_NUM(*pte), &ref);
-		}
-	} else {
-		rc = sim_fault(s, p, pte, vpn, rec, i, err);
-	}
+	rc = sim_access(s, p, pte, rec, vpn, i, err);
 	if (rc == SIM_OK) {
 		s->stats.tlb_misses++;
 		/* dirty: writes may go through without a walk. */
@@ -579,8 +591,6 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 	sim_prefetch(p, recs, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_rec *rec = &recs[i];
-		const pte_t need = PTE_P | (rec->op == OP_WRITE ? PTE_W : 0);
-		const pte_t set = PTE_A | (rec->op == OP_WRITE ? PTE_D : 0);
 		size_t chunk = i / SIM_PREFETCH_AHEAD, slot = i % SIM_PREFETCH_AHEAD;
 		pte_t *first = found[chunk % 2][slot];
 
@@ -632,23 +642,7 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 				rc = sim_ref_tlb(s, p, rec, vpn, i, err);
 			} else {
 				/* first was found for this record's process, if not NULL. */
-				pte_t *pte = first != NULL ? first : pt_lookup(&p->pt, vpn);
-
-				if (pte == NULL)
-					return ps_error_set(err, (vpn >> s->shape.vpn_bits) != 0
-							    ? "access at 0x%" PRIx64 " runs past the end of the %u-bit address space"
-							    : "out of memory for page tables at 0x%" PRIx64 " (%u-bit address space)",
-							    rec->addr, s->cfg.va_bits);
-				if ((*pte & need) == need) {
-					*pte |= set;
-					if (s->touch != NULL) {
-						struct policy_ref ref = sim_ref(s, rec, vpn);
-
-						s->touch(s->policy_state, (uint32_t)PTE_NUM(*pte), &ref);
-					}
-				} else {
-					rc = sim_fault(s, p, pte, vpn, rec, i, err);
-				}
+				rc = sim_access(s, p, first != NULL ? first : pt_lookup(&p->pt, vpn), rec, vpn, i, err);
 			}
 			s->now++;
 			if (rc == SIM_OK) {
