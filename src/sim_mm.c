@@ -49,8 +49,10 @@ bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t 
 }
 
 /* Is any PTE of frame f dirty? */
-static bool frame_dirty(const struct sim *s, uint32_t f)
+static inline bool frame_dirty(const struct sim *s, uint32_t f)
 {
+	if (!s->ft.frames[f].more_maps)
+		return (*s->ft.frames[f].pte & PTE_D) != 0;
 	for (uint32_t k = 0, n = map_count(s, f); k < n; k++)
 		if (*map_at(s, f, k).pte & PTE_D)
 			return true;
@@ -59,7 +61,7 @@ static bool frame_dirty(const struct sim *s, uint32_t f)
 
 void sim_shootdown(struct sim *s, uint32_t pid, uint64_t vpn)
 {
-	if (s->tlb != NULL && tlb_invalidate(s->tlb, pid, vpn))
+	if (__builtin_expect(s->tlb != NULL, 0) && tlb_invalidate(s->tlb, pid, vpn))
 		s->stats.tlb_shootdowns++;
 }
 
@@ -161,7 +163,7 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 		uint64_t slot = fr->slot;
 
 		if (dirty) {
-			assert((slot == SWAP_NONE || swap_holders(&s->swap, slot) == 1) &&
+			assert((slot == SWAP_NONE || s->swap.extra == NULL || swap_holders(&s->swap, slot) == 1) &&
 			       "a dirty page shares its swap slot");
 			if (slot == SWAP_NONE && !swap_alloc(&s->swap, &slot))
 				return ps_error_set(err, s->swap.used == s->swap.capacity
@@ -183,7 +185,9 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 			now = PTE_MAKE(slot, PTE_SWAP | PTE_USED);
 		}
 	}
-	for (uint32_t k = 0; k < n; k++) {
+	*fr->pte = now;
+	sim_shootdown(s, fr->pid, fr->vpn);
+	for (uint32_t k = 1; k < n; k++) {
 		struct frame_map m = map_at(s, f, k);
 
 		*m.pte = now;

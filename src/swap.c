@@ -92,12 +92,6 @@ bool swap_put(struct swap *sw, uint64_t slot)
 	return true;
 }
 
-uint64_t swap_holders(const struct swap *sw, uint64_t slot)
-{
-	assert(swap_in_use(sw, slot));
-	return 1 + (slot < sw->extra_len ? sw->extra[slot] : 0);
-}
-
 void swap_free(struct swap *sw, uint64_t slot)
 {
 	size_t w = slot / 64;

@@ -49,7 +49,10 @@ bool swap_share(struct swap *sw, uint64_t slot);
 bool swap_put(struct swap *sw, uint64_t slot);
 
 /* Number of holders of slot (allocated): 1 unless shared. */
-uint64_t swap_holders(const struct swap *sw, uint64_t slot);
+static inline uint64_t swap_holders(const struct swap *sw, uint64_t slot)
+{
+	return 1 + (slot < sw->extra_len ? sw->extra[slot] : 0);
+}
 
 /* Is slot allocated? */
 bool swap_in_use(const struct swap *sw, uint64_t slot);
