@@ -436,6 +436,8 @@ void sim_destroy(struct sim *s)
 	for (uint32_t f = 0; s->more != NULL && f < s->ft.count; f++)
 		free(s->more[f].v);
 	free(s->more);
+	free(s->ident);
+	free(s->idents);
 	free(s->cache);
 	free(s->files);
 	tlb_destroy(s->tlb);

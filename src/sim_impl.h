@@ -75,6 +75,10 @@ struct sim {
 	struct pagemap *cache;    /* resident pages by identity: (file id, file
 				     page) for shared file pages, (0, slot) for
 				     pages holding a swap slot; capacity: frames */
+	struct pagemap *idents;   /* identity (pid, page) the policy knows each
+				     resident frame by -> frame; capacity: frames */
+	struct frame_map *ident;  /* per frame: that identity (pte unused) */
+	uint64_t synthetic;       /* identities made up so far (see sim_mm.c) */
 	const char **files;       /* file id - 1 -> interned name */
 	uint32_t nfiles, files_cap;
 	struct tlb *tlb;          /* NULL: no TLB */

@@ -69,23 +69,59 @@ void sim_shootdown(struct sim *s, uint32_t pid, uint64_t vpn)
 
 bool sim_vm_tables(struct sim *s)
 {
-	void *mem;
+	void *mem, *mem2;
 
 	if (s->more != NULL)
 		return true;
 	s->more = calloc(s->ft.count, sizeof *s->more);
+	s->ident = calloc(s->ft.count, sizeof *s->ident);
 	mem = calloc(1, pagemap_size(s->ft.count));
-	if (s->more == NULL || mem == NULL) {
+	mem2 = calloc(1, pagemap_size(s->ft.count));
+	if (s->more == NULL || s->ident == NULL || mem == NULL || mem2 == NULL) {
 		free(s->more);
+		free(s->ident);
 		free(mem);
+		free(mem2);
 		s->more = NULL;
+		s->ident = NULL;
 		return false;
 	}
 	s->cache = pagemap_init(mem, s->ft.count);
-	for (uint32_t f = 0; f < s->ft.count; f++)
-		if (frames_in_use(&s->ft, f) && s->ft.frames[f].slot != SWAP_NONE)
-			pagemap_put(s->cache, 0, s->ft.frames[f].slot, f);
+	s->idents = pagemap_init(mem2, s->ft.count);
+	for (uint32_t f = 0; f < s->ft.count; f++) {
+		const struct frame *fr = &s->ft.frames[f];
+
+		if (!frames_in_use(&s->ft, f) || fr->kind == FRAME_TABLE)
+			continue;
+		if (fr->slot != SWAP_NONE)
+			pagemap_put(s->cache, 0, fr->slot, f);
+		/* Before any event nothing is shared: a frame is known by its page. */
+		s->ident[f] = (struct frame_map){ .vpn = fr->vpn, .pid = fr->pid };
+		pagemap_put(s->idents, fr->pid, fr->vpn, f);
+	}
 	return true;
+}
+
+/*
+ * Identities. A policy knows a frame by the (pid, page) of the reference
+ * that admitted it, and ghost-keeping policies need those to be unique
+ * among resident frames. After a fork they need not be: a copy-on-write
+ * leaves the old frame, still known by the writer's identity, to the
+ * other process while the writer's new copy is admitted. Such a second
+ * admission gets a made-up identity (page bit 63 set, never a real page),
+ * so the policy sees a new page it has no history of.
+ */
+static void sim_identity(struct sim *s, struct policy_ref *ref)
+{
+	if (s->idents != NULL && pagemap_get(s->idents, ref->pid, ref->page) != PAGEMAP_NONE)
+		ref->page = (1ULL << 63) | s->synthetic++;
+}
+
+/* Frame f (admitted) leaves the policy's view: forget its identity. */
+static void sim_drop_identity(struct sim *s, uint32_t f)
+{
+	if (s->idents != NULL)
+		pagemap_remove(s->idents, s->ident[f].pid, s->ident[f].vpn);
 }
 
 uint32_t sim_file_id(struct sim *s, const char *file)
@@ -148,6 +184,7 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 	       "reverse map out of step");
 	if (s->evict_hook != NULL)
 		s->evict_hook(s->evict_hook_ctx, f, fr->pid, fr->vpn, dirty);
+	sim_drop_identity(s, f);
 	if (fr->kind == FRAME_SHARED) {
 		uint32_t id;
 		uint64_t page;
@@ -233,15 +270,20 @@ static uint32_t sim_take_frame(struct sim *s, const struct policy_ref *ref, stru
 	return f;
 }
 
-/* Load a page into frame f for pte and admit it to the policy. */
-static void sim_install(struct sim *s, uint32_t f, pte_t *pte, const struct policy_ref *ref, uint8_t kind,
-			uint64_t slot, pte_t flags)
+/* Load page vpn into frame f for pte and admit it to the policy as ref
+ * (whose page is the identity, see sim_identity). */
+static void sim_install(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, const struct policy_ref *ref,
+			uint8_t kind, uint64_t slot, pte_t flags)
 {
-	s->ft.frames[f] = (struct frame){ .pte = pte, .vpn = ref->page, .slot = slot, .pid = ref->pid,
+	s->ft.frames[f] = (struct frame){ .pte = pte, .vpn = vpn, .slot = slot, .pid = ref->pid,
 					  .kind = kind };
 	if (slot != SWAP_NONE && s->cache != NULL)
 		pagemap_put(s->cache, 0, slot, f);
 	*pte = PTE_MAKE(f, PTE_P | PTE_USED | PTE_A | flags);
+	if (s->idents != NULL) {
+		s->ident[f] = (struct frame_map){ .vpn = ref->page, .pid = ref->pid };
+		pagemap_put(s->idents, ref->pid, ref->page, f);
+	}
 	s->policy->admit(s->policy_state, f, ref);
 	if (s->policy->peek != NULL && s->ft.nfree == 0) {
 		/* Fetch the next victim's PTE while the replay goes on. */
@@ -306,6 +348,7 @@ void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte)
 			pagemap_remove(s->cache, id, page);
 		}
 		frame_drop_slot(s, f);
+		sim_drop_identity(s, f);
 		s->policy->forget(s->policy_state, f);
 		frames_release(&s->ft, f);
 	} else if (fr->pte == pte) {
@@ -411,7 +454,7 @@ static int sim_segfault(struct sim *s, struct proc *p, const struct trace_rec *r
 }
 
 /* A write to present, read-only, writable-mapped pte: copy-on-write. */
-static int sim_cow(struct sim *s, pte_t *pte, const struct policy_ref *ref, struct ps_error *err)
+static int sim_cow(struct sim *s, pte_t *pte, uint64_t vpn, const struct policy_ref *ref, struct ps_error *err)
 {
 	uint32_t f = (uint32_t)PTE_NUM(*pte), nf;
 	struct frame *fr = &s->ft.frames[f];
@@ -429,15 +472,15 @@ static int sim_cow(struct sim *s, pte_t *pte, const struct policy_ref *ref, stru
 	nf = sim_take_frame(s, ref, err);
 	if (nf == FRAME_NONE)
 		return SIM_ERROR;
-	sim_install(s, nf, pte, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
+	sim_install(s, nf, pte, vpn, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
 	s->stats.cow_copies++;
 	return SIM_OK;
 }
 
 /* A page fault on pte holding swap slot `slot`, in a mapping that is
  * writable or not. */
-static int sim_fault_swapped(struct sim *s, pte_t *pte, uint64_t slot, bool writable, const struct policy_ref *ref,
-			     struct ps_error *err)
+static int sim_fault_swapped(struct sim *s, pte_t *pte, uint64_t vpn, uint64_t slot, bool writable,
+			     const struct policy_ref *ref, struct ps_error *err)
 {
 	uint32_t g = s->cache != NULL ? pagemap_get(s->cache, 0, slot) : PAGEMAP_NONE, f;
 
@@ -449,11 +492,11 @@ static int sim_fault_swapped(struct sim *s, pte_t *pte, uint64_t slot, bool writ
 			f = sim_take_frame(s, ref, err);
 			if (f == FRAME_NONE)
 				return SIM_ERROR;
-			sim_install(s, f, pte, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
+			sim_install(s, f, pte, vpn, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
 			s->stats.cow_copies++;
 			return SIM_OK;
 		}
-		if (!sim_map_more(s, g, pte, ref->page, ref->pid))
+		if (!sim_map_more(s, g, pte, vpn, ref->pid))
 			return ps_error_set(err, "out of memory for the reverse map");
 		*pte = PTE_MAKE(g, PTE_P | PTE_USED | PTE_A);
 		s->stats.minor_faults++;
@@ -466,27 +509,27 @@ static int sim_fault_swapped(struct sim *s, pte_t *pte, uint64_t slot, bool writ
 		return SIM_ERROR;
 	s->stats.swap_reads++;
 	if (swap_holders(&s->swap, slot) == 1)
-		sim_install(s, f, pte, ref, FRAME_PAGE, slot,
+		sim_install(s, f, pte, vpn, ref, FRAME_PAGE, slot,
 			    (writable ? PTE_W : 0) | (ref->write ? PTE_D : 0));
 	else if (ref->write) {
 		swap_put(&s->swap, slot); /* the writer's copy differs from now on */
-		sim_install(s, f, pte, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
+		sim_install(s, f, pte, vpn, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
 	} else {
-		sim_install(s, f, pte, ref, FRAME_PAGE, slot, 0);
+		sim_install(s, f, pte, vpn, ref, FRAME_PAGE, slot, 0);
 	}
 	return SIM_OK;
 }
 
 /* A page fault on a shared file mapping m. */
-static int sim_fault_shared(struct sim *s, pte_t *pte, const struct vma *m, const struct policy_ref *ref,
-			    struct ps_error *err)
+static int sim_fault_shared(struct sim *s, pte_t *pte, uint64_t vpn, const struct vma *m,
+			    const struct policy_ref *ref, struct ps_error *err)
 {
-	uint64_t page = m->file_page + (ref->page - m->start);
+	uint64_t page = m->file_page + (vpn - m->start);
 	uint32_t f = pagemap_get(s->cache, m->file_id, page);
 	pte_t flags = ((m->prot & EV_PROT_W) ? PTE_W : 0) | (ref->write ? PTE_D : 0);
 
 	if (f != PAGEMAP_NONE) {
-		if (!sim_map_more(s, f, pte, ref->page, ref->pid))
+		if (!sim_map_more(s, f, pte, vpn, ref->pid))
 			return ps_error_set(err, "out of memory for the reverse map");
 		*pte = PTE_MAKE(f, PTE_P | PTE_USED | PTE_A | flags);
 		s->stats.minor_faults++;
@@ -497,7 +540,7 @@ static int sim_fault_shared(struct sim *s, pte_t *pte, const struct vma *m, cons
 	f = sim_take_frame(s, ref, err);
 	if (f == FRAME_NONE)
 		return SIM_ERROR;
-	sim_install(s, f, pte, ref, FRAME_SHARED, SWAP_NONE, flags);
+	sim_install(s, f, pte, vpn, ref, FRAME_SHARED, SWAP_NONE, flags);
 	pagemap_put(s->cache, m->file_id, page, f);
 	s->stats.file_reads++;
 	return SIM_OK;
@@ -516,6 +559,7 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 	int rc;
 
 	p->touched = true;
+	sim_identity(s, &ref);
 	if (s->cfg.count_page_tables && p->ntable_frames < p->pt.tables && sim_charge_tables(s, p, err) < 0)
 		return SIM_ERROR;
 	if (p->declared) {
@@ -533,17 +577,17 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 		return sim_segfault(s, p, rec, addr, i, why);
 	}
 	if (old & PTE_P)
-		return sim_cow(s, pte, &ref, err);
+		return sim_cow(s, pte, vpn, &ref, err);
 
 	if (m != NULL && m->shared) {
-		rc = sim_fault_shared(s, pte, m, &ref, err);
+		rc = sim_fault_shared(s, pte, vpn, m, &ref, err);
 	} else if (old & PTE_SWAP) {
-		rc = sim_fault_swapped(s, pte, PTE_NUM(old), writable, &ref, err);
+		rc = sim_fault_swapped(s, pte, vpn, PTE_NUM(old), writable, &ref, err);
 	} else {
 		f = sim_take_frame(s, &ref, err);
 		if (f == FRAME_NONE)
 			return SIM_ERROR;
-		sim_install(s, f, pte, &ref, FRAME_PAGE, SWAP_NONE,
+		sim_install(s, f, pte, vpn, &ref, FRAME_PAGE, SWAP_NONE,
 			    (writable ? PTE_W : 0) | (ref.write ? PTE_D : 0));
 		if (m != NULL && m->backing == BACK_FILE)
 			s->stats.file_reads++;
