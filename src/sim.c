@@ -143,7 +143,16 @@
  * frames it faulted in. A fault takes a free frame unless the process is
  * at its quota (local_quota > 0); with none free, or at the quota, the
  * victim is the process's own policy's choice, or, if it holds no frame,
- * that of the process holding the most (the lowest pid on a tie).
+ * that of the process holding the most (the lowest pid on a tie). A frame
+ * stays with the instance that admitted it while any process maps it;
+ * when that process exits (or is killed), its frames still mapped by
+ * others are handed to the instance of their first remaining mapping, as
+ * newly admitted pages.
+ *
+ * Policy identities. A policy knows a frame by the (pid, page) of the
+ * reference that admitted it. A copy-on-write can leave two resident
+ * frames of one (pid, page); the second admission then gets a made-up
+ * identity the policy has no history of (sim_mm.c, sim_identity).
  *
  * Counters (struct sim_stats) are exact; see sim.h for their definitions.
  *
@@ -262,6 +271,23 @@ struct proc *sim_proc_find(const struct sim *s, uint32_t pid)
 	return NULL;
 }
 
+bool sim_proc_instance(struct sim *s, struct proc *p)
+{
+	p->policy_state = calloc(1, s->policy->state_size(&s->pcfg));
+	if (p->policy_state == NULL)
+		return false;
+	s->policy->init(p->policy_state, &s->pcfg);
+	p->resident = 0;
+	if (s->policy->tick != NULL) {
+		p->next_tick = s->now;
+		if (s->now < s->next_tick)
+			s->next_tick = s->now;
+	} else {
+		p->next_tick = POLICY_NEVER;
+	}
+	return true;
+}
+
 struct proc *sim_proc(struct sim *s, uint32_t pid)
 {
 	size_t mask, i;
@@ -297,6 +323,11 @@ struct proc *sim_proc(struct sim *s, uint32_t pid)
 		return NULL;
 	}
 	p->pid = pid;
+	if (s->cfg.scope_local && !sim_proc_instance(s, p)) {
+		pt_destroy(&p->pt);
+		free(p);
+		return NULL;
+	}
 	s->procs[i] = p;
 	s->nprocs++;
 	s->stats.processes++;
@@ -367,10 +398,6 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 			     cfg->policy->name);
 		return NULL;
 	}
-	if (cfg->scope_local) {
-		ps_error_set(err, "--scope local is not implemented yet (only global replacement is)");
-		return NULL;
-	}
 	if (cfg->by_segment) {
 		ps_error_set(err, "--by-segment: the per-segment breakdown is not implemented yet");
 		return NULL;
@@ -416,8 +443,14 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		return NULL;
 	}
 	s->policy->init(s->policy_state, &pcfg);
+	s->pcfg = pcfg;
 	s->touch = s->policy->touch;
-	s->next_tick = s->policy->tick != NULL ? 0 : POLICY_NEVER;
+	s->next_tick = s->policy->tick != NULL && !cfg->scope_local ? 0 : POLICY_NEVER;
+	if (cfg->scope_local && !sim_vm_tables(s)) {
+		ps_error_set(err, "out of memory for %" PRIu32 " frames", cfg->frames);
+		sim_destroy(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -429,6 +462,7 @@ void sim_destroy(struct sim *s)
 		if (s->procs[i] != NULL) {
 			pt_destroy(&s->procs[i]->pt);
 			vma_clear(&s->procs[i]->vmas);
+			free(s->procs[i]->policy_state);
 			free(s->procs[i]->table_frames);
 			free(s->procs[i]);
 		}
@@ -472,8 +506,25 @@ void sim_get_stats(const struct sim *s, struct sim_stats *out)
 /* Give the policy its periodic tick; it says when it wants the next. */
 static __attribute__((noinline)) void sim_tick(struct sim *s)
 {
-	s->next_tick = s->policy->tick(s->policy_state, s->now);
-	assert(s->next_tick > s->now && "policy tick() must return a later time");
+	if (!s->cfg.scope_local) {
+		s->next_tick = s->policy->tick(s->policy_state, s->now);
+		assert(s->next_tick > s->now && "policy tick() must return a later time");
+		return;
+	}
+	/* Local scope: every instance keeps its own schedule. */
+	s->next_tick = POLICY_NEVER;
+	for (size_t i = 0; i < s->proc_slots; i++) {
+		struct proc *p = s->procs[i];
+
+		if (p == NULL || p->policy_state == NULL)
+			continue;
+		if (p->next_tick <= s->now) {
+			p->next_tick = s->policy->tick(p->policy_state, s->now);
+			assert(p->next_tick > s->now && "policy tick() must return a later time");
+		}
+		if (p->next_tick < s->next_tick)
+			s->next_tick = p->next_tick;
+	}
 }
 
 /* One reference of live process p to page vpn whose PTE is pte (NULL: the
@@ -495,7 +546,7 @@ static inline int sim_access(struct sim *s, struct proc *p, pte_t *pte, const st
 	if (s->touch != NULL) {
 		struct policy_ref ref = sim_ref(s, rec, vpn);
 
-		s->touch(s->policy_state, (uint32_t)PTE_NUM(*pte), &ref);
+		s->touch(sim_state_of(s, (uint32_t)PTE_NUM(*pte)), (uint32_t)PTE_NUM(*pte), &ref);
 	}
 	return SIM_OK;
 }
@@ -532,7 +583,7 @@ static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, 
 			if (s->touch != NULL) {
 				struct policy_ref ref = sim_ref(s, rec, vpn);
 
-				s->touch(s->policy_state, f, &ref);
+				s->touch(sim_state_of(s, f), f, &ref);
 			}
 			return SIM_OK;
 		}

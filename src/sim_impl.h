@@ -34,6 +34,9 @@ struct proc {
 	uint64_t heap_start;  /* page where brk's heap begins */
 	struct pagetable pt;
 	struct vma_list vmas;
+	void *policy_state;   /* scope_local: its own policy instance */
+	uint64_t next_tick;   /* scope_local: when that instance ticks next */
+	uint32_t resident;    /* scope_local: frames its instance holds */
 	uint32_t *table_frames; /* count_page_tables: frames holding its tables */
 	uint64_t ntable_frames, table_frames_cap;
 };
@@ -64,6 +67,7 @@ struct sim {
 	void (*touch)(void *state, uint32_t frame, const struct policy_ref *ref);
 	uint64_t next_tick; /* reference index of the policy's next tick() */
 	double default_params[POLICY_MAX_PARAMS];
+	struct policy_config pcfg; /* for the instances of local scope */
 
 	/* Processes: an open-addressing table of pid -> proc, power-of-two sized. */
 	struct proc **procs;
@@ -120,13 +124,31 @@ static inline struct policy_ref sim_ref(const struct sim *s, const struct trace_
 	};
 }
 
+/* The policy instance that holds frame f (in use): the machine's, or
+ * with local scope that of the process that admitted it. */
+struct proc *sim_proc_find(const struct sim *s, uint32_t pid);
+static inline void *sim_state_of(const struct sim *s, uint32_t f)
+{
+	if (!s->cfg.scope_local)
+		return s->policy_state;
+	return sim_proc_find(s, s->ident[f].pid)->policy_state;
+}
+
+/* Tell frame f's policy of a reference to it (policies with touch()). */
+static inline void sim_touch(struct sim *s, uint32_t f, const struct policy_ref *ref)
+{
+	if (s->touch != NULL)
+		s->touch(sim_state_of(s, f), f, ref);
+}
+
 /* ---- sim.c ---- */
 
 /* Find pid's process, creating it (live, anonymous) when absent; NULL
  * when memory is short. */
 struct proc *sim_proc(struct sim *s, uint32_t pid);
-/* Find pid's process or NULL. */
-struct proc *sim_proc_find(const struct sim *s, uint32_t pid);
+/* Local scope: give p a fresh policy instance (ticking from now). False
+ * when memory is short. */
+bool sim_proc_instance(struct sim *s, struct proc *p);
 /* "FILE:LINE" (or "FILE: record N", or "record N") of record i of the
  * current batch, into buf. */
 void sim_where(const struct sim *s, size_t i, char *buf, size_t len);
@@ -159,6 +181,10 @@ void sim_teardown(struct sim *s, struct proc *p);
 void sim_unmap_range(struct sim *s, struct proc *p, uint64_t start, uint64_t end);
 /* The file id of an interned file name (adding it); 0 when memory is short. */
 uint32_t sim_file_id(struct sim *s, const char *file);
+
+/* Local scope: hand the frames process p's instance holds, still mapped
+ * by others, to the instances of their first mappings (p is going). */
+void sim_hand_over(struct sim *s, struct proc *p);
 
 /* ---- sim_events.c ---- */
 

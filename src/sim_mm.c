@@ -184,6 +184,8 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 	       "reverse map out of step");
 	if (s->evict_hook != NULL)
 		s->evict_hook(s->evict_hook_ctx, f, fr->pid, fr->vpn, dirty);
+	if (s->cfg.scope_local)
+		sim_proc_find(s, s->ident[f].pid)->resident--;
 	sim_drop_identity(s, f);
 	if (fr->kind == FRAME_SHARED) {
 		uint32_t id;
@@ -242,27 +244,66 @@ static uint32_t policy_frames(const struct sim *s)
 	return s->ft.count - s->ft.nfree - (uint32_t)s->tables_charged;
 }
 
-/* A frame for a new page (ref: the reference that needs it, NULL for a
- * page table): the lowest free one, or the policy's victim, evicted.
- * FRAME_NONE with err set when the machine cannot go on. */
-static uint32_t sim_take_frame(struct sim *s, const struct policy_ref *ref, struct ps_error *err)
+/* Local scope: the process whose instance gives up a frame when process
+ * pid needs one and none is free: pid itself if it holds any, else the
+ * process holding the most (the lowest pid on a tie); NULL if none holds
+ * any. */
+static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid)
 {
-	uint32_t f = frames_alloc(&s->ft);
+	struct proc *p = sim_proc_find(s, pid), *best = NULL;
 
-	if (f != FRAME_NONE)
-		return f;
-	if (policy_frames(s) == 0) {
-		ps_error_set(err, "all %" PRIu32 " frames hold page tables; give the machine more frames",
-			     s->ft.count);
-		return FRAME_NONE;
+	if (p != NULL && p->resident > 0)
+		return p;
+	for (size_t i = 0; i < s->proc_slots; i++) {
+		struct proc *q = s->procs[i];
+
+		if (q != NULL && q->resident > 0 &&
+		    (best == NULL || q->resident > best->resident ||
+		     (q->resident == best->resident && q->pid < best->pid)))
+			best = q;
+	}
+	return best;
+}
+
+/* A frame for a new page of process pid (ref: the reference that needs
+ * it, NULL for a page table): the lowest free one, or a policy's victim,
+ * evicted. FRAME_NONE with err set when the machine cannot go on. */
+static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_ref *ref, struct ps_error *err)
+{
+	void *state = s->policy_state;
+	uint32_t f = FRAME_NONE;
+
+	if (s->cfg.scope_local) {
+		struct proc *p = sim_proc_find(s, pid);
+		bool at_quota = s->cfg.local_quota > 0 && p != NULL && p->resident >= s->cfg.local_quota;
+
+		if (!at_quota)
+			f = frames_alloc(&s->ft);
+		if (f != FRAME_NONE)
+			return f;
+		p = sim_victim_proc(s, pid);
+		if (p == NULL) {
+			ps_error_set(err, "all %" PRIu32 " frames hold page tables; give the machine more frames",
+				     s->ft.count);
+			return FRAME_NONE;
+		}
+		state = p->policy_state;
+	} else {
+		f = frames_alloc(&s->ft);
+		if (f != FRAME_NONE)
+			return f;
+		if (policy_frames(s) == 0) {
+			ps_error_set(err, "all %" PRIu32 " frames hold page tables; give the machine more frames",
+				     s->ft.count);
+			return FRAME_NONE;
+		}
 	}
 	if (ref != NULL && s->policy->evict_for != NULL)
-		f = s->policy->evict_for(s->policy_state, ref);
+		f = s->policy->evict_for(state, ref);
 	else if (s->policy->evict != NULL)
-		f = s->policy->evict(s->policy_state);
+		f = s->policy->evict(state);
 	else
-		f = s->policy->evict_for(s->policy_state, &(struct policy_ref){ .now = s->now,
-										   .next_use = POLICY_NEVER });
+		f = s->policy->evict_for(state, &(struct policy_ref){ .now = s->now, .next_use = POLICY_NEVER });
 	assert(frames_in_use(&s->ft, f) && s->ft.frames[f].kind != FRAME_TABLE &&
 	       "policy chose a victim that is not resident");
 	if (sim_evict(s, f, err) < 0)
@@ -283,6 +324,13 @@ static void sim_install(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, con
 	if (s->idents != NULL) {
 		s->ident[f] = (struct frame_map){ .vpn = ref->page, .pid = ref->pid };
 		pagemap_put(s->idents, ref->pid, ref->page, f);
+	}
+	if (s->cfg.scope_local) {
+		struct proc *owner = sim_proc_find(s, ref->pid);
+
+		owner->resident++;
+		s->policy->admit(owner->policy_state, f, ref);
+		return;
 	}
 	s->policy->admit(s->policy_state, f, ref);
 	if (s->policy->peek != NULL && s->ft.nfree == 0) {
@@ -308,7 +356,7 @@ int sim_charge_tables(struct sim *s, struct proc *p, struct ps_error *err)
 			p->table_frames = v;
 			p->table_frames_cap = cap;
 		}
-		f = sim_take_frame(s, NULL, err);
+		f = sim_take_frame(s, p->pid, NULL, err);
 		if (f == FRAME_NONE)
 			return -1;
 		s->ft.frames[f] = (struct frame){ .pte = &s->table_marker, .slot = SWAP_NONE, .pid = p->pid,
@@ -348,8 +396,10 @@ void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte)
 			pagemap_remove(s->cache, id, page);
 		}
 		frame_drop_slot(s, f);
+		if (s->cfg.scope_local)
+			sim_proc_find(s, s->ident[f].pid)->resident--;
+		s->policy->forget(sim_state_of(s, f), f);
 		sim_drop_identity(s, f);
-		s->policy->forget(s->policy_state, f);
 		frames_release(&s->ft, f);
 	} else if (fr->pte == pte) {
 		struct frame_maps *m = &s->more[f];
@@ -412,6 +462,11 @@ void sim_teardown(struct sim *s, struct proc *p)
 	pt_destroy(&p->pt);
 	p->pt.tables = 0;
 	vma_clear(&p->vmas);
+	if (s->cfg.scope_local) {
+		sim_hand_over(s, p);
+		free(p->policy_state);
+		p->policy_state = NULL;
+	}
 }
 
 /* ---- faults ---- */
@@ -464,12 +519,11 @@ static int sim_cow(struct sim *s, pte_t *pte, uint64_t vpn, const struct policy_
 		/* The last sharer, and no swapped PTE shares its swap copy. */
 		*pte |= PTE_W | PTE_A | PTE_D;
 		s->stats.cow_reuses++;
-		if (s->touch != NULL)
-			s->touch(s->policy_state, f, ref);
+		sim_touch(s, f, ref);
 		return SIM_OK;
 	}
 	sim_unmap_frame(s, f, pte);
-	nf = sim_take_frame(s, ref, err);
+	nf = sim_take_frame(s, ref->pid, ref, err);
 	if (nf == FRAME_NONE)
 		return SIM_ERROR;
 	sim_install(s, nf, pte, vpn, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
@@ -489,7 +543,7 @@ static int sim_fault_swapped(struct sim *s, pte_t *pte, uint64_t vpn, uint64_t s
 		swap_put(&s->swap, slot);
 		if (ref->write) {
 			*pte = PTE_USED;
-			f = sim_take_frame(s, ref, err);
+			f = sim_take_frame(s, ref->pid, ref, err);
 			if (f == FRAME_NONE)
 				return SIM_ERROR;
 			sim_install(s, f, pte, vpn, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
@@ -500,11 +554,10 @@ static int sim_fault_swapped(struct sim *s, pte_t *pte, uint64_t vpn, uint64_t s
 			return ps_error_set(err, "out of memory for the reverse map");
 		*pte = PTE_MAKE(g, PTE_P | PTE_USED | PTE_A);
 		s->stats.minor_faults++;
-		if (s->touch != NULL)
-			s->touch(s->policy_state, g, ref);
+		sim_touch(s, g, ref);
 		return SIM_OK;
 	}
-	f = sim_take_frame(s, ref, err);
+	f = sim_take_frame(s, ref->pid, ref, err);
 	if (f == FRAME_NONE)
 		return SIM_ERROR;
 	s->stats.swap_reads++;
@@ -533,11 +586,10 @@ static int sim_fault_shared(struct sim *s, pte_t *pte, uint64_t vpn, const struc
 			return ps_error_set(err, "out of memory for the reverse map");
 		*pte = PTE_MAKE(f, PTE_P | PTE_USED | PTE_A | flags);
 		s->stats.minor_faults++;
-		if (s->touch != NULL)
-			s->touch(s->policy_state, f, ref);
+		sim_touch(s, f, ref);
 		return SIM_OK;
 	}
-	f = sim_take_frame(s, ref, err);
+	f = sim_take_frame(s, ref->pid, ref, err);
 	if (f == FRAME_NONE)
 		return SIM_ERROR;
 	sim_install(s, f, pte, vpn, ref, FRAME_SHARED, SWAP_NONE, flags);
@@ -584,7 +636,7 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 	} else if (old & PTE_SWAP) {
 		rc = sim_fault_swapped(s, pte, vpn, PTE_NUM(old), writable, &ref, err);
 	} else {
-		f = sim_take_frame(s, &ref, err);
+		f = sim_take_frame(s, ref.pid, &ref, err);
 		if (f == FRAME_NONE)
 			return SIM_ERROR;
 		sim_install(s, f, pte, vpn, &ref, FRAME_PAGE, SWAP_NONE,
@@ -601,4 +653,24 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 			s->stats.distinct_pages++;
 	}
 	return rc;
+}
+
+void sim_hand_over(struct sim *s, struct proc *p)
+{
+	for (uint32_t f = 0; f < s->ft.count && p->resident > 0; f++) {
+		struct frame *fr = &s->ft.frames[f];
+		struct policy_ref ref;
+
+		if (!frames_in_use(&s->ft, f) || fr->kind == FRAME_TABLE || s->ident[f].pid != p->pid)
+			continue;
+		s->policy->forget(p->policy_state, f);
+		p->resident--;
+		sim_drop_identity(s, f);
+		ref = (struct policy_ref){ .now = s->now, .next_use = POLICY_NEVER, .page = fr->vpn, .pid = fr->pid };
+		sim_identity(s, &ref);
+		s->ident[f] = (struct frame_map){ .vpn = ref.page, .pid = ref.pid };
+		pagemap_put(s->idents, ref.pid, ref.page, f);
+		sim_proc_find(s, fr->pid)->resident++;
+		s->policy->admit(sim_proc_find(s, fr->pid)->policy_state, f, &ref);
+	}
 }

@@ -58,8 +58,7 @@ accepted "--count-page-tables" --count-page-tables
 # Not implemented yet: refused, not silently ignored.
 expect_error "--by-segment is refused" 'per-segment breakdown is not implemented yet' \
 	run belady.pages --policy fifo --frames 64 --by-segment
-expect_error "--scope local is refused" 'scope local is not implemented yet' \
-	run belady.pages --policy fifo --frames 64 --scope local --quota 16
+accepted "--scope local --quota 16" --scope local --quota 16
 accepted "--scope global" --scope global
 accepted "every cost option" --device nvme --read-us 1 --write-us 2 --mem-ns 3 --tlb-miss-ns 4 --fault-us 5 \
 	--zero-us 6 --copy-us 7

@@ -38,7 +38,7 @@ done
 
 for seed in $(seq 1 ${VMPOL_SEEDS:-12}); do
 	python3 "$gen" --seed "$seed" --records 800 >"t$seed.trace"
-	for opts in "--frames 1,2,5,16" "--frames 2,5 --tlb 4:2 --count-page-tables"; do
+	for opts in "--frames 1,2,5,16" "--frames 2,5 --tlb 4:2 --count-page-tables" "--frames 2,5,16 --scope local --quota 3"; do
 		# shellcheck disable=SC2086
 		run_pagesim run "t$seed.trace" --policy all $opts --output csv
 		if [ "$status" -eq 0 ] || { [ "$status" -eq 2 ] && [[ "$err" == *"frames hold page tables"* ]]; }; then
