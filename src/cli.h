@@ -100,7 +100,8 @@ int cli_trace_option(const char *name, const char *arg, struct trace_options *op
 	"  --tlb-flush-on-switch  flush the TLB on a process switch (no ASIDs)\n" \
 	"  --no-shootdown      clearing an accessed bit leaves the TLB entry valid\n" \
 	"  --count-page-tables page-table pages occupy pinned frames\n" \
-	"  --by-segment        (not implemented yet: refused)\n" \
+	"  --by-segment        faults and evictions per process and segment (CSV and\n" \
+	"                      JSON print that breakdown instead of the run rows)\n" \
 	"  --scope global|local  replacement among all pages (global, default) or each\n" \
 	"                      process's own, with a policy instance per process\n" \
 	"  --quota N           with --scope local: at most N frames per process\n" \

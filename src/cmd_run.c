@@ -249,7 +249,26 @@ static int run_cells(const struct run_opts *o, const char *path)
 				.seed = o->seed, .skipped = info.skipped, .stats = cells[i].stats,
 				.cost = &o->machine.cost,
 			};
-		report_print(stdout, o->style, rows, n);
+		if (o->machine.vm.by_segment) {
+			const struct sim_segment_stats **segs = calloc(n, sizeof *segs);
+			size_t *nsegs = calloc(n, sizeof *nsegs);
+
+			if (segs == NULL || nsegs == NULL) {
+				status = cli_fail("out of memory");
+			} else {
+				for (size_t i = 0; i < n; i++) {
+					segs[i] = cells[i].segments;
+					nsegs[i] = cells[i].nsegments;
+				}
+				if (o->style == REPORT_TEXT)
+					report_print(stdout, o->style, rows, n);
+				report_segments(stdout, o->style, rows, segs, nsegs, n);
+			}
+			free(segs);
+			free(nsegs);
+		} else {
+			report_print(stdout, o->style, rows, n);
+		}
 		/* Segfaults do not depend on the policy: report one cell's. */
 		for (size_t i = 0; i < n; i++) {
 			if (cells[i].done && cells[i].stats.segfaults > 0) {
@@ -260,6 +279,8 @@ static int run_cells(const struct run_opts *o, const char *path)
 			}
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		free(cells[i].segments);
 	free(cells);
 	free(rows);
 	return status;

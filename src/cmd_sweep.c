@@ -614,6 +614,9 @@ int cli_load_experiment(const char *file, struct experiment *exp)
 	exp_free(exp);
 	if (rc == 0)
 		rc = exp_load(file, exp, &err);
+	if (rc == 0 && exp->machine.vm.by_segment)
+		return cli_fail("%s: by-segment: sweeps and checks keep no per-segment breakdown;"
+				" use pagesim run --by-segment", file);
 	return rc == 0 ? EXIT_OK : cli_fail("%s", err.msg);
 }
 

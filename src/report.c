@@ -373,3 +373,74 @@ void report_segfaults(FILE *out, const char *trace, const struct sim_segfault *k
 		fprintf(out, "pagesim: %s: ... and %" PRIu64 " more segmentation fault%s\n", trace, total - n,
 			total - n == 1 ? "" : "s");
 }
+
+/* The counters of one segment row, in the CSV order after its name. */
+static void segment_counts(const struct sim_segment_stats *g, uint64_t out[12])
+{
+	const uint64_t v[12] = { g->faults, g->zero_fills, g->file_reads, g->swap_reads, g->minor_faults,
+				 g->cow_copies, g->cow_reuses, g->stack_growths, g->segfaults, g->evictions,
+				 g->dirty_evictions, g->file_writebacks };
+
+	memcpy(out, v, sizeof v);
+}
+
+void report_segments(FILE *out, enum report_style style, const struct run_result *rows,
+		     const struct sim_segment_stats *const *segs, const size_t *nsegs, size_t n)
+{
+	static const char *const names[12] = { "faults", "zero_fills", "file_reads", "swap_reads",
+					       "minor_faults", "cow_copies", "cow_reuses", "stack_growths",
+					       "segfaults", "evictions", "dirty_evictions", "file_writebacks" };
+	uint64_t c[12];
+	bool first = true;
+
+	if (style == REPORT_CSV) {
+		fputs("trace,policy,frames,pid,segment", out);
+		for (size_t k = 0; k < 12; k++)
+			fprintf(out, ",%s", names[k]);
+		fputc('\n', out);
+	} else if (style == REPORT_JSON) {
+		fprintf(out, "{\n  \"pagesim\": \"%s\",\n  \"segments\": [", PACKAGE_VERSION);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (style == REPORT_TEXT)
+			fprintf(out, "\n%s, %" PRIu32 " frames, by segment:\n%6s %-20s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s\n",
+				rows[i].policy, rows[i].frames, "pid", "segment", "faults", "zero", "file rd", "swap rd",
+				"minor", "cow cp", "cow re", "segv", "evicted", "to file");
+		for (size_t j = 0; j < nsegs[i]; j++) {
+			const struct sim_segment_stats *g = &segs[i][j];
+
+			segment_counts(g, c);
+			if (style == REPORT_TEXT) {
+				fprintf(out, "%6" PRIu32 " %-20s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+					" %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %9" PRIu64 "\n",
+					g->pid, g->name, g->faults, g->zero_fills, g->file_reads, g->swap_reads,
+					g->minor_faults, g->cow_copies, g->cow_reuses, g->segfaults, g->evictions,
+					g->file_writebacks);
+			} else if (style == REPORT_CSV) {
+				report_csv_field(out, rows[i].trace);
+				fputc(',', out);
+				report_csv_field(out, rows[i].policy);
+				fprintf(out, ",%" PRIu32 ",%" PRIu32 ",", rows[i].frames, g->pid);
+				report_csv_field(out, g->name);
+				for (size_t k = 0; k < 12; k++)
+					fprintf(out, ",%" PRIu64, c[k]);
+				fputc('\n', out);
+			} else {
+				fputs(first ? "\n    {" : ",\n    {", out);
+				first = false;
+				fputs("\"trace\": ", out);
+				report_json_string(out, rows[i].trace);
+				fputs(", \"policy\": ", out);
+				report_json_string(out, rows[i].policy);
+				fprintf(out, ", \"frames\": %" PRIu32 ", \"pid\": %" PRIu32 ", \"segment\": ", rows[i].frames,
+					g->pid);
+				report_json_string(out, g->name);
+				for (size_t k = 0; k < 12; k++)
+					fprintf(out, ", \"%s\": %" PRIu64, names[k], c[k]);
+				fputc('}', out);
+			}
+		}
+	}
+	if (style == REPORT_JSON)
+		fputs("\n  ]\n}\n", out);
+}

@@ -63,6 +63,16 @@ void report_csv_row(FILE *out, const struct run_result *r);
 /* Print n results of one trace in style to out. */
 void report_print(FILE *out, enum report_style style, const struct run_result *rows, size_t n);
 
+/* The per-segment breakdown of n runs (--by-segment): segs[i] holds
+ * nsegs[i] entries for rows[i]. Text: a table per run; CSV: one row per
+ * run, process and segment (this replaces the run CSV), columns trace,
+ * policy, frames, pid, segment, faults, zero_fills, file_reads,
+ * swap_reads, minor_faults, cow_copies, cow_reuses, stack_growths,
+ * segfaults, evictions, dirty_evictions, file_writebacks; JSON: the same
+ * rows as objects under "segments". */
+void report_segments(FILE *out, enum report_style style, const struct run_result *rows,
+		     const struct sim_segment_stats *const *segs, const size_t *nsegs, size_t n);
+
 /* Print the segmentation faults of one trace to out, one line each:
  * "pagesim: WHERE: segmentation fault: process P write at 0xADDR (WHY);
  * process killed", then "pagesim: TRACE: ... and N more segmentation

@@ -363,6 +363,12 @@ int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *f
 	return ps_error_set(err, "%s: %s", where, why);
 }
 
+const struct sim_segment_stats *sim_segments(const struct sim *s, size_t *n)
+{
+	*n = s->nsegments;
+	return s->segments;
+}
+
 const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n)
 {
 	*n = s->nsegfaults;
@@ -396,10 +402,6 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 	if (cfg->policy->needs_future && cfg->future == NULL) {
 		ps_error_set(err, "policy \"%s\" needs to look ahead in the trace, and no look-ahead was given",
 			     cfg->policy->name);
-		return NULL;
-	}
-	if (cfg->by_segment) {
-		ps_error_set(err, "--by-segment: the per-segment breakdown is not implemented yet");
 		return NULL;
 	}
 	s = calloc(1, sizeof *s);
@@ -474,6 +476,7 @@ void sim_destroy(struct sim *s)
 	free(s->idents);
 	free(s->cache);
 	free(s->files);
+	free(s->segments);
 	tlb_destroy(s->tlb);
 	free(s->procs);
 	free(s->policy_state);

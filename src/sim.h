@@ -45,7 +45,8 @@ struct sim_config {
 	bool tlb_flush_on_switch; /* flush the TLB on a process switch (no ASIDs) */
 	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
 	bool count_page_tables; /* page-table pages occupy pinned frames */
-	bool by_segment;        /* keep per-process, per-segment counters */
+	bool by_segment;        /* keep per-process, per-segment counters
+				   (sim_segments) */
 	bool scope_local;       /* local replacement: a process evicts only its own
 				   pages, each process has its own policy instance */
 	uint32_t local_quota;   /* scope_local: most frames a process may hold
@@ -126,6 +127,23 @@ struct sim_segfault {
 	uint8_t op;               /* enum access_op */
 	char why[96];             /* "write to read-only segment code", "no segment" */
 };
+
+/* Counters of one mapping of one process (by_segment): the faults served
+ * in it and the evictions of its pages (a frame's first mapping). Hits
+ * are not broken down. Segfaults are counted under the mapping written
+ * to, or under "-" for an address in no mapping. */
+struct sim_segment_stats {
+	uint32_t pid;
+	char name[96];           /* "code", "heap", "mmap data.bin", "mmap anon",
+				    "anon" (a process without mappings), "-" */
+	uint64_t faults, zero_fills, file_reads, swap_reads, minor_faults;
+	uint64_t cow_copies, cow_reuses, stack_growths, segfaults;
+	uint64_t evictions, dirty_evictions, file_writebacks;
+};
+
+/* The per-segment counters (by_segment; *n of them, in order of first
+ * appearance), valid until the next sim_feed or sim_destroy. */
+const struct sim_segment_stats *sim_segments(const struct sim *s, size_t *n);
 
 /* The segfaults kept so far (*n of them, at most SIM_SEGFAULTS_KEPT). */
 const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n);

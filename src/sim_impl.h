@@ -93,6 +93,8 @@ struct sim {
 	/* Where the record being replayed came from, for messages. */
 	const struct trace_batch *batch;
 	uint64_t records_before;  /* records fed before the current batch */
+	struct sim_segment_stats *segments; /* by_segment */
+	size_t nsegments, segments_cap;
 	struct sim_segfault segfaults[SIM_SEGFAULTS_KEPT];
 	size_t nsegfaults;
 

@@ -8,7 +8,9 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim_impl.h"
 
@@ -168,6 +170,53 @@ static void frame_drop_slot(struct sim *s, uint32_t f)
 	fr->slot = SWAP_NONE;
 }
 
+/* ---- the per-segment breakdown (by_segment) ---- */
+
+/* The counters of mapping m of process pid (m NULL: the process has no
+ * mappings, or "-" when nomap); NULL when memory is short. */
+static struct sim_segment_stats *segment_stats(struct sim *s, uint32_t pid, const struct vma *m, bool nomap)
+{
+	char name[96];
+
+	if (m == NULL)
+		snprintf(name, sizeof name, "%s", nomap ? "-" : "anon");
+	else if (!m->is_mmap)
+		snprintf(name, sizeof name, "%s", m->name);
+	else
+		snprintf(name, sizeof name, "mmap %s", m->backing == BACK_FILE ? m->file : "anon");
+	for (size_t i = s->nsegments; i-- > 0;)
+		if (s->segments[i].pid == pid && strcmp(s->segments[i].name, name) == 0)
+			return &s->segments[i];
+	if (s->nsegments == s->segments_cap) {
+		size_t cap = s->segments_cap ? 2 * s->segments_cap : 16;
+		struct sim_segment_stats *v = realloc(s->segments, cap * sizeof *v);
+
+		if (v == NULL)
+			return NULL;
+		s->segments = v;
+		s->segments_cap = cap;
+	}
+	s->segments[s->nsegments] = (struct sim_segment_stats){ .pid = pid };
+	snprintf(s->segments[s->nsegments].name, sizeof s->segments[s->nsegments].name, "%s", name);
+	return &s->segments[s->nsegments++];
+}
+
+/* Count the eviction of frame f (dirty: it was; to_file: written to its
+ * file) under its first mapping's segment. */
+static void segment_evicted(struct sim *s, uint32_t f, bool dirty, bool to_file)
+{
+	const struct frame *fr = &s->ft.frames[f];
+	const struct proc *p = sim_proc_find(s, fr->pid);
+	struct sim_segment_stats *st = segment_stats(s, fr->pid, p != NULL ? vma_find(&p->vmas, fr->vpn) : NULL,
+						     false);
+
+	if (st == NULL)
+		return;
+	st->evictions++;
+	st->dirty_evictions += dirty;
+	st->file_writebacks += to_file;
+}
+
 /* ---- eviction and taking frames ---- */
 
 /* Evict the page in frame f (in use): invalidate all its PTEs and save its
@@ -184,6 +233,8 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 	       "reverse map out of step");
 	if (s->evict_hook != NULL)
 		s->evict_hook(s->evict_hook_ctx, f, fr->pid, fr->vpn, dirty);
+	if (s->cfg.by_segment)
+		segment_evicted(s, f, dirty, dirty && fr->kind == FRAME_SHARED);
 	if (s->cfg.scope_local)
 		sim_proc_find(s, s->ident[f].pid)->resident--;
 	sim_drop_identity(s, f);
@@ -598,8 +649,9 @@ static int sim_fault_shared(struct sim *s, pte_t *pte, uint64_t vpn, const struc
 	return SIM_OK;
 }
 
-int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec, size_t i,
-	      struct ps_error *err)
+/* sim_fault without the per-segment breakdown. */
+static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec,
+			   size_t i, struct ps_error *err)
 {
 	struct policy_ref ref = sim_ref(s, rec, vpn);
 	uint64_t addr = rec->addr > (vpn << s->cfg.page_shift) ? rec->addr : vpn << s->cfg.page_shift;
@@ -673,4 +725,50 @@ void sim_hand_over(struct sim *s, struct proc *p)
 		sim_proc_find(s, fr->pid)->resident++;
 		s->policy->admit(sim_proc_find(s, fr->pid)->policy_state, f, &ref);
 	}
+}
+
+int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec, size_t i,
+	      struct ps_error *err)
+{
+	struct sim_stats before;
+	const struct sim_stats *now = &s->stats;
+	struct sim_segment_stats *st = NULL;
+	const struct vma *m;
+	size_t at = SIZE_MAX;
+	int rc;
+
+	if (!s->cfg.by_segment)
+		return sim_fault_serve(s, p, pte, vpn, rec, i, err);
+	before = s->stats;
+	/* The mapping is found before the fault (a segfault tears the process
+	 * down), except for an address in none (the stack may grow to it).
+	 * Evictions during the fault may grow the array: keep an index. */
+	m = p->declared ? vma_find(&p->vmas, vpn) : NULL;
+	if (m != NULL || !p->declared) {
+		st = segment_stats(s, p->pid, m, false);
+		if (st == NULL)
+			return ps_error_set(err, "out of memory for the per-segment counters");
+		at = (size_t)(st - s->segments);
+	}
+	rc = sim_fault_serve(s, p, pte, vpn, rec, i, err);
+	if (rc == SIM_ERROR)
+		return rc;
+	if (at != SIZE_MAX) {
+		st = &s->segments[at];
+	} else {
+		m = p->state == PROC_LIVE ? vma_find(&p->vmas, vpn) : NULL;
+		st = segment_stats(s, p->pid, m, m == NULL);
+		if (st == NULL)
+			return ps_error_set(err, "out of memory for the per-segment counters");
+	}
+	st->faults += now->faults - before.faults;
+	st->zero_fills += now->zero_fills - before.zero_fills;
+	st->file_reads += now->file_reads - before.file_reads;
+	st->swap_reads += now->swap_reads - before.swap_reads;
+	st->minor_faults += now->minor_faults - before.minor_faults;
+	st->cow_copies += now->cow_copies - before.cow_copies;
+	st->cow_reuses += now->cow_reuses - before.cow_reuses;
+	st->stack_growths += now->stack_growths - before.stack_growths;
+	st->segfaults += now->segfaults - before.segfaults;
+	return rc;
 }

@@ -391,7 +391,17 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 			const struct sim_segfault *kept = sim_segfaults(run.sims[i], &cells[i].nsegfaults);
 
 			sim_get_stats(run.sims[i], &cells[i].stats);
+			const struct sim_segment_stats *segs = sim_segments(run.sims[i], &cells[i].nsegments);
+
 			memcpy(cells[i].segfaults, kept, cells[i].nsegfaults * sizeof *kept);
+			cells[i].segments = NULL;
+			if (cells[i].nsegments > 0) {
+				cells[i].segments = malloc(cells[i].nsegments * sizeof *segs);
+				if (cells[i].segments == NULL)
+					cells[i].nsegments = 0;
+				else
+					memcpy(cells[i].segments, segs, cells[i].nsegments * sizeof *segs);
+			}
 			cells[i].done = true;
 		}
 		sim_destroy(run.sims[i]);

@@ -26,6 +26,9 @@ struct sweep_cell {
 	char error[PS_ERROR_MAX];  /* non-empty: why the cell failed */
 	struct sim_segfault segfaults[SIM_SEGFAULTS_KEPT]; /* the first ones kept */
 	size_t nsegfaults;         /* of stats.segfaults */
+	struct sim_segment_stats *segments; /* by_segment: a copy the caller
+					       frees (NULL otherwise) */
+	size_t nsegments;
 };
 
 struct exp_machine;

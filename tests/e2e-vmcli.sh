@@ -55,9 +55,28 @@ accepted "--stack-gap 0x10000" --stack-gap 0x10000
 accepted "--tlb 64" --tlb 64
 accepted "--tlb 64:4 and its switches" --tlb 64:4 --tlb-flush-on-switch --no-shootdown
 accepted "--count-page-tables" --count-page-tables
-# Not implemented yet: refused, not silently ignored.
-expect_error "--by-segment is refused" 'per-segment breakdown is not implemented yet' \
-	run belady.pages --policy fifo --frames 64 --by-segment
+# --by-segment on tests/scenarios/cow.trace, 16 frames (no eviction): p1
+# faults its 2 code and 1 data pages from the file and zero-fills 2 heap
+# pages and 1 stack page; after the fork p2 copies one heap page and its
+# stack page (see cow.trace's derivation). Each row's faults add up.
+run_pagesim run "$TESTDATA/../scenarios/cow.trace" --policy fifo --frames 16 --by-segment --output csv
+want='trace,policy,frames,pid,segment,faults,zero_fills,file_reads,swap_reads,minor_faults,cow_copies,cow_reuses,stack_growths,segfaults,evictions,dirty_evictions,file_writebacks
+1,code,2,0,2,0,0,0,0,0,0,0,0,0
+1,data,1,0,1,0,0,0,0,0,0,0,0,0
+1,heap,2,2,0,0,0,0,0,0,0,0,0,0
+1,stack,1,1,0,0,0,0,0,0,0,0,0,0
+2,heap,1,0,0,0,0,1,0,0,0,0,0,0
+2,stack,1,0,0,0,0,1,0,0,0,0,0,0'
+got=$(printf '%s\n' "$out" | sed '1!s/^[^,]*,fifo,16,//')
+if [ "$status" -eq 0 ] && [ "$got" = "$want" ]; then ok "--by-segment: cow.trace by hand"
+else not_ok "--by-segment: cow.trace by hand" "status $status" "$got" "$err"; fi
+# With evictions (4 frames) the rows still add up to the run's totals.
+run_pagesim run "$TESTDATA/../scenarios/cow.trace" --policy fifo --frames 4 --by-segment --output csv
+seg=$(printf '%s\n' "$out" | awk -F, 'NR > 1 { f += $6; e += $15; d += $16 } END { print f, e, d }')
+run_pagesim run "$TESTDATA/../scenarios/cow.trace" --policy fifo --frames 4 --output csv
+tot=$(printf '%s\n' "$out" | awk -F, 'NR == 2 { print $11, $13, $14 }')
+if [ "$seg" = "$tot" ]; then ok "--by-segment rows add up to faults, evictions, dirty evictions ($tot)"
+else not_ok "--by-segment rows add up" "segments: $seg" "run: $tot"; fi
 accepted "--scope local --quota 16" --scope local --quota 16
 accepted "--scope global" --scope global
 accepted "every cost option" --device nvme --read-us 1 --write-us 2 --mem-ns 3 --tlb-miss-ns 4 --fault-us 5 \
