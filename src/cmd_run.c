@@ -249,6 +249,9 @@ static int run_cells(const struct run_opts *o, const char *path)
 				.seed = o->seed, .skipped = info.skipped, .stats = cells[i].stats,
 				.cost = &o->machine.cost,
 			};
+		/* With --by-segment, CSV and JSON are the breakdown alone. */
+		if (!o->machine.vm.by_segment || o->style == REPORT_TEXT)
+			report_print(stdout, o->style, rows, n);
 		if (o->machine.vm.by_segment) {
 			const struct sim_segment_stats **segs = calloc(n, sizeof *segs);
 			size_t *nsegs = calloc(n, sizeof *nsegs);
@@ -260,14 +263,10 @@ static int run_cells(const struct run_opts *o, const char *path)
 					segs[i] = cells[i].segments;
 					nsegs[i] = cells[i].nsegments;
 				}
-				if (o->style == REPORT_TEXT)
-					report_print(stdout, o->style, rows, n);
 				report_segments(stdout, o->style, rows, segs, nsegs, n);
 			}
 			free(segs);
 			free(nsegs);
-		} else {
-			report_print(stdout, o->style, rows, n);
 		}
 		/* Segfaults do not depend on the policy: report one cell's. */
 		for (size_t i = 0; i < n; i++) {

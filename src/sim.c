@@ -530,6 +530,17 @@ static __attribute__((noinline)) void sim_tick(struct sim *s)
 	}
 }
 
+/* A hit of rec on page vpn in frame f: policies that see every reference
+ * (touch) hear of it. */
+static inline void sim_hit(struct sim *s, uint32_t f, const struct trace_rec *rec, uint64_t vpn)
+{
+	if (s->touch != NULL) {
+		struct policy_ref ref = sim_ref(s, rec, vpn);
+
+		s->touch(sim_state_of(s, f), f, &ref);
+	}
+}
+
 /* One reference of live process p to page vpn whose PTE is pte (NULL: the
  * walk failed), record i of the batch: a hit, or a fault. Returns SIM_OK,
  * SIM_KILLED or SIM_ERROR. */
@@ -546,11 +557,7 @@ static inline int sim_access(struct sim *s, struct proc *p, pte_t *pte, const st
 	if ((*pte & need) != need)
 		return sim_fault(s, p, pte, vpn, rec, i, err);
 	*pte |= PTE_A | (rec->op == OP_WRITE ? PTE_D : 0);
-	if (s->touch != NULL) {
-		struct policy_ref ref = sim_ref(s, rec, vpn);
-
-		s->touch(sim_state_of(s, (uint32_t)PTE_NUM(*pte)), (uint32_t)PTE_NUM(*pte), &ref);
-	}
+	sim_hit(s, (uint32_t)PTE_NUM(*pte), rec, vpn);
 	return SIM_OK;
 }
 
@@ -562,12 +569,11 @@ static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, 
 	const bool write = rec->op == OP_WRITE;
 	struct tlb_entry *e = tlb_lookup(s->tlb, p->pid, vpn);
 	pte_t *pte;
-	int rc = SIM_OK;
+	int rc;
 
 	if (e != NULL) {
 		uint32_t f = e->frame;
 
-		pte = NULL;
 		if (write && !e->dirty) {
 			/* The first write through the entry sets D in the PTE. */
 			pte = pt_lookup(&p->pt, vpn);
@@ -583,11 +589,7 @@ static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, 
 		}
 		if (e != NULL) {
 			s->stats.tlb_hits++;
-			if (s->touch != NULL) {
-				struct policy_ref ref = sim_ref(s, rec, vpn);
-
-				s->touch(sim_state_of(s, f), f, &ref);
-			}
+			sim_hit(s, f, rec, vpn);
 			return SIM_OK;
 		}
 	}

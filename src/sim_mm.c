@@ -144,17 +144,16 @@ uint32_t sim_file_id(struct sim *s, const char *file)
 	return s->nfiles;
 }
 
-/* The page-cache key of shared file frame f: its file and file page,
- * found through its first mapping's vma. */
-static void frame_file_key(const struct sim *s, uint32_t f, uint32_t *id, uint64_t *page)
+/* Shared file frame f leaves the page cache, where it is keyed by its
+ * file and file page, found through its first mapping's vma. */
+static void frame_uncache_file(struct sim *s, uint32_t f)
 {
 	const struct frame *fr = &s->ft.frames[f];
 	const struct proc *p = sim_proc_find(s, fr->pid);
 	const struct vma *m = p != NULL ? vma_find(&p->vmas, fr->vpn) : NULL;
 
 	assert(m != NULL && m->shared && "shared frame outside a shared mapping");
-	*id = m->file_id;
-	*page = m->file_page + (fr->vpn - m->start);
+	pagemap_remove(s->cache, m->file_id, m->file_page + (fr->vpn - m->start));
 }
 
 /* Frame f gives up its swap slot (it is about to differ from it, or to go). */
@@ -239,11 +238,7 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 		sim_proc_find(s, s->ident[f].pid)->resident--;
 	sim_drop_identity(s, f);
 	if (fr->kind == FRAME_SHARED) {
-		uint32_t id;
-		uint64_t page;
-
-		frame_file_key(s, f, &id, &page);
-		pagemap_remove(s->cache, id, page);
+		frame_uncache_file(s, f);
 		if (dirty) {
 			s->stats.file_writebacks++;
 			s->stats.file_writes++;
@@ -275,9 +270,7 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 			now = PTE_MAKE(slot, PTE_SWAP | PTE_USED);
 		}
 	}
-	*fr->pte = now;
-	sim_shootdown(s, fr->pid, fr->vpn);
-	for (uint32_t k = 1; k < n; k++) {
+	for (uint32_t k = 0; k < n; k++) {
 		struct frame_map m = map_at(s, f, k);
 
 		*m.pte = now;
@@ -321,33 +314,24 @@ static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid)
  * evicted. FRAME_NONE with err set when the machine cannot go on. */
 static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_ref *ref, struct ps_error *err)
 {
+	struct proc *p = s->cfg.scope_local ? sim_proc_find(s, pid) : NULL;
+	bool at_quota = p != NULL && s->cfg.local_quota > 0 && p->resident >= s->cfg.local_quota;
+	uint32_t f = at_quota ? FRAME_NONE : frames_alloc(&s->ft);
 	void *state = s->policy_state;
-	uint32_t f = FRAME_NONE;
 
+	if (f != FRAME_NONE)
+		return f;
 	if (s->cfg.scope_local) {
-		struct proc *p = sim_proc_find(s, pid);
-		bool at_quota = s->cfg.local_quota > 0 && p != NULL && p->resident >= s->cfg.local_quota;
-
-		if (!at_quota)
-			f = frames_alloc(&s->ft);
-		if (f != FRAME_NONE)
-			return f;
 		p = sim_victim_proc(s, pid);
-		if (p == NULL) {
-			ps_error_set(err, "all %" PRIu32 " frames hold page tables; give the machine more frames",
-				     s->ft.count);
-			return FRAME_NONE;
-		}
-		state = p->policy_state;
-	} else {
-		f = frames_alloc(&s->ft);
-		if (f != FRAME_NONE)
-			return f;
-		if (policy_frames(s) == 0) {
-			ps_error_set(err, "all %" PRIu32 " frames hold page tables; give the machine more frames",
-				     s->ft.count);
-			return FRAME_NONE;
-		}
+		state = p != NULL ? p->policy_state : NULL;
+	} else if (policy_frames(s) == 0) {
+		state = NULL;
+	}
+	if (state == NULL) {
+		/* No policy holds a frame: they all hold page tables. */
+		ps_error_set(err, "all %" PRIu32 " frames hold page tables; give the machine more frames",
+			     s->ft.count);
+		return FRAME_NONE;
 	}
 	if (ref != NULL && s->policy->evict_for != NULL)
 		f = s->policy->evict_for(state, ref);
@@ -439,13 +423,8 @@ void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte)
 	}
 	if (n == 1) {
 		assert(fr->pte == pte);
-		if (fr->kind == FRAME_SHARED) {
-			uint32_t id;
-			uint64_t page;
-
-			frame_file_key(s, f, &id, &page);
-			pagemap_remove(s->cache, id, page);
-		}
+		if (fr->kind == FRAME_SHARED)
+			frame_uncache_file(s, f);
 		frame_drop_slot(s, f);
 		if (s->cfg.scope_local)
 			sim_proc_find(s, s->ident[f].pid)->resident--;
@@ -582,6 +561,19 @@ static int sim_cow(struct sim *s, pte_t *pte, uint64_t vpn, const struct policy_
 	return SIM_OK;
 }
 
+/* A page fault on pte served by frame f, already resident (a minor
+ * fault): pte maps it too, with flags. */
+static int sim_map_resident(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, pte_t flags,
+			    const struct policy_ref *ref, struct ps_error *err)
+{
+	if (!sim_map_more(s, f, pte, vpn, ref->pid))
+		return ps_error_set(err, "out of memory for the reverse map");
+	*pte = PTE_MAKE(f, PTE_P | PTE_USED | PTE_A | flags);
+	s->stats.minor_faults++;
+	sim_touch(s, f, ref);
+	return SIM_OK;
+}
+
 /* A page fault on pte holding swap slot `slot`, in a mapping that is
  * writable or not. */
 static int sim_fault_swapped(struct sim *s, pte_t *pte, uint64_t vpn, uint64_t slot, bool writable,
@@ -601,12 +593,7 @@ static int sim_fault_swapped(struct sim *s, pte_t *pte, uint64_t vpn, uint64_t s
 			s->stats.cow_copies++;
 			return SIM_OK;
 		}
-		if (!sim_map_more(s, g, pte, vpn, ref->pid))
-			return ps_error_set(err, "out of memory for the reverse map");
-		*pte = PTE_MAKE(g, PTE_P | PTE_USED | PTE_A);
-		s->stats.minor_faults++;
-		sim_touch(s, g, ref);
-		return SIM_OK;
+		return sim_map_resident(s, g, pte, vpn, 0, ref, err);
 	}
 	f = sim_take_frame(s, ref->pid, ref, err);
 	if (f == FRAME_NONE)
@@ -632,14 +619,8 @@ static int sim_fault_shared(struct sim *s, pte_t *pte, uint64_t vpn, const struc
 	uint32_t f = pagemap_get(s->cache, m->file_id, page);
 	pte_t flags = ((m->prot & EV_PROT_W) ? PTE_W : 0) | (ref->write ? PTE_D : 0);
 
-	if (f != PAGEMAP_NONE) {
-		if (!sim_map_more(s, f, pte, vpn, ref->pid))
-			return ps_error_set(err, "out of memory for the reverse map");
-		*pte = PTE_MAKE(f, PTE_P | PTE_USED | PTE_A | flags);
-		s->stats.minor_faults++;
-		sim_touch(s, f, ref);
-		return SIM_OK;
-	}
+	if (f != PAGEMAP_NONE)
+		return sim_map_resident(s, f, pte, vpn, flags, ref, err);
 	f = sim_take_frame(s, ref->pid, ref, err);
 	if (f == FRAME_NONE)
 		return SIM_ERROR;
@@ -712,6 +693,7 @@ void sim_hand_over(struct sim *s, struct proc *p)
 	for (uint32_t f = 0; f < s->ft.count && p->resident > 0; f++) {
 		struct frame *fr = &s->ft.frames[f];
 		struct policy_ref ref;
+		struct proc *heir;
 
 		if (!frames_in_use(&s->ft, f) || fr->kind == FRAME_TABLE || s->ident[f].pid != p->pid)
 			continue;
@@ -722,8 +704,9 @@ void sim_hand_over(struct sim *s, struct proc *p)
 		sim_identity(s, &ref);
 		s->ident[f] = (struct frame_map){ .vpn = ref.page, .pid = ref.pid };
 		pagemap_put(s->idents, ref.pid, ref.page, f);
-		sim_proc_find(s, fr->pid)->resident++;
-		s->policy->admit(sim_proc_find(s, fr->pid)->policy_state, f, &ref);
+		heir = sim_proc_find(s, fr->pid);
+		heir->resident++;
+		s->policy->admit(heir->policy_state, f, &ref);
 	}
 }
 
