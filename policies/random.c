@@ -13,6 +13,12 @@
  * Removing a frame (evict or forget) moves the last member into its slot.
  * evict() returns member[rng_below(rng, count)]. pos[f] is f's index in
  * member[], or RANDOM_NONE when f is not resident. Every operation is O(1).
+ *
+ * rng_below(rng, n) is rng_scale(rng_next(rng), n), so the 64 bits
+ * of an eviction's draw do not depend on count: they are drawn one
+ * eviction ahead (at init, then at each evict) and kept in `ahead`, which
+ * lets peek() name the next victim. Each eviction still uses the next
+ * value of the sequence, scaled by the count at that eviction.
  */
 #include "policy.h"
 
@@ -24,6 +30,7 @@
 
 struct random_state {
 	struct rng rng;
+	uint64_t ahead;  /* the next eviction's 64 random bits */
 	uint32_t frames;
 	uint32_t count;
 	uint32_t slot[]; /* member[frames], then pos[frames] */
@@ -54,6 +61,7 @@ static void random_init(void *state, const struct policy_config *cfg)
 	uint32_t *pos;
 
 	rng_seed(&s->rng, cfg->seed);
+	s->ahead = rng_next(&s->rng);
 	s->frames = cfg->frames;
 	s->count = 0;
 	pos = random_pos(s);
@@ -88,17 +96,27 @@ static void random_remove(struct random_state *s, uint32_t frame)
 	pos[frame] = RANDOM_NONE;
 }
 
-/* Return member[rng_below(count)] and remove it. At least one frame must
- * be resident. */
+/* Return member[rng_below(count)] and remove it (the draw's bits were
+ * taken one eviction ahead); take the next eviction's bits. At least one
+ * frame must be resident. */
 static uint32_t random_evict(void *state)
 {
 	struct random_state *s = state;
 	uint32_t victim;
 
 	assert(s->count > 0 && "random_evict: no resident frame");
-	victim = random_member(s)[rng_below(&s->rng, s->count)];
+	victim = random_member(s)[(uint32_t)rng_scale(s->ahead, s->count)];
+	s->ahead = rng_next(&s->rng);
 	random_remove(s, victim);
 	return victim;
+}
+
+/* peek(): the frame evict() would return now (a prefetch hint). */
+static uint32_t random_peek(const void *state)
+{
+	const struct random_state *s = state;
+
+	return s->slot[(uint32_t)rng_scale(s->ahead, s->count)];
 }
 
 /* The core freed frame: remove it. Draws nothing. */
@@ -119,4 +137,5 @@ const struct policy policy_random = {
 	.evict = random_evict,
 	.forget = random_forget,
 	.uses_seed = true,
+	.peek = random_peek,
 };

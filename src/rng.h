@@ -36,10 +36,16 @@ static inline uint64_t rng_next(struct rng *r)
 	return z ^ (z >> 31);
 }
 
+/* The draw in [0, n) that the 64 random bits give: rng_below's scaling. */
+static inline uint64_t rng_scale(uint64_t bits, uint64_t n)
+{
+	return (uint64_t)(((unsigned __int128)bits * n) >> 64);
+}
+
 /* Uniform draw in [0, n), n >= 1. */
 static inline uint64_t rng_below(struct rng *r, uint64_t n)
 {
-	return (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64);
+	return rng_scale(rng_next(r), n);
 }
 
 #endif
