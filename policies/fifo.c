@@ -63,12 +63,13 @@ static void fifo_forget(void *state, uint32_t frame)
 	framelist_remove(s->queue, s->frames, frame);
 }
 
-/* peek(): the frame evict() would return now (a prefetch hint). */
+/* peek(): a prefetch hint, the victim after next (the second frame of
+ * the list; the sentinel, which the core ignores, if there is none). */
 static uint32_t fifo_peek(const void *state)
 {
 	const struct fifo_state *s = state;
 
-	return s->queue[s->frames].next;
+	return s->queue[s->queue[s->frames].next].next;
 }
 
 const struct policy policy_fifo = {

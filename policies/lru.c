@@ -77,12 +77,13 @@ static void lru_forget(void *state, uint32_t frame)
 	framelist_remove(s->recency, s->frames, frame);
 }
 
-/* peek(): the frame evict() would return now (a prefetch hint). */
+/* peek(): a prefetch hint, the victim after next (the second frame of
+ * the list; the sentinel, which the core ignores, if there is none). */
 static uint32_t lru_peek(const void *state)
 {
 	const struct lru_state *s = state;
 
-	return s->recency[s->frames].next;
+	return s->recency[s->recency[s->frames].next].next;
 }
 
 const struct policy policy_lru = {

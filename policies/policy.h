@@ -134,10 +134,14 @@ struct policy {
 	/* The policy draws from cfg->seed: experiments repeat it once per
 	 * seed (a policy that ignores the seed runs once). */
 	bool uses_seed;
-	/* A hint, never a decision (added in interface version 2): the frame
-	 * evict() would return if called now, so the core can fetch that
-	 * frame's PTE while the replay goes on. Any resident frame is a valid
-	 * answer; the core only prefetches. NULL: no hint. */
+	/* A hint, never a decision (added in interface version 2): a frame
+	 * evict() will soon return, so the core can fetch what eviction
+	 * touches while the replay goes on. The core asks after each admit()
+	 * once memory is full and fetches in two steps (the frame's entry,
+	 * then its PTE), so the best answer is the victim after next: the one
+	 * evict() would return after the next evict(). Any resident frame is
+	 * a valid answer, and a value >= frames is ignored; the core only
+	 * prefetches. NULL: no hint. */
 	uint32_t (*peek)(const void *state);
 };
 

@@ -14,11 +14,11 @@
  * evict() returns member[rng_below(rng, count)]. pos[f] is f's index in
  * member[], or RANDOM_NONE when f is not resident. Every operation is O(1).
  *
- * rng_below(rng, n) is rng_scale(rng_next(rng), n), so the 64 bits
- * of an eviction's draw do not depend on count: they are drawn one
- * eviction ahead (at init, then at each evict) and kept in `ahead`, which
- * lets peek() name the next victim. Each eviction still uses the next
- * value of the sequence, scaled by the count at that eviction.
+ * rng_below(rng, n) is rng_scale(rng_next(rng), n), so the 64 bits of an
+ * eviction's draw do not depend on count: they are drawn two evictions
+ * ahead (two at init, then one at each evict) and kept in ahead[], which
+ * lets peek() guess the victim after next. Each eviction still uses the
+ * next value of the sequence, scaled by the count at that eviction.
  */
 #include "policy.h"
 
@@ -30,7 +30,7 @@
 
 struct random_state {
 	struct rng rng;
-	uint64_t ahead;  /* the next eviction's 64 random bits */
+	uint64_t ahead[2]; /* the next two evictions' 64 random bits */
 	uint32_t frames;
 	uint32_t count;
 	uint32_t slot[]; /* member[frames], then pos[frames] */
@@ -61,7 +61,8 @@ static void random_init(void *state, const struct policy_config *cfg)
 	uint32_t *pos;
 
 	rng_seed(&s->rng, cfg->seed);
-	s->ahead = rng_next(&s->rng);
+	s->ahead[0] = rng_next(&s->rng);
+	s->ahead[1] = rng_next(&s->rng);
 	s->frames = cfg->frames;
 	s->count = 0;
 	pos = random_pos(s);
@@ -97,26 +98,28 @@ static void random_remove(struct random_state *s, uint32_t frame)
 }
 
 /* Return member[rng_below(count)] and remove it (the draw's bits were
- * taken one eviction ahead); take the next eviction's bits. At least one
- * frame must be resident. */
+ * taken two evictions ahead); take the bits of the eviction after next.
+ * At least one frame must be resident. */
 static uint32_t random_evict(void *state)
 {
 	struct random_state *s = state;
 	uint32_t victim;
 
 	assert(s->count > 0 && "random_evict: no resident frame");
-	victim = random_member(s)[(uint32_t)rng_scale(s->ahead, s->count)];
-	s->ahead = rng_next(&s->rng);
+	victim = random_member(s)[(uint32_t)rng_scale(s->ahead[0], s->count)];
+	s->ahead[0] = s->ahead[1];
+	s->ahead[1] = rng_next(&s->rng);
 	random_remove(s, victim);
 	return victim;
 }
 
-/* peek(): the frame evict() would return now (a prefetch hint). */
+/* peek(): a prefetch hint, the victim after next as the members stand
+ * now (a removal may move the member it names). */
 static uint32_t random_peek(const void *state)
 {
 	const struct random_state *s = state;
 
-	return s->slot[(uint32_t)rng_scale(s->ahead, s->count)];
+	return s->slot[(uint32_t)rng_scale(s->ahead[1], s->count)];
 }
 
 /* The core freed frame: remove it. Draws nothing. */

@@ -66,6 +66,8 @@ struct sim {
 	struct policy_host host;
 	void (*touch)(void *state, uint32_t frame, const struct policy_ref *ref);
 	uint64_t next_tick; /* reference index of the policy's next tick() */
+	uint32_t victim_hint; /* a coming victim (peek) whose PTE is yet to be
+				 prefetched, or FRAME_NONE (see sim_install) */
 	double default_params[POLICY_MAX_PARAMS];
 	struct policy_config pcfg; /* for the instances of local scope */
 

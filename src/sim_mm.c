@@ -369,11 +369,15 @@ static void sim_install(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, con
 	}
 	s->policy->admit(s->policy_state, f, ref);
 	if (s->policy->peek != NULL && s->ft.nfree == 0) {
-		/* Fetch the next victim's PTE while the replay goes on. */
+		/* Fetch a coming victim's frame entry now, and its PTE at the
+		 * next reference (sim_prefetch_victim), once the entry can say
+		 * where it is: two loads that overlap the replay. */
 		uint32_t next = s->policy->peek(s->policy_state);
 
-		if (next < s->ft.count && s->ft.frames[next].pte != NULL)
-			__builtin_prefetch(s->ft.frames[next].pte, 1, 1);
+		if (next < s->ft.count) {
+			__builtin_prefetch(&s->ft.frames[next], 0, 1);
+			s->victim_hint = next;
+		}
 	}
 }
 
