@@ -64,6 +64,22 @@ void pt_destroy(struct pagetable *pt);
  * pointer stays valid until pt_destroy. */
 pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create);
 
+/* The PTE of vpn if every table on the way exists, else NULL (also when
+ * vpn is beyond the address space); allocates nothing and changes
+ * nothing, so it suits lookups that must stay invisible (prefetching). */
+static inline pte_t *pt_find(const struct pagetable *pt, uint64_t vpn)
+{
+	const struct pt_shape *shape = &pt->shape;
+	unsigned leaf = shape->levels - 1;
+	void *table = pt->root;
+
+	if (shape->vpn_bits < 64 && (vpn >> shape->vpn_bits) != 0)
+		return NULL;
+	for (unsigned l = 0; l < leaf && table != NULL; l++)
+		table = ((void **)table)[(vpn >> shape->shift[l]) & ((1ULL << shape->bits[l]) - 1)];
+	return table != NULL ? (pte_t *)table + (vpn & ((1ULL << shape->bits[leaf]) - 1)) : NULL;
+}
+
 /* Called by pt_visit for each nonzero PTE, in ascending vpn order. */
 typedef void pt_visit_fn(void *ctx, uint64_t vpn, pte_t *pte);
 

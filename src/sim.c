@@ -618,7 +618,7 @@ static void sim_prefetch(struct proc *p, const struct trace_rec *recs, size_t n,
 
 	for (size_t i = 0; i < n; i++) {
 		ptes[i] = live && recs[i].pid == p->pid && recs[i].op != OP_EVENT
-			  ? pt_walk(&p->pt, recs[i].addr >> shift, false) : NULL;
+			  ? pt_find(&p->pt, recs[i].addr >> shift) : NULL;
 		if (ptes[i] != NULL)
 			__builtin_prefetch(ptes[i], 1, 1);
 	}
