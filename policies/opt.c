@@ -1,24 +1,52 @@
 /*
- * opt.c - Belady's MIN: the optimal offline policy.
+ * opt.c - Belady's MIN: the optimal offline policy, optionally with a
+ * bounded look-ahead.
  *
- * Semantics: the victim is the resident frame whose page is next used
- * farthest in the future, by ref->next_use recorded at its latest admit()
- * or touch() (the core looks ahead in the trace: needs_future). A page
- * never used again (POLICY_NEVER) is farther than any other. Ties can only
- * happen among pages never used again, and go to the lowest frame number.
- * Accessed and dirty bits are never read. A new page's key is the next_use
- * of the reference that brought it in. forget(f) drops f.
+ * Semantics: the victim is the resident frame with the largest key, a
+ * page's key being set at its latest admit() or touch() from that
+ * reference's ref->next_use (the core looks ahead in the trace:
+ * needs_future). A page never used again (POLICY_NEVER) is farther than
+ * any other. Accessed and dirty bits are never read. forget(f) drops f.
  *
- * The resident frames sit in an indexed binary max-heap of (next_use,
- * frame) slots, ordered by next_use and then by the lower frame number.
- * pos[f] is f's index in the heap, or OPT_NONE when f is not resident, so
- * admit, touch, evict and forget are all O(log frames).
+ * Parameter window=N (N references, a whole number; 0, the default: the
+ * whole trace). When a page is admitted or touched at reference time now
+ * with next use next_use, its key is next_use if next_use - now < N, and
+ * otherwise POLICY_NEVER: "not used again within the window". With
+ * window 0 the key is next_use itself, which is Belady's MIN; with N at
+ * least the trace's number of references the results are the same. Any
+ * other N is OPT with a bounded look-ahead, an approximation of MIN that
+ * may fault more: pages next used N or more references ahead all look
+ * alike. The key is not revised as time passes (a page keyed
+ * POLICY_NEVER stays so until its next touch, even once its next use
+ * comes within N references).
+ *
+ * Ties. Distinct resident pages never share a finite key (one reference
+ * touches one page), so ties only happen among POLICY_NEVER keys -- pages
+ * never used again, or not within the window -- and go to the lowest
+ * frame number.
+ *
+ * The core's look-ahead. Because the key never tells apart next uses N
+ * or more references ahead, the core may look only N references ahead
+ * (policy.h: a needs_future policy's parameter named window), streaming
+ * the trace in one pass with O(N) memory instead of holding next_use for
+ * every reference.
+ *
+ * The resident frames sit in an indexed binary max-heap of (key, frame)
+ * slots, ordered by key and then by the lower frame number. pos[f] is f's
+ * index in the heap, or OPT_NONE when f is not resident, so admit, touch,
+ * evict and forget are all O(log frames).
  */
 #include "policy.h"
 
 #include <assert.h>
 
 #define OPT_NONE UINT32_MAX
+
+static const struct policy_param opt_params[] = {
+	{ .name = "window", .help = "references of look-ahead (0: the whole trace)", .def = 0, .min = 0,
+	  .max = 1e12, .integer = true },
+	{ .name = NULL },
+};
 
 struct opt_slot {
 	uint64_t next_use;
@@ -28,6 +56,7 @@ struct opt_slot {
 struct opt_state {
 	uint32_t frames;
 	uint32_t count;
+	uint64_t window; /* the window parameter; 0: the whole trace */
 	struct opt_slot heap[]; /* frames slots, then uint32_t pos[frames] */
 };
 
@@ -45,7 +74,8 @@ static size_t opt_state_size(const struct policy_config *cfg)
 	       (size_t)cfg->frames * (sizeof(struct opt_slot) + sizeof(uint32_t));
 }
 
-/* Start with an empty heap; every frame is absent. */
+/* Start with an empty heap; every frame is absent. cfg->params: window
+ * (NULL: the default, the whole trace). */
 static void opt_init(void *state, const struct policy_config *cfg)
 {
 	struct opt_state *s = state;
@@ -53,6 +83,7 @@ static void opt_init(void *state, const struct policy_config *cfg)
 
 	s->frames = cfg->frames;
 	s->count = 0;
+	s->window = cfg->params != NULL ? (uint64_t)cfg->params[0] : 0;
 	pos = opt_pos(s);
 	for (uint32_t f = 0; f < s->frames; f++)
 		pos[f] = OPT_NONE;
@@ -137,6 +168,15 @@ static void opt_remove(struct opt_state *s, uint32_t frame)
 	opt_restore(s, i);
 }
 
+/* The key of a page referenced by ref: its next use, or POLICY_NEVER when
+ * that is not within the window. */
+static uint64_t opt_key(const struct opt_state *s, const struct policy_ref *ref)
+{
+	if (s->window != 0 && ref->next_use != POLICY_NEVER && ref->next_use - ref->now >= s->window)
+		return POLICY_NEVER;
+	return ref->next_use;
+}
+
 /* A page was loaded into frame, which must be absent: key it by the next
  * use of this reference. */
 static void opt_admit(void *state, uint32_t frame, const struct policy_ref *ref)
@@ -144,12 +184,13 @@ static void opt_admit(void *state, uint32_t frame, const struct policy_ref *ref)
 	struct opt_state *s = state;
 
 	assert(frame < s->frames && opt_pos(s)[frame] == OPT_NONE);
-	opt_place(s, s->count, (struct opt_slot){ .next_use = ref->next_use, .frame = frame });
+	opt_place(s, s->count, (struct opt_slot){ .next_use = opt_key(s, ref), .frame = frame });
 	opt_sift_up(s, s->count++);
 }
 
 /* The page in frame, which must be resident, was referenced: rekey it by
- * the next use of this reference (always later than its old key). */
+ * the next use of this reference (later than its old key, unless the old
+ * one was POLICY_NEVER for want of window). */
 static void opt_touch(void *state, uint32_t frame, const struct policy_ref *ref)
 {
 	struct opt_state *s = state;
@@ -157,7 +198,7 @@ static void opt_touch(void *state, uint32_t frame, const struct policy_ref *ref)
 
 	assert(frame < s->frames && opt_pos(s)[frame] != OPT_NONE);
 	i = opt_pos(s)[frame];
-	s->heap[i].next_use = ref->next_use;
+	s->heap[i].next_use = opt_key(s, ref);
 	opt_restore(s, i);
 }
 
@@ -191,4 +232,5 @@ const struct policy policy_opt = {
 	.touch = opt_touch,
 	.evict = opt_evict,
 	.forget = opt_forget,
+	.params = opt_params,
 };

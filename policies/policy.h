@@ -106,7 +106,13 @@ struct policy {
 	unsigned abi;        /* PAGESIM_POLICY_ABI */
 	const char *name;    /* kebab-case, as users type it: "second-chance" */
 	const char *summary; /* one line for `pagesim policies` */
-	bool needs_future;   /* wants next_use: the core looks ahead in the trace */
+	/* Wants next_use: the core looks ahead in the trace. By convention, a
+	 * parameter named "window" bounds how far: with a value N >= 1 the
+	 * policy promises never to tell a next use N or more references ahead
+	 * from POLICY_NEVER, and the core may then hand it POLICY_NEVER for
+	 * those (it streams the trace with an N-reference look-ahead instead
+	 * of reading it twice). Absent, or 0: the whole trace's next uses. */
+	bool needs_future;
 
 	/* Bytes of private state for cfg (the core allocates them zeroed). */
 	size_t (*state_size)(const struct policy_config *cfg);

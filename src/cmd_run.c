@@ -4,8 +4,10 @@
  *
  * The trace is decoded once: each batch of records is fed to every cell in
  * turn, so memory stays bounded whatever the trace length and standard
- * input works. Only OPT needs a second pass (its look-ahead is built
- * first); standard input is then spooled to a temporary file.
+ * input works. Only OPT without a window needs a second pass (its
+ * look-ahead is built first); standard input is then spooled to a
+ * temporary file. When every opt has a window, its look-ahead streams
+ * (sweep.c) and nothing is spooled.
  */
 #include "config.h"
 
@@ -18,6 +20,7 @@
 
 #include "cli.h"
 #include "experiment.h"
+#include "future.h"
 #include "numparse.h"
 #include "plugin.h"
 #include "registry.h"
@@ -60,8 +63,9 @@ static void run_usage(FILE *out)
 	      "  --span all|first    an access crossing a page boundary references every page\n"
 	      "                      it covers (all, default) or only its first page\n"
 	      "  --output STYLE      text (default), csv or json\n"
-	      "  -j, --jobs N        replay the cells on N threads (default 1; results are the\n"
-	      "                      same for any N)\n"
+	      "  -j, --jobs N        replay the cells on N threads (default: the number of\n"
+	      "                      cores); with N >= 2 the trace is decoded on one more\n"
+	      "                      thread, alongside; results are the same for any N\n"
 	      CLI_TRACE_OPTIONS_HELP
 	      CLI_VM_OPTIONS_HELP
 	      "\nSegmentation faults are listed on standard error, once per trace; they are\n"
@@ -128,7 +132,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		.swap_slots = SIM_DEFAULT_SWAP_SLOTS,
 		.span_pages = true,
 		.style = REPORT_TEXT,
-		.threads = 1,
+		.threads = cli_cores(),
 	};
 	exp_machine_init(&o->machine);
 	optind = 1;
@@ -285,6 +289,17 @@ static int run_cells(const struct run_opts *o, const char *path)
 	return status;
 }
 
+/* Must the trace be read twice: does a policy of o need the whole
+ * trace's future (needs_future without a window, see policy.h)? */
+static bool run_needs_two_passes(const struct run_opts *o)
+{
+	for (size_t p = 0; p < o->npolicies; p++)
+		if (o->policies[p].policy->needs_future &&
+		    future_window(o->policies[p].policy, o->policies[p].params) == 0)
+			return true;
+	return false;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
@@ -294,14 +309,10 @@ int cmd_run(int argc, char **argv)
 
 	if (status >= 0)
 		return status;
-	if (strcmp(o.trace, "-") == 0) {
-		for (size_t p = 0; p < o.npolicies && !spooled; p++) {
-			if (o.policies[p].policy->needs_future) {
-				if ((status = cli_spool_stdin(spool, sizeof spool)) != EXIT_OK)
-					return status;
-				spooled = true;
-			}
-		}
+	if (strcmp(o.trace, "-") == 0 && run_needs_two_passes(&o)) {
+		if ((status = cli_spool_stdin(spool, sizeof spool)) != EXIT_OK)
+			return status;
+		spooled = true;
 	}
 	if (spooled)
 		o.topt.name = "<stdin>";

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "future.h"
 #include "pageref.h"
@@ -17,11 +18,27 @@ struct future_page {
 struct future_builder {
 	unsigned page_shift;
 	bool span_pages;
+	uint64_t window;   /* UINT64_MAX: the whole trace */
+	uint64_t mask;     /* ring index mask; UINT64_MAX: a growing array */
 	uint64_t *next_use;
-	uint64_t len, cap;
+	uint64_t len, cap; /* references added; entries allocated */
 	struct future_page *pages; /* open addressing, power-of-two slots */
 	uint64_t slots, used;
 };
+
+uint64_t future_window(const struct policy *p, const double *params)
+{
+	if (p->params == NULL || params == NULL)
+		return 0;
+	for (size_t i = 0; p->params[i].name != NULL; i++) {
+		if (strcmp(p->params[i].name, "window") != 0)
+			continue;
+		if (!(params[i] >= 1))
+			return 0;
+		return params[i] < 0x1p63 ? (uint64_t)params[i] : UINT64_C(1) << 63;
+	}
+	return 0;
+}
 
 struct future_builder *future_begin(unsigned page_shift, bool span_pages)
 {
@@ -31,6 +48,30 @@ struct future_builder *future_begin(unsigned page_shift, bool span_pages)
 		return NULL;
 	b->page_shift = page_shift;
 	b->span_pages = span_pages;
+	b->window = UINT64_MAX;
+	b->mask = UINT64_MAX;
+	return b;
+}
+
+struct future_builder *future_begin_window(unsigned page_shift, bool span_pages, uint64_t window,
+					   uint64_t entries)
+{
+	struct future_builder *b;
+
+	if (window == 0 || entries < window || (entries & (entries - 1)) != 0 ||
+	    entries > SIZE_MAX / sizeof *b->next_use)
+		return NULL;
+	b = future_begin(page_shift, span_pages);
+	if (b == NULL)
+		return NULL;
+	b->next_use = malloc(entries * sizeof *b->next_use);
+	if (b->next_use == NULL) {
+		free(b);
+		return NULL;
+	}
+	b->window = window;
+	b->mask = entries - 1;
+	b->cap = UINT64_MAX; /* a ring never grows */
 	return b;
 }
 
@@ -54,26 +95,46 @@ static struct future_page *future_slot(struct future_page *pages, uint64_t slots
 			return &pages[i];
 }
 
-/* Double the page table (or create it); false when memory is short. */
-static bool future_grow_pages(struct future_builder *b)
+/* Can no later reference be the next use of page's latest one: is that a
+ * window or more behind the next reference? (Never without a window.) */
+static bool future_stale(const struct future_builder *b, const struct future_page *page)
 {
-	uint64_t slots = b->slots ? 2 * b->slots : 1024;
-	struct future_page *pages = malloc(slots * sizeof *pages);
+	return b->len - page->last >= b->window;
+}
 
+/* Rebuild the page table (or create it) without its stale pages, at the
+ * smallest power of two of at least 1024 slots and four times the pages
+ * kept: a table that keeps every page (always, without a window) doubles,
+ * and a windowed one holds only the pages of about the last window
+ * references. False when memory is short. */
+static bool future_rehash(struct future_builder *b)
+{
+	uint64_t kept = 0, slots = 1024;
+	struct future_page *pages;
+
+	for (uint64_t i = 0; i < b->slots; i++)
+		kept += b->pages[i].last != UINT64_MAX && !future_stale(b, &b->pages[i]);
+	while (slots < 4 * kept)
+		slots *= 2;
+	pages = malloc(slots * sizeof *pages);
 	if (pages == NULL)
 		return false;
 	for (uint64_t i = 0; i < slots; i++)
 		pages[i].last = UINT64_MAX;
 	for (uint64_t i = 0; i < b->slots; i++)
-		if (b->pages[i].last != UINT64_MAX)
+		if (b->pages[i].last != UINT64_MAX && !future_stale(b, &b->pages[i]))
 			*future_slot(pages, slots, b->pages[i].pid, b->pages[i].vpn) = b->pages[i];
 	free(b->pages);
 	b->pages = pages;
 	b->slots = slots;
+	b->used = kept;
 	return true;
 }
 
-/* Record reference number b->len to (pid, vpn); false when memory is short. */
+/* Record reference number b->len to (pid, vpn): it is the next use of the
+ * page's previous reference when that is less than the window back (in a
+ * ring, that entry has not been overwritten since: the window fits in the
+ * ring). False when memory is short. */
 static bool future_ref(struct future_builder *b, uint32_t pid, uint64_t vpn)
 {
 	struct future_page *page;
@@ -87,17 +148,17 @@ static bool future_ref(struct future_builder *b, uint32_t pid, uint64_t vpn)
 		b->next_use = next;
 		b->cap = cap;
 	}
-	if (2 * (b->used + 1) > b->slots && !future_grow_pages(b))
+	if (2 * (b->used + 1) > b->slots && !future_rehash(b))
 		return false;
 	page = future_slot(b->pages, b->slots, pid, vpn);
 	if (page->last == UINT64_MAX) {
 		*page = (struct future_page){ .vpn = vpn, .pid = pid };
 		b->used++;
-	} else {
-		b->next_use[page->last] = b->len;
+	} else if (b->len - page->last < b->window) {
+		b->next_use[page->last & b->mask] = b->len;
 	}
 	page->last = b->len;
-	b->next_use[b->len++] = POLICY_NEVER;
+	b->next_use[b->len++ & b->mask] = POLICY_NEVER;
 	return true;
 }
 
@@ -117,6 +178,17 @@ int future_add(struct future_builder *b, const struct trace_rec *recs, size_t n,
 						    (unsigned long long)b->len);
 	}
 	return 0;
+}
+
+uint64_t future_count(const struct future_builder *b)
+{
+	return b->len;
+}
+
+const uint64_t *future_ring(const struct future_builder *b, uint64_t *mask)
+{
+	*mask = b->mask;
+	return b->next_use;
 }
 
 void future_finish(struct future_builder *b, struct future *out)

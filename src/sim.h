@@ -34,6 +34,11 @@ struct sim_config {
 	 * future_len references are covered. See future.h. */
 	const uint64_t *future;
 	uint64_t future_len;
+	/* 0: future is that whole array. Else a power of two: future is a ring
+	 * of future_ring entries, next_use[i] at future[i & (future_ring - 1)],
+	 * which the caller keeps filled just ahead of the replay (sweep.c's
+	 * streaming look-ahead; future_len is then UINT64_MAX). */
+	uint64_t future_ring;
 
 	/* The VM model (sim.c's essay); all off/0 by default. */
 	bool strict;            /* processes without declared segments may touch

@@ -121,7 +121,8 @@ static inline struct policy_ref sim_ref(const struct sim *s, const struct trace_
 {
 	return (struct policy_ref){
 		.now = s->now,
-		.next_use = s->policy->needs_future ? s->cfg.future[s->now] : POLICY_NEVER,
+		.next_use = s->policy->needs_future ? s->cfg.future[s->now & (s->cfg.future_ring - 1)]
+						    : POLICY_NEVER,
 		.page = vpn,
 		.pid = rec->pid,
 		.write = rec->op == OP_WRITE,

@@ -6,8 +6,10 @@
  * of the cells (cell i belongs to worker i % workers) and replay every
  * batch, in order, through their cells; a slot is refilled once every
  * worker has finished with it. Cells never share a machine, so results
- * are identical for any number of threads. With one worker, batches go
- * straight from the decoder to the cells, without the ring.
+ * are identical for any number of threads. With one thread, batches go
+ * straight from the decoder to the cells, without the ring; with two or
+ * more, the ring is used even for a single cell, so decoding overlaps the
+ * replay.
  *
  * LRU cells. When a trace has two or more lru cells, they share one
  * one-pass miss-ratio curve (mrc.h) instead of one machine each: its rows
@@ -31,6 +33,41 @@
  * The table is append-only with entries that never move (trace_event.h),
  * and a slot's batch is published under the ring's lock after the decoder
  * added its events, so workers may read it while the decoder appends.
+ *
+ * The look-ahead. Cells whose policy needs the future (opt) read next_use
+ * through their sim_config. When one of them has no window (policy.h: the
+ * parameter named window, absent or 0), a first pass builds next_use for
+ * the whole trace (future.h), and every such cell reads that array; a
+ * windowed cell then applies its window to the exact values itself. When
+ * every one of them has a window, there is no first pass: the decoder's
+ * batches go through a delay line (struct sweep_ahead) that adds each
+ * record to a windowed future builder at once, and releases records to
+ * the cells (sweep_consume, direct or through the ring) only once their
+ * references' next uses are final: reference i's is once reference
+ * i + W - 1 has been added, W being the largest window of the cells. At
+ * the end of the trace the rest is released. Events have no references;
+ * they are held and released in order with the records around them.
+ *
+ * The next uses live in the builder's ring of `entries' values, indexed
+ * by reference number, which every cell reads (sim_config.future_ring).
+ * Adding reference j overwrites reference j - entries, so the delay line
+ * adds a reference only once every cell is done with that one. Cells fed
+ * directly are done with every released reference. Through the ring,
+ * sweep_consume refills a slot only after seeing, under the lock, that
+ * every worker has replayed it, so at most SWEEP_RING released batches
+ * may still be in use; the delay line releases batches of at most
+ * batch_refs references, so no cell needs a reference older than
+ * released - inflight (SWEEP_RING * batch_refs). Reference j may thus be
+ * added when j < released - inflight + entries. When that fails with
+ * nothing left to release, the pending references number less than W - 1
+ * plus one record's, so entries >= W + inflight + two records' references
+ * always leaves room (sweep_ahead_size). Released references' entries are
+ * final and no longer written, and a batch's entries are written before
+ * it is published under the lock, so workers read them without a race.
+ * Memory: 8 bytes per ring entry (W plus about 40,000, rounded up to a
+ * power of two), 24 per pending record (about W of them, in a buffer
+ * that doubles) and the builder's table of the pages of the window
+ * (future.h); none of it grows with the trace.
  */
 #include "config.h"
 
@@ -43,9 +80,29 @@
 #include "experiment.h"
 #include "future.h"
 #include "mrc.h"
+#include "pageref.h"
 #include "sweep.h"
 
 #define SWEEP_RING 8
+
+/* The streaming look-ahead's delay line (see the top of the file). */
+struct sweep_ahead {
+	struct future_builder *future; /* windowed; owns the cells' ring */
+	uint64_t window;               /* W, the largest of the cells' windows */
+	uint64_t entries;              /* of the ring */
+	unsigned page_shift;
+	bool span_pages;
+	uint64_t batch_refs;           /* most references in a released batch */
+	uint64_t inflight;             /* the cells may lag this far behind */
+	/* Records added to the builder and not yet released: a FIFO in a
+	 * circular buffer of cap (a power of two) records and their lines. */
+	struct trace_rec *recs;
+	uint64_t *lines;
+	size_t head, count, cap;
+	bool has_lines;                     /* the batches carry lines */
+	const struct trace_events *events;  /* the batches' event table */
+	uint64_t released;                  /* references released to the cells */
+};
 
 struct sweep_ring {
 	pthread_mutex_t lock;
@@ -69,6 +126,7 @@ struct sweep_run {
 	char curve_error[PS_ERROR_MAX];
 	size_t n;
 	struct sweep_ring *ring;  /* NULL with a single worker */
+	struct sweep_ahead *ahead; /* the streaming look-ahead, or NULL */
 	sweep_progress_fn *progress;
 	void *progress_ctx;
 	volatile sig_atomic_t *stop;
@@ -191,8 +249,191 @@ static int sweep_build_future(const struct trace_spec *trace, const struct trace
 	return 0;
 }
 
-/* Run the pass with workers threads (> 1) through the ring. Returns what
- * pass_run returns. */
+/* Size a's ring for its window: a power of two at least the window, plus
+ * the references the cells may lag behind the released ones, plus two
+ * records' worth (see the top of the file), plus a batch so that releases
+ * come in batches. False when that does not fit in the address space. */
+static bool sweep_ahead_size(struct sweep_ahead *a)
+{
+	/* The most pages one record touches (pageref.h; size < 2^16). */
+	uint64_t record = a->span_pages && a->page_shift < 16 ? (UINT16_MAX >> a->page_shift) + 2 : 2;
+	uint64_t need;
+
+	a->batch_refs = record > PASS_BATCH ? record : PASS_BATCH;
+	a->inflight = SWEEP_RING * a->batch_refs;
+	if (a->window > SIZE_MAX / 16)
+		return false;
+	need = a->window + a->inflight + 2 * record + PASS_BATCH;
+	for (a->entries = 1; a->entries < need; a->entries *= 2)
+		;
+	return a->entries <= SIZE_MAX / 8;
+}
+
+/* A delay line for a look-ahead of window (>= 1) references, or NULL with
+ * err set when memory is short. */
+static struct sweep_ahead *sweep_ahead_create(uint64_t window, unsigned page_shift, bool span_pages,
+					      struct ps_error *err)
+{
+	struct sweep_ahead *a = calloc(1, sizeof *a);
+
+	if (a != NULL) {
+		*a = (struct sweep_ahead){ .window = window, .page_shift = page_shift, .span_pages = span_pages };
+		if (sweep_ahead_size(a))
+			a->future = future_begin_window(page_shift, span_pages, window, a->entries);
+	}
+	if (a == NULL || a->future == NULL) {
+		free(a);
+		ps_error_set(err, "out of memory for a look-ahead of %llu references", (unsigned long long)window);
+		return NULL;
+	}
+	return a;
+}
+
+/* Free a delay line. NULL is ignored. */
+static void sweep_ahead_destroy(struct sweep_ahead *a)
+{
+	if (a == NULL)
+		return;
+	future_abandon(a->future);
+	free(a->recs);
+	free(a->lines);
+	free(a);
+}
+
+/* The page references of rec: none for an event, else as the replay and
+ * the builder count them (pageref.h). */
+static uint64_t sweep_ahead_refs(const struct sweep_ahead *a, const struct trace_rec *rec)
+{
+	uint64_t first;
+
+	return rec->op == OP_EVENT ? 0 : pageref_span(rec, a->page_shift, a->span_pages, &first);
+}
+
+/* Double the pending buffer (or create it), keeping its records in order
+ * from index 0. Returns 0, or -1 with err set. */
+static int sweep_ahead_grow(struct sweep_ahead *a, struct ps_error *err)
+{
+	size_t cap = a->cap ? 2 * a->cap : 2 * PASS_BATCH;
+	struct trace_rec *recs = cap <= SIZE_MAX / sizeof *recs ? malloc(cap * sizeof *recs) : NULL;
+	uint64_t *lines = recs != NULL ? malloc(cap * sizeof *lines) : NULL;
+
+	if (lines == NULL) {
+		free(recs);
+		return ps_error_set(err, "out of memory for the look-ahead's %zu pending records", a->count);
+	}
+	for (size_t i = 0; i < a->count; i++) {
+		recs[i] = a->recs[(a->head + i) & (a->cap - 1)];
+		lines[i] = a->lines[(a->head + i) & (a->cap - 1)];
+	}
+	free(a->recs);
+	free(a->lines);
+	a->recs = recs;
+	a->lines = lines;
+	a->cap = cap;
+	a->head = 0;
+	return 0;
+}
+
+/* Release the pending records whose next uses are final (all of them when
+ * all is set), in order, to the cells through sweep_consume, in batches
+ * of at most PASS_BATCH records and batch_refs references. Returns 0, or
+ * what sweep_consume returns. */
+static int sweep_ahead_release(struct sweep_run *run, bool all, struct ps_error *err)
+{
+	struct sweep_ahead *a = run->ahead;
+	const uint64_t added = future_count(a->future);
+
+	while (a->count > 0) {
+		/* The batch: records from head on, without wrapping round. */
+		struct trace_batch b = { .recs = a->recs + a->head,
+					 .lines = a->has_lines ? a->lines + a->head : NULL, .events = a->events };
+		size_t room = a->cap - a->head < a->count ? a->cap - a->head : a->count;
+		uint64_t refs = 0;
+
+		for (; b.n < room && b.n < PASS_BATCH; b.n++) {
+			uint64_t k = sweep_ahead_refs(a, &b.recs[b.n]);
+
+			if (refs + k > a->batch_refs || (!all && a->released + refs + k + a->window - 1 > added))
+				break;
+			refs += k;
+		}
+		if (b.n == 0)
+			return 0;
+		if (sweep_consume(run, &b, err) < 0)
+			return -1;
+		a->released += refs;
+		a->head = (a->head + b.n) & (a->cap - 1);
+		a->count -= b.n;
+	}
+	return 0;
+}
+
+/* Make room in the ring for k more references: release what is final
+ * until reference future_count + k - 1 may be added (see the top of the
+ * file). Returns 0, or what sweep_consume returns. */
+static int sweep_ahead_room(struct sweep_run *run, uint64_t k, struct ps_error *err)
+{
+	struct sweep_ahead *a = run->ahead;
+
+	if (future_count(a->future) + k + a->inflight <= a->released + a->entries)
+		return 0;
+	if (sweep_ahead_release(run, false, err) < 0)
+		return -1;
+	if (future_count(a->future) + k + a->inflight > a->released + a->entries)
+		return ps_error_set(err, "internal error: the look-ahead's ring is too small");
+	return 0;
+}
+
+/* Add record rec, read at line, to the builder and the pending records.
+ * Returns 0, or -1 with err set. */
+static int sweep_ahead_push(struct sweep_run *run, const struct trace_rec *rec, uint64_t line,
+			    struct ps_error *err)
+{
+	struct sweep_ahead *a = run->ahead;
+	size_t at;
+
+	if (sweep_ahead_room(run, sweep_ahead_refs(a, rec), err) < 0)
+		return -1;
+	if (a->count == a->cap && sweep_ahead_grow(a, err) < 0)
+		return -1;
+	if (future_add(a->future, rec, 1, err) < 0)
+		return -1;
+	at = (a->head + a->count++) & (a->cap - 1);
+	a->recs[at] = *rec;
+	a->lines[at] = line;
+	return 0;
+}
+
+/* pass_consumer of a streaming look-ahead: add batch b's records to the
+ * delay line, then release what has become final. */
+static int sweep_ahead_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
+{
+	struct sweep_run *run = ctx;
+
+	run->ahead->has_lines = b->lines != NULL;
+	if (b->events != NULL)
+		run->ahead->events = b->events;
+	for (size_t i = 0; i < b->n; i++)
+		if (sweep_ahead_push(run, &b->recs[i], b->lines != NULL ? b->lines[i] : 0, err) < 0)
+			return -1;
+	return sweep_ahead_release(run, false, err);
+}
+
+/* The replay pass: decode trace and hand every batch to the cells, through
+ * the streaming look-ahead when there is one, which is emptied at the end.
+ * Returns what pass_run returns. */
+static int sweep_pass(struct sweep_run *run, const struct trace_spec *trace,
+		      const struct trace_options *topt, struct pass_info *info, struct ps_error *err)
+{
+	if (run->ahead == NULL)
+		return pass_run(trace, topt, sweep_consume, run, info, err);
+	if (pass_run(trace, topt, sweep_ahead_consume, run, info, err) < 0)
+		return -1;
+	return sweep_ahead_release(run, true, err);
+}
+
+/* Run the pass through the ring: the calling thread decodes, workers
+ * threads (>= 1) replay. Returns what pass_run returns. */
 static int sweep_threaded(struct sweep_run *run, const struct trace_spec *trace,
 			  const struct trace_options *topt, unsigned workers, struct pass_info *info,
 			  struct ps_error *err)
@@ -221,7 +462,7 @@ static int sweep_threaded(struct sweep_run *run, const struct trace_spec *trace,
 		w[i].count = started;
 	run->ring->workers = started;
 	rc = started == 0 ? ps_error_set(err, "cannot start sweep threads")
-			  : pass_run(trace, topt, sweep_consume, run, info, err);
+			  : sweep_pass(run, trace, topt, info, err);
 	pthread_mutex_lock(&run->ring->lock);
 	run->ring->finished = true;
 	pthread_cond_broadcast(&run->ring->filled);
@@ -311,6 +552,63 @@ static void sweep_finish_lru_curve(struct sweep_run *run, const struct sweep_mac
 	}
 }
 
+/* The look-ahead the cells need: 0 when none needs the future or one of
+ * those has no window (the whole trace, in a first pass), else the
+ * largest of their windows (streamed). */
+static uint64_t sweep_stream_window(const struct sweep_cell *cells, size_t n)
+{
+	uint64_t largest = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_spec *p = cells[i].policy;
+		uint64_t w = future_window(p->policy, p->params);
+
+		if (!p->policy->needs_future)
+			continue;
+		if (w == 0)
+			return 0;
+		if (w > largest)
+			largest = w;
+	}
+	return largest;
+}
+
+/* Prepare the look-ahead the cells need (see the top of the file): none,
+ * a streaming delay line in run->ahead, or the whole trace's next uses in
+ * *fut from a first pass. Returns 0, or -1 with err set. */
+static int sweep_plan_future(struct sweep_run *run, const struct trace_spec *trace,
+			     const struct trace_options *topt, const struct sweep_machine *m,
+			     struct future *fut, struct ps_error *err)
+{
+	uint64_t window = sweep_stream_window(run->cells, run->n);
+	bool needed = false;
+
+	for (size_t i = 0; i < run->n; i++)
+		needed |= run->cells[i].policy->policy->needs_future;
+	if (!needed)
+		return 0;
+	if (window == 0)
+		return sweep_build_future(trace, topt, m, fut, err);
+	run->ahead = sweep_ahead_create(window, m->page_shift, m->span_pages, err);
+	return run->ahead != NULL ? 0 : -1;
+}
+
+/* Point a cell's cfg at the look-ahead sweep_plan_future prepared. */
+static void sweep_cell_future(const struct sweep_run *run, const struct future *fut,
+			      struct sim_config *cfg)
+{
+	uint64_t mask;
+
+	if (run->ahead == NULL) {
+		cfg->future = fut->next_use;
+		cfg->future_len = fut->len;
+		return;
+	}
+	cfg->future = future_ring(run->ahead->future, &mask);
+	cfg->future_len = UINT64_MAX; /* the delay line keeps the ring ahead */
+	cfg->future_ring = mask + 1;
+}
+
 int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt,
 		const struct sweep_machine *m, struct sweep_cell *cells, size_t n, unsigned threads,
 		sweep_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
@@ -321,14 +619,12 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 	struct future fut = { 0 };
 	struct trace_options main_opt = *topt;
 	struct trace_events *own_events = NULL;
-	bool need_future = false;
 	int rc = 0;
 
 	memset(info, 0, sizeof *info);
 	for (size_t i = 0; i < n; i++) {
 		cells[i].done = false;
 		cells[i].error[0] = '\0';
-		need_future |= cells[i].policy->policy->needs_future;
 	}
 	run.sims = calloc(n ? n : 1, sizeof *run.sims);
 	run.via_mrc = calloc(n ? n : 1, sizeof *run.via_mrc);
@@ -337,8 +633,7 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		free(run.via_mrc);
 		return ps_error_set(err, "out of memory");
 	}
-	if (need_future && sweep_build_future(trace, topt, m, &fut, err) < 0)
-		rc = -1;
+	rc = sweep_plan_future(&run, trace, topt, m, &fut, err);
 	if (rc == 0 && trace->gen == NULL && main_opt.events == NULL) {
 		/* Renamed after the trace by trace_open. */
 		own_events = main_opt.events = trace_events_create(trace->path, false);
@@ -357,10 +652,10 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 			.swap_slots = m->swap_slots,
 			.seed = cells[i].seed,
 			.span_pages = m->span_pages,
-			.future = fut.next_use,
-			.future_len = fut.len,
 		};
 		struct ps_error cell_err;
+
+		sweep_cell_future(&run, &fut, &cfg);
 
 		if (m->vm != NULL)
 			exp_machine_apply(m->vm, &cfg);
@@ -377,7 +672,9 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 			workers = (unsigned)(n + (run.lru_curve != NULL));
 		if (workers == 0)
 			workers = 1;
-		rc = workers == 1 ? pass_run(trace, &main_opt, sweep_consume, &run, info, err)
+		/* With threads to spare, even one worker pays: the calling
+		 * thread decodes while it replays. */
+		rc = threads <= 1 ? sweep_pass(&run, trace, &main_opt, info, err)
 				  : sweep_threaded(&run, trace, &main_opt, workers, info, err);
 	}
 	if (rc < 0 && stop != NULL && *stop)
@@ -409,6 +706,7 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 	mrc_destroy(run.lru_curve);
 	free(run.sims);
 	free(run.via_mrc);
+	sweep_ahead_destroy(run.ahead);
 	future_free(&fut);
 	trace_events_destroy(own_events);
 	return rc;

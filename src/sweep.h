@@ -47,7 +47,7 @@ struct sweep_machine {
 typedef void sweep_progress_fn(void *ctx, uint64_t records);
 
 /* Replay trace through the n cells using up to threads threads. The trace
- * is decoded once (twice when a cell's policy needs the future); each
+ * is decoded once (twice when a cell's policy needs the whole future: opt without a window); each
  * batch goes through a small ring to the threads, each of which replays
  * its share of the cells, so memory stays bounded whatever the trace
  * length. A cell whose machine fails gets its error and the others go on.

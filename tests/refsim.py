@@ -19,9 +19,10 @@ Model
   a zero fill.
 
 Policies: fifo, lru, opt (Belady MIN; ties among never-again pages go to
-the lowest-numbered frame), clock (hand over frames 0..F-1 from 0), and
-second-chance (FIFO queue, accessed pages go to the back with the bit
-cleared).
+the lowest-numbered frame), opt:window=N (the same, but a next use N or
+more references ahead counts as never again), clock (hand over frames
+0..F-1 from 0), and second-chance (FIFO queue, accessed pages go to the
+back with the bit cleared).
 
 The VM model (native traces with segment, mmap, munmap, brk, fork and exit
 events; processes; copy-on-write; shared file pages; swap slots shared by
@@ -138,15 +139,18 @@ class Lru:
 class Opt:
     """Belady MIN with a lazily invalidated max-heap of next-use times."""
 
-    def __init__(self, sim):
+    def __init__(self, sim, window=0):
         self.sim = sim
         self.next_use = sim.next_use      # next_use[t]: next ref to pages[t]
         self.inf = len(sim.pages)         # "never again" sorts after any t
+        self.window = window              # 0: the whole trace
         self.current = {}                 # frame -> next use of its page
         self.heap = []                    # (-next use, frame)
 
     def _set(self, frame, t):
         nu = self.next_use[t]
+        if self.window and nu - t >= self.window:
+            nu = self.inf                 # not used again within the window
         self.current[frame] = nu
         heapq.heappush(self.heap, (-nu, frame))
 
@@ -253,7 +257,10 @@ class Sim:
         return None
 
     def run(self, policy_name):
-        policy = POLICY_CLASSES[policy_name](self)
+        if policy_name.startswith("opt:window="):
+            policy = Opt(self, int(policy_name[len("opt:window="):]))
+        else:
+            policy = POLICY_CLASSES[policy_name](self)
         resident = self.resident
         frame_page = self.frame_page
         accessed = self.accessed
@@ -1326,7 +1333,7 @@ def main(argv=None):
 
     policies = args.policy.split(",")
     for p in policies:
-        if p not in POLICY_CLASSES:
+        if p not in POLICY_CLASSES and not re.fullmatch(r"opt:window=[0-9]+", p):
             ap.error("unknown policy %r (know: %s)" % (p, ", ".join(POLICIES)))
 
     if args.trace == "-":
@@ -1350,7 +1357,7 @@ def main(argv=None):
     out = sys.stdout
     if not vm:
         pages, writes = parse(lines, fmt)
-        nu = next_uses(pages) if "opt" in policies else None
+        nu = next_uses(pages) if any(p.startswith("opt") for p in policies) else None
         distinct = len(set(pages))
         if args.header:
             out.write("policy,frames,%s\n" % ",".join(OLD_COLUMNS))
@@ -1364,7 +1371,7 @@ def main(argv=None):
                     sim.swap_reads))
         return
 
-    if "opt" in policies:
+    if any(p.startswith("opt") for p in policies):
         ap.error("opt is not modeled by the VM model (drop it, or use a classic trace "
                  "without --vm-columns)")
     try:
