@@ -47,10 +47,11 @@ struct sweep_machine {
 typedef void sweep_progress_fn(void *ctx, uint64_t records);
 
 /* Replay trace through the n cells using up to threads threads. The trace
- * is decoded once (twice when a cell's policy needs the whole future: opt without a window); each
- * batch goes through a small ring to the threads, each of which replays
- * its share of the cells, so memory stays bounded whatever the trace
- * length. A cell whose machine fails gets its error and the others go on.
+ * is decoded once (twice when a cell's policy needs the whole future: opt
+ * without a window); each batch goes through a small ring to the threads,
+ * each of which replays its share of the cells, so memory stays bounded
+ * whatever the trace length. A cell whose machine fails gets its error
+ * and the others go on.
  * Returns 0 when the trace was replayed to the end (check each cell's
  * error); -1 with err set when the trace could not be read (every cell not
  * yet failed gets the same error); 1 when *stop became nonzero (no cell is
