@@ -4,26 +4,36 @@
  *
  * Semantics: the victim is the resident frame with the largest key, a
  * page's key being set at its latest admit() or touch() from that
- * reference's ref->next_use (the core looks ahead in the trace:
- * needs_future). A page never used again (POLICY_NEVER) is farther than
- * any other. Accessed and dirty bits are never read. forget(f) drops f.
+ * reference's ref->now and ref->next_use (the core looks ahead in the
+ * trace: needs_future). The key is next_use when the page is used again,
+ * so the page used farthest in the future goes first. A page never used
+ * again is farther than any other, and among those the one referenced
+ * longest ago goes first (least recently used): its key is
+ * POLICY_NEVER - now, above every next use. Accessed and dirty bits are
+ * never read. forget(f) drops f.
  *
  * Parameter window=N (N references, a whole number; 0, the default: the
  * whole trace). When a page is admitted or touched at reference time now
  * with next use next_use, its key is next_use if next_use - now < N, and
- * otherwise POLICY_NEVER: "not used again within the window". With
+ * otherwise that of a page never used again, POLICY_NEVER - now: "not
+ * used again within the window", least recently used first. With
  * window 0 the key is next_use itself, which is Belady's MIN; with N at
  * least the trace's number of references the results are the same. Any
  * other N is OPT with a bounded look-ahead, an approximation of MIN that
  * may fault more: pages next used N or more references ahead all look
- * alike. The key is not revised as time passes (a page keyed
- * POLICY_NEVER stays so until its next touch, even once its next use
- * comes within N references).
+ * alike but for their recency. The key is not revised as time passes (a
+ * page keyed as never used again stays so until its next touch, even once
+ * its next use comes within N references).
  *
- * Ties. Distinct resident pages never share a finite key (one reference
- * touches one page), so ties only happen among POLICY_NEVER keys -- pages
- * never used again, or not within the window -- and go to the lowest
- * frame number.
+ * Ties. There are none on a trace without VM events: one reference
+ * touches one page, so no two resident pages share a next use, nor a
+ * latest reference. The order of keys among pages not referenced never
+ * changes, and does not depend on the number of frames, which makes OPT
+ * (without a window) a stack algorithm in the strict sense: the one-pass
+ * curve (src/mrc.c) follows every eviction, dirty ones included. (VM
+ * events can make keys tie -- frames handed over at a process's exit
+ * share a time, a frame copied on write keeps its old key -- and then
+ * the lower frame number goes first.)
  *
  * The core's look-ahead. Because the key never tells apart next uses N
  * or more references ahead, the core may look only N references ahead
@@ -168,12 +178,12 @@ static void opt_remove(struct opt_state *s, uint32_t frame)
 	opt_restore(s, i);
 }
 
-/* The key of a page referenced by ref: its next use, or POLICY_NEVER when
- * that is not within the window. */
+/* The key of a page referenced by ref: its next use, or POLICY_NEVER - now
+ * when there is none within the window. */
 static uint64_t opt_key(const struct opt_state *s, const struct policy_ref *ref)
 {
-	if (s->window != 0 && ref->next_use != POLICY_NEVER && ref->next_use - ref->now >= s->window)
-		return POLICY_NEVER;
+	if (ref->next_use == POLICY_NEVER || (s->window != 0 && ref->next_use - ref->now >= s->window))
+		return POLICY_NEVER - ref->now;
 	return ref->next_use;
 }
 
@@ -189,8 +199,7 @@ static void opt_admit(void *state, uint32_t frame, const struct policy_ref *ref)
 }
 
 /* The page in frame, which must be resident, was referenced: rekey it by
- * the next use of this reference (later than its old key, unless the old
- * one was POLICY_NEVER for want of window). */
+ * this reference. */
 static void opt_touch(void *state, uint32_t frame, const struct policy_ref *ref)
 {
 	struct opt_state *s = state;
@@ -202,8 +211,7 @@ static void opt_touch(void *state, uint32_t frame, const struct policy_ref *ref)
 	opt_restore(s, i);
 }
 
-/* Return the frame used farthest in the future (the heap's root) and drop
- * it. At least one frame must be resident. */
+/* Return the frame with the largest key (the heap's root) and drop it. At least one frame must be resident. */
 static uint32_t opt_evict(void *state)
 {
 	struct opt_state *s = state;

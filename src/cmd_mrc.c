@@ -165,38 +165,32 @@ static int mrc_consume(void *ctx, const struct trace_batch *b, struct ps_error *
 }
 
 /* One row in the columns of report.h (seed is 1, run's default, which
- * lru and opt ignore); the dirty fields empty unless dirty is set. */
+ * lru and opt ignore). */
 static void mrc_csv_row(FILE *out, const char *trace, const char *format, const char *policy, uint32_t frames,
-			uint64_t page_size, const struct sim_stats *st, bool dirty, uint64_t skipped)
+			uint64_t page_size, const struct sim_stats *st, uint64_t skipped)
 {
 	const struct run_result row = {
 		.trace = trace, .format = format, .policy = policy, .frames = frames, .page_size = page_size,
-		.seed = 1, .skipped = skipped, .stats = *st, .dirty_unknown = !dirty,
+		.seed = 1, .skipped = skipped, .stats = *st,
 	};
 
 	report_csv_row(out, &row);
 }
 
-/* The text table: what was measured, then one row per frame count, as
- * `pagesim run` prints it ("-" for what OPT leaves open). */
-static void mrc_text_row(FILE *out, const char *policy, uint32_t frames, const struct sim_stats *st, bool dirty)
+/* One row of the text table, as `pagesim run` counts it. */
+static void mrc_text_row(FILE *out, const char *policy, uint32_t frames, const struct sim_stats *st)
 {
 	double rate = st->refs ? (double)st->faults / (double)st->refs : 0.0;
 
-	fprintf(out, "%-14s %8" PRIu32 " %12" PRIu64 " %10.6f %9.3f %12" PRIu64, policy, frames, st->faults,
-		rate, 1000.0 * rate, st->evictions);
-	if (dirty)
-		fprintf(out, " %10" PRIu64 " %10" PRIu64, st->dirty_evictions, st->swap_writes);
-	else
-		fprintf(out, " %10s %10s", "-", "-");
-	fprintf(out, " %10" PRIu64 "\n", st->swap_reads);
+	fprintf(out, "%-14s %8" PRIu32 " %12" PRIu64 " %10.6f %9.3f %12" PRIu64 " %10" PRIu64 " %10" PRIu64
+		" %10" PRIu64 "\n", policy, frames, st->faults, rate, 1000.0 * rate, st->evictions,
+		st->dirty_evictions, st->swap_writes, st->swap_reads);
 }
 
 /* Print the curve of m for o. Returns an exit code. */
 static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct pass_info *info)
 {
 	const uint64_t page_size = 1ULL << o->topt.page_shift;
-	const bool dirty = mrc_knows_dirty(m);
 	uint64_t distinct = mrc_distinct(m), n = o->nframes;
 	char policy[64];
 	struct sim_stats st;
@@ -225,8 +219,7 @@ static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct
 			printf("%s curve estimated from the pages sampled at rate %g (SHARDS): counts are estimates\n",
 			       "lru", mrc_sample_rate(m));
 		else
-			printf("%s curve, exact, in one pass%s\n", o->policy == MRC_LRU ? "lru" : "opt",
-			       dirty ? "" : "; dirty write-backs depend on OPT's tie-breaking: not given");
+			printf("%s curve, exact, in one pass\n", o->policy == MRC_LRU ? "lru" : "opt");
 		printf("\n%-14s %8s %12s %10s %9s %12s %10s %10s %10s\n", "policy", "frames", "faults",
 		       "fault rate", "per 1000", "evictions", "dirty", "swap out", "swap in");
 	}
@@ -236,11 +229,24 @@ static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct
 
 		mrc_get(m, frames, &st);
 		if (o->csv)
-			mrc_csv_row(stdout, o->trace, info->format, policy, frames, page_size, &st, dirty, info->skipped);
+			mrc_csv_row(stdout, o->trace, info->format, policy, frames, page_size, &st, info->skipped);
 		else
-			mrc_text_row(stdout, policy, frames, &st, dirty);
+			mrc_text_row(stdout, policy, frames, &st);
 	}
 	return EXIT_OK;
+}
+
+/* The largest frame count of an explicit --frames list, the only sizes
+ * printed; 0 (no limit) for the default list and all, which depend on
+ * the trace's distinct pages. */
+static uint32_t mrc_largest_frames(const struct mrc_opts *o)
+{
+	uint32_t largest = 0;
+
+	for (size_t i = 0; i < o->nframes; i++)
+		if (o->frames[i] > largest)
+			largest = o->frames[i];
+	return largest;
 }
 
 /* Compute and print the curve of path for o. Returns an exit code. */
@@ -267,7 +273,7 @@ static int mrc_run(const struct mrc_opts *o, const char *path)
 	m = mrc_create(&(struct mrc_config){
 		.policy = o->policy, .page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
 		.span_pages = o->span_pages, .sample_rate = o->sample,
-		.future = fut.next_use, .future_len = fut.len,
+		.future = fut.next_use, .future_len = fut.len, .max_frames = mrc_largest_frames(o),
 	}, &err);
 	if (m == NULL)
 		status = cli_fail("%s", err.msg);

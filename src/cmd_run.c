@@ -44,6 +44,7 @@ struct run_opts {
 	struct exp_machine machine; /* the VM model and the cost model */
 	enum report_style style;
 	unsigned threads;
+	bool no_curves;
 };
 
 static void run_usage(FILE *out)
@@ -66,6 +67,10 @@ static void run_usage(FILE *out)
 	      "  -j, --jobs N        replay the cells on N threads (default: the number of\n"
 	      "                      cores); with N >= 2 the trace is decoded on one more\n"
 	      "                      thread, alongside; results are the same for any N\n"
+	      "  --no-curves         replay every cell: by default two or more lru cells, or\n"
+	      "                      opt cells (without a window, if few enough frames), of a\n"
+	      "                      trace without VM events share one one-pass curve, whose\n"
+	      "                      results are the same (for checking and timing)\n"
 	      CLI_TRACE_OPTIONS_HELP
 	      CLI_VM_OPTIONS_HELP
 	      "\nSegmentation faults are listed on standard error, once per trace; they are\n"
@@ -115,6 +120,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{ "span", required_argument, NULL, 'a' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "no-curves", no_argument, NULL, 'C' },
 		CLI_TRACE_LONGOPTS,
 		CLI_VM_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
@@ -170,6 +176,9 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			if (!cli_parse_jobs(optarg, &o->threads))
 				return EXIT_USAGE;
 			break;
+		case 'C':
+			o->no_curves = true;
+			break;
 		case 'h':
 			run_usage(stdout);
 			return EXIT_OK;
@@ -215,6 +224,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 	const struct sweep_machine machine = {
 		.page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
 		.swap_slots = o->swap_slots, .span_pages = o->span_pages, .vm = &o->machine,
+		.no_curves = o->no_curves,
 	};
 	size_t n = o->npolicies * o->nframes;
 	struct sweep_cell *cells = calloc(n, sizeof *cells);

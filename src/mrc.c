@@ -37,19 +37,27 @@
  * 24-byte map slot at a load of at most 3/4 (32-64 bytes), 24 bytes of
  * histograms (up to twice that while they grow), and half a byte of marks.
  *
- * OPT. Mattson's priority stack with priority = time of the next
- * reference (future.h's look-ahead; never = last). On a reference to x at
- * position d, x goes to the top; the page it displaces is carried down,
- * and at each position 2..d-1 the carried page and the page there are
- * compared: the one referenced sooner stays, the other is carried on; at
- * position d (x's old place, or the bottom for a first touch) the carried
- * page is put down. The carried page at depth i is exactly the page OPT
- * evicts with i frames, so the stack holds every size's resident set at
- * once. O(d) per reference, O(n * distinct pages) in the worst case: fine
- * for traces of a few thousand distinct pages (the shipped ones take well
- * under a second), far too slow for the benchmark's 1.8 M pages. Ties
- * only happen between pages never referenced again (then the page already
- * in place stays); they do not change the faults.
+ * OPT. Mattson's priority stack with opt.c's key as priority: the time
+ * of the page's next reference (future.h's look-ahead), or for a page
+ * never referenced again POLICY_NEVER minus the time of its latest one,
+ * so that those go first, least recently used first. Keys are distinct
+ * and their order among pages not referenced never changes, which is what
+ * makes OPT a stack algorithm with the victim at every size fixed, not
+ * just the faults. On a reference to x at position d, x goes to the top;
+ * the page it displaces is carried down, and at each position 2..d-1 the
+ * carried page and the page there are compared: the one with the smaller
+ * key stays, the other is carried on; at position d (x's old place, or
+ * the bottom for a first touch) the carried page is put down. The carried
+ * page at depth i is exactly the page OPT evicts with i frames, so the
+ * stack holds every size's resident set at once.
+ *   Cost: O(d) per reference, O(n * distinct pages) in the worst case.
+ * With a largest size K (mrc_config.max_frames), only the top K positions
+ * are kept: they evolve exactly as in the whole stack, a page carried
+ * below K is dropped, and a reference to a dropped page has d = K + 1,
+ * a fault at every size up to K. That bounds the cost by O(K) per
+ * reference; without K, traces of a few thousand distinct pages (the
+ * shipped ones) take well under a second, and the benchmark's 1.8 M pages
+ * take far too long.
  *
  * The other counters
  * ------------------
@@ -79,16 +87,10 @@
  * k then reads swap for C < min(d_k, u_k). zero_fills = faults -
  * swap_reads and swap_writes = dirty evictions, as in the model.
  *
- * LRU: pages still resident at the end of the trace were never evicted;
- * the others left at a position beyond C, and their last eviction is
- * dirty under the same rule with their final stack position as d.
- *
- * OPT: the victim is some page never referenced again whenever one is
- * resident, so which one (the tie) never changes the faults, evictions,
- * swap reads or zero fills above, but it does change which dirty pages
- * are written back: `run` breaks ties by the lowest frame number, which
- * no stack order can follow. mrc therefore gives no dirty_evictions or
- * swap_writes for OPT (mrc_knows_dirty).
+ * Pages still resident at the end of the trace were never evicted; the
+ * others left at a position beyond C, and their last eviction is dirty
+ * under the same rule with their final stack position as d (K + 1 for a
+ * page dropped below OPT's K).
  *
  * Sampling (LRU only)
  * -------------------
@@ -157,7 +159,7 @@
 struct mrc_page {
 	uint64_t vpn;  /* MRC_EMPTY: an empty slot */
 	uint32_t pid;
-	uint32_t at;   /* LRU: the time of its latest reference; OPT: its stack id */
+	uint32_t at;   /* LRU: the time of its latest reference; OPT: its id, 0.. in order of first touch */
 	uint32_t m;    /* min over its writes of the largest distance since (MRC_INF: none) */
 	uint32_t u;    /* largest distance of a reference whose eviction was dirty at some size */
 };
@@ -175,7 +177,7 @@ struct mrc_bin {
 
 /* One OPT stack position. */
 struct mrc_slot {
-	uint64_t next; /* the page's next reference (POLICY_NEVER: none) */
+	uint64_t key; /* opt.c's key: the next reference, or POLICY_NEVER - the latest */
 	uint32_t id;
 };
 
@@ -207,9 +209,9 @@ struct mrc {
 	uint32_t *blocks;
 	uint64_t tsize, now;
 
-	/* OPT: the stack, top first. */
+	/* OPT: the stack, top first, at most limit positions (K, or no limit). */
 	struct mrc_slot *stack;
-	uint64_t depth, stack_cap;
+	uint64_t depth, stack_cap, limit;
 
 	/* Histograms indexed by distance, 0..hcap-1 (see struct mrc_bin). */
 	struct mrc_bin *hist;
@@ -431,56 +433,70 @@ static inline bool mrc_lru_ref(struct mrc *m, struct mrc_page *p, bool fresh, bo
 
 /* ---- OPT: the priority stack ---- */
 
-/* A reference to p (fresh: a first touch) under OPT, whose next reference
- * is at next. False when memory is short. */
-static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t next)
+/* A reference to p (fresh: a first touch) under OPT at time now, whose
+ * next reference is at next. False when memory is short. */
+static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
+			uint64_t next)
 {
+	const struct mrc_slot top = { .key = next != POLICY_NEVER ? next : POLICY_NEVER - now,
+				      .id = fresh ? (uint32_t)(m->npages - 1) : p->at };
 	struct mrc_slot *s, carry;
 	uint64_t i;
-	uint32_t id;
 
-	if (fresh) {
-		if (m->depth == m->stack_cap) {
-			uint64_t cap = m->stack_cap ? 2 * m->stack_cap : 1024;
+	if (fresh)
+		p->at = top.id;
+	if (m->depth == m->stack_cap && m->depth < m->limit) {
+		uint64_t cap = m->stack_cap ? 2 * m->stack_cap : 1024;
 
-			if ((s = realloc(m->stack, cap * sizeof *s)) == NULL)
-				return false;
-			m->stack = s;
-			m->stack_cap = cap;
-		}
-		p->at = (uint32_t)m->depth;
+		if (cap > m->limit)
+			cap = m->limit;
+		if ((s = realloc(m->stack, cap * sizeof *s)) == NULL)
+			return false;
+		m->stack = s;
+		m->stack_cap = cap;
 	}
 	s = m->stack;
-	id = p->at;
 	if (m->depth == 0) {
-		s[m->depth++] = (struct mrc_slot){ .next = next, .id = id };
+		s[m->depth++] = top;
 		return true;
 	}
-	if (!fresh && s[0].id == id) {
-		s[0].next = next;
+	if (!fresh && s[0].id == top.id) {
+		s[0].key = top.key;
 		mrc_count(m, p, 1, write);
 		return true;
 	}
 	carry = s[0];
-	s[0] = (struct mrc_slot){ .next = next, .id = id };
+	s[0] = top;
 	for (i = 1; i < m->depth; i++) {
-		if (s[i].id == id)
+		if (s[i].id == top.id)
 			break;
-		if (carry.next < s[i].next) {
+		if (carry.key < s[i].key) {
 			struct mrc_slot keep = s[i];
 
 			s[i] = carry;
 			carry = keep;
 		}
 	}
-	if (fresh) {
+	/* Not found: a first touch, or a page dropped below the limit. */
+	assert((fresh || i < m->depth || m->depth == m->limit) && "mrc_opt_ref: a known page is missing");
+	if (!fresh)
+		mrc_count(m, p, (uint32_t)(i + 1), write);
+	if (i < m->depth)
+		s[i] = carry; /* p's old place */
+	else if (m->depth < m->limit)
 		s[m->depth++] = carry;
-		return true;
-	}
-	assert(i < m->depth && "mrc_opt_ref: a known page is missing from the stack");
-	s[i] = carry;
-	mrc_count(m, p, (uint32_t)(i + 1), write);
+	/* else carry drops below the limit */
 	return true;
+}
+
+/* The distance at which p would be referenced next, at the end of the
+ * trace: its position in the stack (LRU: from the marks; OPT: from
+ * final[id], mrc_finish's inverse of the stack). */
+static uint32_t mrc_final_depth(const struct mrc *m, const struct mrc_page *p, const uint32_t *final)
+{
+	if (m->policy == MRC_LRU)
+		return (uint32_t)(m->npages - mrc_time_rank(m, p->at));
+	return final[p->at];
 }
 
 /* ---- the pass ---- */
@@ -519,6 +535,7 @@ struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err)
 	m->span = cfg->span_pages;
 	m->future = cfg->future;
 	m->future_len = cfg->future_len;
+	m->limit = cfg->max_frames != 0 ? cfg->max_frames : UINT64_MAX;
 	m->sample_t = (uint32_t)llround(rate * MRC_SAMPLE_ALL);
 	if (m->sample_t == 0)
 		m->sample_t = 1;
@@ -647,7 +664,7 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 				m->npages++;
 			}
 			ok = m->policy == MRC_LRU ? mrc_lru_ref(m, p, fresh, write)
-						  : mrc_opt_ref(m, p, fresh, write, m->future[m->refs - 1]);
+						  : mrc_opt_ref(m, p, fresh, write, m->refs - 1, m->future[m->refs - 1]);
 			if (!ok)
 				return mrc_fail(m, err, "out of memory after %" PRIu64 " references", m->refs);
 		}
@@ -686,24 +703,34 @@ int mrc_feed_batch(struct mrc *m, const struct trace_batch *b, struct ps_error *
 int mrc_finish(struct mrc *m, struct ps_error *err)
 {
 	uint64_t above_d = 0, above_s = 0;
+	uint32_t *final = NULL;
 	int64_t upto = 0;
 
 	assert(!m->finished && "mrc_finish called twice");
 	if (m->failed)
 		return ps_error_set(err, "%s", m->fail_msg);
-	/* LRU: the last eviction of each page evicted by the end. */
-	for (uint64_t i = 0; m->policy == MRC_LRU && i < m->slots; i++) {
+	if (m->policy == MRC_OPT) {
+		if ((final = malloc((m->npages ? m->npages : 1) * sizeof *final)) == NULL)
+			return mrc_fail(m, err, "out of memory at the end of the trace");
+		for (uint64_t id = 0; id < m->npages; id++)
+			final[id] = (uint32_t)(m->limit + 1); /* dropped: below every size */
+		for (uint64_t i = 0; i < m->depth; i++)
+			final[m->stack[i].id] = (uint32_t)(i + 1);
+	}
+	/* The last eviction of each page evicted by the end. */
+	for (uint64_t i = 0; i < m->slots; i++) {
 		const struct mrc_page *p = &m->pages[i];
 		uint32_t d;
 
 		if (p->vpn == MRC_EMPTY)
 			continue;
-		d = (uint32_t)(m->npages - mrc_time_rank(m, p->at));
+		d = mrc_final_depth(m, p, final);
 		if (p->m < d) {
 			m->hist[p->m].dirty++;
 			m->hist[d].dirty--;
 		}
 	}
+	free(final);
 	for (uint64_t i = m->hcap; i-- > 0;) {
 		uint64_t d = m->hist[i].d, s = m->hist[i].s;
 
@@ -732,13 +759,13 @@ void mrc_get(const struct mrc *m, uint32_t frames, struct sim_stats *out)
 	uint64_t t, at, faults, swap_reads, dirty;
 
 	assert(m->finished && "mrc_get before mrc_finish");
-	assert(frames >= 1 && "mrc_get: no frames");
+	assert(frames >= 1 && frames <= m->limit && "mrc_get: no frames, or more than max_frames");
 	/* A reference faults iff its (sampled) distance is above t. */
 	t = sampling ? 1 + (((uint64_t)(frames - 1) * m->sample_t) >> MRC_SAMPLE_BITS) : frames;
 	at = t < m->hcap ? t : m->hcap - 1;
 	faults = m->npages + m->hist[at].d;
 	swap_reads = m->hist[at].s;
-	dirty = m->policy == MRC_LRU ? (uint64_t)m->hist[at].dirty : 0;
+	dirty = (uint64_t)m->hist[at].dirty;
 	if (sampling) {
 		double scale = 1 / mrc_sample_rate(m);
 
@@ -761,11 +788,6 @@ void mrc_get(const struct mrc *m, uint32_t frames, struct sim_stats *out)
 	/* Frames are never freed: those loaded and not given up hold pages. */
 	out->resident = out->faults - out->evictions;
 	out->processes = m->npids;
-}
-
-bool mrc_knows_dirty(const struct mrc *m)
-{
-	return m->policy == MRC_LRU;
 }
 
 double mrc_sample_rate(const struct mrc *m)

@@ -33,6 +33,10 @@ struct mrc_config {
 	 * and span rule (future.h); future_len references are covered. */
 	const uint64_t *future;
 	uint64_t future_len;
+	/* OPT only: the largest frame count mrc_get will be asked for; the
+	 * pass then costs O(max_frames) per reference at most (see mrc.c).
+	 * 0: no limit. */
+	uint32_t max_frames;
 };
 
 struct mrc;
@@ -70,15 +74,9 @@ int mrc_finish(struct mrc *m, struct ps_error *err);
  * refs, reads, writes, fetches and processes, which are always exact. The
  * counters of the VM model are those of anonymous memory: resident is
  * the frames in use at the end, processes the pids seen, and the rest
- * (file reads, copy-on-write, TLB, ...) 0. For OPT,
- * dirty_evictions and swap_writes are not determined (see
- * mrc_knows_dirty) and are set to 0. */
+ * (file reads, copy-on-write, TLB, ...) 0. For OPT, frames must not be
+ * above mrc_config.max_frames when that was set. */
 void mrc_get(const struct mrc *m, uint32_t frames, struct sim_stats *out);
-
-/* Does mrc_get give dirty_evictions and swap_writes (and hence clean
- * evictions)? True for LRU; false for OPT, whose dirty write-backs depend
- * on how it breaks ties among pages never used again. */
-bool mrc_knows_dirty(const struct mrc *m);
 
 /* The sampling rate in use: the requested one rounded to a multiple of
  * 2^-MRC_SAMPLE_BITS; 1 when exact. */

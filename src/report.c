@@ -91,7 +91,6 @@ struct report_column {
 	uint64_t (*count)(const struct run_result *r);
 	double (*decimal)(const struct run_result *r);
 	int decimals;
-	bool needs_dirty; /* empty (null) when r->dirty_unknown */
 };
 
 static const char *col_trace(const struct run_result *r) { return r->trace; }
@@ -124,8 +123,6 @@ static uint64_t col_clean_evictions(const struct run_result *r)
 
 #define TEXT(n, f) { .name = n, .kind = RK_TEXT, .text = f }
 #define STAT(field) { .name = #field, .kind = RK_STAT, .stat = offsetof(struct sim_stats, field) }
-#define STAT_DIRTY(field) { .name = #field, .kind = RK_STAT, .stat = offsetof(struct sim_stats, field), \
-			    .needs_dirty = true }
 #define COUNT(n, f) { .name = n, .kind = RK_COUNT, .count = f }
 #define DECIMAL(n, f, d) { .name = n, .kind = RK_DECIMAL, .decimal = f, .decimals = d }
 
@@ -144,11 +141,11 @@ static const struct report_column report_columns[] = {
 	STAT(faults),
 	DECIMAL("fault_rate", col_fault_rate, 6),
 	STAT(evictions),
-	STAT_DIRTY(dirty_evictions),
-	STAT_DIRTY(swap_writes),
+	STAT(dirty_evictions),
+	STAT(swap_writes),
 	STAT(swap_reads),
 	STAT(hits),
-	{ .name = "clean_evictions", .kind = RK_COUNT, .count = col_clean_evictions, .needs_dirty = true },
+	{ .name = "clean_evictions", .kind = RK_COUNT, .count = col_clean_evictions },
 	STAT(zero_fills),
 	DECIMAL("faults_per_1000", col_per_1000, 3),
 	COUNT("skipped_lines", col_skipped),
@@ -169,22 +166,15 @@ static const struct report_column report_columns[] = {
 	STAT(resident),
 	STAT(processes),
 	/* The cost model (cost.h). */
-	{ .name = "est_time_ms", .kind = RK_DECIMAL, .decimal = col_est_time_ms, .decimals = 6,
-	  .needs_dirty = true },
-	{ .name = "eat_ns", .kind = RK_DECIMAL, .decimal = col_eat_ns, .decimals = 3, .needs_dirty = true },
+	{ .name = "est_time_ms", .kind = RK_DECIMAL, .decimal = col_est_time_ms, .decimals = 6 },
+	{ .name = "eat_ns", .kind = RK_DECIMAL, .decimal = col_eat_ns, .decimals = 3 },
 };
 
 #define REPORT_NCOLUMNS (sizeof report_columns / sizeof report_columns[0])
 
-/* Print column c of r: text as CSV field or JSON string, numbers bare;
- * an unmeasured value as nothing (CSV) or null (JSON). */
+/* Print column c of r: text as CSV field or JSON string, numbers bare. */
 static void report_value(FILE *out, const struct report_column *c, const struct run_result *r, bool json)
 {
-	if (c->needs_dirty && r->dirty_unknown) {
-		if (json)
-			fputs("null", out);
-		return;
-	}
 	switch (c->kind) {
 	case RK_TEXT:
 		if (json)
@@ -298,14 +288,12 @@ static void report_text_vm(FILE *out, const struct run_result *r, bool vm)
 			" processes\n",
 			st->resident, st->pt_frames, st->processes);
 	}
-	if (!r->dirty_unknown) {
-		fputs("  estimated time ", out);
-		report_time(out, cost_time_ns(m, st));
-		fputs(", effective access time ", out);
-		report_time(out, cost_eat_ns(m, st));
-		fprintf(out, " (%s%s)\n", cost_device_name(m->device),
-			overrides ? " with overrides" : cost_customised(m) ? "" : ", the default device");
-	}
+	fputs("  estimated time ", out);
+	report_time(out, cost_time_ns(m, st));
+	fputs(", effective access time ", out);
+	report_time(out, cost_eat_ns(m, st));
+	fprintf(out, " (%s%s)\n", cost_device_name(m->device),
+		overrides ? " with overrides" : cost_customised(m) ? "" : ", the default device");
 }
 
 /* The text table: a header naming the trace, then one row per run. */

@@ -38,9 +38,6 @@ struct run_result {
 	uint64_t skipped;    /* malformed lines skipped (--skip-bad) */
 	struct sim_stats stats;
 	const struct cost_model *cost; /* NULL: the default device's */
-	bool dirty_unknown;  /* dirty_evictions and swap_writes were not measured
-				(pagesim mrc --policy opt): they, clean_evictions and
-				the cost estimates are left empty (JSON: null) */
 };
 
 enum report_style { REPORT_TEXT, REPORT_CSV, REPORT_JSON };

@@ -11,18 +11,26 @@
  * more, the ring is used even for a single cell, so decoding overlaps the
  * replay.
  *
- * LRU cells. When a trace has two or more lru cells, they share one
- * one-pass miss-ratio curve (mrc.h) instead of one machine each: its rows
- * are exactly those of the replay (tests/e2e-mrc.sh, e2e-sweep.sh). The
- * curve is fed like one more cell (index n in the workers' shares). The
- * replay could differ only by stopping on a full swap device, which
- * cannot happen when the trace has no more distinct pages than swap
- * slots (a page holds at most one slot); that is checked at the end.
- * The curve models anonymous memory only, so it is used only when the
- * trace cannot hold VM events: a generated workload, or a regular file
- * whose reader says so (trace_may_have_events: not native, not a binary
- * file whose header declares events). Standard input and other streams
- * cannot be asked without consuming them, so their lru cells replay.
+ * LRU and OPT cells. When a trace has two or more lru cells, they share
+ * one one-pass miss-ratio curve (mrc.h) instead of one machine each: its
+ * rows are exactly those of the replay, every counter (tests/e2e-mrc.sh,
+ * e2e-sweep.sh). So do two or more opt cells without a window, when the
+ * curve is the cheaper: it costs up to O(K) per reference for a largest
+ * size of K frames, against O(log C) per reference for each replayed
+ * cell, so the curve is used when K <= SWEEP_OPT_FRAMES_PER_CELL times
+ * the number of such cells (measured: the curve's stack costs about a
+ * fifth of a nanosecond per position visited, a replayed opt cell some
+ * 40 ns per reference). Each curve is fed like one more cell (index n
+ * for lru, n + 1 for opt, in the workers' shares). The replay could
+ * differ only by stopping on a full swap device, which cannot happen when
+ * the trace has no more distinct pages than swap slots (a page holds at
+ * most one slot); that is checked at the end. The curves model anonymous
+ * memory only, so they are used only when the trace cannot hold VM
+ * events: a generated workload, or a regular file whose reader says so
+ * (trace_may_have_events: not native, not a binary file whose header
+ * declares events). Standard input and other streams cannot be asked
+ * without consuming them, so their cells replay (`pagesim run` spools
+ * standard input for opt, so its opt cells may use the curve).
  *
  * Events. Batches carry the line of each record and the event table, and
  * cells are fed with sim_feed_batch. The workers replay a batch after the
@@ -84,6 +92,8 @@
 #include "sweep.h"
 
 #define SWEEP_RING 8
+#define SWEEP_CURVES 2                /* one per enum mrc_policy */
+#define SWEEP_OPT_FRAMES_PER_CELL 128 /* see the top of the file */
 
 /* The streaming look-ahead's delay line (see the top of the file). */
 struct sweep_ahead {
@@ -120,10 +130,10 @@ struct sweep_ring {
 /* The state of one sweep_trace call. */
 struct sweep_run {
 	struct sweep_cell *cells;
-	struct sim **sims;        /* per cell; NULL once failed or when via_mrc */
-	bool *via_mrc;            /* per cell: its rows come from lru_curve */
-	struct mrc *lru_curve;    /* the lru cells' curve (fed as cell n), or NULL */
-	char curve_error[PS_ERROR_MAX];
+	struct sim **sims;        /* per cell; NULL once failed or when via a curve */
+	int8_t *via_curve;        /* per cell: the curve giving its rows (enum mrc_policy), or -1 */
+	struct mrc *curve[SWEEP_CURVES]; /* by enum mrc_policy, fed as cell n + policy; or NULL */
+	char curve_error[SWEEP_CURVES][PS_ERROR_MAX];
 	size_t n;
 	struct sweep_ring *ring;  /* NULL with a single worker */
 	struct sweep_ahead *ahead; /* the streaming look-ahead, or NULL */
@@ -144,11 +154,13 @@ static void sweep_feed_cell(struct sweep_run *run, size_t i, const struct trace_
 {
 	struct ps_error err;
 
-	if (i == run->n) {
-		/* The lru cells' curve; a failure fails them all at the end. */
-		if (run->lru_curve != NULL && run->curve_error[0] == '\0' &&
-		    mrc_feed_batch(run->lru_curve, b, &err) < 0)
-			snprintf(run->curve_error, sizeof run->curve_error, "%s", err.msg);
+	if (i >= run->n) {
+		/* A curve; a failure fails its cells at the end. */
+		struct mrc *curve = run->curve[i - run->n];
+		char *error = run->curve_error[i - run->n];
+
+		if (curve != NULL && error[0] == '\0' && mrc_feed_batch(curve, b, &err) < 0)
+			snprintf(error, PS_ERROR_MAX, "%s", err.msg);
 		return;
 	}
 	if (run->sims[i] == NULL || sim_feed_batch(run->sims[i], b, &err) == 0)
@@ -176,7 +188,7 @@ static void *sweep_worker_main(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&ring->lock);
-		for (size_t i = w->index; i <= w->run->n; i += w->count)
+		for (size_t i = w->index; i < w->run->n + SWEEP_CURVES; i += w->count)
 			sweep_feed_cell(w->run, i, &ring->slot[slot]);
 		pthread_mutex_lock(&ring->lock);
 		if (--ring->readers[slot] == 0)
@@ -196,7 +208,7 @@ static int sweep_consume(void *ctx, const struct trace_batch *b, struct ps_error
 	if (run->stop != NULL && *run->stop)
 		return ps_error_set(err, "interrupted");
 	if (ring == NULL) {
-		for (size_t i = 0; i <= run->n; i++)
+		for (size_t i = 0; i < run->n + SWEEP_CURVES; i++)
 			sweep_feed_cell(run, i, b);
 	} else {
 		unsigned slot = ring->published % SWEEP_RING;
@@ -503,52 +515,88 @@ static bool sweep_trace_has_no_events(const struct trace_spec *trace, const stru
 	return none;
 }
 
-/* When two or more cells run policy lru on a trace without events, give
- * them one miss-ratio curve instead of a machine each (see the top of the
- * file). Without memory for the curve they simply replay. */
-static void sweep_plan_lru_curve(struct sweep_run *run, const struct sweep_machine *m,
-				 const struct trace_spec *trace, const struct trace_options *topt)
+/* Does cell c qualify for the curve of policy: lru, or opt without a
+ * window? */
+static bool sweep_cell_fits_curve(const struct sweep_cell *c, enum mrc_policy policy)
 {
-	const struct policy *lru = policy_find("lru");
-	struct mrc_config cfg = { .policy = MRC_LRU, .page_shift = m->page_shift, .va_bits = m->va_bits,
-				  .span_pages = m->span_pages, .sample_rate = 1 };
-	struct ps_error err;
-	size_t count = 0;
+	const struct policy_spec *p = c->policy;
 
-	for (size_t i = 0; i < run->n; i++)
-		count += run->cells[i].policy->policy == lru;
-	if (lru == NULL || count < 2 || (m->vm != NULL && !exp_machine_is_plain(m->vm)) ||
-	    !sweep_trace_has_no_events(trace, topt) ||
-	    (run->lru_curve = mrc_create(&cfg, &err)) == NULL)
-		return;
-	for (size_t i = 0; i < run->n; i++)
-		run->via_mrc[i] = run->cells[i].policy->policy == lru;
+	if (policy == MRC_LRU)
+		return p->policy == policy_find("lru");
+	return p->policy == policy_find("opt") && future_window(p->policy, p->params) == 0;
 }
 
-/* After a complete pass: the lru cells' rows from the curve, or their
- * errors (the curve's own, or a swap device too small to be sure). */
-static void sweep_finish_lru_curve(struct sweep_run *run, const struct sweep_machine *m)
+/* Give the cells one curve per policy instead of a machine each where that
+ * pays (see the top of the file): on a trace without events, with two or
+ * more cells for it, and for opt with few enough frames. fut: the whole
+ * trace's look-ahead, if built. Without memory for a curve, its cells
+ * simply replay. */
+static void sweep_plan_curves(struct sweep_run *run, const struct sweep_machine *m,
+			      const struct trace_spec *trace, const struct trace_options *topt,
+			      const struct future *fut)
 {
-	struct ps_error err;
-
-	if (run->lru_curve == NULL)
+	if (m->no_curves || (m->vm != NULL && !exp_machine_is_plain(m->vm)) ||
+	    !sweep_trace_has_no_events(trace, topt))
 		return;
-	if (run->curve_error[0] == '\0' && mrc_finish(run->lru_curve, &err) < 0)
-		snprintf(run->curve_error, sizeof run->curve_error, "%s", err.msg);
-	if (run->curve_error[0] == '\0' && mrc_distinct(run->lru_curve) > m->swap_slots)
-		snprintf(run->curve_error, sizeof run->curve_error,
-			 "the trace has %llu distinct pages, more than the %llu swap slots: the swap device may "
-			 "fill; run these lru cells with pagesim run",
-			 (unsigned long long)mrc_distinct(run->lru_curve), (unsigned long long)m->swap_slots);
-	for (size_t i = 0; i < run->n; i++) {
-		if (!run->via_mrc[i])
-			continue;
-		if (run->curve_error[0] != '\0') {
-			snprintf(run->cells[i].error, sizeof run->cells[i].error, "%s", run->curve_error);
-			continue;
+	for (int policy = 0; policy < SWEEP_CURVES; policy++) {
+		struct mrc_config cfg = { .policy = policy, .page_shift = m->page_shift, .va_bits = m->va_bits,
+					  .span_pages = m->span_pages, .sample_rate = 1 };
+		struct ps_error err;
+		size_t count = 0;
+
+		for (size_t i = 0; i < run->n; i++) {
+			if (!sweep_cell_fits_curve(&run->cells[i], policy))
+				continue;
+			count++;
+			if (run->cells[i].frames > cfg.max_frames)
+				cfg.max_frames = run->cells[i].frames;
 		}
-		mrc_get(run->lru_curve, run->cells[i].frames, &run->cells[i].stats);
-		run->cells[i].done = true;
+		if (policy == MRC_OPT) {
+			if (fut->next_use == NULL || cfg.max_frames > SWEEP_OPT_FRAMES_PER_CELL * count)
+				continue;
+			cfg.future = fut->next_use;
+			cfg.future_len = fut->len;
+		} else {
+			cfg.max_frames = 0; /* LRU's cost does not depend on it */
+		}
+		if (count < 2 || (run->curve[policy] = mrc_create(&cfg, &err)) == NULL)
+			continue;
+		for (size_t i = 0; i < run->n; i++)
+			if (sweep_cell_fits_curve(&run->cells[i], policy))
+				run->via_curve[i] = (int8_t)policy;
+	}
+}
+
+/* After a complete pass: the rows of the cells given curves, or their
+ * errors (the curve's own, or a swap device too small to be sure). */
+static void sweep_finish_curves(struct sweep_run *run, const struct sweep_machine *m)
+{
+	static const char *const names[SWEEP_CURVES] = { [MRC_LRU] = "lru", [MRC_OPT] = "opt" };
+
+	for (int k = 0; k < SWEEP_CURVES; k++) {
+		struct mrc *curve = run->curve[k];
+		char *error = run->curve_error[k];
+		struct ps_error err;
+
+		if (curve == NULL)
+			continue;
+		if (error[0] == '\0' && mrc_finish(curve, &err) < 0)
+			snprintf(error, PS_ERROR_MAX, "%s", err.msg);
+		if (error[0] == '\0' && mrc_distinct(curve) > m->swap_slots)
+			snprintf(error, PS_ERROR_MAX,
+				 "the trace has %llu distinct pages, more than the %llu swap slots: the swap device "
+				 "may fill; run these %s cells with pagesim run",
+				 (unsigned long long)mrc_distinct(curve), (unsigned long long)m->swap_slots, names[k]);
+		for (size_t i = 0; i < run->n; i++) {
+			if (run->via_curve[i] != k)
+				continue;
+			if (error[0] != '\0') {
+				snprintf(run->cells[i].error, sizeof run->cells[i].error, "%s", error);
+				continue;
+			}
+			mrc_get(curve, run->cells[i].frames, &run->cells[i].stats);
+			run->cells[i].done = true;
+		}
 	}
 }
 
@@ -627,12 +675,13 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		cells[i].error[0] = '\0';
 	}
 	run.sims = calloc(n ? n : 1, sizeof *run.sims);
-	run.via_mrc = calloc(n ? n : 1, sizeof *run.via_mrc);
-	if (run.sims == NULL || run.via_mrc == NULL) {
+	run.via_curve = malloc((n ? n : 1) * sizeof *run.via_curve);
+	if (run.sims == NULL || run.via_curve == NULL) {
 		free(run.sims);
-		free(run.via_mrc);
+		free(run.via_curve);
 		return ps_error_set(err, "out of memory");
 	}
+	memset(run.via_curve, -1, (n ? n : 1) * sizeof *run.via_curve);
 	rc = sweep_plan_future(&run, trace, topt, m, &fut, err);
 	if (rc == 0 && trace->gen == NULL && main_opt.events == NULL) {
 		/* Renamed after the trace by trace_open. */
@@ -641,7 +690,7 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 			rc = ps_error_set(err, "out of memory");
 	}
 	if (rc == 0)
-		sweep_plan_lru_curve(&run, m, trace, topt);
+		sweep_plan_curves(&run, m, trace, topt, &fut);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct sim_config cfg = {
 			.policy = cells[i].policy->policy,
@@ -659,7 +708,7 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 
 		if (m->vm != NULL)
 			exp_machine_apply(m->vm, &cfg);
-		if (run.via_mrc[i])
+		if (run.via_curve[i] >= 0)
 			continue;
 		run.sims[i] = sim_create(&cfg, &cell_err);
 		if (run.sims[i] == NULL)
@@ -667,9 +716,10 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 	}
 	if (rc == 0) {
 		unsigned workers = threads < 1 ? 1 : threads;
+		size_t feeds = n + (run.curve[MRC_LRU] != NULL) + (run.curve[MRC_OPT] != NULL);
 
-		if (workers > n + (run.lru_curve != NULL))
-			workers = (unsigned)(n + (run.lru_curve != NULL));
+		if (workers > feeds)
+			workers = (unsigned)feeds;
 		if (workers == 0)
 			workers = 1;
 		/* With threads to spare, even one worker pays: the calling
@@ -680,7 +730,7 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 	if (rc < 0 && stop != NULL && *stop)
 		rc = 1;
 	if (rc == 0)
-		sweep_finish_lru_curve(&run, m);
+		sweep_finish_curves(&run, m);
 	for (size_t i = 0; i < n; i++) {
 		if (rc < 0 && cells[i].error[0] == '\0')
 			snprintf(cells[i].error, sizeof cells[i].error, "%s", err->msg);
@@ -703,9 +753,10 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		}
 		sim_destroy(run.sims[i]);
 	}
-	mrc_destroy(run.lru_curve);
+	for (int k = 0; k < SWEEP_CURVES; k++)
+		mrc_destroy(run.curve[k]);
 	free(run.sims);
-	free(run.via_mrc);
+	free(run.via_curve);
 	sweep_ahead_destroy(run.ahead);
 	future_free(&fut);
 	trace_events_destroy(own_events);

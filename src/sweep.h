@@ -40,6 +40,7 @@ struct sweep_machine {
 	uint64_t swap_slots;
 	bool span_pages;
 	const struct exp_machine *vm; /* the VM model's options; NULL: all off */
+	bool no_curves;               /* replay every cell, even those a curve could give */
 };
 
 /* Called on the decoding thread after each batch with the records decoded

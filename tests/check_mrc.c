@@ -1,8 +1,9 @@
 /*
  * check_mrc.c - one-pass miss-ratio curves (src/mrc.c): stack distances
- * derived by hand on the textbook string, every counter equal to the
- * simulator's at every memory size on random multi-process workloads,
- * sampling at rate 1 equal to exact, and a bound on the sampling error.
+ * derived by hand on the textbook string, OPT's write-backs by hand, every
+ * counter equal to the simulator's at every memory size on random
+ * multi-process workloads (OPT also with its stack cut short), sampling at
+ * rate 1 equal to exact, and a bound on the sampling error.
  */
 #include "config.h"
 
@@ -49,14 +50,16 @@ static struct future make_future(const struct trace_rec *recs, size_t n, bool sp
 	return f;
 }
 
-/* The curve of recs for policy (with rate, 0 = exact), finished. */
-static struct mrc *make_curve(enum mrc_policy policy, const struct trace_rec *recs, size_t n, bool span,
-			      unsigned va_bits, double rate, const struct future *f)
+/* The curve of recs for policy (with rate, 0 = exact; up to max_frames,
+ * 0 = all), finished. */
+static struct mrc *make_curve_upto(enum mrc_policy policy, const struct trace_rec *recs, size_t n, bool span,
+				   unsigned va_bits, double rate, const struct future *f, uint32_t max_frames)
 {
 	struct ps_error err = { "" };
 	struct mrc *m = mrc_create(&(struct mrc_config){
 		.policy = policy, .page_shift = SHIFT, .va_bits = va_bits, .span_pages = span,
 		.sample_rate = rate, .future = f ? f->next_use : NULL, .future_len = f ? f->len : 0,
+		.max_frames = max_frames,
 	}, &err);
 
 	ck_assert_msg(m != NULL, "mrc_create: %s", err.msg);
@@ -65,6 +68,13 @@ static struct mrc *make_curve(enum mrc_policy policy, const struct trace_rec *re
 		ck_assert_msg(mrc_feed(m, recs + i, n - i < 7 ? n - i : 7, &err) == 0, "mrc_feed: %s", err.msg);
 	ck_assert_msg(mrc_finish(m, &err) == 0, "mrc_finish: %s", err.msg);
 	return m;
+}
+
+/* The curve of recs for policy at every size. */
+static struct mrc *make_curve(enum mrc_policy policy, const struct trace_rec *recs, size_t n, bool span,
+			      unsigned va_bits, double rate, const struct future *f)
+{
+	return make_curve_upto(policy, recs, n, span, va_bits, rate, f, 0);
 }
 
 /* The simulator's counters for recs with policy name at frames. */
@@ -124,7 +134,6 @@ START_TEST(silberschatz_lru_and_opt)
 		mrc_get(mo, c, &st);
 		ck_assert_msg(st.faults == opt[c - 1], "opt %u frames: %llu faults", c, (unsigned long long)st.faults);
 	}
-	ck_assert(mrc_knows_dirty(ml) && !mrc_knows_dirty(mo));
 	mrc_destroy(ml);
 	mrc_destroy(mo);
 	future_free(&f);
@@ -165,6 +174,46 @@ START_TEST(dirty_and_swap_by_hand)
 	ck_assert_uint_eq(st.faults, 3);
 	ck_assert_uint_eq(st.evictions, 0);
 	mrc_destroy(m);
+	free(recs);
+}
+END_TEST
+
+/* OPT's order among pages never used again, least recently referenced
+ * first, decides which write-backs happen: the curve must follow it. */
+START_TEST(opt_dirty_by_hand)
+{
+	/* W1 R2 W1 R3, every page then never used again.
+	 * One frame: W1 zero-fill; R2 evicts 1 dirty (write); W1 evicts 2
+	 *   (clean, dropped), reads 1 from swap; R3 evicts 1 dirty (rewrite):
+	 *   faults 4, evictions 3, dirty 2, swap reads 1.
+	 * Two frames: W1 R2 fault, W1 hits; R3 faults with 1 (last at t2)
+	 *   and 2 (t1) resident: 2 goes, clean: faults 3, evictions 1, dirty 0.
+	 *   (Lowest frame first would evict 1, dirty.)
+	 * Three frames: faults 3, no eviction. */
+	static const unsigned pages[] = { 1, 2, 1, 3 };
+	static const uint64_t faults[] = { 4, 3, 3 }, evictions[] = { 3, 1, 0 }, dirty[] = { 2, 0, 0 },
+			      swap_reads[] = { 1, 0, 0 };
+	struct trace_rec *recs = string_recs(pages, "WRWR", 4);
+	struct future f = make_future(recs, 4, true);
+	struct mrc *m = make_curve(MRC_OPT, recs, 4, true, 48, 0, &f);
+
+	for (uint32_t c = 1; c <= 3; c++) {
+		struct sim_stats got[2];
+
+		mrc_get(m, c, &got[0]);
+		got[1] = replay("opt", c, recs, 4, true, &f);
+		for (int i = 0; i < 2; i++) {
+			const char *who = i == 0 ? "curve" : "replay";
+
+			ck_assert_msg(got[i].faults == faults[c - 1], "%s, %u frames: faults", who, c);
+			ck_assert_msg(got[i].evictions == evictions[c - 1], "%s, %u frames: evictions", who, c);
+			ck_assert_msg(got[i].dirty_evictions == dirty[c - 1], "%s, %u frames: dirty", who, c);
+			ck_assert_msg(got[i].swap_writes == dirty[c - 1], "%s, %u frames: swap writes", who, c);
+			ck_assert_msg(got[i].swap_reads == swap_reads[c - 1], "%s, %u frames: swap reads", who, c);
+		}
+	}
+	mrc_destroy(m);
+	future_free(&f);
 	free(recs);
 }
 END_TEST
@@ -239,20 +288,21 @@ static void expect_same(const char *what, const struct mrc *m, const struct sim_
 	SAME(evictions);
 	SAME(swap_reads);
 	SAME(zero_fills);
-	if (mrc_knows_dirty(m)) {
-		SAME(dirty_evictions);
-		SAME(swap_writes);
-	}
+	SAME(dirty_evictions);
+	SAME(swap_writes);
 #undef SAME
 }
 
-/* Every frame count from 1 to past the distinct pages, both policies. */
+/* Every frame count from 1 to past the distinct pages, both policies;
+ * OPT also with its stack cut at a third of the pages and at 1. */
 static void check_workload(const char *what, const struct trace_rec *recs, size_t n, bool span)
 {
 	struct future f = make_future(recs, n, span);
 	struct mrc *ml = make_curve(MRC_LRU, recs, n, span, 48, 0, NULL);
 	struct mrc *mo = make_curve(MRC_OPT, recs, n, span, 48, 0, &f);
-	uint32_t top = (uint32_t)mrc_distinct(ml) + 2;
+	uint32_t top = (uint32_t)mrc_distinct(ml) + 2, cut = top / 3;
+	struct mrc *mcut = make_curve_upto(MRC_OPT, recs, n, span, 48, 0, &f, cut);
+	struct mrc *mone = make_curve_upto(MRC_OPT, recs, n, span, 48, 0, &f, 1);
 
 	ck_assert_uint_eq(mrc_distinct(ml), mrc_distinct(mo));
 	for (uint32_t c = 1; c <= top; c++) {
@@ -261,9 +311,15 @@ static void check_workload(const char *what, const struct trace_rec *recs, size_
 
 		expect_same(what, ml, &lru, c);
 		expect_same(what, mo, &opt, c);
+		if (c <= cut)
+			expect_same(what, mcut, &opt, c);
+		if (c == 1)
+			expect_same(what, mone, &opt, c);
 	}
 	mrc_destroy(ml);
 	mrc_destroy(mo);
+	mrc_destroy(mcut);
+	mrc_destroy(mone);
 	future_free(&f);
 }
 
@@ -501,6 +557,7 @@ Suite *make_mrc_suite(void)
 
 	tcase_add_test(tc, silberschatz_lru_and_opt);
 	tcase_add_test(tc, dirty_and_swap_by_hand);
+	tcase_add_test(tc, opt_dirty_by_hand);
 	tcase_add_test(tc, empty_trace);
 	tcase_add_test(tc, bad_configurations_are_refused);
 	tcase_add_test(tc, past_the_address_space_as_the_simulator);

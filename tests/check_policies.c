@@ -655,23 +655,27 @@ END_TEST
 
 /* ---- OPT ---- */
 
-START_TEST(test_opt_farthest_and_ties)
+/* The farthest next use goes first; pages never used again go before
+ * any, the least recently referenced of them first (the harness's time
+ * advances by one per admit or hit). */
+START_TEST(test_opt_farthest_then_least_recent)
 {
 	struct harness h;
 
 	h_open(&h, must_find("opt"), 5, 0);
 	h_admit(&h, 0, 10);
 	h_admit(&h, 1, 5);
-	h_admit(&h, 3, POLICY_NEVER);
-	h_admit(&h, 2, POLICY_NEVER);
+	h_admit(&h, 3, POLICY_NEVER); /* time 2 */
+	h_admit(&h, 2, POLICY_NEVER); /* time 3 */
 	h_admit(&h, 4, 7);
-	ck_assert_uint_eq(h_evict(&h), 2); /* never used again, lowest frame */
-	ck_assert_uint_eq(h_evict(&h), 3);
-	ck_assert_uint_eq(h_evict(&h), 0); /* 10 */
-	h_admit(&h, 2, POLICY_NEVER);
-	h_admit(&h, 0, POLICY_NEVER);
-	ck_assert_uint_eq(h_evict(&h), 0);
+	ck_assert_uint_eq(h_evict(&h), 3); /* never used again, referenced first */
 	ck_assert_uint_eq(h_evict(&h), 2);
+	ck_assert_uint_eq(h_evict(&h), 0); /* 10 */
+	h_admit(&h, 0, POLICY_NEVER); /* time 5 */
+	h_admit(&h, 2, POLICY_NEVER); /* time 6 */
+	h_hit(&h, 0, POLICY_NEVER);   /* time 7: 0 is now the more recent */
+	ck_assert_uint_eq(h_evict(&h), 2);
+	ck_assert_uint_eq(h_evict(&h), 0);
 	ck_assert_uint_eq(h_evict(&h), 4); /* 7 */
 	ck_assert_uint_eq(h_evict(&h), 1); /* 5 */
 	ck_assert_uint_eq(h.machine.bit_reads, 0);
@@ -713,19 +717,19 @@ START_TEST(test_opt_heap_model)
 	h_open(&h, must_find("opt"), FRAMES, 0);
 	for (int step = 0; step < 20000; step++) {
 		uint32_t f = (uint32_t)rng_below(&r, FRAMES);
-		/* few distinct keys, so ties are common */
-		uint64_t k = rng_below(&r, 9) == 0 ? POLICY_NEVER : rng_below(&r, 40);
+		/* few distinct next uses, so ties are common; a page never
+		 * used again is keyed by the time of its reference */
+		uint64_t k = rng_below(&r, 9) == 0 ? POLICY_NEVER - h.now : rng_below(&r, 40);
+		uint64_t next_use = k > 40 ? POLICY_NEVER : k;
 
 		switch (rng_below(&r, 4)) {
 		case 0:
 		case 1:
-			if (!h.resident[f]) {
-				h_admit(&h, f, k);
-				key[f] = k;
-			} else {
-				h_hit(&h, f, k);
-				key[f] = k;
-			}
+			if (!h.resident[f])
+				h_admit(&h, f, next_use);
+			else
+				h_hit(&h, f, next_use);
+			key[f] = k;
 			break;
 		case 2:
 			if (h.resident[f])
@@ -1276,7 +1280,7 @@ Suite *make_policies_suite(void)
 	tcase_add_test(tc, test_random_reproducible);
 	tcase_add_test(tc, test_random_documented_mapping);
 	tcase_add_test(tc, test_random_uniform_and_resident_only);
-	tcase_add_test(tc, test_opt_farthest_and_ties);
+	tcase_add_test(tc, test_opt_farthest_then_least_recent);
 	tcase_add_test(tc, test_opt_touch_and_forget);
 	tcase_add_test(tc, test_opt_heap_model);
 	tcase_add_loop_test(tc, test_all_drain_after_forget, 0, n);

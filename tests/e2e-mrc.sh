@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # e2e-mrc.sh - `pagesim mrc` end to end: on every shipped trace, in every
-# format, the one-pass LRU and OPT curves equal `pagesim run` at every
-# memory size from 1 to 16 frames and at powers of two up to 512 (LRU: the
-# whole CSV row, byte for byte; OPT: every field but the three it leaves
-# empty); default and `all` frame lists; standard input; the sampled
+# format, the one-pass LRU and OPT curves equal `pagesim run --no-curves`
+# (a replay per cell) at every memory size from 1 to 16 frames and at
+# powers of two up to 512 (the whole CSV row, byte for byte, dirty
+# write-backs included), and so does `pagesim run`, whose lru and opt
+# cells share the curves; when run uses the opt curve; default and
+# `all` frame lists; standard input; the sampled
 # curve's error on the largest shipped trace; a plot of an mrc CSV; the
 # errors; and traces with VM events, which the curves refuse (and which
 # run and sweep never give to the shared lru curve).
@@ -11,25 +13,16 @@
 
 frames=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,32,64,128,256,512
 
-# blank_opt CSV: copy standard input, emptying in opt rows the fields mrc
-# leaves empty for opt (found by name in the header of CSV).
-blank_opt() {
-	local cols
-	cols=$(head -n 1 "$1" | tr , '\n' | grep -n -x -E 'dirty_evictions|swap_writes|clean_evictions|est_time_ms|eat_ns' |
-		cut -d: -f1 | tr '\n' ' ')
-	awk -F, -v OFS=, -v cols="$cols" '$2 == "opt" { n = split(cols, c, " "); for (i = 1; i <= n; i++) $c[i] = "" } { print }'
-}
-
 # Run from the traces directory so the trace field is a plain file name.
 cd "$TRACES" || exit 1
 for t in *; do
 	case $t in *.md) continue ;; esac
-	"$PAGESIM" run "$t" --policy lru,opt --frames "$frames" --output csv >"$work/run.csv" 2>"$work/err" ||
-		{ not_ok "run $t" "$(cat "$work/err")"; continue; }
+	"$PAGESIM" run "$t" --no-curves --policy lru,opt --frames "$frames" --output csv >"$work/run.csv" \
+		2>"$work/err" || { not_ok "run $t" "$(cat "$work/err")"; continue; }
+	"$PAGESIM" run "$t" --policy lru,opt --frames "$frames" --output csv >"$work/curves.csv" 2>"$work/err"
+	expect_same "run's shared curves equal replays on $t" "$work/run.csv" "$work/curves.csv"
 	grep -E '^[^,]*,lru,' "$work/run.csv" >"$work/run-lru.csv"
-	# OPT's dirty_evictions, swap_writes and clean_evictions, and the cost
-	# estimates that depend on them, are left empty by mrc.
-	grep -E '^[^,]*,opt,' "$work/run.csv" | blank_opt "$work/run.csv" >"$work/run-opt.csv"
+	grep -E '^[^,]*,opt,' "$work/run.csv" >"$work/run-opt.csv"
 	for p in lru opt; do
 		if ! "$PAGESIM" mrc "$t" --policy $p --frames "$frames" --output csv >"$work/mrc.csv" 2>"$work/err"; then
 			not_ok "mrc $t --policy $p" "$(cat "$work/err")"
@@ -46,8 +39,8 @@ done
 
 # --span first: only the first page of an access is referenced, as in run.
 for t in example.trace sort.lackey.zst; do
-	"$PAGESIM" run "$t" --span first --policy lru,opt --frames 1..64 --output csv | tail -n +2 |
-		blank_opt "$work/run.csv" >"$work/run-first.csv"
+	"$PAGESIM" run "$t" --span first --policy lru,opt --frames 1..64 --output csv | tail -n +2 \
+		>"$work/run-first.csv"
 	{ "$PAGESIM" mrc "$t" --span first --frames 1..64 --output csv | tail -n +2
 	  "$PAGESIM" mrc "$t" --span first --policy opt --frames 1..64 --output csv | tail -n +2; } >"$work/mrc-first.csv"
 	expect_same "--span first equals run on $t" "$work/run-first.csv" "$work/mrc-first.csv"
@@ -177,5 +170,19 @@ expect_error "a binary trace without the events flag shares the curve" "more tha
 run_pagesim run - --policy lru --frames 4,8 --swap-slots 1 --output csv <"$work/three.lackey"
 if [ "$status" -eq 0 ]; then ok "lru cells of standard input replay (it cannot be probed)"
 else not_ok "lru cells of standard input replay" "$err"; fi
+# opt cells share the curve when their largest size is at most 128 times
+# their number (the curve costs up to that many stack steps a reference);
+# opt:window cells never do; --no-curves replays.
+expect_error "opt cells with few frames share the curve" "run these opt cells with pagesim run" \
+	run "$work/three.lackey" --policy opt --frames 4,256 --swap-slots 1
+for args in "--policy opt --frames 4,257" "--policy opt:window=100 --frames 4,8" "--policy opt --frames 4,8 --no-curves"; do
+	# shellcheck disable=SC2086
+	run_pagesim run "$work/three.lackey" $args --swap-slots 1 --output csv
+	if [ "$status" -eq 0 ] && [ "$(echo "$out" | tail -n +2 | cut -d, -f11 | tr '\n' ' ')" = "3 3 " ]; then
+		ok "opt cells replay: $args"
+	else
+		not_ok "opt cells replay: $args" "$out" "$err"
+	fi
+done
 
 finish

@@ -114,21 +114,21 @@ done
 
 # By hand, 2 frames, the string 1 2 3 1 3 2 1 (times 0..6). Next uses:
 # t0 -> 3, t1 -> 5, t2 -> 4, t3 -> 6, then never; distances 3, 4, 2, 3. A
-# key is the next use if the distance is < W, else never; ties among
-# "never" go to the lowest frame (page 1 is in frame 0, page 2 in frame 1).
+# key is the next use if the distance is < W, else "never", and among
+# "never" keys the page referenced longest ago goes first.
 #   opt: t2 evicts 2 (5 > 3); t3, t4 hit; t5 evicts 3 (never > 6); t6
 #        hits: 4 faults. W >= 5 sees every distance: the same, 4.
 #   W=4: t1's distance 4 is not < 4, so 2 is "never" and still the
 #        victim at t2: 4 faults.
-#   W=3: 1 and 2 are both "never" at t2: frame 0 (page 1) goes; 3 in
-#        frame 0 keyed 4. t3 faults on 1, evicting 2 ("never" > 4); 1 is
-#        keyed never (distance 3). t4 hits 3 (never). t5 faults on 2: both
-#        never, frame 0 (3) goes. t6 hits 1: 5 faults.
-#   W=2 (and W=1, where every key is never): t2 evicts frame 0 (1); 3 is
-#        keyed never (distance 2). t3, t4 and t6 each fault, evicting
-#        frame 0 again (3, then 1, then 3); t5 hits 2: 6 faults.
+#   W=3: 1 (t0) and 2 (t1) are both "never" at t2: 1 goes, 3 is keyed 4.
+#        t3 faults on 1, evicting 2 ("never" > 4); 1 is keyed never
+#        (distance 3). t4 hits 3, now never too. t5 faults on 2: 1 (t3) is
+#        older than 3 (t4) and goes; t6 faults: 6 faults.
+#   W=2 and W=1: no distance is < W, so every key is "never" and OPT is
+#        LRU: t2 evicts 1, t3 evicts 2, t4 hits, t5 evicts 1, t6 evicts
+#        3: 6 faults.
 printf '1 2 3 1 3 2 1\n' >"$work/hand.pages"
-want="opt=4 opt:window=1=6 opt:window=2=6 opt:window=3=5 opt:window=4=4 opt:window=5=4 "
+want="opt=4 opt:window=1=6 opt:window=2=6 opt:window=3=6 opt:window=4=4 opt:window=5=4 "
 for how in stream full; do
 	got=
 	for p in opt opt:window=1 opt:window=2 opt:window=3 opt:window=4 opt:window=5; do

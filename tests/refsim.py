@@ -18,9 +18,9 @@ Model
   I/O).  A fault on a page with a swap copy is a swap read; otherwise it is
   a zero fill.
 
-Policies: fifo, lru, opt (Belady MIN; ties among never-again pages go to
-the lowest-numbered frame), opt:window=N (the same, but a next use N or
-more references ahead counts as never again), clock (hand over frames
+Policies: fifo, lru, opt (Belady MIN; among never-again pages the least
+recently referenced goes first), opt:window=N (the same, but a next use N
+or more references ahead counts as never again), clock (hand over frames
 0..F-1 from 0), and second-chance (FIFO queue, accessed pages go to the
 back with the bit cleared).
 
@@ -149,8 +149,10 @@ class Opt:
 
     def _set(self, frame, t):
         nu = self.next_use[t]
-        if self.window and nu - t >= self.window:
-            nu = self.inf                 # not used again within the window
+        if nu >= self.inf or (self.window and nu - t >= self.window):
+            # Never again (within the window): after any next use, and the
+            # longest ago referenced first.
+            nu = 2 * self.inf - t
         self.current[frame] = nu
         heapq.heappush(self.heap, (-nu, frame))
 
@@ -161,8 +163,8 @@ class Opt:
         self._set(frame, t)
 
     def victim(self):
-        # The heap's smallest key is the largest next use; among equal keys
-        # (only possible for "never again") the lowest frame number.
+        # The heap's smallest key is the largest next use (keys are
+        # distinct: one reference touches one page).
         while True:
             negnu, frame = heapq.heappop(self.heap)
             if self.current.get(frame) == -negnu:
