@@ -5,13 +5,11 @@
  * Output. Rows have exactly the columns of `pagesim run --output csv`
  * (report.h), so an mrc CSV is a results.csv that `pagesim plot` draws,
  * and its rows can be appended to a sweep's results.csv (without the
- * header line). For exact LRU every field equals run's, byte for byte.
+ * header line). For exact curves every field equals run's, byte for byte.
  * A sampled curve is labelled "lru:sample=R" in the policy column, so it
  * draws as its own line beside the exact one; its counts are estimates.
- * OPT's dirty_evictions, swap_writes and clean_evictions depend on how
- * OPT breaks ties among pages never used again (mrc.c), so OPT rows leave
- * those three fields (and the cost estimates, which depend on them) empty
- * rather than print numbers no replay gave. The rows are printed by
+ * Exact OPT rows equal run's too, dirty write-backs included (opt.c's
+ * order is a stack order; mrc.c). The rows are printed by
  * report.c itself (report_csv_row), so the columns cannot drift apart.
  *
  * The curves model anonymous memory only: a trace with VM events (native
@@ -66,13 +64,12 @@ static void mrc_usage(FILE *out)
 	      "  --span all|first    an access crossing a page boundary references every page\n"
 	      "                      it covers (all, default) or only its first page\n"
 	      "  --output STYLE      text (default) or csv: the columns of 'pagesim run --output\n"
-	      "                      csv', so 'pagesim plot' draws it; opt rows leave\n"
-	      "                      dirty_evictions, swap_writes and clean_evictions empty\n"
-	      "                      (they depend on how OPT breaks ties)\n"
+	      "                      csv', so 'pagesim plot' draws it\n"
 	      CLI_TRACE_OPTIONS_HELP
 	      "\nLRU costs O(log n) per reference and memory per distinct page; OPT costs\n"
-	      "O(stack distance) per reference (up to the distinct pages) and, like\n"
-	      "'run --policy opt', reads the trace twice and keeps 8 bytes per reference.\n"
+	      "O(stack distance) per reference, up to the largest size of an explicit\n"
+	      "--frames list (else up to the distinct pages), and, like 'run --policy opt',\n"
+	      "reads the trace twice and keeps 8 bytes per reference.\n"
 	      "The curves model anonymous memory only: a trace with VM events (segment,\n"
 	      "mmap, munmap, brk, fork, exit) is refused; replay it with 'pagesim run'.\n", out);
 }

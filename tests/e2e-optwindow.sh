@@ -5,9 +5,10 @@
 # pass (src/sweep.c); when one has none, the whole trace's next uses are
 # built first and a windowed cell applies its window to them itself. Both
 # must give the same rows, for any -j. A window at least the trace's
-# length is plain opt. A hand-derived string shows the window changing the
-# victims; standard input streams without spooling; bad windows are
-# refused; and tests/refsim.py's model of the window agrees.
+# length is plain opt, and window 1 is LRU. A hand-derived string shows
+# the window changing the victims; standard input streams without
+# spooling; bad windows are refused; and tests/refsim.py's model of the
+# window agrees.
 . "$(dirname "$0")/lib.sh"
 
 # rows FILE: the CSV rows of FILE without the header, each without its
@@ -110,6 +111,16 @@ for t in "$TRACES"/*; do
 	else
 		not_ok "$name: window 2000000 = opt" "no rows"
 	fi
+done
+
+# With window 1 no next use is within the window: every page ranks as
+# never used again, least recently used first, which is LRU exactly.
+for t in sort.lackey.zst gzip.lackey.gz sort.addr-rw.zst; do
+	"$PAGESIM" run "$TRACES/$t" --policy lru --frames 4,16,64 --output csv | cut -d, -f2 --complement \
+		>"$work/lru.csv"
+	"$PAGESIM" run "$TRACES/$t" --policy opt:window=1 --frames 4,16,64 --output csv | cut -d, -f2 --complement \
+		>"$work/w1.csv"
+	expect_same "$t: opt:window=1 equals lru" "$work/lru.csv" "$work/w1.csv"
 done
 
 # By hand, 2 frames, the string 1 2 3 1 3 2 1 (times 0..6). Next uses:
