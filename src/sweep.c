@@ -529,37 +529,48 @@ static bool sweep_cell_fits_curve(const struct sweep_cell *c, enum mrc_policy po
 /* Give the cells one curve per policy instead of a machine each where that
  * pays (see the top of the file): on a trace without events, with two or
  * more cells for it, and for opt with few enough frames. fut: the whole
- * trace's look-ahead, if built. Without memory for a curve, its cells
- * simply replay. */
+ * trace's look-ahead, if built. The trace is probed for events only when
+ * some curve would pay. Without memory for a curve, its cells simply
+ * replay. */
 static void sweep_plan_curves(struct sweep_run *run, const struct sweep_machine *m,
 			      const struct trace_spec *trace, const struct trace_options *topt,
 			      const struct future *fut)
 {
-	if (m->no_curves || (m->vm != NULL && !exp_machine_is_plain(m->vm)) ||
-	    !sweep_trace_has_no_events(trace, topt))
+	struct mrc_config cfg[SWEEP_CURVES];
+	bool pays[SWEEP_CURVES], any = false;
+
+	if (m->no_curves || (m->vm != NULL && !exp_machine_is_plain(m->vm)))
 		return;
 	for (int policy = 0; policy < SWEEP_CURVES; policy++) {
-		struct mrc_config cfg = { .policy = policy, .page_shift = m->page_shift, .va_bits = m->va_bits,
-					  .span_pages = m->span_pages, .sample_rate = 1 };
-		struct ps_error err;
 		size_t count = 0;
 
+		cfg[policy] = (struct mrc_config){ .policy = policy, .page_shift = m->page_shift,
+						   .va_bits = m->va_bits, .span_pages = m->span_pages,
+						   .sample_rate = 1 };
 		for (size_t i = 0; i < run->n; i++) {
 			if (!sweep_cell_fits_curve(&run->cells[i], policy))
 				continue;
 			count++;
-			if (run->cells[i].frames > cfg.max_frames)
-				cfg.max_frames = run->cells[i].frames;
+			if (run->cells[i].frames > cfg[policy].max_frames)
+				cfg[policy].max_frames = run->cells[i].frames;
 		}
+		pays[policy] = count >= 2;
 		if (policy == MRC_OPT) {
-			if (fut->next_use == NULL || cfg.max_frames > SWEEP_OPT_FRAMES_PER_CELL * count)
-				continue;
-			cfg.future = fut->next_use;
-			cfg.future_len = fut->len;
+			pays[policy] = pays[policy] && fut->next_use != NULL &&
+				       cfg[policy].max_frames <= SWEEP_OPT_FRAMES_PER_CELL * count;
+			cfg[policy].future = fut->next_use;
+			cfg[policy].future_len = fut->len;
 		} else {
-			cfg.max_frames = 0; /* LRU's cost does not depend on it */
+			cfg[policy].max_frames = 0; /* LRU's cost does not depend on it */
 		}
-		if (count < 2 || (run->curve[policy] = mrc_create(&cfg, &err)) == NULL)
+		any |= pays[policy];
+	}
+	if (!any || !sweep_trace_has_no_events(trace, topt))
+		return;
+	for (int policy = 0; policy < SWEEP_CURVES; policy++) {
+		struct ps_error err;
+
+		if (!pays[policy] || (run->curve[policy] = mrc_create(&cfg[policy], &err)) == NULL)
 			continue;
 		for (size_t i = 0; i < run->n; i++)
 			if (sweep_cell_fits_curve(&run->cells[i], policy))
