@@ -50,6 +50,8 @@
 
 #include <assert.h>
 
+#include "opt_key.h"
+
 #define OPT_NONE UINT32_MAX
 
 static const struct policy_param opt_params[] = {
@@ -59,7 +61,7 @@ static const struct policy_param opt_params[] = {
 };
 
 struct opt_slot {
-	uint64_t next_use;
+	uint64_t key; /* opt_key.h */
 	uint32_t frame;
 };
 
@@ -99,12 +101,12 @@ static void opt_init(void *state, const struct policy_config *cfg)
 		pos[f] = OPT_NONE;
 }
 
-/* Does slot a belong above slot b: used later, or as late and a lower
+/* Does slot a belong above slot b: a larger key, or the same and a lower
  * frame? */
 static bool opt_above(const struct opt_slot *a, const struct opt_slot *b)
 {
-	if (a->next_use != b->next_use)
-		return a->next_use > b->next_use;
+	if (a->key != b->key)
+		return a->key > b->key;
 	return a->frame < b->frame;
 }
 
@@ -178,23 +180,15 @@ static void opt_remove(struct opt_state *s, uint32_t frame)
 	opt_restore(s, i);
 }
 
-/* The key of a page referenced by ref: its next use, or POLICY_NEVER - now
- * when there is none within the window. */
-static uint64_t opt_key(const struct opt_state *s, const struct policy_ref *ref)
-{
-	if (ref->next_use == POLICY_NEVER || (s->window != 0 && ref->next_use - ref->now >= s->window))
-		return POLICY_NEVER - ref->now;
-	return ref->next_use;
-}
-
-/* A page was loaded into frame, which must be absent: key it by the next
- * use of this reference. */
+/* A page was loaded into frame, which must be absent: key it by this
+ * reference. */
 static void opt_admit(void *state, uint32_t frame, const struct policy_ref *ref)
 {
 	struct opt_state *s = state;
 
 	assert(frame < s->frames && opt_pos(s)[frame] == OPT_NONE);
-	opt_place(s, s->count, (struct opt_slot){ .next_use = opt_key(s, ref), .frame = frame });
+	opt_place(s, s->count,
+		  (struct opt_slot){ .key = opt_key(ref->now, ref->next_use, s->window), .frame = frame });
 	opt_sift_up(s, s->count++);
 }
 
@@ -207,11 +201,12 @@ static void opt_touch(void *state, uint32_t frame, const struct policy_ref *ref)
 
 	assert(frame < s->frames && opt_pos(s)[frame] != OPT_NONE);
 	i = opt_pos(s)[frame];
-	s->heap[i].next_use = opt_key(s, ref);
+	s->heap[i].key = opt_key(ref->now, ref->next_use, s->window);
 	opt_restore(s, i);
 }
 
-/* Return the frame with the largest key (the heap's root) and drop it. At least one frame must be resident. */
+/* Return the frame with the largest key (the heap's root) and drop it.
+ * At least one frame must be resident. */
 static uint32_t opt_evict(void *state)
 {
 	struct opt_state *s = state;

@@ -141,6 +141,7 @@
 #include <sys/mman.h>
 
 #include "mrc.h"
+#include "opt_key.h"
 #include "pageref.h"
 #include "pagetable.h"
 #include "policy.h"
@@ -438,7 +439,7 @@ static inline bool mrc_lru_ref(struct mrc *m, struct mrc_page *p, bool fresh, bo
 static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
 			uint64_t next)
 {
-	const struct mrc_slot top = { .key = next != POLICY_NEVER ? next : POLICY_NEVER - now,
+	const struct mrc_slot top = { .key = opt_key(now, next, 0),
 				      .id = fresh ? (uint32_t)(m->npages - 1) : p->at };
 	struct mrc_slot *s, carry;
 	uint64_t i;
