@@ -714,7 +714,7 @@ int mrc_finish(struct mrc *m, struct ps_error *err)
 		if ((final = malloc((m->npages ? m->npages : 1) * sizeof *final)) == NULL)
 			return mrc_fail(m, err, "out of memory at the end of the trace");
 		for (uint64_t id = 0; id < m->npages; id++)
-			final[id] = (uint32_t)(m->limit + 1); /* dropped: below every size */
+			final[id] = (uint32_t)(m->limit + 1); /* dropped below the limit (none without one) */
 		for (uint64_t i = 0; i < m->depth; i++)
 			final[m->stack[i].id] = (uint32_t)(i + 1);
 	}
