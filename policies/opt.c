@@ -30,7 +30,7 @@
  * latest reference. The order of keys among pages not referenced never
  * changes, and does not depend on the number of frames, which makes OPT
  * (without a window) a stack algorithm in the strict sense: the one-pass
- * curve (src/mrc.c) follows every eviction, dirty ones included. (VM
+ * curve (src/replay/mrc.c) follows every eviction, dirty ones included. (VM
  * events can make keys tie -- frames handed over at a process's exit
  * share a time, a frame copied on write keeps its old key -- and then
  * the lower frame number goes first.)

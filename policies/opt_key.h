@@ -1,6 +1,6 @@
 /*
  * opt_key.h - OPT's eviction key, in one place for the policy
- * (policies/opt.c) and the one-pass curve (src/mrc.c), which must order
+ * (policies/opt.c) and the one-pass curve (src/replay/mrc.c), which must order
  * pages exactly alike for the curve's rows to equal the replay's.
  */
 #ifndef PAGESIM_OPT_KEY_H

@@ -24,7 +24,7 @@
 
 #include <assert.h>
 
-#include "rng.h"
+#include "util/rng.h"
 
 #define RANDOM_NONE UINT32_MAX
 

@@ -6,10 +6,10 @@
  * table; nothing else in pagesim names a policy.
  *
  * Suggestions ("unknown policy "lur" (did you mean "lru"?)") come from
- * suggest_closest() (src/suggest.h): at most 2 edits, and fewer than the
+ * suggest_closest() (src/util/suggest.h): at most 2 edits, and fewer than the
  * length of what was typed; on a tie the earlier entry in the table wins.
  *
- * Policies from plug-ins (src/plugin.c) are registered at run time into
+ * Policies from plug-ins (policies/plugin.c) are registered at run time into
  * policy_extra[], a small fixed table searched after policy_registry[];
  * policy_at() numbers both as one list. policy_check() is the gate: a
  * registered policy is as well-formed as a built-in one, so nothing else
@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "registry.h"
-#include "suggest.h"
+#include "util/suggest.h"
 
 extern const struct policy policy_fifo;
 extern const struct policy policy_random;

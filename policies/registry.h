@@ -5,7 +5,7 @@
  * policy_registry, so a new policy is one file, one line in registry.c and
  * one line in Makefile.am.
  *
- * Policies from out-of-tree plug-ins (src/plugin.h) are registered at run
+ * Policies from out-of-tree plug-ins (policies/plugin.h) are registered at run
  * time into a small second table. Lookup, suggestions and specs search it
  * after the built-in ones, and policy_at() walks both, built-in first:
  * `pagesim policies` and `--policy all` list the plug-ins' policies too.
@@ -13,7 +13,7 @@
 #ifndef PAGESIM_REGISTRY_H
 #define PAGESIM_REGISTRY_H
 
-#include "error.h"
+#include "util/error.h"
 #include "policy.h"
 
 /* NULL-terminated, in the order `pagesim policies` lists them. */

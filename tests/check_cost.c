@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "cost.h"
+#include "machine/cost.h"
 
 /* Doubles computed from exact binary fractions compare exactly; the rest
  * within a relative 1e-12. */

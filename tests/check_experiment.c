@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "check_suites.h"
-#include "experiment.h"
-#include "stats.h"
+#include "replay/experiment.h"
+#include "report/stats.h"
 
 /* Write text to a new temporary file; returns its path (static buffer). */
 static const char *yaml_file(const char *text)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "gen.h"
+#include "trace/gen.h"
 
 /* A generator for kind over pages pages and refs references, seed seed;
  * fails the test if it cannot be built. */

@@ -1,5 +1,5 @@
 /*
- * check_mrc.c - one-pass miss-ratio curves (src/mrc.c): stack distances
+ * check_mrc.c - one-pass miss-ratio curves (src/replay/mrc.c): stack distances
  * derived by hand on the textbook string, OPT's write-backs by hand, every
  * counter equal to the simulator's at every memory size on random
  * multi-process workloads (OPT also with its stack cut short), sampling at
@@ -13,13 +13,13 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "future.h"
-#include "gen.h"
-#include "mrc.h"
-#include "registry.h"
-#include "rng.h"
-#include "sim.h"
-#include "trace_event.h"
+#include "replay/future.h"
+#include "trace/gen.h"
+#include "replay/mrc.h"
+#include "policies/registry.h"
+#include "util/rng.h"
+#include "machine/sim.h"
+#include "trace/trace_event.h"
 
 #define SHIFT 12
 

@@ -4,7 +4,7 @@
 #include <check.h>
 
 #include "check_suites.h"
-#include "pagetable.h"
+#include "machine/pagetable.h"
 
 START_TEST(shape_x86_32_is_10_10_12)
 {

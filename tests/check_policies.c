@@ -52,10 +52,10 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "future.h"
-#include "registry.h"
-#include "rng.h"
-#include "sim.h"
+#include "replay/future.h"
+#include "policies/registry.h"
+#include "util/rng.h"
+#include "machine/sim.h"
 
 
 /* ------------------------------------------------------------------ */

@@ -32,9 +32,9 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "policy.h"
-#include "rng.h"
-#include "sim.h"
+#include "policies/policy.h"
+#include "util/rng.h"
+#include "machine/sim.h"
 
 extern const struct policy policy_nru;
 extern const struct policy policy_aging;

@@ -29,10 +29,10 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "pagemap.h"
-#include "policy.h"
-#include "rng.h"
-#include "sim.h"
+#include "policies/pagemap.h"
+#include "policies/policy.h"
+#include "util/rng.h"
+#include "machine/sim.h"
 
 /* Until check_suites.h declares it. */
 Suite *make_policies_ghost_suite(void);

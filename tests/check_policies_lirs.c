@@ -42,7 +42,7 @@
 
 #include "check_suites.h"
 
-#include "sim.h"
+#include "machine/sim.h"
 
 Suite *make_policies_lirs_suite(void);
 

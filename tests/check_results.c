@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "plot.h"
-#include "results.h"
+#include "report/plot.h"
+#include "report/results.h"
 
 Suite *make_results_suite(void);
 

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "frames.h"
-#include "registry.h"
-#include "sim.h"
-#include "swap.h"
+#include "machine/frames.h"
+#include "policies/registry.h"
+#include "machine/sim.h"
+#include "machine/swap.h"
 
 /* ---- frame table ---- */
 

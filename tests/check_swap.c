@@ -4,7 +4,7 @@
 #include <check.h>
 
 #include "check_suites.h"
-#include "swap.h"
+#include "machine/swap.h"
 
 START_TEST(fills_lowest_first_then_reports_full)
 {

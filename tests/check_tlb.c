@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "rng.h"
-#include "tlb.h"
+#include "util/rng.h"
+#include "machine/tlb.h"
 
 /* The way (index into t's arrays) that entry e of t is. */
 static size_t way_of(const struct tlb *t, const struct tlb_entry *e)

@@ -28,11 +28,11 @@
 #include <zstd.h>
 
 #include "check_suites.h"
-#include "outfile.h"
-#include "trace.h"
-#include "trace_binary.h"
-#include "trace_event.h"
-#include "trace_source.h"
+#include "util/outfile.h"
+#include "trace/trace.h"
+#include "trace/trace_binary.h"
+#include "trace/trace_event.h"
+#include "trace/trace_source.h"
 
 /* ---- fixtures ---------------------------------------------------------- */
 

@@ -14,7 +14,7 @@
 #include <check.h>
 
 #include "check_suites.h"
-#include "trace_event.h"
+#include "trace/trace_event.h"
 
 /* A valid event number i, of every kind in turn, its fields made from i. */
 static struct trace_event ev_make(uint64_t i, char *name, char *file)

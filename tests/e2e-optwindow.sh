@@ -2,7 +2,7 @@
 # e2e-optwindow.sh - opt:window=N, OPT with a bounded look-ahead.
 #
 # When every opt cell of a run has a window, the look-ahead streams in one
-# pass (src/sweep.c); when one has none, the whole trace's next uses are
+# pass (src/replay/cells.c); when one has none, the whole trace's next uses are
 # built first and a windowed cell applies its window to them itself. Both
 # must give the same rows, for any -j. A window at least the trace's
 # length is plain opt, and window 1 is LRU. A hand-derived string shows

@@ -25,7 +25,7 @@ fi
 scen="$(dirname "$0")/scenarios"
 only=("$@")
 
-# The counters of struct sim_stats (src/sim.h) as CSV columns, plus
+# The counters of struct sim_stats (src/machine/sim.h) as CSV columns, plus
 # clean_evictions; TLB_COUNTERS are left out of "nontlb" comparisons.
 TLB_COUNTERS="tlb_hits tlb_misses tlb_shootdowns"
 NONTLB_COUNTERS="refs reads writes fetches distinct_pages hits faults zero_fills evictions

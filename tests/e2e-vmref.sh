@@ -2,7 +2,7 @@
 # e2e-vmref.sh - cross-check pagesim's VM model (segments, mmap, fork with
 # copy-on-write, shared file pages, swap slots shared by forks, stack
 # growth, segfaults, munmap, brk, exit) against tests/refsim.py, an
-# independent Python model written only from the model essay of src/sim.c
+# independent Python model written only from the model essay of src/machine/sim.c
 # and the counters of struct sim_stats (not from the machine's code).
 #
 # For each seed, tests/gen_vm_trace.py writes a random valid native trace

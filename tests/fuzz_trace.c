@@ -54,11 +54,11 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "future.h"
-#include "registry.h"
-#include "sim.h"
-#include "trace.h"
-#include "trace_event.h"
+#include "replay/future.h"
+#include "policies/registry.h"
+#include "machine/sim.h"
+#include "trace/trace.h"
+#include "trace/trace_event.h"
 
 #define FUZZ_MAX_TEXT (4u << 20) /* decompressed bytes, default limit */
 #define FUZZ_MAX_RECS 4096       /* records kept for the replay */

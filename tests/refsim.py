@@ -27,8 +27,8 @@ back with the bit cleared).
 The VM model (native traces with segment, mmap, munmap, brk, fork and exit
 events; processes; copy-on-write; shared file pages; swap slots shared by
 forks; stack growth; segfaults; an optional TLB) is the second half of this
-file, class VmSim, written only from the model essay of src/sim.c and the
-counters of struct sim_stats (src/sim.h).  Its hand-checked examples run
+file, class VmSim, written only from the model essay of src/machine/sim.c and the
+counters of struct sim_stats (src/machine/sim.h).  Its hand-checked examples run
 with `python3 -m doctest tests/refsim.py`.
 
 Usage:
@@ -317,9 +317,9 @@ def next_uses(pages):
 # --------------------------------------------------------------------------
 # The VM model: native traces with events (segments, mmap, fork, exit, ...).
 #
-# Written only from the model essay at the top of src/sim.c ("The model",
+# Written only from the model essay at the top of src/machine/sim.c ("The model",
 # up to "The hot loop") and the counter definitions of struct sim_stats in
-# src/sim.h, never from the machine's code.
+# src/machine/sim.h, never from the machine's code.
 #
 # State
 #   A process has a list of mappings and a page table {vpn: Pte}.  A Pte

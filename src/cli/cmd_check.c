@@ -1,0 +1,370 @@
+/*
+ * cmd_check.c - `pagesim check EXPERIMENT.yaml`: regression checks of the
+ * form "clock pages less than random on workloads with locality".
+ *
+ * The experiment's expect: section lists requirements. For each one, on
+ * each chosen trace and frame count, both policies are replayed (a
+ * randomised policy once per seed; 10 seeds unless the file has seeds:),
+ * and the requirement holds only beyond the 95% confidence intervals of
+ * both mean fault counts (stats.h):
+ *
+ *   A fewer-faults-than B, margin m:        hi(A) < (1 - m) * lo(B)
+ *   A at-least-as-good-as B, tolerance t:   hi(A) <= (1 + t) * lo(B)
+ *
+ * where hi and lo are the ends of the intervals (a deterministic policy's
+ * interval is its single value). Only the cells the requirements need are
+ * replayed, one decoding per trace, on all cores. Exit 0 when every row
+ * holds, 1 when any fails (the failing rows are listed again at the end),
+ * 2 on bad input. --plot draws, per requirement and trace, both policies'
+ * fault rates against memory size with their intervals.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "replay/experiment.h"
+#include "util/files.h"
+#include "report/plot.h"
+#include "report/stats.h"
+#include "replay/cells.h"
+
+#define CHECK_DEFAULT_SEEDS 10
+
+/* Fault counts of one trace: faults[(policy * nframes + frame) * nseeds + seed]
+ * (only the seeds a policy uses are filled), and which cells are wanted. */
+struct check_trace {
+	double *faults;
+	double *refs;
+	bool *wanted;  /* [policy * nframes + frame] */
+};
+
+struct check {
+	struct experiment *exp;
+	unsigned threads;
+	bool plot;
+	size_t rows, failed;
+	char failures[64][512];
+	size_t nfailures;
+};
+
+static void check_usage(FILE *out)
+{
+	fputs("usage: pagesim check EXPERIMENT.yaml [-j N] [--plot]\n"
+	      "Check the requirements of the experiment's expect: section, e.g.\n"
+	      "  expect:\n"
+	      "    - {policy: clock, fewer-faults-than: random, margin: 5%}\n"
+	      "    - {policy: mine, at-least-as-good-as: clock, tolerance: 2%, frames: [64]}\n"
+	      "on its traces and frame counts (or the ones a requirement names).\n"
+	      "Randomised policies run once per seed (10 unless the file has seeds:);\n"
+	      "a requirement holds only beyond the 95% confidence intervals of both means.\n\n"
+	      "  -j, --jobs N   worker threads (default: the number of cores)\n"
+	      "  --plot         draw both policies' fault rates with their intervals into\n"
+	      "                 OUTPUT/check/ (gnuplot)\n"
+	      "\nExit status: 0 every requirement holds, 1 one fails, 2 usage or input error.\n", out);
+}
+
+/* How many seeds policy p runs with. */
+static size_t check_seeds_of(const struct experiment *e, size_t p)
+{
+	return e->policies[p].policy->uses_seed ? e->nseeds : 1;
+}
+
+/* The interval of policy p at frame index f of trace data t. */
+static struct stats_interval check_interval(const struct experiment *e, const struct check_trace *t, size_t p,
+					    size_t f)
+{
+	return stats_interval_of(&t->faults[(p * e->nframes + f) * e->nseeds], check_seeds_of(e, p));
+}
+
+/* Replay the cells trace ti needs into t. Returns 0 or an exit code. */
+static int check_replay(struct check *ck, size_t ti, struct check_trace *t)
+{
+	const struct experiment *e = ck->exp;
+	const struct exp_trace *tr = &e->traces[ti];
+	const struct sweep_machine machine = {
+		.page_shift = e->topt.page_shift, .va_bits = e->topt.va_bits,
+		.swap_slots = e->swap_slots, .span_pages = e->span_pages, .vm = &e->machine,
+	};
+	size_t cells_max = e->npolicies * e->nframes * e->nseeds, n = 0;
+	struct sweep_cell *cells = calloc(cells_max, sizeof *cells);
+	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
+	struct pass_info info;
+	struct ps_error err;
+	int status = EXIT_OK;
+
+	if (cells == NULL)
+		return cli_fail("out of memory");
+	for (size_t p = 0; p < e->npolicies; p++)
+		for (size_t f = 0; f < e->nframes; f++)
+			for (size_t s = 0; t->wanted[p * e->nframes + f] && s < check_seeds_of(e, p); s++)
+				cells[n++] = (struct sweep_cell){ .policy = &e->policies[p], .frames = e->frames[f],
+								  .seed = e->seeds[s] };
+	if (sweep_trace(&spec, &e->topt, &machine, cells, n, ck->threads, NULL, NULL, NULL, &info, &err) != 0)
+		status = cli_fail("%s", err.msg);
+	for (size_t i = 0; status == EXIT_OK && i < n; i++) {
+		size_t p = (size_t)(cells[i].policy - e->policies), f = 0, s = 0;
+
+		if (!cells[i].done) {
+			status = cli_fail("%s: %s with %" PRIu32 " frames (seed %" PRIu64 "): %s", tr->label,
+					  cells[i].policy->label, cells[i].frames, cells[i].seed, cells[i].error);
+			break;
+		}
+		while (e->frames[f] != cells[i].frames)
+			f++;
+		while (e->seeds[s] != cells[i].seed)
+			s++;
+		t->faults[(p * e->nframes + f) * e->nseeds + s] = (double)cells[i].stats.faults;
+		t->refs[p * e->nframes + f] = (double)cells[i].stats.refs;
+	}
+	free(cells);
+	return status;
+}
+
+/* "clock fewer than random by 5%" for requirement x, into buf. */
+static void check_describe(const struct experiment *e, const struct exp_expect *x, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s %s %s %s %g%%", e->policies[x->policy].label,
+		 x->relation == EXP_FEWER_FAULTS ? "fewer than" : "as good as", e->policies[x->other].label,
+		 x->relation == EXP_FEWER_FAULTS ? "by" : "within", 100 * x->margin);
+}
+
+/* Judge requirement x at frame index f of trace ti, print its row, and
+ * remember it if it fails. */
+static void check_row(struct check *ck, const struct exp_expect *x, size_t ti, size_t f, const struct check_trace *t)
+{
+	const struct experiment *e = ck->exp;
+	struct stats_interval a = check_interval(e, t, x->policy, f), b = check_interval(e, t, x->other, f);
+	double a_hi = a.mean + a.half, b_lo = b.mean - b.half;
+	bool holds = x->relation == EXP_FEWER_FAULTS ? a_hi < (1 - x->margin) * b_lo
+						      : a_hi <= (1 + x->margin) * b_lo;
+	double change = b.mean > 0 ? 100 * (a.mean - b.mean) / b.mean : 0;
+	char what[256], verdict[64], row[512];
+
+	check_describe(e, x, what, sizeof what);
+	snprintf(verdict, sizeof verdict, "%s (%.1f%% %s)", holds ? "pass" : "FAIL", change < 0 ? -change : change,
+		 change <= 0 ? "fewer" : "more");
+	snprintf(row, sizeof row, "%-36s %-28s %7" PRIu32 " %12.1f ±%9.1f %12.1f ±%9.1f  %s", what,
+		 e->traces[ti].label, e->frames[f], a.mean, a.half, b.mean, b.half, verdict);
+	puts(row);
+	ck->rows++;
+	if (!holds) {
+		ck->failed++;
+		if (ck->nfailures < sizeof ck->failures / sizeof ck->failures[0])
+			snprintf(ck->failures[ck->nfailures++], sizeof ck->failures[0], "%s", row);
+	}
+}
+
+/* Copy the template dir/name into out. Returns 0 or -1 with err set. */
+static int check_copy_template(FILE *out, const char *dir, const char *name, struct ps_error *err)
+{
+	char path[PATH_MAX], buf[4096];
+	size_t n;
+	FILE *in;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((in = fopen(path, "r")) == NULL)
+		return ps_error_set(err, "%s: %s", path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	return 0;
+}
+
+/* Draw requirement k (x) on trace ti into OUTPUT/check/. Returns 0 or -1. */
+static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, size_t ti, const struct check_trace *t,
+		      const char *gnuplot, const char *templates, struct ps_error *err)
+{
+	const struct experiment *e = ck->exp;
+	char dir[PATH_MAX], base[128], safe[64], name[PATH_MAX + 256], what[256], label[32];
+	FILE *dat, *gp;
+	size_t page = 1ULL << e->topt.page_shift;
+
+	snprintf(dir, sizeof dir, "%s/check", e->output);
+	if (files_mkdirs(dir, err) < 0)
+		return -1;
+	plot_safe_name(e->traces[ti].label, safe, sizeof safe);
+	snprintf(base, sizeof base, "check-%zu-%zu-%s", k + 1, ti + 1, safe);
+	snprintf(name, sizeof name, "%s/%s.dat", dir, base);
+	if ((dat = fopen(name, "w")) == NULL)
+		return ps_error_set(err, "cannot write %s: %s", name, strerror(errno));
+	fputs("# frames bytes rate_a lo_a hi_a rate_b lo_b hi_b (fault rates; 95% intervals)\n", dat);
+	for (size_t f = 0; f < e->nframes; f++) {
+		struct stats_interval a, b;
+		double refs = t->refs[x->policy * e->nframes + f];
+
+		if (!x->frames[f] || refs <= 0)
+			continue;
+		a = check_interval(e, t, x->policy, f);
+		b = check_interval(e, t, x->other, f);
+		fprintf(dat, "%" PRIu32 " %zu %.9g %.9g %.9g %.9g %.9g %.9g\n", e->frames[f], e->frames[f] * page,
+			a.mean / refs, (a.mean - a.half) / refs, (a.mean + a.half) / refs, b.mean / refs,
+			(b.mean - b.half) / refs, (b.mean + b.half) / refs);
+	}
+	fclose(dat);
+	snprintf(name, sizeof name, "%s/%s.gp", dir, base);
+	if ((gp = fopen(name, "w")) == NULL)
+		return ps_error_set(err, "cannot write %s: %s", name, strerror(errno));
+	check_describe(e, x, what, sizeof what);
+	plot_size_label(page, label, sizeof label);
+	fprintf(gp, "# %s.gp - drawn by pagesim check --plot\ndatafile = '%s.dat'\ntitle_text = ", base, base);
+	plot_gp_string(gp, what);
+	fputs(".' on '.", gp);
+	plot_gp_string(gp, e->traces[ti].label);
+	fprintf(gp, ".' (%s pages, %zu seeds)'\nname_a = ", label, e->nseeds);
+	plot_gp_string(gp, e->policies[x->policy].label);
+	fputs("\nname_b = ", gp);
+	plot_gp_string(gp, e->policies[x->other].label);
+	fputs("\npage_label = ", gp);
+	plot_gp_string(gp, label);
+	fputc('\n', gp);
+	if (check_copy_template(gp, templates, "plot-style.gp", err) < 0 ||
+	    check_copy_template(gp, templates, "plot-check.gp", err) < 0) {
+		fclose(gp);
+		return -1;
+	}
+	fclose(gp);
+	snprintf(name, sizeof name, "formats = 'png'; outbase = '%s'", base);
+	snprintf(what, sizeof what, "%s.gp", base);
+	return plot_run_gnuplot(gnuplot, dir, what, name, err);
+}
+
+/* Parse argv; -1 to go on, else an exit code. */
+static int check_parse(int argc, char **argv, struct check *ck, const char **file)
+{
+	static const struct option longopts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "plot", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	ck->threads = cli_cores();
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			if (!cli_parse_jobs(optarg, &ck->threads))
+				return EXIT_USAGE;
+			break;
+		case 'p': ck->plot = true; break;
+		case 'h': check_usage(stdout); return EXIT_OK;
+		default: check_usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		check_usage(stderr);
+		return cli_fail("check: expected exactly one experiment file");
+	}
+	*file = argv[optind];
+	return -1;
+}
+
+/* Check every requirement on trace ti. Returns 0 or an exit code. */
+static int check_trace(struct check *ck, size_t ti, const char *gnuplot, const char *templates)
+{
+	const struct experiment *e = ck->exp;
+	size_t cells = e->npolicies * e->nframes;
+	struct check_trace t = {
+		.faults = calloc(cells * e->nseeds, sizeof *t.faults),
+		.refs = calloc(cells, sizeof *t.refs),
+		.wanted = calloc(cells, sizeof *t.wanted),
+	};
+	bool any = false;
+	struct ps_error err;
+	int status = EXIT_OK;
+
+	if (t.faults == NULL || t.refs == NULL || t.wanted == NULL)
+		status = cli_fail("out of memory");
+	for (size_t k = 0; status == EXIT_OK && k < e->nexpects; k++) {
+		const struct exp_expect *x = &e->expects[k];
+
+		for (size_t f = 0; x->traces[ti] && f < e->nframes; f++) {
+			if (x->frames[f]) {
+				t.wanted[x->policy * e->nframes + f] = t.wanted[x->other * e->nframes + f] = true;
+				any = true;
+			}
+		}
+	}
+	if (status == EXIT_OK && any)
+		status = check_replay(ck, ti, &t);
+	for (size_t k = 0; status == EXIT_OK && any && k < e->nexpects; k++) {
+		const struct exp_expect *x = &e->expects[k];
+
+		if (!x->traces[ti])
+			continue;
+		for (size_t f = 0; f < e->nframes; f++)
+			if (x->frames[f])
+				check_row(ck, x, ti, f, &t);
+		if (ck->plot && check_plot(ck, k, x, ti, &t, gnuplot, templates, &err) < 0)
+			status = cli_fail("%s", err.msg);
+	}
+	free(t.faults);
+	free(t.refs);
+	free(t.wanted);
+	return status;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct experiment *exp = calloc(1, sizeof *exp);
+	struct check ck = { .exp = exp };
+	char gnuplot[PATH_MAX] = "", templates[PATH_MAX] = "";
+	const char *file = NULL;
+	int status = exp ? check_parse(argc, argv, &ck, &file) : cli_fail("out of memory");
+
+	if (status >= 0) {
+		free(exp);
+		return status;
+	}
+	status = cli_load_experiment(file, exp);
+	if (status == EXIT_OK && exp->nexpects == 0)
+		status = cli_fail("%s: no expect: section, so nothing to check (see 'pagesim check --help')", file);
+	if (status == EXIT_OK && ck.plot && !plot_find_gnuplot(gnuplot, sizeof gnuplot))
+		status = cli_fail("check --plot: gnuplot not found on PATH (Debian: apt-get install gnuplot-nox)");
+	if (status == EXIT_OK && ck.plot && !cli_find_templates(templates, sizeof templates))
+		status = cli_fail("check --plot: gnuplot templates not found; set PAGESIM_TEMPLATES");
+	if (status == EXIT_OK && !exp->seeds_given) {
+		for (exp->nseeds = 0; exp->nseeds < CHECK_DEFAULT_SEEDS; exp->nseeds++)
+			exp->seeds[exp->nseeds] = exp->nseeds + 1;
+	}
+	if (status == EXIT_OK)
+		printf("pagesim check %s: %zu requirements; randomised policies over %zu seeds; "
+		       "means of faults with 95%% confidence intervals\n\n%-36s %-28s %7s %23s %23s  %s\n",
+		       file, exp->nexpects, exp->nseeds, "requirement", "trace", "frames", "policy: faults +- CI",
+		       "compared to: +- CI", "verdict");
+	for (size_t t = 0; status == EXIT_OK && t < exp->ntraces; t++)
+		status = check_trace(&ck, t, gnuplot, templates);
+	if (status == EXIT_OK) {
+		bool first_note = true;
+
+		for (size_t k = 0; k < exp->nexpects; k++) {
+			if (exp->expects[k].note != NULL) {
+				printf("%snote (%s:%lu): %s\n", first_note ? "\n" : "", file, exp->expects[k].line,
+				       exp->expects[k].note);
+				first_note = false;
+			}
+		}
+		if (ck.failed) {
+			printf("\nFAILED: %zu of %zu rows:\n", ck.failed, ck.rows);
+			for (size_t i = 0; i < ck.nfailures; i++)
+				puts(ck.failures[i]);
+			status = EXIT_CHECK_FAILED;
+		} else {
+			printf("\nall %zu rows hold\n", ck.rows);
+		}
+		if (ck.plot)
+			printf("graphs in %s/check/\n", exp->output);
+	}
+	exp_free(exp);
+	free(exp);
+	return status;
+}

@@ -1,0 +1,383 @@
+/*
+ * cmd_gen.c - `pagesim gen`: write a seeded synthetic workload (gen.h) as
+ * a trace in one of the formats the readers accept.
+ *
+ * Lines are formatted by hand into a 1 MiB buffer (no stdio per line) and
+ * the buffer goes to an outfile (outfile.h): through zlib or zstd when the
+ * name ends in .gz or .zst, written as FILE.tmp.PID and renamed into place
+ * only when everything was written, so an error or a signal never leaves a
+ * half-written FILE behind.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/numparse.h"
+#include "trace/gen.h"
+#include "util/outfile.h"
+
+#define GEN_BUF_SIZE (1u << 20)
+#define GEN_LINE_MAX 64 /* longest line written, with room to spare */
+
+enum gen_out_format { OUT_NATIVE, OUT_LACKEY, OUT_ADDR_RW, OUT_PAGES };
+
+struct gen_opts {
+	struct gen_params p;
+	bool have_pages, have_refs;
+	bool have_alpha, have_phase_opt; /* to refuse them for kinds that ignore them */
+	uint32_t pid;
+	enum gen_out_format format;
+	const char *output;
+};
+
+static void gen_usage(FILE *out)
+{
+	fputs("usage: pagesim gen KIND --pages N --refs N [options] -o FILE\n"
+	      "Write a seeded synthetic trace. The same options and seed always give\n"
+	      "byte-identical output.\n\n"
+	      "Kinds (N = --pages):\n"
+	      "  uniform   every reference picks one of the N pages uniformly\n"
+	      "  zipf      Zipf(alpha): rank r has probability r^-alpha / sum_k k^-alpha;\n"
+	      "            ranks map to pages by a seeded multiplicative hash,\n"
+	      "            page = (a * (r - 1) + b) mod N with a ~ N / golden ratio\n"
+	      "            coprime with N and b drawn from the seed, so hot pages are\n"
+	      "            scattered, not adjacent (at most 2^27 pages)\n"
+	      "  scan      pages 0, 1, ..., refs-1: one sequential pass (refs <= N)\n"
+	      "  loop      pages 0..N-1 over and over: LRU and FIFO fault on every\n"
+	      "            reference once N > frames\n"
+	      "  phases    working sets: K windows of S pages at seeded offsets; each\n"
+	      "            phase draws uniformly from one window for L references,\n"
+	      "            then moves to one of the other windows, drawn uniformly\n"
+	      "  mix       for the benchmark; each reference is, with probability\n"
+	      "              60%: Zipf(alpha) over a hot set of max(1, N/16) ranks,\n"
+	      "                   hashed over all N pages as for zipf;\n"
+	      "              20%: the next page of a sequential run of 64..4096 pages\n"
+	      "                   (uniform length; a new run starts at a uniform page\n"
+	      "                   when one ends, wrapping at N); runs interleave with\n"
+	      "                   the other references;\n"
+	      "              20%: a uniform page of the N\n\n"
+	      "Required:\n"
+	      "  --pages N           number of pages the workload ranges over (>= 1)\n"
+	      "  --refs N            number of references to write (>= 1)\n"
+	      "  -o FILE             output file, - for standard output. FILE is written\n"
+	      "                      as FILE.tmp.PID and renamed on success; a name ending\n"
+	      "                      in .gz is gzip-compressed (zlib's default level 6;\n"
+	      "                      about 4x slower than .zst), in .zst zstd-compressed\n"
+	      "                      (level 3, with a checksum)\n\n"
+	      "Options:\n"
+	      "  --seed N            seed (default 1)\n"
+	      "  --write-ratio R     fraction of references that are writes, 0..1 (default 0)\n"
+	      "  --alpha A           zipf, mix: the Zipf exponent, > 0 (default 1)\n"
+	      "  --sets K            phases: number of working sets (default 4)\n"
+	      "  --set-size S        phases: pages per working set (default max(1, N/8))\n"
+	      "  --phase-length L    phases: references per phase (default 10 * S)\n"
+	      "  --page-size N       page size, a power of two (256..1G; 4K, 2M accepted);\n"
+	      "                      default 4096. Each access is 4 bytes at a random\n"
+	      "                      4-aligned offset inside its page. pages * page size\n"
+	      "                      must fit in 48 bits\n"
+	      "  --pid N             process id, 1..4294967295 (default 1); other than 1\n"
+	      "                      only in native format (a 'process N' line)\n"
+	      "  --output-format F   native (default), lackey, addr-rw or pages\n\n"
+	      "Output formats, one reference per line (traces/FORMAT.md):\n"
+	      "  native    header 'pagesim-trace 1' and a '#' line with the parameters,\n"
+	      "            then 'R 0x1a2b3c 4' or 'W 0x1a2b3c 4'\n"
+	      "  lackey    ' L 001a2b3c,4' or ' S 001a2b3c,4' (as valgrind prints:\n"
+	      "            hex, at least 8 digits)\n"
+	      "  addr-rw   '001a2b3c R' or '001a2b3c W'\n"
+	      "  pages     the decimal page number; it cannot mark writes, so\n"
+	      "            --write-ratio must be 0\n\n"
+	      "Example:\n"
+	      "  pagesim gen zipf --pages 100000 --refs 10000000 --alpha 0.9 \\\n"
+	      "      --write-ratio 0.3 -o zipf.trace.zst\n"
+	      "Exit status: 0 success, 2 usage or output error.\n", out);
+}
+
+/* Parse a --output-format name; false if unknown. */
+static bool gen_parse_format(const char *s, enum gen_out_format *out)
+{
+	static const char *const names[] = { [OUT_NATIVE] = "native", [OUT_LACKEY] = "lackey",
+					     [OUT_ADDR_RW] = "addr-rw", [OUT_PAGES] = "pages" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum gen_out_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Report a bad value for option (or KIND): "pagesim: gen: OPTION: expected
+ * WHAT, got "ARG"". Returns EXIT_USAGE. */
+static int gen_bad_value(const char *option, const char *what, const char *arg)
+{
+	return cli_fail("gen: %s: expected %s, got \"%s\"", option, what, arg);
+}
+
+/* Parse argv into o. Returns -1 to go on, or an exit code to stop with
+ * (after printing the one-line error). */
+static int gen_parse(int argc, char **argv, struct gen_opts *o)
+{
+	enum { O_PAGES = 256, O_REFS, O_SEED, O_WRITE_RATIO, O_ALPHA, O_SETS, O_SET_SIZE,
+	       O_PHASE_LENGTH, O_PAGE_SIZE, O_PID, O_FORMAT };
+	static const struct option longopts[] = {
+		{ "pages", required_argument, NULL, O_PAGES },
+		{ "refs", required_argument, NULL, O_REFS },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "write-ratio", required_argument, NULL, O_WRITE_RATIO },
+		{ "alpha", required_argument, NULL, O_ALPHA },
+		{ "sets", required_argument, NULL, O_SETS },
+		{ "set-size", required_argument, NULL, O_SET_SIZE },
+		{ "phase-length", required_argument, NULL, O_PHASE_LENGTH },
+		{ "page-size", required_argument, NULL, O_PAGE_SIZE },
+		{ "pid", required_argument, NULL, O_PID },
+		{ "output-format", required_argument, NULL, O_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *kind = NULL;
+	uint64_t v;
+	int c;
+
+	gen_params_init(&o->p, GEN_UNIFORM);
+	o->have_pages = o->have_refs = o->have_alpha = o->have_phase_opt = false;
+	o->pid = 1;
+	o->format = OUT_NATIVE;
+	o->output = NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-:ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (kind != NULL)
+				return cli_fail("gen: more than one kind given (\"%s\", \"%s\")", kind,
+						optarg);
+			kind = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case O_PAGES:
+			if (!num_parse_u64(optarg, 1, 1ULL << GEN_ADDR_BITS, &o->p.pages))
+				return gen_bad_value("--pages", "a number of pages >= 1", optarg);
+			o->have_pages = true;
+			break;
+		case O_REFS:
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.refs))
+				return gen_bad_value("--refs", "a number of references >= 1", optarg);
+			o->have_refs = true;
+			break;
+		case O_SEED:
+			if (!num_parse_u64(optarg, 0, UINT64_MAX, &o->p.seed))
+				return gen_bad_value("--seed", "a whole number", optarg);
+			break;
+		case O_WRITE_RATIO:
+			if (!num_parse_double(optarg, &o->p.write_ratio) || o->p.write_ratio < 0 ||
+			    o->p.write_ratio > 1)
+				return gen_bad_value("--write-ratio", "a number from 0 to 1", optarg);
+			break;
+		case O_ALPHA:
+			if (!num_parse_double(optarg, &o->p.alpha) || !(o->p.alpha > 0))
+				return gen_bad_value("--alpha", "a number > 0", optarg);
+			o->have_alpha = true;
+			break;
+		case O_SETS:
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.sets))
+				return gen_bad_value("--sets", "a number of working sets >= 1", optarg);
+			o->have_phase_opt = true;
+			break;
+		case O_SET_SIZE:
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.set_size))
+				return gen_bad_value("--set-size", "a number of pages >= 1", optarg);
+			o->have_phase_opt = true;
+			break;
+		case O_PHASE_LENGTH:
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.phase_length))
+				return gen_bad_value("--phase-length", "a number of references >= 1", optarg);
+			o->have_phase_opt = true;
+			break;
+		case O_PAGE_SIZE:
+			if (!num_parse_page_size(optarg, &o->p.page_shift))
+				return gen_bad_value("--page-size", "a power of two from 256 to 1G", optarg);
+			break;
+		case O_PID:
+			if (!num_parse_u64(optarg, 1, UINT32_MAX, &v))
+				return gen_bad_value("--pid", "1..4294967295", optarg);
+			o->pid = (uint32_t)v;
+			break;
+		case O_FORMAT:
+			if (!gen_parse_format(optarg, &o->format))
+				return gen_bad_value("--output-format", "native, lackey, addr-rw or pages",
+						     optarg);
+			break;
+		case 'h':
+			gen_usage(stdout);
+			return EXIT_OK;
+		case ':':
+			return cli_fail("gen: %s needs an argument; see 'pagesim gen --help'",
+					argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				return cli_fail("gen: unknown option \"-%c\"; see 'pagesim gen --help'",
+						optopt);
+			return cli_fail("gen: unknown option \"%s\"; see 'pagesim gen --help'",
+					argv[optind - 1]);
+		}
+	}
+	if (kind == NULL)
+		return cli_fail("gen: no kind given (uniform, zipf, scan, loop, phases or mix); "
+				"see 'pagesim gen --help'");
+	if (!gen_kind_parse(kind, &o->p.kind))
+		return gen_bad_value("KIND", "uniform, zipf, scan, loop, phases or mix", kind);
+	if (!o->have_pages)
+		return cli_fail("gen: --pages N is required");
+	if (!o->have_refs)
+		return cli_fail("gen: --refs N is required");
+	if (o->output == NULL)
+		return cli_fail("gen: -o FILE is required (- for standard output)");
+	if (o->have_alpha && o->p.kind != GEN_ZIPF && o->p.kind != GEN_MIX)
+		return cli_fail("gen: --alpha applies to zipf and mix only");
+	if (o->have_phase_opt && o->p.kind != GEN_PHASES)
+		return cli_fail("gen: --sets, --set-size and --phase-length apply to phases only");
+	if (o->format == OUT_PAGES && o->p.write_ratio > 0)
+		return cli_fail("gen: the pages format cannot mark writes; use --write-ratio 0 or another "
+				"--output-format");
+	if (o->format != OUT_NATIVE && o->pid != 1)
+		return cli_fail("gen: only the native format can carry a process id; drop --pid or use "
+				"--output-format native");
+	return -1;
+}
+
+static const char gen_hex_digits[16] = "0123456789abcdef";
+
+/* Write v in lower-case hex, at least min digits (zero-padded), at p;
+ * returns the end. */
+static inline char *gen_put_hex(char *p, uint64_t v, unsigned min)
+{
+	unsigned n = v ? (unsigned)(67 - __builtin_clzll(v)) / 4 : 1;
+
+	if (n < min)
+		n = min;
+	for (unsigned i = n; i-- > 0; v >>= 4)
+		p[i] = gen_hex_digits[v & 15];
+	return p + n;
+}
+
+/* Write v in decimal at p; returns the end. */
+static inline char *gen_put_dec(char *p, uint64_t v)
+{
+	char tmp[20];
+	unsigned n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* Format every reference of g into buf (GEN_BUF_SIZE bytes) and hand full
+ * buffers to s; the native header first. Returns 0 or -1 with err set. */
+static int gen_emit(struct gen *g, const struct gen_opts *o, struct outfile *s, char *buf,
+		    struct ps_error *err)
+{
+	char *p = buf, *const flush_at = buf + GEN_BUF_SIZE - GEN_LINE_MAX;
+	uint64_t page;
+	bool write;
+
+	if (o->format == OUT_NATIVE) {
+		const struct gen_params *q = gen_params_of(g);
+
+		p += sprintf(p, "pagesim-trace 1\n# pagesim gen %s --pages %" PRIu64 " --refs %" PRIu64
+			     " --seed %" PRIu64 " --write-ratio %.17g --page-size %llu",
+			     gen_kind_name(q->kind), q->pages, q->refs, q->seed, q->write_ratio,
+			     1ULL << q->page_shift);
+		if (q->kind == GEN_ZIPF || q->kind == GEN_MIX)
+			p += sprintf(p, " --alpha %.17g", q->alpha);
+		if (q->kind == GEN_PHASES)
+			p += sprintf(p, " --sets %" PRIu64 " --set-size %" PRIu64 " --phase-length %" PRIu64,
+				     q->sets, q->set_size, q->phase_length);
+		*p++ = '\n';
+		if (o->pid != 1)
+			p += sprintf(p, "process %" PRIu32 "\n", o->pid);
+	}
+	while (gen_next(g, &page, &write)) {
+		if (p >= flush_at) {
+			if (outfile_write(s, buf, (size_t)(p - buf), err) < 0)
+				return -1;
+			p = buf;
+		}
+		switch (o->format) {
+		case OUT_NATIVE:
+			p[0] = write ? 'W' : 'R';
+			memcpy(p + 1, " 0x", 3);
+			p = gen_put_hex(p + 4, gen_addr(g, page), 1);
+			memcpy(p, " 4\n", 3);
+			p += 3;
+			break;
+		case OUT_LACKEY:
+			memcpy(p, write ? " S " : " L ", 3);
+			p = gen_put_hex(p + 3, gen_addr(g, page), 8);
+			memcpy(p, ",4\n", 3);
+			p += 3;
+			break;
+		case OUT_ADDR_RW:
+			p = gen_put_hex(p, gen_addr(g, page), 8);
+			memcpy(p, write ? " W\n" : " R\n", 3);
+			p += 3;
+			break;
+		case OUT_PAGES:
+			p = gen_put_dec(p, page);
+			*p++ = '\n';
+			break;
+		}
+	}
+	return outfile_write(s, buf, (size_t)(p - buf), err);
+}
+
+/* Generate g into the output named in o. Returns 0 or -1 with err set. */
+static int gen_write(struct gen *g, const struct gen_opts *o, struct ps_error *err)
+{
+	char *buf = malloc(GEN_BUF_SIZE);
+	struct outfile *out;
+	int rc;
+
+	if (buf == NULL)
+		return ps_error_set(err, "out of memory");
+	out = outfile_open(o->output, err);
+	if (out == NULL) {
+		free(buf);
+		return -1;
+	}
+	rc = gen_emit(g, o, out, buf, err);
+	rc = outfile_close(out, rc == 0, NULL, err);
+	free(buf);
+	return rc;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	struct gen_opts o;
+	struct ps_error err;
+	struct gen *g;
+	int rc;
+
+	if ((rc = gen_parse(argc, argv, &o)) >= 0)
+		return rc;
+	g = gen_create(&o.p, &err);
+	if (g == NULL)
+		return cli_fail("gen: %s", err.msg);
+	rc = gen_write(g, &o, &err);
+	gen_free(g);
+	if (rc < 0)
+		return cli_fail("gen: %s", err.msg);
+	return EXIT_OK;
+}

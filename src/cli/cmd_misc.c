@@ -1,0 +1,128 @@
+/*
+ * cmd_misc.c - the small subcommands: `pagesim policies` and
+ * `pagesim decode`.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "trace/pass.h"
+#include "policies/plugin.h"
+#include "policies/registry.h"
+#include "trace/trace_event.h"
+
+int cmd_policies(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "plugin", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct policy *p;
+	struct ps_error err;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			puts("usage: pagesim policies [--plugin FILE]...\n"
+			     "List the replacement policies, one per line, each followed by its\n"
+			     "parameters (set them as --policy NAME:KEY=VALUE) with their defaults:\n"
+			     "the built-in ones, then those of each plug-in (shared object) loaded\n"
+			     "with --plugin FILE, which is repeatable.");
+			return EXIT_OK;
+		}
+		if (c != 'P')
+			return cli_fail("policies: see 'pagesim policies --help'");
+		if (plugin_load(optarg, &err) < 0)
+			return cli_fail("%s", err.msg);
+	}
+	if (optind < argc)
+		return cli_fail("policies: unexpected argument \"%s\"", argv[optind]);
+	for (size_t i = 0; (p = policy_at(i)) != NULL; i++) {
+		printf("%-14s %s\n", p->name, p->summary);
+		for (size_t k = 0; p->params != NULL && p->params[k].name != NULL; k++)
+			printf("%-14s   :%s=%g  %s (%g..%g%s)\n", "", p->params[k].name, p->params[k].def,
+			       p->params[k].help, p->params[k].min, p->params[k].max,
+			       p->params[k].integer ? ", whole" : "");
+	}
+	return EXIT_OK;
+}
+
+/* What the decode-only pass counts. */
+struct decode_counts {
+	uint64_t by_op[OP_EVENT + 1]; /* OP_EVENT: all events */
+	uint64_t by_kind[EV_EXIT + 1]; /* events by enum trace_event_kind */
+	uint64_t bytes;
+};
+
+/* pass_consumer: count records by operation, and events by kind. */
+static int decode_count(void *ctx, const struct trace_batch *b, struct ps_error *err)
+{
+	struct decode_counts *c = ctx;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct trace_rec *r = &b->recs[i];
+
+		c->by_op[r->op <= OP_EVENT ? r->op : 0]++;
+		c->bytes += r->size;
+		if (r->op == OP_EVENT && r->flags <= EV_EXIT)
+			c->by_kind[r->flags]++;
+	}
+	return 0;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_TRACE_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trace_options topt = CLI_TRACE_DEFAULTS;
+	struct decode_counts counts = { { 0 }, { 0 }, 0 };
+	struct pass_info info;
+	struct ps_error err;
+	int c, idx;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+		if (c == 'h') {
+			fputs("usage: pagesim decode TRACE [options]\n"
+			      "Decode TRACE and count its records, without simulating: the\n"
+			      "decode-only baseline of `make bench`, and a quick format check.\n"
+			      "VM events (segment, mmap, munmap, brk, fork, exit) are counted by\n"
+			      "kind on a second line when the trace has any.\n\n"
+			      CLI_TRACE_OPTIONS_HELP, stdout);
+			return EXIT_OK;
+		}
+		if (c != 0)
+			return cli_fail("decode: see 'pagesim decode --help'");
+		if (cli_trace_option(longopts[idx].name, optarg, &topt) < 0)
+			return EXIT_USAGE;
+	}
+	if (optind != argc - 1)
+		return cli_fail("decode: expected exactly one trace");
+	if (pass_run(&(struct trace_spec){ .path = argv[optind] }, &topt, decode_count, &counts, &info, &err) < 0)
+		return cli_fail("%s", err.msg);
+	printf("trace %s (%s): %" PRIu64 " records (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
+	       " fetches", argv[optind], info.format, info.records, counts.by_op[OP_READ],
+	       counts.by_op[OP_WRITE], counts.by_op[OP_FETCH]);
+	if (counts.by_op[OP_EVENT] > 0)
+		printf(", %" PRIu64 " events", counts.by_op[OP_EVENT]);
+	printf("), %" PRIu64 " bytes accessed\n", counts.bytes);
+	if (counts.by_op[OP_EVENT] > 0) {
+		const char *sep = "events:";
+
+		for (unsigned k = EV_SEGMENT; k <= EV_EXIT; k++, sep = ",")
+			printf("%s %" PRIu64 " %s", sep, counts.by_kind[k], trace_event_kind_name(k));
+		putchar('\n');
+	}
+	if (info.skipped)
+		printf("%" PRIu64 " malformed lines skipped; the first: %s\n", info.skipped, info.first_skip);
+	return EXIT_OK;
+}

@@ -1,0 +1,316 @@
+/*
+ * cmd_mrc.c - `pagesim mrc`: the miss-ratio curve of LRU or OPT, every
+ * memory size from one pass over the trace (src/mrc.c has the algorithms).
+ *
+ * Output. Rows have exactly the columns of `pagesim run --output csv`
+ * (report.h), so an mrc CSV is a results.csv that `pagesim plot` draws,
+ * and its rows can be appended to a sweep's results.csv (without the
+ * header line). For exact curves every field equals run's, byte for byte.
+ * A sampled curve is labelled "lru:sample=R" in the policy column, so it
+ * draws as its own line beside the exact one; its counts are estimates.
+ * Exact OPT rows equal run's too, dirty write-backs included (opt.c's
+ * order is a stack order; mrc.c). The rows are printed by
+ * report.c itself (report_csv_row), so the columns cannot drift apart.
+ *
+ * The curves model anonymous memory only: a trace with VM events (native
+ * segment, mmap, fork... lines) is refused at its first event, naming the
+ * line, with a pointer to `pagesim run`.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "report/report.h"
+#include "replay/future.h"
+#include "replay/mrc.h"
+#include "util/numparse.h"
+#include "trace/pass.h"
+
+#define MRC_MAX_FRAMES 4096
+
+struct mrc_opts {
+	const char *trace;
+	struct trace_options topt;
+	enum mrc_policy policy;
+	uint32_t frames[MRC_MAX_FRAMES];
+	size_t nframes;     /* 0: the default list */
+	bool all_frames;    /* --frames all */
+	double sample;      /* 0: exact */
+	bool span_pages;
+	bool csv;
+};
+
+static void mrc_usage(FILE *out)
+{
+	fputs("usage: pagesim mrc TRACE [options]\n"
+	      "The miss-ratio curve of LRU or OPT: the faults (and the other counters of\n"
+	      "'pagesim run') at every memory size, from one pass over TRACE (a file, or -\n"
+	      "for standard input; gzip and zstd are read transparently). Exact: each row\n"
+	      "equals 'pagesim run --policy P --frames N'.\n\n"
+	      "  --policy lru|opt    the policy (default: lru)\n"
+	      "  --frames LIST|all   comma-separated frame counts; A..B means A, 2A, 4A, ... <= B;\n"
+	      "                      all means every count from 1 to the distinct pages (default:\n"
+	      "                      1, 2, 4, ... up to the first power of two >= distinct pages)\n"
+	      "  --sample RATE       LRU only: estimate the curve from the pages whose hash falls\n"
+	      "                      below RATE (0 < RATE <= 1; SHARDS fixed-rate sampling), in\n"
+	      "                      about RATE times the memory and time; the policy column\n"
+	      "                      then reads lru:sample=RATE\n"
+	      "  --span all|first    an access crossing a page boundary references every page\n"
+	      "                      it covers (all, default) or only its first page\n"
+	      "  --output STYLE      text (default) or csv: the columns of 'pagesim run --output\n"
+	      "                      csv', so 'pagesim plot' draws it\n"
+	      CLI_TRACE_OPTIONS_HELP
+	      "\nLRU costs O(log n) per reference and memory per distinct page; OPT costs\n"
+	      "O(stack distance) per reference, up to the largest size of an explicit\n"
+	      "--frames list (else up to the distinct pages), and, like 'run --policy opt',\n"
+	      "reads the trace twice and keeps 8 bytes per reference.\n"
+	      "The curves model anonymous memory only: a trace with VM events (segment,\n"
+	      "mmap, munmap, brk, fork, exit) is refused; replay it with 'pagesim run'.\n", out);
+}
+
+/* Parse argv into o. Returns -1 to go on, or an exit code to stop with. */
+static int mrc_parse(int argc, char **argv, struct mrc_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "sample", required_argument, NULL, 'r' },
+		{ "span", required_argument, NULL, 'a' },
+		{ "output", required_argument, NULL, 'o' },
+		CLI_TRACE_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, idx;
+
+	*o = (struct mrc_opts){ .topt = CLI_TRACE_DEFAULTS, .policy = MRC_LRU, .span_pages = true };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+		switch (c) {
+		case 'p':
+			if (strcmp(optarg, "lru") == 0)
+				o->policy = MRC_LRU;
+			else if (strcmp(optarg, "opt") == 0)
+				o->policy = MRC_OPT;
+			else
+				return cli_fail("--policy: mrc computes lru or opt curves, not \"%s\"", optarg);
+			break;
+		case 'f':
+			o->all_frames = strcmp(optarg, "all") == 0;
+			if (!o->all_frames && !cli_parse_frames(optarg, o->frames, MRC_MAX_FRAMES, &o->nframes))
+				return cli_fail("--frames: expected all, or counts from 1 to 2^31 like 16,64 or "
+						"8..4096 (at most %d), got \"%s\"", MRC_MAX_FRAMES, optarg);
+			if (o->all_frames)
+				o->nframes = 0;
+			break;
+		case 'r':
+			if (!num_parse_double(optarg, &o->sample) || !(o->sample > 0 && o->sample <= 1))
+				return cli_fail("--sample: expected a rate above 0 and at most 1, got \"%s\"", optarg);
+			break;
+		case 'a':
+			if (!cli_parse_span(optarg, &o->span_pages))
+				return EXIT_USAGE;
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0)
+				return cli_fail("--output: expected text or csv, got \"%s\"", optarg);
+			o->csv = strcmp(optarg, "csv") == 0;
+			break;
+		case 'h':
+			mrc_usage(stdout);
+			return EXIT_OK;
+		case 0:
+			if (cli_trace_option(longopts[idx].name, optarg, &o->topt) < 0)
+				return EXIT_USAGE;
+			break;
+		default:
+			mrc_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (o->policy == MRC_OPT && o->sample != 0)
+		return cli_fail("--sample: sampling estimates lru curves only; opt needs every reference "
+				"(drop --sample)");
+	if (optind != argc - 1) {
+		mrc_usage(stderr);
+		return cli_fail(optind >= argc ? "mrc: no trace given" : "mrc: more than one trace given");
+	}
+	o->trace = argv[optind];
+	if (o->topt.page_shift >= o->topt.va_bits)
+		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
+	return -1;
+}
+
+/* pass_consumer of OPT's look-ahead pass: an event fails it already, with
+ * the message the curve would give. */
+static int mrc_consume_future(void *ctx, const struct trace_batch *b, struct ps_error *err)
+{
+	if (mrc_refuse_events(b, err) < 0)
+		return -1;
+	return future_add(ctx, b->recs, b->n, err);
+}
+
+static int mrc_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
+{
+	return mrc_feed_batch(ctx, b, err);
+}
+
+/* One row in the columns of report.h (seed is 1, run's default, which
+ * lru and opt ignore). */
+static void mrc_csv_row(FILE *out, const char *trace, const char *format, const char *policy, uint32_t frames,
+			uint64_t page_size, const struct sim_stats *st, uint64_t skipped)
+{
+	const struct run_result row = {
+		.trace = trace, .format = format, .policy = policy, .frames = frames, .page_size = page_size,
+		.seed = 1, .skipped = skipped, .stats = *st,
+	};
+
+	report_csv_row(out, &row);
+}
+
+/* One row of the text table, as `pagesim run` counts it. */
+static void mrc_text_row(FILE *out, const char *policy, uint32_t frames, const struct sim_stats *st)
+{
+	double rate = st->refs ? (double)st->faults / (double)st->refs : 0.0;
+
+	fprintf(out, "%-14s %8" PRIu32 " %12" PRIu64 " %10.6f %9.3f %12" PRIu64 " %10" PRIu64 " %10" PRIu64
+		" %10" PRIu64 "\n", policy, frames, st->faults, rate, 1000.0 * rate, st->evictions,
+		st->dirty_evictions, st->swap_writes, st->swap_reads);
+}
+
+/* Print the curve of m for o. Returns an exit code. */
+static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct pass_info *info)
+{
+	const uint64_t page_size = 1ULL << o->topt.page_shift;
+	uint64_t distinct = mrc_distinct(m), n = o->nframes;
+	char policy[64];
+	struct sim_stats st;
+
+	if (o->sample != 0)
+		snprintf(policy, sizeof policy, "lru:sample=%g", o->sample);
+	else
+		snprintf(policy, sizeof policy, "%s", o->policy == MRC_LRU ? "lru" : "opt");
+	if (o->all_frames) {
+		n = distinct > 0 ? (distinct < UINT32_MAX ? distinct : UINT32_MAX) : 1;
+	} else if (n == 0) {
+		for (n = 1; (1ULL << (n - 1)) < distinct && n < 32; n++)
+			;
+	}
+	if (o->csv) {
+		report_csv_header(stdout);
+	} else {
+		mrc_get(m, 1, &st);
+		printf("trace %s (%s), %" PRIu64 "-byte pages\n", o->trace, info->format, page_size);
+		printf("%" PRIu64 " references (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
+		       " fetches), %" PRIu64 " distinct pages%s\n", st.refs, st.reads, st.writes, st.fetches,
+		       distinct, o->sample != 0 ? " (estimated)" : "");
+		if (info->skipped)
+			printf("%" PRIu64 " malformed lines skipped\n", info->skipped);
+		if (o->sample != 0)
+			printf("%s curve estimated from the pages sampled at rate %g (SHARDS): counts are estimates\n",
+			       "lru", mrc_sample_rate(m));
+		else
+			printf("%s curve, exact, in one pass\n", o->policy == MRC_LRU ? "lru" : "opt");
+		printf("\n%-14s %8s %12s %10s %9s %12s %10s %10s %10s\n", "policy", "frames", "faults",
+		       "fault rate", "per 1000", "evictions", "dirty", "swap out", "swap in");
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t frames = o->all_frames ? (uint32_t)(i + 1)
+				  : o->nframes ? o->frames[i] : (uint32_t)1 << i;
+
+		mrc_get(m, frames, &st);
+		if (o->csv)
+			mrc_csv_row(stdout, o->trace, info->format, policy, frames, page_size, &st, info->skipped);
+		else
+			mrc_text_row(stdout, policy, frames, &st);
+	}
+	return EXIT_OK;
+}
+
+/* The largest frame count of an explicit --frames list, the only sizes
+ * printed; 0 (no limit) for the default list and all, which depend on
+ * the trace's distinct pages. */
+static uint32_t mrc_largest_frames(const struct mrc_opts *o)
+{
+	uint32_t largest = 0;
+
+	for (size_t i = 0; i < o->nframes; i++)
+		if (o->frames[i] > largest)
+			largest = o->frames[i];
+	return largest;
+}
+
+/* Compute and print the curve of path for o. Returns an exit code. */
+static int mrc_run(const struct mrc_opts *o, const char *path)
+{
+	const struct trace_spec spec = { .path = path };
+	struct future fut = { NULL, 0 };
+	struct pass_info info;
+	struct ps_error err;
+	struct mrc *m = NULL;
+	int status = EXIT_OK;
+
+	if (o->policy == MRC_OPT) {
+		struct future_builder *b = future_begin(o->topt.page_shift, o->span_pages);
+
+		if (b == NULL)
+			return cli_fail("out of memory for the look-ahead");
+		if (pass_run(&spec, &o->topt, mrc_consume_future, b, &info, &err) < 0) {
+			future_abandon(b);
+			return cli_fail("%s", err.msg);
+		}
+		future_finish(b, &fut);
+	}
+	m = mrc_create(&(struct mrc_config){
+		.policy = o->policy, .page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
+		.span_pages = o->span_pages, .sample_rate = o->sample,
+		.future = fut.next_use, .future_len = fut.len, .max_frames = mrc_largest_frames(o),
+	}, &err);
+	if (m == NULL)
+		status = cli_fail("%s", err.msg);
+	else if (pass_run(&spec, &o->topt, mrc_consume, m, &info, &err) < 0 || mrc_finish(m, &err) < 0)
+		status = cli_fail("%s", err.msg);
+	if (status == EXIT_OK) {
+		if (info.skipped)
+			fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n",
+				info.skipped, info.first_skip);
+		status = mrc_print(o, m, &info);
+	}
+	mrc_destroy(m);
+	future_free(&fut);
+	return status;
+}
+
+int cmd_mrc(int argc, char **argv)
+{
+	struct mrc_opts *o = malloc(sizeof *o);
+	char spool[4096];
+	bool spooled = false;
+	int status;
+
+	if (o == NULL)
+		return cli_fail("out of memory");
+	status = mrc_parse(argc, argv, o);
+	if (status >= 0)
+		goto out;
+	if (o->policy == MRC_OPT && strcmp(o->trace, "-") == 0) {
+		if ((status = cli_spool_stdin(spool, sizeof spool)) != EXIT_OK)
+			goto out;
+		spooled = true;
+		o->topt.name = "<stdin>";
+	}
+	status = mrc_run(o, spooled ? spool : o->trace);
+	if (spooled)
+		unlink(spool);
+	if (status == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
+		status = cli_fail("error writing the results");
+out:
+	free(o);
+	return status;
+}

@@ -1,0 +1,184 @@
+/*
+ * cmd_plot.c - `pagesim plot RESULTS_DIR`: draw gnuplot graphs of
+ * RESULTS_DIR/results.csv into RESULTS_DIR/plots.
+ *
+ * The gnuplot templates (scripts/plot-*.gp) are looked up in this order:
+ *  1. $PAGESIM_TEMPLATES, when set (the tests point it at the source tree);
+ *  2. scripts/ next to the running binary (./pagesim in a build tree);
+ *  3. PAGESIM_DATADIR, the installed copies ($(pkgdatadir), set by make).
+ * Each generated plots/NAME.gp holds a full copy of its templates, so the
+ * plots directory re-draws without pagesim.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/numparse.h"
+#include "report/plot.h"
+#include "report/results.h"
+
+#ifndef PAGESIM_DATADIR
+#define PAGESIM_DATADIR "/usr/local/share/pagesim"
+#endif
+
+static const char plot_usage[] =
+	"usage: pagesim plot RESULTS_DIR [--format png|svg|both] [--frames N]\n"
+	"Draw graphs of RESULTS_DIR/results.csv (the rows of 'pagesim run --output csv',\n"
+	"several runs concatenated are fine) into RESULTS_DIR/plots, per trace:\n"
+	"  fault-rate-I-T   fault rate vs memory size, one line per policy\n"
+	"  vs-opt-I-T       faults / OPT faults vs memory size (needs opt rows)\n"
+	"  dirty-I-T        dirty write-backs (dirty_evictions) vs memory size\n"
+	"  bars-I-T         every policy's fault rate at one memory size\n"
+	"I numbers the traces in their order in results.csv and T is the trace's\n"
+	"file name, made safe. Rows that differ only in their seed are averaged:\n"
+	"lines and bars show the mean, a band or whiskers the min..max. Next to\n"
+	"each image are the .dat file gnuplot reads and the .gp script that draws\n"
+	"it: cd RESULTS_DIR/plots && gnuplot fault-rate-1-T.gp re-draws it.\n\n"
+	"  --format F   png (default), svg or both\n"
+	"  --frames N   the frame count of the bar charts; default, per trace: the\n"
+	"               largest frame count at which the policies' fault counts\n"
+	"               differ, else the median frame count\n\n"
+	"Needs gnuplot on PATH (Debian: gnuplot-nox). Templates: $PAGESIM_TEMPLATES,\n"
+	"else scripts/ next to the pagesim binary, else " PAGESIM_DATADIR ".\n";
+
+/* Print s for a one-line message: control characters become '?'. */
+static void put_name(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
+/* Find the template directory (see the top of the file); false if none.
+ * Declared in cli.h: pagesim check draws with the same templates. */
+bool cli_find_templates(char *buf, size_t size)
+{
+	const char *env = getenv("PAGESIM_TEMPLATES");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env != NULL && *env != '\0') {
+		snprintf(buf, size, "%s", env);
+		return plot_templates_present(buf);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			if (snprintf(buf, size, "%s/scripts", exe) < (int)size && plot_templates_present(buf))
+				return true;
+		}
+	}
+	snprintf(buf, size, "%s", PAGESIM_DATADIR);
+	return plot_templates_present(buf);
+}
+
+/* Say on stderr, in one line each, which graphs were left out. */
+static void report_skips(const struct plot_summary *sum, const struct results *r, uint32_t bar_frames)
+{
+	if (sum->no_opt == r->ntraces) {
+		fputs("pagesim: note: no opt rows in results.csv; skipped the faults-relative-to-OPT graphs\n",
+		      stderr);
+	} else if (sum->no_opt > 0) {
+		fprintf(stderr, "pagesim: note: no opt rows for %zu of %zu traces (the first: ", sum->no_opt,
+			r->ntraces);
+		put_name(stderr, sum->no_opt_first);
+		fputs("); skipped their faults-relative-to-OPT graphs\n", stderr);
+	}
+	if (sum->no_bar > 0) {
+		fprintf(stderr, "pagesim: note: %zu of %zu traces have no results at %lu frames (the first: ",
+			sum->no_bar, r->ntraces, (unsigned long)bar_frames);
+		put_name(stderr, sum->no_bar_first);
+		fputs("); skipped their bar charts\n", stderr);
+	}
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "frames", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct plot_options opt = { .formats = PLOT_PNG };
+	char gnuplot[PATH_MAX], templates[PATH_MAX];
+	struct plot_summary sum;
+	struct results res;
+	struct ps_error err;
+	char *csv = NULL, *outdir = NULL;
+	uint64_t frames;
+	int c, rc = EXIT_USAGE;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(plot_usage, stdout);
+			return EXIT_OK;
+		case 'f':
+			if (strcmp(optarg, "png") == 0)
+				opt.formats = PLOT_PNG;
+			else if (strcmp(optarg, "svg") == 0)
+				opt.formats = PLOT_SVG;
+			else if (strcmp(optarg, "both") == 0)
+				opt.formats = PLOT_PNG | PLOT_SVG;
+			else
+				return cli_fail("plot: --format must be png, svg or both, not \"%s\"", optarg);
+			break;
+		case 'n':
+			if (!num_parse_u64(optarg, 1, UINT32_MAX, &frames))
+				return cli_fail("plot: --frames must be a frame count, not \"%s\"", optarg);
+			opt.bar_frames = (uint32_t)frames;
+			break;
+		default:
+			return cli_fail("plot: see 'pagesim plot --help'");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_fail("plot: expected exactly one RESULTS_DIR (see 'pagesim plot --help')");
+	if (asprintf(&csv, "%s/results.csv", argv[optind]) < 0 ||
+	    asprintf(&outdir, "%s/plots", argv[optind]) < 0)
+		return cli_fail("plot: out of memory");
+	if (results_load(csv, &res, &err) < 0) {
+		cli_fail("%s", err.msg);
+		goto out_paths;
+	}
+	if (!plot_find_gnuplot(gnuplot, sizeof gnuplot)) {
+		cli_fail("plot: gnuplot not found on PATH (on Debian: apt-get install gnuplot-nox)");
+		goto out;
+	}
+	if (!cli_find_templates(templates, sizeof templates)) {
+		if (getenv("PAGESIM_TEMPLATES") != NULL && *getenv("PAGESIM_TEMPLATES") != '\0')
+			cli_fail("plot: PAGESIM_TEMPLATES=%s lacks the gnuplot templates (%s, ...)", templates,
+				 plot_template_files[0]);
+		else
+			cli_fail("plot: gnuplot templates (%s, ...) not found in scripts/ next to pagesim "
+				 "nor in %s; set PAGESIM_TEMPLATES", plot_template_files[0], PAGESIM_DATADIR);
+		goto out;
+	}
+	opt.gnuplot = gnuplot;
+	opt.template_dir = templates;
+	if (plot_all(&res, outdir, &opt, &sum, &err) < 0) {
+		cli_fail("plot: %s", err.msg);
+		goto out;
+	}
+	report_skips(&sum, &res, opt.bar_frames);
+	printf("%zu graphs of %zu trace%s (%zu images) in %s\n", sum.graphs, res.ntraces,
+	       res.ntraces == 1 ? "" : "s", sum.images, outdir);
+	rc = EXIT_OK;
+out:
+	results_free(&res);
+out_paths:
+	free(csv);
+	free(outdir);
+	return rc;
+}

@@ -1,0 +1,335 @@
+/*
+ * cmd_run.c - `pagesim run`: replay one trace through every requested
+ * (policy, frames) cell and print one comparison table.
+ *
+ * The trace is decoded once: each batch of records is fed to every cell in
+ * turn, so memory stays bounded whatever the trace length and standard
+ * input works. Only OPT without a window needs a second pass (its
+ * look-ahead is built first); standard input is then spooled to a
+ * temporary file. When every opt has a window, its look-ahead streams
+ * (sweep.c) and nothing is spooled.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "replay/experiment.h"
+#include "replay/future.h"
+#include "util/numparse.h"
+#include "policies/plugin.h"
+#include "policies/registry.h"
+#include "report/report.h"
+#include "replay/cells.h"
+
+#define RUN_MAX_POLICIES 64
+#define RUN_MAX_FRAMES 256
+
+struct run_opts {
+	const char *trace;
+	const char *policy_list; /* the last --policy, parsed once plug-ins are loaded */
+	struct trace_options topt;
+	struct policy_spec policies[RUN_MAX_POLICIES];
+	size_t npolicies;
+	uint32_t frames[RUN_MAX_FRAMES];
+	size_t nframes;
+	uint64_t seed;
+	uint64_t swap_slots;
+	bool span_pages;
+	struct exp_machine machine; /* the VM model and the cost model */
+	enum report_style style;
+	unsigned threads;
+	bool no_curves;
+};
+
+static void run_usage(FILE *out)
+{
+	fputs("usage: pagesim run TRACE [options]\n"
+	      "Replay TRACE (a file, or - for standard input; gzip and zstd are read\n"
+	      "transparently) through each policy at each memory size.\n\n"
+	      "  --policy LIST       comma-separated policies, or all (default: clock); a policy\n"
+	      "                      with parameters is NAME:KEY=VALUE[:KEY=VALUE...]; all means\n"
+	      "                      every built-in policy and every plug-in's\n"
+	      "  --plugin FILE       load the policies of the plug-in (shared object) FILE;\n"
+	      "                      repeatable. See <pagesim/policy.h> and pagesim(1)\n"
+	      "  --frames LIST       comma-separated frame counts; A..B means A, 2A, 4A, ... <= B\n"
+	      "                      (default: 64)\n"
+	      "  --seed N            seed for randomised policies (default: 1)\n"
+	      "  --swap-slots N      capacity of the swap device in pages (default: 2^32)\n"
+	      "  --span all|first    an access crossing a page boundary references every page\n"
+	      "                      it covers (all, default) or only its first page\n"
+	      "  --output STYLE      text (default), csv or json\n"
+	      "  -j, --jobs N        replay the cells on N threads (default: the number of\n"
+	      "                      cores); with N >= 2 the trace is decoded on one more\n"
+	      "                      thread, alongside; results are the same for any N\n"
+	      "  --no-curves         replay every cell: by default two or more lru cells, or\n"
+	      "                      opt cells (without a window, if few enough frames), of a\n"
+	      "                      trace without VM events share one one-pass curve, whose\n"
+	      "                      results are the same (for checking and timing)\n"
+	      CLI_TRACE_OPTIONS_HELP
+	      CLI_VM_OPTIONS_HELP
+	      "\nSegmentation faults are listed on standard error, once per trace; they are\n"
+	      "results, not errors (the exit status stays 0).\n"
+	      "Run 'pagesim policies' for the policy list.\n", out);
+}
+
+/* Set o's policies from the comma-separated list of specs ("lru",
+ * "aging:bits=8") or "all". Returns 0 or an exit code after printing the
+ * error. */
+static int run_add_policies(struct run_opts *o, const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+	struct ps_error err;
+	int rc = EXIT_OK;
+
+	if (copy == NULL)
+		return cli_fail("out of memory");
+	o->npolicies = 0;
+	for (char *name = strtok_r(copy, ",", &save); name && rc == EXIT_OK; name = strtok_r(NULL, ",", &save)) {
+		if (strcmp(name, "all") == 0) {
+			for (size_t i = 0; policy_at(i) && o->npolicies < RUN_MAX_POLICIES; i++)
+				policy_spec_parse(policy_at(i)->name, &o->policies[o->npolicies++], &err);
+		} else if (o->npolicies == RUN_MAX_POLICIES) {
+			rc = cli_fail("--policy: at most %d policies", RUN_MAX_POLICIES);
+		} else if (policy_spec_parse(name, &o->policies[o->npolicies], &err) < 0) {
+			rc = cli_fail("%s", err.msg);
+		} else {
+			o->npolicies++;
+		}
+	}
+	if (rc == EXIT_OK && o->npolicies == 0)
+		rc = cli_fail("--policy: no policy named");
+	free(copy);
+	return rc;
+}
+
+/* Parse argv into o. Returns -1 to go on, or an exit code to stop with. */
+static int run_parse(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "plugin", required_argument, NULL, 'P' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "swap-slots", required_argument, NULL, 'S' },
+		{ "span", required_argument, NULL, 'a' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "no-curves", no_argument, NULL, 'C' },
+		CLI_TRACE_LONGOPTS,
+		CLI_VM_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ps_error err;
+	int c, idx, rc;
+
+	*o = (struct run_opts){
+		.topt = CLI_TRACE_DEFAULTS,
+		.npolicies = 0,
+		.frames = { 64 },
+		.nframes = 1,
+		.seed = 1,
+		.swap_slots = SIM_DEFAULT_SWAP_SLOTS,
+		.span_pages = true,
+		.style = REPORT_TEXT,
+		.threads = cli_cores(),
+	};
+	exp_machine_init(&o->machine);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hj:", longopts, &idx)) != -1) {
+		switch (c) {
+		case 'p':
+			o->policy_list = optarg;
+			break;
+		case 'P':
+			if (plugin_load(optarg, &err) < 0)
+				return cli_fail("%s", err.msg);
+			break;
+		case 'f':
+			if (!cli_parse_frames(optarg, o->frames, RUN_MAX_FRAMES, &o->nframes))
+				return cli_fail("--frames: expected counts from 1 to 2^31 like 16,64 or 8..4096 "
+						"(at most %d), got \"%s\"", RUN_MAX_FRAMES, optarg);
+			break;
+		case 's':
+			if (!num_parse_u64(optarg, 0, UINT64_MAX, &o->seed))
+				return cli_fail("--seed: expected a whole number, got \"%s\"", optarg);
+			break;
+		case 'S':
+			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->swap_slots))
+				return cli_fail("--swap-slots: expected a number of slots >= 1, got \"%s\"", optarg);
+			break;
+		case 'a':
+			if (!cli_parse_span(optarg, &o->span_pages))
+				return EXIT_USAGE;
+			break;
+		case 'o':
+			if (!report_style_parse(optarg, &o->style))
+				return cli_fail("--output: expected text, csv or json, got \"%s\"", optarg);
+			break;
+		case 'j':
+			if (!cli_parse_jobs(optarg, &o->threads))
+				return EXIT_USAGE;
+			break;
+		case 'C':
+			o->no_curves = true;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return EXIT_OK;
+		case 0:
+			rc = cli_trace_option(longopts[idx].name, optarg, &o->topt);
+			if (rc == 0)
+				rc = cli_vm_option(longopts[idx].name, optarg, &o->machine);
+			if (rc < 0)
+				return EXIT_USAGE;
+			break;
+		default:
+			run_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if ((rc = run_add_policies(o, o->policy_list ? o->policy_list : "clock")) != EXIT_OK)
+		return rc;
+	if (optind != argc - 1) {
+		run_usage(stderr);
+		return cli_fail(optind >= argc ? "run: no trace given" : "run: more than one trace given");
+	}
+	o->trace = argv[optind];
+	if (o->topt.page_shift >= o->topt.va_bits)
+		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
+	if (!cli_vm_check(&o->machine))
+		return EXIT_USAGE;
+	return -1;
+}
+
+/* Replay path through all cells of o and print the table. Returns an exit code. */
+
+/* Does a cell's error name a place in the trace ("TRACE:LINE: ...")? Such
+ * errors (a bad event) are the trace's, whatever the policy and size. */
+static bool run_is_trace_error(const char *msg, const char *trace)
+{
+	size_t len = strlen(trace);
+
+	return strncmp(msg, trace, len) == 0 && msg[len] == ':';
+}
+
+static int run_cells(const struct run_opts *o, const char *path)
+{
+	const struct sweep_machine machine = {
+		.page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
+		.swap_slots = o->swap_slots, .span_pages = o->span_pages, .vm = &o->machine,
+		.no_curves = o->no_curves,
+	};
+	size_t n = o->npolicies * o->nframes;
+	struct sweep_cell *cells = calloc(n, sizeof *cells);
+	struct run_result *rows = calloc(n, sizeof *rows);
+	struct pass_info info;
+	struct ps_error err;
+	int status = EXIT_OK, rc;
+
+	if (cells == NULL || rows == NULL) {
+		free(cells);
+		free(rows);
+		return cli_fail("out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		cells[i] = (struct sweep_cell){
+			.policy = &o->policies[i / o->nframes], .frames = o->frames[i % o->nframes], .seed = o->seed,
+		};
+	rc = sweep_trace(&(struct trace_spec){ .path = path }, &o->topt, &machine, cells, n, o->threads,
+			 NULL, NULL, NULL, &info, &err);
+	if (rc != 0)
+		status = cli_fail("%s", err.msg);
+	for (size_t i = 0; status == EXIT_OK && i < n; i++)
+		if (cells[i].error[0] != '\0' && run_is_trace_error(cells[i].error, o->trace))
+			status = cli_fail("%s", cells[i].error);
+		else if (cells[i].error[0] != '\0')
+			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace, cells[i].policy->label,
+					  cells[i].frames, cells[i].error);
+	if (status == EXIT_OK) {
+		if (info.skipped)
+			fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n",
+				info.skipped, info.first_skip);
+		for (size_t i = 0; i < n; i++)
+			rows[i] = (struct run_result){
+				.trace = o->trace, .format = info.format, .policy = cells[i].policy->label,
+				.frames = cells[i].frames, .page_size = 1ULL << o->topt.page_shift,
+				.seed = o->seed, .skipped = info.skipped, .stats = cells[i].stats,
+				.cost = &o->machine.cost,
+			};
+		/* With --by-segment, CSV and JSON are the breakdown alone. */
+		if (!o->machine.vm.by_segment || o->style == REPORT_TEXT)
+			report_print(stdout, o->style, rows, n);
+		if (o->machine.vm.by_segment) {
+			const struct sim_segment_stats **segs = calloc(n, sizeof *segs);
+			size_t *nsegs = calloc(n, sizeof *nsegs);
+
+			if (segs == NULL || nsegs == NULL) {
+				status = cli_fail("out of memory");
+			} else {
+				for (size_t i = 0; i < n; i++) {
+					segs[i] = cells[i].segments;
+					nsegs[i] = cells[i].nsegments;
+				}
+				report_segments(stdout, o->style, rows, segs, nsegs, n);
+			}
+			free(segs);
+			free(nsegs);
+		}
+		/* Segfaults do not depend on the policy: report one cell's. */
+		for (size_t i = 0; i < n; i++) {
+			if (cells[i].done && cells[i].stats.segfaults > 0) {
+				fflush(stdout);
+				report_segfaults(stderr, o->trace, cells[i].segfaults, cells[i].nsegfaults,
+						 cells[i].stats.segfaults);
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cells[i].segments);
+	free(cells);
+	free(rows);
+	return status;
+}
+
+/* Must the trace be read twice: does a policy of o need the whole
+ * trace's future (needs_future without a window, see policy.h)? */
+static bool run_needs_two_passes(const struct run_opts *o)
+{
+	for (size_t p = 0; p < o->npolicies; p++)
+		if (o->policies[p].policy->needs_future &&
+		    future_window(o->policies[p].policy, o->policies[p].params) == 0)
+			return true;
+	return false;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	char spool[4096];
+	bool spooled = false;
+	int status = run_parse(argc, argv, &o);
+
+	if (status >= 0)
+		return status;
+	if (strcmp(o.trace, "-") == 0 && run_needs_two_passes(&o)) {
+		if ((status = cli_spool_stdin(spool, sizeof spool)) != EXIT_OK)
+			return status;
+		spooled = true;
+	}
+	if (spooled)
+		o.topt.name = "<stdin>";
+	status = run_cells(&o, spooled ? spool : o.trace);
+	if (spooled)
+		unlink(spool);
+	if (status == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
+		status = cli_fail("error writing the results");
+	return status;
+}

@@ -1,0 +1,758 @@
+/*
+ * sim.c - the simulated machine, and the model pagesim replays traces
+ * through.
+ *
+ * The model
+ * ---------
+ * A machine has a fixed number of physical frames, a swap device, a
+ * replacement policy, and processes, each with a radix page table
+ * (pagetable.h) and a list of mappings. Each trace record is one access of
+ * some bytes; it references every page those bytes cover (pageref.h), one
+ * "reference" per page, in ascending order.
+ *
+ * Mappings. A process's mappings come from the trace's events
+ * (trace_event.h): `segment` and `mmap` add one, `munmap` and `brk` move
+ * or remove them, `fork` copies them, `exit` drops them. A mapping is a
+ * page range [start, end) (a length is rounded up to whole pages) with
+ * protection bits, and a backing: zero (bss, heap, anonymous mmap: the
+ * first touch reads nothing), file (private: the first touch reads the
+ * page from the file; shared: the page is the file's page, shared by every
+ * process that maps it) or stack (zero, and grows down). Only writes are
+ * checked against the protection (a write to a mapping without w is a
+ * segfault); r and x are kept for the reports. A process that never
+ * declared a mapping is "anonymous": every address is valid private
+ * zero-fill memory, which is all the classic formats (lackey, addr-rw,
+ * pages) ever need, unless the machine is strict (sim_config.strict),
+ * when every access of an anonymous process is a segfault. Declaring the
+ * first mapping of a process that already touched memory is an error.
+ *
+ * References. For each reference of process p to page v:
+ *   killed p   p was killed by a segfault: the reference is ignored
+ *              (ignored_refs) and changes nothing.
+ *   hit        the PTE is present, and the access is not a write to a
+ *              PTE without W: the hardware sets A, and D for a write.
+ *              Policies that must see every reference (exact LRU, OPT) get
+ *              a touch() call; the others learn about use only through the
+ *              accessed bits, as a kernel does.
+ *   cow fault  a write, the PTE present without W, in a writable mapping
+ *              (or an anonymous process): the page is shared copy-on-write
+ *              (after a fork). If this is its last mapping (and no swapped
+ *              PTE shares its swap copy), the PTE just becomes writable
+ *              (cow_reuses); else the writer's mapping leaves the frame,
+ *              and the writer gets a new frame (allocated as for a page
+ *              fault, which may evict) holding a copy (cow_copies).
+ *   segfault   the page is in no mapping and the stack does not grow to it
+ *              (below), or the access writes to a mapping without w. The
+ *              process is killed: everything it holds is released as by
+ *              `exit`, and the rest of its references are ignored.
+ *   page fault the PTE is not present. The page gets a frame: the lowest-
+ *              numbered free one, or the one the policy chooses as victim
+ *              (evicted as below), and is loaded from, in this order:
+ *              - a shared file page already in a frame (another process
+ *                maps it): that frame is mapped, no I/O (minor_faults);
+ *              - its swap slot, if the PTE holds one: a swap read, unless
+ *                another process's page holding that slot is in a frame
+ *                (the slot was shared by a fork): then that frame is
+ *                mapped read-only (minor_faults), or for a write, copied
+ *                (cow_copies);
+ *              - its file (a file mapping): a file read;
+ *              - nothing: the frame is zero-filled (zero_fills), for a
+ *                first touch, or a page that was never written and so was
+ *                dropped, not saved, when evicted.
+ *              The faulting access then sets A (and D for a write).
+ *
+ * Faults are every reference that needs the kernel except segfaults:
+ * faults == zero_fills + file_reads + swap_reads + minor_faults +
+ * cow_copies + cow_reuses, and hits == refs - faults, where refs counts
+ * the references replayed (not the ignored and segfaulting ones).
+ *
+ * Stack growth. A fault at address a outside every mapping grows the
+ * nearest stack mapping above a when a is at most stack_gap bytes (64 KiB
+ * by default, the distance Linux long allowed below the stack pointer; we
+ * have no stack pointer, so the stack's bottom stands in for it) below
+ * the stack's bottom, the grown stack is at most its max bytes (8 MiB
+ * unless the segment says), and the grown range overlaps no mapping. The
+ * stack's bottom becomes a's page; the fault is a zero fill, also counted
+ * in stack_growths. The pages in between join the stack untouched.
+ *
+ * Eviction is the core's job, never the policy's, so no policy can forget
+ * a step. A frame may be mapped by several PTEs (a fork shares pages; a
+ * shared file page is mapped by every process mapping it): its reverse
+ * map (frames.h) holds them all. The frame is dirty if any of its PTEs has
+ * D, and accessed if any has A (as Linux's rmap sees it); clearing the
+ * accessed bit clears it in all of them. Eviction invalidates every PTE
+ * of the frame and disposes of the contents:
+ *   - dirty shared file page: written to its file (file_writebacks,
+ *     file_writes); it will be read again from the file.
+ *   - other dirty page: written to swap (swap_writes): to the slot the
+ *     frame already holds if it was read back from swap earlier (that copy
+ *     is stale and is overwritten in place), else to the lowest free slot.
+ *     Swap full is an error. Every PTE now holds the slot.
+ *   - clean page with a slot: its swap copy is still good; no I/O.
+ *   - other clean page: dropped; it comes back from its file, or as a
+ *     zero fill.
+ * dirty_evictions counts the dirty ones (to swap or file): evictions ==
+ * clean evictions + dirty_evictions. A page read back from swap keeps its
+ * slot, so evicting it clean costs no write.
+ *
+ * Events. Errors in events are trace errors, "FILE:LINE: reason", and stop
+ * the machine.
+ *   segment, mmap  add a mapping to the current process; it must not
+ *                  overlap one of its mappings.
+ *   munmap         the range must lie inside one mapping and be its head,
+ *                  its tail or all of it (a hole is refused). Each page in
+ *                  it is unmapped: a dirty shared file page is written to
+ *                  its file (file_writes) and so becomes clean in all its
+ *                  mappings; a frame left with no mapping is freed; a swap
+ *                  slot left with no PTE is freed.
+ *   brk            moves the end of the process's "heap" mapping (zero,
+ *                  rw-). The first brk creates it, starting at the end of
+ *                  the highest non-stack segment (rounded up to a page); a
+ *                  `segment heap ...` line declares it explicitly. The end
+ *                  is the break rounded up to a page; it may not go below
+ *                  the start or into another mapping; shrinking unmaps as
+ *                  munmap does.
+ *   fork P C       C (a new pid, or one that exited) gets P's mappings and
+ *                  a copy of P's page table: a present private page is
+ *                  shared by both, read-only in both (copy-on-write); a
+ *                  present shared file page is shared with its W bit; a
+ *                  swapped page shares its swap slot. No frame is copied.
+ *   exit P         every mapping of P is unmapped as by munmap, then its
+ *                  page tables are freed; P may not be used again (a fork
+ *                  may reuse its pid).
+ *
+ * The TLB (optional, tlb.h). Per reference, a TLB hit needs no page walk
+ * and does not set A (as on x86, A is set when a walk loads the
+ * translation); the first write through an entry sets D in the PTE. A
+ * miss walks the table (setting A), then loads the translation; faults
+ * are misses too. Entries carry the process id as an ASID, or the whole
+ * TLB is flushed on a process switch (tlb_flush_on_switch). Whenever the
+ * kernel changes a PTE (eviction, munmap, a fork taking W away, a
+ * copy-on-write, a write-back clearing D) the entry is invalidated; when
+ * a policy clears an accessed bit it is too, unless no_shootdown. Each
+ * entry dropped so is a tlb_shootdown. With shootdowns, the TLB changes
+ * no fault count, only the walk count.
+ *
+ * Page tables in frames (count_page_tables). Every page-table page of a
+ * process (its root from its creation, the others as walks create them)
+ * takes a frame from the same pool, which may evict a page; those frames
+ * are pinned (never offered to the policy) until the process exits.
+ *
+ * Replacement scope. Global (the default): one policy over all frames.
+ * Local (scope_local): each process has its own policy instance over the
+ * frames it faulted in. A fault takes a free frame unless the process is
+ * at its quota (local_quota > 0); with none free, or at the quota, the
+ * victim is the process's own policy's choice, or, if it holds no frame,
+ * that of the process holding the most (the lowest pid on a tie). A frame
+ * stays with the instance that admitted it while any process maps it;
+ * when that process exits (or is killed), its frames still mapped by
+ * others are handed to the instance of their first remaining mapping, as
+ * newly admitted pages.
+ *
+ * Policy identities. A policy knows a frame by the (pid, page) of the
+ * reference that admitted it. A copy-on-write can leave two resident
+ * frames of one (pid, page); the second admission then gets a made-up
+ * identity the policy has no history of (sim_mm.c, sim_identity).
+ *
+ * Counters (struct sim_stats) are exact; see sim.h for their definitions.
+ *
+ * The hot loop
+ * ------------
+ * Records come in batches; nothing is allocated per reference. A hit is a
+ * cached leaf-table compare, a present-bit test, an OR of the A/D bits and
+ * at most one indirect call (touch, NULL for bit-reading policies). Faults
+ * go through sim_fault(), kept out of line.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/pageref.h"
+#include "machine/sim_impl.h"
+
+/* How far ahead (in records) PTEs are prefetched, in chunks of this size. */
+#define SIM_PREFETCH_AHEAD 16
+/* How many frames ahead a clock-like sweep's PTEs are prefetched. */
+#define SIM_SWEEP_AHEAD 8
+
+/* ---- the policy's view of the machine ---- */
+
+/* The PTE mapping frame f, which must be in use. */
+static pte_t *sim_frame_pte(struct sim *s, uint32_t f)
+{
+	assert(frames_in_use(&s->ft, f) && s->ft.frames[f].kind != FRAME_TABLE &&
+	       "policy asked about a free frame");
+	return s->ft.frames[f].pte;
+}
+
+/* The OR of bit over every PTE mapping frame f (in use). */
+static bool sim_frame_bit(struct sim *s, uint32_t f, pte_t bit)
+{
+	pte_t v = *sim_frame_pte(s, f);
+
+	if (s->ft.frames[f].more_maps)
+		for (uint32_t k = 0; k < s->more[f].n; k++)
+			v |= *s->more[f].v[k].pte;
+	return (v & bit) != 0;
+}
+
+static bool host_accessed(void *machine, uint32_t f)
+{
+	return sim_frame_bit(machine, f, PTE_A);
+}
+
+/* Clear A in one PTE (of pid's page vpn); the TLB entry goes with it
+ * unless the machine has no shootdowns. */
+static void sim_clear_accessed(struct sim *s, pte_t *pte, uint32_t pid, uint64_t vpn)
+{
+	*pte &= ~(pte_t)PTE_A;
+	if (s->tlb != NULL && !s->cfg.no_shootdown)
+		sim_shootdown(s, pid, vpn);
+}
+
+static bool host_test_and_clear_accessed(void *machine, uint32_t f)
+{
+	struct sim *s = machine;
+	struct frame *fr = &s->ft.frames[f];
+	pte_t *pte = sim_frame_pte(machine, f);
+	uint32_t ahead = f + SIM_SWEEP_AHEAD;
+	bool was;
+
+	/* Clock-like hands sweep frame numbers in order: fetch the PTE a few
+	 * frames ahead, invisible to the model, so the sweep's misses overlap. */
+	if (ahead >= s->ft.count)
+		ahead -= s->ft.count;
+	if (ahead < s->ft.count && s->ft.frames[ahead].pte != NULL)
+		__builtin_prefetch(s->ft.frames[ahead].pte, 1, 1);
+	if (fr->more_maps || s->tlb != NULL) {
+		was = sim_frame_bit(s, f, PTE_A);
+		sim_clear_accessed(s, pte, fr->pid, fr->vpn);
+		for (uint32_t k = 0; fr->more_maps && k < s->more[f].n; k++)
+			sim_clear_accessed(s, s->more[f].v[k].pte, s->more[f].v[k].pid, s->more[f].v[k].vpn);
+		return was;
+	}
+	was = (*pte & PTE_A) != 0;
+	*pte &= ~(pte_t)PTE_A;
+	return was;
+}
+
+static bool host_dirty(void *machine, uint32_t f)
+{
+	return sim_frame_bit(machine, f, PTE_D);
+}
+
+static uint64_t host_now(void *machine)
+{
+	return ((struct sim *)machine)->now;
+}
+
+/* ---- processes ---- */
+
+/* Home slot of pid in a table of mask + 1 slots. */
+static size_t proc_home(uint32_t pid, size_t mask)
+{
+	return (pid * 0x9e3779b1u) & mask;
+}
+
+struct proc *sim_proc_find(const struct sim *s, uint32_t pid)
+{
+	size_t mask = s->proc_slots - 1;
+
+	if (s->proc_slots == 0)
+		return NULL;
+	for (size_t i = proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
+		if (s->procs[i]->pid == pid)
+			return s->procs[i];
+	return NULL;
+}
+
+bool sim_proc_instance(struct sim *s, struct proc *p)
+{
+	p->policy_state = calloc(1, s->policy->state_size(&s->pcfg));
+	if (p->policy_state == NULL)
+		return false;
+	s->policy->init(p->policy_state, &s->pcfg);
+	p->resident = 0;
+	if (s->policy->tick != NULL) {
+		p->next_tick = s->now;
+		if (s->now < s->next_tick)
+			s->next_tick = s->now;
+	} else {
+		p->next_tick = POLICY_NEVER;
+	}
+	return true;
+}
+
+struct proc *sim_proc(struct sim *s, uint32_t pid)
+{
+	size_t mask, i;
+	struct proc *p = sim_proc_find(s, pid);
+
+	if (p != NULL)
+		return p;
+	if (2 * (s->nprocs + 1) > s->proc_slots) {
+		size_t slots = s->proc_slots ? 2 * s->proc_slots : 8;
+		struct proc **table = calloc(slots, sizeof *table);
+
+		if (table == NULL)
+			return NULL;
+		for (size_t j = 0; j < s->proc_slots; j++) {
+			if (s->procs[j] == NULL)
+				continue;
+			for (i = proc_home(s->procs[j]->pid, slots - 1); table[i] != NULL; i = (i + 1) & (slots - 1))
+				;
+			table[i] = s->procs[j];
+		}
+		free(s->procs);
+		s->procs = table;
+		s->proc_slots = slots;
+	}
+	mask = s->proc_slots - 1;
+	for (i = proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
+		;
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return NULL;
+	if (!pt_init(&p->pt, &s->shape)) {
+		free(p);
+		return NULL;
+	}
+	p->pid = pid;
+	if (s->cfg.scope_local && !sim_proc_instance(s, p)) {
+		pt_destroy(&p->pt);
+		free(p);
+		return NULL;
+	}
+	s->procs[i] = p;
+	s->nprocs++;
+	s->stats.processes++;
+	return p;
+}
+
+/* ---- where records came from ---- */
+
+void sim_where(const struct sim *s, size_t i, char *buf, size_t len)
+{
+	const struct trace_batch *b = s->batch;
+	const char *name = b->events != NULL ? trace_events_name(b->events) : NULL;
+	bool records = b->lines == NULL || (b->events != NULL && trace_events_records(b->events));
+	uint64_t at = b->lines != NULL ? b->lines[i] : s->records_before + i + 1;
+
+	if (name == NULL)
+		snprintf(buf, len, "record %" PRIu64, at);
+	else if (records)
+		snprintf(buf, len, "%s: record %" PRIu64, name, at);
+	else
+		snprintf(buf, len, "%s:%" PRIu64, name, at);
+}
+
+int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *fmt, ...)
+{
+	char where[PS_ERROR_MAX], why[PS_ERROR_MAX];
+	va_list ap;
+
+	sim_where(s, i, where, sizeof where);
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	return ps_error_set(err, "%s: %s", where, why);
+}
+
+const struct sim_segment_stats *sim_segments(const struct sim *s, size_t *n)
+{
+	*n = s->nsegments;
+	return s->segments;
+}
+
+const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n)
+{
+	*n = s->nsegfaults;
+	return s->segfaults;
+}
+
+/* ---- construction ---- */
+
+struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
+{
+	struct policy_config pcfg;
+	struct sim *s;
+
+	if (cfg->policy == NULL) {
+		ps_error_set(err, "no replacement policy given");
+		return NULL;
+	}
+	if (cfg->policy->abi != PAGESIM_POLICY_ABI) {
+		ps_error_set(err, "policy \"%s\" was built for interface version %u; this pagesim has version %u",
+			     cfg->policy->name, cfg->policy->abi, PAGESIM_POLICY_ABI);
+		return NULL;
+	}
+	if (cfg->frames == 0) {
+		ps_error_set(err, "the number of frames must be at least 1");
+		return NULL;
+	}
+	if (cfg->swap_slots == 0) {
+		ps_error_set(err, "the swap device must have at least 1 slot");
+		return NULL;
+	}
+	if (cfg->policy->needs_future && cfg->future == NULL) {
+		ps_error_set(err, "policy \"%s\" needs to look ahead in the trace, and no look-ahead was given",
+			     cfg->policy->name);
+		return NULL;
+	}
+	s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		ps_error_set(err, "out of memory");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	s->policy = cfg->policy;
+	if (!pt_shape_init(&s->shape, cfg->va_bits, cfg->page_shift)) {
+		ps_error_set(err, "unsupported address space: %u-bit addresses with %llu-byte pages",
+			     cfg->va_bits, 1ULL << cfg->page_shift);
+		free(s);
+		return NULL;
+	}
+	swap_init(&s->swap, cfg->swap_slots);
+	s->host = (struct policy_host){
+		.machine = s,
+		.accessed = host_accessed,
+		.test_and_clear_accessed = host_test_and_clear_accessed,
+		.dirty = host_dirty,
+		.now = host_now,
+	};
+	for (size_t i = 0; s->policy->params != NULL && s->policy->params[i].name != NULL; i++)
+		s->default_params[i] = s->policy->params[i].def;
+	pcfg = (struct policy_config){
+		.frames = cfg->frames,
+		.seed = cfg->seed,
+		.host = &s->host,
+		.params = s->policy->params == NULL ? NULL
+			  : cfg->policy_params != NULL ? cfg->policy_params : s->default_params,
+	};
+	if (!frames_init(&s->ft, cfg->frames) ||
+	    (s->policy_state = calloc(1, s->policy->state_size(&pcfg))) == NULL) {
+		ps_error_set(err, "out of memory for %" PRIu32 " frames", cfg->frames);
+		sim_destroy(s);
+		return NULL;
+	}
+	if (cfg->tlb_entries > 0 && (s->tlb = tlb_create(cfg->tlb_entries, cfg->tlb_ways, err)) == NULL) {
+		sim_destroy(s);
+		return NULL;
+	}
+	s->policy->init(s->policy_state, &pcfg);
+	s->pcfg = pcfg;
+	s->touch = s->policy->touch;
+	s->next_tick = s->policy->tick != NULL && !cfg->scope_local ? 0 : POLICY_NEVER;
+	s->victim_hint = FRAME_NONE;
+	if (cfg->scope_local && !sim_vm_tables(s)) {
+		ps_error_set(err, "out of memory for %" PRIu32 " frames", cfg->frames);
+		sim_destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+void sim_destroy(struct sim *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->proc_slots; i++) {
+		if (s->procs[i] != NULL) {
+			pt_destroy(&s->procs[i]->pt);
+			vma_clear(&s->procs[i]->vmas);
+			free(s->procs[i]->policy_state);
+			free(s->procs[i]->table_frames);
+			free(s->procs[i]);
+		}
+	}
+	for (uint32_t f = 0; s->more != NULL && f < s->ft.count; f++)
+		free(s->more[f].v);
+	free(s->more);
+	free(s->ident);
+	free(s->idents);
+	free(s->cache);
+	free(s->files);
+	free(s->segments);
+	tlb_destroy(s->tlb);
+	free(s->procs);
+	free(s->policy_state);
+	frames_destroy(&s->ft);
+	swap_destroy(&s->swap);
+	free(s);
+}
+
+void sim_set_evict_hook(struct sim *s, sim_evict_hook *hook, void *ctx)
+{
+	s->evict_hook = hook;
+	s->evict_hook_ctx = ctx;
+}
+
+void *sim_policy_state(struct sim *s)
+{
+	return s->policy_state;
+}
+
+void sim_get_stats(const struct sim *s, struct sim_stats *out)
+{
+	*out = s->stats;
+	out->hits = out->refs - out->faults;
+	out->pt_frames = s->tables_charged;
+	out->resident = s->ft.count - s->ft.nfree - s->tables_charged;
+}
+
+/* ---- the replay loop ---- */
+
+/* Give the policy its periodic tick; it says when it wants the next. */
+static __attribute__((noinline)) void sim_tick(struct sim *s)
+{
+	if (!s->cfg.scope_local) {
+		s->next_tick = s->policy->tick(s->policy_state, s->now);
+		assert(s->next_tick > s->now && "policy tick() must return a later time");
+		return;
+	}
+	/* Local scope: every instance keeps its own schedule. */
+	s->next_tick = POLICY_NEVER;
+	for (size_t i = 0; i < s->proc_slots; i++) {
+		struct proc *p = s->procs[i];
+
+		if (p == NULL || p->policy_state == NULL)
+			continue;
+		if (p->next_tick <= s->now) {
+			p->next_tick = s->policy->tick(p->policy_state, s->now);
+			assert(p->next_tick > s->now && "policy tick() must return a later time");
+		}
+		if (p->next_tick < s->next_tick)
+			s->next_tick = p->next_tick;
+	}
+}
+
+/* A hit of rec on page vpn in frame f: policies that see every reference
+ * (touch) hear of it. */
+static inline void sim_hit(struct sim *s, uint32_t f, const struct trace_rec *rec, uint64_t vpn)
+{
+	if (s->touch != NULL) {
+		struct policy_ref ref = sim_ref(s, rec, vpn);
+
+		s->touch(sim_state_of(s, f), f, &ref);
+	}
+}
+
+/* One reference of live process p to page vpn whose PTE is pte (NULL: the
+ * walk failed), record i of the batch: a hit, or a fault. Returns SIM_OK,
+ * SIM_KILLED or SIM_ERROR. */
+static inline int sim_access(struct sim *s, struct proc *p, pte_t *pte, const struct trace_rec *rec,
+			     uint64_t vpn, size_t i, struct ps_error *err)
+{
+	const pte_t need = PTE_P | (rec->op == OP_WRITE ? PTE_W : 0);
+
+	if (pte == NULL)
+		return ps_error_set(err, (vpn >> s->shape.vpn_bits) != 0
+				    ? "access at 0x%" PRIx64 " runs past the end of the %u-bit address space"
+				    : "out of memory for page tables at 0x%" PRIx64 " (%u-bit address space)",
+				    rec->addr, s->cfg.va_bits);
+	if ((*pte & need) != need)
+		return sim_fault(s, p, pte, vpn, rec, i, err);
+	*pte |= PTE_A | (rec->op == OP_WRITE ? PTE_D : 0);
+	sim_hit(s, (uint32_t)PTE_NUM(*pte), rec, vpn);
+	return SIM_OK;
+}
+
+/* One reference of live process p to page vpn through the TLB (record i
+ * of the batch). Returns SIM_OK, SIM_KILLED or SIM_ERROR. */
+static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, const struct trace_rec *rec,
+						 uint64_t vpn, size_t i, struct ps_error *err)
+{
+	const bool write = rec->op == OP_WRITE;
+	struct tlb_entry *e = tlb_lookup(s->tlb, p->pid, vpn);
+	pte_t *pte;
+	int rc;
+
+	if (e != NULL) {
+		uint32_t f = e->frame;
+
+		if (write && !e->dirty) {
+			/* The first write through the entry sets D in the PTE. */
+			pte = pt_lookup(&p->pt, vpn);
+			if (*pte & PTE_W) {
+				*pte |= PTE_D;
+				e->dirty = true;
+			} else {
+				/* A write to a read-only translation: the kernel
+				 * changes the PTE (copy-on-write) or kills p. */
+				sim_shootdown(s, p->pid, vpn);
+				e = NULL;
+			}
+		}
+		if (e != NULL) {
+			s->stats.tlb_hits++;
+			sim_hit(s, f, rec, vpn);
+			return SIM_OK;
+		}
+	}
+	pte = pt_lookup(&p->pt, vpn);
+	rc = sim_access(s, p, pte, rec, vpn, i, err);
+	if (rc == SIM_OK) {
+		s->stats.tlb_misses++;
+		/* dirty: writes may go through without a walk. */
+		tlb_insert(s->tlb, p->pid, vpn, (uint32_t)PTE_NUM(*pte), (*pte & (PTE_D | PTE_W)) == (PTE_D | PTE_W));
+	}
+	return rc;
+}
+
+/* Find the PTEs of the first pages of recs[0..n) (n <= SIM_PREFETCH_AHEAD)
+ * that belong to live process p and whose leaf table exists, store them in
+ * ptes[] (NULL for the others) and prefetch them; changes nothing the
+ * model can see. The upper levels of the tree are few and stay in cache,
+ * so this costs a few loads per record, and the replay then finds the PTE
+ * lines (random over the address space: the one miss of a hit) on their
+ * way, and need not walk again. */
+static void sim_prefetch(struct proc *p, const struct trace_rec *recs, size_t n, unsigned shift,
+			 pte_t **ptes)
+{
+	bool live = p != NULL && p->state == PROC_LIVE;
+
+	for (size_t i = 0; i < n; i++) {
+		ptes[i] = live && recs[i].pid == p->pid && recs[i].op != OP_EVENT
+			  ? pt_find(&p->pt, recs[i].addr >> shift) : NULL;
+		if (ptes[i] != NULL)
+			__builtin_prefetch(ptes[i], 1, 1);
+	}
+}
+
+/* The second half of sim_install's prefetch of a coming victim: its PTE,
+ * now that its frame entry has had time to arrive. Changes nothing the
+ * model can see. */
+static inline void sim_prefetch_victim(struct sim *s)
+{
+	const pte_t *pte = s->ft.frames[s->victim_hint].pte;
+
+	if (pte != NULL)
+		__builtin_prefetch(pte, 1, 1);
+	s->victim_hint = FRAME_NONE;
+}
+
+/* Count a served reference of rec. */
+static inline void sim_count(struct sim *s, const struct trace_rec *rec)
+{
+	s->stats.refs++;
+	switch (rec->op) {
+	case OP_WRITE: s->stats.writes++; break;
+	case OP_FETCH: s->stats.fetches++; break;
+	default: s->stats.reads++; break;
+	}
+}
+
+/* Replay batch b (see sim_feed); on error the machine may be inconsistent. */
+static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_error *err)
+{
+	const struct trace_rec *recs = b->recs;
+	const size_t n = b->n;
+	const unsigned shift = s->cfg.page_shift;
+	const bool span = s->cfg.span_pages;
+	const bool future = s->policy->needs_future;
+	struct proc *p = s->cur;
+	/* PTEs of the first pages of the current chunk and of the next one. */
+	pte_t *found[2][SIM_PREFETCH_AHEAD];
+
+	sim_prefetch(p, recs, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_rec *rec = &recs[i];
+		size_t chunk = i / SIM_PREFETCH_AHEAD, slot = i % SIM_PREFETCH_AHEAD;
+		pte_t *first = found[chunk % 2][slot];
+
+		if (slot == 0 && (chunk + 1) * SIM_PREFETCH_AHEAD < n) {
+			size_t next = (chunk + 1) * SIM_PREFETCH_AHEAD;
+
+			sim_prefetch(p, recs + next, n - next < SIM_PREFETCH_AHEAD ? n - next : SIM_PREFETCH_AHEAD,
+				     shift, found[(chunk + 1) % 2]);
+		}
+		if (rec->op == OP_EVENT) {
+			if (sim_event(s, rec, i, err) < 0)
+				return -1;
+			/* Events may free page tables: forget every PTE found. */
+			memset(found, 0, sizeof found);
+			continue;
+		}
+		uint64_t vpn, pages = pageref_span(rec, shift, span, &vpn);
+
+		if (p == NULL || p->pid != rec->pid) {
+			p = s->cur = sim_proc(s, rec->pid);
+			if (p == NULL)
+				return ps_error_set(err, "out of memory for process %" PRIu32, rec->pid);
+		}
+		if (s->tlb != NULL && s->tlb_asid != p->pid && p->state == PROC_LIVE) {
+			/* A switch to a running process. */
+			if (s->cfg.tlb_flush_on_switch)
+				tlb_flush(s->tlb);
+			s->tlb_asid = p->pid;
+		}
+		if (p->state != PROC_LIVE) {
+			if (p->state == PROC_EXITED)
+				return sim_trace_error(s, i, err, "process %" PRIu32 " has exited", p->pid);
+			if (future && s->now + pages > s->cfg.future_len)
+				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
+						    s->cfg.future_len);
+			s->stats.ignored_refs += pages;
+			s->now += pages;
+			continue;
+		}
+		for (; pages > 0; pages--, vpn++, first = NULL) {
+			int rc = SIM_OK;
+
+			if (s->now >= s->next_tick)
+				sim_tick(s);
+			if (s->victim_hint != FRAME_NONE)
+				sim_prefetch_victim(s);
+			if (future && s->now >= s->cfg.future_len)
+				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
+						    s->cfg.future_len);
+			if (s->tlb != NULL) {
+				rc = sim_ref_tlb(s, p, rec, vpn, i, err);
+			} else {
+				/* first was found for this record's process, if not NULL. */
+				rc = sim_access(s, p, first != NULL ? first : pt_lookup(&p->pt, vpn), rec, vpn, i, err);
+			}
+			s->now++;
+			if (rc == SIM_OK) {
+				sim_count(s, rec);
+			} else if (rc == SIM_KILLED) {
+				/* The rest of the record is the dead process's. */
+				s->stats.ignored_refs += pages - 1;
+				s->now += pages - 1;
+				memset(found, 0, sizeof found);
+				break;
+			} else {
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int sim_feed_batch(struct sim *s, const struct trace_batch *b, struct ps_error *err)
+{
+	struct ps_error local;
+	int rc;
+
+	if (s->failed)
+		return ps_error_set(err, "%s", s->fail_msg);
+	s->batch = b;
+	rc = sim_replay(s, b, &local);
+	s->batch = NULL;
+	s->records_before += b->n;
+	if (rc == 0)
+		return 0;
+	s->failed = true;
+	snprintf(s->fail_msg, sizeof s->fail_msg, "%s", local.msg);
+	return ps_error_set(err, "%s", local.msg);
+}
+
+int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err)
+{
+	return sim_feed_batch(s, &(struct trace_batch){ .recs = recs, .n = n }, err);
+}

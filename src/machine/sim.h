@@ -1,0 +1,168 @@
+/*
+ * sim.h - one simulated machine: page tables, frames, swap and a
+ * replacement policy, fed with trace records. See sim.c for the model.
+ */
+#ifndef PAGESIM_SIM_H
+#define PAGESIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "trace/trace.h"
+#include "trace/trace_event.h"
+#include "policies/policy.h"
+
+/* The swap device's capacity unless told otherwise: 2^32 pages, 16 TiB of
+ * 4 KiB pages (its bitmap grows only as slots are used). */
+#define SIM_DEFAULT_SWAP_SLOTS (1ULL << 32)
+
+struct sim_config {
+	const struct policy *policy;
+	const double *policy_params; /* the policy's parameter values (see
+					policy_config.params); NULL: defaults */
+	uint32_t frames;      /* physical frames, >= 1 */
+	unsigned page_shift;  /* log2 of the page size, 8..30 */
+	unsigned va_bits;     /* 32 (x86-32 two-level tables) or 48 (four-level) */
+	uint64_t swap_slots;  /* capacity of the swap device, in pages */
+	uint64_t seed;        /* handed to the policy */
+	bool span_pages;      /* an access crossing a page boundary touches every
+				 page it covers (true) or only its first (false) */
+	/* For policies with needs_future: next_use[i] is the index of the next
+	 * page reference to the page of reference i (POLICY_NEVER if none);
+	 * future_len references are covered. See future.h. */
+	const uint64_t *future;
+	uint64_t future_len;
+	/* 0: future is that whole array. Else a power of two: future is a ring
+	 * of future_ring entries, next_use[i] at future[i & (future_ring - 1)],
+	 * which the caller keeps filled just ahead of the replay (sweep.c's
+	 * streaming look-ahead; future_len is then UINT64_MAX). */
+	uint64_t future_ring;
+
+	/* The VM model (sim.c's essay); all off/0 by default. */
+	bool strict;            /* processes without declared segments may touch
+				   nothing (every access is a segfault) */
+	uint64_t stack_gap;     /* a fault at most this many bytes below a stack's
+				   bottom grows it (0: SIM_DEFAULT_STACK_GAP) */
+	uint32_t tlb_entries;   /* 0: no TLB */
+	uint32_t tlb_ways;      /* associativity (0: tlb.h's default) */
+	bool tlb_flush_on_switch; /* flush the TLB on a process switch (no ASIDs) */
+	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
+	bool count_page_tables; /* page-table pages occupy pinned frames */
+	bool by_segment;        /* keep per-process, per-segment counters
+				   (sim_segments) */
+	bool scope_local;       /* local replacement: a process evicts only its own
+				   pages, each process has its own policy instance */
+	uint32_t local_quota;   /* scope_local: most frames a process may hold
+				   (0: no quota) */
+};
+
+/* A stack grows on a fault at most this far below its bottom: 64 KiB. */
+#define SIM_DEFAULT_STACK_GAP (64ULL << 10)
+
+/* Counters, all exact. A "reference" is one page touched by one access:
+ * refs == reads + writes + fetches == hits + faults. */
+struct sim_stats {
+	uint64_t refs, reads, writes, fetches;
+	uint64_t distinct_pages;  /* (process, page) pairs whose first touch faulted;
+				     pages a child inherits at fork are not
+				     counted again for the child */
+	uint64_t hits, faults;
+	uint64_t zero_fills;      /* faults served with a zeroed frame (no I/O) */
+	uint64_t evictions;       /* pages reclaimed to make room */
+	uint64_t dirty_evictions; /* ... of which were dirty (written to swap) */
+	uint64_t swap_writes;     /* pages written to the swap device */
+	uint64_t swap_reads;      /* pages read back from the swap device */
+
+	/* The VM model. faults == zero_fills + file_reads + swap_reads +
+	 * minor_faults + cow_copies + cow_reuses; evictions == clean
+	 * evictions + dirty_evictions, and dirty_evictions == evictions that
+	 * wrote to swap (swap_writes) + file_writebacks. */
+	uint64_t file_reads;      /* faults that read the page from its file */
+	uint64_t minor_faults;    /* faults that found the page already in a frame
+				     (a shared file page, a shared swap slot) */
+	uint64_t cow_copies;      /* writes to a copy-on-write page that copied it */
+	uint64_t cow_reuses;      /* ... by its last sharer, which just made it writable */
+	uint64_t stack_growths;   /* zero-fill faults below a stack that grew it */
+	uint64_t segfaults;       /* invalid accesses; each kills its process */
+	uint64_t ignored_refs;    /* references of killed processes, not replayed */
+	uint64_t file_writebacks; /* evictions of dirty shared file pages (to the file) */
+	uint64_t file_writes;     /* all page writes to files: file_writebacks plus
+				     those at munmap and exit */
+	uint64_t tlb_hits, tlb_misses;
+	uint64_t tlb_shootdowns;  /* TLB entries invalidated by a change of their PTE */
+	uint64_t pt_frames;       /* frames holding page tables at the end
+				     (count_page_tables) */
+	uint64_t resident;        /* frames holding pages at the end */
+	uint64_t processes;       /* processes that ever existed */
+};
+
+struct sim;
+
+/* Called for every eviction, before the victim's PTE is invalidated. */
+typedef void sim_evict_hook(void *ctx, uint32_t frame, uint32_t pid, uint64_t vpn,
+			    bool dirty);
+
+/* Build a machine for cfg. Returns NULL with err set when cfg is invalid
+ * (no policy, frames 0, page size out of range, a needs_future policy
+ * without a future) or memory is short. */
+struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err);
+
+/* Replay n records in order. Returns 0, or -1 with err set when the
+ * machine cannot go on (swap device full, out of memory, the future array
+ * is shorter than the trace); the counters then describe everything up to
+ * the failing reference, and every later call fails with the same error. */
+int sim_feed(struct sim *s, const struct trace_rec *recs, size_t n, struct ps_error *err);
+
+/* sim_feed for a batch that may hold events (OP_EVENT records, looked up
+ * in b->events) and knows where each record was read (b->lines), so that
+ * trace errors and segfault reports name "FILE:LINE". Event errors (an
+ * overlapping mmap, a fork of an unknown process, ...) fail the machine
+ * like any other error. */
+int sim_feed_batch(struct sim *s, const struct trace_batch *b, struct ps_error *err);
+
+/* One segmentation fault, as kept for the report (the first
+ * SIM_SEGFAULTS_KEPT of a run). */
+#define SIM_SEGFAULTS_KEPT 16
+struct sim_segfault {
+	char where[PS_ERROR_MAX]; /* "FILE:LINE" or "FILE: record N" */
+	uint32_t pid;
+	uint64_t addr;
+	uint8_t op;               /* enum access_op */
+	char why[96];             /* "write to read-only segment code", "no segment" */
+};
+
+/* Counters of one mapping of one process (by_segment): the faults served
+ * in it and the evictions of its pages (a frame's first mapping). Hits
+ * are not broken down. Segfaults are counted under the mapping written
+ * to, or under "-" for an address in no mapping. */
+struct sim_segment_stats {
+	uint32_t pid;
+	char name[96];           /* "code", "heap", "mmap data.bin", "mmap anon",
+				    "anon" (a process without mappings), "-" */
+	uint64_t faults, zero_fills, file_reads, swap_reads, minor_faults;
+	uint64_t cow_copies, cow_reuses, stack_growths, segfaults;
+	uint64_t evictions, dirty_evictions, file_writebacks;
+};
+
+/* The per-segment counters (by_segment; *n of them, in order of first
+ * appearance), valid until the next sim_feed or sim_destroy. */
+const struct sim_segment_stats *sim_segments(const struct sim *s, size_t *n);
+
+/* The segfaults kept so far (*n of them, at most SIM_SEGFAULTS_KEPT). */
+const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n);
+
+/* Copy the counters into out. */
+void sim_get_stats(const struct sim *s, struct sim_stats *out);
+
+/* Observe evictions (tests, debugging); NULL hook turns it off. */
+void sim_set_evict_hook(struct sim *s, sim_evict_hook *hook, void *ctx);
+
+/* The policy's state block (tests and debugging only). */
+void *sim_policy_state(struct sim *s);
+
+/* Free the machine. NULL is ignored. */
+void sim_destroy(struct sim *s);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * sim_impl.h - the machine's insides, shared by the files that implement
+ * it: sim.c (construction, the replay loop, the policy's view), sim_mm.c
+ * (frames, faults, eviction, the reverse map) and sim_events.c (segment,
+ * mmap, munmap, brk, fork, exit). The model is described at the top of
+ * sim.c. Nothing outside those files includes this.
+ */
+#ifndef PAGESIM_SIM_IMPL_H
+#define PAGESIM_SIM_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "machine/frames.h"
+#include "machine/pagetable.h"
+#include "machine/sim.h"
+#include "machine/swap.h"
+#include "machine/tlb.h"
+#include "machine/vma.h"
+#include "policies/pagemap.h"
+
+enum proc_state {
+	PROC_LIVE = 0,
+	PROC_KILLED, /* by a segfault: its references are ignored */
+	PROC_EXITED, /* gone; only a fork may bring the pid back */
+};
+
+struct proc {
+	uint32_t pid;
+	uint8_t state;        /* enum proc_state */
+	bool declared;        /* has (had) mappings: addresses outside them are invalid */
+	bool touched;         /* has referenced memory */
+	bool heap_known;      /* heap_start is set (the first brk) */
+	uint64_t heap_start;  /* page where brk's heap begins */
+	struct pagetable pt;
+	struct vma_list vmas;
+	void *policy_state;   /* scope_local: its own policy instance */
+	uint64_t next_tick;   /* scope_local: when that instance ticks next */
+	uint32_t resident;    /* scope_local: frames its instance holds */
+	uint32_t *table_frames; /* count_page_tables: frames holding its tables */
+	uint64_t ntable_frames, table_frames_cap;
+};
+
+/* A mapping of a frame beyond its first (struct frame holds that one). */
+struct frame_map {
+	pte_t *pte;
+	uint64_t vpn;
+	uint32_t pid;
+};
+
+struct frame_maps {
+	struct frame_map *v;
+	uint32_t n, cap;
+};
+
+struct sim {
+	struct sim_config cfg;
+	struct pt_shape shape;
+	struct frame_table ft;
+	struct swap swap;
+	struct sim_stats stats;
+	uint64_t now; /* index of the next page reference */
+
+	const struct policy *policy;
+	void *policy_state;
+	struct policy_host host;
+	void (*touch)(void *state, uint32_t frame, const struct policy_ref *ref);
+	uint64_t next_tick; /* reference index of the policy's next tick() */
+	uint32_t victim_hint; /* a coming victim (peek) whose PTE is yet to be
+				 prefetched, or FRAME_NONE (see sim_install) */
+	double default_params[POLICY_MAX_PARAMS];
+	struct policy_config pcfg; /* for the instances of local scope */
+
+	/* Processes: an open-addressing table of pid -> proc, power-of-two sized. */
+	struct proc **procs;
+	size_t proc_slots, nprocs;
+	struct proc *cur; /* the process of the previous record */
+
+	/* The VM model's side tables, made when first needed. */
+	struct frame_maps *more;  /* per frame: mappings beyond the first */
+	struct pagemap *cache;    /* resident pages by identity: (file id, file
+				     page) for shared file pages, (0, slot) for
+				     pages holding a swap slot; capacity: frames */
+	struct pagemap *idents;   /* identity (pid, page) the policy knows each
+				     resident frame by -> frame; capacity: frames */
+	struct frame_map *ident;  /* per frame: that identity (pte unused) */
+	uint64_t synthetic;       /* identities made up so far (see sim_mm.c) */
+	const char **files;       /* file id - 1 -> interned name */
+	uint32_t nfiles, files_cap;
+	struct tlb *tlb;          /* NULL: no TLB */
+	uint32_t tlb_asid;        /* the process the TLB last served (flush_on_switch) */
+	pte_t table_marker;       /* what FRAME_TABLE frames' pte points to */
+	uint64_t tables_charged;  /* count_page_tables: frames holding tables */
+
+	/* Where the record being replayed came from, for messages. */
+	const struct trace_batch *batch;
+	uint64_t records_before;  /* records fed before the current batch */
+	struct sim_segment_stats *segments; /* by_segment */
+	size_t nsegments, segments_cap;
+	struct sim_segfault segfaults[SIM_SEGFAULTS_KEPT];
+	size_t nsegfaults;
+
+	sim_evict_hook *evict_hook;
+	void *evict_hook_ctx;
+
+	/* Set by the first error of sim_feed: the machine may then be half way
+	 * through an eviction, so it refuses to go on (the error is sticky). */
+	bool failed;
+	char fail_msg[PS_ERROR_MAX];
+};
+
+/* Outcome of a fault. */
+enum {
+	SIM_ERROR = -1,   /* err is set; the machine stops */
+	SIM_OK = 0,       /* the reference was served */
+	SIM_KILLED = 1,   /* it was a segfault: the process is dead */
+};
+
+/* The policy's description of the current reference: page vpn of rec. */
+static inline struct policy_ref sim_ref(const struct sim *s, const struct trace_rec *rec, uint64_t vpn)
+{
+	return (struct policy_ref){
+		.now = s->now,
+		.next_use = s->policy->needs_future ? s->cfg.future[s->now & (s->cfg.future_ring - 1)]
+						    : POLICY_NEVER,
+		.page = vpn,
+		.pid = rec->pid,
+		.write = rec->op == OP_WRITE,
+	};
+}
+
+/* The policy instance that holds frame f (in use): the machine's, or
+ * with local scope that of the process that admitted it. */
+struct proc *sim_proc_find(const struct sim *s, uint32_t pid);
+static inline void *sim_state_of(const struct sim *s, uint32_t f)
+{
+	if (!s->cfg.scope_local)
+		return s->policy_state;
+	return sim_proc_find(s, s->ident[f].pid)->policy_state;
+}
+
+/* Tell frame f's policy of a reference to it (policies with touch()). */
+static inline void sim_touch(struct sim *s, uint32_t f, const struct policy_ref *ref)
+{
+	if (s->touch != NULL)
+		s->touch(sim_state_of(s, f), f, ref);
+}
+
+/* ---- sim.c ---- */
+
+/* Find pid's process, creating it (live, anonymous) when absent; NULL
+ * when memory is short. */
+struct proc *sim_proc(struct sim *s, uint32_t pid);
+/* Local scope: give p a fresh policy instance (ticking from now). False
+ * when memory is short. */
+bool sim_proc_instance(struct sim *s, struct proc *p);
+/* "FILE:LINE" (or "FILE: record N", or "record N") of record i of the
+ * current batch, into buf. */
+void sim_where(const struct sim *s, size_t i, char *buf, size_t len);
+/* Set err to "WHERE: " + the formatted reason, for record i; returns -1. */
+int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* ---- sim_mm.c ---- */
+
+/* Serve a reference of live process p to page vpn whose PTE is pte and
+ * which is not a plain hit (not present, or a write to a PTE without W).
+ * rec is the record, i its index in the batch. */
+int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec,
+	      size_t i, struct ps_error *err);
+/* Make the side tables of the VM model (idempotent). */
+bool sim_vm_tables(struct sim *s);
+/* The mapping of pte (of process pid, page vpn) leaves frame f; a frame
+ * left unmapped is freed (the policy forgets it). A dirty shared file page
+ * is first written to its file. */
+void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte);
+/* Add a mapping of frame f (in use). False when memory is short. */
+bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t pid);
+/* Drop the TLB entry of (pid, vpn), counting a shootdown if there was one. */
+void sim_shootdown(struct sim *s, uint32_t pid, uint64_t vpn);
+/* Charge frames for page tables p gained (count_page_tables). */
+int sim_charge_tables(struct sim *s, struct proc *p, struct ps_error *err);
+/* Release every page of p and its page tables (exit, and kill). */
+void sim_teardown(struct sim *s, struct proc *p);
+/* Unmap pages [start, end) of p (all inside mapping m, which stays). */
+void sim_unmap_range(struct sim *s, struct proc *p, uint64_t start, uint64_t end);
+/* The file id of an interned file name (adding it); 0 when memory is short. */
+uint32_t sim_file_id(struct sim *s, const char *file);
+
+/* Local scope: hand the frames process p's instance holds, still mapped
+ * by others, to the instances of their first mappings (p is going). */
+void sim_hand_over(struct sim *s, struct proc *p);
+
+/* ---- sim_events.c ---- */
+
+/* Act on event record i of the current batch. */
+int sim_event(struct sim *s, const struct trace_rec *rec, size_t i, struct ps_error *err);
+
+#endif

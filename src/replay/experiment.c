@@ -1,0 +1,1146 @@
+/*
+ * experiment.c - loading experiment files with libyaml.
+ *
+ * The file is loaded as one YAML document (libyaml's document API) and
+ * walked node by node; every node carries its start mark, so every error
+ * names FILE:LINE:COLUMN (1-based). Each top-level key has one handler in
+ * exp_keys[]; the same table gives the list of valid keys in messages and
+ * the "did you mean" candidates.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "replay/experiment.h"
+#include "util/numparse.h"
+#include "machine/sim.h"
+#include "util/suggest.h"
+#include "machine/tlb.h"
+
+/* A loading in progress. */
+struct exp_ctx {
+	const char *file;
+	yaml_document_t *doc;
+	struct experiment *exp;
+	struct ps_error *err;
+	/* Machine keys whose meaning depends on others, checked at the end. */
+	yaml_node_t *quota, *tlb_flush, *shootdown_off;
+};
+
+/* Set err to "FILE:LINE:COL: message" for node; returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+exp_fail(struct exp_ctx *c, const yaml_node_t *node, const char *fmt, ...)
+{
+	char msg[PS_ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return ps_error_set(c->err, "%s:%lu:%lu: %s", c->file, (unsigned long)node->start_mark.line + 1,
+			    (unsigned long)node->start_mark.column + 1, msg);
+}
+
+/* The text of a scalar node, or NULL (with err set, naming what) when the
+ * node is not a scalar. */
+static const char *exp_scalar(struct exp_ctx *c, const yaml_node_t *node, const char *what)
+{
+	if (node->type != YAML_SCALAR_NODE) {
+		exp_fail(c, node, "%s must be a single value, not a %s", what,
+			 node->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
+		return NULL;
+	}
+	return (const char *)node->data.scalar.value;
+}
+
+/* Parse scalar node as a whole number in [min, max] into *out. */
+static int exp_u64(struct exp_ctx *c, const yaml_node_t *node, const char *what, uint64_t min,
+		   uint64_t max, uint64_t *out)
+{
+	const char *s = exp_scalar(c, node, what);
+
+	if (s == NULL)
+		return -1;
+	if (!num_parse_u64(s, min, max, out))
+		return exp_fail(c, node, "%s: expected a whole number from %llu to %llu, got \"%s\"", what,
+				(unsigned long long)min, (unsigned long long)max, s);
+	return 0;
+}
+
+/* Parse scalar node as a number in [min, max] into *out. */
+static int exp_double(struct exp_ctx *c, const yaml_node_t *node, const char *what, double min, double max,
+		      double *out)
+{
+	const char *s = exp_scalar(c, node, what);
+
+	if (s == NULL)
+		return -1;
+	if (!num_parse_double(s, out) || *out < min || *out > max)
+		return exp_fail(c, node, "%s: expected a number from %g to %g, got \"%s\"", what, min, max, s);
+	return 0;
+}
+
+/* Parse scalar node as true/false (also yes/no, on/off) into *out. */
+static int exp_bool(struct exp_ctx *c, const yaml_node_t *node, const char *what, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on" }, *const no[] = { "false", "no", "off" };
+	const char *s = exp_scalar(c, node, what);
+
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(s, yes[i]) == 0 || strcmp(s, no[i]) == 0) {
+			*out = strcmp(s, yes[i]) == 0;
+			return 0;
+		}
+	}
+	return exp_fail(c, node, "%s: expected true or false, got \"%s\"", what, s);
+}
+
+/* A copy of s; NULL (with err set at node) when memory is short. */
+static char *exp_strdup(struct exp_ctx *c, const yaml_node_t *node, const char *s)
+{
+	char *copy = strdup(s);
+
+	if (copy == NULL)
+		exp_fail(c, node, "out of memory");
+	return copy;
+}
+
+/* The nodes of sequence node (n of them), or of a one-element list when
+ * node is a scalar: lets `frames: 64` mean `frames: [64]`. */
+static int exp_items(struct exp_ctx *c, yaml_node_t *node, const char *what, yaml_node_t **items,
+		     size_t max, size_t *n)
+{
+	*n = 0;
+	if (node->type == YAML_SCALAR_NODE) {
+		items[(*n)++] = node;
+		return 0;
+	}
+	if (node->type != YAML_SEQUENCE_NODE)
+		return exp_fail(c, node, "%s must be a list", what);
+	for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
+		if (*n == max)
+			return exp_fail(c, node, "%s: at most %zu entries", what, max);
+		items[(*n)++] = yaml_document_get_node(c->doc, *it);
+	}
+	if (*n == 0)
+		return exp_fail(c, node, "%s must not be empty", what);
+	return 0;
+}
+
+/* A key/value handler of a mapping: parses value into the target. */
+struct exp_key {
+	const char *name;
+	int (*parse)(struct exp_ctx *c, yaml_node_t *value, void *target);
+};
+
+/* Walk mapping node, handing each value to the handler of its key in
+ * keys[0..nkeys) with target. Unknown and repeated keys are errors naming
+ * the valid keys (what names the mapping in messages). */
+static int exp_walk_mapping(struct exp_ctx *c, yaml_node_t *node, const char *what,
+			    const struct exp_key *keys, size_t nkeys, void *target)
+{
+	const char *names[48];
+	bool seen[48] = { false };
+
+	assert(nkeys <= sizeof names / sizeof names[0] && "exp_walk_mapping: too many keys");
+	if (node->type != YAML_MAPPING_NODE)
+		return exp_fail(c, node, "%s must be a mapping of keys to values", what);
+	for (size_t i = 0; i < nkeys; i++)
+		names[i] = keys[i].name;
+	for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+		const char *key = exp_scalar(c, k, "a key");
+		size_t i = 0;
+
+		if (key == NULL)
+			return -1;
+		while (i < nkeys && strcmp(key, keys[i].name) != 0)
+			i++;
+		if (i == nkeys) {
+			char valid[768];
+			size_t used = 0;
+			const char *guess = suggest_closest(key, names, nkeys);
+
+			valid[0] = '\0';
+			for (size_t j = 0; j < nkeys && used < sizeof valid; j++)
+				used += (size_t)snprintf(valid + used, sizeof valid - used, "%s%s", j ? ", " : "",
+							 names[j]);
+			if (guess != NULL)
+				return exp_fail(c, k, "unknown key \"%s\" in %s (did you mean \"%s\"?); valid keys: %s",
+						key, what, guess, valid);
+			return exp_fail(c, k, "unknown key \"%s\" in %s; valid keys: %s", key, what, valid);
+		}
+		if (seen[i])
+			return exp_fail(c, k, "key \"%s\" appears twice in %s", key, what);
+		seen[i] = true;
+		if (keys[i].parse(c, yaml_document_get_node(c->doc, p->value), target) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- generated traces: {gen: zipf, pages: 2000, refs: 100000, ...} ---- */
+
+static int exp_gen_kind(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	static const char *const kinds[] = { "uniform", "zipf", "scan", "loop", "phases", "mix" };
+	struct gen_params *p = &((struct exp_trace *)t)->gen;
+	const char *s = exp_scalar(c, v, "gen");
+	const char *guess;
+	enum gen_kind kind;
+
+	if (s == NULL)
+		return -1;
+	if (!gen_kind_parse(s, &kind)) {
+		guess = suggest_closest(s, kinds, sizeof kinds / sizeof kinds[0]);
+		return exp_fail(c, v, "unknown generator \"%s\"%s%s%s; valid: uniform, zipf, scan, loop, phases, mix",
+				s, guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
+	}
+	p->kind = kind;
+	return 0;
+}
+
+static int exp_gen_pages(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "pages", 1, 1ULL << GEN_ADDR_BITS, &((struct exp_trace *)t)->gen.pages);
+}
+
+static int exp_gen_refs(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "refs", 1, UINT64_MAX, &((struct exp_trace *)t)->gen.refs);
+}
+
+static int exp_gen_seed(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "seed", 0, UINT64_MAX, &((struct exp_trace *)t)->gen.seed);
+}
+
+static int exp_gen_write_ratio(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_double(c, v, "write-ratio", 0, 1, &((struct exp_trace *)t)->gen.write_ratio);
+}
+
+static int exp_gen_alpha(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_double(c, v, "alpha", 1e-9, 1e9, &((struct exp_trace *)t)->gen.alpha);
+}
+
+static int exp_gen_sets(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "sets", 1, UINT64_MAX, &((struct exp_trace *)t)->gen.sets);
+}
+
+static int exp_gen_set_size(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "set-size", 1, UINT64_MAX, &((struct exp_trace *)t)->gen.set_size);
+}
+
+static int exp_gen_phase_length(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "phase-length", 1, UINT64_MAX, &((struct exp_trace *)t)->gen.phase_length);
+}
+
+/* name: a short label for results and expect: (default: the spec). */
+static int exp_gen_name(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	struct exp_trace *tr = t;
+	const char *s = exp_scalar(c, v, "name");
+
+	if (s == NULL)
+		return -1;
+	if (*s == '\0')
+		return exp_fail(c, v, "name must not be empty");
+	return (tr->label = exp_strdup(c, v, s)) ? 0 : -1;
+}
+
+static const struct exp_key exp_gen_keys[] = {
+	{ "gen", exp_gen_kind },
+	{ "name", exp_gen_name },
+	{ "pages", exp_gen_pages },
+	{ "refs", exp_gen_refs },
+	{ "seed", exp_gen_seed },
+	{ "write-ratio", exp_gen_write_ratio },
+	{ "alpha", exp_gen_alpha },
+	{ "sets", exp_gen_sets },
+	{ "set-size", exp_gen_set_size },
+	{ "phase-length", exp_gen_phase_length },
+};
+
+/* The label of a generated trace: "gen:KIND:pages=N:refs=N:seed=S", then
+ * the parameters that differ from the kind's defaults. */
+static void exp_gen_label(const struct gen_params *p, char *buf, size_t size)
+{
+	struct gen_params def;
+	size_t used;
+
+	gen_params_init(&def, p->kind);
+	used = (size_t)snprintf(buf, size, "gen:%s:pages=%llu:refs=%llu:seed=%llu", gen_kind_name(p->kind),
+				(unsigned long long)p->pages, (unsigned long long)p->refs,
+				(unsigned long long)p->seed);
+	if (p->write_ratio != def.write_ratio && used < size)
+		used += (size_t)snprintf(buf + used, size - used, ":write-ratio=%g", p->write_ratio);
+	if (p->alpha != def.alpha && used < size)
+		used += (size_t)snprintf(buf + used, size - used, ":alpha=%g", p->alpha);
+	if (p->sets != def.sets && used < size)
+		used += (size_t)snprintf(buf + used, size - used, ":sets=%llu", (unsigned long long)p->sets);
+	if (p->set_size != def.set_size && used < size)
+		used += (size_t)snprintf(buf + used, size - used, ":set-size=%llu", (unsigned long long)p->set_size);
+	if (p->phase_length != def.phase_length && used < size)
+		snprintf(buf + used, size - used, ":phase-length=%llu", (unsigned long long)p->phase_length);
+}
+
+/* One entry of traces: a path, or a generator mapping. */
+static int exp_trace(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
+{
+	char label[256];
+	struct ps_error gen_err;
+	struct gen *g;
+
+	if (node->type == YAML_SCALAR_NODE) {
+		const char *path = (const char *)node->data.scalar.value;
+
+		if (*path == '\0')
+			return exp_fail(c, node, "a trace path must not be empty");
+		if (strcmp(path, "-") == 0)
+			return exp_fail(c, node, "an experiment cannot read standard input; name a file");
+		if (access(path, R_OK) != 0)
+			return exp_fail(c, node, "trace %s: %s", path, strerror(errno));
+		t->path = exp_strdup(c, node, path);
+		t->label = exp_strdup(c, node, path);
+		return t->path && t->label ? 0 : -1;
+	}
+	gen_params_init(&t->gen, GEN_UNIFORM);
+	t->gen.kind = (enum gen_kind)-1;
+	if (exp_walk_mapping(c, node, "a generated trace", exp_gen_keys,
+			     sizeof exp_gen_keys / sizeof exp_gen_keys[0], t) < 0)
+		return -1;
+	if ((int)t->gen.kind == -1)
+		return exp_fail(c, node, "a trace is a file path or a mapping with gen: KIND "
+				"(uniform, zipf, scan, loop, phases, mix)");
+	if (t->gen.pages == 0 || t->gen.refs == 0)
+		return exp_fail(c, node, "a generated trace needs pages and refs");
+	/* Check the parameters now, where the error can name the line. */
+	t->gen.page_shift = c->exp->topt.page_shift;
+	g = gen_create(&t->gen, &gen_err);
+	if (g == NULL)
+		return exp_fail(c, node, "%s", gen_err.msg);
+	gen_free(g);
+	t->generated = true;
+	if (t->label != NULL)
+		return 0;
+	exp_gen_label(&t->gen, label, sizeof label);
+	t->label = exp_strdup(c, node, label);
+	return t->label ? 0 : -1;
+}
+
+/* ---- top-level keys ---- */
+
+static int exp_key_name(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "name");
+
+	if (s == NULL)
+		return -1;
+	if (*s == '\0' || strchr(s, '/') != NULL)
+		return exp_fail(c, v, "name must be non-empty and contain no '/', got \"%s\"", s);
+	free(c->exp->name);
+	return (c->exp->name = exp_strdup(c, v, s)) ? 0 : -1;
+}
+
+static int exp_key_output(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "output");
+
+	if (s == NULL)
+		return -1;
+	if (*s == '\0')
+		return exp_fail(c, v, "output must name a directory");
+	return (c->exp->output = exp_strdup(c, v, s)) ? 0 : -1;
+}
+
+/* traces are parsed after page-size (generators need it): store the node
+ * in the walk target's first slot. */
+static int exp_key_traces(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	((yaml_node_t **)t)[0] = v;
+	return 0;
+}
+
+static int exp_key_policies(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	yaml_node_t *items[EXP_MAX_POLICIES];
+	struct experiment *e = c->exp;
+
+	if (exp_items(c, v, "policies", items, EXP_MAX_POLICIES, &e->npolicies) < 0)
+		return -1;
+	for (size_t i = 0; i < e->npolicies; i++) {
+		char spec[512];
+		struct ps_error perr;
+
+		if (items[i]->type == YAML_MAPPING_NODE) {
+			/* {name: aging, bits: 8} is aging:bits=8. */
+			yaml_node_pair_t *p = items[i]->data.mapping.pairs.start;
+			const char *name = NULL;
+			size_t used = 0;
+
+			for (; p < items[i]->data.mapping.pairs.top; p++) {
+				const char *k = exp_scalar(c, yaml_document_get_node(c->doc, p->key), "a key");
+				const char *val = exp_scalar(c, yaml_document_get_node(c->doc, p->value), "a value");
+
+				if (k == NULL || val == NULL)
+					return -1;
+				if (strcmp(k, "name") == 0)
+					name = val;
+			}
+			if (name == NULL)
+				return exp_fail(c, items[i], "a policy mapping needs a name: key");
+			used = (size_t)snprintf(spec, sizeof spec, "%s", name);
+			for (p = items[i]->data.mapping.pairs.start; p < items[i]->data.mapping.pairs.top; p++) {
+				const char *k = (const char *)yaml_document_get_node(c->doc, p->key)->data.scalar.value;
+				const char *val = (const char *)yaml_document_get_node(c->doc, p->value)->data.scalar.value;
+
+				if (strcmp(k, "name") != 0 && used < sizeof spec)
+					used += (size_t)snprintf(spec + used, sizeof spec - used, ":%s=%s", k, val);
+			}
+		} else {
+			const char *s = exp_scalar(c, items[i], "a policy");
+
+			if (s == NULL)
+				return -1;
+			snprintf(spec, sizeof spec, "%s", s);
+		}
+		if (policy_spec_parse(spec, &e->policies[i], &perr) < 0)
+			return exp_fail(c, items[i], "%s", perr.msg);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(e->policies[j].label, e->policies[i].label) == 0)
+				return exp_fail(c, items[i], "policy \"%s\" is listed twice", e->policies[i].label);
+	}
+	return 0;
+}
+
+/* Add frames to the experiment; fails when the list is full. */
+static int exp_add_frames(struct exp_ctx *c, yaml_node_t *at, uint64_t frames)
+{
+	struct experiment *e = c->exp;
+
+	for (size_t i = 0; i < e->nframes; i++)
+		if (e->frames[i] == frames)
+			return exp_fail(c, at, "frames: %llu is listed twice", (unsigned long long)frames);
+	if (e->nframes == EXP_MAX_FRAMES)
+		return exp_fail(c, at, "frames: at most %d memory sizes", EXP_MAX_FRAMES);
+	e->frames[e->nframes++] = (uint32_t)frames;
+	return 0;
+}
+
+/* The frames range mapping: {from: A, to: B} doubles from A while <= B;
+ * {from: A, to: B, step: S} adds S; {from: A, to: B, factor: F} multiplies. */
+struct exp_range {
+	yaml_node_t *from, *to, *step, *factor;
+};
+
+static int exp_range_from(struct exp_ctx *c, yaml_node_t *v, void *t) { ((struct exp_range *)t)->from = v; return 0; }
+static int exp_range_to(struct exp_ctx *c, yaml_node_t *v, void *t) { ((struct exp_range *)t)->to = v; return 0; }
+static int exp_range_step(struct exp_ctx *c, yaml_node_t *v, void *t) { ((struct exp_range *)t)->step = v; return 0; }
+static int exp_range_factor(struct exp_ctx *c, yaml_node_t *v, void *t) { ((struct exp_range *)t)->factor = v; return 0; }
+
+static int exp_frames_range(struct exp_ctx *c, yaml_node_t *node)
+{
+	static const struct exp_key keys[] = {
+		{ "from", exp_range_from }, { "to", exp_range_to },
+		{ "step", exp_range_step }, { "factor", exp_range_factor },
+	};
+	const uint64_t limit = 1ULL << 31;
+	struct exp_range r = { 0 };
+	uint64_t from, to, step = 0, factor = 2;
+
+	if (exp_walk_mapping(c, node, "a frames range", keys, 4, &r) < 0)
+		return -1;
+	if (r.from == NULL || r.to == NULL)
+		return exp_fail(c, node, "a frames range needs from: and to: (and step: or factor:, default factor 2)");
+	if (r.step != NULL && r.factor != NULL)
+		return exp_fail(c, r.factor, "a frames range takes step: or factor:, not both");
+	if (exp_u64(c, r.from, "from", 1, limit, &from) < 0 || exp_u64(c, r.to, "to", from, limit, &to) < 0 ||
+	    (r.step && exp_u64(c, r.step, "step", 1, limit, &step) < 0) ||
+	    (r.factor && exp_u64(c, r.factor, "factor", 2, 1024, &factor) < 0))
+		return -1;
+	for (uint64_t f = from; f <= to; f = step ? f + step : f * factor)
+		if (exp_add_frames(c, node, f) < 0)
+			return -1;
+	return 0;
+}
+
+static int exp_key_frames(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	yaml_node_t *items[EXP_MAX_FRAMES];
+	size_t n;
+
+	if (v->type == YAML_MAPPING_NODE)
+		return exp_frames_range(c, v);
+	if (exp_items(c, v, "frames", items, EXP_MAX_FRAMES, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t f;
+
+		if ((items[i]->type == YAML_MAPPING_NODE ? exp_frames_range(c, items[i])
+		     : exp_u64(c, items[i], "frames", 1, 1ULL << 31, &f) < 0 ? -1
+		     : exp_add_frames(c, items[i], f)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int exp_key_seeds(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	struct experiment *e = c->exp;
+
+	e->seeds_given = true;
+	yaml_node_t *items[EXP_MAX_SEEDS];
+	uint64_t count;
+	size_t n;
+
+	if (v->type == YAML_SCALAR_NODE) {
+		/* seeds: N means seeds 1..N. */
+		if (exp_u64(c, v, "seeds", 1, EXP_MAX_SEEDS, &count) < 0)
+			return -1;
+		for (e->nseeds = 0; e->nseeds < count; e->nseeds++)
+			e->seeds[e->nseeds] = e->nseeds + 1;
+		return 0;
+	}
+	if (exp_items(c, v, "seeds", items, EXP_MAX_SEEDS, &n) < 0)
+		return -1;
+	for (e->nseeds = 0; e->nseeds < n; e->nseeds++) {
+		if (exp_u64(c, items[e->nseeds], "a seed", 0, UINT64_MAX, &e->seeds[e->nseeds]) < 0)
+			return -1;
+		for (size_t j = 0; j < e->nseeds; j++)
+			if (e->seeds[j] == e->seeds[e->nseeds])
+				return exp_fail(c, items[e->nseeds], "seed %llu is listed twice",
+						(unsigned long long)e->seeds[j]);
+	}
+	return 0;
+}
+
+static int exp_key_page_size(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "page-size");
+
+	if (s == NULL)
+		return -1;
+	if (!num_parse_page_size(s, &c->exp->topt.page_shift))
+		return exp_fail(c, v, "page-size: \"%s\" is not a power of two from 256 to 1G bytes", s);
+	return 0;
+}
+
+static int exp_key_va_bits(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	uint64_t bits;
+
+	if (exp_u64(c, v, "va-bits", 32, 48, &bits) < 0)
+		return -1;
+	if (bits != 32 && bits != 48)
+		return exp_fail(c, v, "va-bits: expected 32 or 48, got %llu", (unsigned long long)bits);
+	c->exp->topt.va_bits = (unsigned)bits;
+	return 0;
+}
+
+static int exp_key_swap_slots(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "swap-slots", 1, UINT64_MAX, &c->exp->swap_slots);
+}
+
+static int exp_key_span(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "span");
+
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "all") != 0 && strcmp(s, "first") != 0)
+		return exp_fail(c, v, "span: expected all or first, got \"%s\"", s);
+	c->exp->span_pages = strcmp(s, "all") == 0;
+	return 0;
+}
+
+static int exp_key_format(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "format");
+
+	if (s == NULL)
+		return -1;
+	if (!trace_format_parse(s, &c->exp->topt.format))
+		return exp_fail(c, v, "format: unknown trace format \"%s\" (expected auto, lackey, addr-rw, pages, native or binary)", s);
+	return 0;
+}
+
+static int exp_key_skip_bad(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_bool(c, v, "skip-bad", &c->exp->topt.skip_bad);
+}
+
+static int exp_key_plugins(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	yaml_node_t *items[EXP_MAX_PLUGINS];
+	struct experiment *e = c->exp;
+	size_t n;
+
+	if (exp_items(c, v, "plugins", items, EXP_MAX_PLUGINS, &n) < 0)
+		return -1;
+	for (e->nplugins = 0; e->nplugins < n; e->nplugins++) {
+		const char *s = exp_scalar(c, items[e->nplugins], "a plug-in path");
+
+		if (s == NULL || (e->plugins[e->nplugins] = exp_strdup(c, items[e->nplugins], s)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the VM model and the cost model (struct exp_machine) ---- */
+
+void exp_machine_init(struct exp_machine *m)
+{
+	memset(m, 0, sizeof *m);
+	cost_init(&m->cost);
+}
+
+void exp_machine_apply(const struct exp_machine *m, struct sim_config *cfg)
+{
+	const struct sim_config *vm = &m->vm;
+
+	cfg->strict = vm->strict;
+	cfg->stack_gap = vm->stack_gap;
+	cfg->tlb_entries = vm->tlb_entries;
+	cfg->tlb_ways = vm->tlb_ways;
+	cfg->tlb_flush_on_switch = vm->tlb_flush_on_switch;
+	cfg->no_shootdown = vm->no_shootdown;
+	cfg->count_page_tables = vm->count_page_tables;
+	cfg->by_segment = vm->by_segment;
+	cfg->scope_local = vm->scope_local;
+	cfg->local_quota = vm->local_quota;
+}
+
+bool exp_machine_is_plain(const struct exp_machine *m)
+{
+	const struct sim_config *vm = &m->vm;
+
+	return !vm->strict && (vm->stack_gap == 0 || vm->stack_gap == SIM_DEFAULT_STACK_GAP) &&
+	       vm->tlb_entries == 0 && !vm->tlb_flush_on_switch && !vm->no_shootdown && !vm->count_page_tables &&
+	       !vm->by_segment && !vm->scope_local && vm->local_quota == 0;
+}
+
+void exp_machine_describe(const struct exp_machine *m, char *buf, size_t size)
+{
+	const struct sim_config *vm = &m->vm;
+	size_t used;
+
+	used = (size_t)snprintf(buf, size,
+				"strict=%d stack_gap=%llu tlb=%lu:%lu tlb_flush_on_switch=%d shootdown=%d "
+				"count_page_tables=%d by_segment=%d scope=%s quota=%lu ",
+				vm->strict, (unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
+				(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch,
+				!vm->no_shootdown, vm->count_page_tables, vm->by_segment,
+				vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota);
+	if (used < size)
+		cost_describe(&m->cost, buf + used, size - used);
+}
+
+bool exp_scope_parse(const char *text, bool *local)
+{
+	if (strcmp(text, "global") != 0 && strcmp(text, "local") != 0)
+		return false;
+	*local = strcmp(text, "local") == 0;
+	return true;
+}
+
+static int exp_key_strict(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_bool(c, v, "strict", &c->exp->machine.vm.strict);
+}
+
+static int exp_key_stack_gap(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "stack-gap", 1, EXP_MAX_STACK_GAP, &c->exp->machine.vm.stack_gap);
+}
+
+static int exp_key_tlb(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	struct sim_config *vm = &c->exp->machine.vm;
+	const char *s = exp_scalar(c, v, "tlb");
+	struct ps_error terr;
+
+	if (s == NULL)
+		return -1;
+	if (!tlb_parse_spec(s, &vm->tlb_entries, &vm->tlb_ways, &terr))
+		return exp_fail(c, v, "tlb: %s", terr.msg);
+	return 0;
+}
+
+static int exp_key_tlb_flush(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	bool *flush = &c->exp->machine.vm.tlb_flush_on_switch;
+
+	if (exp_bool(c, v, "tlb-flush-on-switch", flush) < 0)
+		return -1;
+	c->tlb_flush = *flush ? v : NULL;
+	return 0;
+}
+
+static int exp_key_shootdown(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	bool on;
+
+	if (exp_bool(c, v, "shootdown", &on) < 0)
+		return -1;
+	c->exp->machine.vm.no_shootdown = !on;
+	c->shootdown_off = on ? NULL : v;
+	return 0;
+}
+
+static int exp_key_count_page_tables(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_bool(c, v, "count-page-tables", &c->exp->machine.vm.count_page_tables);
+}
+
+static int exp_key_by_segment(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_bool(c, v, "by-segment", &c->exp->machine.vm.by_segment);
+}
+
+static int exp_key_scope(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "scope");
+
+	if (s == NULL)
+		return -1;
+	if (!exp_scope_parse(s, &c->exp->machine.vm.scope_local))
+		return exp_fail(c, v, "scope: expected global or local, got \"%s\"", s);
+	return 0;
+}
+
+static int exp_key_quota(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	uint64_t quota;
+
+	if (exp_u64(c, v, "quota", 1, EXP_MAX_QUOTA, &quota) < 0)
+		return -1;
+	c->exp->machine.vm.local_quota = (uint32_t)quota;
+	c->quota = v;
+	return 0;
+}
+
+static int exp_key_device(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "device");
+	enum cost_device d;
+
+	if (s == NULL)
+		return -1;
+	if (!cost_device_parse(s, &d))
+		return exp_fail(c, v, "device: expected hdd, ssd or nvme, got \"%s\"", s);
+	cost_set_device(&c->exp->machine.cost, d);
+	return 0;
+}
+
+/* One latency of the cost model: the key names the parameter. */
+static int exp_cost_value(struct exp_ctx *c, yaml_node_t *v, enum cost_param p)
+{
+	const char *name = cost_param_name(p);
+	const char *s = exp_scalar(c, v, name);
+	size_t len = strlen(name);
+	double value;
+
+	if (s == NULL)
+		return -1;
+	if (!cost_value_parse(s, &value))
+		return exp_fail(c, v, "%s: expected a time in %s from 0 to %g, got \"%s\"", name,
+				strcmp(name + len - 2, "ns") == 0 ? "nanoseconds" : "microseconds", COST_MAX_VALUE, s);
+	cost_set(&c->exp->machine.cost, p, value);
+	return 0;
+}
+
+#define EXP_COST_KEY(fn, param)                                         \
+	static int fn(struct exp_ctx *c, yaml_node_t *v, void *t)       \
+	{                                                               \
+		return exp_cost_value(c, v, param);                     \
+	}
+EXP_COST_KEY(exp_key_read_us, COST_READ_US)
+EXP_COST_KEY(exp_key_write_us, COST_WRITE_US)
+EXP_COST_KEY(exp_key_mem_ns, COST_MEM_NS)
+EXP_COST_KEY(exp_key_tlb_miss_ns, COST_TLB_MISS_NS)
+EXP_COST_KEY(exp_key_fault_us, COST_FAULT_US)
+EXP_COST_KEY(exp_key_zero_us, COST_ZERO_US)
+EXP_COST_KEY(exp_key_copy_us, COST_COPY_US)
+
+/* The machine keys that only make sense with others. */
+static int exp_machine_check(struct exp_ctx *c)
+{
+	const struct sim_config *vm = &c->exp->machine.vm;
+
+	if (c->quota != NULL && !vm->scope_local)
+		return exp_fail(c, c->quota, "quota: a frame quota per process needs scope: local");
+	if (c->tlb_flush != NULL && vm->tlb_entries == 0)
+		return exp_fail(c, c->tlb_flush, "tlb-flush-on-switch: there is no TLB to flush; add tlb: ENTRIES[:WAYS]");
+	if (c->shootdown_off != NULL && vm->tlb_entries == 0)
+		return exp_fail(c, c->shootdown_off, "shootdown: there is no TLB; add tlb: ENTRIES[:WAYS]");
+	return 0;
+}
+
+/* ---- the expect: section (pagesim check) ---- */
+
+/* expect: is parsed last (it names policies, traces and frames): store
+ * its node in the walk target's second slot. */
+static int exp_key_expect(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	((yaml_node_t **)t)[1] = v;
+	return 0;
+}
+
+/* One requirement being read: its nodes, by key. */
+struct exp_req_nodes {
+	yaml_node_t *policy, *fewer, *as_good, *margin, *tolerance, *traces, *frames, *note;
+};
+
+#define EXP_REQ_KEY(field, key)                                                  \
+	static int exp_req_##field(struct exp_ctx *c, yaml_node_t *v, void *t)  \
+	{                                                                        \
+		((struct exp_req_nodes *)t)->field = v;                          \
+		return 0;                                                        \
+	}
+EXP_REQ_KEY(policy, "policy")
+EXP_REQ_KEY(fewer, "fewer-faults-than")
+EXP_REQ_KEY(as_good, "at-least-as-good-as")
+EXP_REQ_KEY(margin, "margin")
+EXP_REQ_KEY(tolerance, "tolerance")
+EXP_REQ_KEY(traces, "traces")
+EXP_REQ_KEY(frames, "frames")
+EXP_REQ_KEY(note, "note")
+
+/* The index of the experiment policy labelled by scalar node v. */
+static int exp_req_policy_index(struct exp_ctx *c, yaml_node_t *v, const char *what, size_t *out)
+{
+	const char *s = exp_scalar(c, v, what);
+	const struct experiment *e = c->exp;
+
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < e->npolicies; i++) {
+		if (strcmp(e->policies[i].label, s) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return exp_fail(c, v, "%s \"%s\" is not among the experiment's policies", what, s);
+}
+
+/* A margin: "5%" or 0.05, from 0 to 100%. */
+static int exp_req_margin_value(struct exp_ctx *c, yaml_node_t *v, const char *what, double *out)
+{
+	const char *s = exp_scalar(c, v, what);
+	char buf[64];
+	size_t len;
+
+	if (s == NULL)
+		return -1;
+	len = strlen(s);
+	if (len > 0 && len < sizeof buf && s[len - 1] == '%') {
+		memcpy(buf, s, len - 1);
+		buf[len - 1] = '\0';
+		if (num_parse_double(buf, out) && *out >= 0 && *out <= 100) {
+			*out /= 100;
+			return 0;
+		}
+	} else if (num_parse_double(s, out) && *out >= 0 && *out <= 1) {
+		return 0;
+	}
+	return exp_fail(c, v, "%s: expected a percentage like 5%% or a fraction from 0 to 1, got \"%s\"", what, s);
+}
+
+/* Read one requirement of expect: into x. */
+static int exp_expect_one(struct exp_ctx *c, yaml_node_t *node, struct exp_expect *x)
+{
+	static const struct exp_key keys[] = {
+		{ "policy", exp_req_policy }, { "fewer-faults-than", exp_req_fewer },
+		{ "at-least-as-good-as", exp_req_as_good }, { "margin", exp_req_margin },
+		{ "tolerance", exp_req_tolerance }, { "traces", exp_req_traces },
+		{ "frames", exp_req_frames }, { "note", exp_req_note },
+	};
+	const struct experiment *e = c->exp;
+	struct exp_req_nodes n = { 0 };
+	yaml_node_t *items[EXP_MAX_FRAMES];
+	size_t count;
+
+	x->line = node->start_mark.line + 1;
+	if (exp_walk_mapping(c, node, "a requirement", keys, sizeof keys / sizeof keys[0], &n) < 0)
+		return -1;
+	if (n.policy == NULL)
+		return exp_fail(c, node, "a requirement needs policy:");
+	if ((n.fewer == NULL) == (n.as_good == NULL))
+		return exp_fail(c, node, "a requirement needs exactly one of fewer-faults-than: and at-least-as-good-as:");
+	x->relation = n.fewer ? EXP_FEWER_FAULTS : EXP_AT_LEAST_AS_GOOD;
+	if (n.fewer ? n.tolerance != NULL : n.margin != NULL)
+		return exp_fail(c, n.fewer ? n.tolerance : n.margin,
+				"fewer-faults-than takes margin:, at-least-as-good-as takes tolerance:");
+	if (exp_req_policy_index(c, n.policy, "policy", &x->policy) < 0 ||
+	    exp_req_policy_index(c, n.fewer ? n.fewer : n.as_good, n.fewer ? "fewer-faults-than" : "at-least-as-good-as",
+				 &x->other) < 0)
+		return -1;
+	if (x->policy == x->other)
+		return exp_fail(c, n.policy, "a requirement compares two different policies");
+	x->margin = 0;
+	if ((n.margin || n.tolerance) &&
+	    exp_req_margin_value(c, n.margin ? n.margin : n.tolerance, n.margin ? "margin" : "tolerance", &x->margin) < 0)
+		return -1;
+	for (size_t i = 0; i < e->ntraces; i++)
+		x->traces[i] = n.traces == NULL;
+	for (size_t i = 0; i < e->nframes; i++)
+		x->frames[i] = n.frames == NULL;
+	if (n.traces != NULL) {
+		if (exp_items(c, n.traces, "traces", items, EXP_MAX_FRAMES, &count) < 0)
+			return -1;
+		for (size_t k = 0; k < count; k++) {
+			const char *s = exp_scalar(c, items[k], "a trace");
+			size_t i = 0;
+
+			if (s == NULL)
+				return -1;
+			while (i < e->ntraces && strcmp(e->traces[i].label, s) != 0)
+				i++;
+			if (i == e->ntraces)
+				return exp_fail(c, items[k], "trace \"%s\" is not among the experiment's traces", s);
+			x->traces[i] = true;
+		}
+	}
+	if (n.frames != NULL) {
+		if (exp_items(c, n.frames, "frames", items, EXP_MAX_FRAMES, &count) < 0)
+			return -1;
+		for (size_t k = 0; k < count; k++) {
+			uint64_t f;
+			size_t i = 0;
+
+			if (exp_u64(c, items[k], "frames", 1, 1ULL << 31, &f) < 0)
+				return -1;
+			while (i < e->nframes && e->frames[i] != f)
+				i++;
+			if (i == e->nframes)
+				return exp_fail(c, items[k], "frames: %llu is not among the experiment's frames",
+						(unsigned long long)f);
+			x->frames[i] = true;
+		}
+	}
+	if (n.note != NULL) {
+		const char *s = exp_scalar(c, n.note, "note");
+
+		if (s == NULL || (x->note = exp_strdup(c, n.note, s)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int exp_expect(struct exp_ctx *c, yaml_node_t *v)
+{
+	yaml_node_t *items[EXP_MAX_EXPECTS];
+	struct experiment *e = c->exp;
+
+	if (exp_items(c, v, "expect", items, EXP_MAX_EXPECTS, &e->nexpects) < 0)
+		return -1;
+	for (size_t i = 0; i < e->nexpects; i++)
+		if (exp_expect_one(c, items[i], &e->expects[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* The top-level keys, in the order the documentation lists them. The
+ * traces handler stores its node in the walk's target (parsed last, once
+ * page-size is known); the others write into c->exp. */
+static const struct exp_key exp_top_keys[] = {
+	{ "name", exp_key_name },
+	{ "traces", exp_key_traces },
+	{ "policies", exp_key_policies },
+	{ "frames", exp_key_frames },
+	{ "seeds", exp_key_seeds },
+	{ "page-size", exp_key_page_size },
+	{ "va-bits", exp_key_va_bits },
+	{ "swap-slots", exp_key_swap_slots },
+	{ "span", exp_key_span },
+	{ "format", exp_key_format },
+	{ "skip-bad", exp_key_skip_bad },
+	{ "strict", exp_key_strict },
+	{ "stack-gap", exp_key_stack_gap },
+	{ "tlb", exp_key_tlb },
+	{ "tlb-flush-on-switch", exp_key_tlb_flush },
+	{ "shootdown", exp_key_shootdown },
+	{ "count-page-tables", exp_key_count_page_tables },
+	{ "by-segment", exp_key_by_segment },
+	{ "scope", exp_key_scope },
+	{ "quota", exp_key_quota },
+	{ "device", exp_key_device },
+	{ "read-us", exp_key_read_us },
+	{ "write-us", exp_key_write_us },
+	{ "mem-ns", exp_key_mem_ns },
+	{ "tlb-miss-ns", exp_key_tlb_miss_ns },
+	{ "fault-us", exp_key_fault_us },
+	{ "zero-us", exp_key_zero_us },
+	{ "copy-us", exp_key_copy_us },
+	{ "plugins", exp_key_plugins },
+	{ "output", exp_key_output },
+	{ "expect", exp_key_expect },
+};
+
+/* Read the YAML document at path into doc. Returns 0 or -1 with err set. */
+static int exp_read_document(const char *path, yaml_document_t *doc, struct ps_error *err)
+{
+	yaml_parser_t parser;
+	FILE *f = fopen(path, "rb");
+	int rc = 0;
+
+	if (f == NULL)
+		return ps_error_set(err, "%s: %s", path, strerror(errno));
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(f);
+		return ps_error_set(err, "%s: out of memory", path);
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, doc)) {
+		const yaml_mark_t *m = parser.problem_mark.line || parser.problem_mark.column || !parser.context
+				       ? &parser.problem_mark : &parser.context_mark;
+
+		rc = ps_error_set(err, "%s:%lu:%lu: not valid YAML: %s%s%s", path, (unsigned long)m->line + 1,
+				  (unsigned long)m->column + 1, parser.problem ? parser.problem : "unknown error",
+				  parser.context ? " " : "", parser.context ? parser.context : "");
+	} else if (ferror(f)) {
+		yaml_document_delete(doc);
+		rc = ps_error_set(err, "%s: read error", path);
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return rc;
+}
+
+/* The default name: the file's base name without .yaml/.yml. */
+static char *exp_default_name(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t len = strlen(base);
+
+	if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
+		len -= 5;
+	else if (len > 4 && strcmp(base + len - 4, ".yml") == 0)
+		len -= 4;
+	return strndup(base, len);
+}
+
+/* Load path into exp: everything (plugins_only false), or only plugins. */
+static int exp_parse(const char *path, struct experiment *exp, bool plugins_only, struct ps_error *err)
+{
+	yaml_document_t doc;
+	yaml_node_t *root, *late[2] = { NULL, NULL }; /* traces:, expect: */
+	struct exp_ctx c = { .file = path, .doc = &doc, .exp = exp, .err = err };
+	int rc;
+
+	if (exp_read_document(path, &doc, err) < 0)
+		return -1;
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL) {
+		yaml_document_delete(&doc);
+		return ps_error_set(err, "%s: the file is empty; an experiment needs traces, policies and frames", path);
+	}
+	if (plugins_only) {
+		/* Read only plugins:, ignoring every other key's value. */
+		rc = 0;
+		for (yaml_node_pair_t *p = root->type == YAML_MAPPING_NODE ? root->data.mapping.pairs.start : NULL;
+		     rc == 0 && p && p < root->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+
+			if (k->type == YAML_SCALAR_NODE && strcmp((char *)k->data.scalar.value, "plugins") == 0)
+				rc = exp_key_plugins(&c, yaml_document_get_node(&doc, p->value), NULL);
+		}
+		yaml_document_delete(&doc);
+		return rc;
+	}
+	rc = exp_walk_mapping(&c, root, "the experiment", exp_top_keys,
+			      sizeof exp_top_keys / sizeof exp_top_keys[0], late);
+	if (rc == 0)
+		rc = exp_machine_check(&c);
+	if (rc == 0 && late[0] == NULL)
+		rc = exp_fail(&c, root, "the experiment needs traces: (files or generators)");
+	if (rc == 0 && exp->npolicies == 0)
+		rc = exp_fail(&c, root, "the experiment needs policies: (run 'pagesim policies' for the list)");
+	if (rc == 0 && exp->nframes == 0)
+		rc = exp_fail(&c, root, "the experiment needs frames: (a list, or {from: A, to: B})");
+	if (rc == 0) {
+		yaml_node_t *items[EXP_MAX_TRACES];
+
+		rc = exp_items(&c, late[0], "traces", items, EXP_MAX_TRACES, &exp->ntraces);
+		for (size_t i = 0; rc == 0 && i < exp->ntraces; i++)
+			rc = exp_trace(&c, items[i], &exp->traces[i]);
+		for (size_t i = 0; rc == 0 && i < exp->ntraces; i++)
+			for (size_t j = 0; rc == 0 && j < i; j++)
+				if (strcmp(exp->traces[i].label, exp->traces[j].label) == 0)
+					rc = exp_fail(&c, items[i], "trace \"%s\" is listed twice", exp->traces[i].label);
+	}
+	if (rc == 0 && late[1] != NULL)
+		rc = exp_expect(&c, late[1]);
+	if (rc == 0 && exp->topt.page_shift >= exp->topt.va_bits)
+		rc = exp_fail(&c, root, "page-size must be smaller than the %u-bit address space", exp->topt.va_bits);
+	yaml_document_delete(&doc);
+	if (rc == 0 && exp->name == NULL && (exp->name = exp_default_name(path)) == NULL)
+		rc = ps_error_set(err, "out of memory");
+	if (rc == 0 && exp->output == NULL) {
+		size_t len = strlen("results/") + strlen(exp->name) + 1;
+
+		if ((exp->output = malloc(len)) == NULL)
+			rc = ps_error_set(err, "out of memory");
+		else
+			snprintf(exp->output, len, "results/%s", exp->name);
+	}
+	return rc;
+}
+
+/* Reset exp to the defaults every key starts from. */
+static void exp_defaults(struct experiment *exp, const char *path)
+{
+	memset(exp, 0, sizeof *exp);
+	exp->file = strdup(path);
+	exp->topt = (struct trace_options){ .format = TRACE_AUTO, .page_shift = 12, .va_bits = 48 };
+	exp->swap_slots = SIM_DEFAULT_SWAP_SLOTS;
+	exp->span_pages = true;
+	exp_machine_init(&exp->machine);
+	exp->seeds[0] = 1;
+	exp->nseeds = 1;
+}
+
+int exp_plugins(const char *path, struct experiment *exp, struct ps_error *err)
+{
+	exp_defaults(exp, path);
+	return exp_parse(path, exp, true, err);
+}
+
+int exp_load(const char *path, struct experiment *exp, struct ps_error *err)
+{
+	exp_defaults(exp, path);
+	if (exp->file == NULL)
+		return ps_error_set(err, "out of memory");
+	return exp_parse(path, exp, false, err);
+}
+
+void exp_free(struct experiment *exp)
+{
+	free(exp->file);
+	free(exp->name);
+	free(exp->output);
+	for (size_t i = 0; i < EXP_MAX_TRACES; i++) {
+		free(exp->traces[i].label);
+		free(exp->traces[i].path);
+	}
+	for (size_t i = 0; i < EXP_MAX_PLUGINS; i++)
+		free(exp->plugins[i]);
+	for (size_t i = 0; i < EXP_MAX_EXPECTS; i++)
+		free(exp->expects[i].note);
+	memset(exp, 0, sizeof *exp);
+}

@@ -1,0 +1,134 @@
+/*
+ * experiment.h - experiment files: which traces, policies, memory sizes
+ * and seeds to compare, on which machine, and where the results go.
+ *
+ * The simplest file:
+ *
+ *   name: demo
+ *   traces: [traces/ls.lackey.zst]
+ *   policies: [fifo, lru, clock, random]
+ *   frames: [64, 256]
+ *   seeds: 3
+ *   output: results/demo
+ *
+ * Every key is listed in experiments/README.md. Paths are relative to the
+ * directory pagesim runs in. Errors name FILE:LINE:COLUMN and the valid
+ * keys or values.
+ */
+#ifndef PAGESIM_EXPERIMENT_H
+#define PAGESIM_EXPERIMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "machine/cost.h"
+#include "util/error.h"
+#include "trace/gen.h"
+#include "policies/registry.h"
+#include "machine/sim.h"
+#include "trace/trace.h"
+
+#define EXP_MAX_TRACES 256
+#define EXP_MAX_POLICIES 64
+#define EXP_MAX_FRAMES 256
+#define EXP_MAX_SEEDS 1000
+#define EXP_MAX_PLUGINS 16
+#define EXP_MAX_EXPECTS 64
+
+/* The limits of the VM model's options, here and in pagesim run. */
+#define EXP_MAX_STACK_GAP (1ULL << 48)  /* bytes */
+#define EXP_MAX_QUOTA (1ULL << 31)      /* frames */
+
+/* The machine options of the VM model and of the cost model, as an
+ * experiment file (or pagesim run's command line) sets them. vm holds only
+ * the fields of struct sim_config after "The VM model"; the others stay
+ * zero. */
+struct exp_machine {
+	struct sim_config vm;
+	struct cost_model cost;
+};
+
+/* The defaults: the VM model's options off (shootdowns on, global scope),
+ * the default cost model. */
+void exp_machine_init(struct exp_machine *m);
+
+/* Copy the VM model's fields of m into cfg, leaving cfg's other fields. */
+void exp_machine_apply(const struct exp_machine *m, struct sim_config *cfg);
+
+/* Are the VM model's options all at their defaults (the cost model aside)?
+ * Then a run of a trace without VM events is the classic one, and shortcuts
+ * like the sweep's one-pass LRU curve give the same rows. */
+bool exp_machine_is_plain(const struct exp_machine *m);
+
+/* Describe m in one line of space-separated key=value pairs ("strict=0
+ * stack_gap=65536 tlb=0:0 ... device=ssd read_us=100 ..."), every option
+ * with its value: the sweep stamps cells files with it. */
+void exp_machine_describe(const struct exp_machine *m, char *buf, size_t size);
+
+/* Parse a replacement scope: "global" or "local" (*local set). */
+bool exp_scope_parse(const char *text, bool *local);
+
+/* A requirement of the expect: section, checked by `pagesim check`:
+ * "policy has fewer faults than other by at least margin" (fewer), or
+ * "policy has at most (1 + margin) times other's faults" (at least as
+ * good as), on each chosen trace and frame count, beyond the 95%
+ * confidence intervals of both means. */
+enum exp_relation { EXP_FEWER_FAULTS, EXP_AT_LEAST_AS_GOOD };
+
+struct exp_expect {
+	size_t policy, other;        /* indexes into experiment.policies */
+	enum exp_relation relation;
+	double margin;               /* fewer: margin; at-least-as-good: tolerance */
+	bool traces[EXP_MAX_TRACES]; /* which traces it applies to */
+	bool frames[EXP_MAX_FRAMES]; /* which frame counts (by index) */
+	char *note;                  /* free text shown with the rows, or NULL */
+	unsigned long line;          /* where it is written */
+};
+
+/* One trace of an experiment: a file, or a workload to generate. */
+struct exp_trace {
+	char *label;            /* the name results use: the path, or "gen:zipf:..." */
+	char *path;             /* the file; NULL for a generated trace */
+	bool generated;
+	struct gen_params gen;  /* when generated */
+};
+
+struct experiment {
+	char *file;             /* the experiment file, as given */
+	char *name;
+	char *output;           /* results directory */
+	struct exp_trace traces[EXP_MAX_TRACES];
+	size_t ntraces;
+	struct policy_spec policies[EXP_MAX_POLICIES];
+	size_t npolicies;
+	uint32_t frames[EXP_MAX_FRAMES];
+	size_t nframes;
+	uint64_t seeds[EXP_MAX_SEEDS];
+	size_t nseeds;
+	struct trace_options topt; /* format, page size, address width, skip-bad */
+	uint64_t swap_slots;
+	bool span_pages;
+	struct exp_machine machine;     /* the VM model and the cost model */
+	char *plugins[EXP_MAX_PLUGINS]; /* plug-in files to load first */
+	size_t nplugins;
+	bool seeds_given;               /* the file has a seeds: key */
+	struct exp_expect expects[EXP_MAX_EXPECTS];
+	size_t nexpects;
+};
+
+/* Load and check the experiment file at path into exp (which the caller
+ * frees with exp_free, also after a failure). Returns 0, or -1 with err
+ * set to "FILE:LINE:COLUMN: reason". Plug-ins are not loaded: a policy
+ * name unknown now is an error, so load plug-ins first (exp_plugins). */
+int exp_load(const char *path, struct experiment *exp, struct ps_error *err);
+
+/* Read only the plugins: list of the file at path into exp, so they can be
+ * loaded before exp_load checks policy names (free exp with exp_free).
+ * Returns 0 or -1 with err set. */
+int exp_plugins(const char *path, struct experiment *exp, struct ps_error *err);
+
+/* Free what exp_load allocated. */
+void exp_free(struct experiment *exp);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * pass.c - one pass over a trace file or a generated workload, in batches
+ * handed to a consumer (pass.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "trace/pass.h"
+
+/* The batch buffers: one per thread, so passes may run in parallel. */
+static __thread struct trace_rec pass_batch[PASS_BATCH];
+static __thread uint64_t pass_lines[PASS_BATCH];
+
+/* pass_run for a trace file. */
+static int pass_file(const char *path, const struct trace_options *opt, pass_consumer *consume, void *ctx,
+		     struct pass_info *info, struct ps_error *err)
+{
+	struct trace_reader *r = trace_open(path, opt, err);
+	ssize_t n = 0;
+
+	if (r == NULL)
+		return -1;
+	info->format = trace_format_name(trace_format_of(r));
+	while ((n = trace_read_batch(r, pass_batch, pass_lines, PASS_BATCH, err)) > 0) {
+		const struct trace_batch b = {
+			.recs = pass_batch, .lines = pass_lines, .events = trace_events_of(r), .n = (size_t)n,
+		};
+
+		info->records += (uint64_t)n;
+		if (consume(ctx, &b, err) < 0) {
+			n = -1;
+			break;
+		}
+	}
+	info->skipped = trace_skipped(r);
+	snprintf(info->first_skip, sizeof info->first_skip, "%s", trace_first_skip(r));
+	trace_close(r);
+	return n < 0 ? -1 : 0;
+}
+
+/* pass_run for a generated workload. */
+static int pass_generate(const struct gen_params *params, const struct trace_options *opt,
+			 pass_consumer *consume, void *ctx, struct pass_info *info, struct ps_error *err)
+{
+	struct gen_params p = *params;
+	struct gen *g;
+	uint64_t page;
+	bool write;
+	size_t n = 0;
+	int rc = 0;
+
+	p.page_shift = opt->page_shift;
+	g = gen_create(&p, err);
+	if (g == NULL)
+		return -1;
+	info->format = "generated";
+	while (rc == 0 && gen_next(g, &page, &write)) {
+		pass_batch[n++] = (struct trace_rec){
+			.addr = gen_addr(g, page), .pid = 1, .size = 4, .op = write ? OP_WRITE : OP_READ,
+		};
+		if (n == PASS_BATCH) {
+			info->records += n;
+			rc = consume(ctx, &(struct trace_batch){ .recs = pass_batch, .n = n }, err);
+			n = 0;
+		}
+	}
+	if (rc == 0 && n > 0) {
+		info->records += n;
+		rc = consume(ctx, &(struct trace_batch){ .recs = pass_batch, .n = n }, err);
+	}
+	gen_free(g);
+	return rc;
+}
+
+int pass_run(const struct trace_spec *spec, const struct trace_options *opt, pass_consumer *consume,
+	     void *ctx, struct pass_info *info, struct ps_error *err)
+{
+	memset(info, 0, sizeof *info);
+	if (spec->gen != NULL)
+		return pass_generate(spec->gen, opt, consume, ctx, info, err);
+	return pass_file(spec->path, opt, consume, ctx, info, err);
+}

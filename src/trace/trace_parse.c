@@ -1,0 +1,1013 @@
+/*
+ * trace_parse.c - the line grammars of lackey, addr-rw, pages and native
+ * (accesses and events).
+ *
+ * Each format has one line function: given a pointer to the start of a
+ * line, it returns the records the line yields (0 for a blank, comment or
+ * "==" line, 2 for an M, else 1) and moves the pointer past the '\n', or
+ * returns -1, leaves the pointer alone and explains in c->why. Fields are
+ * scanned by hand with a table for hex digits; there is no sscanf, no
+ * strtoull and no copy of the line. Since '\n' is not a digit, a space or
+ * any other field character, every scan stops at the end of the line by
+ * itself. Error paths format their message with snprintf; the common path
+ * formats nothing.
+ *
+ * The batch loops around the line functions are what trace_read() runs;
+ * trace_parse_detect() runs the same line functions as shape tests.
+ *
+ * Native event lines take another road (native_event): they are split
+ * into fields, read into a struct trace_event, checked by the rules all
+ * readers share (trace_event_check) and added to the event table; the
+ * record stream gets one placeholder for each.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trace/trace_parse.h"
+
+#define IS_WS(ch) ((ch) == ' ' || (ch) == '\t')
+#define IS_DIGIT(ch) ((unsigned char)((ch) - '0') < 10)
+#define PID_MAX UINT32_MAX
+#define SIZE_MAX_REC 65535u
+
+/* hexv[ch] is 1 + the value of hex digit ch, or 0 if ch is not one. */
+/* clang-format off */
+static const unsigned char hexv[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+/* clang-format on */
+
+#define HEXV(p) hexv[(unsigned char)*(p)]
+
+void trace_parse_init(struct parse_ctx *c, enum trace_format f, unsigned va_bits, unsigned page_shift)
+{
+	memset(c, 0, sizeof *c);
+	c->format = f;
+	c->va_bits = va_bits;
+	c->page_shift = page_shift;
+	c->addr_max = va_bits >= 64 ? UINT64_MAX : (UINT64_C(1) << va_bits) - 1;
+	c->page_max = c->addr_max >> page_shift;
+	c->pid = 1;
+}
+
+/* Refuse the current line: record status and message, return -1. */
+static int __attribute__((format(printf, 3, 4), noinline, cold))
+parse_refuse(struct parse_ctx *c, enum parse_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+	c->status = st;
+	return -1;
+}
+
+/* The first character at or after p that is not a space or a tab. */
+static inline const char *skip_ws(const char *p)
+{
+	while (IS_WS(*p))
+		p++;
+	return p;
+}
+
+/* Past the '\n' of the line p is in. */
+static inline const char *past_eol(const char *p)
+{
+	while (*p != '\n')
+		p++;
+	return p + 1;
+}
+
+/* If p starts the end of a line -- optional spaces, an optional "\r", the
+ * '\n', or (with comments) at least one space and then '#' and anything --
+ * return the pointer past the '\n'; otherwise NULL (trailing garbage). */
+static inline const char *rest_is_eol(const char *p, bool comments)
+{
+	const char *q = skip_ws(p);
+
+	if (*q == '\n')
+		return q + 1;
+	if (*q == '\r' && q[1] == '\n')
+		return q + 2;
+	if (comments && *q == '#' && q > p)
+		return past_eol(q);
+	return NULL;
+}
+
+/* If the line at p (already past leading spaces) is blank or a '#'
+ * comment, return the pointer past its '\n'; otherwise NULL. */
+static inline const char *blank_line(const char *p)
+{
+	if (*p == '\n')
+		return p + 1;
+	if (*p == '\r' && p[1] == '\n')
+		return p + 2;
+	if (*p == '#')
+		return past_eol(p);
+	return NULL;
+}
+
+/* Does p start with the word w, followed by a space or the end of the line? */
+static bool word_is(const char *p, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncmp(p, w, n) == 0 && (IS_WS(p[n]) || p[n] == '\n' || p[n] == '\r');
+}
+
+/* Scan hex digits at *pp into *v. Returns the digits scanned (0 if none);
+ * *big is set when the value does not fit in 64 bits. */
+static inline unsigned scan_hex(const char **pp, uint64_t *v, bool *big)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	unsigned d;
+
+	while ((d = HEXV(p)) != 0) {
+		*big |= (x >> 60) != 0;
+		x = x << 4 | (d - 1);
+		p++;
+	}
+	*v = x;
+	d = (unsigned)(p - *pp);
+	*pp = p;
+	return d;
+}
+
+/* Scan decimal digits at *pp into *v. Returns the digits scanned (0 if
+ * none); *big is set when the value does not fit in 64 bits. */
+static inline unsigned scan_dec(const char **pp, uint64_t *v, bool *big)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	unsigned n;
+
+	while (IS_DIGIT(*p)) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
+			*big = true;
+		x = x * 10 + d;
+		p++;
+	}
+	*v = x;
+	n = (unsigned)(p - *pp);
+	*pp = p;
+	return n;
+}
+
+/* A number as the native format writes it: "0x" and hex digits, or
+ * decimal digits. Returns the digits scanned (0 if none). */
+static inline unsigned scan_native_num(const char **pp, uint64_t *v, bool *big)
+{
+	if ((*pp)[0] == '0' && ((*pp)[1] == 'x' || (*pp)[1] == 'X')) {
+		const char *p = *pp + 2;
+		unsigned n = scan_hex(&p, v, big);
+
+		if (n > 0)
+			*pp = p;
+		return n;
+	}
+	return scan_dec(pp, v, big);
+}
+
+/* Refuse an access of size bytes at addr that does not lie wholly below
+ * 2^va_bits. Returns -1. */
+static int __attribute__((noinline, cold)) refuse_range(struct parse_ctx *c, uint64_t addr, unsigned size)
+{
+	if (addr > c->addr_max)
+		return parse_refuse(c, PARSE_RANGE,
+				    "address 0x%" PRIx64 " is beyond the %u-bit virtual address space", addr,
+				    c->va_bits);
+	return parse_refuse(c, PARSE_RANGE,
+			    "access of %u bytes at 0x%" PRIx64
+			    " runs past the end of the %u-bit virtual address space",
+			    size, addr, c->va_bits);
+}
+
+/* Does the access [addr, addr + size) lie below 2^va_bits? size >= 1. */
+static inline bool in_range(const struct parse_ctx *c, uint64_t addr, unsigned size)
+{
+	return addr <= c->addr_max && size - 1 <= c->addr_max - addr;
+}
+
+/* Fill *r with one access (flags 0). */
+static inline void put_rec(struct trace_rec *r, uint64_t addr, uint32_t pid, unsigned size, enum access_op op)
+{
+	r->addr = addr;
+	r->pid = pid;
+	r->size = (uint16_t)size;
+	r->op = (uint8_t)op;
+	r->flags = 0;
+}
+
+/*
+ * lackey: "I  04016a0,3", " L 04222cd0,8", " S 7ff000398,8", " M 0421fd8,4";
+ * "==" lines, blank lines and '#' lines are ignored. Returns the records
+ * written to out (0..2) and moves *pp past the line, or returns -1.
+ */
+static int lackey_line(struct parse_ctx *c, const char **pp, struct trace_rec *out)
+{
+	const char *p = skip_ws(*pp), *next;
+	uint64_t addr, size;
+	bool big = false, size_big = false;
+	enum access_op op;
+	int nrec = 1;
+
+	switch (*p) {
+	case 'I':
+		op = OP_FETCH;
+		break;
+	case 'L':
+		op = OP_READ;
+		break;
+	case 'S':
+		op = OP_WRITE;
+		break;
+	case 'M':
+		op = OP_READ;
+		nrec = 2;
+		break;
+	default:
+		if (p[0] == '=' && p[1] == '=')
+			next = past_eol(p);
+		else
+			next = blank_line(p);
+		if (next == NULL)
+			return parse_refuse(c, PARSE_BAD, "expected a lackey record such as ' L 04222cd0,8'");
+		*pp = next;
+		return 0;
+	}
+	if (!IS_WS(p[1]))
+		return parse_refuse(c, PARSE_BAD, "expected a lackey record such as ' L 04222cd0,8'");
+	p = skip_ws(p + 2);
+	if (scan_hex(&p, &addr, &big) == 0)
+		return parse_refuse(c, PARSE_BAD, "expected a hex address after '%c'", *skip_ws(*pp));
+	if (*p != ',')
+		return parse_refuse(c, PARSE_BAD, "expected ',SIZE' after the address");
+	p++;
+	if (scan_dec(&p, &size, &size_big) == 0)
+		return parse_refuse(c, PARSE_BAD, "expected a decimal size after ','");
+	next = rest_is_eol(p, false);
+	if (next == NULL)
+		return parse_refuse(c, PARSE_BAD, "unexpected text after the size");
+	if (size_big || size == 0 || size > SIZE_MAX_REC)
+		return parse_refuse(c, PARSE_BAD, "size must be 1..65535");
+	if (big)
+		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
+	if (!in_range(c, addr, (unsigned)size))
+		return refuse_range(c, addr, (unsigned)size);
+	put_rec(&out[0], addr, 1, (unsigned)size, op);
+	if (nrec == 2)
+		put_rec(&out[1], addr, 1, (unsigned)size, OP_WRITE);
+	*pp = next;
+	return nrec;
+}
+
+/*
+ * addr-rw: "0041f7a0 R" -- a hex address (optional 0x), spaces, R or W in
+ * either case; blank and '#' lines are ignored. Returns the records
+ * written (0 or 1) and moves *pp past the line, or returns -1.
+ */
+static int addr_rw_line(struct parse_ctx *c, const char **pp, struct trace_rec *out)
+{
+	const char *p = skip_ws(*pp), *next;
+	uint64_t addr;
+	bool big = false;
+	enum access_op op;
+
+	next = blank_line(p);
+	if (next != NULL) {
+		*pp = next;
+		return 0;
+	}
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && HEXV(p + 2))
+		p += 2;
+	if (scan_hex(&p, &addr, &big) == 0 || !IS_WS(*p))
+		return parse_refuse(c, PARSE_BAD, "expected a hex address, a space and R or W");
+	p = skip_ws(p);
+	switch (*p) {
+	case 'R':
+	case 'r':
+		op = OP_READ;
+		break;
+	case 'W':
+	case 'w':
+		op = OP_WRITE;
+		break;
+	default:
+		return parse_refuse(c, PARSE_BAD, "expected R or W after the address");
+	}
+	next = rest_is_eol(p + 1, true);
+	if (next == NULL)
+		return parse_refuse(c, PARSE_BAD, "unexpected text after '%c'", *p);
+	if (big)
+		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
+	if (!in_range(c, addr, 1))
+		return refuse_range(c, addr, 1);
+	put_rec(out, addr, 1, 1, op);
+	*pp = next;
+	return 1;
+}
+
+/*
+ * pages: decimal page numbers separated by spaces and/or commas ("7 0 1",
+ * "7,0,1", "7, 0, 1,"); blank and '#' lines are ignored. A line is checked
+ * whole before any of it is decoded, so a refused line yields nothing.
+ * Returns the number of page numbers on the line (0 for a blank one) and
+ * sets *first to the first of them (or past the line when there are none).
+ */
+static int pages_check_line(struct parse_ctx *c, const char *p, const char **first)
+{
+	const char *q = skip_ws(p), *next;
+	int count = 0;
+
+	next = blank_line(q);
+	if (next != NULL) {
+		*first = next;
+		return 0;
+	}
+	*first = q;
+	for (;;) {
+		const char *after;
+		uint64_t page;
+		bool big = false, comma = false, sep;
+
+		if (scan_dec(&q, &page, &big) == 0)
+			return parse_refuse(c, PARSE_BAD, "expected a decimal page number");
+		if (big)
+			return parse_refuse(c, PARSE_RANGE, "page number does not fit in 64 bits");
+		if (page > c->page_max)
+			return parse_refuse(c, PARSE_RANGE,
+					    "page %" PRIu64 " is beyond the %u-bit virtual address space"
+					    " (pages of %" PRIu64 " bytes)",
+					    page, c->va_bits, UINT64_C(1) << c->page_shift);
+		count++;
+		after = skip_ws(q);
+		if (*after == ',') {
+			comma = true;
+			after = skip_ws(after + 1);
+		}
+		sep = after > q;
+		if (*after == '\n' || (*after == '\r' && after[1] == '\n') || (*after == '#' && sep))
+			return count;
+		if (comma && !IS_DIGIT(*after))
+			return parse_refuse(c, PARSE_BAD, "expected a decimal page number");
+		if (!sep || !IS_DIGIT(*after))
+			return parse_refuse(c, PARSE_BAD,
+					    "expected page numbers separated by spaces or commas");
+		q = after;
+	}
+}
+
+/*
+ * native: after the "pagesim-trace 1" header, "R|W|X|M ADDR [SIZE] [pid=N]",
+ * "process N" and event lines; blank lines and comments are ignored.
+ */
+
+/* Scan "pid=N" or "process N"'s N: 1..2^32-1. Returns false if absent or
+ * out of range. */
+static bool scan_pid(const char **pp, uint32_t *pid)
+{
+	uint64_t v;
+	bool big = false;
+
+	if (scan_dec(pp, &v, &big) == 0 || big || v == 0 || v > PID_MAX)
+		return false;
+	*pid = (uint32_t)v;
+	return true;
+}
+
+/* The header line at p: "pagesim-trace 1". Any problem with it is fatal. */
+static int native_header(struct parse_ctx *c, const char **pp, const char *p)
+{
+	const char *digits, *next;
+	uint64_t version;
+	bool big = false;
+	unsigned n;
+
+	p = skip_ws(p + strlen("pagesim-trace"));
+	digits = p;
+	n = scan_dec(&p, &version, &big);
+	next = rest_is_eol(p, true);
+	if (n == 0 || next == NULL)
+		return parse_refuse(c, PARSE_FATAL, "expected the header 'pagesim-trace 1'");
+	if (big || version != 1)
+		return parse_refuse(c, PARSE_FATAL,
+				    "unsupported native trace version %.*s (this pagesim reads version 1)",
+				    n > 40 ? 40 : (int)n, digits);
+	c->header_seen = true;
+	*pp = next;
+	return 0;
+}
+
+/*
+ * Event lines ("segment", "mmap", "munmap", "brk", "fork", "exit"). They
+ * are rare, so they are split into blank-separated fields first and then
+ * read field by field, for clear messages rather than speed. What the
+ * fields say is then checked by trace_event_check(), the rules every
+ * reader shares, and the event goes into the table.
+ */
+#define EV_FIELDS 10 /* the longest event line has 8 */
+#define EV_SHOW 40   /* at most this much of a field in a message */
+
+struct ev_field {
+	const char *p;
+	size_t len;
+};
+
+/* Refuse an event line (skippable): set the message, return false. */
+static bool __attribute__((format(printf, 2, 3), noinline, cold))
+ev_bad(struct parse_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+	c->status = PARSE_BAD;
+	return false;
+}
+
+/* Split the line at p into fields: runs of characters other than blanks
+ * and the line ending. A field after the first that starts with '#' starts
+ * a comment, which ends the line. Stores the first EV_FIELDS fields in f
+ * and returns how many there are (all counted); sets *next past the '\n'. */
+static size_t ev_split(const char *p, struct ev_field *f, const char **next)
+{
+	size_t n = 0;
+
+	for (;;) {
+		const char *q = skip_ws(p), *start = q;
+
+		if (*q == '\n' || (*q == '\r' && q[1] == '\n') || (*q == '#' && n > 0 && q > p)) {
+			*next = past_eol(q);
+			return n;
+		}
+		while (!IS_WS(*q) && *q != '\n' && !(*q == '\r' && q[1] == '\n'))
+			q++;
+		if (n < EV_FIELDS)
+			f[n] = (struct ev_field){start, (size_t)(q - start)};
+		n++;
+		p = q;
+	}
+}
+
+/* The length of f to show in a message, and whether it is cut. */
+#define EV_FMT "'%.*s%s'"
+#define EV_ARG(f) (int)((f)->len > EV_SHOW ? EV_SHOW : (f)->len), (f)->p, (f)->len > EV_SHOW ? "..." : ""
+
+/* Does field f say exactly w? */
+static bool ev_is(const struct ev_field *f, const char *w)
+{
+	size_t n = strlen(w);
+
+	return f->len == n && memcmp(f->p, w, n) == 0;
+}
+
+/* Does field f start with key (such as "file=")? Then set *value to the rest. */
+static bool ev_key(const struct ev_field *f, const char *key, struct ev_field *value)
+{
+	size_t n = strlen(key);
+
+	if (f->len < n || memcmp(f->p, key, n) != 0)
+		return false;
+	*value = (struct ev_field){f->p + n, f->len - n};
+	return true;
+}
+
+/* Field f as a number (0x-hex or decimal) called what. */
+static bool ev_number(struct parse_ctx *c, const struct ev_field *f, const char *what, uint64_t *v)
+{
+	const char *p = f->p;
+	bool big = false;
+
+	if (f->len == 0 || scan_native_num(&p, v, &big) == 0 || p != f->p + f->len)
+		return ev_bad(c, "expected %s as a number (0x-hex or decimal), got " EV_FMT, what, EV_ARG(f));
+	if (big)
+		return ev_bad(c, "%s does not fit in 64 bits", what);
+	return true;
+}
+
+/* Field f as a pid called what: 1..2^32-1, decimal. */
+static bool ev_pid(struct parse_ctx *c, const struct ev_field *f, const char *what, uint32_t *pid)
+{
+	const char *p = f->p;
+
+	if (!scan_pid(&p, pid) || p != f->p + f->len)
+		return ev_bad(c, "expected %s as a pid in 1..4294967295, got " EV_FMT, what, EV_ARG(f));
+	return true;
+}
+
+/* Field f as PROT: "[r-][w-][x-]". */
+static bool ev_prot(struct parse_ctx *c, const struct ev_field *f, uint8_t *prot)
+{
+	if (f->len != 3 || (f->p[0] != 'r' && f->p[0] != '-') || (f->p[1] != 'w' && f->p[1] != '-') ||
+	    (f->p[2] != 'x' && f->p[2] != '-'))
+		return ev_bad(c, "expected PROT as three characters [r-][w-][x-] such as r-x, got " EV_FMT,
+			      EV_ARG(f));
+	*prot = (uint8_t)((f->p[0] == 'r' ? EV_PROT_R : 0) | (f->p[1] == 'w' ? EV_PROT_W : 0) |
+			  (f->p[2] == 'x' ? EV_PROT_X : 0));
+	return true;
+}
+
+/* The file of "file=F" (field value, the part after '=') into buf
+ * (TRACE_EVENT_FILE_MAX + 1 bytes). */
+static bool ev_file(struct parse_ctx *c, const struct ev_field *value, char *buf)
+{
+	if (value->len == 0)
+		return ev_bad(c, "expected a file name after 'file='");
+	if (value->len > TRACE_EVENT_FILE_MAX)
+		return ev_bad(c, "file name is longer than %d characters", TRACE_EVENT_FILE_MAX);
+	memcpy(buf, value->p, value->len);
+	buf[value->len] = '\0';
+	return true;
+}
+
+/* "file=F [offset=O]" at f[i..n): fill ev's file (into buf) and offset. Returns
+ * the index past what it read, or 0 after refusing. */
+static size_t ev_file_backing(struct parse_ctx *c, const struct ev_field *f, size_t i, size_t n,
+			      struct trace_event *ev, char *buf)
+{
+	struct ev_field value;
+
+	if (!ev_key(&f[i], "file=", &value) || !ev_file(c, &value, buf))
+		return 0;
+	ev->backing = BACK_FILE;
+	ev->file = buf;
+	i++;
+	if (i < n && ev_key(&f[i], "offset=", &value)) {
+		if (!ev_number(c, &value, "offset O", &ev->offset))
+			return 0;
+		i++;
+	}
+	return i;
+}
+
+/* Refuse a line of fields f that ends after field i - 1, with more fields
+ * (the choices of what may follow are in expect). */
+static bool ev_extra(struct parse_ctx *c, const struct ev_field *f, size_t i, const char *expect)
+{
+	return ev_bad(c, "expected %s after " EV_FMT ", got " EV_FMT, expect, EV_ARG(&f[i - 1]),
+		      EV_ARG(&f[i]));
+}
+
+/* "segment NAME ADDR LEN PROT BACKING" in fields f[0..n). */
+static bool ev_segment(struct parse_ctx *c, const struct ev_field *f, size_t n, struct trace_event *ev,
+		       char *name, char *file)
+{
+	static const char *const parts[] = {"NAME", "ADDR", "LEN", "PROT", "BACKING"};
+	struct ev_field value;
+	size_t i;
+
+	if (n < 6)
+		return ev_bad(c,
+			      "expected %s ('segment NAME ADDR LEN PROT BACKING', BACKING: file=F"
+			      " [offset=O], zero, anon or stack [max=M])",
+			      parts[n - 1]);
+	if (f[1].len > TRACE_EVENT_NAME_MAX)
+		return ev_bad(c, "segment name is longer than %d characters", TRACE_EVENT_NAME_MAX);
+	memcpy(name, f[1].p, f[1].len);
+	name[f[1].len] = '\0';
+	ev->name = name;
+	if (!ev_number(c, &f[2], "ADDR", &ev->addr) || !ev_number(c, &f[3], "LEN", &ev->len) ||
+	    !ev_prot(c, &f[4], &ev->prot))
+		return false;
+	if (ev_is(&f[5], "zero") || ev_is(&f[5], "anon")) {
+		ev->backing = BACK_ZERO;
+		i = 6;
+		if (i < n)
+			return ev_extra(c, f, i, "the end of the line");
+	} else if (ev_is(&f[5], "stack")) {
+		ev->backing = BACK_STACK;
+		i = 6;
+		if (i < n && ev_key(&f[i], "max=", &value)) {
+			if (!ev_number(c, &value, "max M", &ev->max))
+				return false;
+			i++;
+		}
+		if (i < n)
+			return ev_extra(c, f, i,
+					i == 6 ? "max=M or the end of the line" : "the end of the line");
+	} else if (f[5].len >= 5 && memcmp(f[5].p, "file=", 5) == 0) {
+		if ((i = ev_file_backing(c, f, 5, n, ev, file)) == 0)
+			return false;
+		if (i < n)
+			return ev_extra(c, f, i,
+					i == 6 ? "offset=O or the end of the line" : "the end of the line");
+	} else {
+		return ev_bad(c,
+			      "expected BACKING: file=F [offset=O], zero, anon or stack [max=M], got " EV_FMT,
+			      EV_ARG(&f[5]));
+	}
+	return true;
+}
+
+/* "mmap ADDR LEN PROT shared|private file=F [offset=O]" or
+ * "mmap ADDR LEN PROT [private] anon" in fields f[0..n). */
+static bool ev_mmap(struct parse_ctx *c, const struct ev_field *f, size_t n, struct trace_event *ev,
+		    char *file)
+{
+	static const char *const parts[] = {"ADDR", "LEN", "PROT", "shared, private or anon"};
+	size_t i = 5;
+
+	if (n < 5)
+		return ev_bad(c,
+			      "expected %s ('mmap ADDR LEN PROT shared|private file=F [offset=O]' or"
+			      " 'mmap ADDR LEN PROT anon')",
+			      parts[n - 1]);
+	if (!ev_number(c, &f[1], "ADDR", &ev->addr) || !ev_number(c, &f[2], "LEN", &ev->len) ||
+	    !ev_prot(c, &f[3], &ev->prot))
+		return false;
+	if (ev_is(&f[4], "anon")) {
+		ev->backing = BACK_ZERO;
+	} else if (ev_is(&f[4], "shared") || ev_is(&f[4], "private")) {
+		bool shared = f[4].p[0] == 's';
+		const char *choices = shared ? "file=F" : "file=F or anon";
+
+		if (n < 6)
+			return ev_bad(c, "expected %s after '%s'", choices, shared ? "shared" : "private");
+		ev->shared = shared;
+		if (ev_is(&f[5], "anon")) {
+			if (shared)
+				return ev_bad(c, "'shared anon' mappings are not modeled (map a file shared,"
+						 " or use anon)");
+			ev->backing = BACK_ZERO;
+			i = 6;
+		} else if (f[5].len >= 5 && memcmp(f[5].p, "file=", 5) == 0) {
+			if ((i = ev_file_backing(c, f, 5, n, ev, file)) == 0)
+				return false;
+			if (i < n)
+				return ev_extra(c, f, i,
+						i == 6 ? "offset=O or the end of the line"
+						       : "the end of the line");
+		} else {
+			return ev_bad(c, "expected %s after '%s', got " EV_FMT, choices,
+				      shared ? "shared" : "private", EV_ARG(&f[5]));
+		}
+	} else {
+		return ev_bad(c, "expected shared, private or anon after PROT, got " EV_FMT, EV_ARG(&f[4]));
+	}
+	if (i < n)
+		return ev_extra(c, f, i, "the end of the line");
+	return true;
+}
+
+/* The event line at p, whose first word is keyword kind: decode it into
+ * the event table and one placeholder record at out. Returns 1 and moves
+ * *pp past the line, or returns -1. */
+static int native_event(struct parse_ctx *c, const char **pp, const char *p, enum trace_event_kind kind,
+			struct trace_rec *out)
+{
+	struct ev_field f[EV_FIELDS];
+	const char *next;
+	size_t n = ev_split(p, f, &next);
+	char name[TRACE_EVENT_NAME_MAX + 1], file[TRACE_EVENT_FILE_MAX + 1], why[sizeof c->why];
+	struct trace_event ev = {.kind = (uint8_t)kind, .pid = c->pid, .line = c->line + 1};
+	size_t want = 0; /* the fields of the fixed-length kinds */
+	const char *usage = NULL, *const *parts = NULL;
+	bool ok;
+	uint64_t index;
+
+	switch (kind) {
+	case EV_SEGMENT:
+		ok = ev_segment(c, f, n, &ev, name, file);
+		break;
+	case EV_MMAP:
+		ok = ev_mmap(c, f, n, &ev, file);
+		break;
+	case EV_MUNMAP: {
+		static const char *const p_munmap[] = {"ADDR", "LEN"};
+
+		want = 3, usage = "'munmap ADDR LEN'", parts = p_munmap;
+		ok =
+		    n >= want && ev_number(c, &f[1], "ADDR", &ev.addr) && ev_number(c, &f[2], "LEN", &ev.len);
+		break;
+	}
+	case EV_BRK: {
+		static const char *const p_brk[] = {"ADDR"};
+
+		want = 2, usage = "'brk ADDR'", parts = p_brk;
+		ok = n >= want && ev_number(c, &f[1], "ADDR", &ev.addr);
+		break;
+	}
+	case EV_FORK: {
+		static const char *const p_fork[] = {"PARENT", "CHILD"};
+
+		want = 3, usage = "'fork PARENT CHILD'", parts = p_fork;
+		ok = n >= want && ev_pid(c, &f[1], "PARENT", &ev.pid) && ev_pid(c, &f[2], "CHILD", &ev.child);
+		break;
+	}
+	case EV_EXIT:
+	default: {
+		static const char *const p_exit[] = {"PID"};
+
+		want = 2, usage = "'exit PID'", parts = p_exit;
+		ok = n >= want && ev_pid(c, &f[1], "PID", &ev.pid);
+		break;
+	}
+	}
+	if (usage != NULL && n < want)
+		return parse_refuse(c, PARSE_BAD, "expected %s (%s)", parts[n - 1], usage);
+	if (!ok)
+		return -1;
+	if (usage != NULL && n > want) {
+		ev_extra(c, f, want, "the end of the line");
+		return -1;
+	}
+	if (!trace_event_check(&ev, c->va_bits, c->page_shift, why, sizeof why))
+		return parse_refuse(c, PARSE_BAD, "%s", why);
+	assert(c->events != NULL && "native_event: no event table");
+	index = trace_events_add(c->events, &ev);
+	if (index == UINT64_MAX)
+		return parse_refuse(c, PARSE_FATAL,
+				    "out of memory for the trace's events (%" PRIu64 " of them)",
+				    trace_events_count(c->events));
+	out->addr = index;
+	out->pid = ev.pid;
+	out->size = 0;
+	out->op = OP_EVENT;
+	out->flags = (uint8_t)kind;
+	*pp = next;
+	return 1;
+}
+
+/* A native line that is not an access: the header, "process N", an event,
+ * or a refused line. Returns the records written to out (0 or 1) and moves
+ * *pp past the line, or returns -1. */
+static int native_other(struct parse_ctx *c, const char **pp, const char *p, struct trace_rec *out)
+{
+	const char *next;
+
+	if (word_is(p, "pagesim-trace"))
+		return native_header(c, pp, p);
+	if (!c->header_seen)
+		return parse_refuse(c, PARSE_FATAL,
+				    "expected the header 'pagesim-trace 1' before anything else");
+	if (word_is(p, "process")) {
+		uint32_t pid;
+
+		p = skip_ws(p + strlen("process"));
+		if (!scan_pid(&p, &pid) || (next = rest_is_eol(p, true)) == NULL)
+			return parse_refuse(c, PARSE_BAD, "expected 'process N' with N in 1..4294967295");
+		c->pid = pid;
+		*pp = next;
+		return 0;
+	}
+	for (unsigned kind = EV_SEGMENT; kind <= EV_EXIT; kind++)
+		if (word_is(p, trace_event_kind_name(kind)))
+			return native_event(c, pp, p, (enum trace_event_kind)kind, out);
+	/* A one-letter field is taken for a mistyped access. */
+	if (IS_WS(p[1]) || p[1] == '\r' || p[1] == '\n')
+		return parse_refuse(c, PARSE_BAD, "expected R, W, X, M or process");
+	return parse_refuse(c, PARSE_BAD,
+			    "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit");
+}
+
+/* A native line: an access yields 1 record (2 for M) with the current
+ * process or its own pid=; the rest goes to native_other(). */
+static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *out)
+{
+	const char *p = skip_ws(*pp), *q, *next;
+	uint64_t addr, size = 1;
+	uint32_t pid = c->pid;
+	bool big = false;
+	enum access_op op;
+	int nrec = 1;
+
+	next = blank_line(p);
+	if (next != NULL) {
+		*pp = next;
+		return 0;
+	}
+	if (!c->header_seen || !(IS_WS(p[1]) || p[1] == '\r' || p[1] == '\n'))
+		return native_other(c, pp, p, out);
+	switch (*p) {
+	case 'R':
+		op = OP_READ;
+		break;
+	case 'W':
+		op = OP_WRITE;
+		break;
+	case 'X':
+		op = OP_FETCH;
+		break;
+	case 'M':
+		op = OP_READ;
+		nrec = 2;
+		break;
+	default:
+		return native_other(c, pp, p, out);
+	}
+	p = skip_ws(p + 1);
+	if (scan_native_num(&p, &addr, &big) == 0)
+		return parse_refuse(c, PARSE_BAD, "expected an address (0x-hex or decimal) after '%c'",
+				    *skip_ws(*pp));
+	if (big)
+		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
+	q = skip_ws(p);
+	if (q > p && IS_DIGIT(*q)) {
+		p = q;
+		if (scan_native_num(&p, &size, &big) == 0 || big || size == 0 || size > SIZE_MAX_REC)
+			return parse_refuse(c, PARSE_BAD, "size must be 1..65535");
+		q = skip_ws(p);
+	}
+	if (q > p && strncmp(q, "pid=", 4) == 0) {
+		p = q + 4;
+		if (!scan_pid(&p, &pid))
+			return parse_refuse(c, PARSE_BAD, "pid must be 1..4294967295");
+	}
+	next = rest_is_eol(p, true);
+	if (next == NULL)
+		return parse_refuse(c, PARSE_BAD, "expected SIZE, pid=N or the end of the line");
+	if (!in_range(c, addr, (unsigned)size))
+		return refuse_range(c, addr, (unsigned)size);
+	put_rec(&out[0], addr, pid, (unsigned)size, op);
+	if (nrec == 2)
+		put_rec(&out[1], addr, pid, (unsigned)size, OP_WRITE);
+	*pp = next;
+	return nrec;
+}
+
+/*
+ * The batch loops. Each keeps the cursor and line count in locals and
+ * writes them back once.
+ */
+typedef int line_fn(struct parse_ctx *c, const char **pp, struct trace_rec *out);
+
+/* Lines of one or two records each, for the formats with a line function;
+ * with sync_line, c->line is kept current for fn (native: events record
+ * their line). */
+static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
+				 uint64_t *lines, size_t room, line_fn *fn, size_t most_per_line,
+				 bool sync_line)
+{
+	const char *p = *pp;
+	uint64_t line = c->line;
+	size_t n = 0;
+
+	while (p < end && room - n >= most_per_line) {
+		int k;
+
+		if (sync_line)
+			c->line = line;
+		k = fn(c, &p, out + n);
+		if (k < 0)
+			break;
+		if (lines != NULL)
+			for (int j = 0; j < k; j++)
+				lines[n + (size_t)j] = line + 1;
+		n += (size_t)k;
+		line++;
+	}
+	*pp = p;
+	c->line = line;
+	return n;
+}
+
+/* Page numbers: a line may hold any number of them, so the cursor may stop
+ * inside a line (c->in_line) and resume there on the next call. */
+static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
+			  uint64_t *lines, size_t room)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (p < end && n < room) {
+		uint64_t page = 0;
+
+		if (!c->in_line) {
+			const char *first;
+			int k = pages_check_line(c, p, &first);
+
+			if (k < 0)
+				break;
+			p = first;
+			if (k == 0) {
+				c->line++;
+				continue;
+			}
+			c->in_line = true;
+		}
+		while (IS_DIGIT(*p))
+			page = page * 10 + (uint64_t)(*p++ - '0');
+		if (lines != NULL)
+			lines[n] = c->line + 1;
+		put_rec(&out[n++], page << c->page_shift, 1, 1, OP_READ);
+		while (IS_WS(*p) || *p == ',')
+			p++;
+		if (!IS_DIGIT(*p)) {
+			p = past_eol(p);
+			c->line++;
+			c->in_line = false;
+		}
+	}
+	*pp = p;
+	return n;
+}
+
+size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
+			 uint64_t *lines, size_t room)
+{
+	c->status = PARSE_OK;
+	switch (c->format) {
+	case TRACE_LACKEY:
+		return batch_lines(c, pp, end, out, lines, room, lackey_line, 2, false);
+	case TRACE_ADDR_RW:
+		return batch_lines(c, pp, end, out, lines, room, addr_rw_line, 1, false);
+	case TRACE_NATIVE:
+		return batch_lines(c, pp, end, out, lines, room, native_line, 2, true);
+	case TRACE_PAGES:
+		return batch_pages(c, pp, end, out, lines, room);
+	case TRACE_AUTO:
+	case TRACE_BINARY: /* decoded by trace.c, not by lines */
+		break;
+	}
+	return 0;
+}
+
+void trace_parse_skip_line(struct parse_ctx *c, const char **pp, const char *end)
+{
+	const char *nl = memchr(*pp, '\n', (size_t)(end - *pp));
+
+	*pp = nl != NULL ? nl + 1 : end;
+	c->line++;
+	c->in_line = false;
+	c->status = PARSE_OK;
+}
+
+/* Does the line at p have the shape of format f? An address out of range
+ * still counts: only the shape matters here. */
+static bool detect_shape(enum trace_format f, const char *p)
+{
+	struct parse_ctx c;
+	struct trace_rec tmp[2];
+	const char *q = p;
+	int k;
+
+	trace_parse_init(&c, f, 64, 0);
+	c.header_seen = true;
+	switch (f) {
+	case TRACE_LACKEY:
+		k = lackey_line(&c, &q, tmp);
+		break;
+	case TRACE_ADDR_RW:
+		k = addr_rw_line(&c, &q, tmp);
+		break;
+	case TRACE_PAGES:
+		k = pages_check_line(&c, p, &q);
+		break;
+	default:
+		return false;
+	}
+	return k >= 0 || c.status == PARSE_RANGE;
+}
+
+enum trace_format trace_parse_detect(const char *p, const char *end, unsigned max_lines)
+{
+	static const enum trace_format candidates[] = {
+	    TRACE_LACKEY,
+	    TRACE_ADDR_RW,
+	    TRACE_PAGES,
+	};
+	unsigned votes[3] = {0, 0, 0}, seen = 0, best = 0;
+
+	while (p < end && seen < max_lines) {
+		const char *q = skip_ws(p);
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		if (blank_line(q) != NULL)
+			continue;
+		if (seen++ == 0 && word_is(q, "pagesim-trace"))
+			return TRACE_NATIVE;
+		if (q[0] == '=' && q[1] == '=') {
+			votes[0]++;
+			continue;
+		}
+		for (unsigned i = 0; i < 3; i++)
+			if (detect_shape(candidates[i], q)) {
+				votes[i]++;
+				break;
+			}
+	}
+	if (seen == 0)
+		return TRACE_LACKEY; /* nothing to go by: any format reads it as empty */
+	for (unsigned i = 1; i < 3; i++)
+		if (votes[i] > votes[best])
+			best = i;
+	if (votes[best] == 0 || votes[best] * 2 < seen)
+		return TRACE_AUTO;
+	return candidates[best];
+}
