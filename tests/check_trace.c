@@ -31,6 +31,7 @@
 #include "util/outfile.h"
 #include "trace/trace.h"
 #include "trace/trace_binary.h"
+#include "trace/convert.h"
 #include "trace/trace_event.h"
 #include "trace/trace_source.h"
 
@@ -1879,7 +1880,7 @@ START_TEST(t_binary_roundtrip)
 }
 END_TEST
 
-/* Text traces of every format, converted by trace_binary_convert to plain,
+/* Text traces of every format, converted by trace_convert to plain,
  * gzip and zstd binary files, read back as the same records. */
 START_TEST(t_binary_convert)
 {
@@ -1895,12 +1896,12 @@ START_TEST(t_binary_convert)
 
 		for (int s = 0; s < 3; s++) {
 			char *out = tmp_name(suffixes[s]);
-			struct trace_binary_stats st;
+			struct trace_convert_stats st;
 			struct ps_error err;
 			struct result res;
 			struct stat sb;
 
-			ck_assert_msg(trace_binary_convert(in, &o, out, &st, &err) == 0, "%s", err.msg);
+			ck_assert_msg(trace_convert(in, &o, out, &st, &err) == 0, "%s", err.msg);
 			ck_assert_str_eq(st.format, trace_format_name(formats[fi]));
 			ck_assert_uint_eq(st.records, n);
 			ck_assert_uint_eq(st.skipped, 0);
@@ -1916,13 +1917,13 @@ START_TEST(t_binary_convert)
 			/* Binary to binary: the same bytes. */
 			if (s == 0) {
 				char *again = tmp_name(".bin");
-				struct trace_binary_stats st2;
+				struct trace_convert_stats st2;
 				struct text a = {0}, b = {0};
 				char buf[65536];
 				FILE *f;
 				size_t k;
 
-				ck_assert_msg(trace_binary_convert(out, &o, again, &st2, &err) == 0, "%s", err.msg);
+				ck_assert_msg(trace_convert(out, &o, again, &st2, &err) == 0, "%s", err.msg);
 				ck_assert_str_eq(st2.format, "binary");
 				for (int i = 0; i < 2; i++) {
 					f = fopen(i ? again : out, "rb");
@@ -1955,7 +1956,7 @@ START_TEST(t_binary_convert_fails_cleanly)
 	char dir[4096], in[4200], out[4200];
 	struct text t = {0};
 	struct trace_options o = opts(TRACE_AUTO);
-	struct trace_binary_stats st;
+	struct trace_convert_stats st;
 	struct ps_error err;
 	DIR *d;
 	struct dirent *e;
@@ -1974,15 +1975,15 @@ START_TEST(t_binary_convert_fails_cleanly)
 		ck_assert_uint_eq(fwrite(t.s, 1, t.len, f), t.len);
 		ck_assert_int_eq(fclose(f), 0);
 	}
-	ck_assert_int_eq(trace_binary_convert(in, &o, out, &st, &err), -1);
+	ck_assert_int_eq(trace_convert(in, &o, out, &st, &err), -1);
 	ck_assert_msg(strstr(err.msg, ":50001: expected a lackey record") != NULL, "%s", err.msg);
 	ck_assert_uint_eq(st.records, 50000);
 	/* A missing input creates nothing either. */
-	ck_assert_int_eq(trace_binary_convert("/nonexistent/in", &o, out, &st, &err), -1);
+	ck_assert_int_eq(trace_convert("/nonexistent/in", &o, out, &st, &err), -1);
 	ck_assert_str_eq(err.msg, "/nonexistent/in: No such file or directory");
 	/* Neither does an output that cannot be created. */
 	snprintf(out, sizeof out, "%s/no/such/dir.bin", dir);
-	ck_assert_int_eq(trace_binary_convert(in, &o, out, &st, &err), -1);
+	ck_assert_int_eq(trace_convert(in, &o, out, &st, &err), -1);
 	ck_assert_msg(strstr(err.msg, "cannot create ") != NULL, "%s", err.msg);
 	d = opendir(dir);
 	ck_assert_ptr_nonnull(d);
@@ -2939,10 +2940,10 @@ START_TEST(t_events_binary_roundtrip)
 
 	for (int s = 0; s < 3; s++) {
 		char *out = tmp_name(suffixes[s]);
-		struct trace_binary_stats st;
+		struct trace_convert_stats st;
 		struct ps_error err;
 
-		ck_assert_msg(trace_binary_convert(in, &o, out, &st, &err) == 0, "%s", err.msg);
+		ck_assert_msg(trace_convert(in, &o, out, &st, &err) == 0, "%s", err.msg);
 		ck_assert_uint_eq(st.records, 14);
 		ck_assert_uint_eq(st.events, 11);
 		for (size_t b = 0; b < ARRAY_LEN(batches); b++) {
@@ -2957,11 +2958,11 @@ START_TEST(t_events_binary_roundtrip)
 		}
 		if (s == 0) { /* binary to binary keeps the flag and the bytes */
 			char *again = tmp_name(".bin");
-			struct trace_binary_stats st2;
+			struct trace_convert_stats st2;
 			struct stat a, b;
 			struct evresult er;
 
-			ck_assert_msg(trace_binary_convert(out, &o, again, &st2, &err) == 0, "%s", err.msg);
+			ck_assert_msg(trace_convert(out, &o, again, &st2, &err) == 0, "%s", err.msg);
 			ck_assert_uint_eq(st2.events, 11);
 			ck_assert_int_eq(stat(out, &a), 0);
 			ck_assert_int_eq(stat(again, &b), 0);
@@ -2982,11 +2983,11 @@ START_TEST(t_events_binary_roundtrip)
 	/* Without events: no flag, the reader says so. */
 	{
 		char *lin = write_tmp(" L 10,4\n S 20,4\n", 16), *out = tmp_name(".bin");
-		struct trace_binary_stats st;
+		struct trace_convert_stats st;
 		struct ps_error err;
 		struct evresult er;
 
-		ck_assert_msg(trace_binary_convert(lin, &o, out, &st, &err) == 0, "%s", err.msg);
+		ck_assert_msg(trace_convert(lin, &o, out, &st, &err) == 0, "%s", err.msg);
 		ck_assert_uint_eq(st.events, 0);
 		ev_run_path(out, &o, NULL, &er);
 		ck_assert(!er.res.failed);
@@ -3001,11 +3002,11 @@ START_TEST(t_events_binary_roundtrip)
 	/* A native trace without event lines still may have them: flagged. */
 	{
 		char *nat = write_tmp("pagesim-trace 1\nR 0x10\n", 23), *out = tmp_name(".bin");
-		struct trace_binary_stats st;
+		struct trace_convert_stats st;
 		struct ps_error err;
 		struct evresult er;
 
-		ck_assert_msg(trace_binary_convert(nat, &o, out, &st, &err) == 0, "%s", err.msg);
+		ck_assert_msg(trace_convert(nat, &o, out, &st, &err) == 0, "%s", err.msg);
 		ev_run_path(out, &o, NULL, &er);
 		ck_assert(!er.res.failed);
 		ck_assert(er.may_have_events);

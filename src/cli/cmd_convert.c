@@ -1,7 +1,7 @@
 /*
  * cmd_convert.c - `pagesim convert IN OUT`: write any trace the readers
  * accept in the compact binary format (traces/FORMAT.md, "binary"),
- * optionally compressed. The work is trace_binary_convert(); this file
+ * optionally compressed. The work is trace_convert(); this file
  * parses the command line and reports.
  */
 #include "config.h"
@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "trace/trace_binary.h"
+#include "trace/convert.h"
 
 static void convert_usage(FILE *out)
 {
@@ -45,7 +45,7 @@ int cmd_convert(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trace_options topt = CLI_TRACE_DEFAULTS;
-	struct trace_binary_stats st;
+	struct trace_convert_stats st;
 	struct ps_error err;
 	const char *in, *out;
 	int c, idx;
@@ -74,7 +74,7 @@ int cmd_convert(int argc, char **argv)
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
 		return cli_fail("convert: refusing to write a binary trace to a terminal "
 				"(redirect standard output, or name a file)");
-	if (trace_binary_convert(in, &topt, out, &st, &err) < 0)
+	if (trace_convert(in, &topt, out, &st, &err) < 0)
 		return cli_fail("convert: %s", err.msg);
 	fprintf(stderr, "convert: %s (%s) -> %s: %" PRIu64 " records", strcmp(in, "-") == 0 ? "<stdin>" : in,
 		st.format, strcmp(out, "-") == 0 ? "<stdout>" : out, st.records);

@@ -1,6 +1,6 @@
 /*
  * trace_binary.c - the binary trace format: header, records, validation,
- * and the converter that writes it.
+ * and the writer of each (the converter that uses them is convert.c).
  *
  * Design. The binary format exists so that replaying a trace costs no more
  * than reading memory. A record on disk is struct trace_rec itself, laid
@@ -88,8 +88,6 @@ enum {
 	P_RESERVED = 42, /* 6 bytes, 0 */
 	P_STRINGS = TRACE_BINARY_EVENT_FIXED,
 };
-
-#define CONVERT_BATCH 16384 /* records per read and write: 256 KiB */
 
 static uint32_t get32(const unsigned char *p)
 {
@@ -476,61 +474,4 @@ int trace_binary_write_event(struct outfile *out, const struct trace_event *ev, 
 	unsigned char buf[(1 + TRACE_BINARY_EVENT_MAX_RECORDS) * TRACE_BINARY_RECORD_SIZE];
 
 	return outfile_write(out, buf, trace_binary_encode_event(ev, buf), err);
-}
-
-/* Write recs[0..n) of r's trace to f: runs of accesses as they are, each
- * placeholder as its event. Returns 0 or -1 with err set. */
-static int convert_batch(struct outfile *f, const struct trace_reader *r, const struct trace_rec *recs,
-			 size_t n, struct trace_binary_stats *st, struct ps_error *err)
-{
-	size_t start = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (recs[i].op != OP_EVENT)
-			continue;
-		if (trace_binary_write(f, recs + start, i - start, err) < 0 ||
-		    trace_binary_write_event(f, trace_events_get(trace_events_of(r), recs[i].addr), err) < 0)
-			return -1;
-		st->events++;
-		start = i + 1;
-	}
-	return trace_binary_write(f, recs + start, n - start, err);
-}
-
-int trace_binary_convert(const char *in, const struct trace_options *opt, const char *out,
-			 struct trace_binary_stats *st, struct ps_error *err)
-{
-	struct trace_rec *recs = NULL;
-	struct trace_reader *r;
-	struct outfile *f = NULL;
-	ssize_t n = 0;
-	int rc = -1;
-
-	memset(st, 0, sizeof *st);
-	r = trace_open(in, opt, err);
-	if (r == NULL)
-		return -1;
-	st->format = trace_format_name(trace_format_of(r));
-	recs = malloc(CONVERT_BATCH * sizeof *recs);
-	if (recs == NULL) {
-		ps_error_set(err, "out of memory");
-		goto done;
-	}
-	f = outfile_open(out, err);
-	if (f == NULL)
-		goto done;
-	rc = trace_binary_write_header(f, trace_may_have_events(r) ? TRACE_BINARY_FLAG_EVENTS : 0, err);
-	while (rc == 0 && (n = trace_read(r, recs, CONVERT_BATCH, err)) > 0) {
-		st->records += (uint64_t)n;
-		rc = convert_batch(f, r, recs, (size_t)n, st, err);
-	}
-	if (n < 0)
-		rc = -1;
-	rc = outfile_close(f, rc == 0, &st->bytes, err);
-done:
-	st->skipped = trace_skipped(r);
-	snprintf(st->first_skip, sizeof st->first_skip, "%s", trace_first_skip(r));
-	trace_close(r);
-	free(recs);
-	return rc;
 }

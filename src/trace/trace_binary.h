@@ -6,7 +6,8 @@
  *
  * This module knows the layout: it checks a header, turns file records
  * into host records (a no-op on little-endian hosts) and validates them,
- * and it writes the format. trace.c owns the reading: it finds the magic
+ * and it writes the format (convert.c turns any trace into it). trace.c
+ * owns the reading: it finds the magic
  * after decompression and reads the records straight into the caller's
  * array, with no line machinery.
  */
@@ -110,24 +111,5 @@ int trace_binary_write(struct outfile *out, const struct trace_rec *recs, size_t
 /* Append the event ev (its event record and payload) to out. Returns 0
  * or -1 with err set. */
 int trace_binary_write_event(struct outfile *out, const struct trace_event *ev, struct ps_error *err);
-
-/* What trace_binary_convert did. */
-struct trace_binary_stats {
-	const char *format; /* the input's format name */
-	uint64_t records;   /* records read and written (an event counts once) */
-	uint64_t events;    /* ... of which events */
-	uint64_t skipped;   /* input records or lines skipped (skip_bad) */
-	uint64_t bytes;     /* bytes of the output (compressed, if it is) */
-	char first_skip[PS_ERROR_MAX];
-};
-
-/* Read the trace at in (any format the readers accept, opened with opt)
- * and write it in the binary format to out, an outfile path ("-", or
- * compressed by its .gz or .zst suffix, written whole or not at all),
- * events included; the header declares events when the input may hold
- * them (trace_may_have_events). Fills *st. Returns 0, or -1 with err set
- * (and no out left behind). */
-int trace_binary_convert(const char *in, const struct trace_options *opt, const char *out,
-			 struct trace_binary_stats *st, struct ps_error *err);
 
 #endif
