@@ -32,6 +32,27 @@
  * the core; policies keep no globals, so any number of instances can run
  * at once (one per simulated cell).
  *
+ * What the core promises a policy:
+ *  - The state block never moves: it is allocated once, before init(),
+ *    and freed after the last call, never copied or reallocated, so a
+ *    policy may keep pointers into its own block (arc, 2q and s3-fifo
+ *    do: their lists link entries of the block).
+ *  - One instance is called from one thread at a time, and its calls
+ *    follow the life of a frame above: a frame number is always below
+ *    cfg->frames; admit(f) only for a frame not resident in this
+ *    instance; touch(f) and forget(f) only for a resident one; evict()
+ *    only when every frame of the instance is resident. With a local
+ *    scope (--scope local) each process has its own instance and frames
+ *    are numbered machine-wide, so an instance sees only its own subset.
+ *  - The host calls are valid for any frame below cfg->frames during any
+ *    call of this instance.
+ * What a policy promises the core:
+ *  - evict() (or evict_for()) returns a resident frame of this instance
+ *    and has dropped it. Any other answer is a bug of the policy (the
+ *    core asserts it today).
+ *  - It keeps no state outside its block and no pointer to the core's
+ *    structures beyond cfg->host, and reads the seed only from cfg.
+ *
  * Versioning: abi must be PAGESIM_POLICY_ABI. New slots are only ever
  * added at the end of these structs, and the number goes up when they are.
  *
