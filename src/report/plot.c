@@ -250,55 +250,23 @@ static const char *last_line(char *text)
 	return end;
 }
 
-int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, const char *setup,
-		     struct ps_error *err)
+/* What the child tells the parent when it cannot exec gnuplot: the stage
+ * that failed (1 redirecting, 2 entering the directory, 3 exec) and errno. */
+struct gnuplot_failure {
+	int stage, err;
+};
+
+/* Read fd to its end, keeping the last GNUPLOT_STDERR_MAX bytes in msg
+ * (GNUPLOT_STDERR_MAX + 1 bytes), NUL-terminated. */
+static void read_tail(int fd, char *msg)
 {
-	char *const argv[] = { (char *)"gnuplot", (char *)"-e", (char *)setup, (char *)script, NULL };
-	char msg[GNUPLOT_STDERR_MAX + 1];
 	size_t len = 0;
-	int errpipe[2], statpipe[2], status;
-	struct { int stage, err; } fail = { 0, 0 };
 	ssize_t n;
-	pid_t pid;
 
-	if (pipe2(errpipe, O_CLOEXEC) != 0)
-		return ps_error_set(err, "cannot run gnuplot: %s", strerror(errno));
-	if (pipe2(statpipe, O_CLOEXEC) != 0) {
-		close(errpipe[0]);
-		close(errpipe[1]);
-		return ps_error_set(err, "cannot run gnuplot: %s", strerror(errno));
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		/* The child: only async-signal-safe calls until exec. */
-		int null = open("/dev/null", O_RDWR);
-
-		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(errpipe[1], 2) < 0) {
-			fail.stage = 1;
-		} else if (chdir(dir) != 0) {
-			fail.stage = 2;
-		} else {
-			execv(gnuplot, argv);
-			fail.stage = 3;
-		}
-		fail.err = errno;
-		if (write(statpipe[1], &fail, sizeof fail) < 0)
-			_exit(126);
-		_exit(127);
-	}
-	close(errpipe[1]);
-	close(statpipe[1]);
-	if (pid < 0) {
-		close(errpipe[0]);
-		close(statpipe[0]);
-		return ps_error_set(err, "cannot run gnuplot: %s", strerror(errno));
-	}
-	/* Keep the last GNUPLOT_STDERR_MAX bytes of stderr. */
 	for (;;) {
 		char chunk[1024];
 
-		n = read(errpipe[0], chunk, sizeof chunk);
+		n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -317,6 +285,61 @@ int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, c
 		len += (size_t)n;
 	}
 	msg[len] = '\0';
+}
+
+/* In the forked child: standard input and output to /dev/null, standard
+ * error to errfd, enter dir and exec gnuplot with argv. On failure, write
+ * which stage failed and errno to statfd and exit. Only async-signal-safe
+ * calls; never returns. */
+static void __attribute__((noreturn)) gnuplot_child(const char *gnuplot, char *const argv[], const char *dir,
+						    int errfd, int statfd)
+{
+	struct gnuplot_failure fail = { 0, 0 };
+	int null = open("/dev/null", O_RDWR);
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(errfd, 2) < 0) {
+		fail.stage = 1;
+	} else if (chdir(dir) != 0) {
+		fail.stage = 2;
+	} else {
+		execv(gnuplot, argv);
+		fail.stage = 3;
+	}
+	fail.err = errno;
+	if (write(statfd, &fail, sizeof fail) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, const char *setup,
+		     struct ps_error *err)
+{
+	char *const argv[] = { (char *)"gnuplot", (char *)"-e", (char *)setup, (char *)script, NULL };
+	char msg[GNUPLOT_STDERR_MAX + 1];
+	int errpipe[2], statpipe[2], status;
+	struct gnuplot_failure fail = { 0, 0 };
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(errpipe, O_CLOEXEC) != 0)
+		return ps_error_set(err, "cannot run gnuplot: %s", strerror(errno));
+	if (pipe2(statpipe, O_CLOEXEC) != 0) {
+		close(errpipe[0]);
+		close(errpipe[1]);
+		return ps_error_set(err, "cannot run gnuplot: %s", strerror(errno));
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		gnuplot_child(gnuplot, argv, dir, errpipe[1], statpipe[1]);
+	close(errpipe[1]);
+	close(statpipe[1]);
+	if (pid < 0) {
+		close(errpipe[0]);
+		close(statpipe[0]);
+		return ps_error_set(err, "cannot run gnuplot: %s", strerror(errno));
+	}
+	read_tail(errpipe[0], msg);
 	close(errpipe[0]);
 	do
 		n = read(statpipe[0], &fail, sizeof fail);

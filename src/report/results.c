@@ -390,6 +390,92 @@ static int results_add_row(struct results *r, const struct csv *c, const size_t 
 	return 0;
 }
 
+/* Read the header (the first non-blank record of c) into a new array of
+ * *n strings at *header, freed by the caller even on failure. Returns 0
+ * or -1 with err set. */
+static int results_read_header(struct csv *c, char ***header, size_t *n, struct ps_error *err)
+{
+	int rc;
+
+	do {
+		rc = csv_record(c, err);
+	} while (rc == 1 && c->nfields == 1 && !c->last_quoted && *csv_field(c, 0) == '\0');
+	if (rc == 0)
+		return ps_error_set(err, "%s:%lu: empty file: expected the header line of "
+				    "'pagesim run --output csv'", c->name, c->line);
+	if (rc < 0)
+		return -1;
+	if ((*header = calloc(c->nfields, sizeof **header)) == NULL)
+		return ps_error_set(err, "%s: out of memory", c->name);
+	*n = c->nfields;
+	for (size_t i = 0; i < *n; i++)
+		if (((*header)[i] = dup_string(csv_field(c, i))) == NULL)
+			return ps_error_set(err, "%s: out of memory", c->name);
+	return 0;
+}
+
+/* Find every known column in header (n names): col[k] is the field index
+ * of column_names[k], or (size_t)-1 for an absent optional one. Returns 0
+ * or -1 with err set (a column twice, a required one missing). */
+static int results_map_columns(const struct csv *c, char **header, size_t n, size_t col[NCOLUMNS],
+			       struct ps_error *err)
+{
+	for (size_t k = 0; k < NCOLUMNS; k++) {
+		col[k] = (size_t)-1;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(header[i], column_names[k]) != 0)
+				continue;
+			if (col[k] != (size_t)-1)
+				return ps_error_set(err, "%s:%lu: column '%s' appears twice in the header",
+						    c->name, c->rec_line, column_names[k]);
+			col[k] = i;
+		}
+		if (col[k] == (size_t)-1 && k < FIRST_OPTIONAL)
+			return ps_error_set(err, "%s:%lu: the header lacks column '%s' (expected the output "
+					    "of 'pagesim run --output csv')", c->name, c->rec_line, column_names[k]);
+	}
+	return 0;
+}
+
+/* Read every row after the header into out (blank lines and repeated
+ * headers skipped). Returns 0 or -1 with err set. */
+static int results_read_rows(struct csv *c, char **header, size_t nheader, const size_t col[NCOLUMNS],
+			     struct results *out, struct ps_error *err)
+{
+	int rc;
+
+	while ((rc = csv_record(c, err)) == 1) {
+		if (c->nfields == 1 && !c->last_quoted && *csv_field(c, 0) == '\0')
+			continue;
+		if (is_header_again(c, header, nheader))
+			continue;
+		if (c->nfields != nheader)
+			return ps_error_set(err, "%s:%lu: expected %zu fields as in the header, found %zu",
+					    c->name, c->rec_line, nheader, c->nfields);
+		if (results_add_row(out, c, col, err) < 0)
+			return -1;
+	}
+	if (rc < 0)
+		return -1;
+	if (out->rows == 0)
+		return ps_error_set(err, "%s:%lu: no result rows after the header", c->name, c->line);
+	return 0;
+}
+
+/* Turn the sums of every cell of out into means, and sort each trace's
+ * cells (cell_order). */
+static void results_finish(struct results *out)
+{
+	for (size_t i = 0; i < out->ntraces; i++) {
+		struct results_trace *t = &out->traces[i];
+
+		for (size_t k = 0; k < t->ncells; k++)
+			for (int m = 0; m < RM_COUNT; m++)
+				t->cells[k].m[m].mean /= t->cells[k].runs;
+		qsort(t->cells, t->ncells, sizeof *t->cells, cell_order);
+	}
+}
+
 int results_read(FILE *in, const char *name, struct results *out, struct ps_error *err)
 {
 	struct csv c = { .in = in, .name = name, .line = 1 };
@@ -399,75 +485,13 @@ int results_read(FILE *in, const char *name, struct results *out, struct ps_erro
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	/* The header: the first non-blank record. */
-	do {
-		rc = csv_record(&c, err);
-	} while (rc == 1 && c.nfields == 1 && !c.last_quoted && *csv_field(&c, 0) == '\0');
-	if (rc == 0) {
-		rc = ps_error_set(err, "%s:%lu: empty file: expected the header line of "
-				  "'pagesim run --output csv'", name, c.line);
-		goto out;
-	}
-	if (rc < 0)
-		goto out;
-	nheader = c.nfields;
-	if ((header = calloc(nheader, sizeof *header)) == NULL) {
-		rc = ps_error_set(err, "%s: out of memory", name);
-		goto out;
-	}
-	for (size_t i = 0; i < nheader; i++) {
-		if ((header[i] = dup_string(csv_field(&c, i))) == NULL) {
-			rc = ps_error_set(err, "%s: out of memory", name);
-			goto out;
-		}
-	}
-	for (size_t k = 0; k < NCOLUMNS; k++) {
-		col[k] = (size_t)-1;
-		for (size_t i = 0; i < nheader; i++) {
-			if (strcmp(header[i], column_names[k]) != 0)
-				continue;
-			if (col[k] != (size_t)-1) {
-				rc = ps_error_set(err, "%s:%lu: column '%s' appears twice in the header", name,
-						  c.rec_line, column_names[k]);
-				goto out;
-			}
-			col[k] = i;
-		}
-		if (col[k] == (size_t)-1 && k < FIRST_OPTIONAL) {
-			rc = ps_error_set(err, "%s:%lu: the header lacks column '%s' (expected the output "
-					  "of 'pagesim run --output csv')", name, c.rec_line, column_names[k]);
-			goto out;
-		}
-	}
-	while ((rc = csv_record(&c, err)) == 1) {
-		if (c.nfields == 1 && !c.last_quoted && *csv_field(&c, 0) == '\0')
-			continue;
-		if (is_header_again(&c, header, nheader))
-			continue;
-		if (c.nfields != nheader) {
-			rc = ps_error_set(err, "%s:%lu: expected %zu fields as in the header, found %zu", name,
-					  c.rec_line, nheader, c.nfields);
-			goto out;
-		}
-		if ((rc = results_add_row(out, &c, col, err)) < 0)
-			goto out;
-	}
-	if (rc < 0)
-		goto out;
-	if (out->rows == 0) {
-		rc = ps_error_set(err, "%s:%lu: no result rows after the header", name, c.line);
-		goto out;
-	}
-	for (size_t i = 0; i < out->ntraces; i++) {
-		struct results_trace *t = &out->traces[i];
-
-		for (size_t k = 0; k < t->ncells; k++)
-			for (int m = 0; m < RM_COUNT; m++)
-				t->cells[k].m[m].mean /= t->cells[k].runs;
-		qsort(t->cells, t->ncells, sizeof *t->cells, cell_order);
-	}
-	rc = 0;
-out:
+	rc = results_read_header(&c, &header, &nheader, err);
+	if (rc == 0)
+		rc = results_map_columns(&c, header, nheader, col, err);
+	if (rc == 0)
+		rc = results_read_rows(&c, header, nheader, col, out, err);
+	if (rc == 0)
+		results_finish(out);
 	for (size_t i = 0; header != NULL && i < nheader; i++)
 		free(header[i]);
 	free(header);
@@ -475,7 +499,7 @@ out:
 	free(c.offs);
 	if (rc < 0)
 		results_free(out);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int results_load(const char *path, struct results *out, struct ps_error *err)
