@@ -236,4 +236,52 @@ else
 	not_ok "events: convert --skip-bad drops the bad event line" "$(cat "$work/stderr")"
 fi
 
+# Outputs that are not regular files are written through, never replaced:
+# a symbolic link keeps pointing at its (rewritten) target, a device or a
+# FIFO stays what it is, a write error on it is an error, and a dangling
+# link is refused (gen -o and convert share the writer).
+printf 'old\n' >"$work/link-target"
+ln -sf link-target "$work/out-link"
+"$PAGESIM" gen uniform --pages 10 --refs 5 -o "$work/out-link" 2>"$work/stderr"
+if [ -L "$work/out-link" ] && grep -q '^pagesim-trace 1' "$work/link-target"; then
+	ok "gen -o through a symbolic link rewrites its target and keeps the link"
+else
+	not_ok "gen -o through a symbolic link rewrites its target and keeps the link" "$(ls -l "$work/out-link")"
+fi
+"$PAGESIM" convert "$TRACES/belady.pages" "$work/out-link" 2>"$work/stderr"
+if [ -L "$work/out-link" ] && [ "$(head -c 8 "$work/link-target")" = PGSIMBIN ]; then
+	ok "convert through a symbolic link rewrites its target and keeps the link"
+else
+	not_ok "convert through a symbolic link rewrites its target and keeps the link" "$(ls -l "$work/out-link")"
+fi
+# Devices: private nodes made here (as root), never the system's own, so
+# that a regression replaces only a test file.
+if mknod "$work/full" c 1 7 2>/dev/null && mknod "$work/null" c 1 3 2>/dev/null; then
+	expect_error "convert to a full device reports the write error" \
+		"cannot write $work/full: No space left on device" convert "$TRACES/belady.pages" "$work/full"
+	if [ -c "$work/full" ]; then ok "the full device is still a device"; else not_ok "the full device is still a device" "$(ls -l "$work/full")"; fi
+	run_pagesim gen uniform --pages 10 --refs 5 -o "$work/null"
+	if [ "$status" -eq 0 ] && [ -c "$work/null" ]; then
+		ok "gen -o a null device writes through the device"
+	else
+		not_ok "gen -o a null device writes through the device" "status $status: $err"
+	fi
+else
+	echo "# skip: cannot make device nodes here (not root); the FIFO case below covers writing through"
+fi
+mkfifo "$work/fifo"
+timeout 20 cat "$work/fifo" >"$work/fifo-out" &
+reader=$!
+timeout 20 "$PAGESIM" gen uniform --pages 10 --refs 5 -o "$work/fifo" 2>"$work/stderr"
+[ -p "$work/fifo" ] || rm -f "$work/fifo" # a regression replaced it: free the reader
+wait "$reader"
+if [ -p "$work/fifo" ] && grep -c '^R ' "$work/fifo-out" | grep -qx 5; then
+	ok "gen -o FIFO writes through the FIFO"
+else
+	not_ok "gen -o FIFO writes through the FIFO" "$(ls -l "$work/fifo") $(cat "$work/stderr")"
+fi
+ln -sf missing-target "$work/dangling"
+expect_error "a dangling link as output is refused" \
+	"$work/dangling: a symbolic link to a missing file" gen uniform --pages 10 --refs 5 -o "$work/dangling"
+
 finish

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,41 +44,115 @@ int files_mkdirs(const char *path, struct ps_error *err)
 	return files_mkdir_one(buf, err);
 }
 
+int files_resolve_output(const char *path, char **real, bool *direct, struct ps_error *err)
+{
+	struct stat st, lst;
+
+	*real = NULL;
+	*direct = false;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return ps_error_set(err, "%s: %s", path, strerror(errno));
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			return ps_error_set(err, "%s: a symbolic link to a missing file; name the output "
+					    "by its target", path);
+		*real = strdup(path);
+	} else if (S_ISDIR(st.st_mode)) {
+		return ps_error_set(err, "%s: is a directory, not an output file", path);
+	} else if (!S_ISREG(st.st_mode)) {
+		*direct = true;
+		*real = strdup(path);
+	} else {
+		*real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : strdup(path);
+	}
+	if (*real == NULL)
+		return ps_error_set(err, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+int files_sync_dir_of(const char *path, struct ps_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int fd, rc = 0;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if ((size_t)(slash - path) >= sizeof dir)
+		return ps_error_set(err, "%s: name too long", path);
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL))
+		rc = ps_error_set(err, "%s: cannot flush the directory: %s", dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Write len bytes of data to the stream out, named name in messages, and
+ * close it; with sync, flush it to disk first. Returns 0 or -1 with err
+ * set (out is closed either way). */
+static int files_write_stream(FILE *out, const char *name, const char *data, size_t len, bool sync,
+			      struct ps_error *err)
+{
+	if (fwrite(data, 1, len, out) != len || fflush(out) != 0 || ferror(out) ||
+	    (sync && fsync(fileno(out)) != 0 && errno != EINVAL)) {
+		ps_error_set(err, "%s: %s", name, strerror(errno));
+		fclose(out);
+		return -1;
+	}
+	if (fclose(out) != 0)
+		return ps_error_set(err, "%s: %s", name, strerror(errno));
+	return 0;
+}
+
 int files_write_atomic(const char *dir, const char *name, const char *data, size_t len,
 		       struct ps_error *err)
 {
-	char *path = NULL, *tmp = NULL;
+	char *path = NULL, *real = NULL, *tmp = NULL;
+	bool direct;
 	FILE *out;
 	int rc = -1;
 
-	if (asprintf(&path, "%s/%s", dir, name) < 0 || asprintf(&tmp, "%s/.tmp-%s-%ld", dir, name, (long)getpid()) < 0) {
+	if (asprintf(&path, "%s/%s", dir, name) < 0) {
+		path = NULL;
+		return ps_error_set(err, "out of memory");
+	}
+	if (files_resolve_output(path, &real, &direct, err) < 0)
+		goto out;
+	if (direct) {
+		if ((out = fopen(real, "w")) == NULL)
+			ps_error_set(err, "%s: %s", real, strerror(errno));
+		else
+			rc = files_write_stream(out, real, data, len, false, err);
+		goto out;
+	}
+	const char *slash = strrchr(real, '/');
+	int dirlen = slash ? (int)(slash - real) + 1 : 0;
+
+	if (asprintf(&tmp, "%.*s.tmp-%s-%ld", dirlen, real, real + dirlen, (long)getpid()) < 0) {
+		tmp = NULL;
 		ps_error_set(err, "out of memory");
-		path = tmp = NULL;
 		goto out;
 	}
 	if ((out = fopen(tmp, "w")) == NULL) {
 		ps_error_set(err, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (fwrite(data, 1, len, out) != len || fflush(out) != 0 || ferror(out)) {
-		ps_error_set(err, "%s: %s", tmp, strerror(errno));
-		fclose(out);
+	if (files_write_stream(out, tmp, data, len, true, err) < 0) {
 		unlink(tmp);
 		goto out;
 	}
-	if (fclose(out) != 0) {
-		ps_error_set(err, "%s: %s", tmp, strerror(errno));
+	if (rename(tmp, real) != 0) {
+		ps_error_set(err, "%s: %s", real, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
-	if (rename(tmp, path) != 0) {
-		ps_error_set(err, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
+	rc = files_sync_dir_of(real, err);
 out:
 	free(path);
+	free(real);
 	free(tmp);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #ifndef PAGESIM_FILES_H
 #define PAGESIM_FILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/error.h"
@@ -14,10 +15,28 @@
  * set ("PATH: reason"). */
 int files_mkdirs(const char *path, struct ps_error *err);
 
+/* Where an output named path really goes. A path that does not exist yet
+ * or names a regular file is written whole or not at all: a temporary file
+ * beside it, renamed over it (*direct false). A symbolic link to a regular
+ * file is followed, so the link stays and its target is replaced: *real is
+ * the resolved target. An existing path that is not a regular file (a
+ * FIFO, a device such as /dev/null, a terminal) is written through as it
+ * is (*direct true): renaming over it would replace it. A dangling link or
+ * a directory is refused. Stores a malloc'd path in *real; returns 0, or
+ * -1 with err set ("PATH: reason"). */
+int files_resolve_output(const char *path, char **real, bool *direct, struct ps_error *err);
+
+/* Make a renamed file durable: flush the directory that holds path (the
+ * part before its last '/', or "."). Returns 0 or -1 with err set. */
+int files_sync_dir_of(const char *path, struct ps_error *err);
+
 /* Write len bytes of data to dir/name through the temporary file
- * dir/.tmp-NAME-PID renamed into place, so a reader never sees half a
- * file. Returns 0 or -1 with err set; the temporary file is removed on
- * failure. */
+ * .tmp-NAME-PID beside it, renamed into place, so a reader never sees half a
+ * file, even after a crash or power loss: the file is flushed to disk
+ * before the rename and the directory after it. dir/name is resolved as
+ * files_resolve_output says (a link's target is replaced; a FIFO or device
+ * is written through). Returns 0 or -1 with err set; the temporary file
+ * is removed on failure. */
 int files_write_atomic(const char *dir, const char *name, const char *data, size_t len,
 		       struct ps_error *err);
 

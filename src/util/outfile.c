@@ -21,6 +21,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "util/files.h"
 #include "util/outfile.h"
 
 #define OUTFILE_ZSTD_LEVEL 3
@@ -32,8 +33,9 @@ struct outfile {
 	enum { SINK_PLAIN, SINK_GZIP, SINK_ZSTD } kind;
 	int fd;
 	bool to_stdout;
+	bool direct;	  /* written through: not a regular file (files_resolve_output) */
 	const char *name; /* for messages: the path, or "standard output" */
-	char *path;	  /* the final name (NULL for standard output) */
+	char *path;	  /* the final name, a link resolved (NULL for standard output) */
 	uint64_t bytes;	  /* written to fd by write_all */
 	gzFile gz;
 	ZSTD_CCtx *zc;
@@ -125,7 +127,7 @@ static int start_compressor(struct outfile *f, struct ps_error *err)
  * temporary file when remove_tmp, and put the signal handlers back. */
 static void outfile_free(struct outfile *f, bool remove_tmp)
 {
-	if (!f->to_stdout) {
+	if (!f->to_stdout && !f->direct) {
 		if (remove_tmp)
 			unlink(outfile_tmp_path);
 		outfile_trap_signals(f->saved, true);
@@ -135,6 +137,39 @@ static void outfile_free(struct outfile *f, bool remove_tmp)
 	free(f->zbuf);
 	free(f->path);
 	free(f);
+}
+
+/* Open f->path itself for writing (not a regular file: a FIFO, a device).
+ * Returns 0, or -1 with err set and f freed. */
+static int outfile_open_direct(struct outfile *f, struct ps_error *err)
+{
+	f->fd = open(f->path, O_WRONLY | O_CLOEXEC);
+	if (f->fd >= 0)
+		return 0;
+	ps_error_set(err, "cannot write %s: %s", f->path, strerror(errno));
+	outfile_free(f, false);
+	return -1;
+}
+
+/* Create f->path's temporary file, with the signal handlers that remove
+ * it. Returns 0, or -1 with err set and f freed. */
+static int outfile_open_tmp(struct outfile *f, struct ps_error *err)
+{
+	if ((size_t)snprintf(outfile_tmp_path, sizeof outfile_tmp_path, "%s.tmp.%ld", f->path,
+			     (long)getpid()) >= sizeof outfile_tmp_path) {
+		outfile_tmp_path[0] = '\0';
+		ps_error_set(err, "output name too long: %s", f->path);
+		free(f->path);
+		free(f);
+		return -1;
+	}
+	outfile_trap_signals(f->saved, false);
+	f->fd = open(outfile_tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (f->fd >= 0)
+		return 0;
+	ps_error_set(err, "cannot create %s: %s", outfile_tmp_path, strerror(errno));
+	outfile_free(f, false);
+	return -1;
 }
 
 struct outfile *outfile_open(const char *path, struct ps_error *err)
@@ -156,28 +191,14 @@ struct outfile *outfile_open(const char *path, struct ps_error *err)
 			f->kind = SINK_GZIP;
 		else if (ends_with(path, ".zst"))
 			f->kind = SINK_ZSTD;
-		f->path = strdup(path);
-		if (f->path == NULL) {
+		if (files_resolve_output(path, &f->path, &f->direct, err) < 0) {
+			free(f->path);
 			free(f);
-			ps_error_set(err, "out of memory");
 			return NULL;
 		}
 		f->name = f->path;
-		if ((size_t)snprintf(outfile_tmp_path, sizeof outfile_tmp_path, "%s.tmp.%ld", path,
-				     (long)getpid()) >= sizeof outfile_tmp_path) {
-			outfile_tmp_path[0] = '\0';
-			free(f->path);
-			free(f);
-			ps_error_set(err, "output name too long: %s", path);
+		if (f->direct ? outfile_open_direct(f, err) < 0 : outfile_open_tmp(f, err) < 0)
 			return NULL;
-		}
-		outfile_trap_signals(f->saved, false);
-		f->fd = open(outfile_tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (f->fd < 0) {
-			ps_error_set(err, "cannot create %s: %s", outfile_tmp_path, strerror(errno));
-			outfile_free(f, false);
-			return NULL;
-		}
 	}
 	if (start_compressor(f, err) < 0) {
 		if (!f->to_stdout)
@@ -252,10 +273,17 @@ int outfile_close(struct outfile *f, bool ok, uint64_t *bytes, struct ps_error *
 	} else if (f->kind == SINK_ZSTD && rc == 0) {
 		rc = write_zstd(f, NULL, 0, ZSTD_e_end, err);
 	}
+	if (rc == 0 && !f->to_stdout && !f->direct && fsync(f->fd) != 0 && errno != EINVAL)
+		rc = ps_error_set(err, "cannot write %s: %s", f->name, strerror(errno));
 	if (!f->to_stdout && close(f->fd) != 0 && rc == 0)
 		rc = ps_error_set(err, "cannot write %s: %s", f->name, strerror(errno));
-	if (rc == 0 && !f->to_stdout && rename(outfile_tmp_path, f->path) != 0)
-		rc = ps_error_set(err, "cannot rename %s to %s: %s", outfile_tmp_path, f->path, strerror(errno));
+	if (rc == 0 && !f->to_stdout && !f->direct) {
+		if (rename(outfile_tmp_path, f->path) != 0)
+			rc = ps_error_set(err, "cannot rename %s to %s: %s", outfile_tmp_path, f->path,
+					  strerror(errno));
+		else
+			rc = files_sync_dir_of(f->path, err);
+	}
 	if (bytes != NULL)
 		*bytes = f->bytes;
 	outfile_free(f, rc != 0);

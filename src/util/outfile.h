@@ -6,7 +6,11 @@
  * outfile_close() only when everything was written, so an error or a
  * signal (SIGINT, SIGTERM, SIGHUP, SIGXFSZ) never leaves a half-written
  * PATH behind: while a named outfile is open, those signals remove the
- * temporary file and then kill the process as before. A name ending in
+ * temporary file and then kill the process as before. The file is flushed
+ * to disk before the rename and its directory after it. A symbolic link
+ * is followed (its target is replaced, the link stays); an existing PATH
+ * that is not a regular file (a FIFO, /dev/null, /dev/full) is written
+ * through, never replaced (files_resolve_output). A name ending in
  * ".gz" is gzip-compressed (zlib's default level 6), one ending in ".zst"
  * zstd-compressed (level 3, with a checksum). "-" is standard output,
  * never compressed and never closed.
