@@ -350,7 +350,7 @@ static void sweep_draw(struct sweep *sw, uint64_t trace_records, bool force)
 		sw->trace_index + 1, sw->exp->ntraces, rate / 1e6, eta_text);
 }
 
-/* sweep_progress_fn. */
+/* cells_progress_fn. */
 static void sweep_progress(void *ctx, uint64_t records)
 {
 	sweep_draw(ctx, records, false);
@@ -366,11 +366,11 @@ static int sweep_one_trace(struct sweep *sw, size_t t, struct ps_error *err)
 	const struct experiment *e = sw->exp;
 	const struct exp_trace *tr = &e->traces[t];
 	struct sweep_trace_state *ts = &sw->traces[t];
-	const struct sweep_machine machine = {
+	const struct cells_machine machine = {
 		.page_shift = e->topt.page_shift, .va_bits = e->topt.va_bits,
 		.swap_slots = e->swap_slots, .span_pages = e->span_pages, .vm = &e->machine,
 	};
-	struct sweep_cell *cells = calloc(sw->cells_total ? sw->cells_total : 1, sizeof *cells);
+	struct cell *cells = calloc(sw->cells_total ? sw->cells_total : 1, sizeof *cells);
 	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
 	struct pass_info info;
 	struct ps_error trace_err;
@@ -383,7 +383,7 @@ static int sweep_one_trace(struct sweep *sw, size_t t, struct ps_error *err)
 		for (size_t f = 0; f < e->nframes; f++)
 			for (size_t s = 0; s < sweep_seeds_of(e, &e->policies[p]); s++)
 				if (sweep_find(ts, e->policies[p].label, e->frames[f], e->seeds[s]) == NULL)
-					cells[n++] = (struct sweep_cell){ .policy = &e->policies[p],
+					cells[n++] = (struct cell){ .policy = &e->policies[p],
 									  .frames = e->frames[f],
 									  .seed = e->seeds[s] };
 	sw->trace_index = t;
@@ -392,7 +392,7 @@ static int sweep_one_trace(struct sweep *sw, size_t t, struct ps_error *err)
 		free(cells);
 		return 0;
 	}
-	rc = sweep_trace(&spec, &e->topt, &machine, cells, n, sw->threads, sweep_progress, sw, &sweep_stop,
+	rc = cells_replay(&spec, &e->topt, &machine, cells, n, sw->threads, sweep_progress, sw, &sweep_stop,
 			 &info, &trace_err);
 	if (rc == 1) {
 		free(cells);
