@@ -392,6 +392,43 @@ static int results_add_row(struct results *r, const struct csv *c, const size_t 
 	return 0;
 }
 
+/* Find in header (nheader names, read at line of file name) the column
+ * of each of column_names into col ((size_t)-1: absent). Returns 0, or -1
+ * with err set when a column appears twice or a required one is absent. */
+static int results_map_columns(char **header, size_t nheader, const char *name, unsigned long line,
+			       size_t *col, struct ps_error *err)
+{
+	for (size_t k = 0; k < NCOLUMNS; k++) {
+		col[k] = (size_t)-1;
+		for (size_t i = 0; i < nheader; i++) {
+			if (strcmp(header[i], column_names[k]) != 0)
+				continue;
+			if (col[k] != (size_t)-1)
+				return ps_error_set(err, "%s:%lu: column '%s' appears twice in the header", name,
+						    line, column_names[k]);
+			col[k] = i;
+		}
+		if (col[k] == (size_t)-1 && k < FIRST_OPTIONAL)
+			return ps_error_set(err, "%s:%lu: the header lacks column '%s' (expected the output "
+					    "of 'pagesim run --output csv')", name, line, column_names[k]);
+	}
+	return 0;
+}
+
+/* After the last row: turn every cell's sums into means and sort each
+ * trace's cells (cell_order). */
+static void results_finish(struct results *out)
+{
+	for (size_t i = 0; i < out->ntraces; i++) {
+		struct results_trace *t = &out->traces[i];
+
+		for (size_t k = 0; k < t->ncells; k++)
+			for (int m = 0; m < RM_COUNT; m++)
+				t->cells[k].m[m].mean /= t->cells[k].runs;
+		qsort(t->cells, t->ncells, sizeof *t->cells, cell_order);
+	}
+}
+
 int results_read(FILE *in, const char *name, struct results *out, struct ps_error *err)
 {
 	struct csv c = { .in = in, .name = name, .line = 1 };
@@ -423,24 +460,8 @@ int results_read(FILE *in, const char *name, struct results *out, struct ps_erro
 			goto out;
 		}
 	}
-	for (size_t k = 0; k < NCOLUMNS; k++) {
-		col[k] = (size_t)-1;
-		for (size_t i = 0; i < nheader; i++) {
-			if (strcmp(header[i], column_names[k]) != 0)
-				continue;
-			if (col[k] != (size_t)-1) {
-				rc = ps_error_set(err, "%s:%lu: column '%s' appears twice in the header", name,
-						  c.rec_line, column_names[k]);
-				goto out;
-			}
-			col[k] = i;
-		}
-		if (col[k] == (size_t)-1 && k < FIRST_OPTIONAL) {
-			rc = ps_error_set(err, "%s:%lu: the header lacks column '%s' (expected the output "
-					  "of 'pagesim run --output csv')", name, c.rec_line, column_names[k]);
-			goto out;
-		}
-	}
+	if ((rc = results_map_columns(header, nheader, name, c.rec_line, col, err)) < 0)
+		goto out;
 	while ((rc = csv_record(&c, err)) == 1) {
 		if (c.nfields == 1 && !c.last_quoted && *csv_field(&c, 0) == '\0')
 			continue;
@@ -460,14 +481,7 @@ int results_read(FILE *in, const char *name, struct results *out, struct ps_erro
 		rc = ps_error_set(err, "%s:%lu: no result rows after the header", name, c.line);
 		goto out;
 	}
-	for (size_t i = 0; i < out->ntraces; i++) {
-		struct results_trace *t = &out->traces[i];
-
-		for (size_t k = 0; k < t->ncells; k++)
-			for (int m = 0; m < RM_COUNT; m++)
-				t->cells[k].m[m].mean /= t->cells[k].runs;
-		qsort(t->cells, t->ncells, sizeof *t->cells, cell_order);
-	}
+	results_finish(out);
 	rc = 0;
 out:
 	for (size_t i = 0; header != NULL && i < nheader; i++)
