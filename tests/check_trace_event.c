@@ -128,7 +128,7 @@ START_TEST(t_table_basics)
 END_TEST
 
 /* One thread appends, another reads every event published so far (the
- * way sweep.c's workers do), under a lock that only orders the two. */
+ * way cells.c's workers do), under a lock that only orders the two. */
 struct race {
 	struct trace_events *t;
 	pthread_mutex_t lock;

@@ -32,6 +32,16 @@ int cmd_check(int argc, char **argv);
  * data directory. Stores it in buf; false if none holds them. */
 bool cli_find_templates(char *buf, size_t size);
 
+struct results;
+struct plot_options;
+
+/* Draw the graphs of r into dir/plots (plot_all) with gnuplot and the
+ * templates of cli_find_templates, as opt says (its gnuplot and
+ * template_dir are ignored); say on stderr which graphs were left out and
+ * on stdout how many were drawn. Returns an exit code after printing any
+ * error. Used by pagesim plot and pagesim sweep. */
+int cli_plot(const struct results *r, const char *dir, const struct plot_options *opt);
+
 struct experiment;
 
 /* Load the plug-ins an experiment file names, then the experiment itself

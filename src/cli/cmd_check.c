@@ -89,12 +89,12 @@ static int check_replay(struct check *ck, size_t ti, struct check_trace *t)
 {
 	const struct experiment *e = ck->exp;
 	const struct exp_trace *tr = &e->traces[ti];
-	const struct sweep_machine machine = {
+	const struct cells_machine machine = {
 		.page_shift = e->topt.page_shift, .va_bits = e->topt.va_bits,
 		.swap_slots = e->swap_slots, .span_pages = e->span_pages, .vm = &e->machine,
 	};
 	size_t cells_max = e->npolicies * e->nframes * e->nseeds, n = 0;
-	struct sweep_cell *cells = calloc(cells_max, sizeof *cells);
+	struct cell *cells = calloc(cells_max, sizeof *cells);
 	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
 	struct pass_info info;
 	struct ps_error err;
@@ -105,9 +105,9 @@ static int check_replay(struct check *ck, size_t ti, struct check_trace *t)
 	for (size_t p = 0; p < e->npolicies; p++)
 		for (size_t f = 0; f < e->nframes; f++)
 			for (size_t s = 0; t->wanted[p * e->nframes + f] && s < check_seeds_of(e, p); s++)
-				cells[n++] = (struct sweep_cell){ .policy = &e->policies[p], .frames = e->frames[f],
-								  .seed = e->seeds[s] };
-	if (sweep_trace(&spec, &e->topt, &machine, cells, n, ck->threads, NULL, NULL, NULL, &info, &err) != 0)
+				cells[n++] = (struct cell){ .policy = &e->policies[p], .frames = e->frames[f],
+							    .seed = e->seeds[s] };
+	if (cells_replay(&spec, &e->topt, &machine, cells, n, ck->threads, NULL, NULL, NULL, &info, &err) != 0)
 		status = cli_fail("%s", err.msg);
 	for (size_t i = 0; status == EXIT_OK && i < n; i++) {
 		size_t p = (size_t)(cells[i].policy - e->policies), f = 0, s = 0;

@@ -101,6 +101,40 @@ static void report_skips(const struct plot_summary *sum, const struct results *r
 	}
 }
 
+/* Declared in cli.h: find gnuplot and the templates, draw, then say what
+ * was left out (stderr) and what was drawn (stdout). */
+int cli_plot(const struct results *r, const char *dir, const struct plot_options *opt)
+{
+	struct plot_options o = *opt;
+	char gnuplot[PATH_MAX], templates[PATH_MAX], *outdir = NULL;
+	struct plot_summary sum;
+	struct ps_error err;
+	int rc = EXIT_OK;
+
+	if (!plot_find_gnuplot(gnuplot, sizeof gnuplot))
+		return cli_fail("plot: gnuplot not found on PATH (on Debian: apt-get install gnuplot-nox)");
+	if (!cli_find_templates(templates, sizeof templates)) {
+		if (getenv("PAGESIM_TEMPLATES") != NULL && *getenv("PAGESIM_TEMPLATES") != '\0')
+			return cli_fail("plot: PAGESIM_TEMPLATES=%s lacks the gnuplot templates (%s, ...)", templates,
+					plot_template_files[0]);
+		return cli_fail("plot: gnuplot templates (%s, ...) not found in scripts/ next to pagesim "
+				"nor in %s; set PAGESIM_TEMPLATES", plot_template_files[0], PAGESIM_DATADIR);
+	}
+	if (asprintf(&outdir, "%s/plots", dir) < 0)
+		return cli_fail("plot: out of memory");
+	o.gnuplot = gnuplot;
+	o.template_dir = templates;
+	if (plot_all(r, outdir, &o, &sum, &err) < 0) {
+		rc = cli_fail("plot: %s", err.msg);
+	} else {
+		report_skips(&sum, r, o.bar_frames);
+		printf("%zu graphs of %zu trace%s (%zu images) in %s\n", sum.graphs, r->ntraces,
+		       r->ntraces == 1 ? "" : "s", sum.images, outdir);
+	}
+	free(outdir);
+	return rc;
+}
+
 int cmd_plot(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -110,13 +144,11 @@ int cmd_plot(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct plot_options opt = { .formats = PLOT_PNG };
-	char gnuplot[PATH_MAX], templates[PATH_MAX];
-	struct plot_summary sum;
 	struct results res;
 	struct ps_error err;
-	char *csv = NULL, *outdir = NULL;
+	char *csv = NULL;
 	uint64_t frames;
-	int c, rc = EXIT_USAGE;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -145,40 +177,14 @@ int cmd_plot(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_fail("plot: expected exactly one RESULTS_DIR (see 'pagesim plot --help')");
-	if (asprintf(&csv, "%s/results.csv", argv[optind]) < 0 ||
-	    asprintf(&outdir, "%s/plots", argv[optind]) < 0)
+	if (asprintf(&csv, "%s/results.csv", argv[optind]) < 0)
 		return cli_fail("plot: out of memory");
 	if (results_load(csv, &res, &err) < 0) {
-		cli_fail("%s", err.msg);
-		goto out_paths;
+		rc = cli_fail("%s", err.msg);
+	} else {
+		rc = cli_plot(&res, argv[optind], &opt);
+		results_free(&res);
 	}
-	if (!plot_find_gnuplot(gnuplot, sizeof gnuplot)) {
-		cli_fail("plot: gnuplot not found on PATH (on Debian: apt-get install gnuplot-nox)");
-		goto out;
-	}
-	if (!cli_find_templates(templates, sizeof templates)) {
-		if (getenv("PAGESIM_TEMPLATES") != NULL && *getenv("PAGESIM_TEMPLATES") != '\0')
-			cli_fail("plot: PAGESIM_TEMPLATES=%s lacks the gnuplot templates (%s, ...)", templates,
-				 plot_template_files[0]);
-		else
-			cli_fail("plot: gnuplot templates (%s, ...) not found in scripts/ next to pagesim "
-				 "nor in %s; set PAGESIM_TEMPLATES", plot_template_files[0], PAGESIM_DATADIR);
-		goto out;
-	}
-	opt.gnuplot = gnuplot;
-	opt.template_dir = templates;
-	if (plot_all(&res, outdir, &opt, &sum, &err) < 0) {
-		cli_fail("plot: %s", err.msg);
-		goto out;
-	}
-	report_skips(&sum, &res, opt.bar_frames);
-	printf("%zu graphs of %zu trace%s (%zu images) in %s\n", sum.graphs, res.ntraces,
-	       res.ntraces == 1 ? "" : "s", sum.images, outdir);
-	rc = EXIT_OK;
-out:
-	results_free(&res);
-out_paths:
 	free(csv);
-	free(outdir);
 	return rc;
 }

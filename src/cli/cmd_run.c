@@ -7,7 +7,7 @@
  * input works. Only OPT without a window needs a second pass (its
  * look-ahead is built first); standard input is then spooled to a
  * temporary file. When every opt has a window, its look-ahead streams
- * (sweep.c) and nothing is spooled.
+ * (replay/cells.c) and nothing is spooled.
  */
 #include "config.h"
 
@@ -221,13 +221,13 @@ static bool run_is_trace_error(const char *msg, const char *trace)
 
 static int run_cells(const struct run_opts *o, const char *path)
 {
-	const struct sweep_machine machine = {
+	const struct cells_machine machine = {
 		.page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
 		.swap_slots = o->swap_slots, .span_pages = o->span_pages, .vm = &o->machine,
 		.no_curves = o->no_curves,
 	};
 	size_t n = o->npolicies * o->nframes;
-	struct sweep_cell *cells = calloc(n, sizeof *cells);
+	struct cell *cells = calloc(n, sizeof *cells);
 	struct run_result *rows = calloc(n, sizeof *rows);
 	struct pass_info info;
 	struct ps_error err;
@@ -239,11 +239,11 @@ static int run_cells(const struct run_opts *o, const char *path)
 		return cli_fail("out of memory");
 	}
 	for (size_t i = 0; i < n; i++)
-		cells[i] = (struct sweep_cell){
+		cells[i] = (struct cell){
 			.policy = &o->policies[i / o->nframes], .frames = o->frames[i % o->nframes], .seed = o->seed,
 		};
-	rc = sweep_trace(&(struct trace_spec){ .path = path }, &o->topt, &machine, cells, n, o->threads,
-			 NULL, NULL, NULL, &info, &err);
+	rc = cells_replay(&(struct trace_spec){ .path = path }, &o->topt, &machine, cells, n, o->threads,
+			  NULL, NULL, NULL, &info, &err);
 	if (rc != 0)
 		status = cli_fail("%s", err.msg);
 	for (size_t i = 0; status == EXIT_OK && i < n; i++)

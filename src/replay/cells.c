@@ -1,8 +1,8 @@
 /*
- * sweep.c - the parallel replay of one trace through many cells.
+ * cells.c - the parallel replay of one trace through many cells.
  *
  * The calling thread decodes the trace (pass_run) and copies each batch
- * into a ring of SWEEP_RING slots. Worker threads each own a fixed share
+ * into a ring of CELLS_RING slots. Worker threads each own a fixed share
  * of the cells (cell i belongs to worker i % workers) and replay every
  * batch, in order, through their cells; a slot is refilled once every
  * worker has finished with it. Cells never share a machine, so results
@@ -17,7 +17,7 @@
  * e2e-sweep.sh). So do two or more opt cells without a window, when the
  * curve is the cheaper: it costs up to O(K) per reference for a largest
  * size of K frames, against O(log C) per reference for each replayed
- * cell, so the curve is used when K <= SWEEP_OPT_FRAMES_PER_CELL times
+ * cell, so the curve is used when K <= CELLS_OPT_FRAMES_PER_CELL times
  * the number of such cells (measured: the curve's stack costs about a
  * fifth of a nanosecond per position visited, a replayed opt cell some
  * 40 ns per reference). Each curve is fed like one more cell (index n
@@ -37,7 +37,7 @@
  * decoder has moved on -- the last ones after pass_run has returned and
  * closed its reader -- so the table cannot be the reader's own: the main
  * pass reads into a table owned here (or the caller's, trace_options.events),
- * which lives until every machine is destroyed, at the end of sweep_trace.
+ * which lives until every machine is destroyed, at the end of cells_replay.
  * The table is append-only with entries that never move (trace_event.h),
  * and a slot's batch is published under the ring's lock after the decoder
  * added its events, so workers may read it while the decoder appends.
@@ -48,9 +48,9 @@
  * the whole trace (future.h), and every such cell reads that array; a
  * windowed cell then applies its window to the exact values itself. When
  * every one of them has a window, there is no first pass: the decoder's
- * batches go through a delay line (struct sweep_ahead) that adds each
+ * batches go through a delay line (struct cells_ahead) that adds each
  * record to a windowed future builder at once, and releases records to
- * the cells (sweep_consume, direct or through the ring) only once their
+ * the cells (cells_consume, direct or through the ring) only once their
  * references' next uses are final: reference i's is once reference
  * i + W - 1 has been added, W being the largest window of the cells. At
  * the end of the trace the rest is released. Events have no references;
@@ -61,15 +61,15 @@
  * Adding reference j overwrites reference j - entries, so the delay line
  * adds a reference only once every cell is done with that one. Cells fed
  * directly are done with every released reference. Through the ring,
- * sweep_consume refills a slot only after seeing, under the lock, that
- * every worker has replayed it, so at most SWEEP_RING released batches
+ * cells_consume refills a slot only after seeing, under the lock, that
+ * every worker has replayed it, so at most CELLS_RING released batches
  * may still be in use; the delay line releases batches of at most
  * batch_refs references, so no cell needs a reference older than
- * released - inflight (SWEEP_RING * batch_refs). Reference j may thus be
+ * released - inflight (CELLS_RING * batch_refs). Reference j may thus be
  * added when j < released - inflight + entries. When that fails with
  * nothing left to release, the pending references number less than W - 1
  * plus one record's, so entries >= W + inflight + two records' references
- * always leaves room (sweep_ahead_size). Released references' entries are
+ * always leaves room (cells_ahead_size). Released references' entries are
  * final and no longer written, and a batch's entries are written before
  * it is published under the lock, so workers read them without a race.
  * Memory: 8 bytes per ring entry (W plus about 40,000, rounded up to a
@@ -91,12 +91,12 @@
 #include "trace/pageref.h"
 #include "replay/cells.h"
 
-#define SWEEP_RING 8
-#define SWEEP_CURVES 2                /* one per enum mrc_policy */
-#define SWEEP_OPT_FRAMES_PER_CELL 128 /* see the top of the file */
+#define CELLS_RING 8
+#define CELLS_CURVES 2                /* one per enum mrc_policy */
+#define CELLS_OPT_FRAMES_PER_CELL 128 /* see the top of the file */
 
 /* The streaming look-ahead's delay line (see the top of the file). */
-struct sweep_ahead {
+struct cells_ahead {
 	struct future_builder *future; /* windowed; owns the cells' ring */
 	uint64_t window;               /* W, the largest of the cells' windows */
 	uint64_t entries;              /* of the ring */
@@ -114,43 +114,43 @@ struct sweep_ahead {
 	uint64_t released;                  /* references released to the cells */
 };
 
-struct sweep_ring {
+struct cells_ring {
 	pthread_mutex_t lock;
 	pthread_cond_t filled;   /* a batch was published, or the pass ended */
 	pthread_cond_t drained;  /* a slot was released by every worker */
-	struct trace_rec batch[SWEEP_RING][PASS_BATCH];
-	uint64_t lines[SWEEP_RING][PASS_BATCH];
-	struct trace_batch slot[SWEEP_RING]; /* the batch as workers see it */
-	unsigned readers[SWEEP_RING]; /* workers yet to replay the slot */
+	struct trace_rec batch[CELLS_RING][PASS_BATCH];
+	uint64_t lines[CELLS_RING][PASS_BATCH];
+	struct trace_batch slot[CELLS_RING]; /* the batch as workers see it */
+	unsigned readers[CELLS_RING]; /* workers yet to replay the slot */
 	uint64_t published;           /* batches published so far */
 	bool finished;                /* no batch will follow */
 	unsigned workers;
 };
 
-/* The state of one sweep_trace call. */
-struct sweep_run {
-	struct sweep_cell *cells;
+/* The state of one cells_replay call. */
+struct cells_run {
+	struct cell *cells;
 	struct sim **sims;        /* per cell; NULL once failed or when via a curve */
 	int8_t *via_curve;        /* per cell: the curve giving its rows (enum mrc_policy), or -1 */
-	struct mrc *curve[SWEEP_CURVES]; /* by enum mrc_policy, fed as cell n + policy; or NULL */
-	char curve_error[SWEEP_CURVES][PS_ERROR_MAX];
+	struct mrc *curve[CELLS_CURVES]; /* by enum mrc_policy, fed as cell n + policy; or NULL */
+	char curve_error[CELLS_CURVES][PS_ERROR_MAX];
 	size_t n;
-	struct sweep_ring *ring;  /* NULL with a single worker */
-	struct sweep_ahead *ahead; /* the streaming look-ahead, or NULL */
-	sweep_progress_fn *progress;
+	struct cells_ring *ring;  /* NULL with a single worker */
+	struct cells_ahead *ahead; /* the streaming look-ahead, or NULL */
+	cells_progress_fn *progress;
 	void *progress_ctx;
 	volatile sig_atomic_t *stop;
 	uint64_t records;
 };
 
-struct sweep_worker {
-	struct sweep_run *run;
+struct cells_worker {
+	struct cells_run *run;
 	unsigned index, count;
 	pthread_t thread;
 };
 
 /* Replay batch b through cell i of run; on a machine error the cell fails. */
-static void sweep_feed_cell(struct sweep_run *run, size_t i, const struct trace_batch *b)
+static void cells_feed_cell(struct cells_run *run, size_t i, const struct trace_batch *b)
 {
 	struct ps_error err;
 
@@ -172,13 +172,13 @@ static void sweep_feed_cell(struct sweep_run *run, size_t i, const struct trace_
 
 /* A worker: replay every published batch through cells index, index +
  * count, ... until the pass ends. */
-static void *sweep_worker_main(void *arg)
+static void *cells_worker_main(void *arg)
 {
-	struct sweep_worker *w = arg;
-	struct sweep_ring *ring = w->run->ring;
+	struct cells_worker *w = arg;
+	struct cells_ring *ring = w->run->ring;
 
 	for (uint64_t next = 0;; next++) {
-		unsigned slot = next % SWEEP_RING;
+		unsigned slot = next % CELLS_RING;
 
 		pthread_mutex_lock(&ring->lock);
 		while (ring->published <= next && !ring->finished)
@@ -188,8 +188,8 @@ static void *sweep_worker_main(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&ring->lock);
-		for (size_t i = w->index; i < w->run->n + SWEEP_CURVES; i += w->count)
-			sweep_feed_cell(w->run, i, &ring->slot[slot]);
+		for (size_t i = w->index; i < w->run->n + CELLS_CURVES; i += w->count)
+			cells_feed_cell(w->run, i, &ring->slot[slot]);
 		pthread_mutex_lock(&ring->lock);
 		if (--ring->readers[slot] == 0)
 			pthread_cond_signal(&ring->drained);
@@ -199,19 +199,19 @@ static void *sweep_worker_main(void *arg)
 
 /* pass_consumer: hand a batch to the cells (directly, or through the ring,
  * copying its records and lines; the event table is shared). */
-static int sweep_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
+static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
-	struct sweep_run *run = ctx;
-	struct sweep_ring *ring = run->ring;
+	struct cells_run *run = ctx;
+	struct cells_ring *ring = run->ring;
 	size_t n = b->n;
 
 	if (run->stop != NULL && *run->stop)
 		return ps_error_set(err, "interrupted");
 	if (ring == NULL) {
-		for (size_t i = 0; i < run->n + SWEEP_CURVES; i++)
-			sweep_feed_cell(run, i, b);
+		for (size_t i = 0; i < run->n + CELLS_CURVES; i++)
+			cells_feed_cell(run, i, b);
 	} else {
-		unsigned slot = ring->published % SWEEP_RING;
+		unsigned slot = ring->published % CELLS_RING;
 
 		pthread_mutex_lock(&ring->lock);
 		while (ring->readers[slot] > 0)
@@ -239,21 +239,21 @@ static int sweep_consume(void *ctx, const struct trace_batch *b, struct ps_error
 }
 
 /* pass_consumer for the look-ahead pass. */
-static int sweep_consume_future(void *ctx, const struct trace_batch *b, struct ps_error *err)
+static int cells_consume_future(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	return future_add(ctx, b->recs, b->n, err);
 }
 
 /* Build the look-ahead of trace into fut. Returns 0, or -1 with err set. */
-static int sweep_build_future(const struct trace_spec *trace, const struct trace_options *topt,
-			      const struct sweep_machine *m, struct future *fut, struct ps_error *err)
+static int cells_build_future(const struct trace_spec *trace, const struct trace_options *topt,
+			      const struct cells_machine *m, struct future *fut, struct ps_error *err)
 {
 	struct future_builder *b = future_begin(m->page_shift, m->span_pages);
 	struct pass_info info;
 
 	if (b == NULL)
 		return ps_error_set(err, "out of memory for the look-ahead");
-	if (pass_run(trace, topt, sweep_consume_future, b, &info, err) < 0) {
+	if (pass_run(trace, topt, cells_consume_future, b, &info, err) < 0) {
 		future_abandon(b);
 		return -1;
 	}
@@ -265,14 +265,14 @@ static int sweep_build_future(const struct trace_spec *trace, const struct trace
  * the references the cells may lag behind the released ones, plus two
  * records' worth (see the top of the file), plus a batch so that releases
  * come in batches. False when that does not fit in the address space. */
-static bool sweep_ahead_size(struct sweep_ahead *a)
+static bool cells_ahead_size(struct cells_ahead *a)
 {
 	/* The most pages one record touches (pageref.h; size < 2^16). */
 	uint64_t record = a->span_pages && a->page_shift < 16 ? (UINT16_MAX >> a->page_shift) + 2 : 2;
 	uint64_t need;
 
 	a->batch_refs = record > PASS_BATCH ? record : PASS_BATCH;
-	a->inflight = SWEEP_RING * a->batch_refs;
+	a->inflight = CELLS_RING * a->batch_refs;
 	if (a->window > SIZE_MAX / 16)
 		return false;
 	need = a->window + a->inflight + 2 * record + PASS_BATCH;
@@ -283,14 +283,14 @@ static bool sweep_ahead_size(struct sweep_ahead *a)
 
 /* A delay line for a look-ahead of window (>= 1) references, or NULL with
  * err set when memory is short. */
-static struct sweep_ahead *sweep_ahead_create(uint64_t window, unsigned page_shift, bool span_pages,
+static struct cells_ahead *cells_ahead_create(uint64_t window, unsigned page_shift, bool span_pages,
 					      struct ps_error *err)
 {
-	struct sweep_ahead *a = calloc(1, sizeof *a);
+	struct cells_ahead *a = calloc(1, sizeof *a);
 
 	if (a != NULL) {
-		*a = (struct sweep_ahead){ .window = window, .page_shift = page_shift, .span_pages = span_pages };
-		if (sweep_ahead_size(a))
+		*a = (struct cells_ahead){ .window = window, .page_shift = page_shift, .span_pages = span_pages };
+		if (cells_ahead_size(a))
 			a->future = future_begin_window(page_shift, span_pages, window, a->entries);
 	}
 	if (a == NULL || a->future == NULL) {
@@ -302,7 +302,7 @@ static struct sweep_ahead *sweep_ahead_create(uint64_t window, unsigned page_shi
 }
 
 /* Free a delay line. NULL is ignored. */
-static void sweep_ahead_destroy(struct sweep_ahead *a)
+static void cells_ahead_destroy(struct cells_ahead *a)
 {
 	if (a == NULL)
 		return;
@@ -314,7 +314,7 @@ static void sweep_ahead_destroy(struct sweep_ahead *a)
 
 /* The page references of rec: none for an event, else as the replay and
  * the builder count them (pageref.h). */
-static uint64_t sweep_ahead_refs(const struct sweep_ahead *a, const struct trace_rec *rec)
+static uint64_t cells_ahead_refs(const struct cells_ahead *a, const struct trace_rec *rec)
 {
 	uint64_t first;
 
@@ -323,7 +323,7 @@ static uint64_t sweep_ahead_refs(const struct sweep_ahead *a, const struct trace
 
 /* Double the pending buffer (or create it), keeping its records in order
  * from index 0. Returns 0, or -1 with err set. */
-static int sweep_ahead_grow(struct sweep_ahead *a, struct ps_error *err)
+static int cells_ahead_grow(struct cells_ahead *a, struct ps_error *err)
 {
 	size_t cap = a->cap ? 2 * a->cap : 2 * PASS_BATCH;
 	struct trace_rec *recs = cap <= SIZE_MAX / sizeof *recs ? malloc(cap * sizeof *recs) : NULL;
@@ -347,12 +347,12 @@ static int sweep_ahead_grow(struct sweep_ahead *a, struct ps_error *err)
 }
 
 /* Release the pending records whose next uses are final (all of them when
- * all is set), in order, to the cells through sweep_consume, in batches
+ * all is set), in order, to the cells through cells_consume, in batches
  * of at most PASS_BATCH records and batch_refs references. Returns 0, or
- * what sweep_consume returns. */
-static int sweep_ahead_release(struct sweep_run *run, bool all, struct ps_error *err)
+ * what cells_consume returns. */
+static int cells_ahead_release(struct cells_run *run, bool all, struct ps_error *err)
 {
-	struct sweep_ahead *a = run->ahead;
+	struct cells_ahead *a = run->ahead;
 	const uint64_t added = future_count(a->future);
 
 	while (a->count > 0) {
@@ -363,7 +363,7 @@ static int sweep_ahead_release(struct sweep_run *run, bool all, struct ps_error 
 		uint64_t refs = 0;
 
 		for (; b.n < room && b.n < PASS_BATCH; b.n++) {
-			uint64_t k = sweep_ahead_refs(a, &b.recs[b.n]);
+			uint64_t k = cells_ahead_refs(a, &b.recs[b.n]);
 
 			if (refs + k > a->batch_refs || (!all && a->released + refs + k + a->window - 1 > added))
 				break;
@@ -371,7 +371,7 @@ static int sweep_ahead_release(struct sweep_run *run, bool all, struct ps_error 
 		}
 		if (b.n == 0)
 			return 0;
-		if (sweep_consume(run, &b, err) < 0)
+		if (cells_consume(run, &b, err) < 0)
 			return -1;
 		a->released += refs;
 		a->head = (a->head + b.n) & (a->cap - 1);
@@ -382,14 +382,14 @@ static int sweep_ahead_release(struct sweep_run *run, bool all, struct ps_error 
 
 /* Make room in the ring for k more references: release what is final
  * until reference future_count + k - 1 may be added (see the top of the
- * file). Returns 0, or what sweep_consume returns. */
-static int sweep_ahead_room(struct sweep_run *run, uint64_t k, struct ps_error *err)
+ * file). Returns 0, or what cells_consume returns. */
+static int cells_ahead_room(struct cells_run *run, uint64_t k, struct ps_error *err)
 {
-	struct sweep_ahead *a = run->ahead;
+	struct cells_ahead *a = run->ahead;
 
 	if (future_count(a->future) + k + a->inflight <= a->released + a->entries)
 		return 0;
-	if (sweep_ahead_release(run, false, err) < 0)
+	if (cells_ahead_release(run, false, err) < 0)
 		return -1;
 	if (future_count(a->future) + k + a->inflight > a->released + a->entries)
 		return ps_error_set(err, "internal error: the look-ahead's ring is too small");
@@ -398,15 +398,15 @@ static int sweep_ahead_room(struct sweep_run *run, uint64_t k, struct ps_error *
 
 /* Add record rec, read at line, to the builder and the pending records.
  * Returns 0, or -1 with err set. */
-static int sweep_ahead_push(struct sweep_run *run, const struct trace_rec *rec, uint64_t line,
+static int cells_ahead_push(struct cells_run *run, const struct trace_rec *rec, uint64_t line,
 			    struct ps_error *err)
 {
-	struct sweep_ahead *a = run->ahead;
+	struct cells_ahead *a = run->ahead;
 	size_t at;
 
-	if (sweep_ahead_room(run, sweep_ahead_refs(a, rec), err) < 0)
+	if (cells_ahead_room(run, cells_ahead_refs(a, rec), err) < 0)
 		return -1;
-	if (a->count == a->cap && sweep_ahead_grow(a, err) < 0)
+	if (a->count == a->cap && cells_ahead_grow(a, err) < 0)
 		return -1;
 	if (future_add(a->future, rec, 1, err) < 0)
 		return -1;
@@ -418,39 +418,39 @@ static int sweep_ahead_push(struct sweep_run *run, const struct trace_rec *rec, 
 
 /* pass_consumer of a streaming look-ahead: add batch b's records to the
  * delay line, then release what has become final. */
-static int sweep_ahead_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
+static int cells_ahead_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
-	struct sweep_run *run = ctx;
+	struct cells_run *run = ctx;
 
 	run->ahead->has_lines = b->lines != NULL;
 	if (b->events != NULL)
 		run->ahead->events = b->events;
 	for (size_t i = 0; i < b->n; i++)
-		if (sweep_ahead_push(run, &b->recs[i], b->lines != NULL ? b->lines[i] : 0, err) < 0)
+		if (cells_ahead_push(run, &b->recs[i], b->lines != NULL ? b->lines[i] : 0, err) < 0)
 			return -1;
-	return sweep_ahead_release(run, false, err);
+	return cells_ahead_release(run, false, err);
 }
 
 /* The replay pass: decode trace and hand every batch to the cells, through
  * the streaming look-ahead when there is one, which is emptied at the end.
  * Returns what pass_run returns. */
-static int sweep_pass(struct sweep_run *run, const struct trace_spec *trace,
+static int cells_pass(struct cells_run *run, const struct trace_spec *trace,
 		      const struct trace_options *topt, struct pass_info *info, struct ps_error *err)
 {
 	if (run->ahead == NULL)
-		return pass_run(trace, topt, sweep_consume, run, info, err);
-	if (pass_run(trace, topt, sweep_ahead_consume, run, info, err) < 0)
+		return pass_run(trace, topt, cells_consume, run, info, err);
+	if (pass_run(trace, topt, cells_ahead_consume, run, info, err) < 0)
 		return -1;
-	return sweep_ahead_release(run, true, err);
+	return cells_ahead_release(run, true, err);
 }
 
 /* Run the pass through the ring: the calling thread decodes, workers
  * threads (>= 1) replay. Returns what pass_run returns. */
-static int sweep_threaded(struct sweep_run *run, const struct trace_spec *trace,
+static int cells_threaded(struct cells_run *run, const struct trace_spec *trace,
 			  const struct trace_options *topt, unsigned workers, struct pass_info *info,
 			  struct ps_error *err)
 {
-	struct sweep_worker *w = calloc(workers, sizeof *w);
+	struct cells_worker *w = calloc(workers, sizeof *w);
 	unsigned started = 0;
 	int rc;
 
@@ -459,22 +459,22 @@ static int sweep_threaded(struct sweep_run *run, const struct trace_spec *trace,
 		free(w);
 		free(run->ring);
 		run->ring = NULL;
-		return ps_error_set(err, "out of memory for the sweep threads");
+		return ps_error_set(err, "out of memory for the replay threads");
 	}
 	pthread_mutex_init(&run->ring->lock, NULL);
 	pthread_cond_init(&run->ring->filled, NULL);
 	pthread_cond_init(&run->ring->drained, NULL);
 	for (; started < workers; started++) {
-		w[started] = (struct sweep_worker){ .run = run, .index = started, .count = workers };
-		if (pthread_create(&w[started].thread, NULL, sweep_worker_main, &w[started]) != 0)
+		w[started] = (struct cells_worker){ .run = run, .index = started, .count = workers };
+		if (pthread_create(&w[started].thread, NULL, cells_worker_main, &w[started]) != 0)
 			break;
 	}
 	/* Fewer threads than planned still cover every cell: re-stride. */
 	for (unsigned i = 0; i < started; i++)
 		w[i].count = started;
 	run->ring->workers = started;
-	rc = started == 0 ? ps_error_set(err, "cannot start sweep threads")
-			  : sweep_pass(run, trace, topt, info, err);
+	rc = started == 0 ? ps_error_set(err, "cannot start replay threads")
+			  : cells_pass(run, trace, topt, info, err);
 	pthread_mutex_lock(&run->ring->lock);
 	run->ring->finished = true;
 	pthread_cond_broadcast(&run->ring->filled);
@@ -493,7 +493,7 @@ static int sweep_threaded(struct sweep_run *run, const struct trace_spec *trace,
 /* Can the trace hold no VM event? A generated workload never does; a
  * regular file is opened to ask its reader; anything else (standard
  * input, a pipe) cannot be asked without consuming it: maybe. */
-static bool sweep_trace_has_no_events(const struct trace_spec *trace, const struct trace_options *topt)
+static bool cells_trace_has_no_events(const struct trace_spec *trace, const struct trace_options *topt)
 {
 	struct trace_options o = *topt;
 	struct trace_reader *r;
@@ -517,7 +517,7 @@ static bool sweep_trace_has_no_events(const struct trace_spec *trace, const stru
 
 /* Does cell c qualify for the curve of policy: lru, or opt without a
  * window? */
-static bool sweep_cell_fits_curve(const struct sweep_cell *c, enum mrc_policy policy)
+static bool cells_fits_curve(const struct cell *c, enum mrc_policy policy)
 {
 	const struct policy_spec *p = c->policy;
 
@@ -532,23 +532,23 @@ static bool sweep_cell_fits_curve(const struct sweep_cell *c, enum mrc_policy po
  * trace's look-ahead, if built. The trace is probed for events only when
  * some curve would pay. Without memory for a curve, its cells simply
  * replay. */
-static void sweep_plan_curves(struct sweep_run *run, const struct sweep_machine *m,
+static void cells_plan_curves(struct cells_run *run, const struct cells_machine *m,
 			      const struct trace_spec *trace, const struct trace_options *topt,
 			      const struct future *fut)
 {
-	struct mrc_config cfg[SWEEP_CURVES];
-	bool pays[SWEEP_CURVES], any = false;
+	struct mrc_config cfg[CELLS_CURVES];
+	bool pays[CELLS_CURVES], any = false;
 
 	if (m->no_curves || (m->vm != NULL && !exp_machine_is_plain(m->vm)))
 		return;
-	for (int policy = 0; policy < SWEEP_CURVES; policy++) {
+	for (int policy = 0; policy < CELLS_CURVES; policy++) {
 		size_t count = 0;
 
 		cfg[policy] = (struct mrc_config){ .policy = policy, .page_shift = m->page_shift,
 						   .va_bits = m->va_bits, .span_pages = m->span_pages,
 						   .sample_rate = 1 };
 		for (size_t i = 0; i < run->n; i++) {
-			if (!sweep_cell_fits_curve(&run->cells[i], policy))
+			if (!cells_fits_curve(&run->cells[i], policy))
 				continue;
 			count++;
 			if (run->cells[i].frames > cfg[policy].max_frames)
@@ -557,7 +557,7 @@ static void sweep_plan_curves(struct sweep_run *run, const struct sweep_machine 
 		pays[policy] = count >= 2;
 		if (policy == MRC_OPT) {
 			pays[policy] = pays[policy] && fut->next_use != NULL &&
-				       cfg[policy].max_frames <= SWEEP_OPT_FRAMES_PER_CELL * count;
+				       cfg[policy].max_frames <= CELLS_OPT_FRAMES_PER_CELL * count;
 			cfg[policy].future = fut->next_use;
 			cfg[policy].future_len = fut->len;
 		} else {
@@ -565,26 +565,26 @@ static void sweep_plan_curves(struct sweep_run *run, const struct sweep_machine 
 		}
 		any |= pays[policy];
 	}
-	if (!any || !sweep_trace_has_no_events(trace, topt))
+	if (!any || !cells_trace_has_no_events(trace, topt))
 		return;
-	for (int policy = 0; policy < SWEEP_CURVES; policy++) {
+	for (int policy = 0; policy < CELLS_CURVES; policy++) {
 		struct ps_error err;
 
 		if (!pays[policy] || (run->curve[policy] = mrc_create(&cfg[policy], &err)) == NULL)
 			continue;
 		for (size_t i = 0; i < run->n; i++)
-			if (sweep_cell_fits_curve(&run->cells[i], policy))
+			if (cells_fits_curve(&run->cells[i], policy))
 				run->via_curve[i] = (int8_t)policy;
 	}
 }
 
 /* After a complete pass: the rows of the cells given curves, or their
  * errors (the curve's own, or a swap device too small to be sure). */
-static void sweep_finish_curves(struct sweep_run *run, const struct sweep_machine *m)
+static void cells_finish_curves(struct cells_run *run, const struct cells_machine *m)
 {
-	static const char *const names[SWEEP_CURVES] = { [MRC_LRU] = "lru", [MRC_OPT] = "opt" };
+	static const char *const names[CELLS_CURVES] = { [MRC_LRU] = "lru", [MRC_OPT] = "opt" };
 
-	for (int k = 0; k < SWEEP_CURVES; k++) {
+	for (int k = 0; k < CELLS_CURVES; k++) {
 		struct mrc *curve = run->curve[k];
 		char *error = run->curve_error[k];
 		struct ps_error err;
@@ -614,7 +614,7 @@ static void sweep_finish_curves(struct sweep_run *run, const struct sweep_machin
 /* The look-ahead the cells need: 0 when none needs the future or one of
  * those has no window (the whole trace, in a first pass), else the
  * largest of their windows (streamed). */
-static uint64_t sweep_stream_window(const struct sweep_cell *cells, size_t n)
+static uint64_t cells_stream_window(const struct cell *cells, size_t n)
 {
 	uint64_t largest = 0;
 
@@ -635,11 +635,11 @@ static uint64_t sweep_stream_window(const struct sweep_cell *cells, size_t n)
 /* Prepare the look-ahead the cells need (see the top of the file): none,
  * a streaming delay line in run->ahead, or the whole trace's next uses in
  * *fut from a first pass. Returns 0, or -1 with err set. */
-static int sweep_plan_future(struct sweep_run *run, const struct trace_spec *trace,
-			     const struct trace_options *topt, const struct sweep_machine *m,
+static int cells_plan_future(struct cells_run *run, const struct trace_spec *trace,
+			     const struct trace_options *topt, const struct cells_machine *m,
 			     struct future *fut, struct ps_error *err)
 {
-	uint64_t window = sweep_stream_window(run->cells, run->n);
+	uint64_t window = cells_stream_window(run->cells, run->n);
 	bool needed = false;
 
 	for (size_t i = 0; i < run->n; i++)
@@ -647,14 +647,14 @@ static int sweep_plan_future(struct sweep_run *run, const struct trace_spec *tra
 	if (!needed)
 		return 0;
 	if (window == 0)
-		return sweep_build_future(trace, topt, m, fut, err);
-	run->ahead = sweep_ahead_create(window, m->page_shift, m->span_pages, err);
+		return cells_build_future(trace, topt, m, fut, err);
+	run->ahead = cells_ahead_create(window, m->page_shift, m->span_pages, err);
 	return run->ahead != NULL ? 0 : -1;
 }
 
-/* Point a cell's cfg at the look-ahead sweep_plan_future prepared. */
-static void sweep_cell_future(const struct sweep_run *run, const struct future *fut,
-			      struct sim_config *cfg)
+/* Point a cell's cfg at the look-ahead cells_plan_future prepared. */
+static void cells_point_future(const struct cells_run *run, const struct future *fut,
+			       struct sim_config *cfg)
 {
 	uint64_t mask;
 
@@ -668,107 +668,155 @@ static void sweep_cell_future(const struct sweep_run *run, const struct future *
 	cfg->future_ring = mask + 1;
 }
 
-int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt,
-		const struct sweep_machine *m, struct sweep_cell *cells, size_t n, unsigned threads,
-		sweep_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
-		struct pass_info *info, struct ps_error *err)
+/* Start run for its n cells: none done or failed, no machine yet, none
+ * given a curve. Returns 0, or -1 with err set (and nothing to free). */
+static int cells_run_init(struct cells_run *run, struct ps_error *err)
 {
-	struct sweep_run run = { .cells = cells, .n = n, .progress = progress,
+	size_t slots = run->n ? run->n : 1;
+
+	for (size_t i = 0; i < run->n; i++) {
+		run->cells[i].done = false;
+		run->cells[i].error[0] = '\0';
+	}
+	run->sims = calloc(slots, sizeof *run->sims);
+	run->via_curve = malloc(slots * sizeof *run->via_curve);
+	if (run->sims == NULL || run->via_curve == NULL) {
+		free(run->sims);
+		free(run->via_curve);
+		return ps_error_set(err, "out of memory");
+	}
+	memset(run->via_curve, -1, slots * sizeof *run->via_curve);
+	return 0;
+}
+
+/* Create the machine of every cell that no curve gives, reading the
+ * look-ahead cells_plan_future prepared (fut or run->ahead). A cell whose
+ * machine cannot be created fails with the reason; the others go on. */
+static void cells_create_machines(struct cells_run *run, const struct cells_machine *m,
+				  const struct future *fut)
+{
+	for (size_t i = 0; i < run->n; i++) {
+		struct cell *c = &run->cells[i];
+		struct sim_config cfg = {
+			.policy = c->policy->policy,
+			.policy_params = c->policy->params,
+			.frames = c->frames,
+			.page_shift = m->page_shift,
+			.va_bits = m->va_bits,
+			.swap_slots = m->swap_slots,
+			.seed = c->seed,
+			.span_pages = m->span_pages,
+		};
+		struct ps_error cell_err;
+
+		if (run->via_curve[i] >= 0)
+			continue;
+		cells_point_future(run, fut, &cfg);
+		if (m->vm != NULL)
+			exp_machine_apply(m->vm, &cfg);
+		run->sims[i] = sim_create(&cfg, &cell_err);
+		if (run->sims[i] == NULL)
+			snprintf(c->error, sizeof c->error, "%s", cell_err.msg);
+	}
+}
+
+/* Replay the trace through run's cells and curves: on the calling thread
+ * when threads <= 1, else through the ring with one worker per feed (a
+ * cell or a curve), at most threads of them. Returns what pass_run
+ * returns. */
+static int cells_dispatch(struct cells_run *run, const struct trace_spec *trace,
+			  const struct trace_options *topt, unsigned threads, struct pass_info *info,
+			  struct ps_error *err)
+{
+	size_t feeds = run->n + (run->curve[MRC_LRU] != NULL) + (run->curve[MRC_OPT] != NULL);
+	unsigned workers = threads;
+
+	if (threads <= 1)
+		return cells_pass(run, trace, topt, info, err);
+	if (workers > feeds)
+		workers = (unsigned)feeds;
+	if (workers == 0)
+		workers = 1;
+	/* With threads to spare, even one worker pays: the calling thread
+	 * decodes while it replays. */
+	return cells_threaded(run, trace, topt, workers, info, err);
+}
+
+/* After a complete pass, copy machine sim's results into cell c: its
+ * counters, the segfaults kept and the per-segment counters (a copy c
+ * owns; none when there is no memory for it). */
+static void cells_collect(struct cell *c, const struct sim *sim)
+{
+	const struct sim_segfault *kept = sim_segfaults(sim, &c->nsegfaults);
+	const struct sim_segment_stats *segs;
+
+	sim_get_stats(sim, &c->stats);
+	segs = sim_segments(sim, &c->nsegments);
+	memcpy(c->segfaults, kept, c->nsegfaults * sizeof *kept);
+	c->segments = NULL;
+	if (c->nsegments > 0) {
+		c->segments = malloc(c->nsegments * sizeof *segs);
+		if (c->segments == NULL)
+			c->nsegments = 0;
+		else
+			memcpy(c->segments, segs, c->nsegments * sizeof *segs);
+	}
+	c->done = true;
+}
+
+/* End run after the pass returned rc: the cells replayed get their
+ * results (rc 0), or those not yet failed get err (rc < 0); then every
+ * machine, curve and the delay line are destroyed. */
+static void cells_run_finish(struct cells_run *run, int rc, const struct ps_error *err)
+{
+	for (size_t i = 0; i < run->n; i++) {
+		struct cell *c = &run->cells[i];
+
+		if (rc < 0 && c->error[0] == '\0')
+			snprintf(c->error, sizeof c->error, "%s", err->msg);
+		if (rc == 0 && run->sims[i] != NULL)
+			cells_collect(c, run->sims[i]);
+		sim_destroy(run->sims[i]);
+	}
+	for (int k = 0; k < CELLS_CURVES; k++)
+		mrc_destroy(run->curve[k]);
+	free(run->sims);
+	free(run->via_curve);
+	cells_ahead_destroy(run->ahead);
+}
+
+int cells_replay(const struct trace_spec *trace, const struct trace_options *topt,
+		 const struct cells_machine *m, struct cell *cells, size_t n, unsigned threads,
+		 cells_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
+		 struct pass_info *info, struct ps_error *err)
+{
+	struct cells_run run = { .cells = cells, .n = n, .progress = progress,
 				 .progress_ctx = progress_ctx, .stop = stop };
 	struct future fut = { 0 };
 	struct trace_options main_opt = *topt;
 	struct trace_events *own_events = NULL;
-	int rc = 0;
+	int rc;
 
 	memset(info, 0, sizeof *info);
-	for (size_t i = 0; i < n; i++) {
-		cells[i].done = false;
-		cells[i].error[0] = '\0';
-	}
-	run.sims = calloc(n ? n : 1, sizeof *run.sims);
-	run.via_curve = malloc((n ? n : 1) * sizeof *run.via_curve);
-	if (run.sims == NULL || run.via_curve == NULL) {
-		free(run.sims);
-		free(run.via_curve);
-		return ps_error_set(err, "out of memory");
-	}
-	memset(run.via_curve, -1, (n ? n : 1) * sizeof *run.via_curve);
-	rc = sweep_plan_future(&run, trace, topt, m, &fut, err);
+	if (cells_run_init(&run, err) < 0)
+		return -1;
+	rc = cells_plan_future(&run, trace, topt, m, &fut, err);
 	if (rc == 0 && trace->gen == NULL && main_opt.events == NULL) {
 		/* Renamed after the trace by trace_open. */
 		own_events = main_opt.events = trace_events_create(trace->path, false);
 		if (own_events == NULL)
 			rc = ps_error_set(err, "out of memory");
 	}
-	if (rc == 0)
-		sweep_plan_curves(&run, m, trace, topt, &fut);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct sim_config cfg = {
-			.policy = cells[i].policy->policy,
-			.policy_params = cells[i].policy->params,
-			.frames = cells[i].frames,
-			.page_shift = m->page_shift,
-			.va_bits = m->va_bits,
-			.swap_slots = m->swap_slots,
-			.seed = cells[i].seed,
-			.span_pages = m->span_pages,
-		};
-		struct ps_error cell_err;
-
-		sweep_cell_future(&run, &fut, &cfg);
-
-		if (m->vm != NULL)
-			exp_machine_apply(m->vm, &cfg);
-		if (run.via_curve[i] >= 0)
-			continue;
-		run.sims[i] = sim_create(&cfg, &cell_err);
-		if (run.sims[i] == NULL)
-			snprintf(cells[i].error, sizeof cells[i].error, "%s", cell_err.msg);
-	}
 	if (rc == 0) {
-		unsigned workers = threads < 1 ? 1 : threads;
-		size_t feeds = n + (run.curve[MRC_LRU] != NULL) + (run.curve[MRC_OPT] != NULL);
-
-		if (workers > feeds)
-			workers = (unsigned)feeds;
-		if (workers == 0)
-			workers = 1;
-		/* With threads to spare, even one worker pays: the calling
-		 * thread decodes while it replays. */
-		rc = threads <= 1 ? sweep_pass(&run, trace, &main_opt, info, err)
-				  : sweep_threaded(&run, trace, &main_opt, workers, info, err);
+		cells_plan_curves(&run, m, trace, topt, &fut);
+		cells_create_machines(&run, m, &fut);
+		rc = cells_dispatch(&run, trace, &main_opt, threads, info, err);
 	}
 	if (rc < 0 && stop != NULL && *stop)
 		rc = 1;
 	if (rc == 0)
-		sweep_finish_curves(&run, m);
-	for (size_t i = 0; i < n; i++) {
-		if (rc < 0 && cells[i].error[0] == '\0')
-			snprintf(cells[i].error, sizeof cells[i].error, "%s", err->msg);
-		if (rc == 0 && run.sims[i] != NULL) {
-			const struct sim_segfault *kept = sim_segfaults(run.sims[i], &cells[i].nsegfaults);
-
-			sim_get_stats(run.sims[i], &cells[i].stats);
-			const struct sim_segment_stats *segs = sim_segments(run.sims[i], &cells[i].nsegments);
-
-			memcpy(cells[i].segfaults, kept, cells[i].nsegfaults * sizeof *kept);
-			cells[i].segments = NULL;
-			if (cells[i].nsegments > 0) {
-				cells[i].segments = malloc(cells[i].nsegments * sizeof *segs);
-				if (cells[i].segments == NULL)
-					cells[i].nsegments = 0;
-				else
-					memcpy(cells[i].segments, segs, cells[i].nsegments * sizeof *segs);
-			}
-			cells[i].done = true;
-		}
-		sim_destroy(run.sims[i]);
-	}
-	for (int k = 0; k < SWEEP_CURVES; k++)
-		mrc_destroy(run.curve[k]);
-	free(run.sims);
-	free(run.via_curve);
-	sweep_ahead_destroy(run.ahead);
+		cells_finish_curves(&run, m);
+	cells_run_finish(&run, rc, err);
 	future_free(&fut);
 	trace_events_destroy(own_events);
 	return rc;

@@ -1,9 +1,10 @@
 /*
- * sweep.h - replay one trace through many cells (policy, frames, seed) at
- * once, on several threads, decoding the trace only once.
+ * cells.h - the parallel replay of one trace through many cells (policy,
+ * frames, seed) at once, on several threads, decoding the trace only once.
+ * Used by `pagesim run`, `check` and the experiment runner (runner.h).
  */
-#ifndef PAGESIM_SWEEP_H
-#define PAGESIM_SWEEP_H
+#ifndef PAGESIM_CELLS_H
+#define PAGESIM_CELLS_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -16,11 +17,11 @@
 #include "machine/sim.h"
 
 /* One cell: a policy at a memory size with a seed, and what became of it. */
-struct sweep_cell {
+struct cell {
 	const struct policy_spec *policy;
 	uint32_t frames;
 	uint64_t seed;
-	/* Filled in by sweep_trace: */
+	/* Filled in by cells_replay: */
 	bool done;                 /* replayed the whole trace; stats are final */
 	struct sim_stats stats;
 	char error[PS_ERROR_MAX];  /* non-empty: why the cell failed */
@@ -34,7 +35,7 @@ struct sweep_cell {
 struct exp_machine;
 
 /* What every cell's machine has in common besides policy, frames, seed. */
-struct sweep_machine {
+struct cells_machine {
 	unsigned page_shift;
 	unsigned va_bits;
 	uint64_t swap_slots;
@@ -45,7 +46,7 @@ struct sweep_machine {
 
 /* Called on the decoding thread after each batch with the records decoded
  * so far; keep it cheap. */
-typedef void sweep_progress_fn(void *ctx, uint64_t records);
+typedef void cells_progress_fn(void *ctx, uint64_t records);
 
 /* Replay trace through the n cells using up to threads threads. The trace
  * is decoded once (twice when a cell's policy needs the whole future: opt
@@ -62,12 +63,12 @@ typedef void sweep_progress_fn(void *ctx, uint64_t records);
  * and the trace's VM events. The events of the replay pass go into
  * topt->events when the caller gives a table (which must then outlive
  * anything that keeps pointers into it, such as segment names), else into
- * a table sweep_trace owns and frees before it returns, after the last
+ * a table cells_replay owns and frees before it returns, after the last
  * machine is destroyed. The shared lru curve is used only for traces that
- * cannot hold events (see sweep.c). */
-int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt,
-		const struct sweep_machine *m, struct sweep_cell *cells, size_t n, unsigned threads,
-		sweep_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
-		struct pass_info *info, struct ps_error *err);
+ * cannot hold events (see cells.c). */
+int cells_replay(const struct trace_spec *trace, const struct trace_options *topt,
+		 const struct cells_machine *m, struct cell *cells, size_t n, unsigned threads,
+		 cells_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
+		 struct pass_info *info, struct ps_error *err);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * results.c - read a results.csv back: an RFC 4180 record reader, then
  * grouping of rows into (trace, page_size, policy, frames) cells with the
- * mean, minimum and maximum of every numeric column.
+ * mean, minimum and maximum of every numeric column; and the faults table
+ * printed from them.
  *
  * The record reader works a character at a time from a stream and keeps the
  * fields of one record in one growing buffer, NUL-separated. It counts
@@ -13,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -526,4 +528,58 @@ void results_free(struct results *r)
 	}
 	free(r->traces);
 	memset(r, 0, sizeof *r);
+}
+
+/* The distinct frame counts of t's cells, in order of appearance: at most
+ * max of them into frames. Returns their number. */
+static size_t results_frame_columns(const struct results_trace *t, uint32_t *frames, size_t max)
+{
+	size_t nframes = 0;
+
+	for (size_t i = 0; i < t->ncells && nframes < max; i++) {
+		size_t k = 0;
+
+		while (k < nframes && frames[k] != t->cells[i].frames)
+			k++;
+		if (k == nframes)
+			frames[nframes++] = t->cells[i].frames;
+	}
+	return nframes;
+}
+
+void results_print_faults(FILE *out, const struct results *r)
+{
+	for (size_t t = 0; t < r->ntraces; t++) {
+		const struct results_trace *tr = &r->traces[t];
+		uint32_t frames[256];
+		size_t nframes = results_frame_columns(tr, frames, 256);
+
+		fprintf(out, "%s%s, %" PRIu64 "-byte pages: faults at each memory size (frames)\n%-22s",
+			t ? "\n" : "", tr->name, tr->page_size, "policy");
+		for (size_t k = 0; k < nframes; k++)
+			fprintf(out, " %10" PRIu32, frames[k]);
+		fputc('\n', out);
+		for (size_t p = 0; p < r->npolicies; p++) {
+			unsigned runs = 0;
+
+			if (!results_has_policy(tr, p))
+				continue;
+			fprintf(out, "%-22s", r->policies[p]);
+			for (size_t k = 0; k < nframes; k++) {
+				const struct results_cell *c = results_find(tr, p, frames[k]);
+
+				if (c == NULL)
+					fprintf(out, " %10s", "-");
+				else if (c->runs > 1)
+					fprintf(out, " %10.1f", c->m[RM_FAULTS].mean);
+				else
+					fprintf(out, " %10.0f", c->m[RM_FAULTS].mean);
+				if (c != NULL && c->runs > runs)
+					runs = c->runs;
+			}
+			if (runs > 1)
+				fprintf(out, "  (mean of %u seeds)", runs);
+			fputc('\n', out);
+		}
+	}
 }

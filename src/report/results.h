@@ -1,6 +1,7 @@
 /*
  * results.h - reading a results.csv (the rows of `pagesim run --output csv`)
- * back into memory, grouped and averaged for plotting and comparison.
+ * back into memory, grouped and averaged for plotting and comparison, and
+ * its faults table (results_print_faults, the summary of `pagesim sweep`).
  *
  * The file is RFC 4180 CSV: a header line naming the columns, then one
  * record per run. Fields may be quoted ("a, \"b\"" holds a comma, a quote,
@@ -127,5 +128,10 @@ int results_has_policy(const struct results_trace *t, size_t policy);
 
 /* The index of the policy called name, or (size_t)-1. */
 size_t results_policy_index(const struct results *r, const char *name);
+
+/* Print r's faults to out, one table per trace: a row per policy, a column
+ * per memory size (frames, the first 256, in order of appearance), the
+ * mean over seeds where a cell has several runs. */
+void results_print_faults(FILE *out, const struct results *r);
 
 #endif

@@ -4,7 +4,7 @@
  *
  * The table. Readers append; the machine (sim.c) looks events up by the
  * index a placeholder record carries, possibly on another thread while
- * the reader goes on appending (sweep.c hands batches to workers). So an
+ * the reader goes on appending (cells.c hands batches to workers). So an
  * entry must never move once added, and nothing a looker-up touches may be
  * rewritten by a later append. The entries live in chunks of doubling
  * size: chunk k holds 64 << k events, indexes 64 * (2^k - 1) and up, so

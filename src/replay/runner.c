@@ -1,0 +1,552 @@
+/*
+ * runner.c - the resumable experiment runner (runner.h): cells files,
+ * results.csv and summary.json, resuming, the progress line, and the
+ * replay of each trace's pending cells through cells_replay.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "replay/cells.h"
+#include "replay/experiment.h"
+#include "replay/runner.h"
+#include "report/report.h"
+#include "util/files.h"
+
+/* ---- output files: built in memory, written whole (files.h) ---- */
+
+/* A file being built in memory, then written to dir/name at once. */
+struct runner_file {
+	FILE *f;
+	char *data;
+	size_t len;
+	const char *dir, *name;
+};
+
+/* Start building dir/name. Returns 0 or -1 with err set. */
+static int runner_file_open(struct runner_file *o, const char *dir, const char *name, struct ps_error *err)
+{
+	*o = (struct runner_file){ .dir = dir, .name = name };
+	o->f = open_memstream(&o->data, &o->len);
+	return o->f != NULL ? 0 : ps_error_set(err, "out of memory");
+}
+
+/* Write o's contents to its file through a temporary one, and free them.
+ * Returns 0 or -1 with err set. */
+static int runner_file_commit(struct runner_file *o, struct ps_error *err)
+{
+	int rc = fclose(o->f) == 0 ? files_write_atomic(o->dir, o->name, o->data, o->len, err)
+				   : ps_error_set(err, "out of memory for %s/%s", o->dir, o->name);
+
+	free(o->data);
+	return rc;
+}
+
+/* ---- the experiment's cells ---- */
+
+/* One finished (or resumed) cell of a trace: its key and its CSV row. */
+struct runner_row {
+	char *policy;
+	uint32_t frames;
+	uint64_t seed;
+	char *csv; /* the whole CSV line, with its newline */
+};
+
+/* What the runner knows of one trace. */
+struct runner_trace {
+	struct runner_row *rows;
+	size_t nrows;
+	char cells_name[64]; /* cells/<hash>.tsv */
+};
+
+/* The state of one runner_run call. */
+struct runner {
+	const struct experiment *exp;
+	struct runner_options opt;
+	char machine[1024]; /* the header line of cells files */
+	struct runner_trace *traces;
+	size_t cells_total, cells_done, cells_failed;
+	struct timespec start;
+	uint64_t records_total; /* cell-records replayed, for the rate */
+	size_t trace_index;     /* the trace being replayed */
+	size_t trace_cells;     /* its pending cells */
+	double last_draw;
+};
+
+/* Seconds since the replays started. */
+static double runner_elapsed(const struct runner *r)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - r->start.tv_sec) + 1e-9 * (double)(now.tv_nsec - r->start.tv_nsec);
+}
+
+/* FNV-1a of s, to name a trace's cells file. */
+static uint64_t runner_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Does policy p run once per seed (else once, with the first seed)? */
+static size_t runner_seeds_of(const struct experiment *e, const struct policy_spec *p)
+{
+	return p->policy->uses_seed ? e->nseeds : 1;
+}
+
+/* Find the row of (policy, frames, seed) in t, or NULL. */
+static struct runner_row *runner_find(struct runner_trace *t, const char *policy, uint32_t frames,
+				    uint64_t seed)
+{
+	for (size_t i = 0; i < t->nrows; i++)
+		if (t->rows[i].frames == frames && t->rows[i].seed == seed && strcmp(t->rows[i].policy, policy) == 0)
+			return &t->rows[i];
+	return NULL;
+}
+
+/* Add a row to t (taking ownership of policy and csv, which may be NULL
+ * after a failed allocation). Returns 0 or -1. */
+static int runner_add_row(struct runner_trace *t, char *policy, uint32_t frames, uint64_t seed, char *csv,
+			 struct ps_error *err)
+{
+	struct runner_row *rows;
+
+	if (policy == NULL || csv == NULL || (rows = realloc(t->rows, (t->nrows + 1) * sizeof *rows)) == NULL) {
+		free(policy);
+		free(csv);
+		return ps_error_set(err, "out of memory");
+	}
+	t->rows = rows;
+	t->rows[t->nrows++] = (struct runner_row){ .policy = policy, .frames = frames, .seed = seed, .csv = csv };
+	return 0;
+}
+
+/* Read trace t's cells file from an earlier run into t. A missing file
+ * is no error; one made with other machine options is. */
+static int runner_read_cells(struct runner *r, struct runner_trace *t, struct ps_error *err)
+{
+	char path[4096], *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long lineno = 1;
+	FILE *f;
+	int rc = 0;
+
+	snprintf(path, sizeof path, "%s/cells/%s", r->exp->output, t->cells_name);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return errno == ENOENT ? 0 : ps_error_set(err, "%s: %s", path, strerror(errno));
+	if ((len = getline(&line, &cap, f)) >= 0 && strncmp(line, "#pagesim-sweep-cells 1 ", 23) == 0)
+		rc = ps_error_set(err, "%s:1: made by an older pagesim, whose results have fewer columns; remove %s or run without --resume",
+				  path, r->exp->output);
+	else if (len < 0 || strcmp(line, r->machine) != 0)
+		rc = ps_error_set(err, "%s:1: made with other machine options than %s now has; remove %s or run without --resume",
+				  path, r->exp->file, r->exp->output);
+	while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
+		char *policy = line, *frames, *seed, *csv, *end;
+		unsigned long long fv, sv;
+
+		lineno++;
+		if ((frames = strchr(policy, '\t')) == NULL || (seed = strchr(frames + 1, '\t')) == NULL ||
+		    (csv = strchr(seed + 1, '\t')) == NULL || line[len - 1] != '\n') {
+			rc = ps_error_set(err, "%s:%lu: damaged cells file; remove it to rerun that trace", path, lineno);
+			break;
+		}
+		*frames++ = *seed++ = *csv++ = '\0';
+		fv = strtoull(frames, &end, 10);
+		sv = strtoull(seed, &end, 10);
+		rc = runner_add_row(t, strdup(policy), (uint32_t)fv, sv, strdup(csv), err);
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* Write trace t's cells file: the machine stamp, then its rows. Returns
+ * 0 or -1 with err set. */
+static int runner_write_cells(struct runner *r, struct runner_trace *t, struct ps_error *err)
+{
+	char dir[4096];
+	struct runner_file o;
+
+	snprintf(dir, sizeof dir, "%s/cells", r->exp->output);
+	if (files_mkdirs(dir, err) < 0 || runner_file_open(&o, dir, t->cells_name, err) < 0)
+		return -1;
+	fputs(r->machine, o.f);
+	for (size_t i = 0; i < t->nrows; i++)
+		fprintf(o.f, "%s\t%" PRIu32 "\t%" PRIu64 "\t%s", t->rows[i].policy, t->rows[i].frames,
+			t->rows[i].seed, t->rows[i].csv);
+	return runner_file_commit(&o, err);
+}
+
+/* Rewrite results.csv: the header, then every finished cell of the
+ * experiment in its order (trace, policy, frames, seed). Returns 0 or -1
+ * with err set. */
+static int runner_write_results(struct runner *r, struct ps_error *err)
+{
+	const struct experiment *e = r->exp;
+	struct runner_file o;
+
+	if (runner_file_open(&o, e->output, "results.csv", err) < 0)
+		return -1;
+	report_csv_header(o.f);
+	for (size_t t = 0; t < e->ntraces; t++)
+		for (size_t p = 0; p < e->npolicies; p++)
+			for (size_t f = 0; f < e->nframes; f++)
+				for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++) {
+					struct runner_row *row = runner_find(&r->traces[t], e->policies[p].label,
+									     e->frames[f], e->seeds[s]);
+
+					if (row != NULL)
+						fputs(row->csv, o.f);
+				}
+	return runner_file_commit(&o, err);
+}
+
+/* Write the machine options of the VM model and the cost model as the
+ * last members of summary.json's object (keys as in experiment files). */
+static void runner_write_machine(FILE *f, const struct exp_machine *m)
+{
+	const struct sim_config *vm = &m->vm;
+
+	fprintf(f, "  \"strict\": %s,\n  \"stack_gap\": %llu,\n  \"tlb_entries\": %lu,\n  \"tlb_ways\": %lu,\n"
+		"  \"tlb_flush_on_switch\": %s,\n  \"shootdown\": %s,\n  \"count_page_tables\": %s,\n"
+		"  \"by_segment\": %s,\n  \"scope\": \"%s\",\n  \"quota\": %lu,\n  \"device\": \"%s\",\n  \"cost\": {",
+		vm->strict ? "true" : "false",
+		(unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
+		(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch ? "true" : "false",
+		vm->no_shootdown ? "false" : "true", vm->count_page_tables ? "true" : "false",
+		vm->by_segment ? "true" : "false", vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota,
+		cost_device_name(m->cost.device));
+	for (int p = 0; p < COST_NPARAMS; p++)
+		fprintf(f, "%s\"%s\": %.17g", p ? ", " : "", cost_param_name((enum cost_param)p), m->cost.value[p]);
+	fputs("}\n", f);
+}
+
+/* Write summary.json: the experiment as resolved, and how the run went. */
+static int runner_write_summary(struct runner *r, const char *status, struct ps_error *err)
+{
+	const struct experiment *e = r->exp;
+	struct utsname u;
+	char started[32];
+	time_t t0 = time(NULL) - (time_t)runner_elapsed(r);
+	struct runner_file o;
+
+	if (runner_file_open(&o, e->output, "summary.json", err) < 0)
+		return -1;
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof u);
+	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+	fprintf(o.f, "{\n  \"name\": ");
+	report_json_string(o.f, e->name);
+	fprintf(o.f, ",\n  \"experiment\": ");
+	report_json_string(o.f, e->file);
+	fprintf(o.f, ",\n  \"pagesim\": \"%s\",\n  \"git_revision\": \"%s\",\n  \"host\": ", PACKAGE_VERSION,
+		PAGESIM_GIT_REVISION);
+	report_json_string(o.f, u.nodename);
+	fprintf(o.f, ",\n  \"system\": ");
+	report_json_string(o.f, u.sysname);
+	fprintf(o.f, ",\n  \"machine\": ");
+	report_json_string(o.f, u.machine);
+	fprintf(o.f, ",\n  \"started\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"threads\": %u,\n"
+		"  \"status\": \"%s\",\n  \"cells\": %zu,\n  \"cells_done\": %zu,\n  \"cells_failed\": %zu,\n"
+		"  \"traces\": [",
+		started, runner_elapsed(r), r->opt.threads, status, r->cells_total, r->cells_done, r->cells_failed);
+	for (size_t i = 0; i < e->ntraces; i++) {
+		fputs(i ? ", " : "", o.f);
+		report_json_string(o.f, e->traces[i].label);
+	}
+	fputs("],\n  \"policies\": [", o.f);
+	for (size_t i = 0; i < e->npolicies; i++) {
+		fputs(i ? ", " : "", o.f);
+		report_json_string(o.f, e->policies[i].label);
+	}
+	fputs("],\n  \"frames\": [", o.f);
+	for (size_t i = 0; i < e->nframes; i++)
+		fprintf(o.f, "%s%" PRIu32, i ? ", " : "", e->frames[i]);
+	fputs("],\n  \"seeds\": [", o.f);
+	for (size_t i = 0; i < e->nseeds; i++)
+		fprintf(o.f, "%s%" PRIu64, i ? ", " : "", e->seeds[i]);
+	fprintf(o.f, "],\n  \"page_size\": %llu,\n  \"va_bits\": %u,\n  \"swap_slots\": %" PRIu64 ",\n"
+		"  \"span\": \"%s\",\n  \"format\": \"%s\",\n  \"skip_bad\": %s,\n  \"plugins\": [",
+		1ULL << e->topt.page_shift, e->topt.va_bits, e->swap_slots, e->span_pages ? "all" : "first",
+		trace_format_name(e->topt.format), e->topt.skip_bad ? "true" : "false");
+	for (size_t i = 0; i < e->nplugins; i++) {
+		fputs(i ? ", " : "", o.f);
+		report_json_string(o.f, e->plugins[i]);
+	}
+	fputs("],\n", o.f);
+	runner_write_machine(o.f, &e->machine);
+	fputs("}\n", o.f);
+	return runner_file_commit(&o, err);
+}
+/* ---- progress ---- */
+
+/* Draw the progress line when the log is live, at most ten times a second
+ * unless force is set; trace_records: those of the current trace decoded
+ * so far. */
+static void runner_draw(struct runner *r, uint64_t trace_records, bool force)
+{
+	double now = runner_elapsed(r), rate, eta;
+	size_t done = r->cells_done + r->cells_failed, width = 24, filled;
+	uint64_t work = r->records_total + trace_records * r->trace_cells;
+	char eta_text[32] = "--:--";
+
+	if (!r->opt.live || (!force && now - r->last_draw < 0.1))
+		return;
+	r->last_draw = now;
+	rate = now > 0 ? (double)work / now : 0;
+	if (done > 0 && done < r->cells_total) {
+		eta = now / (double)done * (double)(r->cells_total - done);
+		snprintf(eta_text, sizeof eta_text, "%d:%02d", (int)(eta / 60), (int)eta % 60);
+	}
+	filled = r->cells_total ? width * done / r->cells_total : width;
+	fprintf(r->opt.log, "\r[%.*s%*s] %zu/%zu cells, trace %zu/%zu, %.1f M refs/s, ETA %s ", (int)filled,
+		"########################", (int)(width - filled), "", done, r->cells_total,
+		r->trace_index + 1, r->exp->ntraces, rate / 1e6, eta_text);
+}
+
+/* cells_progress_fn: redraw the progress line during a replay. */
+static void runner_progress(void *ctx, uint64_t records)
+{
+	runner_draw(ctx, records, false);
+}
+
+/* ---- one trace ---- */
+
+/* Print a message on the log, on a line of its own below the progress
+ * line when there is one. */
+static void runner_say(const struct runner *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->opt.live)
+		fputc('\n', r->opt.log);
+	va_start(ap, fmt);
+	vfprintf(r->opt.log, fmt, ap);
+	va_end(ap);
+}
+
+/* The cells of trace t missing from its rows, in the experiment's order:
+ * a new array of *n cells (at least one slot). NULL when out of memory. */
+static struct cell *runner_pending(const struct runner *r, size_t t, size_t *n)
+{
+	const struct experiment *e = r->exp;
+	struct cell *cells = calloc(r->cells_total ? r->cells_total : 1, sizeof *cells);
+
+	*n = 0;
+	if (cells == NULL)
+		return NULL;
+	for (size_t p = 0; p < e->npolicies; p++)
+		for (size_t f = 0; f < e->nframes; f++)
+			for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++)
+				if (runner_find(&r->traces[t], e->policies[p].label, e->frames[f], e->seeds[s]) == NULL)
+					cells[(*n)++] = (struct cell){ .policy = &e->policies[p], .frames = e->frames[f],
+								       .seed = e->seeds[s] };
+	return cells;
+}
+
+/* Cell c of trace t, replayed in the pass info describes, as a CSV line
+ * (report_csv_row) in a new string. NULL when out of memory. */
+static char *runner_csv(const struct runner *r, size_t t, const struct cell *c, const struct pass_info *info)
+{
+	const struct experiment *e = r->exp;
+	struct run_result res = {
+		.trace = e->traces[t].label, .format = info->format, .policy = c->policy->label,
+		.frames = c->frames, .page_size = 1ULL << e->topt.page_shift, .seed = c->seed,
+		.skipped = info->skipped, .stats = c->stats, .cost = &e->machine.cost,
+	};
+	char *csv = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&csv, &len);
+
+	if (mem == NULL)
+		return NULL;
+	report_csv_row(mem, &res);
+	fclose(mem);
+	return csv;
+}
+
+/* Keep the n cells of trace t replayed in the pass info describes: a row
+ * for each one done, a message on the log for each one failed; both are
+ * counted. Returns 0, or -1 with err set when out of memory. */
+static int runner_keep(struct runner *r, size_t t, const struct cell *cells, size_t n,
+		       const struct pass_info *info, struct ps_error *err)
+{
+	const char *label = r->exp->traces[t].label;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cell *c = &cells[i];
+
+		if (!c->done) {
+			runner_say(r, "pagesim: %s: %s with %" PRIu32 " frames (seed %" PRIu64 "): %s\n", label,
+				   c->policy->label, c->frames, c->seed, c->error);
+			r->cells_failed++;
+			continue;
+		}
+		if (runner_add_row(&r->traces[t], strdup(c->policy->label), c->frames, c->seed,
+				   runner_csv(r, t, c, info), err) < 0)
+			return -1;
+		r->cells_done++;
+		r->records_total += c->stats.refs;
+	}
+	/* Segfaults do not depend on the policy: report one cell's. */
+	for (size_t i = 0; i < n; i++) {
+		if (cells[i].done && cells[i].stats.segfaults > 0) {
+			if (r->opt.live)
+				fputc('\n', r->opt.log);
+			report_segfaults(r->opt.log, label, cells[i].segfaults, cells[i].nsegfaults,
+					 cells[i].stats.segfaults);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Replay the n pending cells of trace t and keep what they give (a trace
+ * that cannot be read fails them all, on the log). Returns 0, 1 when
+ * interrupted, or -1 with err set when out of memory. */
+static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t n, struct ps_error *err)
+{
+	const struct experiment *e = r->exp;
+	const struct exp_trace *tr = &e->traces[t];
+	const struct cells_machine machine = {
+		.page_shift = e->topt.page_shift, .va_bits = e->topt.va_bits,
+		.swap_slots = e->swap_slots, .span_pages = e->span_pages, .vm = &e->machine,
+	};
+	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
+	struct pass_info info;
+	struct ps_error trace_err;
+	int rc = cells_replay(&spec, &e->topt, &machine, cells, n, r->opt.threads, runner_progress, r,
+			      r->opt.stop, &info, &trace_err);
+
+	if (rc == 1)
+		return 1;
+	if (rc < 0) {
+		runner_say(r, "pagesim: %s\n", trace_err.msg);
+		r->cells_failed += n;
+		return 0;
+	}
+	if (info.skipped)
+		runner_say(r, "pagesim: warning: %s: skipped %" PRIu64 " malformed lines; the first: %s\n",
+			   tr->label, info.skipped, info.first_skip);
+	if (runner_keep(r, t, cells, n, &info, err) < 0)
+		return -1;
+	if (!r->opt.live)
+		fprintf(r->opt.log, "sweep: trace %zu/%zu %s: %zu cells, %" PRIu64 " records, %.1f s\n", t + 1,
+			e->ntraces, tr->label, n, info.records, runner_elapsed(r));
+	if (runner_write_cells(r, &r->traces[t], err) < 0 || runner_write_results(r, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Run the pending cells of trace t and record the finished ones. Returns
+ * 0, 1 when interrupted, or -1 with err set for an output error. Cell and
+ * trace failures are reported on the log and counted. */
+static int runner_trace(struct runner *r, size_t t, struct ps_error *err)
+{
+	size_t n;
+	struct cell *cells = runner_pending(r, t, &n);
+	int rc;
+
+	if (cells == NULL)
+		return ps_error_set(err, "out of memory");
+	r->trace_index = t;
+	r->trace_cells = n;
+	rc = n == 0 ? 0 : runner_replay(r, t, cells, n, err);
+	free(cells);
+	return rc;
+}
+
+/* Count the cells of the experiment, stamp its cells files with the
+ * machine options, and read the cells of an earlier run (resuming) or
+ * forget them. Returns 0, or -1 with err set. */
+static int runner_prepare(struct runner *r, struct ps_error *err)
+{
+	const struct experiment *e = r->exp;
+	char vm[768];
+
+	/* Version 2: the rows have the VM model's and the cost model's columns,
+	 * and the stamp names every option they depend on. */
+	exp_machine_describe(&e->machine, vm, sizeof vm);
+	snprintf(r->machine, sizeof r->machine,
+		 "#pagesim-sweep-cells 2 page_size=%llu va_bits=%u swap_slots=%" PRIu64 " span=%s format=%s skip_bad=%d %s\n",
+		 1ULL << e->topt.page_shift, e->topt.va_bits, e->swap_slots, e->span_pages ? "all" : "first",
+		 trace_format_name(e->topt.format), e->topt.skip_bad, vm);
+	r->traces = calloc(e->ntraces, sizeof *r->traces);
+	if (r->traces == NULL)
+		return ps_error_set(err, "out of memory");
+	for (size_t t = 0; t < e->ntraces; t++) {
+		snprintf(r->traces[t].cells_name, sizeof r->traces[t].cells_name, "%016" PRIx64 ".tsv",
+			 runner_hash(e->traces[t].label));
+		for (size_t p = 0; p < e->npolicies; p++)
+			r->cells_total += e->nframes * runner_seeds_of(e, &e->policies[p]);
+		if (r->opt.resume && runner_read_cells(r, &r->traces[t], err) < 0)
+			return -1;
+		/* Cells kept from an earlier run count as done. */
+		for (size_t p = 0; p < e->npolicies; p++)
+			for (size_t f = 0; f < e->nframes; f++)
+				for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++)
+					r->cells_done += runner_find(&r->traces[t], e->policies[p].label,
+								     e->frames[f], e->seeds[s]) != NULL;
+	}
+	if (!r->opt.resume) {
+		/* A fresh run: forget cells files of an earlier one. */
+		for (size_t t = 0; t < e->ntraces; t++) {
+			char path[4096];
+
+			snprintf(path, sizeof path, "%s/cells/%s", e->output, r->traces[t].cells_name);
+			unlink(path);
+		}
+	}
+	return 0;
+}
+
+/* Free the runner's rows. */
+static void runner_free(struct runner *r)
+{
+	for (size_t t = 0; r->traces && t < r->exp->ntraces; t++) {
+		for (size_t i = 0; i < r->traces[t].nrows; i++) {
+			free(r->traces[t].rows[i].policy);
+			free(r->traces[t].rows[i].csv);
+		}
+		free(r->traces[t].rows);
+	}
+	free(r->traces);
+}
+
+int runner_run(const struct experiment *exp, const struct runner_options *opt, struct runner_counts *counts,
+	       struct ps_error *err)
+{
+	struct runner r = { .exp = exp, .opt = *opt };
+	int rc = files_mkdirs(exp->output, err) < 0 ? -1 : runner_prepare(&r, err);
+
+	if (rc == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &r.start);
+		for (size_t t = 0; rc == 0 && t < exp->ntraces; t++)
+			rc = runner_trace(&r, t, err);
+		runner_draw(&r, 0, true);
+		if (r.opt.live)
+			fputc('\n', r.opt.log);
+	}
+	if (rc >= 0 && (runner_write_results(&r, err) < 0 ||
+			runner_write_summary(&r, rc == 1 ? "interrupted" : r.cells_failed ? "failed" : "complete",
+					     err) < 0))
+		rc = -1;
+	*counts = (struct runner_counts){ .cells = r.cells_total, .done = r.cells_done,
+					  .failed = r.cells_failed, .seconds = runner_elapsed(&r) };
+	runner_free(&r);
+	return rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * runner.h - the resumable experiment runner behind `pagesim sweep`: run
+ * every cell of an experiment (trace x policy x frames x seed) and keep
+ * its results in OUTPUT/cells/, OUTPUT/results.csv and OUTPUT/summary.json.
+ *
+ * Traces are replayed one after the other; within a trace all its pending
+ * cells share one decoding and run on the worker threads (cells.h).
+ *
+ * Files. When a trace's cells finish, its rows go to
+ * OUTPUT/cells/<hash of the trace label>.tsv (one line per cell:
+ * "policy<TAB>frames<TAB>seed<TAB>csv row", after a header line stating
+ * the machine options), and results.csv is rebuilt from those files in the
+ * experiment's order. Every file is written to a temporary name and
+ * renamed, so a reader never sees half a file and an interruption loses
+ * only the trace being replayed. Resuming reads the cells files and runs
+ * only the cells missing from them; cells files made with other machine
+ * options are refused rather than mixed in.
+ *
+ * Nothing here exits or writes to the standard streams: failed cells,
+ * warnings and progress go to the caller's log stream, and what stops the
+ * run comes back as a struct ps_error.
+ */
+#ifndef PAGESIM_RUNNER_H
+#define PAGESIM_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util/error.h"
+
+struct experiment;
+
+/* How to run an experiment. */
+struct runner_options {
+	unsigned threads;            /* worker threads of each trace's replay */
+	bool resume;                 /* keep the cells already in OUTPUT/cells */
+	FILE *log;                   /* failed cells, warnings and progress */
+	bool live;                   /* log is a terminal: one progress line drawn
+					in place, instead of a line per trace */
+	volatile sig_atomic_t *stop; /* NULL, or set nonzero to interrupt */
+};
+
+/* How the run went. */
+struct runner_counts {
+	size_t cells;    /* of the experiment */
+	size_t done;     /* in results.csv, from this run or a resumed one */
+	size_t failed;   /* reported on the log */
+	double seconds;  /* wall time of the replays */
+};
+
+/* Run exp's cells into exp->output (created if missing) as opt says, and
+ * write results.csv and summary.json at the end. Returns 0 when every
+ * trace was replayed (counts->failed cells may have failed), 1 when
+ * *opt->stop interrupted it (the finished traces' cells are kept), or -1
+ * with err set when the output could not be read or written. *counts is
+ * filled in every case. */
+int runner_run(const struct experiment *exp, const struct runner_options *opt, struct runner_counts *counts,
+	       struct ps_error *err);
+
+#endif
