@@ -41,6 +41,8 @@ static const struct opt_command convert_command = {
 		    "Exit status: 0 success, 2 usage, input or output error.\n",
 };
 
+/* pagesim convert IN OUT [options]: parse, convert, and summarise on
+ * standard error. Returns an exit code. */
 int cmd_convert(int argc, char **argv)
 {
 	struct trace_options topt = CLI_TRACE_DEFAULTS;

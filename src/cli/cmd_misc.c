@@ -35,6 +35,8 @@ static const struct opt_command policies_command = {
 	.groups = policies_groups,
 };
 
+/* pagesim policies [--plugin FILE]...: list every policy with its
+ * parameters. Returns an exit code. */
 int cmd_policies(int argc, char **argv)
 {
 	const struct policy *p;
@@ -92,6 +94,8 @@ static const struct opt_command decode_command = {
 	.groups = decode_groups,
 };
 
+/* pagesim decode TRACE [options]: count TRACE's records by operation and
+ * its events by kind, without simulating. Returns an exit code. */
 int cmd_decode(int argc, char **argv)
 {
 	struct trace_options topt = CLI_TRACE_DEFAULTS;

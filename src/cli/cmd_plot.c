@@ -146,6 +146,8 @@ static void report_skips(const struct plot_summary *sum, const struct results *r
 	}
 }
 
+/* pagesim plot RESULTS_DIR [options]: draw the graphs of
+ * RESULTS_DIR/results.csv into RESULTS_DIR/plots. Returns an exit code. */
 int cmd_plot(int argc, char **argv)
 {
 	struct plot_options opt = { .formats = PLOT_PNG };

@@ -148,11 +148,15 @@ const struct opt_spec cli_jobs_options[] = {
 const char *const cli_span_words[] = { "all", "first", NULL };
 const int cli_span_values[] = { true, false };
 
+/* OPT_CUSTOM parser of --plugin FILE: load FILE's policies now, so that
+ * a later --policy can name them. Returns 0, or -1 with err set. */
 int cli_opt_plugin(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err)
 {
 	return plugin_load(arg, err) < 0 ? -1 : 0;
 }
 
+/* Parse argv by cmd's tables into dst (opt_parse), printing the help or
+ * the error. Returns -1 to go on, else the exit code. */
 int cli_parse_options(const struct opt_command *cmd, int argc, char **argv, void *dst, int *first)
 {
 	struct ps_error err;
@@ -168,6 +172,7 @@ int cli_parse_options(const struct opt_command *cmd, int argc, char **argv, void
 	}
 }
 
+/* Print cmd's generated help text on out (a note when out of memory). */
 void cli_usage(FILE *out, const struct opt_command *cmd)
 {
 	char *text = opt_help(cmd);

@@ -77,6 +77,8 @@ static void opt_build(const struct opt_table *t, struct option *longopts, char *
 	longopts[nl] = (struct option){ NULL, 0, NULL, 0 };
 }
 
+/* The index of arg among the NULL-terminated words (a NULL list has
+ * none), or -1. */
 int opt_word_index(const char *const *words, const char *arg)
 {
 	for (int i = 0; words != NULL && words[i] != NULL; i++)
@@ -85,14 +87,28 @@ int opt_word_index(const char *const *words, const char *arg)
 	return -1;
 }
 
-/* Store v in the size-byte unsigned integer (or bool, or enum) at field. */
+/* Store v in the size-byte unsigned integer (or bool, or enum) at field;
+ * the tables' ranges keep v within it. */
 static void opt_store(void *field, size_t size, uint64_t v)
 {
+	uint8_t v8 = (uint8_t)v;
+	uint16_t v16 = (uint16_t)v;
+	uint32_t v32 = (uint32_t)v;
+
 	switch (size) {
-	case 1: { uint8_t x = (uint8_t)v; memcpy(field, &x, 1); break; }
-	case 2: { uint16_t x = (uint16_t)v; memcpy(field, &x, 2); break; }
-	case 4: { uint32_t x = (uint32_t)v; memcpy(field, &x, 4); break; }
-	default: assert(size == 8); memcpy(field, &v, 8); break;
+	case 1:
+		memcpy(field, &v8, 1);
+		break;
+	case 2:
+		memcpy(field, &v16, 2);
+		break;
+	case 4:
+		memcpy(field, &v32, 4);
+		break;
+	default:
+		assert(size == 8);
+		memcpy(field, &v, 8);
+		break;
 	}
 }
 
@@ -216,6 +232,8 @@ static size_t opt_find(const struct opt_table *t, int c)
 	return i;
 }
 
+/* Parse argv by cmd's flattened tables into dst, applying each option as
+ * getopt_long returns it; the first error stops (options.h). */
 enum opt_result opt_parse(const struct opt_command *cmd, int argc, char **argv, void *dst, int *first,
 			  struct ps_error *err)
 {
@@ -286,6 +304,8 @@ static void opt_help_spec(FILE *f, const struct opt_spec *s, unsigned col)
 	fputc('\n', f);
 }
 
+/* Write cmd's synopsis, its groups' headings and options, and its
+ * epilogue into a malloc'd string (options.h); NULL when out of memory. */
 char *opt_help(const struct opt_command *cmd)
 {
 	unsigned col = cmd->column != 0 ? cmd->column : OPT_COLUMN;
