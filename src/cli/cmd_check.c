@@ -21,7 +21,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -30,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "replay/experiment.h"
 #include "util/files.h"
 #include "report/plot.h"
@@ -54,22 +54,6 @@ struct check {
 	char failures[64][512];
 	size_t nfailures;
 };
-
-static void check_usage(FILE *out)
-{
-	fputs("usage: pagesim check EXPERIMENT.yaml [-j N] [--plot]\n"
-	      "Check the requirements of the experiment's expect: section, e.g.\n"
-	      "  expect:\n"
-	      "    - {policy: clock, fewer-faults-than: random, margin: 5%}\n"
-	      "    - {policy: mine, at-least-as-good-as: clock, tolerance: 2%, frames: [64]}\n"
-	      "on its traces and frame counts (or the ones a requirement names).\n"
-	      "Randomised policies run once per seed (10 unless the file has seeds:);\n"
-	      "a requirement holds only beyond the 95% confidence intervals of both means.\n\n"
-	      "  -j, --jobs N   worker threads (default: the number of cores)\n"
-	      "  --plot         draw both policies' fault rates with their intervals into\n"
-	      "                 OUTPUT/check/ (gnuplot)\n"
-	      "\nExit status: 0 every requirement holds, 1 one fails, 2 usage or input error.\n", out);
-}
 
 /* How many seeds policy p runs with. */
 static size_t check_seeds_of(const struct experiment *e, size_t p)
@@ -236,35 +220,48 @@ static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, si
 	return plot_run_gnuplot(gnuplot, dir, what, name, err);
 }
 
-/* Parse argv; -1 to go on, else an exit code. */
+static const struct opt_spec check_options[] = {
+	{ .name = "plot", .kind = OPT_FLAG, OPT_AT(struct check, plot),
+	  .help = "draw both policies' fault rates with their intervals into\nOUTPUT/check/ (gnuplot)" },
+	{ 0 },
+};
+
+static const struct opt_group check_groups[] = {
+	{ cli_jobs_options, offsetof(struct check, threads), NULL },
+	{ check_options, 0, NULL },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_command check_command = {
+	.name = "check",
+	.synopsis = "usage: pagesim check EXPERIMENT.yaml [-j N] [--plot]\n"
+		    "Check the requirements of the experiment's expect: section, e.g.\n"
+		    "  expect:\n"
+		    "    - {policy: clock, fewer-faults-than: random, margin: 5%}\n"
+		    "    - {policy: mine, at-least-as-good-as: clock, tolerance: 2%, frames: [64]}\n"
+		    "on its traces and frame counts (or the ones a requirement names).\n"
+		    "Randomised policies run once per seed (10 unless the file has seeds:);\n"
+		    "a requirement holds only beyond the 95% confidence intervals of both means.\n\n",
+	.groups = check_groups,
+	.epilogue = "\nExit status: 0 every requirement holds, 1 one fails, 2 usage or input error.\n",
+	.column = 17,
+};
+
+/* Parse argv into ck (threads, plot) and the experiment file's name into
+ * *file. Returns -1 to go on, else an exit code (after the help, or after
+ * printing the error). */
 static int check_parse(int argc, char **argv, struct check *ck, const char **file)
 {
-	static const struct option longopts[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "plot", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int first, rc;
 
 	ck->threads = cli_cores();
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			if (!cli_parse_jobs(optarg, &ck->threads))
-				return EXIT_USAGE;
-			break;
-		case 'p': ck->plot = true; break;
-		case 'h': check_usage(stdout); return EXIT_OK;
-		default: check_usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		check_usage(stderr);
+	if ((rc = cli_parse_options(&check_command, argc, argv, ck, &first)) >= 0)
+		return rc;
+	if (first != argc - 1) {
+		cli_usage(stderr, &check_command);
 		return cli_fail("check: expected exactly one experiment file");
 	}
-	*file = argv[optind];
+	*file = argv[first];
 	return -1;
 }
 

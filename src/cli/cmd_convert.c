@@ -6,71 +6,59 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "trace/convert.h"
 
-static void convert_usage(FILE *out)
-{
-	fputs("usage: pagesim convert IN OUT [options]\n"
-	      "Write the trace IN (any format pagesim reads, plain, gzip or zstd; - for\n"
-	      "standard input) in pagesim's compact binary format, which every command\n"
-	      "reads (detected by its magic number) at close to memory speed: 16 bytes\n"
-	      "a record, the layout in traces/FORMAT.md (\"binary\"). The page numbers of\n"
-	      "a pages trace become byte addresses with the --page-size given here.\n"
-	      "The VM events of a native trace (segment, mmap, munmap, brk, fork, exit)\n"
-	      "are kept: the result reads back exactly as the input.\n\n"
-	      "OUT is written as OUT.tmp.PID and renamed on success, so an error never\n"
-	      "leaves a partial OUT behind. A name ending in .zst is zstd-compressed\n"
-	      "(level 3, with a checksum), in .gz gzip-compressed; - writes the plain\n"
-	      "binary form to standard output (not to a terminal).\n"
-	      "A one-line summary goes to standard error.\n\n"
-	      "Options (they apply to reading IN):\n"
-	      CLI_TRACE_OPTIONS_HELP
-	      "\nExample:\n"
-	      "  pagesim convert traces/sort.lackey.zst sort.bin.zst\n"
-	      "Exit status: 0 success, 2 usage, input or output error.\n", out);
-}
+static const struct opt_group convert_groups[] = {
+	{ cli_trace_options, 0, "Options (they apply to reading IN):\n" },
+	{ NULL, 0, NULL },
+};
 
+static const struct opt_command convert_command = {
+	.name = "convert",
+	.synopsis = "usage: pagesim convert IN OUT [options]\n"
+		    "Write the trace IN (any format pagesim reads, plain, gzip or zstd; - for\n"
+		    "standard input) in pagesim's compact binary format, which every command\n"
+		    "reads (detected by its magic number) at close to memory speed: 16 bytes\n"
+		    "a record, the layout in traces/FORMAT.md (\"binary\"). The page numbers of\n"
+		    "a pages trace become byte addresses with the --page-size given here.\n"
+		    "The VM events of a native trace (segment, mmap, munmap, brk, fork, exit)\n"
+		    "are kept: the result reads back exactly as the input.\n\n"
+		    "OUT is written as OUT.tmp.PID and renamed on success, so an error never\n"
+		    "leaves a partial OUT behind (a link is followed; a FIFO or device is\n"
+		    "written through). A name ending in .zst is zstd-compressed\n"
+		    "(level 3, with a checksum), in .gz gzip-compressed; - writes the plain\n"
+		    "binary form to standard output (not to a terminal).\n"
+		    "A one-line summary goes to standard error.\n\n",
+	.groups = convert_groups,
+	.epilogue = "\nExample:\n"
+		    "  pagesim convert traces/sort.lackey.zst sort.bin.zst\n"
+		    "Exit status: 0 success, 2 usage, input or output error.\n",
+};
+
+/* pagesim convert IN OUT [options]: parse, convert, and summarise on
+ * standard error. Returns an exit code. */
 int cmd_convert(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_TRACE_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct trace_options topt = CLI_TRACE_DEFAULTS;
 	struct trace_convert_stats st;
 	struct ps_error err;
 	const char *in, *out;
-	int c, idx;
+	int first, rc = cli_parse_options(&convert_command, argc, argv, &topt, &first);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
-		if (c == 'h') {
-			convert_usage(stdout);
-			return EXIT_OK;
-		}
-		if (c == ':')
-			return cli_fail("convert: %s needs an argument; see 'pagesim convert --help'",
-					argv[optind - 1]);
-		if (c != 0)
-			return cli_fail("convert: unknown option \"%s\"; see 'pagesim convert --help'",
-					argv[optind - 1]);
-		if (cli_trace_option(longopts[idx].name, optarg, &topt) < 0)
-			return EXIT_USAGE;
-	}
-	if (argc - optind != 2)
+	if (rc >= 0)
+		return rc;
+	if (argc - first != 2)
 		return cli_fail("convert: expected IN and OUT (- for standard input or output); "
 				"see 'pagesim convert --help'");
-	in = argv[optind];
-	out = argv[optind + 1];
+	in = argv[first];
+	out = argv[first + 1];
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
 		return cli_fail("convert: refusing to write a binary trace to a terminal "
 				"(redirect standard output, or name a file)");

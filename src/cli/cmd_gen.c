@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "util/numparse.h"
 #include "trace/gen.h"
 #include "util/outfile.h"
@@ -36,82 +36,112 @@ struct gen_opts {
 	const char *output;
 };
 
-static void gen_usage(FILE *out)
+/* --page-size N into a log2 page size (an unsigned). Returns 0, or -1
+ * for the generic error. */
+static int gen_opt_page_size(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err)
 {
-	fputs("usage: pagesim gen KIND --pages N --refs N [options] -o FILE\n"
-	      "Write a seeded synthetic trace. The same options and seed always give\n"
-	      "byte-identical output.\n\n"
-	      "Kinds (N = --pages):\n"
-	      "  uniform   every reference picks one of the N pages uniformly\n"
-	      "  zipf      Zipf(alpha): rank r has probability r^-alpha / sum_k k^-alpha;\n"
-	      "            ranks map to pages by a seeded multiplicative hash,\n"
-	      "            page = (a * (r - 1) + b) mod N with a ~ N / golden ratio\n"
-	      "            coprime with N and b drawn from the seed, so hot pages are\n"
-	      "            scattered, not adjacent (at most 2^27 pages)\n"
-	      "  scan      pages 0, 1, ..., refs-1: one sequential pass (refs <= N)\n"
-	      "  loop      pages 0..N-1 over and over: LRU and FIFO fault on every\n"
-	      "            reference once N > frames\n"
-	      "  phases    working sets: K windows of S pages at seeded offsets; each\n"
-	      "            phase draws uniformly from one window for L references,\n"
-	      "            then moves to one of the other windows, drawn uniformly\n"
-	      "  mix       for the benchmark; each reference is, with probability\n"
-	      "              60%: Zipf(alpha) over a hot set of max(1, N/16) ranks,\n"
-	      "                   hashed over all N pages as for zipf;\n"
-	      "              20%: the next page of a sequential run of 64..4096 pages\n"
-	      "                   (uniform length; a new run starts at a uniform page\n"
-	      "                   when one ends, wrapping at N); runs interleave with\n"
-	      "                   the other references;\n"
-	      "              20%: a uniform page of the N\n\n"
-	      "Required:\n"
-	      "  --pages N           number of pages the workload ranges over (>= 1)\n"
-	      "  --refs N            number of references to write (>= 1)\n"
-	      "  -o FILE             output file, - for standard output. FILE is written\n"
-	      "                      as FILE.tmp.PID and renamed on success; a name ending\n"
-	      "                      in .gz is gzip-compressed (zlib's default level 6;\n"
-	      "                      about 4x slower than .zst), in .zst zstd-compressed\n"
-	      "                      (level 3, with a checksum)\n\n"
-	      "Options:\n"
-	      "  --seed N            seed (default 1)\n"
-	      "  --write-ratio R     fraction of references that are writes, 0..1 (default 0)\n"
-	      "  --alpha A           zipf, mix: the Zipf exponent, > 0 (default 1)\n"
-	      "  --sets K            phases: number of working sets (default 4)\n"
-	      "  --set-size S        phases: pages per working set (default max(1, N/8))\n"
-	      "  --phase-length L    phases: references per phase (default 10 * S)\n"
-	      "  --page-size N       page size, a power of two (256..1G; 4K, 2M accepted);\n"
-	      "                      default 4096. Each access is 4 bytes at a random\n"
-	      "                      4-aligned offset inside its page. pages * page size\n"
-	      "                      must fit in 48 bits\n"
-	      "  --pid N             process id, 1..4294967295 (default 1); other than 1\n"
-	      "                      only in native format (a 'process N' line)\n"
-	      "  --output-format F   native (default), lackey, addr-rw or pages\n\n"
-	      "Output formats, one reference per line (traces/FORMAT.md):\n"
-	      "  native    header 'pagesim-trace 1' and a '#' line with the parameters,\n"
-	      "            then 'R 0x1a2b3c 4' or 'W 0x1a2b3c 4'\n"
-	      "  lackey    ' L 001a2b3c,4' or ' S 001a2b3c,4' (as valgrind prints:\n"
-	      "            hex, at least 8 digits)\n"
-	      "  addr-rw   '001a2b3c R' or '001a2b3c W'\n"
-	      "  pages     the decimal page number; it cannot mark writes, so\n"
-	      "            --write-ratio must be 0\n\n"
-	      "Example:\n"
-	      "  pagesim gen zipf --pages 100000 --refs 10000000 --alpha 0.9 \\\n"
-	      "      --write-ratio 0.3 -o zipf.trace.zst\n"
-	      "Exit status: 0 success, 2 usage or output error.\n", out);
+	return num_parse_page_size(arg, field) ? 0 : -1;
 }
 
-/* Parse a --output-format name; false if unknown. */
-static bool gen_parse_format(const char *s, enum gen_out_format *out)
-{
-	static const char *const names[] = { [OUT_NATIVE] = "native", [OUT_LACKEY] = "lackey",
-					     [OUT_ADDR_RW] = "addr-rw", [OUT_PAGES] = "pages" };
+static const char *const gen_format_words[] = {
+	[OUT_NATIVE] = "native", [OUT_LACKEY] = "lackey", [OUT_ADDR_RW] = "addr-rw", [OUT_PAGES] = "pages", NULL
+};
 
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum gen_out_format)i;
-			return true;
-		}
-	}
-	return false;
-}
+static const struct opt_spec gen_required[] = {
+	{ .name = "pages", .kind = OPT_UINT, .arg = "N", OPT_AT(struct gen_opts, p.pages), .min = 1,
+	  .max = 1ULL << GEN_ADDR_BITS, OPT_GIVEN(struct gen_opts, have_pages), .expected = "a number of pages >= 1",
+	  .help = "number of pages the workload ranges over (>= 1)" },
+	{ .name = "refs", .kind = OPT_UINT, .arg = "N", OPT_AT(struct gen_opts, p.refs), .min = 1, .max = UINT64_MAX,
+	  OPT_GIVEN(struct gen_opts, have_refs), .expected = "a number of references >= 1",
+	  .help = "number of references to write (>= 1)" },
+	{ .letter = 'o', .kind = OPT_STRING, .arg = "FILE", OPT_AT(struct gen_opts, output),
+	  .help = "output file, - for standard output. FILE is written\n"
+		  "as FILE.tmp.PID and renamed on success; a name ending\n"
+		  "in .gz is gzip-compressed (zlib's default level 6;\n"
+		  "about 4x slower than .zst), in .zst zstd-compressed\n"
+		  "(level 3, with a checksum)" },
+	{ 0 },
+};
+
+static const struct opt_spec gen_options[] = {
+	{ .name = "seed", .kind = OPT_UINT, .arg = "N", OPT_AT(struct gen_opts, p.seed), .max = UINT64_MAX,
+	  .expected = "a whole number", .help = "seed (default 1)" },
+	{ .name = "write-ratio", .kind = OPT_DOUBLE, .arg = "R", OPT_AT(struct gen_opts, p.write_ratio), .dmax = 1,
+	  .expected = "a number from 0 to 1", .help = "fraction of references that are writes, 0..1 (default 0)" },
+	{ .name = "alpha", .kind = OPT_DOUBLE, .arg = "A", OPT_AT(struct gen_opts, p.alpha), .dmin_open = true,
+	  .dmax = INFINITY, OPT_GIVEN(struct gen_opts, have_alpha), .expected = "a number > 0",
+	  .help = "zipf, mix: the Zipf exponent, > 0 (default 1)" },
+	{ .name = "sets", .kind = OPT_UINT, .arg = "K", OPT_AT(struct gen_opts, p.sets), .min = 1, .max = UINT64_MAX,
+	  OPT_GIVEN(struct gen_opts, have_phase_opt), .expected = "a number of working sets >= 1",
+	  .help = "phases: number of working sets (default 4)" },
+	{ .name = "set-size", .kind = OPT_UINT, .arg = "S", OPT_AT(struct gen_opts, p.set_size), .min = 1,
+	  .max = UINT64_MAX, OPT_GIVEN(struct gen_opts, have_phase_opt), .expected = "a number of pages >= 1",
+	  .help = "phases: pages per working set (default max(1, N/8))" },
+	{ .name = "phase-length", .kind = OPT_UINT, .arg = "L", OPT_AT(struct gen_opts, p.phase_length), .min = 1,
+	  .max = UINT64_MAX, OPT_GIVEN(struct gen_opts, have_phase_opt), .expected = "a number of references >= 1",
+	  .help = "phases: references per phase (default 10 * S)" },
+	{ .name = "page-size", .kind = OPT_CUSTOM, .arg = "N", OPT_AT(struct gen_opts, p.page_shift),
+	  .parse = gen_opt_page_size, .expected = "a power of two from 256 to 1G",
+	  .help = "page size, a power of two (256..1G; 4K, 2M accepted);\n"
+		  "default 4096. Each access is 4 bytes at a random\n"
+		  "4-aligned offset inside its page. pages * page size\n"
+		  "must fit in 48 bits" },
+	{ .name = "pid", .kind = OPT_UINT, .arg = "N", OPT_AT(struct gen_opts, pid), .min = 1, .max = UINT32_MAX,
+	  .expected = "1..4294967295",
+	  .help = "process id, 1..4294967295 (default 1); other than 1\n"
+		  "only in native format (a 'process N' line)" },
+	{ .name = "output-format", .kind = OPT_CHOICE, .arg = "F", OPT_AT(struct gen_opts, format),
+	  .words = gen_format_words, .help = "native (default), lackey, addr-rw or pages" },
+	{ 0 },
+};
+
+static const struct opt_group gen_groups[] = {
+	{ gen_required, 0, "Required:\n" },
+	{ gen_options, 0, "\nOptions:\n" },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_command gen_command = {
+	.name = "gen",
+	.synopsis = "usage: pagesim gen KIND --pages N --refs N [options] -o FILE\n"
+		    "Write a seeded synthetic trace. The same options and seed always give\n"
+		    "byte-identical output.\n\n"
+		    "Kinds (N = --pages):\n"
+		    "  uniform   every reference picks one of the N pages uniformly\n"
+		    "  zipf      Zipf(alpha): rank r has probability r^-alpha / sum_k k^-alpha;\n"
+		    "            ranks map to pages by a seeded multiplicative hash,\n"
+		    "            page = (a * (r - 1) + b) mod N with a ~ N / golden ratio\n"
+		    "            coprime with N and b drawn from the seed, so hot pages are\n"
+		    "            scattered, not adjacent (at most 2^27 pages)\n"
+		    "  scan      pages 0, 1, ..., refs-1: one sequential pass (refs <= N)\n"
+		    "  loop      pages 0..N-1 over and over: LRU and FIFO fault on every\n"
+		    "            reference once N > frames\n"
+		    "  phases    working sets: K windows of S pages at seeded offsets; each\n"
+		    "            phase draws uniformly from one window for L references,\n"
+		    "            then moves to one of the other windows, drawn uniformly\n"
+		    "  mix       for the benchmark; each reference is, with probability\n"
+		    "              60%: Zipf(alpha) over a hot set of max(1, N/16) ranks,\n"
+		    "                   hashed over all N pages as for zipf;\n"
+		    "              20%: the next page of a sequential run of 64..4096 pages\n"
+		    "                   (uniform length; a new run starts at a uniform page\n"
+		    "                   when one ends, wrapping at N); runs interleave with\n"
+		    "                   the other references;\n"
+		    "              20%: a uniform page of the N\n\n",
+	.groups = gen_groups,
+	.epilogue = "\nOutput formats, one reference per line (traces/FORMAT.md):\n"
+		    "  native    header 'pagesim-trace 1' and a '#' line with the parameters,\n"
+		    "            then 'R 0x1a2b3c 4' or 'W 0x1a2b3c 4'\n"
+		    "  lackey    ' L 001a2b3c,4' or ' S 001a2b3c,4' (as valgrind prints:\n"
+		    "            hex, at least 8 digits)\n"
+		    "  addr-rw   '001a2b3c R' or '001a2b3c W'\n"
+		    "  pages     the decimal page number; it cannot mark writes, so\n"
+		    "            --write-ratio must be 0\n\n"
+		    "Example:\n"
+		    "  pagesim gen zipf --pages 100000 --refs 10000000 --alpha 0.9 \\\n"
+		    "      --write-ratio 0.3 -o zipf.trace.zst\n"
+		    "Exit status: 0 success, 2 usage or output error.\n",
+	.error_prefix = "gen: ",
+};
 
 /* Report a bad value for option (or KIND): "pagesim: gen: OPTION: expected
  * WHAT, got "ARG"". Returns EXIT_USAGE. */
@@ -120,121 +150,18 @@ static int gen_bad_value(const char *option, const char *what, const char *arg)
 	return cli_fail("gen: %s: expected %s, got \"%s\"", option, what, arg);
 }
 
-/* Parse argv into o. Returns -1 to go on, or an exit code to stop with
- * (after printing the one-line error). */
-static int gen_parse(int argc, char **argv, struct gen_opts *o)
+/* After the options: one KIND among the operands argv[first..], the
+ * required options, and only options that apply to the kind and format.
+ * Returns -1 to go on, or an exit code after printing the error. */
+static int gen_check_args(struct gen_opts *o, int argc, char **argv, int first)
 {
-	enum { O_PAGES = 256, O_REFS, O_SEED, O_WRITE_RATIO, O_ALPHA, O_SETS, O_SET_SIZE,
-	       O_PHASE_LENGTH, O_PAGE_SIZE, O_PID, O_FORMAT };
-	static const struct option longopts[] = {
-		{ "pages", required_argument, NULL, O_PAGES },
-		{ "refs", required_argument, NULL, O_REFS },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "write-ratio", required_argument, NULL, O_WRITE_RATIO },
-		{ "alpha", required_argument, NULL, O_ALPHA },
-		{ "sets", required_argument, NULL, O_SETS },
-		{ "set-size", required_argument, NULL, O_SET_SIZE },
-		{ "phase-length", required_argument, NULL, O_PHASE_LENGTH },
-		{ "page-size", required_argument, NULL, O_PAGE_SIZE },
-		{ "pid", required_argument, NULL, O_PID },
-		{ "output-format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *kind = NULL;
-	uint64_t v;
-	int c;
-
-	gen_params_init(&o->p, GEN_UNIFORM);
-	o->have_pages = o->have_refs = o->have_alpha = o->have_phase_opt = false;
-	o->pid = 1;
-	o->format = OUT_NATIVE;
-	o->output = NULL;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "-:ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 1:
-			if (kind != NULL)
-				return cli_fail("gen: more than one kind given (\"%s\", \"%s\")", kind,
-						optarg);
-			kind = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case O_PAGES:
-			if (!num_parse_u64(optarg, 1, 1ULL << GEN_ADDR_BITS, &o->p.pages))
-				return gen_bad_value("--pages", "a number of pages >= 1", optarg);
-			o->have_pages = true;
-			break;
-		case O_REFS:
-			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.refs))
-				return gen_bad_value("--refs", "a number of references >= 1", optarg);
-			o->have_refs = true;
-			break;
-		case O_SEED:
-			if (!num_parse_u64(optarg, 0, UINT64_MAX, &o->p.seed))
-				return gen_bad_value("--seed", "a whole number", optarg);
-			break;
-		case O_WRITE_RATIO:
-			if (!num_parse_double(optarg, &o->p.write_ratio) || o->p.write_ratio < 0 ||
-			    o->p.write_ratio > 1)
-				return gen_bad_value("--write-ratio", "a number from 0 to 1", optarg);
-			break;
-		case O_ALPHA:
-			if (!num_parse_double(optarg, &o->p.alpha) || !(o->p.alpha > 0))
-				return gen_bad_value("--alpha", "a number > 0", optarg);
-			o->have_alpha = true;
-			break;
-		case O_SETS:
-			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.sets))
-				return gen_bad_value("--sets", "a number of working sets >= 1", optarg);
-			o->have_phase_opt = true;
-			break;
-		case O_SET_SIZE:
-			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.set_size))
-				return gen_bad_value("--set-size", "a number of pages >= 1", optarg);
-			o->have_phase_opt = true;
-			break;
-		case O_PHASE_LENGTH:
-			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->p.phase_length))
-				return gen_bad_value("--phase-length", "a number of references >= 1", optarg);
-			o->have_phase_opt = true;
-			break;
-		case O_PAGE_SIZE:
-			if (!num_parse_page_size(optarg, &o->p.page_shift))
-				return gen_bad_value("--page-size", "a power of two from 256 to 1G", optarg);
-			break;
-		case O_PID:
-			if (!num_parse_u64(optarg, 1, UINT32_MAX, &v))
-				return gen_bad_value("--pid", "1..4294967295", optarg);
-			o->pid = (uint32_t)v;
-			break;
-		case O_FORMAT:
-			if (!gen_parse_format(optarg, &o->format))
-				return gen_bad_value("--output-format", "native, lackey, addr-rw or pages",
-						     optarg);
-			break;
-		case 'h':
-			gen_usage(stdout);
-			return EXIT_OK;
-		case ':':
-			return cli_fail("gen: %s needs an argument; see 'pagesim gen --help'",
-					argv[optind - 1]);
-		default:
-			if (optopt != 0)
-				return cli_fail("gen: unknown option \"-%c\"; see 'pagesim gen --help'",
-						optopt);
-			return cli_fail("gen: unknown option \"%s\"; see 'pagesim gen --help'",
-					argv[optind - 1]);
-		}
-	}
-	if (kind == NULL)
+	if (first == argc)
 		return cli_fail("gen: no kind given (uniform, zipf, scan, loop, phases or mix); "
 				"see 'pagesim gen --help'");
-	if (!gen_kind_parse(kind, &o->p.kind))
-		return gen_bad_value("KIND", "uniform, zipf, scan, loop, phases or mix", kind);
+	if (argc - first > 1)
+		return cli_fail("gen: more than one kind given (\"%s\", \"%s\")", argv[first], argv[first + 1]);
+	if (!gen_kind_parse(argv[first], &o->p.kind))
+		return gen_bad_value("KIND", "uniform, zipf, scan, loop, phases or mix", argv[first]);
 	if (!o->have_pages)
 		return cli_fail("gen: --pages N is required");
 	if (!o->have_refs)
@@ -252,6 +179,20 @@ static int gen_parse(int argc, char **argv, struct gen_opts *o)
 		return cli_fail("gen: only the native format can carry a process id; drop --pid or use "
 				"--output-format native");
 	return -1;
+}
+
+/* Parse argv into o (gen_command's tables, then gen_check_args). Returns
+ * -1 to go on, or an exit code to stop with (after printing the one-line
+ * error). */
+static int gen_parse(int argc, char **argv, struct gen_opts *o)
+{
+	int first, rc;
+
+	*o = (struct gen_opts){ .pid = 1, .format = OUT_NATIVE };
+	gen_params_init(&o->p, GEN_UNIFORM);
+	if ((rc = cli_parse_options(&gen_command, argc, argv, o, &first)) >= 0)
+		return rc;
+	return gen_check_args(o, argc, argv, first);
 }
 
 static const char gen_hex_digits[16] = "0123456789abcdef";

@@ -4,45 +4,48 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "trace/pass.h"
 #include "policies/plugin.h"
 #include "policies/registry.h"
 #include "trace/trace_event.h"
 
+static const struct opt_spec policies_options[] = {
+	CLI_PLUGIN_SPEC,
+	{ 0 },
+};
+
+static const struct opt_group policies_groups[] = {
+	{ policies_options, 0, NULL },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_command policies_command = {
+	.name = "policies",
+	.synopsis = "usage: pagesim policies [--plugin FILE]...\n"
+		    "List the replacement policies, one per line, each followed by its\n"
+		    "parameters (set them as --policy NAME:KEY=VALUE) with their defaults:\n"
+		    "the built-in ones, then those of each plug-in (shared object) loaded\n"
+		    "with --plugin FILE, which is repeatable.\n\n",
+	.groups = policies_groups,
+};
+
+/* pagesim policies [--plugin FILE]...: list every policy with its
+ * parameters. Returns an exit code. */
 int cmd_policies(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "plugin", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct policy *p;
-	struct ps_error err;
-	int c;
+	int first, rc = cli_parse_options(&policies_command, argc, argv, NULL, &first);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			puts("usage: pagesim policies [--plugin FILE]...\n"
-			     "List the replacement policies, one per line, each followed by its\n"
-			     "parameters (set them as --policy NAME:KEY=VALUE) with their defaults:\n"
-			     "the built-in ones, then those of each plug-in (shared object) loaded\n"
-			     "with --plugin FILE, which is repeatable.");
-			return EXIT_OK;
-		}
-		if (c != 'P')
-			return cli_fail("policies: see 'pagesim policies --help'");
-		if (plugin_load(optarg, &err) < 0)
-			return cli_fail("%s", err.msg);
-	}
-	if (optind < argc)
-		return cli_fail("policies: unexpected argument \"%s\"", argv[optind]);
+	if (rc >= 0)
+		return rc;
+	if (first < argc)
+		return cli_fail("policies: unexpected argument \"%s\"", argv[first]);
 	for (size_t i = 0; (p = policy_at(i)) != NULL; i++) {
 		printf("%-14s %s\n", p->name, p->summary);
 		for (size_t k = 0; p->params != NULL && p->params[k].name != NULL; k++)
@@ -76,41 +79,39 @@ static int decode_count(void *ctx, const struct trace_batch *b, struct ps_error 
 	return 0;
 }
 
+static const struct opt_group decode_groups[] = {
+	{ cli_trace_options, 0, NULL },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_command decode_command = {
+	.name = "decode",
+	.synopsis = "usage: pagesim decode TRACE [options]\n"
+		    "Decode TRACE and count its records, without simulating: the\n"
+		    "decode-only baseline of `make bench`, and a quick format check.\n"
+		    "VM events (segment, mmap, munmap, brk, fork, exit) are counted by\n"
+		    "kind on a second line when the trace has any.\n\n",
+	.groups = decode_groups,
+};
+
+/* pagesim decode TRACE [options]: count TRACE's records by operation and
+ * its events by kind, without simulating. Returns an exit code. */
 int cmd_decode(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_TRACE_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct trace_options topt = CLI_TRACE_DEFAULTS;
 	struct decode_counts counts = { { 0 }, { 0 }, 0 };
 	struct pass_info info;
 	struct ps_error err;
-	int c, idx;
+	int first, rc = cli_parse_options(&decode_command, argc, argv, &topt, &first);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
-		if (c == 'h') {
-			fputs("usage: pagesim decode TRACE [options]\n"
-			      "Decode TRACE and count its records, without simulating: the\n"
-			      "decode-only baseline of `make bench`, and a quick format check.\n"
-			      "VM events (segment, mmap, munmap, brk, fork, exit) are counted by\n"
-			      "kind on a second line when the trace has any.\n\n"
-			      CLI_TRACE_OPTIONS_HELP, stdout);
-			return EXIT_OK;
-		}
-		if (c != 0)
-			return cli_fail("decode: see 'pagesim decode --help'");
-		if (cli_trace_option(longopts[idx].name, optarg, &topt) < 0)
-			return EXIT_USAGE;
-	}
-	if (optind != argc - 1)
+	if (rc >= 0)
+		return rc;
+	if (first != argc - 1)
 		return cli_fail("decode: expected exactly one trace");
-	if (pass_run(&(struct trace_spec){ .path = argv[optind] }, &topt, decode_count, &counts, &info, &err) < 0)
+	if (pass_run(&(struct trace_spec){ .path = argv[first] }, &topt, decode_count, &counts, &info, &err) < 0)
 		return cli_fail("%s", err.msg);
 	printf("trace %s (%s): %" PRIu64 " records (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64
-	       " fetches", argv[optind], info.format, info.records, counts.by_op[OP_READ],
+	       " fetches", argv[first], info.format, info.records, counts.by_op[OP_READ],
 	       counts.by_op[OP_WRITE], counts.by_op[OP_FETCH]);
 	if (counts.by_op[OP_EVENT] > 0)
 		printf(", %" PRIu64 " events", counts.by_op[OP_EVENT]);

@@ -18,7 +18,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +25,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "report/report.h"
 #include "replay/future.h"
 #include "replay/mrc.h"
-#include "util/numparse.h"
 #include "trace/pass.h"
 
 #define MRC_MAX_FRAMES 4096
@@ -46,105 +45,109 @@ struct mrc_opts {
 	bool csv;
 };
 
-static void mrc_usage(FILE *out)
+#define MRC_STR(x) MRC_STR_(x)
+#define MRC_STR_(x) #x
+
+/* --frames LIST|all into the struct mrc_opts at field (all: nframes 0).
+ * Returns 0, or -1 for the generic error. */
+static int mrc_opt_frames(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err)
 {
-	fputs("usage: pagesim mrc TRACE [options]\n"
-	      "The miss-ratio curve of LRU or OPT: the faults (and the other counters of\n"
-	      "'pagesim run') at every memory size, from one pass over TRACE (a file, or -\n"
-	      "for standard input; gzip and zstd are read transparently). Exact: each row\n"
-	      "equals 'pagesim run --policy P --frames N'.\n\n"
-	      "  --policy lru|opt    the policy (default: lru)\n"
-	      "  --frames LIST|all   comma-separated frame counts; A..B means A, 2A, 4A, ... <= B;\n"
-	      "                      all means every count from 1 to the distinct pages (default:\n"
-	      "                      1, 2, 4, ... up to the first power of two >= distinct pages)\n"
-	      "  --sample RATE       LRU only: estimate the curve from the pages whose hash falls\n"
-	      "                      below RATE (0 < RATE <= 1; SHARDS fixed-rate sampling), in\n"
-	      "                      about RATE times the memory and time; the policy column\n"
-	      "                      then reads lru:sample=RATE\n"
-	      "  --span all|first    an access crossing a page boundary references every page\n"
-	      "                      it covers (all, default) or only its first page\n"
-	      "  --output STYLE      text (default) or csv: the columns of 'pagesim run --output\n"
-	      "                      csv', so 'pagesim plot' draws it\n"
-	      CLI_TRACE_OPTIONS_HELP
-	      "\nLRU costs O(log n) per reference and memory per distinct page; OPT costs\n"
-	      "O(stack distance) per reference, up to the largest size of an explicit\n"
-	      "--frames list (else up to the distinct pages), and, like 'run --policy opt',\n"
-	      "reads the trace twice and keeps 8 bytes per reference.\n"
-	      "The curves model anonymous memory only: a trace with VM events (segment,\n"
-	      "mmap, munmap, brk, fork, exit) is refused; replay it with 'pagesim run'.\n", out);
+	struct mrc_opts *o = field;
+
+	o->all_frames = strcmp(arg, "all") == 0;
+	if (o->all_frames)
+		o->nframes = 0;
+	return o->all_frames || cli_parse_frames(arg, o->frames, MRC_MAX_FRAMES, &o->nframes) ? 0 : -1;
 }
 
-/* Parse argv into o. Returns -1 to go on, or an exit code to stop with. */
-static int mrc_parse(int argc, char **argv, struct mrc_opts *o)
+/* --policy lru|opt into the enum mrc_policy at field. Returns 0, or -1
+ * with err set. */
+static int mrc_opt_policy(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err)
 {
-	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "frames", required_argument, NULL, 'f' },
-		{ "sample", required_argument, NULL, 'r' },
-		{ "span", required_argument, NULL, 'a' },
-		{ "output", required_argument, NULL, 'o' },
-		CLI_TRACE_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, idx;
+	static const char *const words[] = { "lru", "opt", NULL };
+	static const enum mrc_policy values[] = { MRC_LRU, MRC_OPT };
+	int i = opt_word_index(words, arg);
 
-	*o = (struct mrc_opts){ .topt = CLI_TRACE_DEFAULTS, .policy = MRC_LRU, .span_pages = true };
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
-		switch (c) {
-		case 'p':
-			if (strcmp(optarg, "lru") == 0)
-				o->policy = MRC_LRU;
-			else if (strcmp(optarg, "opt") == 0)
-				o->policy = MRC_OPT;
-			else
-				return cli_fail("--policy: mrc computes lru or opt curves, not \"%s\"", optarg);
-			break;
-		case 'f':
-			o->all_frames = strcmp(optarg, "all") == 0;
-			if (!o->all_frames && !cli_parse_frames(optarg, o->frames, MRC_MAX_FRAMES, &o->nframes))
-				return cli_fail("--frames: expected all, or counts from 1 to 2^31 like 16,64 or "
-						"8..4096 (at most %d), got \"%s\"", MRC_MAX_FRAMES, optarg);
-			if (o->all_frames)
-				o->nframes = 0;
-			break;
-		case 'r':
-			if (!num_parse_double(optarg, &o->sample) || !(o->sample > 0 && o->sample <= 1))
-				return cli_fail("--sample: expected a rate above 0 and at most 1, got \"%s\"", optarg);
-			break;
-		case 'a':
-			if (!cli_parse_span(optarg, &o->span_pages))
-				return EXIT_USAGE;
-			break;
-		case 'o':
-			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0)
-				return cli_fail("--output: expected text or csv, got \"%s\"", optarg);
-			o->csv = strcmp(optarg, "csv") == 0;
-			break;
-		case 'h':
-			mrc_usage(stdout);
-			return EXIT_OK;
-		case 0:
-			if (cli_trace_option(longopts[idx].name, optarg, &o->topt) < 0)
-				return EXIT_USAGE;
-			break;
-		default:
-			mrc_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	if (i < 0)
+		return ps_error_set(err, "--policy: mrc computes lru or opt curves, not \"%s\"", arg);
+	*(enum mrc_policy *)field = values[i];
+	return 0;
+}
+
+static const char *const mrc_output_words[] = { "text", "csv", NULL };
+
+static const struct opt_spec mrc_options[] = {
+	{ .name = "policy", .kind = OPT_CUSTOM, .arg = "lru|opt", OPT_AT(struct mrc_opts, policy),
+	  .parse = mrc_opt_policy, .help = "the policy (default: lru)" },
+	{ .name = "frames", .kind = OPT_CUSTOM, .arg = "LIST|all", .parse = mrc_opt_frames,
+	  .expected = "all, or counts from 1 to 2^31 like 16,64 or 8..4096 (at most " MRC_STR(MRC_MAX_FRAMES) ")",
+	  .help = "comma-separated frame counts; A..B means A, 2A, 4A, ... <= B;\n"
+		  "all means every count from 1 to the distinct pages (default:\n"
+		  "1, 2, 4, ... up to the first power of two >= distinct pages)" },
+	{ .name = "sample", .kind = OPT_DOUBLE, .arg = "RATE", OPT_AT(struct mrc_opts, sample), .dmin = 0,
+	  .dmin_open = true, .dmax = 1, .expected = "a rate above 0 and at most 1",
+	  .help = "LRU only: estimate the curve from the pages whose hash falls\n"
+		  "below RATE (0 < RATE <= 1; SHARDS fixed-rate sampling), in\n"
+		  "about RATE times the memory and time; the policy column\n"
+		  "then reads lru:sample=RATE" },
+	CLI_SPAN_SPEC(struct mrc_opts, span_pages),
+	{ .name = "output", .kind = OPT_CHOICE, .arg = "STYLE", OPT_AT(struct mrc_opts, csv),
+	  .words = mrc_output_words,
+	  .help = "text (default) or csv: the columns of 'pagesim run --output\n"
+		  "csv', so 'pagesim plot' draws it" },
+	{ 0 },
+};
+
+static const struct opt_group mrc_groups[] = {
+	{ mrc_options, 0, NULL },
+	{ cli_trace_options, offsetof(struct mrc_opts, topt), NULL },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_command mrc_command = {
+	.name = "mrc",
+	.synopsis = "usage: pagesim mrc TRACE [options]\n"
+		    "The miss-ratio curve of LRU or OPT: the faults (and the other counters of\n"
+		    "'pagesim run') at every memory size, from one pass over TRACE (a file, or -\n"
+		    "for standard input; gzip and zstd are read transparently). Exact: each row\n"
+		    "equals 'pagesim run --policy P --frames N'.\n\n",
+	.groups = mrc_groups,
+	.epilogue = "\nLRU costs O(log n) per reference and memory per distinct page; OPT costs\n"
+		    "O(stack distance) per reference, up to the largest size of an explicit\n"
+		    "--frames list (else up to the distinct pages), and, like 'run --policy opt',\n"
+		    "reads the trace twice and keeps 8 bytes per reference.\n"
+		    "The curves model anonymous memory only: a trace with VM events (segment,\n"
+		    "mmap, munmap, brk, fork, exit) is refused; replay it with 'pagesim run'.\n",
+};
+
+/* After the options: --sample with lru only, exactly one trace among the
+ * operands argv[first..], pages smaller than the address space. Returns
+ * -1 to go on, or an exit code after printing the error. */
+static int mrc_check_args(struct mrc_opts *o, int argc, char **argv, int first)
+{
 	if (o->policy == MRC_OPT && o->sample != 0)
 		return cli_fail("--sample: sampling estimates lru curves only; opt needs every reference "
 				"(drop --sample)");
-	if (optind != argc - 1) {
-		mrc_usage(stderr);
-		return cli_fail(optind >= argc ? "mrc: no trace given" : "mrc: more than one trace given");
+	if (first != argc - 1) {
+		cli_usage(stderr, &mrc_command);
+		return cli_fail(first >= argc ? "mrc: no trace given" : "mrc: more than one trace given");
 	}
-	o->trace = argv[optind];
+	o->trace = argv[first];
 	if (o->topt.page_shift >= o->topt.va_bits)
 		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
 	return -1;
+}
+
+/* Parse argv into o (mrc_command's tables, then mrc_check_args). Returns
+ * -1 to go on, or an exit code to stop with. */
+static int mrc_parse(int argc, char **argv, struct mrc_opts *o)
+{
+	int first, rc;
+
+	*o = (struct mrc_opts){ .topt = CLI_TRACE_DEFAULTS, .policy = MRC_LRU, .span_pages = true };
+	if ((rc = cli_parse_options(&mrc_command, argc, argv, o, &first)) >= 0)
+		return rc;
+	return mrc_check_args(o, argc, argv, first);
 }
 
 /* pass_consumer of OPT's look-ahead pass: an event fails it already, with

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "util/numparse.h"
+#include "cli/options.h"
 #include "report/plot.h"
 #include "report/results.h"
 
@@ -27,25 +26,71 @@
 #define PAGESIM_DATADIR "/usr/local/share/pagesim"
 #endif
 
-static const char plot_usage[] =
-	"usage: pagesim plot RESULTS_DIR [--format png|svg|both] [--frames N]\n"
-	"Draw graphs of RESULTS_DIR/results.csv (the rows of 'pagesim run --output csv',\n"
-	"several runs concatenated are fine) into RESULTS_DIR/plots, per trace:\n"
-	"  fault-rate-I-T   fault rate vs memory size, one line per policy\n"
-	"  vs-opt-I-T       faults / OPT faults vs memory size (needs opt rows)\n"
-	"  dirty-I-T        dirty write-backs (dirty_evictions) vs memory size\n"
-	"  bars-I-T         every policy's fault rate at one memory size\n"
-	"I numbers the traces in their order in results.csv and T is the trace's\n"
-	"file name, made safe. Rows that differ only in their seed are averaged:\n"
-	"lines and bars show the mean, a band or whiskers the min..max. Next to\n"
-	"each image are the .dat file gnuplot reads and the .gp script that draws\n"
-	"it: cd RESULTS_DIR/plots && gnuplot fault-rate-1-T.gp re-draws it.\n\n"
-	"  --format F   png (default), svg or both\n"
-	"  --frames N   the frame count of the bar charts; default, per trace: the\n"
-	"               largest frame count at which the policies' fault counts\n"
-	"               differ, else the median frame count\n\n"
-	"Needs gnuplot on PATH (Debian: gnuplot-nox). Templates: $PAGESIM_TEMPLATES,\n"
-	"else scripts/ next to the pagesim binary, else " PAGESIM_DATADIR ".\n";
+/* --format png|svg|both into the formats (an unsigned) at field. Returns
+ * 0, or -1 with err set. */
+static int plot_opt_format(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err)
+{
+	static const char *const words[] = { "png", "svg", "both", NULL };
+	static const unsigned values[] = { PLOT_PNG, PLOT_SVG, PLOT_PNG | PLOT_SVG };
+	int i = opt_word_index(words, arg);
+
+	if (i < 0)
+		return ps_error_set(err, "--format must be png, svg or both, not \"%s\"", arg);
+	*(unsigned *)field = values[i];
+	return 0;
+}
+
+static const struct opt_spec plot_options[] = {
+	{ .name = "format", .kind = OPT_CUSTOM, .arg = "F", OPT_AT(struct plot_options, formats),
+	  .parse = plot_opt_format, .help = "png (default), svg or both" },
+	{ .name = "frames", .kind = OPT_UINT, .arg = "N", OPT_AT(struct plot_options, bar_frames), .min = 1,
+	  .max = UINT32_MAX, .expected = "a frame count",
+	  .help = "the frame count of the bar charts; default, per trace: the\n"
+		  "largest frame count at which the policies' fault counts\n"
+		  "differ, else the median frame count" },
+	{ 0 },
+};
+
+static const struct opt_group plot_groups[] = {
+	{ plot_options, 0, NULL },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_command plot_command = {
+	.name = "plot",
+	.synopsis = "usage: pagesim plot RESULTS_DIR [--format png|svg|both] [--frames N]\n"
+		    "Draw graphs of RESULTS_DIR/results.csv (the rows of 'pagesim run --output csv',\n"
+		    "several runs concatenated are fine) into RESULTS_DIR/plots, per trace:\n"
+		    "  fault-rate-I-T   fault rate vs memory size, one line per policy\n"
+		    "  vs-opt-I-T       faults / OPT faults vs memory size (needs opt rows)\n"
+		    "  dirty-I-T        dirty write-backs (dirty_evictions) vs memory size\n"
+		    "  bars-I-T         every policy's fault rate at one memory size\n"
+		    "I numbers the traces in their order in results.csv and T is the trace's\n"
+		    "file name, made safe. Rows that differ only in their seed are averaged:\n"
+		    "lines and bars show the mean, a band or whiskers the min..max. Next to\n"
+		    "each image are the .dat file gnuplot reads and the .gp script that draws\n"
+		    "it: cd RESULTS_DIR/plots && gnuplot fault-rate-1-T.gp re-draws it.\n\n",
+	.groups = plot_groups,
+	.epilogue = "\nNeeds gnuplot on PATH (Debian: gnuplot-nox). Templates: $PAGESIM_TEMPLATES,\n"
+		    "else scripts/ next to the pagesim binary, else " PAGESIM_DATADIR ".\n",
+	.column = 15,
+	.error_prefix = "plot: ",
+};
+
+/* Parse argv into opt (formats, bar_frames) and the results directory
+ * into *dir. Returns -1 to go on, else an exit code (after the help, or
+ * after printing the error). */
+static int plot_parse(int argc, char **argv, struct plot_options *opt, const char **dir)
+{
+	int first, rc = cli_parse_options(&plot_command, argc, argv, opt, &first);
+
+	if (rc >= 0)
+		return rc;
+	if (first != argc - 1)
+		return cli_fail("plot: expected exactly one RESULTS_DIR (see 'pagesim plot --help')");
+	*dir = argv[first];
+	return -1;
+}
 
 /* Print s for a one-line message: control characters become '?'. */
 static void put_name(FILE *out, const char *s)
@@ -135,54 +180,25 @@ int cli_plot(const struct results *r, const char *dir, const struct plot_options
 	return rc;
 }
 
+/* pagesim plot RESULTS_DIR [options]: draw the graphs of
+ * RESULTS_DIR/results.csv into RESULTS_DIR/plots. Returns an exit code. */
 int cmd_plot(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "frames", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct plot_options opt = { .formats = PLOT_PNG };
 	struct results res;
 	struct ps_error err;
 	char *csv = NULL;
-	uint64_t frames;
-	int c, rc;
+	const char *dir = NULL;
+	int rc = plot_parse(argc, argv, &opt, &dir);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(plot_usage, stdout);
-			return EXIT_OK;
-		case 'f':
-			if (strcmp(optarg, "png") == 0)
-				opt.formats = PLOT_PNG;
-			else if (strcmp(optarg, "svg") == 0)
-				opt.formats = PLOT_SVG;
-			else if (strcmp(optarg, "both") == 0)
-				opt.formats = PLOT_PNG | PLOT_SVG;
-			else
-				return cli_fail("plot: --format must be png, svg or both, not \"%s\"", optarg);
-			break;
-		case 'n':
-			if (!num_parse_u64(optarg, 1, UINT32_MAX, &frames))
-				return cli_fail("plot: --frames must be a frame count, not \"%s\"", optarg);
-			opt.bar_frames = (uint32_t)frames;
-			break;
-		default:
-			return cli_fail("plot: see 'pagesim plot --help'");
-		}
-	}
-	if (optind != argc - 1)
-		return cli_fail("plot: expected exactly one RESULTS_DIR (see 'pagesim plot --help')");
-	if (asprintf(&csv, "%s/results.csv", argv[optind]) < 0)
+	if (rc >= 0)
+		return rc;
+	if (asprintf(&csv, "%s/results.csv", dir) < 0)
 		return cli_fail("plot: out of memory");
 	if (results_load(csv, &res, &err) < 0) {
 		rc = cli_fail("%s", err.msg);
 	} else {
-		rc = cli_plot(&res, argv[optind], &opt);
+		rc = cli_plot(&res, dir, &opt);
 		results_free(&res);
 	}
 	free(csv);

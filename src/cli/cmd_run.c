@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +18,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "replay/experiment.h"
 #include "replay/future.h"
-#include "util/numparse.h"
-#include "policies/plugin.h"
 #include "policies/registry.h"
 #include "report/report.h"
 #include "replay/cells.h"
@@ -47,36 +45,68 @@ struct run_opts {
 	bool no_curves;
 };
 
-static void run_usage(FILE *out)
+#define RUN_STR(x) RUN_STR_(x)
+#define RUN_STR_(x) #x
+
+/* --frames LIST into the struct run_opts at field. Returns 0, or -1 for
+ * the generic error. */
+static int run_opt_frames(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err)
 {
-	fputs("usage: pagesim run TRACE [options]\n"
-	      "Replay TRACE (a file, or - for standard input; gzip and zstd are read\n"
-	      "transparently) through each policy at each memory size.\n\n"
-	      "  --policy LIST       comma-separated policies, or all (default: clock); a policy\n"
-	      "                      with parameters is NAME:KEY=VALUE[:KEY=VALUE...]; all means\n"
-	      "                      every built-in policy and every plug-in's\n"
-	      "  --plugin FILE       load the policies of the plug-in (shared object) FILE;\n"
-	      "                      repeatable. See <pagesim/policy.h> and pagesim(1)\n"
-	      "  --frames LIST       comma-separated frame counts; A..B means A, 2A, 4A, ... <= B\n"
-	      "                      (default: 64)\n"
-	      "  --seed N            seed for randomised policies (default: 1)\n"
-	      "  --swap-slots N      capacity of the swap device in pages (default: 2^32)\n"
-	      "  --span all|first    an access crossing a page boundary references every page\n"
-	      "                      it covers (all, default) or only its first page\n"
-	      "  --output STYLE      text (default), csv or json\n"
-	      "  -j, --jobs N        replay the cells on N threads (default: the number of\n"
-	      "                      cores); with N >= 2 the trace is decoded on one more\n"
-	      "                      thread, alongside; results are the same for any N\n"
-	      "  --no-curves         replay every cell: by default two or more lru cells, or\n"
-	      "                      opt cells (without a window, if few enough frames), of a\n"
-	      "                      trace without VM events share one one-pass curve, whose\n"
-	      "                      results are the same (for checking and timing)\n"
-	      CLI_TRACE_OPTIONS_HELP
-	      CLI_VM_OPTIONS_HELP
-	      "\nSegmentation faults are listed on standard error, once per trace; they are\n"
-	      "results, not errors (the exit status stays 0).\n"
-	      "Run 'pagesim policies' for the policy list.\n", out);
+	struct run_opts *o = field;
+
+	return cli_parse_frames(arg, o->frames, RUN_MAX_FRAMES, &o->nframes) ? 0 : -1;
 }
+
+static const char *const run_output_words[] = { "text", "csv", "json", NULL };
+static const int run_output_values[] = { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
+
+static const struct opt_spec run_options[] = {
+	{ .name = "policy", .kind = OPT_STRING, .arg = "LIST", OPT_AT(struct run_opts, policy_list),
+	  .help = "comma-separated policies, or all (default: clock); a policy\n"
+		  "with parameters is NAME:KEY=VALUE[:KEY=VALUE...]; all means\n"
+		  "every built-in policy and every plug-in's" },
+	CLI_PLUGIN_SPEC,
+	{ .name = "frames", .kind = OPT_CUSTOM, .arg = "LIST", .parse = run_opt_frames,
+	  .expected = "counts from 1 to 2^31 like 16,64 or 8..4096 (at most " RUN_STR(RUN_MAX_FRAMES) ")",
+	  .help = "comma-separated frame counts; A..B means A, 2A, 4A, ... <= B\n(default: 64)" },
+	{ .name = "seed", .kind = OPT_UINT, .arg = "N", OPT_AT(struct run_opts, seed), .max = UINT64_MAX,
+	  .expected = "a whole number", .help = "seed for randomised policies (default: 1)" },
+	{ .name = "swap-slots", .kind = OPT_UINT, .arg = "N", OPT_AT(struct run_opts, swap_slots), .min = 1,
+	  .max = UINT64_MAX, .expected = "a number of slots >= 1",
+	  .help = "capacity of the swap device in pages (default: 2^32)" },
+	CLI_SPAN_SPEC(struct run_opts, span_pages),
+	{ .name = "output", .kind = OPT_CHOICE, .arg = "STYLE", OPT_AT(struct run_opts, style),
+	  .words = run_output_words, .values = run_output_values, .help = "text (default), csv or json" },
+	CLI_JOBS_SPEC(struct run_opts, threads,
+		      "replay the cells on N threads (default: the number of\n"
+		      "cores); with N >= 2 the trace is decoded on one more\n"
+		      "thread, alongside; results are the same for any N"),
+	{ .name = "no-curves", .kind = OPT_FLAG, OPT_AT(struct run_opts, no_curves),
+	  .help = "replay every cell: by default two or more lru cells, or\n"
+		  "opt cells (without a window, if few enough frames), of a\n"
+		  "trace without VM events share one one-pass curve, whose\n"
+		  "results are the same (for checking and timing)" },
+	{ 0 },
+};
+
+static const struct opt_group run_groups[] = {
+	{ run_options, 0, NULL },
+	{ cli_trace_options, offsetof(struct run_opts, topt), NULL },
+	{ cli_vm_options, offsetof(struct run_opts, machine), CLI_VM_HEADING },
+	{ cli_cost_options, offsetof(struct run_opts, machine), CLI_COST_HEADING },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_command run_command = {
+	.name = "run",
+	.synopsis = "usage: pagesim run TRACE [options]\n"
+		    "Replay TRACE (a file, or - for standard input; gzip and zstd are read\n"
+		    "transparently) through each policy at each memory size.\n\n",
+	.groups = run_groups,
+	.epilogue = "\nSegmentation faults are listed on standard error, once per trace; they are\n"
+		    "results, not errors (the exit status stays 0).\n"
+		    "Run 'pagesim policies' for the policy list.\n",
+};
 
 /* Set o's policies from the comma-separated list of specs ("lru",
  * "aging:bits=8") or "all". Returns 0 or an exit code after printing the
@@ -108,26 +138,33 @@ static int run_add_policies(struct run_opts *o, const char *list)
 	return rc;
 }
 
-/* Parse argv into o. Returns -1 to go on, or an exit code to stop with. */
+/* After the options: the policies named (now that plug-ins are loaded),
+ * exactly one trace among the operands argv[first..], pages smaller than
+ * the address space, the machine options' dependencies. Returns -1 to go
+ * on, or an exit code after printing the error. */
+static int run_check_args(struct run_opts *o, int argc, char **argv, int first)
+{
+	int rc = run_add_policies(o, o->policy_list ? o->policy_list : "clock");
+
+	if (rc != EXIT_OK)
+		return rc;
+	if (first != argc - 1) {
+		cli_usage(stderr, &run_command);
+		return cli_fail(first >= argc ? "run: no trace given" : "run: more than one trace given");
+	}
+	o->trace = argv[first];
+	if (o->topt.page_shift >= o->topt.va_bits)
+		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
+	if (!cli_vm_check(&o->machine))
+		return EXIT_USAGE;
+	return -1;
+}
+
+/* Parse argv into o (run_command's tables, then run_check_args). Returns
+ * -1 to go on, or an exit code to stop with. */
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "plugin", required_argument, NULL, 'P' },
-		{ "frames", required_argument, NULL, 'f' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "swap-slots", required_argument, NULL, 'S' },
-		{ "span", required_argument, NULL, 'a' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "no-curves", no_argument, NULL, 'C' },
-		CLI_TRACE_LONGOPTS,
-		CLI_VM_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct ps_error err;
-	int c, idx, rc;
+	int first, rc;
 
 	*o = (struct run_opts){
 		.topt = CLI_TRACE_DEFAULTS,
@@ -141,71 +178,9 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		.threads = cli_cores(),
 	};
 	exp_machine_init(&o->machine);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:", longopts, &idx)) != -1) {
-		switch (c) {
-		case 'p':
-			o->policy_list = optarg;
-			break;
-		case 'P':
-			if (plugin_load(optarg, &err) < 0)
-				return cli_fail("%s", err.msg);
-			break;
-		case 'f':
-			if (!cli_parse_frames(optarg, o->frames, RUN_MAX_FRAMES, &o->nframes))
-				return cli_fail("--frames: expected counts from 1 to 2^31 like 16,64 or 8..4096 "
-						"(at most %d), got \"%s\"", RUN_MAX_FRAMES, optarg);
-			break;
-		case 's':
-			if (!num_parse_u64(optarg, 0, UINT64_MAX, &o->seed))
-				return cli_fail("--seed: expected a whole number, got \"%s\"", optarg);
-			break;
-		case 'S':
-			if (!num_parse_u64(optarg, 1, UINT64_MAX, &o->swap_slots))
-				return cli_fail("--swap-slots: expected a number of slots >= 1, got \"%s\"", optarg);
-			break;
-		case 'a':
-			if (!cli_parse_span(optarg, &o->span_pages))
-				return EXIT_USAGE;
-			break;
-		case 'o':
-			if (!report_style_parse(optarg, &o->style))
-				return cli_fail("--output: expected text, csv or json, got \"%s\"", optarg);
-			break;
-		case 'j':
-			if (!cli_parse_jobs(optarg, &o->threads))
-				return EXIT_USAGE;
-			break;
-		case 'C':
-			o->no_curves = true;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return EXIT_OK;
-		case 0:
-			rc = cli_trace_option(longopts[idx].name, optarg, &o->topt);
-			if (rc == 0)
-				rc = cli_vm_option(longopts[idx].name, optarg, &o->machine);
-			if (rc < 0)
-				return EXIT_USAGE;
-			break;
-		default:
-			run_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if ((rc = run_add_policies(o, o->policy_list ? o->policy_list : "clock")) != EXIT_OK)
+	if ((rc = cli_parse_options(&run_command, argc, argv, o, &first)) >= 0)
 		return rc;
-	if (optind != argc - 1) {
-		run_usage(stderr);
-		return cli_fail(optind >= argc ? "run: no trace given" : "run: more than one trace given");
-	}
-	o->trace = argv[optind];
-	if (o->topt.page_shift >= o->topt.va_bits)
-		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
-	if (!cli_vm_check(&o->machine))
-		return EXIT_USAGE;
-	return -1;
+	return run_check_args(o, argc, argv, first);
 }
 
 /* Replay path through all cells of o and print the table. Returns an exit code. */

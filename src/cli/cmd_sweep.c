@@ -8,13 +8,14 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "policies/plugin.h"
 #include "replay/experiment.h"
 #include "replay/runner.h"
@@ -27,18 +28,6 @@ static void sweep_on_signal(int sig)
 {
 	(void)sig;
 	sweep_stop = 1;
-}
-
-static void sweep_usage(FILE *out)
-{
-	fputs("usage: pagesim sweep EXPERIMENT.yaml [options]\n"
-	      "Run every cell (trace x policy x frames x seed) of an experiment file and\n"
-	      "write OUTPUT/results.csv (the columns of 'pagesim run --output csv'),\n"
-	      "OUTPUT/summary.json and OUTPUT/plots/ (see experiments/README.md).\n\n"
-	      "  -j, --jobs N     worker threads (default: the number of cores)\n"
-	      "  --resume         keep the cells already in OUTPUT and run only the missing ones\n"
-	      "  --no-plot        do not draw the graphs at the end\n"
-	      "\nCtrl-C keeps every finished trace's cells; --resume finishes the rest.\n", out);
 }
 
 /* The command line's options (sweep_parse). */
@@ -67,38 +56,46 @@ static int sweep_show(const char *dir, bool plot)
 	return status;
 }
 
-/* Parse argv; returns -1 to go on, else an exit code. */
+static const struct opt_spec sweep_options[] = {
+	{ .name = "resume", .kind = OPT_FLAG, OPT_AT(struct sweep, resume),
+	  .help = "keep the cells already in OUTPUT and run only the missing ones" },
+	{ .name = "no-plot", .kind = OPT_UNSET, OPT_AT(struct sweep, plot), .help = "do not draw the graphs at the end" },
+	{ 0 },
+};
+
+static const struct opt_group sweep_groups[] = {
+	{ cli_jobs_options, offsetof(struct sweep, threads), NULL },
+	{ sweep_options, 0, NULL },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_command sweep_command = {
+	.name = "sweep",
+	.synopsis = "usage: pagesim sweep EXPERIMENT.yaml [options]\n"
+		    "Run every cell (trace x policy x frames x seed) of an experiment file and\n"
+		    "write OUTPUT/results.csv (the columns of 'pagesim run --output csv'),\n"
+		    "OUTPUT/summary.json and OUTPUT/plots/ (see experiments/README.md).\n\n",
+	.groups = sweep_groups,
+	.epilogue = "\nCtrl-C keeps every finished trace's cells; --resume finishes the rest.\n",
+	.column = 19,
+};
+
+/* Parse argv into sw (threads, resume, plot) and the experiment file's
+ * name into *file. Returns -1 to go on, else an exit code (after the
+ * help, or after printing the error). */
 static int sweep_parse(int argc, char **argv, struct sweep *sw, const char **file)
 {
-	static const struct option longopts[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "resume", no_argument, NULL, 'r' },
-		{ "no-plot", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int first, rc;
 
 	sw->threads = cli_cores();
 	sw->plot = true;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			if (!cli_parse_jobs(optarg, &sw->threads))
-				return EXIT_USAGE;
-			break;
-		case 'r': sw->resume = true; break;
-		case 'n': sw->plot = false; break;
-		case 'h': sweep_usage(stdout); return EXIT_OK;
-		default: sweep_usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		sweep_usage(stderr);
+	if ((rc = cli_parse_options(&sweep_command, argc, argv, sw, &first)) >= 0)
+		return rc;
+	if (first != argc - 1) {
+		cli_usage(stderr, &sweep_command);
 		return cli_fail("sweep: expected exactly one experiment file");
 	}
-	*file = argv[optind];
+	*file = argv[first];
 	return -1;
 }
 
