@@ -354,6 +354,32 @@ static void expect_bin_error(const struct text *t, enum trace_format f, bool ski
 	}
 }
 
+/* Headers with one field wrong, read with format and skip_bad; each is
+ * refused before any record with ": <why>". */
+static const struct bad_header {
+	uint32_t version, header_size, record_size, flags;
+	enum trace_format format;
+	bool skip_bad;
+	const char *why;
+} bad_headers[] = {
+    {0, 32, 16, 0, TRACE_AUTO, true, ": unsupported binary trace version 0 (this pagesim reads versions 1 and 2)"},
+    {3, 32, 16, 0, TRACE_AUTO, true, ": unsupported binary trace version 3 (this pagesim reads versions 1 and 2)"},
+    /* a big-endian writer's 1 */
+    {0x01000000, 32, 16, 0, TRACE_BINARY, false,
+     ": unsupported binary trace version 16777216 (this pagesim reads versions 1 and 2)"},
+    {1, 32, 24, 0, TRACE_AUTO, true,
+     ": binary trace record size 24 is not supported (version 1 records are 16 bytes)"},
+    {1, 16, 16, 0, TRACE_AUTO, true, ": binary trace header size 16 is out of range (32..4096 bytes)"},
+    {1, 5000, 16, 0, TRACE_AUTO, true, ": binary trace header size 5000 is out of range (32..4096 bytes)"},
+    {1, 32, 16, 4, TRACE_AUTO, true, ": unknown binary trace header flags 0x4 (version 1 defines none)"},
+    /* the events flag is version 2's */
+    {1, 32, 16, 1, TRACE_AUTO, true, ": unknown binary trace header flags 0x1 (version 1 defines none)"},
+    {2, 32, 16, 5, TRACE_AUTO, true,
+     ": unknown binary trace header flags 0x4 (version 2 defines 0x1, may hold events)"},
+    {2, 32, 24, 0, TRACE_AUTO, true,
+     ": binary trace record size 24 is not supported (version 2 records are 16 bytes)"},
+};
+
 START_TEST(t_binary_header_errors)
 {
 	struct text t;
@@ -389,44 +415,14 @@ START_TEST(t_binary_header_errors)
 	}
 	free(t.s);
 
-	/* Versions. */
-	for (uint32_t v = 0; v < 4; v += 3) {
-		t = bin_bytes(v, 32, 16, 0, bin_sample, 4);
-		expect_bin_error(&t, TRACE_AUTO, true, 0,
-				 v == 0 ? ": unsupported binary trace version 0 (this pagesim reads versions 1 and 2)"
-					: ": unsupported binary trace version 3 (this pagesim reads versions 1 and 2)");
+	/* Versions, record size, header size, flags. */
+	for (size_t i = 0; i < ARRAY_LEN(bad_headers); i++) {
+		const struct bad_header *c = &bad_headers[i];
+
+		t = bin_bytes(c->version, c->header_size, c->record_size, c->flags, bin_sample, 4);
+		expect_bin_error(&t, c->format, c->skip_bad, 0, c->why);
 		free(t.s);
 	}
-	t = bin_bytes(0x01000000, 32, 16, 0, bin_sample, 4); /* a big-endian writer's 1 */
-	expect_bin_error(&t, TRACE_BINARY, false, 0,
-			 ": unsupported binary trace version 16777216 (this pagesim reads versions 1 and 2)");
-	free(t.s);
-	/* Record size, header size, flags. */
-	t = bin_bytes(1, 32, 24, 0, bin_sample, 4);
-	expect_bin_error(&t, TRACE_AUTO, true, 0,
-			 ": binary trace record size 24 is not supported (version 1 records are 16 bytes)");
-	free(t.s);
-	t = bin_bytes(1, 16, 16, 0, bin_sample, 4);
-	expect_bin_error(&t, TRACE_AUTO, true, 0, ": binary trace header size 16 is out of range (32..4096 bytes)");
-	free(t.s);
-	t = bin_bytes(1, 5000, 16, 0, bin_sample, 4);
-	expect_bin_error(&t, TRACE_AUTO, true, 0,
-			 ": binary trace header size 5000 is out of range (32..4096 bytes)");
-	free(t.s);
-	t = bin_bytes(1, 32, 16, 4, bin_sample, 4);
-	expect_bin_error(&t, TRACE_AUTO, true, 0, ": unknown binary trace header flags 0x4 (version 1 defines none)");
-	free(t.s);
-	t = bin_bytes(1, 32, 16, 1, bin_sample, 4); /* the events flag is version 2's */
-	expect_bin_error(&t, TRACE_AUTO, true, 0, ": unknown binary trace header flags 0x1 (version 1 defines none)");
-	free(t.s);
-	t = bin_bytes(2, 32, 16, 5, bin_sample, 4);
-	expect_bin_error(&t, TRACE_AUTO, true, 0,
-			 ": unknown binary trace header flags 0x4 (version 2 defines 0x1, may hold events)");
-	free(t.s);
-	t = bin_bytes(2, 32, 24, 0, bin_sample, 4);
-	expect_bin_error(&t, TRACE_AUTO, true, 0,
-			 ": binary trace record size 24 is not supported (version 2 records are 16 bytes)");
-	free(t.s);
 	/* Truncated headers. */
 	t = bin_v1(NULL, 0);
 	t.len = 8;

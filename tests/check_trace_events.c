@@ -308,120 +308,125 @@ START_TEST(t_events_variants)
 }
 END_TEST
 
+/* Lines too long for a field, filled in by t_events_errors. */
+static char long_name[128], long_file[300], long_field[80];
+
+/* Bad event lines in a 48-bit space, each with its message. */
+static struct bad_line events_bad[] = {
+    {"segment", "expected NAME ('segment NAME ADDR LEN PROT BACKING', BACKING: file=F [offset=O], zero, anon"
+		" or stack [max=M])"},
+    {"segment code 0x1000 0x1000 r-x", "expected BACKING ('segment NAME ADDR LEN PROT BACKING', BACKING:"
+				       " file=F [offset=O], zero, anon or stack [max=M])"},
+    {"segment 1code 0x1000 0x1000 r-x zero", "segment name must start with a letter or '_' and hold only"
+					     " letters, digits, '_', '.' and '-'"},
+    {"segment c@de 0x1000 0x1000 r-x zero", "segment name must start with a letter or '_' and hold only"
+					    " letters, digits, '_', '.' and '-'"},
+    {long_name, "segment name is longer than 63 characters"},
+    {"segment code 0x1001 0x1000 r-x zero", "address 0x1001 is not page-aligned (pages of 4096 bytes)"},
+    {"segment code zz 0x1000 r-x zero", "expected ADDR as a number (0x-hex or decimal), got 'zz'"},
+    {"segment code 0x1000 0x zero r-x", "expected LEN as a number (0x-hex or decimal), got '0x'"},
+    {"segment code 0x1000 0 r-x zero", "length 0 (must be at least 1 byte)"},
+    {"segment code 0x1000 0x1000 rwz zero",
+     "expected PROT as three characters [r-][w-][x-] such as r-x, got 'rwz'"},
+    {"segment code 0x1000 0x1000 rw zero",
+     "expected PROT as three characters [r-][w-][x-] such as r-x, got 'rw'"},
+    {"segment code 0x1000 0x1000 R-X zero",
+     "expected PROT as three characters [r-][w-][x-] such as r-x, got 'R-X'"},
+    {"segment code 0x1000 0x1000 r-x heap",
+     "expected BACKING: file=F [offset=O], zero, anon or stack [max=M], got 'heap'"},
+    {"segment code 0x1000 0x1000 r-x zero extra", "expected the end of the line after 'zero', got 'extra'"},
+    {"segment code 0x1000 0x1000 r-x stack max=zz", "expected max M as a number (0x-hex or decimal), got 'zz'"},
+    {"segment code 0x1000 0x1000 r-x stack 5", "expected max=M or the end of the line after 'stack', got '5'"},
+    {"segment code 0x1000 0x1000 r-x stack max=1 5",
+     "expected the end of the line after 'max=1', got '5'"},
+    {"segment code 0x1000 0x1000 r-x file=", "expected a file name after 'file='"},
+    {long_file, "file name is longer than 255 characters"},
+    {"segment code 0x1000 0x1000 r-x file=a offset=0x10",
+     "offset 0x10 is not page-aligned (pages of 4096 bytes)"},
+    {"segment code 0x1000 0x1000 r-x file=a offset=x", "expected offset O as a number (0x-hex or decimal), got 'x'"},
+    {"segment code 0x1000 0x1000 r-x file=a x",
+     "expected offset=O or the end of the line after 'file=a', got 'x'"},
+    {"segment code 0x1000 0x1000 r-x file=a offset=0 x", "expected the end of the line after 'offset=0', got 'x'"},
+    {"segment code 0xfffffffff000 0x2000 r-x zero",
+     "segment of 0x2000 bytes at 0xfffffffff000 runs past the end of the 48-bit virtual address space"},
+    {"segment code 0x1000000000000 0x1000 r-x zero",
+     "address 0x1000000000000 is beyond the 48-bit virtual address space"},
+    {"segment code 0x1000 0x10000000000000000 r-x zero", "LEN does not fit in 64 bits"},
+    {"mmap", "expected ADDR ('mmap ADDR LEN PROT shared|private file=F [offset=O]' or"
+	     " 'mmap ADDR LEN PROT anon')"},
+    {"mmap 0x1000 0x1000 rw-", "expected shared, private or anon ('mmap ADDR LEN PROT shared|private"
+			       " file=F [offset=O]' or 'mmap ADDR LEN PROT anon')"},
+    {"mmap 0x1000 0x1000 rw- shared anon",
+     "'shared anon' mappings are not modeled (map a file shared, or use anon)"},
+    {"mmap 0x1000 0x1000 rw- shared", "expected file=F after 'shared'"},
+    {"mmap 0x1000 0x1000 rw- private", "expected file=F or anon after 'private'"},
+    {"mmap 0x1000 0x1000 rw- private zero", "expected file=F or anon after 'private', got 'zero'"},
+    {"mmap 0x1000 0x1000 rw- shared x", "expected file=F after 'shared', got 'x'"},
+    {"mmap 0x1000 0x1000 rw- zero", "expected shared, private or anon after PROT, got 'zero'"},
+    {"mmap 0x1000 0x1000 rw- anon x", "expected the end of the line after 'anon', got 'x'"},
+    {"mmap 0x1000 0x1000 rw- private anon x", "expected the end of the line after 'anon', got 'x'"},
+    {"mmap 0x1000 0x1000 rw- shared file=f offset=0 x", "expected the end of the line after 'offset=0', got 'x'"},
+    {"mmap 0x1800 0x1000 rw- anon", "address 0x1800 is not page-aligned (pages of 4096 bytes)"},
+    {"mmap 0x1000 0 rw- anon", "length 0 (must be at least 1 byte)"},
+    {"mmap 0x1000 0x1000 rw- shared file=f offset=0x800",
+     "offset 0x800 is not page-aligned (pages of 4096 bytes)"},
+    {"mmap 0xffffffff0000 0x10001 rw- anon",
+     "mmap of 0x10001 bytes at 0xffffffff0000 runs past the end of the 48-bit virtual address space"},
+    {"munmap", "expected ADDR ('munmap ADDR LEN')"},
+    {"munmap 0x1000", "expected LEN ('munmap ADDR LEN')"},
+    {"munmap 0x1000 0x1000 0x1000", "expected the end of the line after '0x1000', got '0x1000'"},
+    {"munmap 0x1001 0x1000", "address 0x1001 is not page-aligned (pages of 4096 bytes)"},
+    {"munmap 0x1000 0", "length 0 (must be at least 1 byte)"},
+    {"munmap 0x1000 0x1000#c", "expected LEN as a number (0x-hex or decimal), got '0x1000#c'"},
+    {"brk", "expected ADDR ('brk ADDR')"},
+    {"brk x", "expected ADDR as a number (0x-hex or decimal), got 'x'"},
+    {"brk 0x1000000000000", "address 0x1000000000000 is beyond the 48-bit virtual address space"},
+    {"brk 1 2", "expected the end of the line after '1', got '2'"},
+    {long_field, "expected ADDR as a number (0x-hex or decimal), got"
+		 " 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz...'"},
+    {"fork", "expected PARENT ('fork PARENT CHILD')"},
+    {"fork 2", "expected CHILD ('fork PARENT CHILD')"},
+    {"fork 0 2", "expected PARENT as a pid in 1..4294967295, got '0'"},
+    {"fork 0x1 2", "expected PARENT as a pid in 1..4294967295, got '0x1'"},
+    {"fork 1 4294967296", "expected CHILD as a pid in 1..4294967295, got '4294967296'"},
+    {"fork 3 3", "fork of process 3 into itself (the child needs a pid of its own)"},
+    {"fork 1 2 3", "expected the end of the line after '2', got '3'"},
+    {"exit", "expected PID ('exit PID')"},
+    {"exit 0", "expected PID as a pid in 1..4294967295, got '0'"},
+    {"exit 2#bye", "expected PID as a pid in 1..4294967295, got '2#bye'"},
+    {"exit 1 2", "expected the end of the line after '1', got '2'"},
+    {"exits 1", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
+    {"Mmap 0x1000 0x1000 rw- anon", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
+    {NULL, NULL},
+};
+/* Lines bad only because of the end of a 64-bit space. */
+static const struct bad_line events_bad64[] = {
+    {"segment code 0xfffffffffffff000 0x2000 r-x zero",
+     "segment of 0x2000 bytes at 0xfffffffffffff000 runs past the end of the 64-bit virtual address space"},
+    {"munmap 0xfffffffffffff000 0xffffffffffffffff",
+     "munmap of 0xffffffffffffffff bytes at 0xfffffffffffff000 runs past the end of the 64-bit virtual"
+     " address space"},
+    {NULL, NULL},
+};
+/* Lines bad only because of the end of a 32-bit space. */
+static const struct bad_line events_bad32[] = {
+    {"mmap 0xffff0000 0x10001 rw- anon",
+     "mmap of 0x10001 bytes at 0xffff0000 runs past the end of the 32-bit virtual address space"},
+    {"brk 0x100000000", "address 0x100000000 is beyond the 32-bit virtual address space"},
+    {NULL, NULL},
+};
+
 START_TEST(t_events_errors)
 {
-	static char long_name[128], long_file[300], long_field[80];
-	static struct bad_line bad[] = {
-	    {"segment", "expected NAME ('segment NAME ADDR LEN PROT BACKING', BACKING: file=F [offset=O], zero, anon"
-			" or stack [max=M])"},
-	    {"segment code 0x1000 0x1000 r-x", "expected BACKING ('segment NAME ADDR LEN PROT BACKING', BACKING:"
-					       " file=F [offset=O], zero, anon or stack [max=M])"},
-	    {"segment 1code 0x1000 0x1000 r-x zero", "segment name must start with a letter or '_' and hold only"
-						     " letters, digits, '_', '.' and '-'"},
-	    {"segment c@de 0x1000 0x1000 r-x zero", "segment name must start with a letter or '_' and hold only"
-						    " letters, digits, '_', '.' and '-'"},
-	    {long_name, "segment name is longer than 63 characters"},
-	    {"segment code 0x1001 0x1000 r-x zero", "address 0x1001 is not page-aligned (pages of 4096 bytes)"},
-	    {"segment code zz 0x1000 r-x zero", "expected ADDR as a number (0x-hex or decimal), got 'zz'"},
-	    {"segment code 0x1000 0x zero r-x", "expected LEN as a number (0x-hex or decimal), got '0x'"},
-	    {"segment code 0x1000 0 r-x zero", "length 0 (must be at least 1 byte)"},
-	    {"segment code 0x1000 0x1000 rwz zero",
-	     "expected PROT as three characters [r-][w-][x-] such as r-x, got 'rwz'"},
-	    {"segment code 0x1000 0x1000 rw zero",
-	     "expected PROT as three characters [r-][w-][x-] such as r-x, got 'rw'"},
-	    {"segment code 0x1000 0x1000 R-X zero",
-	     "expected PROT as three characters [r-][w-][x-] such as r-x, got 'R-X'"},
-	    {"segment code 0x1000 0x1000 r-x heap",
-	     "expected BACKING: file=F [offset=O], zero, anon or stack [max=M], got 'heap'"},
-	    {"segment code 0x1000 0x1000 r-x zero extra", "expected the end of the line after 'zero', got 'extra'"},
-	    {"segment code 0x1000 0x1000 r-x stack max=zz", "expected max M as a number (0x-hex or decimal), got 'zz'"},
-	    {"segment code 0x1000 0x1000 r-x stack 5", "expected max=M or the end of the line after 'stack', got '5'"},
-	    {"segment code 0x1000 0x1000 r-x stack max=1 5",
-	     "expected the end of the line after 'max=1', got '5'"},
-	    {"segment code 0x1000 0x1000 r-x file=", "expected a file name after 'file='"},
-	    {long_file, "file name is longer than 255 characters"},
-	    {"segment code 0x1000 0x1000 r-x file=a offset=0x10",
-	     "offset 0x10 is not page-aligned (pages of 4096 bytes)"},
-	    {"segment code 0x1000 0x1000 r-x file=a offset=x", "expected offset O as a number (0x-hex or decimal), got 'x'"},
-	    {"segment code 0x1000 0x1000 r-x file=a x",
-	     "expected offset=O or the end of the line after 'file=a', got 'x'"},
-	    {"segment code 0x1000 0x1000 r-x file=a offset=0 x", "expected the end of the line after 'offset=0', got 'x'"},
-	    {"segment code 0xfffffffff000 0x2000 r-x zero",
-	     "segment of 0x2000 bytes at 0xfffffffff000 runs past the end of the 48-bit virtual address space"},
-	    {"segment code 0x1000000000000 0x1000 r-x zero",
-	     "address 0x1000000000000 is beyond the 48-bit virtual address space"},
-	    {"segment code 0x1000 0x10000000000000000 r-x zero", "LEN does not fit in 64 bits"},
-	    {"mmap", "expected ADDR ('mmap ADDR LEN PROT shared|private file=F [offset=O]' or"
-		     " 'mmap ADDR LEN PROT anon')"},
-	    {"mmap 0x1000 0x1000 rw-", "expected shared, private or anon ('mmap ADDR LEN PROT shared|private"
-				       " file=F [offset=O]' or 'mmap ADDR LEN PROT anon')"},
-	    {"mmap 0x1000 0x1000 rw- shared anon",
-	     "'shared anon' mappings are not modeled (map a file shared, or use anon)"},
-	    {"mmap 0x1000 0x1000 rw- shared", "expected file=F after 'shared'"},
-	    {"mmap 0x1000 0x1000 rw- private", "expected file=F or anon after 'private'"},
-	    {"mmap 0x1000 0x1000 rw- private zero", "expected file=F or anon after 'private', got 'zero'"},
-	    {"mmap 0x1000 0x1000 rw- shared x", "expected file=F after 'shared', got 'x'"},
-	    {"mmap 0x1000 0x1000 rw- zero", "expected shared, private or anon after PROT, got 'zero'"},
-	    {"mmap 0x1000 0x1000 rw- anon x", "expected the end of the line after 'anon', got 'x'"},
-	    {"mmap 0x1000 0x1000 rw- private anon x", "expected the end of the line after 'anon', got 'x'"},
-	    {"mmap 0x1000 0x1000 rw- shared file=f offset=0 x", "expected the end of the line after 'offset=0', got 'x'"},
-	    {"mmap 0x1800 0x1000 rw- anon", "address 0x1800 is not page-aligned (pages of 4096 bytes)"},
-	    {"mmap 0x1000 0 rw- anon", "length 0 (must be at least 1 byte)"},
-	    {"mmap 0x1000 0x1000 rw- shared file=f offset=0x800",
-	     "offset 0x800 is not page-aligned (pages of 4096 bytes)"},
-	    {"mmap 0xffffffff0000 0x10001 rw- anon",
-	     "mmap of 0x10001 bytes at 0xffffffff0000 runs past the end of the 48-bit virtual address space"},
-	    {"munmap", "expected ADDR ('munmap ADDR LEN')"},
-	    {"munmap 0x1000", "expected LEN ('munmap ADDR LEN')"},
-	    {"munmap 0x1000 0x1000 0x1000", "expected the end of the line after '0x1000', got '0x1000'"},
-	    {"munmap 0x1001 0x1000", "address 0x1001 is not page-aligned (pages of 4096 bytes)"},
-	    {"munmap 0x1000 0", "length 0 (must be at least 1 byte)"},
-	    {"munmap 0x1000 0x1000#c", "expected LEN as a number (0x-hex or decimal), got '0x1000#c'"},
-	    {"brk", "expected ADDR ('brk ADDR')"},
-	    {"brk x", "expected ADDR as a number (0x-hex or decimal), got 'x'"},
-	    {"brk 0x1000000000000", "address 0x1000000000000 is beyond the 48-bit virtual address space"},
-	    {"brk 1 2", "expected the end of the line after '1', got '2'"},
-	    {long_field, "expected ADDR as a number (0x-hex or decimal), got"
-			 " 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz...'"},
-	    {"fork", "expected PARENT ('fork PARENT CHILD')"},
-	    {"fork 2", "expected CHILD ('fork PARENT CHILD')"},
-	    {"fork 0 2", "expected PARENT as a pid in 1..4294967295, got '0'"},
-	    {"fork 0x1 2", "expected PARENT as a pid in 1..4294967295, got '0x1'"},
-	    {"fork 1 4294967296", "expected CHILD as a pid in 1..4294967295, got '4294967296'"},
-	    {"fork 3 3", "fork of process 3 into itself (the child needs a pid of its own)"},
-	    {"fork 1 2 3", "expected the end of the line after '2', got '3'"},
-	    {"exit", "expected PID ('exit PID')"},
-	    {"exit 0", "expected PID as a pid in 1..4294967295, got '0'"},
-	    {"exit 2#bye", "expected PID as a pid in 1..4294967295, got '2#bye'"},
-	    {"exit 1 2", "expected the end of the line after '1', got '2'"},
-	    {"exits 1", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
-	    {"Mmap 0x1000 0x1000 rw- anon", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
-	    {NULL, NULL},
-	};
-	static const struct bad_line bad64[] = {
-	    {"segment code 0xfffffffffffff000 0x2000 r-x zero",
-	     "segment of 0x2000 bytes at 0xfffffffffffff000 runs past the end of the 64-bit virtual address space"},
-	    {"munmap 0xfffffffffffff000 0xffffffffffffffff",
-	     "munmap of 0xffffffffffffffff bytes at 0xfffffffffffff000 runs past the end of the 64-bit virtual"
-	     " address space"},
-	    {NULL, NULL},
-	};
-	static const struct bad_line bad32[] = {
-	    {"mmap 0xffff0000 0x10001 rw- anon",
-	     "mmap of 0x10001 bytes at 0xffff0000 runs past the end of the 32-bit virtual address space"},
-	    {"brk 0x100000000", "address 0x100000000 is beyond the 32-bit virtual address space"},
-	    {NULL, NULL},
-	};
-
 	snprintf(long_name, sizeof long_name, "segment %064d 0x1000 0x1000 r-x zero", 0);
 	long_name[8] = 'n';
 	snprintf(long_file, sizeof long_file, "segment x 0x1000 0x1000 r-x file=%0256d", 0);
 	memset(long_field, 'z', 60);
 	memcpy(long_field, "brk ", 4);
 	long_field[60] = '\0';
-	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", bad, 48);
-	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", bad64, 64);
-	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", bad32, 32);
+	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", events_bad, 48);
+	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", events_bad64, 64);
+	check_bad_lines(TRACE_NATIVE, "pagesim-trace 1", "R 0x10", events_bad32, 32);
 }
 END_TEST
 
@@ -714,109 +719,112 @@ static const struct bin_item bin_items[] = {
 /* Record numbers of bin_items: code takes 1 + 4 records, fork 1 + 3. */
 static const uint64_t bin_items_recno[] = {1, 2, 7, 8, 12};
 
-/* Corrupt payloads and event records of a version-2 file: each error names
- * the event's record, with skip_bad the event goes whole and the rest
- * reads on. */
-START_TEST(t_events_binary_corrupt)
-{
-	/* Byte offsets into the file of bin_items: the segment's event record
-	 * is record 2 (at 32 + 16), its payload starts at 32 + 32. */
-	enum { HEAD = 32 + 16, PAY = 32 + 32 };
-	static const struct {
-		size_t at;          /* byte to change */
-		unsigned char to;   /* its new value */
-		const char *why;
-	} cases[] = {
-	    {HEAD + 15, 9, "unknown event kind 9 (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit)"},
-	    {HEAD + 15, 0, "unknown event kind 0 (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit)"},
-	    {HEAD + 15, EV_MMAP, "mmap events have no name"},
-	    {HEAD + 15, EV_EXIT, "exit events have no name"},
-	    {HEAD + 8, 0, "pid 0 (must be 1..4294967295)"},
-	    {HEAD + 0, 1, "event record: address field 0x1 is reserved and must be 0"},
-	    {HEAD + 12, 5, "event record: 5 payload records, its payload needs 4"},
-	    {PAY + 36, 8, "prot 0x8 is not a combination of r (1), w (2) and x (4)"},
-	    {PAY + 37, 4, "unknown backing 4 (1 zero, 2 file, 3 stack)"},
-	    {PAY + 37, BACK_ZERO, "only a file mapping has a file name"},
-	    {PAY + 38, 1, "a segment cannot be shared (map the file with 'mmap ... shared')"},
-	    {PAY + 38, 2, "event payload: shared byte 2 (must be 0 or 1)"},
-	    {PAY + 39, 64, "event payload: name length 64 (at most 63)"},
-	    {PAY + 41, 2, "event payload: file name length 517 (at most 255)"},
-	    {PAY + 39, 0, "event payload: padding byte 53 is 0x2e, not 0"},
-	    {PAY + 39, 40, "event record: 4 payload records, its payload needs 6"},
-	    {PAY + 45, 1, "event payload: reserved byte 45 is 0x01, not 0"},
-	    {PAY + 63, 1, "event payload: padding byte 63 is 0x01, not 0"},
-	    {PAY + 48, '9', "segment name must start with a letter or '_' and hold only letters, digits, '_', '.'"
-			    " and '-'"},
-	    {PAY + 49, 0, "event payload: a name holds a NUL byte"},
-	    {PAY + 52, ' ', "file name holds a blank or control character (byte 0x20)"},
-	    {PAY + 0, 1, "address 0x8001 is not page-aligned (pages of 4096 bytes)"},
-	    {PAY + 9, 0, "length 0 (must be at least 1 byte)"},
-	    {PAY + 17, 0x28, "offset 0x2800 is not page-aligned (pages of 4096 bytes)"},
-	    {PAY + 24, 1, "only a stack has a max (it must be 0)"},
-	    {PAY + 32, 1, "segment events have no child pid (it must be 0)"},
-	    {PAY + 7, 1, "address 0x100000000008000 is beyond the 48-bit virtual address space"},
-	};
-	struct text good = bin_v2(TRACE_BINARY_FLAG_EVENTS, bin_items, ARRAY_LEN(bin_items));
+/* The byte offsets of the segment event in the file of bin_items: its
+ * event record is record 2 (at 32 + 16), its payload starts at 32 + 32. */
+enum { HEAD = 32 + 16, PAY = 32 + 32 };
+static const struct corrupt_case {
+	size_t at;        /* byte to change */
+	unsigned char to; /* its new value */
+	const char *why;
+} corrupt_cases[] = {
+    {HEAD + 15, 9, "unknown event kind 9 (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit)"},
+    {HEAD + 15, 0, "unknown event kind 0 (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit)"},
+    {HEAD + 15, EV_MMAP, "mmap events have no name"},
+    {HEAD + 15, EV_EXIT, "exit events have no name"},
+    {HEAD + 8, 0, "pid 0 (must be 1..4294967295)"},
+    {HEAD + 0, 1, "event record: address field 0x1 is reserved and must be 0"},
+    {HEAD + 12, 5, "event record: 5 payload records, its payload needs 4"},
+    {PAY + 36, 8, "prot 0x8 is not a combination of r (1), w (2) and x (4)"},
+    {PAY + 37, 4, "unknown backing 4 (1 zero, 2 file, 3 stack)"},
+    {PAY + 37, BACK_ZERO, "only a file mapping has a file name"},
+    {PAY + 38, 1, "a segment cannot be shared (map the file with 'mmap ... shared')"},
+    {PAY + 38, 2, "event payload: shared byte 2 (must be 0 or 1)"},
+    {PAY + 39, 64, "event payload: name length 64 (at most 63)"},
+    {PAY + 41, 2, "event payload: file name length 517 (at most 255)"},
+    {PAY + 39, 0, "event payload: padding byte 53 is 0x2e, not 0"},
+    {PAY + 39, 40, "event record: 4 payload records, its payload needs 6"},
+    {PAY + 45, 1, "event payload: reserved byte 45 is 0x01, not 0"},
+    {PAY + 63, 1, "event payload: padding byte 63 is 0x01, not 0"},
+    {PAY + 48, '9', "segment name must start with a letter or '_' and hold only letters, digits, '_', '.'"
+		    " and '-'"},
+    {PAY + 49, 0, "event payload: a name holds a NUL byte"},
+    {PAY + 52, ' ', "file name holds a blank or control character (byte 0x20)"},
+    {PAY + 0, 1, "address 0x8001 is not page-aligned (pages of 4096 bytes)"},
+    {PAY + 9, 0, "length 0 (must be at least 1 byte)"},
+    {PAY + 17, 0x28, "offset 0x2800 is not page-aligned (pages of 4096 bytes)"},
+    {PAY + 24, 1, "only a stack has a max (it must be 0)"},
+    {PAY + 32, 1, "segment events have no child pid (it must be 0)"},
+    {PAY + 7, 1, "address 0x100000000008000 is beyond the 48-bit virtual address space"},
+};
 
-	/* The good file first. */
-	{
+/* The uncorrupted file of bin_items reads as bin_items, lines and all. */
+static void check_binary_good(const struct text *good)
+{
+	struct trace_options o = opts(TRACE_AUTO);
+	struct evresult er;
+
+	ev_run_text(good->s, good->len, &o, (const size_t[]){1, 0}, &er);
+	ck_assert_msg(!er.res.failed, "%s", er.res.msg);
+	ck_assert_uint_eq(er.res.n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_uint_eq(er.lines[i], bin_items_recno[i]);
+		if (bin_items[i].is_event)
+			ck_assert(ev_same(trace_events_get(er.events, er.res.recs[i].addr), &bin_items[i].ev));
+		else
+			ck_assert(memcmp(&er.res.recs[i], &bin_items[i].rec, sizeof er.res.recs[i]) == 0);
+	}
+	ck_assert_uint_eq(trace_events_get(er.events, 1)->line, 8);
+	ev_free(&er);
+}
+
+/* good with case k (number c) applied: an error naming record 2, read in
+ * many batch sizes; with skip_bad the event goes whole and the rest reads
+ * on. */
+static void check_binary_corrupt_case(const struct text *good, size_t c, const struct corrupt_case *k)
+{
+	struct text t = {0};
+	char want[512];
+
+	text_add(&t, good->s, good->len);
+	ck_assert_uint_ne((unsigned char)t.s[k->at], k->to);
+	t.s[k->at] = (char)k->to;
+	snprintf(want, sizeof want, ": record 2: %s", k->why);
+	for (size_t batch = 1; batch <= 4096; batch *= 4) {
 		struct trace_options o = opts(TRACE_AUTO);
 		struct evresult er;
+		size_t bs[2] = {batch, 0};
 
-		ev_run_text(good.s, good.len, &o, (const size_t[]){1, 0}, &er);
-		ck_assert_msg(!er.res.failed, "%s", er.res.msg);
-		ck_assert_uint_eq(er.res.n, 5);
-		for (size_t i = 0; i < 5; i++) {
-			ck_assert_uint_eq(er.lines[i], bin_items_recno[i]);
-			if (bin_items[i].is_event)
-				ck_assert(ev_same(trace_events_get(er.events, er.res.recs[i].addr), &bin_items[i].ev));
-			else
-				ck_assert(memcmp(&er.res.recs[i], &bin_items[i].rec, sizeof er.res.recs[i]) == 0);
+		ev_run_text(t.s, t.len, &o, bs, &er);
+		ck_assert_msg(er.res.failed, "case %zu accepted", c);
+		ck_assert_uint_eq(er.res.n, 1);
+		expect_error(&er.res, want);
+		ev_free(&er);
+
+		o.skip_bad = true;
+		ev_run_text(t.s, t.len, &o, bs, &er);
+		ck_assert_msg(!er.res.failed, "case %zu: %s", c, er.res.msg);
+		ck_assert_uint_eq(er.res.skipped, 1);
+		ck_assert_msg(strstr(er.res.first_skip, want) != NULL, "%s", er.res.first_skip);
+		ck_assert_uint_eq(trace_events_count(er.events), 1);
+		if (k->at == HEAD + 12) {
+			/* A payload said to be one record longer takes the access after it. */
+			ck_assert_uint_eq(er.res.n, 3);
+			ck_assert_uint_eq(er.lines[1], 8);
+			ev_free(&er);
+			continue;
 		}
-		ck_assert_uint_eq(trace_events_get(er.events, 1)->line, 8);
+		ck_assert_msg(er.res.n == 4, "case %zu, batch %zu: %zu records", c, batch, er.res.n);
+		ck_assert_uint_eq(er.lines[1], 7);
+		ck_assert_uint_eq(er.res.recs[2].op, OP_EVENT);
+		ck_assert_uint_eq(er.lines[2], 8);
 		ev_free(&er);
 	}
-	for (size_t c = 0; c < ARRAY_LEN(cases); c++) {
-		struct text t = {0};
-		char want[512];
+	free(t.s);
+}
 
-		text_add(&t, good.s, good.len);
-		ck_assert_uint_ne((unsigned char)t.s[cases[c].at], cases[c].to);
-		t.s[cases[c].at] = (char)cases[c].to;
-		snprintf(want, sizeof want, ": record 2: %s", cases[c].why);
-		for (size_t batch = 1; batch <= 4096; batch *= 4) {
-			struct trace_options o = opts(TRACE_AUTO);
-			struct evresult er;
-			size_t bs[2] = {batch, 0};
-
-			ev_run_text(t.s, t.len, &o, bs, &er);
-			ck_assert_msg(er.res.failed, "case %zu accepted", c);
-			ck_assert_uint_eq(er.res.n, 1);
-			expect_error(&er.res, want);
-			ev_free(&er);
-
-			o.skip_bad = true;
-			ev_run_text(t.s, t.len, &o, bs, &er);
-			ck_assert_msg(!er.res.failed, "case %zu: %s", c, er.res.msg);
-			ck_assert_uint_eq(er.res.skipped, 1);
-			ck_assert_msg(strstr(er.res.first_skip, want) != NULL, "%s", er.res.first_skip);
-			ck_assert_uint_eq(trace_events_count(er.events), 1);
-			if (cases[c].at == HEAD + 12) {
-				/* A payload said to be one record longer takes the access after it. */
-				ck_assert_uint_eq(er.res.n, 3);
-				ck_assert_uint_eq(er.lines[1], 8);
-				ev_free(&er);
-				continue;
-			}
-			ck_assert_msg(er.res.n == 4, "case %zu, batch %zu: %zu records", c, batch, er.res.n);
-			ck_assert_uint_eq(er.lines[1], 7);
-			ck_assert_uint_eq(er.res.recs[2].op, OP_EVENT);
-			ck_assert_uint_eq(er.lines[2], 8);
-			ev_free(&er);
-		}
-		free(t.s);
-	}
-	/* A payload cut by the end of the input: fatal, whatever the batch. */
+/* A payload cut by the end of the input: fatal, whatever the batch. */
+static void check_binary_payload_cut(void)
+{
 	for (size_t cut = 1; cut <= 4 * 16; cut += 21) {
 		struct text t = bin_v2(TRACE_BINARY_FLAG_EVENTS, bin_items, 2);
 		char want[256];
@@ -838,69 +846,89 @@ START_TEST(t_events_binary_corrupt)
 		}
 		free(t.s);
 	}
-	/* Events in a file whose header does not declare them, and in version 1. */
-	{
-		struct text t = bin_v2(0, bin_items, ARRAY_LEN(bin_items));
-		struct trace_options o = opts(TRACE_AUTO);
-		struct evresult er;
+}
 
-		ev_run_text(t.s, t.len, &o, NULL, &er);
-		expect_error(&er.res, ": record 2: an event record (operation 3) in a trace whose header does not declare"
-				      " events (flag 0x1)");
-		ck_assert(!er.may_have_events);
-		ev_free(&er);
-		t.s[8] = 1;
-		ev_run_text(t.s, t.len, &o, NULL, &er);
-		expect_error(&er.res, ": record 2: unknown operation 3 (version 1 has 0 read, 1 write and 2 fetch; 3..255"
-				      " are reserved)");
-		ev_free(&er);
-		free(t.s);
-		t = bin_v2(TRACE_BINARY_FLAG_EVENTS, bin_items, 1);
-		{
-			struct trace_rec bad = {.addr = 0x10, .pid = 1, .size = 1, .op = 4};
-			unsigned char b[16];
+/* Events in a file whose header does not declare them, and in version 1;
+ * an unknown operation in version 2. */
+static void check_binary_undeclared_events(void)
+{
+	struct text t = bin_v2(0, bin_items, ARRAY_LEN(bin_items));
+	struct trace_options o = opts(TRACE_AUTO);
+	struct evresult er;
 
-			trace_binary_put(&bad, b);
-			text_add(&t, b, 16);
-		}
-		ev_run_text(t.s, t.len, &o, NULL, &er);
-		expect_error(&er.res, ": record 2: unknown operation 4 (version 2 has 0 read, 1 write, 2 fetch and 3 event;"
-				      " 4..255 are reserved)");
-		ev_free(&er);
-		free(t.s);
-	}
-	/* A huge payload count is skipped whole with skip_bad. */
+	ev_run_text(t.s, t.len, &o, NULL, &er);
+	expect_error(&er.res, ": record 2: an event record (operation 3) in a trace whose header does not declare"
+			      " events (flag 0x1)");
+	ck_assert(!er.may_have_events);
+	ev_free(&er);
+	t.s[8] = 1;
+	ev_run_text(t.s, t.len, &o, NULL, &er);
+	expect_error(&er.res, ": record 2: unknown operation 3 (version 1 has 0 read, 1 write and 2 fetch; 3..255"
+			      " are reserved)");
+	ev_free(&er);
+	free(t.s);
+	t = bin_v2(TRACE_BINARY_FLAG_EVENTS, bin_items, 1);
 	{
-		struct text t = bin_v2(TRACE_BINARY_FLAG_EVENTS, bin_items, 1);
-		struct trace_rec head = {.pid = 1, .size = 100, .op = OP_EVENT, .flags = EV_EXIT};
+		struct trace_rec bad = {.addr = 0x10, .pid = 1, .size = 1, .op = 4};
 		unsigned char b[16];
-		struct trace_options o = opts(TRACE_AUTO);
-		struct evresult er;
 
-		trace_binary_put(&head, b);
+		trace_binary_put(&bad, b);
 		text_add(&t, b, 16);
-		memset(b, 0xab, 16);
-		for (int i = 0; i < 100; i++)
-			text_add(&t, b, 16);
-		trace_binary_put(&bin_items[2].rec, b);
-		text_add(&t, b, 16);
-		o.skip_bad = true;
-		/* Its payload past the batch, partly in it (more than the 23 records
-		 * a payload may have), and wholly in it. */
-		for (size_t bi = 0; bi < 3; bi++) {
-			size_t bs[2] = {bi == 0 ? 3 : bi == 1 ? 50 : 4096, 0};
-
-			ev_run_text(t.s, t.len, &o, bs, &er);
-			ck_assert_msg(!er.res.failed, "%s", er.res.msg);
-			ck_assert_uint_eq(er.res.n, 2);
-			ck_assert_uint_eq(er.lines[1], 103);
-			ck_assert_msg(strstr(er.res.first_skip,
-					     ": record 2: event record: 100 payload records (an event has 3..23)") != NULL,
-				      "%s", er.res.first_skip);
-			ev_free(&er);
-		}
-		free(t.s);
 	}
+	ev_run_text(t.s, t.len, &o, NULL, &er);
+	expect_error(&er.res, ": record 2: unknown operation 4 (version 2 has 0 read, 1 write, 2 fetch and 3 event;"
+			      " 4..255 are reserved)");
+	ev_free(&er);
+	free(t.s);
+}
+
+/* A huge payload count is skipped whole with skip_bad. */
+static void check_binary_huge_payload(void)
+{
+	struct text t = bin_v2(TRACE_BINARY_FLAG_EVENTS, bin_items, 1);
+	struct trace_rec head = {.pid = 1, .size = 100, .op = OP_EVENT, .flags = EV_EXIT};
+	unsigned char b[16];
+	struct trace_options o = opts(TRACE_AUTO);
+	struct evresult er;
+
+	trace_binary_put(&head, b);
+	text_add(&t, b, 16);
+	memset(b, 0xab, 16);
+	for (int i = 0; i < 100; i++)
+		text_add(&t, b, 16);
+	trace_binary_put(&bin_items[2].rec, b);
+	text_add(&t, b, 16);
+	o.skip_bad = true;
+	/* Its payload past the batch, partly in it (more than the 23 records
+	 * a payload may have), and wholly in it. */
+	for (size_t bi = 0; bi < 3; bi++) {
+		size_t bs[2] = {bi == 0 ? 3 : bi == 1 ? 50 : 4096, 0};
+
+		ev_run_text(t.s, t.len, &o, bs, &er);
+		ck_assert_msg(!er.res.failed, "%s", er.res.msg);
+		ck_assert_uint_eq(er.res.n, 2);
+		ck_assert_uint_eq(er.lines[1], 103);
+		ck_assert_msg(strstr(er.res.first_skip,
+				     ": record 2: event record: 100 payload records (an event has 3..23)") != NULL,
+			      "%s", er.res.first_skip);
+		ev_free(&er);
+	}
+	free(t.s);
+}
+
+/* Corrupt payloads and event records of a version-2 file: each error names
+ * the event's record, with skip_bad the event goes whole and the rest
+ * reads on. */
+START_TEST(t_events_binary_corrupt)
+{
+	struct text good = bin_v2(TRACE_BINARY_FLAG_EVENTS, bin_items, ARRAY_LEN(bin_items));
+
+	check_binary_good(&good);
+	for (size_t c = 0; c < ARRAY_LEN(corrupt_cases); c++)
+		check_binary_corrupt_case(&good, c, &corrupt_cases[c]);
+	check_binary_payload_cut();
+	check_binary_undeclared_events();
+	check_binary_huge_payload();
 	free(good.s);
 }
 END_TEST
