@@ -442,50 +442,52 @@ START_TEST(t_binary_header_errors)
 }
 END_TEST
 
+/* Records with one field wrong (or, with why NULL, right at an edge),
+ * read in a space of va_bits bits. */
+static const struct bad_record {
+	struct trace_rec rec;
+	unsigned va_bits;
+	const char *why;
+} bad_records[] = {
+    {{.addr = 0x10, .pid = 1, .size = 4, .op = 3}, 48,
+     "unknown operation 3 (version 1 has 0 read, 1 write and 2 fetch; 3..255 are reserved)"},
+    {{.addr = 0x10, .pid = 1, .size = 4, .op = 255}, 48,
+     "unknown operation 255 (version 1 has 0 read, 1 write and 2 fetch; 3..255 are reserved)"},
+    {{.addr = 0x10, .pid = 1, .size = 4, .op = 1, .flags = 0x80}, 48,
+     "flags byte 0x80 is reserved and must be 0"},
+    {{.addr = 0x10, .pid = 1, .size = 0, .op = 0}, 48, "size 0 (must be 1..65535)"},
+    {{.addr = 0, .pid = 1, .size = 0, .op = 0}, 64, "size 0 (must be 1..65535)"},
+    {{.addr = 0x10, .pid = 0, .size = 4, .op = 0}, 48, "pid 0 (must be 1..4294967295)"},
+    {{.addr = UINT64_C(1) << 48, .pid = 1, .size = 1, .op = 0}, 48,
+     "address 0x1000000000000 is beyond the 48-bit virtual address space"},
+    {{.addr = 0xfffffffffffc, .pid = 1, .size = 8, .op = 1}, 48,
+     "access of 8 bytes at 0xfffffffffffc runs past the end of the 48-bit virtual address space"},
+    {{.addr = 0x7ffff000, .pid = 2, .size = 8, .op = 1}, 32, NULL}, /* fits */
+    {{.addr = UINT64_C(0x100000000), .pid = 1, .size = 1, .op = 0}, 32,
+     "address 0x100000000 is beyond the 32-bit virtual address space"},
+    {{.addr = 0xffffffff, .pid = 1, .size = 2, .op = 0}, 32,
+     "access of 2 bytes at 0xffffffff runs past the end of the 32-bit virtual address space"},
+    {{.addr = UINT64_MAX - 7, .pid = 1, .size = 8, .op = 0}, 64, NULL}, /* the very last bytes */
+    {{.addr = UINT64_MAX - 2, .pid = 1, .size = 8, .op = 0}, 64,
+     "access of 8 bytes at 0xfffffffffffffffd runs past the end of the 64-bit virtual address space"},
+    {{.addr = UINT64_MAX, .pid = 1, .size = 1, .op = 2}, 63,
+     "address 0xffffffffffffffff is beyond the 63-bit virtual address space"},
+};
+
 START_TEST(t_binary_record_errors)
 {
-	static const struct {
-		struct trace_rec rec;
-		unsigned va_bits;
-		const char *why;
-	} cases[] = {
-	    {{.addr = 0x10, .pid = 1, .size = 4, .op = 3}, 48,
-	     "unknown operation 3 (version 1 has 0 read, 1 write and 2 fetch; 3..255 are reserved)"},
-	    {{.addr = 0x10, .pid = 1, .size = 4, .op = 255}, 48,
-	     "unknown operation 255 (version 1 has 0 read, 1 write and 2 fetch; 3..255 are reserved)"},
-	    {{.addr = 0x10, .pid = 1, .size = 4, .op = 1, .flags = 0x80}, 48,
-	     "flags byte 0x80 is reserved and must be 0"},
-	    {{.addr = 0x10, .pid = 1, .size = 0, .op = 0}, 48, "size 0 (must be 1..65535)"},
-	    {{.addr = 0, .pid = 1, .size = 0, .op = 0}, 64, "size 0 (must be 1..65535)"},
-	    {{.addr = 0x10, .pid = 0, .size = 4, .op = 0}, 48, "pid 0 (must be 1..4294967295)"},
-	    {{.addr = UINT64_C(1) << 48, .pid = 1, .size = 1, .op = 0}, 48,
-	     "address 0x1000000000000 is beyond the 48-bit virtual address space"},
-	    {{.addr = 0xfffffffffffc, .pid = 1, .size = 8, .op = 1}, 48,
-	     "access of 8 bytes at 0xfffffffffffc runs past the end of the 48-bit virtual address space"},
-	    {{.addr = 0x7ffff000, .pid = 2, .size = 8, .op = 1}, 32, NULL}, /* fits */
-	    {{.addr = UINT64_C(0x100000000), .pid = 1, .size = 1, .op = 0}, 32,
-	     "address 0x100000000 is beyond the 32-bit virtual address space"},
-	    {{.addr = 0xffffffff, .pid = 1, .size = 2, .op = 0}, 32,
-	     "access of 2 bytes at 0xffffffff runs past the end of the 32-bit virtual address space"},
-	    {{.addr = UINT64_MAX - 7, .pid = 1, .size = 8, .op = 0}, 64, NULL}, /* the very last bytes */
-	    {{.addr = UINT64_MAX - 2, .pid = 1, .size = 8, .op = 0}, 64,
-	     "access of 8 bytes at 0xfffffffffffffffd runs past the end of the 64-bit virtual address space"},
-	    {{.addr = UINT64_MAX, .pid = 1, .size = 1, .op = 2}, 63,
-	     "address 0xffffffffffffffff is beyond the 63-bit virtual address space"},
-	};
-
-	for (size_t c = 0; c < ARRAY_LEN(cases); c++) {
+	for (size_t c = 0; c < ARRAY_LEN(bad_records); c++) {
 		/* Record 3 is the case; the others fit in 32 bits. */
-		const struct trace_rec recs[6] = {bin_sample[0], bin_sample[1], cases[c].rec,
+		const struct trace_rec recs[6] = {bin_sample[0], bin_sample[1], bad_records[c].rec,
 						  bin_sample[2], bin_sample[1], bin_sample[0]};
 		struct text t = bin_v1(recs, 6);
 		struct trace_options o = opts(TRACE_AUTO);
 		struct result res;
 		char want[512];
 
-		o.va_bits = cases[c].va_bits;
+		o.va_bits = bad_records[c].va_bits;
 		run_data(t.s, t.len, &o, NULL, &res);
-		if (cases[c].why == NULL) {
+		if (bad_records[c].why == NULL) {
 			ck_assert_msg(!res.failed, "case %zu: %s", c, res.msg);
 			ck_assert_uint_eq(res.n, 6);
 			ck_assert(memcmp(res.recs, recs, sizeof recs) == 0);
@@ -494,7 +496,7 @@ START_TEST(t_binary_record_errors)
 			continue;
 		}
 		/* Without skip_bad: the two records before it, then the error, in any batch size. */
-		snprintf(want, sizeof want, ": record 3: %s", cases[c].why);
+		snprintf(want, sizeof want, ": record 3: %s", bad_records[c].why);
 		expect_error(&res, want);
 		ck_assert_uint_eq(res.n, 2);
 		result_free(&res);
