@@ -13,7 +13,14 @@ int main(void)
 	srunner_add_suite(sr, make_swap_suite());
 	srunner_add_suite(sr, make_tlb_suite());
 	srunner_add_suite(sr, make_sim_suite());
-	srunner_add_suite(sr, make_trace_suite());
+	srunner_add_suite(sr, make_trace_common_suite());
+	srunner_add_suite(sr, make_trace_lackey_suite());
+	srunner_add_suite(sr, make_trace_addrrw_suite());
+	srunner_add_suite(sr, make_trace_pages_suite());
+	srunner_add_suite(sr, make_trace_native_suite());
+	srunner_add_suite(sr, make_trace_compress_suite());
+	srunner_add_suite(sr, make_trace_binary_suite());
+	srunner_add_suite(sr, make_trace_events_suite());
 	srunner_add_suite(sr, make_trace_event_suite());
 	srunner_add_suite(sr, make_policies_suite());
 	srunner_add_suite(sr, make_gen_suite());

@@ -5,7 +5,7 @@
  *  1. Policy level: each policy is driven directly through admit / touch /
  *     evict / forget with a fake struct policy_host whose accessed bits the
  *     test controls, and victims are checked step by step. A tiny replay
- *     model (mini_replay) plays the textbook strings through a policy the
+ *     model (ph_replay() in policy_harness.c) plays the textbook strings through a policy the
  *     way the core is specified to: free frames lowest first, the faulting
  *     access and every hit set the accessed bit, the new page goes into the
  *     victim's frame.
@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "policy_harness.h"
 #include "replay/future.h"
 #include "policies/registry.h"
 #include "util/rng.h"
@@ -59,219 +60,8 @@
 
 
 /* ------------------------------------------------------------------ */
-/* Layer 1: a fake machine and a harness around one policy instance.   */
-
-#define FAKE_MAX_FRAMES 256
-
-struct fake_machine {
-	uint32_t frames;
-	bool accessed[FAKE_MAX_FRAMES];
-	bool dirty[FAKE_MAX_FRAMES];
-	unsigned bit_reads; /* calls of accessed() and test_and_clear_accessed() */
-	uint64_t now;       /* the reference being served (host->now) */
-};
-
-/* Fake host: is frame's accessed bit set? */
-static bool fake_accessed(void *machine, uint32_t frame)
-{
-	struct fake_machine *m = machine;
-
-	QUIET_ASSERT(frame < m->frames);
-	m->bit_reads++;
-	return m->accessed[frame];
-}
-
-/* Fake host: return frame's accessed bit and clear it. */
-static bool fake_test_and_clear(void *machine, uint32_t frame)
-{
-	struct fake_machine *m = machine;
-	bool was;
-
-	QUIET_ASSERT(frame < m->frames);
-	m->bit_reads++;
-	was = m->accessed[frame];
-	m->accessed[frame] = false;
-	return was;
-}
-
-/* Fake host: is frame dirty? */
-static bool fake_dirty(void *machine, uint32_t frame)
-{
-	struct fake_machine *m = machine;
-
-	QUIET_ASSERT(frame < m->frames);
-	return m->dirty[frame];
-}
-
-/* Fake host: the time of the reference being served. */
-static uint64_t fake_now(void *machine)
-{
-	return ((struct fake_machine *)machine)->now;
-}
-
-struct harness {
-	const struct policy *policy;
-	struct fake_machine machine;
-	struct policy_host host;
-	struct policy_config cfg;
-	double params[POLICY_MAX_PARAMS]; /* the declared defaults */
-	void *state;
-	uint64_t now;
-	bool resident[FAKE_MAX_FRAMES];
-};
-
-/* Start policy with frames frames and seed on a fresh fake machine; the
- * state block is allocated zeroed, as the core does. */
-static void h_open(struct harness *h, const struct policy *policy, uint32_t frames,
-		   uint64_t seed)
-{
-	ck_assert_uint_le(frames, FAKE_MAX_FRAMES);
-	memset(h, 0, sizeof(*h));
-	h->policy = policy;
-	h->machine.frames = frames;
-	h->host = (struct policy_host){ .machine = &h->machine,
-					.accessed = fake_accessed,
-					.test_and_clear_accessed = fake_test_and_clear,
-					.dirty = fake_dirty,
-					.now = fake_now };
-	for (size_t i = 0; policy->params != NULL && policy->params[i].name != NULL; i++)
-		h->params[i] = policy->params[i].def;
-	h->cfg = (struct policy_config){ .frames = frames,
-					 .seed = seed,
-					 .host = &h->host,
-					 .params = policy->params != NULL ? h->params : NULL };
-	h->state = calloc(1, policy->state_size(&h->cfg));
-	ck_assert_ptr_nonnull(h->state);
-	policy->init(h->state, &h->cfg);
-}
-
-/* Free the policy state. */
-static void h_close(struct harness *h)
-{
-	free(h->state);
-	h->state = NULL;
-}
-
-/* Load a page into free frame, as a fault does: the accessed bit is set,
- * then the policy hears admit() with next_use. */
-static void h_admit(struct harness *h, uint32_t frame, uint64_t next_use)
-{
-	struct policy_ref ref = { .now = h->now++, .next_use = next_use, .page = frame };
-
-	QUIET_ASSERT(!h->resident[frame]);
-	h->machine.now = ref.now;
-	h->resident[frame] = true;
-	h->machine.accessed[frame] = true;
-	h->policy->admit(h->state, frame, &ref);
-}
-
-/* Reference the page in resident frame again, as a hit does. */
-static void h_hit(struct harness *h, uint32_t frame, uint64_t next_use)
-{
-	struct policy_ref ref = { .now = h->now++, .next_use = next_use, .page = frame };
-
-	QUIET_ASSERT(h->resident[frame]);
-	h->machine.now = ref.now;
-	h->machine.accessed[frame] = true;
-	if (h->policy->touch != NULL)
-		h->policy->touch(h->state, frame, &ref);
-}
-
-/* Ask for a victim; it must be a resident frame, which is then free. */
-static uint32_t h_evict(struct harness *h)
-{
-	uint32_t victim = h->policy->evict(h->state);
-
-	QUIET_ASSERT_MSG(victim < h->cfg.frames, "%s evicted frame %u of %u", h->policy->name,
-			 (unsigned)victim, (unsigned)h->cfg.frames);
-	QUIET_ASSERT_MSG(h->resident[victim], "%s evicted free frame %u", h->policy->name,
-			 (unsigned)victim);
-	h->resident[victim] = false;
-	return victim;
-}
-
-/* Free resident frame behind the policy's back (the core's forget). */
-static void h_forget(struct harness *h, uint32_t frame)
-{
-	QUIET_ASSERT(h->resident[frame]);
-	h->resident[frame] = false;
-	h->policy->forget(h->state, frame);
-}
-
-/* Set every accessed bit to value. */
-static void h_set_all_bits(struct harness *h, bool value)
-{
-	for (uint32_t f = 0; f < h->cfg.frames; f++)
-		h->machine.accessed[f] = value;
-}
-
-/* next_use[i] = index of the next reference to pages[i], or POLICY_NEVER;
- * pages must be < 4096. The caller frees the result. */
-static uint64_t *next_uses(const uint64_t *pages, size_t n)
-{
-	uint64_t *next = malloc((n ? n : 1) * sizeof(*next));
-	uint64_t last[4096];
-
-	ck_assert_ptr_nonnull(next);
-	for (size_t p = 0; p < ARRAY_LEN(last); p++)
-		last[p] = POLICY_NEVER;
-	for (size_t i = n; i-- > 0;) {
-		QUIET_ASSERT(pages[i] < ARRAY_LEN(last));
-		next[i] = last[pages[i]];
-		last[pages[i]] = i;
-	}
-	return next;
-}
-
-struct replay_result {
-	uint64_t faults;
-	uint64_t evictions;
-	uint32_t victim_frame[64];
-	uint64_t victim_page[64];
-};
-
-/* Play pages through policy with frames frames as the core is specified
- * to (lowest free frame first, the faulting access and each hit set the
- * accessed bit, the new page goes into the victim's frame); record the
- * first 64 victims. pages must be < 4096. */
-static void mini_replay(const struct policy *policy, uint32_t frames, const uint64_t *pages,
-			size_t n, struct replay_result *out)
-{
-	struct harness h;
-	uint64_t *next = next_uses(pages, n);
-	uint64_t page_in[FAKE_MAX_FRAMES];
-	uint32_t used = 0;
-
-	memset(out, 0, sizeof(*out));
-	h_open(&h, policy, frames, 1);
-	for (size_t i = 0; i < n; i++) {
-		uint32_t f, frame = UINT32_MAX;
-
-		for (f = 0; f < used; f++)
-			if (h.resident[f] && page_in[f] == pages[i])
-				frame = f;
-		h.now = i;
-		if (frame != UINT32_MAX) {
-			h_hit(&h, frame, next[i]);
-			continue;
-		}
-		out->faults++;
-		if (used < frames) {
-			frame = used++;
-		} else {
-			frame = h_evict(&h);
-			if (out->evictions < ARRAY_LEN(out->victim_frame)) {
-				out->victim_frame[out->evictions] = frame;
-				out->victim_page[out->evictions] = page_in[frame];
-			}
-			out->evictions++;
-		}
-		page_in[frame] = pages[i];
-		h_admit(&h, frame, next[i]);
-	}
-	h_close(&h);
-	free(next);
-}
+/* Layer 1: one policy instance on the shared strict harness           */
+/* (policy_harness.h); ph_replay() is the replay model.                */
 
 static const uint64_t belady_string[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
 static const uint64_t textbook_string[] = { 7, 0, 1, 2, 0, 3, 0, 4, 2, 3,
@@ -380,44 +170,44 @@ END_TEST
 
 START_TEST(test_fifo_order)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("fifo"), 3, 0);
-	h_admit(&h, 0, POLICY_NEVER);
-	h_admit(&h, 1, POLICY_NEVER);
-	h_admit(&h, 2, POLICY_NEVER);
-	h_hit(&h, 0, POLICY_NEVER); /* hits change nothing */
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, POLICY_NEVER);
-	h_set_all_bits(&h, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, POLICY_NEVER);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h.machine.bit_reads, 0);
-	h_close(&h);
+	ph_open_seeded(&h, must_find("fifo"), 3, 0);
+	ph_admit_next(&h, 0, POLICY_NEVER);
+	ph_admit_next(&h, 1, POLICY_NEVER);
+	ph_admit_next(&h, 2, POLICY_NEVER);
+	ph_hit_next(&h, 0, POLICY_NEVER); /* hits change nothing */
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_next(&h, 0, POLICY_NEVER);
+	ph_set_all_bits(&h, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit_next(&h, 1, POLICY_NEVER);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(h.bit_reads, 0);
+	ph_close(&h);
 }
 END_TEST
 
 START_TEST(test_fifo_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("fifo"), 4, 0);
+	ph_open_seeded(&h, must_find("fifo"), 4, 0);
 	for (uint32_t f = 0; f < 4; f++)
-		h_admit(&h, f, POLICY_NEVER);
-	h_forget(&h, 1); /* from the middle */
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 1, POLICY_NEVER); /* back of the queue */
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_forget(&h, 3); /* the head */
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 3, POLICY_NEVER);
-	h_admit(&h, 0, POLICY_NEVER);
-	h_forget(&h, 0); /* the tail */
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_close(&h);
+		ph_admit_next(&h, f, POLICY_NEVER);
+	ph_forget(&h, 1); /* from the middle */
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_next(&h, 1, POLICY_NEVER); /* back of the queue */
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_forget(&h, 3); /* the head */
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit_next(&h, 3, POLICY_NEVER);
+	ph_admit_next(&h, 0, POLICY_NEVER);
+	ph_forget(&h, 0); /* the tail */
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_close(&h);
 }
 END_TEST
 
@@ -425,57 +215,57 @@ END_TEST
 
 START_TEST(test_clock_sweep)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("clock"), 4, 0);
+	ph_open_seeded(&h, must_find("clock"), 4, 0);
 	for (uint32_t f = 0; f < 4; f++)
-		h_admit(&h, f, POLICY_NEVER);
+		ph_admit_next(&h, f, POLICY_NEVER);
 	/* All bits set: one full turn clears them, then frame 0 goes. */
-	ck_assert_uint_eq(h_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 0);
 	for (uint32_t f = 1; f < 4; f++)
-		ck_assert(!h.machine.accessed[f]);
-	h_admit(&h, 0, POLICY_NEVER); /* bit set, hand at 1 */
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, POLICY_NEVER); /* hand at 2 */
-	h_hit(&h, 2, POLICY_NEVER);
+		ck_assert(!h.accessed[f]);
+	ph_admit_next(&h, 0, POLICY_NEVER); /* bit set, hand at 1 */
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit_next(&h, 1, POLICY_NEVER); /* hand at 2 */
+	ph_hit_next(&h, 2, POLICY_NEVER);
 	/* 2 is skipped and cleared; 3 is clear and goes; hand to 0. */
-	ck_assert_uint_eq(h_evict(&h), 3);
-	ck_assert(!h.machine.accessed[2]);
-	ck_assert(h.machine.accessed[0]);
-	ck_assert(h.machine.accessed[1]);
-	h_admit(&h, 3, POLICY_NEVER);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ck_assert(!h.accessed[2]);
+	ck_assert(h.accessed[0]);
+	ck_assert(h.accessed[1]);
+	ph_admit_next(&h, 3, POLICY_NEVER);
 	/* Hand at 0: 0 and 1 cleared, 2 is clear. */
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert(!h.machine.accessed[0]);
-	ck_assert(!h.machine.accessed[1]);
-	ck_assert(h.machine.accessed[3]);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert(!h.accessed[0]);
+	ck_assert(!h.accessed[1]);
+	ck_assert(h.accessed[3]);
 	/* Hand at 3: 3 cleared, 0 goes. */
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert(!h.machine.accessed[3]);
-	h_close(&h);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert(!h.accessed[3]);
+	ph_close(&h);
 }
 END_TEST
 
 START_TEST(test_clock_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("clock"), 3, 0);
+	ph_open_seeded(&h, must_find("clock"), 3, 0);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, POLICY_NEVER);
-	h_set_all_bits(&h, false);
-	h_forget(&h, 0);
-	h.machine.accessed[0] = true; /* a free frame's bit is never consulted */
-	h.machine.bit_reads = 0;
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert(h.machine.accessed[0]);
-	ck_assert_uint_eq(h.machine.bit_reads, 1);
+		ph_admit_next(&h, f, POLICY_NEVER);
+	ph_set_all_bits(&h, false);
+	ph_forget(&h, 0);
+	h.accessed[0] = true; /* a free frame's bit is never consulted */
+	h.bit_reads = 0;
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert(h.accessed[0]);
+	ck_assert_uint_eq(h.bit_reads, 1);
 	/* A re-admitted frame keeps its place on the clock. */
-	h_admit(&h, 0, POLICY_NEVER);
-	h_set_all_bits(&h, false);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_admit_next(&h, 0, POLICY_NEVER);
+	ph_set_all_bits(&h, false);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -483,44 +273,44 @@ END_TEST
 
 START_TEST(test_second_chance_rotation)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("second-chance"), 3, 0);
+	ph_open_seeded(&h, must_find("second-chance"), 3, 0);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, POLICY_NEVER);
-	h.machine.accessed[2] = false;
+		ph_admit_next(&h, f, POLICY_NEVER);
+	h.accessed[2] = false;
 	/* 0 and 1 get a second chance (cleared, requeued); 2 goes. */
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert(!h.machine.accessed[0]);
-	ck_assert(!h.machine.accessed[1]);
-	h_admit(&h, 2, POLICY_NEVER); /* queue 0 1 2* */
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, POLICY_NEVER); /* queue 1 2* 0* */
-	h_hit(&h, 1, POLICY_NEVER);   /* queue 1* 2* 0* */
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert(!h.accessed[0]);
+	ck_assert(!h.accessed[1]);
+	ph_admit_next(&h, 2, POLICY_NEVER); /* queue 0 1 2* */
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_next(&h, 0, POLICY_NEVER); /* queue 1 2* 0* */
+	ph_hit_next(&h, 1, POLICY_NEVER);   /* queue 1* 2* 0* */
 	/* A full turn clears all three, then the old head goes. */
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert(!h.machine.accessed[0]);
-	ck_assert(!h.machine.accessed[2]);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert(!h.accessed[0]);
+	ck_assert(!h.accessed[2]);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
 START_TEST(test_second_chance_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("second-chance"), 3, 0);
+	ph_open_seeded(&h, must_find("second-chance"), 3, 0);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, POLICY_NEVER);
-	h_set_all_bits(&h, false);
-	h_forget(&h, 0);
-	h_admit(&h, 0, POLICY_NEVER); /* back of the queue, bit set */
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+		ph_admit_next(&h, f, POLICY_NEVER);
+	ph_set_all_bits(&h, false);
+	ph_forget(&h, 0);
+	ph_admit_next(&h, 0, POLICY_NEVER); /* back of the queue, bit set */
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -528,27 +318,27 @@ END_TEST
 
 START_TEST(test_lru_order)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("lru"), 3, 0);
-	h_admit(&h, 0, POLICY_NEVER);
-	h_admit(&h, 1, POLICY_NEVER);
-	h_admit(&h, 2, POLICY_NEVER);
-	h_hit(&h, 0, POLICY_NEVER); /* order 1 2 0 */
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, POLICY_NEVER); /* 2 0 1 */
-	h_hit(&h, 2, POLICY_NEVER);   /* 0 1 2 */
-	h_hit(&h, 2, POLICY_NEVER);   /* already MRU */
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, POLICY_NEVER); /* 1 2 0 */
-	h_hit(&h, 1, POLICY_NEVER);   /* 2 0 1 */
-	h_forget(&h, 0);              /* 2 1 */
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 0, POLICY_NEVER); /* 1 0 */
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h.machine.bit_reads, 0);
-	h_close(&h);
+	ph_open_seeded(&h, must_find("lru"), 3, 0);
+	ph_admit_next(&h, 0, POLICY_NEVER);
+	ph_admit_next(&h, 1, POLICY_NEVER);
+	ph_admit_next(&h, 2, POLICY_NEVER);
+	ph_hit_next(&h, 0, POLICY_NEVER); /* order 1 2 0 */
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit_next(&h, 1, POLICY_NEVER); /* 2 0 1 */
+	ph_hit_next(&h, 2, POLICY_NEVER);   /* 0 1 2 */
+	ph_hit_next(&h, 2, POLICY_NEVER);   /* already MRU */
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_next(&h, 0, POLICY_NEVER); /* 1 2 0 */
+	ph_hit_next(&h, 1, POLICY_NEVER);   /* 2 0 1 */
+	ph_forget(&h, 0);              /* 2 1 */
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit_next(&h, 0, POLICY_NEVER); /* 1 0 */
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(h.bit_reads, 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -558,17 +348,17 @@ END_TEST
  * seed; store the victims in out[n]. */
 static void random_victims(uint32_t frames, uint64_t seed, uint32_t *out, size_t n)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("random"), frames, seed);
+	ph_open_seeded(&h, must_find("random"), frames, seed);
 	for (uint32_t f = 0; f < frames; f++)
-		h_admit(&h, f, POLICY_NEVER);
+		ph_admit_next(&h, f, POLICY_NEVER);
 	for (size_t i = 0; i < n; i++) {
-		out[i] = h_evict(&h);
-		h_admit(&h, out[i], POLICY_NEVER);
+		out[i] = ph_evict(&h);
+		ph_admit_next(&h, out[i], POLICY_NEVER);
 	}
-	ck_assert_uint_eq(h.machine.bit_reads, 0);
-	h_close(&h);
+	ck_assert_uint_eq(h.bit_reads, 0);
+	ph_close(&h);
 }
 
 START_TEST(test_random_reproducible)
@@ -588,16 +378,16 @@ END_TEST
  * is member[rng_below(count)]. */
 START_TEST(test_random_documented_mapping)
 {
-	struct harness h;
+	struct policy_harness h;
 	struct rng rng;
 	uint32_t member[32], count = 0;
 	struct rng pick;
 
-	h_open(&h, must_find("random"), 32, 2024);
+	ph_open_seeded(&h, must_find("random"), 32, 2024);
 	rng_seed(&rng, 2024);
 	rng_seed(&pick, 7);
 	for (uint32_t f = 0; f < 32; f++) {
-		h_admit(&h, f, POLICY_NEVER);
+		ph_admit_next(&h, f, POLICY_NEVER);
 		member[count++] = f;
 	}
 	for (int step = 0; step < 2000; step++) {
@@ -606,39 +396,39 @@ START_TEST(test_random_documented_mapping)
 		if (rng_below(&pick, 5) == 0) { /* forget a random resident frame */
 			index = (uint32_t)rng_below(&pick, count);
 			want = member[index];
-			h_forget(&h, want);
+			ph_forget(&h, want);
 		} else {
 			index = (uint32_t)rng_below(&rng, count);
 			want = member[index];
-			got = h_evict(&h);
+			got = ph_evict(&h);
 			QUIET_ASSERT_MSG(got == want, "step %d: victim %u, want %u", step,
 					 (unsigned)got, (unsigned)want);
 		}
 		member[index] = member[--count];
-		h_admit(&h, want, POLICY_NEVER);
+		ph_admit_next(&h, want, POLICY_NEVER);
 		member[count++] = want;
 	}
-	h_close(&h);
+	ph_close(&h);
 }
 END_TEST
 
 START_TEST(test_random_uniform_and_resident_only)
 {
-	struct harness h;
+	struct policy_harness h;
 	unsigned hist[8] = { 0 };
 	const unsigned draws = 40000;
 
 	/* Frames 0..7 exist, but only 2, 3, 5 and 7 are ever resident. */
-	h_open(&h, must_find("random"), 8, 99);
-	h_admit(&h, 2, POLICY_NEVER);
-	h_admit(&h, 3, POLICY_NEVER);
-	h_admit(&h, 5, POLICY_NEVER);
-	h_admit(&h, 7, POLICY_NEVER);
+	ph_open_seeded(&h, must_find("random"), 8, 99);
+	ph_admit_next(&h, 2, POLICY_NEVER);
+	ph_admit_next(&h, 3, POLICY_NEVER);
+	ph_admit_next(&h, 5, POLICY_NEVER);
+	ph_admit_next(&h, 7, POLICY_NEVER);
 	for (unsigned i = 0; i < draws; i++) {
-		uint32_t v = h_evict(&h);
+		uint32_t v = ph_evict(&h);
 
 		hist[v]++;
-		h_admit(&h, v, POLICY_NEVER);
+		ph_admit_next(&h, v, POLICY_NEVER);
 	}
 	for (uint32_t f = 0; f < 8; f++) {
 		if (f == 2 || f == 3 || f == 5 || f == 7) {
@@ -649,7 +439,7 @@ START_TEST(test_random_uniform_and_resident_only)
 			ck_assert_uint_eq(hist[f], 0);
 		}
 	}
-	h_close(&h);
+	ph_close(&h);
 }
 END_TEST
 
@@ -660,47 +450,47 @@ END_TEST
  * advances by one per admit or hit). */
 START_TEST(test_opt_farthest_then_least_recent)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("opt"), 5, 0);
-	h_admit(&h, 0, 10);
-	h_admit(&h, 1, 5);
-	h_admit(&h, 3, POLICY_NEVER); /* time 2 */
-	h_admit(&h, 2, POLICY_NEVER); /* time 3 */
-	h_admit(&h, 4, 7);
-	ck_assert_uint_eq(h_evict(&h), 3); /* never used again, referenced first */
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 0); /* 10 */
-	h_admit(&h, 0, POLICY_NEVER); /* time 5 */
-	h_admit(&h, 2, POLICY_NEVER); /* time 6 */
-	h_hit(&h, 0, POLICY_NEVER);   /* time 7: 0 is now the more recent */
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h_evict(&h), 4); /* 7 */
-	ck_assert_uint_eq(h_evict(&h), 1); /* 5 */
-	ck_assert_uint_eq(h.machine.bit_reads, 0);
-	h_close(&h);
+	ph_open_seeded(&h, must_find("opt"), 5, 0);
+	ph_admit_next(&h, 0, 10);
+	ph_admit_next(&h, 1, 5);
+	ph_admit_next(&h, 3, POLICY_NEVER); /* time 2 */
+	ph_admit_next(&h, 2, POLICY_NEVER); /* time 3 */
+	ph_admit_next(&h, 4, 7);
+	ck_assert_uint_eq(ph_evict(&h), 3); /* never used again, referenced first */
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 0); /* 10 */
+	ph_admit_next(&h, 0, POLICY_NEVER); /* time 5 */
+	ph_admit_next(&h, 2, POLICY_NEVER); /* time 6 */
+	ph_hit_next(&h, 0, POLICY_NEVER);   /* time 7: 0 is now the more recent */
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 4); /* 7 */
+	ck_assert_uint_eq(ph_evict(&h), 1); /* 5 */
+	ck_assert_uint_eq(h.bit_reads, 0);
+	ph_close(&h);
 }
 END_TEST
 
 START_TEST(test_opt_touch_and_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, must_find("opt"), 4, 0);
-	h_admit(&h, 0, 5);
-	h_admit(&h, 1, 6);
-	h_admit(&h, 2, 7);
-	h_admit(&h, 3, 8);
-	h_hit(&h, 0, 20); /* 0 is now the farthest */
-	h_forget(&h, 3);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_hit(&h, 1, POLICY_NEVER);
-	h_admit(&h, 3, 30);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_forget(&h, 3);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_close(&h);
+	ph_open_seeded(&h, must_find("opt"), 4, 0);
+	ph_admit_next(&h, 0, 5);
+	ph_admit_next(&h, 1, 6);
+	ph_admit_next(&h, 2, 7);
+	ph_admit_next(&h, 3, 8);
+	ph_hit_next(&h, 0, 20); /* 0 is now the farthest */
+	ph_forget(&h, 3);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_hit_next(&h, 1, POLICY_NEVER);
+	ph_admit_next(&h, 3, 30);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_forget(&h, 3);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_close(&h);
 }
 END_TEST
 
@@ -709,12 +499,12 @@ END_TEST
 START_TEST(test_opt_heap_model)
 {
 	enum { FRAMES = 61 };
-	struct harness h;
+	struct policy_harness h;
 	struct rng r;
 	uint64_t key[FRAMES];
 
 	rng_seed(&r, 5);
-	h_open(&h, must_find("opt"), FRAMES, 0);
+	ph_open_seeded(&h, must_find("opt"), FRAMES, 0);
 	for (int step = 0; step < 20000; step++) {
 		uint32_t f = (uint32_t)rng_below(&r, FRAMES);
 		/* few distinct next uses, so ties are common; a page never
@@ -726,14 +516,14 @@ START_TEST(test_opt_heap_model)
 		case 0:
 		case 1:
 			if (!h.resident[f])
-				h_admit(&h, f, next_use);
+				ph_admit_next(&h, f, next_use);
 			else
-				h_hit(&h, f, next_use);
+				ph_hit_next(&h, f, next_use);
 			key[f] = k;
 			break;
 		case 2:
 			if (h.resident[f])
-				h_forget(&h, f);
+				ph_forget(&h, f);
 			break;
 		default: {
 			uint32_t want = UINT32_MAX;
@@ -742,7 +532,7 @@ START_TEST(test_opt_heap_model)
 				if (h.resident[g] && (want == UINT32_MAX || key[g] > key[want]))
 					want = g;
 			if (want != UINT32_MAX) {
-				uint32_t got = h_evict(&h);
+				uint32_t got = ph_evict(&h);
 
 				QUIET_ASSERT_MSG(got == want, "step %d: victim %u, want %u",
 						 step, (unsigned)got, (unsigned)want);
@@ -751,7 +541,7 @@ START_TEST(test_opt_heap_model)
 		}
 		}
 	}
-	h_close(&h);
+	ph_close(&h);
 }
 END_TEST
 
@@ -762,25 +552,25 @@ END_TEST
 START_TEST(test_all_drain_after_forget)
 {
 	const struct policy *p = policy_registry[_i];
-	struct harness h;
+	struct policy_harness h;
 	enum { FRAMES = 17 };
 	unsigned evicted[FRAMES] = { 0 };
 	uint32_t resident = FRAMES;
 
-	h_open(&h, p, FRAMES, 11);
+	ph_open_seeded(&h, p, FRAMES, 11);
 	for (uint32_t f = 0; f < FRAMES; f++)
-		h_admit(&h, f, 100 + f);
+		ph_admit_next(&h, f, 100 + f);
 	for (uint32_t f = 0; f < FRAMES; f += 3) {
-		h_forget(&h, f);
+		ph_forget(&h, f);
 		resident--;
 	}
-	h_admit(&h, 3, 50);
-	h_admit(&h, 9, POLICY_NEVER);
+	ph_admit_next(&h, 3, 50);
+	ph_admit_next(&h, 9, POLICY_NEVER);
 	resident += 2;
-	h_hit(&h, 4, 400);
-	h.machine.accessed[5] = false;
+	ph_hit_next(&h, 4, 400);
+	h.accessed[5] = false;
 	for (uint32_t i = 0; i < resident; i++)
-		evicted[h_evict(&h)]++;
+		evicted[ph_evict(&h)]++;
 	for (uint32_t f = 0; f < FRAMES; f++) {
 		bool was_resident = f % 3 != 0 || f == 3 || f == 9;
 
@@ -788,9 +578,9 @@ START_TEST(test_all_drain_after_forget)
 		ck_assert(!h.resident[f]);
 	}
 	/* The policy starts over cleanly. */
-	h_admit(&h, 16, 1);
-	ck_assert_uint_eq(h_evict(&h), 16);
-	h_close(&h);
+	ph_admit_next(&h, 16, 1);
+	ck_assert_uint_eq(ph_evict(&h), 16);
+	ph_close(&h);
 }
 END_TEST
 
@@ -798,17 +588,17 @@ END_TEST
 START_TEST(test_all_one_frame)
 {
 	const struct policy *p = policy_registry[_i];
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, p, 1, 3);
-	h_admit(&h, 0, 4);
+	ph_open_seeded(&h, p, 1, 3);
+	ph_admit_next(&h, 0, 4);
 	for (int i = 0; i < 10; i++) {
-		h_hit(&h, 0, 5 + (uint64_t)i);
-		ck_assert_uint_eq(h_evict(&h), 0);
-		h_admit(&h, 0, i % 2 ? POLICY_NEVER : 20 + (uint64_t)i);
+		ph_hit_next(&h, 0, 5 + (uint64_t)i);
+		ck_assert_uint_eq(ph_evict(&h), 0);
+		ph_admit_next(&h, 0, i % 2 ? POLICY_NEVER : 20 + (uint64_t)i);
 	}
-	h_forget(&h, 0);
-	h_close(&h);
+	ph_forget(&h, 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -816,23 +606,23 @@ END_TEST
 
 START_TEST(test_model_known_answers)
 {
-	struct replay_result r;
+	struct ph_replay_result r;
 	const size_t tn = ARRAY_LEN(textbook_string);
 
-	mini_replay(must_find("fifo"), 3, belady_string, ARRAY_LEN(belady_string), &r);
+	ph_replay(must_find("fifo"), 3, belady_string, ARRAY_LEN(belady_string), &r);
 	ck_assert_uint_eq(r.faults, 9);
-	mini_replay(must_find("fifo"), 4, belady_string, ARRAY_LEN(belady_string), &r);
+	ph_replay(must_find("fifo"), 4, belady_string, ARRAY_LEN(belady_string), &r);
 	ck_assert_uint_eq(r.faults, 10);
 
-	mini_replay(must_find("fifo"), 3, textbook_string, tn, &r);
+	ph_replay(must_find("fifo"), 3, textbook_string, tn, &r);
 	ck_assert_uint_eq(r.faults, 15);
-	mini_replay(must_find("lru"), 3, textbook_string, tn, &r);
+	ph_replay(must_find("lru"), 3, textbook_string, tn, &r);
 	ck_assert_uint_eq(r.faults, 12);
-	mini_replay(must_find("opt"), 3, textbook_string, tn, &r);
+	ph_replay(must_find("opt"), 3, textbook_string, tn, &r);
 	ck_assert_uint_eq(r.faults, 9);
 
 	for (int k = 0; k < 2; k++) {
-		mini_replay(must_find(k ? "second-chance" : "clock"), 3, textbook_string, tn, &r);
+		ph_replay(must_find(k ? "second-chance" : "clock"), 3, textbook_string, tn, &r);
 		ck_assert_uint_eq(r.faults, 14);
 		ck_assert_uint_eq(r.evictions, ARRAY_LEN(textbook_clock_victim_frames));
 		ck_assert_mem_eq(r.victim_frame, textbook_clock_victim_frames,
@@ -938,13 +728,13 @@ static struct trace_rec *workload_recs(const struct workload *w)
 }
 
 /* OPT's look-ahead for recs, built with future.h, and checked against
- * the plain backward scan of next_uses(). */
+ * the plain backward scan of ph_next_uses(). */
 static void workload_future(const struct workload *w, const struct trace_rec *recs,
 			    struct future *out)
 {
 	struct future_builder *b = future_begin(PAGE_SHIFT, false);
 	struct ps_error err = { { 0 } };
-	uint64_t *want = next_uses(w->pages, w->n);
+	uint64_t *want = ph_next_uses(w->pages, w->n);
 
 	ck_assert_ptr_nonnull(b);
 	ck_assert_msg(future_add(b, recs, w->n, &err) == 0, "future_add: %s", err.msg);

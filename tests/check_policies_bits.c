@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "policy_harness.h"
 #include "policies/policy.h"
 #include "util/rng.h"
 #include "machine/sim.h"
@@ -48,188 +49,6 @@ Suite *make_policies_bits_suite(void);
 static const struct policy *const bits_policies[] = {
 	&policy_nru, &policy_aging, &policy_lfu, &policy_wsclock, &policy_sieve,
 };
-
-/* ------------------------------------------------------------------ */
-/* Layer 1: a fake machine and a harness around one policy instance.   */
-
-#define FAKE_MAX_FRAMES 64
-
-struct fake_machine {
-	uint32_t frames;
-	uint64_t now;
-	bool resident[FAKE_MAX_FRAMES];
-	bool accessed[FAKE_MAX_FRAMES];
-	bool dirty[FAKE_MAX_FRAMES];
-	unsigned bit_reads;   /* calls of accessed() and test_and_clear_accessed() */
-	unsigned dirty_reads; /* calls of dirty() */
-};
-
-/* Fail unless frame is a resident frame of m: no policy may ask about
- * another (the real host asserts it). */
-static void fake_check_frame(const struct fake_machine *m, uint32_t frame)
-{
-	QUIET_ASSERT_MSG(frame < m->frames && m->resident[frame],
-			 "policy asked the host about frame %u, which is not resident", (unsigned)frame);
-}
-
-/* Fake host: is frame's accessed bit set? */
-static bool fake_accessed(void *machine, uint32_t frame)
-{
-	struct fake_machine *m = machine;
-
-	fake_check_frame(m, frame);
-	m->bit_reads++;
-	return m->accessed[frame];
-}
-
-/* Fake host: return frame's accessed bit and clear it. */
-static bool fake_test_and_clear(void *machine, uint32_t frame)
-{
-	struct fake_machine *m = machine;
-	bool was;
-
-	fake_check_frame(m, frame);
-	m->bit_reads++;
-	was = m->accessed[frame];
-	m->accessed[frame] = false;
-	return was;
-}
-
-/* Fake host: is frame dirty? */
-static bool fake_dirty(void *machine, uint32_t frame)
-{
-	struct fake_machine *m = machine;
-
-	fake_check_frame(m, frame);
-	m->dirty_reads++;
-	return m->dirty[frame];
-}
-
-/* Fake host: the time the test set. */
-static uint64_t fake_now(void *machine)
-{
-	return ((struct fake_machine *)machine)->now;
-}
-
-struct harness {
-	const struct policy *policy;
-	struct fake_machine m;
-	struct policy_host host;
-	struct policy_config cfg;
-	double params[POLICY_MAX_PARAMS];
-	void *state;
-};
-
-/* Start policy with frames frames on a fresh fake machine at time 0.
- * params gives the parameter values in declaration order (NULL: the
- * declared defaults). The state block is zeroed, as the core does. */
-static void h_open(struct harness *h, const struct policy *policy, uint32_t frames, const double *params)
-{
-	ck_assert_uint_le(frames, FAKE_MAX_FRAMES);
-	memset(h, 0, sizeof(*h));
-	h->policy = policy;
-	h->m.frames = frames;
-	h->host = (struct policy_host){ .machine = &h->m,
-					.accessed = fake_accessed,
-					.test_and_clear_accessed = fake_test_and_clear,
-					.dirty = fake_dirty,
-					.now = fake_now };
-	for (size_t i = 0; policy->params != NULL && policy->params[i].name != NULL; i++)
-		h->params[i] = params != NULL ? params[i] : policy->params[i].def;
-	h->cfg = (struct policy_config){ .frames = frames,
-					 .seed = 1,
-					 .host = &h->host,
-					 .params = policy->params != NULL ? h->params : NULL };
-	h->state = calloc(1, policy->state_size(&h->cfg));
-	ck_assert_ptr_nonnull(h->state);
-	policy->init(h->state, &h->cfg);
-}
-
-/* Free the policy state. */
-static void h_close(struct harness *h)
-{
-	free(h->state);
-	h->state = NULL;
-}
-
-/* The policy_ref of a reference at the current time. */
-static struct policy_ref h_ref(const struct harness *h, uint32_t frame, bool write)
-{
-	return (struct policy_ref){ .now = h->m.now, .next_use = POLICY_NEVER, .page = frame, .write = write };
-}
-
-/* Load a page into free frame as a fault at the current time does (A set,
- * D = write), then advance the clock by one reference. */
-static void h_admit(struct harness *h, uint32_t frame, bool write)
-{
-	struct policy_ref ref = h_ref(h, frame, write);
-
-	QUIET_ASSERT(frame < h->m.frames && !h->m.resident[frame]);
-	h->m.resident[frame] = true;
-	h->m.accessed[frame] = true;
-	h->m.dirty[frame] = write;
-	h->policy->admit(h->state, frame, &ref);
-	h->m.now++;
-}
-
-/* Reference the page in resident frame again, as a hit at the current
- * time does (A set, D set for a write), then advance the clock. */
-static void h_hit(struct harness *h, uint32_t frame, bool write)
-{
-	struct policy_ref ref = h_ref(h, frame, write);
-
-	QUIET_ASSERT(frame < h->m.frames && h->m.resident[frame]);
-	h->m.accessed[frame] = true;
-	h->m.dirty[frame] |= write;
-	if (h->policy->touch != NULL)
-		h->policy->touch(h->state, frame, &ref);
-	h->m.now++;
-}
-
-/* Ask for a victim at the current time (the clock does not move: the
- * admit() of the same fault follows); it must be resident, and is then
- * free. */
-static uint32_t h_evict(struct harness *h)
-{
-	uint32_t victim = h->policy->evict(h->state);
-
-	QUIET_ASSERT_MSG(victim < h->m.frames && h->m.resident[victim], "%s evicted frame %u, not resident",
-			 h->policy->name, (unsigned)victim);
-	h->m.resident[victim] = false;
-	h->m.accessed[victim] = false;
-	h->m.dirty[victim] = false;
-	return victim;
-}
-
-/* Free resident frame behind the policy's back (the core's forget). */
-static void h_forget(struct harness *h, uint32_t frame)
-{
-	QUIET_ASSERT(frame < h->m.frames && h->m.resident[frame]);
-	h->m.resident[frame] = false;
-	h->m.accessed[frame] = false;
-	h->m.dirty[frame] = false;
-	h->policy->forget(h->state, frame);
-}
-
-/* Run the policy's tick at time now (the clock moves there); returns the
- * time of the next tick. */
-static uint64_t h_tick(struct harness *h, uint64_t now)
-{
-	uint64_t next;
-
-	h->m.now = now;
-	next = h->policy->tick(h->state, now);
-	QUIET_ASSERT(next > now);
-	return next;
-}
-
-/* Set the bits of resident frame f: A and D. */
-static void h_bits(struct harness *h, uint32_t f, bool accessed, bool dirty)
-{
-	QUIET_ASSERT(f < h->m.frames && h->m.resident[f]);
-	h->m.accessed[f] = accessed;
-	h->m.dirty[f] = dirty;
-}
 
 /* ------------------------------------------------------------------ */
 /* Descriptors                                                          */
@@ -304,28 +123,28 @@ END_TEST
  */
 START_TEST(test_nru_classes)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_nru, 4, NULL);
+	ph_open(&h, &policy_nru, 4, NULL);
 	for (uint32_t f = 0; f < 4; f++)
-		h_admit(&h, f, false);
-	h_bits(&h, 0, true, true);
-	h_bits(&h, 1, false, true);
-	h_bits(&h, 2, true, false);
-	h_bits(&h, 3, false, false);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	ck_assert(h.m.accessed[0] && h.m.accessed[2]);
-	h_admit(&h, 3, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert(!h.m.accessed[0] && h.m.accessed[2] && h.m.accessed[3]);
-	h_admit(&h, 1, true);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert(!h.m.accessed[2] && !h.m.accessed[3] && h.m.accessed[1]);
-	h_admit(&h, 0, false);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, false);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ph_bits(&h, 0, true, true);
+	ph_bits(&h, 1, false, true);
+	ph_bits(&h, 2, true, false);
+	ph_bits(&h, 3, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ck_assert(h.accessed[0] && h.accessed[2]);
+	ph_admit_write(&h, 3, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert(!h.accessed[0] && h.accessed[2] && h.accessed[3]);
+	ph_admit_write(&h, 1, true);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert(!h.accessed[2] && !h.accessed[3] && h.accessed[1]);
+	ph_admit_write(&h, 0, false);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit_write(&h, 2, false);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_close(&h);
 }
 END_TEST
 
@@ -338,28 +157,28 @@ END_TEST
  */
 START_TEST(test_nru_every_bit_set)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_nru, 3, NULL);
+	ph_open(&h, &policy_nru, 3, NULL);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, true);
-	h.m.bit_reads = 0;
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h.m.bit_reads, 10);
-	ck_assert(!h.m.accessed[1] && !h.m.accessed[2]);
-	h_close(&h);
+		ph_admit_write(&h, f, true);
+	h.bit_reads = 0;
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(h.bit_reads, 10);
+	ck_assert(!h.accessed[1] && !h.accessed[2]);
+	ph_close(&h);
 
-	h_open(&h, &policy_nru, 3, NULL);
+	ph_open(&h, &policy_nru, 3, NULL);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, false);
-	h_bits(&h, 0, false, false);
-	ck_assert_uint_eq(h_evict(&h), 0); /* pass 1: f0 is (0,0); h=1 */
-	h_admit(&h, 0, false);
-	h.m.bit_reads = 0;
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h.m.bit_reads, 7);
-	ck_assert(!h.m.accessed[0] && !h.m.accessed[2]);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ph_bits(&h, 0, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 0); /* pass 1: f0 is (0,0); h=1 */
+	ph_admit_write(&h, 0, false);
+	h.bit_reads = 0;
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(h.bit_reads, 7);
+	ck_assert(!h.accessed[0] && !h.accessed[2]);
+	ph_close(&h);
 }
 END_TEST
 
@@ -371,19 +190,19 @@ END_TEST
  */
 START_TEST(test_nru_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_nru, 4, NULL);
+	ph_open(&h, &policy_nru, 4, NULL);
 	for (uint32_t f = 0; f < 4; f++)
-		h_admit(&h, f, false);
-	h_forget(&h, 1);
-	h_bits(&h, 0, true, true);
-	h_bits(&h, 2, true, false);
-	h_bits(&h, 3, false, true);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 1, false);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ph_forget(&h, 1);
+	ph_bits(&h, 0, true, true);
+	ph_bits(&h, 2, true, false);
+	ph_bits(&h, 3, false, true);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit_write(&h, 1, false);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_close(&h);
 }
 END_TEST
 
@@ -410,41 +229,41 @@ END_TEST
 START_TEST(test_aging_counters)
 {
 	const double params[] = { 3, 5 };
-	struct harness h;
+	struct policy_harness h;
 	unsigned reads;
 
-	h_open(&h, &policy_aging, 3, params);
-	ck_assert_uint_eq(h_tick(&h, 0), 5);
+	ph_open(&h, &policy_aging, 3, params);
+	ck_assert_uint_eq(ph_tick(&h, 0), 5);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, false);
-	reads = h.m.bit_reads;
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h.m.bit_reads, reads);
-	h_admit(&h, 0, false);
-	ck_assert_uint_eq(h_tick(&h, 5), 10);
-	ck_assert(!h.m.accessed[0] && !h.m.accessed[1] && !h.m.accessed[2]);
-	h_hit(&h, 2, false);
-	h_tick(&h, 10);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, false);
-	h_tick(&h, 15);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, false);
-	h_hit(&h, 0, false);
-	h_tick(&h, 20);
-	h_hit(&h, 0, false);
-	h_tick(&h, 25);
-	h_hit(&h, 1, true);
-	h_tick(&h, 30);
-	reads = h.m.bit_reads;
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h.m.bit_reads, reads);
-	ck_assert_uint_eq(h.m.dirty_reads, 0);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	reads = h.bit_reads;
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(h.bit_reads, reads);
+	ph_admit_write(&h, 0, false);
+	ck_assert_uint_eq(ph_tick(&h, 5), 10);
+	ck_assert(!h.accessed[0] && !h.accessed[1] && !h.accessed[2]);
+	ph_hit_write(&h, 2, false);
+	ph_tick(&h, 10);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_write(&h, 0, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit_write(&h, 1, false);
+	ph_tick(&h, 15);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit_write(&h, 2, false);
+	ph_hit_write(&h, 0, false);
+	ph_tick(&h, 20);
+	ph_hit_write(&h, 0, false);
+	ph_tick(&h, 25);
+	ph_hit_write(&h, 1, true);
+	ph_tick(&h, 30);
+	reads = h.bit_reads;
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(h.bit_reads, reads);
+	ck_assert_uint_eq(h.dirty_reads, 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -461,48 +280,48 @@ END_TEST
 START_TEST(test_aging_new_page_and_widths)
 {
 	const double two[] = { 2, 1 }, one[] = { 1, 1 }, wide[] = { 32, 1 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_aging, 2, two);
-	h_admit(&h, 0, false);
-	h_tick(&h, 0);
-	h_tick(&h, 1);
-	h_admit(&h, 1, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, false);
-	h_tick(&h, 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_open(&h, &policy_aging, 2, two);
+	ph_admit_write(&h, 0, false);
+	ph_tick(&h, 0);
+	ph_tick(&h, 1);
+	ph_admit_write(&h, 1, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_write(&h, 0, false);
+	ph_tick(&h, 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_write(&h, 0, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 
 	/* bits 1: f0 f1 f2 admitted, tick: all 1; hit f1, tick: f0 0, f1 1,
 	 * f2 0 -> f0; admit f0 (rank 1) -> f2. */
-	h_open(&h, &policy_aging, 3, one);
+	ph_open(&h, &policy_aging, 3, one);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, false);
-	h_tick(&h, 3);
-	h_hit(&h, 1, false);
-	h_tick(&h, 4);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, false);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ph_tick(&h, 3);
+	ph_hit_write(&h, 1, false);
+	ph_tick(&h, 4);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_write(&h, 0, false);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_close(&h);
 
 	/* bits 32: f0 f1 admitted, tick: both 0x80000000; hit f1, tick: f0
 	 * 0x40000000, f1 0xc0000000 -> f0; admit f0, tick: f0 0x80000000,
 	 * f1 0x60000000 -> f1. */
-	h_open(&h, &policy_aging, 2, wide);
-	h_admit(&h, 0, false);
-	h_admit(&h, 1, false);
-	h_tick(&h, 2);
-	h_hit(&h, 1, false);
-	h_tick(&h, 3);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, false);
-	h_tick(&h, 4);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_close(&h);
+	ph_open(&h, &policy_aging, 2, wide);
+	ph_admit_write(&h, 0, false);
+	ph_admit_write(&h, 1, false);
+	ph_tick(&h, 2);
+	ph_hit_write(&h, 1, false);
+	ph_tick(&h, 3);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_write(&h, 0, false);
+	ph_tick(&h, 4);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_close(&h);
 }
 END_TEST
 
@@ -516,21 +335,21 @@ END_TEST
 START_TEST(test_aging_forget)
 {
 	const double params[] = { 4, 10 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_aging, 3, params);
+	ph_open(&h, &policy_aging, 3, params);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, false);
-	ck_assert_uint_eq(h_tick(&h, 3), 13);
-	h_hit(&h, 1, false);
-	h_tick(&h, 13);
-	h_forget(&h, 1);
-	h_tick(&h, 23);
-	h_admit(&h, 1, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ck_assert_uint_eq(ph_tick(&h, 3), 13);
+	ph_hit_write(&h, 1, false);
+	ph_tick(&h, 13);
+	ph_forget(&h, 1);
+	ph_tick(&h, 23);
+	ph_admit_write(&h, 1, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_close(&h);
 }
 END_TEST
 
@@ -548,27 +367,27 @@ END_TEST
  */
 START_TEST(test_lfu_counts_and_ties)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lfu, 4, NULL);
+	ph_open(&h, &policy_lfu, 4, NULL);
 	for (uint32_t f = 0; f < 4; f++)
-		h_admit(&h, f, false);
-	h_hit(&h, 1, false);
-	h_hit(&h, 1, false);
-	h_hit(&h, 2, false);
-	h_hit(&h, 0, true);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 3, false);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 3, false);
-	h_hit(&h, 3, false);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h.m.bit_reads, 0);
-	ck_assert_uint_eq(h.m.dirty_reads, 0);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ph_hit_write(&h, 1, false);
+	ph_hit_write(&h, 1, false);
+	ph_hit_write(&h, 2, false);
+	ph_hit_write(&h, 0, true);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit_write(&h, 3, false);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit_write(&h, 3, false);
+	ph_hit_write(&h, 3, false);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(h.bit_reads, 0);
+	ck_assert_uint_eq(h.dirty_reads, 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -578,24 +397,24 @@ END_TEST
  */
 START_TEST(test_lfu_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lfu, 2, NULL);
-	h_admit(&h, 0, false);
-	h_admit(&h, 1, false);
+	ph_open(&h, &policy_lfu, 2, NULL);
+	ph_admit_write(&h, 0, false);
+	ph_admit_write(&h, 1, false);
 	for (int i = 0; i < 3; i++)
-		h_hit(&h, 0, false);
-	h_hit(&h, 1, false);
-	h_forget(&h, 0);
-	h_admit(&h, 0, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, false);
-	h_hit(&h, 0, false);
-	h_hit(&h, 0, false); /* f0 3, f1 2 */
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, false);
-	ck_assert_uint_eq(h_evict(&h), 1); /* f1 back at 1 */
-	h_close(&h);
+		ph_hit_write(&h, 0, false);
+	ph_hit_write(&h, 1, false);
+	ph_forget(&h, 0);
+	ph_admit_write(&h, 0, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_write(&h, 0, false);
+	ph_hit_write(&h, 0, false);
+	ph_hit_write(&h, 0, false); /* f0 3, f1 2 */
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit_write(&h, 1, false);
+	ck_assert_uint_eq(ph_evict(&h), 1); /* f1 back at 1 */
+	ph_close(&h);
 }
 END_TEST
 
@@ -607,42 +426,42 @@ START_TEST(test_lfu_matches_naive_model)
 {
 	enum { FRAMES = 9, STEPS = 60000 };
 	uint64_t count[FRAMES] = { 0 }, last[FRAMES] = { 0 };
-	struct harness h;
+	struct policy_harness h;
 	struct rng r;
 
 	rng_seed(&r, 0x1f0);
-	h_open(&h, &policy_lfu, FRAMES, NULL);
+	ph_open(&h, &policy_lfu, FRAMES, NULL);
 	for (int step = 0; step < STEPS; step++) {
 		uint64_t roll = rng_below(&r, 100);
 		uint32_t f = (uint32_t)rng_below(&r, rng_below(&r, FRAMES) + 1); /* skewed low */
 		uint32_t resident = 0;
 
 		for (uint32_t g = 0; g < FRAMES; g++)
-			resident += h.m.resident[g];
-		if (roll < 60 && h.m.resident[f]) {
+			resident += h.resident[g];
+		if (roll < 60 && h.resident[f]) {
 			count[f]++;
-			last[f] = h.m.now;
-			h_hit(&h, f, false);
-		} else if (roll < 64 && h.m.resident[f]) {
-			h_forget(&h, f);
-		} else if (!h.m.resident[f]) {
+			last[f] = h.now;
+			ph_hit_write(&h, f, false);
+		} else if (roll < 64 && h.resident[f]) {
+			ph_forget(&h, f);
+		} else if (!h.resident[f]) {
 			count[f] = 1;
-			last[f] = h.m.now;
-			h_admit(&h, f, false);
+			last[f] = h.now;
+			ph_admit_write(&h, f, false);
 		} else if (resident > 0) {
 			uint32_t want = FRAMES;
 
 			for (uint32_t g = 0; g < FRAMES; g++)
-				if (h.m.resident[g] &&
+				if (h.resident[g] &&
 				    (want == FRAMES || count[g] < count[want] ||
 				     (count[g] == count[want] && last[g] < last[want])))
 					want = g;
-			f = h_evict(&h);
+			f = ph_evict(&h);
 			QUIET_ASSERT_MSG(f == want, "step %d: lfu evicted f%u, the model f%u", step, (unsigned)f,
 					 (unsigned)want);
 		}
 	}
-	h_close(&h);
+	ph_close(&h);
 }
 END_TEST
 
@@ -664,27 +483,27 @@ END_TEST
 START_TEST(test_wsclock_window)
 {
 	const double tau[] = { 10 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_wsclock, 3, tau);
-	h.m.now = 0;
-	h_admit(&h, 1, false);
-	h.m.now = 5;
-	h_admit(&h, 0, false);
-	h_admit(&h, 2, false);
-	h_bits(&h, 0, false, false);
-	h_bits(&h, 1, false, false);
-	h.m.now = 20;
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert(h.m.accessed[2]);
-	h_admit(&h, 0, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, false);
-	ck_assert_uint_eq(h.m.now, 22);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert(!h.m.accessed[0] && !h.m.accessed[1]);
-	ck_assert_uint_eq(h.m.dirty_reads, 0);
-	h_close(&h);
+	ph_open(&h, &policy_wsclock, 3, tau);
+	h.now = 0;
+	ph_admit_write(&h, 1, false);
+	h.now = 5;
+	ph_admit_write(&h, 0, false);
+	ph_admit_write(&h, 2, false);
+	ph_bits(&h, 0, false, false);
+	ph_bits(&h, 1, false, false);
+	h.now = 20;
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert(h.accessed[2]);
+	ph_admit_write(&h, 0, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit_write(&h, 1, false);
+	ck_assert_uint_eq(h.now, 22);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert(!h.accessed[0] && !h.accessed[1]);
+	ck_assert_uint_eq(h.dirty_reads, 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -706,33 +525,33 @@ END_TEST
 START_TEST(test_wsclock_fallback)
 {
 	const double tau[] = { 100 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_wsclock, 3, tau);
+	ph_open(&h, &policy_wsclock, 3, tau);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert(!h.m.accessed[1] && !h.m.accessed[2]);
-	h_admit(&h, 0, false);
-	h_hit(&h, 1, false);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, false);
+		ph_admit_write(&h, f, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert(!h.accessed[1] && !h.accessed[2]);
+	ph_admit_write(&h, 0, false);
+	ph_hit_write(&h, 1, false);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit_write(&h, 2, false);
 	for (uint32_t f = 0; f < 3; f++)
-		h_bits(&h, f, false, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, false);
-	h_bits(&h, 0, false, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, false);
-	h_bits(&h, 0, false, false);
-	h_bits(&h, 1, false, false);
-	h_bits(&h, 2, false, false);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, false);
-	h_bits(&h, 2, false, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_close(&h);
+		ph_bits(&h, f, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_write(&h, 0, false);
+	ph_bits(&h, 0, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit_write(&h, 1, false);
+	ph_bits(&h, 0, false, false);
+	ph_bits(&h, 1, false, false);
+	ph_bits(&h, 2, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit_write(&h, 2, false);
+	ph_bits(&h, 2, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_close(&h);
 }
 END_TEST
 
@@ -750,36 +569,36 @@ END_TEST
 START_TEST(test_wsclock_ties_dirty_forget)
 {
 	const double wide[] = { 100 }, narrow[] = { 2 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_wsclock, 3, wide);
+	ph_open(&h, &policy_wsclock, 3, wide);
 	for (uint32_t f = 0; f < 3; f++)
-		h_admit(&h, f, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, false);
-	h_bits(&h, 0, false, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit_write(&h, 0, false);
+	ph_bits(&h, 0, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_close(&h);
 
-	h_open(&h, &policy_wsclock, 3, narrow);
-	h_admit(&h, 0, true);
-	h_admit(&h, 1, false);
-	h_admit(&h, 2, false);
+	ph_open(&h, &policy_wsclock, 3, narrow);
+	ph_admit_write(&h, 0, true);
+	ph_admit_write(&h, 1, false);
+	ph_admit_write(&h, 2, false);
 	for (uint32_t f = 0; f < 3; f++)
-		h.m.accessed[f] = false;
-	h.m.now = 10;
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_forget(&h, 1);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h.m.now = 10;
-	h_admit(&h, 1, false);
-	h_admit(&h, 0, false);
-	h_bits(&h, 0, false, false);
-	h_bits(&h, 1, false, false);
-	h.m.now = 13;
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h.m.dirty_reads, 0);
-	h_close(&h);
+		h.accessed[f] = false;
+	h.now = 10;
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_forget(&h, 1);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	h.now = 10;
+	ph_admit_write(&h, 1, false);
+	ph_admit_write(&h, 0, false);
+	ph_bits(&h, 0, false, false);
+	ph_bits(&h, 1, false, false);
+	h.now = 13;
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(h.dirty_reads, 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -806,26 +625,26 @@ END_TEST
  */
 START_TEST(test_sieve_hand)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_sieve, 4, NULL);
+	ph_open(&h, &policy_sieve, 4, NULL);
 	for (uint32_t f = 0; f < 4; f++)
-		h_admit(&h, f, false);
-	h_bits(&h, 1, false, false);
-	h_bits(&h, 3, false, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert(!h.m.accessed[0] && h.m.accessed[2]);
-	h_admit(&h, 1, false);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 3, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_hit(&h, 2, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 0, false);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h.m.dirty_reads, 0);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ph_bits(&h, 1, false, false);
+	ph_bits(&h, 3, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert(!h.accessed[0] && h.accessed[2]);
+	ph_admit_write(&h, 1, false);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit_write(&h, 3, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_hit_write(&h, 2, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit_write(&h, 0, false);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(h.dirty_reads, 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -844,26 +663,26 @@ END_TEST
  */
 START_TEST(test_sieve_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_sieve, 4, NULL);
+	ph_open(&h, &policy_sieve, 4, NULL);
 	for (uint32_t f = 0; f < 4; f++)
-		h_admit(&h, f, false);
-	h_bits(&h, 1, false, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_forget(&h, 2);
-	h_bits(&h, 3, false, false);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 1, false);
-	h_admit(&h, 2, false);
-	h_bits(&h, 0, true, false);
-	h_bits(&h, 1, false, false);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_forget(&h, 2);
-	h_admit(&h, 2, false);
-	h_bits(&h, 0, true, false);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+		ph_admit_write(&h, f, false);
+	ph_bits(&h, 1, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_forget(&h, 2);
+	ph_bits(&h, 3, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit_write(&h, 1, false);
+	ph_admit_write(&h, 2, false);
+	ph_bits(&h, 0, true, false);
+	ph_bits(&h, 1, false, false);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_forget(&h, 2);
+	ph_admit_write(&h, 2, false);
+	ph_bits(&h, 0, true, false);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -879,38 +698,38 @@ START_TEST(test_protocol_stress)
 	enum { FRAMES = 7, STEPS = 20000 };
 	const struct policy *p = bits_policies[_i];
 	const double aging_params[] = { 5, 13 }, wsclock_params[] = { 20 };
-	struct harness h;
+	struct policy_harness h;
 	struct rng r;
 	uint64_t next_tick = 0;
 
-	h_open(&h, p, FRAMES, p == &policy_aging ? aging_params : p == &policy_wsclock ? wsclock_params : NULL);
+	ph_open(&h, p, FRAMES, p == &policy_aging ? aging_params : p == &policy_wsclock ? wsclock_params : NULL);
 	rng_seed(&r, 0xb175 + (uint64_t)_i);
 	for (int step = 0; step < STEPS; step++) {
 		uint32_t f = (uint32_t)rng_below(&r, FRAMES);
 		uint64_t roll = rng_below(&r, 100);
 		uint32_t resident = 0, free_frame = FRAMES;
 
-		if (p->tick != NULL && h.m.now >= next_tick)
-			next_tick = h_tick(&h, h.m.now);
+		if (p->tick != NULL && h.now >= next_tick)
+			next_tick = ph_tick(&h, h.now);
 		for (uint32_t g = FRAMES; g-- > 0;) {
-			resident += h.m.resident[g];
-			if (!h.m.resident[g])
+			resident += h.resident[g];
+			if (!h.resident[g])
 				free_frame = g;
 		}
-		if (roll < 55 && h.m.resident[f]) {
-			h_hit(&h, f, roll < 15);
-		} else if (roll < 58 && h.m.resident[f]) {
-			h_forget(&h, f);
-		} else if (roll < 63 && h.m.resident[f]) {
-			h.m.accessed[f] = false;
+		if (roll < 55 && h.resident[f]) {
+			ph_hit_write(&h, f, roll < 15);
+		} else if (roll < 58 && h.resident[f]) {
+			ph_forget(&h, f);
+		} else if (roll < 63 && h.resident[f]) {
+			h.accessed[f] = false;
 		} else if (free_frame < FRAMES) {
-			h_admit(&h, free_frame, roll % 3 == 0);
+			ph_admit_write(&h, free_frame, roll % 3 == 0);
 		} else {
 			QUIET_ASSERT(resident == FRAMES);
-			h_admit(&h, h_evict(&h), roll % 3 == 0);
+			ph_admit_write(&h, ph_evict(&h), roll % 3 == 0);
 		}
 	}
-	h_close(&h);
+	ph_close(&h);
 }
 END_TEST
 

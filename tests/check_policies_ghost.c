@@ -8,7 +8,7 @@
  *     brute-force model (and, for the map, that deletions leave no
  *     tombstones: the occupied slots are exactly the keys held).
  *  2. Policy level: each policy driven through admit / touch / evict /
- *     evict_for / forget by a fake core (gh_*), on scenarios derived by
+ *     evict_for / forget by the shared harness (policy_harness.h), on scenarios derived by
  *     hand next to each test. The fake host fails the test if a policy
  *     reads a hardware bit: none of these does.
  *  3. Machine level: the real simulator (sim.h), with cfg.policy set
@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "policy_harness.h"
 #include "policies/pagemap.h"
 #include "policies/policy.h"
 #include "util/rng.h"
@@ -303,124 +304,17 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* 2. A fake core around one policy instance                           */
 
-#define GH_MAX_FRAMES 64
-#define GH_HIT (-1)  /* gh_ref: the page was resident */
-#define GH_FREE (-2) /* gh_ref: a fault that took a free frame */
-
-struct gh {
-	const struct policy *policy;
-	struct policy_host host;
-	struct policy_config cfg;
-	double params[POLICY_MAX_PARAMS];
-	void *state;
-	uint64_t now;
-	bool plain_evict; /* call evict() even when evict_for() exists */
-	bool used[GH_MAX_FRAMES];
-	uint32_t pid[GH_MAX_FRAMES];
-	uint64_t page[GH_MAX_FRAMES];
-};
-
-/* Fake host: these policies must not read hardware bits. */
-static bool gh_no_bits(void *machine, uint32_t frame)
+/* The shared harness (policy_harness.h), set to fail the test if the
+ * policy reads a hardware bit: none of these does. */
+static void gh_open(struct policy_harness *h, const struct policy *policy, uint32_t frames,
+		    const double *params)
 {
-	(void)machine;
-	ck_abort_msg("policy read the accessed bit of frame %u", (unsigned)frame);
-	return false;
+	ph_open(h, policy, frames, params);
+	h->no_bits = true;
 }
 
-/* Start policy with frames frames; params lists every parameter's value
- * in declaration order, or is NULL for the defaults. */
-static void gh_open(struct gh *h, const struct policy *policy, uint32_t frames, const double *params)
-{
-	size_t n = 0;
-
-	ck_assert_uint_le(frames, GH_MAX_FRAMES);
-	memset(h, 0, sizeof *h);
-	h->policy = policy;
-	h->host = (struct policy_host){ .machine = h, .accessed = gh_no_bits,
-					.test_and_clear_accessed = gh_no_bits, .dirty = gh_no_bits };
-	while (policy->params != NULL && policy->params[n].name != NULL) {
-		h->params[n] = params != NULL ? params[n] : policy->params[n].def;
-		n++;
-	}
-	h->cfg = (struct policy_config){ .frames = frames, .seed = 1, .host = &h->host,
-					 .params = policy->params != NULL ? h->params : NULL };
-	h->state = zalloc(policy->state_size(&h->cfg));
-	policy->init(h->state, &h->cfg);
-}
-
-/* Free the policy's state. */
-static void gh_close(struct gh *h)
-{
-	free(h->state);
-	h->state = NULL;
-}
-
-/* Reference (pid, page) as the core does: a hit calls touch(); a fault
- * takes the lowest free frame, else asks evict_for() (or evict()) for a
- * victim, which must be resident, then admit()s. Returns GH_HIT, GH_FREE
- * or the victim's page. */
-static int64_t gh_ref_pid(struct gh *h, uint32_t pid, uint64_t page)
-{
-	struct policy_ref ref = { .now = h->now++, .next_use = POLICY_NEVER, .page = page, .pid = pid };
-	uint32_t f, free_frame = UINT32_MAX;
-	int64_t result = GH_FREE;
-
-	for (f = 0; f < h->cfg.frames; f++) {
-		if (h->used[f] && h->pid[f] == pid && h->page[f] == page) {
-			if (h->policy->touch != NULL)
-				h->policy->touch(h->state, f, &ref);
-			return GH_HIT;
-		}
-		if (!h->used[f] && free_frame == UINT32_MAX)
-			free_frame = f;
-	}
-	f = free_frame;
-	if (f == UINT32_MAX) {
-		f = h->policy->evict_for != NULL && !h->plain_evict ? h->policy->evict_for(h->state, &ref)
-								    : h->policy->evict(h->state);
-		QUIET_ASSERT_MSG(f < h->cfg.frames && h->used[f], "%s evicted frame %u, not resident",
-				 h->policy->name, (unsigned)f);
-		result = (int64_t)h->page[f];
-	}
-	h->used[f] = true;
-	h->pid[f] = pid;
-	h->page[f] = page;
-	h->policy->admit(h->state, f, &ref);
-	return result;
-}
-
-/* gh_ref_pid() for a page of process 1. */
-static int64_t gh_ref(struct gh *h, uint64_t page)
-{
-	return gh_ref_pid(h, 1, page);
-}
-
-/* The core frees the frame of resident page (process 1): forget(). */
-static void gh_forget(struct gh *h, uint64_t page)
-{
-	for (uint32_t f = 0; f < h->cfg.frames; f++)
-		if (h->used[f] && h->pid[f] == 1 && h->page[f] == page) {
-			h->used[f] = false;
-			h->policy->forget(h->state, f);
-			return;
-		}
-	ck_abort_msg("gh_forget: page %llu is not resident", (unsigned long long)page);
-}
-
-/* Reference pages[i] in turn; the result of each must be want[i]. */
-static void gh_play(struct gh *h, const uint64_t *pages, const int64_t *want, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int64_t got = gh_ref(h, pages[i]);
-
-		ck_assert_msg(got == want[i], "%s: step %zu (page %llu): got %lld, want %lld", h->policy->name, i,
-			      (unsigned long long)pages[i], (long long)got, (long long)want[i]);
-	}
-}
-
-#define H GH_HIT
-#define F GH_FREE
+#define H PH_HIT
+#define F PH_FREE
 
 /* ---- 2Q ---- */
 
@@ -446,11 +340,11 @@ START_TEST(test_2q_steps)
 {
 	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 1, 2, 1, 6, 7, 4, 8, 2, 1 };
 	static const int64_t want[] = { F, F, F, F, 1, 2, 3, H, 4, 5, 6, 2, 7, H };
-	struct gh h;
+	struct policy_harness h;
 
 	gh_open(&h, &policy_2q, 4, NULL);
-	gh_play(&h, pages, want, ARRAY_LEN(pages));
-	gh_close(&h);
+	ph_play(&h, pages, want, ARRAY_LEN(pages));
+	ph_close(&h);
 }
 END_TEST
 
@@ -463,27 +357,27 @@ END_TEST
 START_TEST(test_2q_scan_keeps_am)
 {
 	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 1, 2, 1, 6, 7, 4, 8, 2, 1 };
-	struct gh h, lru;
+	struct policy_harness h, lru;
 	int64_t victim;
 
 	gh_open(&h, &policy_2q, 4, NULL);
 	gh_open(&lru, &policy_lru, 4, NULL);
 	for (size_t i = 0; i < ARRAY_LEN(pages); i++) {
-		gh_ref(&h, pages[i]);
-		gh_ref(&lru, pages[i]);
+		ph_ref(&h, pages[i]);
+		ph_ref(&lru, pages[i]);
 	}
 	for (uint64_t p = 100; p < 120; p++) {
-		victim = gh_ref(&h, p);
+		victim = ph_ref(&h, p);
 		ck_assert_msg(victim != 1 && victim != 4, "scan page %llu evicted hot page %lld",
 			      (unsigned long long)p, (long long)victim);
-		gh_ref(&lru, p);
+		ph_ref(&lru, p);
 	}
-	ck_assert_int_eq(gh_ref(&h, 1), H);
-	ck_assert_int_eq(gh_ref(&h, 4), H);
-	ck_assert_int_ne(gh_ref(&lru, 1), H);
-	ck_assert_int_ne(gh_ref(&lru, 4), H);
-	gh_close(&h);
-	gh_close(&lru);
+	ck_assert_int_eq(ph_ref(&h, 1), H);
+	ck_assert_int_eq(ph_ref(&h, 4), H);
+	ck_assert_int_ne(ph_ref(&lru, 1), H);
+	ck_assert_int_ne(ph_ref(&lru, 4), H);
+	ph_close(&h);
+	ph_close(&lru);
 }
 END_TEST
 
@@ -503,12 +397,12 @@ START_TEST(test_2q_params)
 	static const double params[] = { 0.5, 0.25 };
 	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 1, 6, 7, 2, 8, 9, 6, 10 };
 	static const int64_t want[] = { F, F, F, F, F, H, 1, 2, 3, 4, 5, H, 6 };
-	struct gh h;
+	struct policy_harness h;
 
 	gh_open(&h, &policy_2q, 5, params);
-	gh_play(&h, pages, want, ARRAY_LEN(pages));
-	ck_assert_int_eq(gh_ref_pid(&h, 2, 7), 7);
-	gh_close(&h);
+	ph_play(&h, pages, want, ARRAY_LEN(pages));
+	ck_assert_int_eq(ph_ref_pid(&h, 2, 7), 7);
+	ph_close(&h);
 }
 END_TEST
 
@@ -524,22 +418,22 @@ END_TEST
  */
 START_TEST(test_2q_forget)
 {
-	struct gh h;
+	struct policy_harness h;
 
 	gh_open(&h, &policy_2q, 3, NULL);
-	ck_assert_int_eq(gh_ref(&h, 1), F);
-	ck_assert_int_eq(gh_ref(&h, 2), F);
-	ck_assert_int_eq(gh_ref(&h, 3), F);
-	ck_assert_int_eq(gh_ref(&h, 4), 1);
-	gh_forget(&h, 3);
-	ck_assert_int_eq(gh_ref(&h, 5), F);
-	ck_assert_int_eq(gh_ref(&h, 1), 2);
-	gh_forget(&h, 1);
-	ck_assert_int_eq(gh_ref(&h, 6), F);
-	ck_assert_int_eq(gh_ref(&h, 2), 4);
-	ck_assert_int_eq(gh_ref(&h, 7), 5);
-	ck_assert_int_eq(gh_ref(&h, 2), H);
-	gh_close(&h);
+	ck_assert_int_eq(ph_ref(&h, 1), F);
+	ck_assert_int_eq(ph_ref(&h, 2), F);
+	ck_assert_int_eq(ph_ref(&h, 3), F);
+	ck_assert_int_eq(ph_ref(&h, 4), 1);
+	ph_forget_page(&h, 3);
+	ck_assert_int_eq(ph_ref(&h, 5), F);
+	ck_assert_int_eq(ph_ref(&h, 1), 2);
+	ph_forget_page(&h, 1);
+	ck_assert_int_eq(ph_ref(&h, 6), F);
+	ck_assert_int_eq(ph_ref(&h, 2), 4);
+	ck_assert_int_eq(ph_ref(&h, 7), 5);
+	ck_assert_int_eq(ph_ref(&h, 2), H);
+	ph_close(&h);
 }
 END_TEST
 
@@ -566,13 +460,13 @@ START_TEST(test_arc_p_adapts)
 {
 	static const uint64_t pages[] = { 1, 2, 3, 4, 1, 2, 5, 3, 6, 1, 7, 2, 3, 1 };
 	static const int64_t want[] = { F, F, F, F, H, H, 3, 4, 1, 5, 6, H, H, H };
-	struct gh h;
+	struct policy_harness h;
 
 	for (int plain = 0; plain < 2; plain++) {
 		gh_open(&h, &policy_arc, 4, NULL);
 		h.plain_evict = plain;
-		gh_play(&h, pages, want, ARRAY_LEN(pages));
-		gh_close(&h);
+		ph_play(&h, pages, want, ARRAY_LEN(pages));
+		ph_close(&h);
 	}
 }
 END_TEST
@@ -609,16 +503,16 @@ START_TEST(test_arc_needs_incoming)
 	static const uint64_t pages[] = { 1, 2, 3, 4, 1, 2, 3, 4, 5, 5, 6, 7, 6, 1, 8, 9, 2, 3 };
 	static const int64_t exact[] = { F, F, F, F, H, H, H, H, 1, H, 2, 6, 3, 7, 4, 5, 8, 9 };
 	static const int64_t plain[] = { F, F, F, F, H, H, H, H, 1, H, 2, 6, 7, 3, 4, 5, 8, 9 };
-	struct gh h;
+	struct policy_harness h;
 
 	ck_assert_ptr_nonnull(policy_arc.evict_for);
 	gh_open(&h, &policy_arc, 4, NULL);
-	gh_play(&h, pages, exact, ARRAY_LEN(pages));
-	gh_close(&h);
+	ph_play(&h, pages, exact, ARRAY_LEN(pages));
+	ph_close(&h);
 	gh_open(&h, &policy_arc, 4, NULL);
 	h.plain_evict = true;
-	gh_play(&h, pages, plain, ARRAY_LEN(pages));
-	gh_close(&h);
+	ph_play(&h, pages, plain, ARRAY_LEN(pages));
+	ph_close(&h);
 }
 END_TEST
 
@@ -635,20 +529,20 @@ END_TEST
  */
 START_TEST(test_arc_forget)
 {
-	struct gh h;
+	struct policy_harness h;
 
 	gh_open(&h, &policy_arc, 3, NULL);
-	ck_assert_int_eq(gh_ref(&h, 1), F);
-	ck_assert_int_eq(gh_ref(&h, 2), F);
-	ck_assert_int_eq(gh_ref(&h, 3), F);
-	ck_assert_int_eq(gh_ref(&h, 4), 1);
-	ck_assert_int_eq(gh_ref(&h, 2), H);
-	ck_assert_int_eq(gh_ref(&h, 5), 3);
-	gh_forget(&h, 4);
-	ck_assert_int_eq(gh_ref(&h, 3), F);
-	ck_assert_int_eq(gh_ref(&h, 6), 2);
-	ck_assert_int_eq(gh_ref(&h, 1), 5);
-	gh_close(&h);
+	ck_assert_int_eq(ph_ref(&h, 1), F);
+	ck_assert_int_eq(ph_ref(&h, 2), F);
+	ck_assert_int_eq(ph_ref(&h, 3), F);
+	ck_assert_int_eq(ph_ref(&h, 4), 1);
+	ck_assert_int_eq(ph_ref(&h, 2), H);
+	ck_assert_int_eq(ph_ref(&h, 5), 3);
+	ph_forget_page(&h, 4);
+	ck_assert_int_eq(ph_ref(&h, 3), F);
+	ck_assert_int_eq(ph_ref(&h, 6), 2);
+	ck_assert_int_eq(ph_ref(&h, 1), 5);
+	ph_close(&h);
 }
 END_TEST
 
@@ -679,11 +573,11 @@ START_TEST(test_s3fifo_steps)
 					  1, 3, 3, 8, 9, 2, 1, 3, 4 };
 	static const int64_t want[] = { F, F, F, F, F, H, H, H, H, H, H, H, 2, 4, 5, 6,
 					H, H, H, 2, 7, 8, H, H, H };
-	struct gh h;
+	struct policy_harness h;
 
 	gh_open(&h, &policy_s3fifo, 5, params);
-	gh_play(&h, pages, want, ARRAY_LEN(pages));
-	gh_close(&h);
+	ph_play(&h, pages, want, ARRAY_LEN(pages));
+	ph_close(&h);
 }
 END_TEST
 
@@ -700,11 +594,11 @@ START_TEST(test_s3fifo_threshold_one)
 	static const double params[] = { 0.4, 1 };
 	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 1, 1, 2, 3, 3, 3, 3, 6, 7, 4, 8, 2, 3, 4 };
 	static const int64_t want[] = { F, F, F, F, F, H, H, H, H, H, H, H, 4, 5, 6, 1, H, H, H };
-	struct gh h;
+	struct policy_harness h;
 
 	gh_open(&h, &policy_s3fifo, 5, params);
-	gh_play(&h, pages, want, ARRAY_LEN(pages));
-	gh_close(&h);
+	ph_play(&h, pages, want, ARRAY_LEN(pages));
+	ph_close(&h);
 }
 END_TEST
 
@@ -720,11 +614,11 @@ START_TEST(test_s3fifo_one_hit_wonders)
 {
 	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 5, 11, 12, 13, 14, 15, 1, 5, 1 };
 	static const int64_t want[] = { F, F, F, F, F, F, F, F, F, F, H, H, 1, 2, 3, 4, 6, 7, H, H };
-	struct gh h;
+	struct policy_harness h;
 
 	gh_open(&h, &policy_s3fifo, 10, NULL);
-	gh_play(&h, pages, want, ARRAY_LEN(pages));
-	gh_close(&h);
+	ph_play(&h, pages, want, ARRAY_LEN(pages));
+	ph_close(&h);
 }
 END_TEST
 
@@ -740,22 +634,22 @@ END_TEST
 START_TEST(test_s3fifo_forget)
 {
 	static const double params[] = { 0.34, 2 };
-	struct gh h;
+	struct policy_harness h;
 
 	gh_open(&h, &policy_s3fifo, 3, params);
-	ck_assert_int_eq(gh_ref(&h, 1), F);
-	ck_assert_int_eq(gh_ref(&h, 2), F);
-	ck_assert_int_eq(gh_ref(&h, 3), F);
-	ck_assert_int_eq(gh_ref(&h, 1), H);
-	ck_assert_int_eq(gh_ref(&h, 1), H);
-	ck_assert_int_eq(gh_ref(&h, 4), 2);
-	gh_forget(&h, 1);
-	ck_assert_int_eq(gh_ref(&h, 5), F);
-	ck_assert_int_eq(gh_ref(&h, 2), 3);
-	gh_forget(&h, 2);
-	ck_assert_int_eq(gh_ref(&h, 6), F);
-	ck_assert_int_eq(gh_ref(&h, 7), 4);
-	gh_close(&h);
+	ck_assert_int_eq(ph_ref(&h, 1), F);
+	ck_assert_int_eq(ph_ref(&h, 2), F);
+	ck_assert_int_eq(ph_ref(&h, 3), F);
+	ck_assert_int_eq(ph_ref(&h, 1), H);
+	ck_assert_int_eq(ph_ref(&h, 1), H);
+	ck_assert_int_eq(ph_ref(&h, 4), 2);
+	ph_forget_page(&h, 1);
+	ck_assert_int_eq(ph_ref(&h, 5), F);
+	ck_assert_int_eq(ph_ref(&h, 2), 3);
+	ph_forget_page(&h, 2);
+	ck_assert_int_eq(ph_ref(&h, 6), F);
+	ck_assert_int_eq(ph_ref(&h, 7), 4);
+	ph_close(&h);
 }
 END_TEST
 
@@ -783,7 +677,7 @@ START_TEST(test_ghost_random_protocol)
 		for (size_t ps = 0; ps <= ARRAY_LEN(param_sets); ps++) {
 			uint32_t frames = frame_counts[fc];
 			double params[2];
-			struct gh h;
+			struct policy_harness h;
 
 			if (ps < ARRAY_LEN(param_sets)) {
 				params[0] = param_sets[ps][0];
@@ -797,18 +691,16 @@ START_TEST(test_ghost_random_protocol)
 				if (rng_below(&r, 50) == 0) {
 					uint32_t f = (uint32_t)rng_below(&r, frames);
 
-					if (h.used[f]) {
-						h.used[f] = false;
-						p->forget(h.state, f);
-					}
+					if (h.resident[f])
+						ph_forget(&h, f);
 					continue;
 				}
 				/* A hot third, referenced half the time. */
 				if (rng_below(&r, 2) == 0)
 					page %= frames / 3 + 1;
-				gh_ref_pid(&h, 1 + (uint32_t)(page & 1), page);
+				ph_ref_pid(&h, 1 + (uint32_t)(page & 1), page);
 			}
-			gh_close(&h);
+			ph_close(&h);
 		}
 	}
 }

@@ -41,6 +41,7 @@
 #include <check.h>
 
 #include "check_suites.h"
+#include "policy_harness.h"
 
 #include "machine/sim.h"
 
@@ -51,151 +52,6 @@ extern const struct policy policy_clockpro;
 extern const struct policy policy_lru;
 extern const struct policy policy_clock;
 
-
-/* ------------------------------------------------------------------ */
-/* Layer 1: a fake machine and one policy instance.                    */
-
-#define FAKE_MAX_FRAMES 256
-
-struct fake_machine {
-	uint32_t frames;
-	bool accessed[FAKE_MAX_FRAMES];
-	uint64_t now;
-};
-
-/* Fake host: is frame's accessed bit set? */
-static bool fake_accessed(void *machine, uint32_t frame)
-{
-	struct fake_machine *m = machine;
-
-	QUIET_ASSERT(frame < m->frames);
-	return m->accessed[frame];
-}
-
-/* Fake host: return frame's accessed bit and clear it. */
-static bool fake_test_and_clear(void *machine, uint32_t frame)
-{
-	struct fake_machine *m = machine;
-	bool was;
-
-	QUIET_ASSERT(frame < m->frames);
-	was = m->accessed[frame];
-	m->accessed[frame] = false;
-	return was;
-}
-
-/* Fake host: nothing is dirty. */
-static bool fake_dirty(void *machine, uint32_t frame)
-{
-	(void)machine;
-	(void)frame;
-	return false;
-}
-
-/* Fake host: the time the test set. */
-static uint64_t fake_now(void *machine)
-{
-	return ((struct fake_machine *)machine)->now;
-}
-
-struct harness {
-	const struct policy *policy;
-	struct fake_machine machine;
-	struct policy_host host;
-	struct policy_config cfg;
-	double params[2];
-	void *state;
-	bool resident[FAKE_MAX_FRAMES];
-	uint64_t page_in[FAKE_MAX_FRAMES];
-	uint32_t pid_in[FAKE_MAX_FRAMES];
-};
-
-/* Start policy with frames frames and parameter values params (NULL: the
- * defaults); the state block is zeroed, as the core allocates it. */
-static void h_open(struct harness *h, const struct policy *policy, uint32_t frames,
-		   const double *params)
-{
-	size_t nparams = 0;
-
-	ck_assert_uint_le(frames, FAKE_MAX_FRAMES);
-	memset(h, 0, sizeof(*h));
-	h->policy = policy;
-	h->machine.frames = frames;
-	h->host = (struct policy_host){ .machine = &h->machine,
-					.accessed = fake_accessed,
-					.test_and_clear_accessed = fake_test_and_clear,
-					.dirty = fake_dirty,
-					.now = fake_now };
-	while (policy->params[nparams].name != NULL)
-		nparams++;
-	ck_assert_uint_le(nparams, ARRAY_LEN(h->params));
-	for (size_t i = 0; i < nparams; i++)
-		h->params[i] = params != NULL ? params[i] : policy->params[i].def;
-	h->cfg = (struct policy_config){ .frames = frames, .seed = 1, .host = &h->host,
-					 .params = h->params };
-	h->state = calloc(1, policy->state_size(&h->cfg));
-	ck_assert_ptr_nonnull(h->state);
-	policy->init(h->state, &h->cfg);
-}
-
-/* Free the policy state. */
-static void h_close(struct harness *h)
-{
-	free(h->state);
-	h->state = NULL;
-}
-
-/* Load page of process pid into free frame as a fault does: the accessed
- * bit is set, then the policy hears admit(). */
-static void h_admit_pid(struct harness *h, uint32_t frame, uint32_t pid, uint64_t page)
-{
-	struct policy_ref ref = { .now = h->machine.now++, .next_use = POLICY_NEVER, .page = page,
-				  .pid = pid };
-
-	QUIET_ASSERT(frame < h->cfg.frames && !h->resident[frame]);
-	h->resident[frame] = true;
-	h->page_in[frame] = page;
-	h->pid_in[frame] = pid;
-	h->machine.accessed[frame] = true;
-	h->policy->admit(h->state, frame, &ref);
-}
-
-/* h_admit_pid for process 1. */
-static void h_admit(struct harness *h, uint32_t frame, uint64_t page)
-{
-	h_admit_pid(h, frame, 1, page);
-}
-
-/* Reference the page in resident frame again, as a hit does. */
-static void h_hit(struct harness *h, uint32_t frame)
-{
-	struct policy_ref ref = { .now = h->machine.now++, .next_use = POLICY_NEVER,
-				  .page = h->page_in[frame], .pid = h->pid_in[frame] };
-
-	QUIET_ASSERT(frame < h->cfg.frames && h->resident[frame]);
-	h->machine.accessed[frame] = true;
-	if (h->policy->touch != NULL)
-		h->policy->touch(h->state, frame, &ref);
-}
-
-/* Ask for a victim: it must be a resident frame, which is then free. */
-static uint32_t h_evict(struct harness *h)
-{
-	uint32_t victim = h->policy->evict(h->state);
-
-	QUIET_ASSERT_MSG(victim < h->cfg.frames && h->resident[victim], "%s evicted frame %u",
-			 h->policy->name, (unsigned)victim);
-	h->resident[victim] = false;
-	return victim;
-}
-
-/* Free resident frame behind the policy's back (the core's forget). */
-static void h_forget(struct harness *h, uint32_t frame)
-{
-	QUIET_ASSERT(h->resident[frame]);
-	h->resident[frame] = false;
-	h->policy->forget(h->state, frame);
-}
 
 /* ---- LIRS, policy level ---- */
 
@@ -216,21 +72,21 @@ static const double lirs_3_frames[] = { 0.34, 2.0 }; /* L_hirs = 1, L_lirs = 2, 
  */
 START_TEST(test_lirs_nonresident_hir_becomes_lir)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, lirs_3_frames);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'D');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 0);
+	ph_open(&h, &policy_lirs, 3, lirs_3_frames);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 0);
 	/* A came back with no history: HIR again, so it goes next. */
-	h_admit(&h, 0, 'A');
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_admit(&h, 0, 'A');
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -244,18 +100,18 @@ END_TEST
  */
 START_TEST(test_lirs_hir_hit_in_stack)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, lirs_3_frames);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_hit(&h, 2);
-	h_hit(&h, 0);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_admit(&h, 0, 'D'); /* HIR: the LIR set B, C is full */
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_open(&h, &policy_lirs, 3, lirs_3_frames);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_hit(&h, 2);
+	ph_hit(&h, 0);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_admit(&h, 0, 'D'); /* HIR: the LIR set B, C is full */
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -273,26 +129,26 @@ END_TEST
  */
 START_TEST(test_lirs_stack_pruning)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, lirs_3_frames);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'D');
-	h_hit(&h, 0);
-	h_hit(&h, 1);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
+	ph_open(&h, &policy_lirs, 3, lirs_3_frames);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'D');
+	ph_hit(&h, 0);
+	ph_hit(&h, 1);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
 	/* Contrast: without the two hits, C's entry survives and C comes
 	 * back LIR, demoting A. */
-	h_admit(&h, 2, 'E');
-	ck_assert_uint_eq(h_evict(&h), 2); /* S = A B Cg E.. -> E non-resident */
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_admit(&h, 2, 'E');
+	ck_assert_uint_eq(ph_evict(&h), 2); /* S = A B Cg E.. -> E non-resident */
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -312,21 +168,21 @@ END_TEST
  */
 START_TEST(test_lirs_demotion_prunes)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, lirs_3_frames);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'D');
-	h_hit(&h, 0);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, 'D');
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_close(&h);
+	ph_open(&h, &policy_lirs, 3, lirs_3_frames);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'D');
+	ph_hit(&h, 0);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit(&h, 1, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_close(&h);
 }
 END_TEST
 
@@ -347,23 +203,23 @@ END_TEST
 START_TEST(test_lirs_ghost_bound)
 {
 	static const double params[] = { 0.25, 0.25 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 4, params);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_admit(&h, 3, 'D');
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 3, 'E');
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 3, 'F');
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 3, 'D');
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 3, 'F');
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_open(&h, &policy_lirs, 4, params);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_admit(&h, 3, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit(&h, 3, 'E');
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit(&h, 3, 'F');
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit(&h, 3, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit(&h, 3, 'F');
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -374,18 +230,18 @@ END_TEST
 START_TEST(test_lirs_no_ghosts)
 {
 	static const double params[] = { 0.34, 0.0 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, params);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'D');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_close(&h);
+	ph_open(&h, &policy_lirs, 3, params);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_close(&h);
 }
 END_TEST
 
@@ -405,20 +261,20 @@ END_TEST
 START_TEST(test_lirs_evict_twice)
 {
 	static const double params[] = { 0.5, 0.0 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 4, params);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_admit(&h, 3, 'D');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_admit(&h, 3, 'D');
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_close(&h);
+	ph_open(&h, &policy_lirs, 4, params);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_admit(&h, 3, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_admit(&h, 3, 'D');
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_close(&h);
 }
 END_TEST
 
@@ -434,25 +290,25 @@ END_TEST
  */
 START_TEST(test_lirs_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, lirs_3_frames);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'D');
-	h_forget(&h, 0);
-	h_forget(&h, 1);
-	h_admit(&h, 0, 'C');
-	h_admit(&h, 1, 'E');
-	ck_assert_uint_eq(h_evict(&h), 2);
+	ph_open(&h, &policy_lirs, 3, lirs_3_frames);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'D');
+	ph_forget(&h, 0);
+	ph_forget(&h, 1);
+	ph_admit(&h, 0, 'C');
+	ph_admit(&h, 1, 'E');
+	ck_assert_uint_eq(ph_evict(&h), 2);
 	/* forget a HIR page: Q empties; the next admit refills it. */
-	h_admit(&h, 2, 'F');
-	h_forget(&h, 2);
-	h_admit(&h, 2, 'G');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_close(&h);
+	ph_admit(&h, 2, 'F');
+	ph_forget(&h, 2);
+	ph_admit(&h, 2, 'G');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_close(&h);
 }
 END_TEST
 
@@ -469,56 +325,56 @@ END_TEST
  */
 START_TEST(test_lirs_forget_prunes)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, lirs_3_frames);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'D');
-	h_forget(&h, 1);
-	h_forget(&h, 0);
-	h_hit(&h, 2);
-	h_admit(&h, 0, 'E');
-	h_admit(&h, 1, 'F');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_close(&h);
+	ph_open(&h, &policy_lirs, 3, lirs_3_frames);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'D');
+	ph_forget(&h, 1);
+	ph_forget(&h, 0);
+	ph_hit(&h, 2);
+	ph_admit(&h, 0, 'E');
+	ph_admit(&h, 1, 'F');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_close(&h);
 }
 END_TEST
 
 /* The same page number in two processes is two pages. */
 START_TEST(test_lirs_pids_distinct)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, lirs_3_frames);
-	h_admit_pid(&h, 0, 1, 'A');
-	h_admit_pid(&h, 1, 1, 'B');
-	h_admit_pid(&h, 2, 1, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2); /* (1, C) non-resident */
-	h_admit_pid(&h, 2, 2, 'C');      /* (2, C): no history, HIR */
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit_pid(&h, 2, 1, 'C'); /* (1, C): LIR, A demoted */
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_open(&h, &policy_lirs, 3, lirs_3_frames);
+	ph_admit_pid(&h, 0, 1, 'A');
+	ph_admit_pid(&h, 1, 1, 'B');
+	ph_admit_pid(&h, 2, 1, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2); /* (1, C) non-resident */
+	ph_admit_pid(&h, 2, 2, 'C');      /* (2, C): no history, HIR */
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit_pid(&h, 2, 1, 'C'); /* (1, C): LIR, A demoted */
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
 /* LIRS never reads or clears accessed bits. */
 START_TEST(test_lirs_leaves_bits)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_lirs, 3, NULL);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_hit(&h, 1);
-	h_evict(&h);
+	ph_open(&h, &policy_lirs, 3, NULL);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_hit(&h, 1);
+	ph_evict(&h);
 	for (uint32_t f = 0; f < 3; f++)
-		ck_assert(h.machine.accessed[f]);
-	h_close(&h);
+		ck_assert(h.accessed[f]);
+	ph_close(&h);
 }
 END_TEST
 
@@ -543,39 +399,39 @@ END_TEST
  */
 START_TEST(test_cp_cold_in_test_turns_hot)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 4, NULL);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_admit(&h, 3, 'D');
+	ph_open(&h, &policy_clockpro, 4, NULL);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_admit(&h, 3, 'D');
 	for (uint32_t f = 0; f < 4; f++)
-		ck_assert(!h.machine.accessed[f]); /* admit clears the faulting reference */
-	h_hit(&h, 3);
-	h_hit(&h, 2);
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert(h.machine.accessed[2]);  /* HAND_hot stopped before C */
-	ck_assert(!h.machine.accessed[3]); /* HAND_cold cleared D's bit */
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	ck_assert(!h.machine.accessed[2]);
-	h_close(&h);
+		ck_assert(!h.accessed[f]); /* admit clears the faulting reference */
+	ph_hit(&h, 3);
+	ph_hit(&h, 2);
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert(h.accessed[2]);  /* HAND_hot stopped before C */
+	ck_assert(!h.accessed[3]); /* HAND_cold cleared D's bit */
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ck_assert(!h.accessed[2]);
+	ph_close(&h);
 }
 END_TEST
 
 /* Without the re-reference, the cold page is simply the victim. */
 START_TEST(test_cp_cold_unreferenced_is_victim)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 4, NULL);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_admit(&h, 3, 'D');
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_close(&h);
+	ph_open(&h, &policy_clockpro, 4, NULL);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_admit(&h, 3, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_close(&h);
 }
 END_TEST
 
@@ -592,18 +448,18 @@ END_TEST
  */
 START_TEST(test_cp_hot_demoted_by_hand_hot)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 3, NULL);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_hit(&h, 0);
-	h_hit(&h, 2);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert(!h.machine.accessed[0]);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_close(&h);
+	ph_open(&h, &policy_clockpro, 3, NULL);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_hit(&h, 0);
+	ph_hit(&h, 2);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert(!h.accessed[0]);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_close(&h);
 }
 END_TEST
 
@@ -620,20 +476,20 @@ END_TEST
  */
 START_TEST(test_cp_nonresident_returns_hot)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 3, NULL);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'D');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 0);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h_evict(&h), 2); /* C, demoted when no cold page was left */
-	h_close(&h);
+	ph_open(&h, &policy_clockpro, 3, NULL);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(ph_evict(&h), 2); /* C, demoted when no cold page was left */
+	ph_close(&h);
 }
 END_TEST
 
@@ -657,21 +513,21 @@ END_TEST
 START_TEST(test_cp_hand_test_bound)
 {
 	static const double params[] = { 0.5 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 2, params);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, 'C');
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, 'B');
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, 'C');
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, 'C');
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_open(&h, &policy_clockpro, 2, params);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit(&h, 1, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit(&h, 1, 'B');
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit(&h, 1, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit(&h, 1, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -692,23 +548,23 @@ END_TEST
  */
 START_TEST(test_cp_cold_not_in_test_starts_test)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 3, NULL);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_hit(&h, 0);
-	h_hit(&h, 2);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_admit(&h, 1, 'D');
-	h_hit(&h, 2);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'C');
-	h_admit(&h, 1, 'E');
-	ck_assert_uint_eq(h_evict(&h), 0);
-	h_close(&h);
+	ph_open(&h, &policy_clockpro, 3, NULL);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_hit(&h, 0);
+	ph_hit(&h, 2);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_admit(&h, 1, 'D');
+	ph_hit(&h, 2);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'C');
+	ph_admit(&h, 1, 'E');
+	ck_assert_uint_eq(ph_evict(&h), 0);
+	ph_close(&h);
 }
 END_TEST
 
@@ -733,23 +589,23 @@ END_TEST
 START_TEST(test_cp_test_end_reads_bit)
 {
 	static const double params[] = { 0.0 };
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 4, params);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_admit(&h, 3, 'D');
-	ck_assert_uint_eq(h_evict(&h), 3);
-	h_forget(&h, 2);
-	h_admit(&h, 3, 'E');
-	h_admit(&h, 2, 'F');
+	ph_open(&h, &policy_clockpro, 4, params);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_admit(&h, 3, 'D');
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ph_forget(&h, 2);
+	ph_admit(&h, 3, 'E');
+	ph_admit(&h, 2, 'F');
 	for (uint32_t f = 0; f < 4; f++)
-		h_hit(&h, f);
-	ck_assert_uint_eq(h_evict(&h), 3);
-	ck_assert(!h.machine.accessed[0] && !h.machine.accessed[1]);
-	ck_assert(!h.machine.accessed[2]);
-	h_close(&h);
+		ph_hit(&h, f);
+	ck_assert_uint_eq(ph_evict(&h), 3);
+	ck_assert(!h.accessed[0] && !h.accessed[1]);
+	ck_assert(!h.accessed[2]);
+	ph_close(&h);
 }
 END_TEST
 
@@ -763,25 +619,25 @@ END_TEST
  */
 START_TEST(test_cp_forget)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 3, NULL);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_admit(&h, 2, 'C');
-	h_forget(&h, 2);
-	h_admit(&h, 2, 'D');
-	h_forget(&h, 0);
-	h_admit(&h, 0, 'E');
-	ck_assert_uint_eq(h_evict(&h), 2);
-	h_admit(&h, 2, 'C');
-	ck_assert_uint_eq(h_evict(&h), 2);
+	ph_open(&h, &policy_clockpro, 3, NULL);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_admit(&h, 2, 'C');
+	ph_forget(&h, 2);
+	ph_admit(&h, 2, 'D');
+	ph_forget(&h, 0);
+	ph_admit(&h, 0, 'E');
+	ck_assert_uint_eq(ph_evict(&h), 2);
+	ph_admit(&h, 2, 'C');
+	ck_assert_uint_eq(ph_evict(&h), 2);
 	/* forget every page, then start again on an empty clock */
-	h_forget(&h, 0);
-	h_forget(&h, 1);
-	h_admit(&h, 1, 'F');
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_close(&h);
+	ph_forget(&h, 0);
+	ph_forget(&h, 1);
+	ph_admit(&h, 1, 'F');
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_close(&h);
 }
 END_TEST
 
@@ -789,16 +645,16 @@ END_TEST
  * the only page. */
 START_TEST(test_cp_one_frame)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 1, NULL);
+	ph_open(&h, &policy_clockpro, 1, NULL);
 	for (uint64_t p = 0; p < 20; p++) {
-		h_admit(&h, 0, 'A' + p % 3);
+		ph_admit(&h, 0, 'A' + p % 3);
 		if (p % 2)
-			h_hit(&h, 0);
-		ck_assert_uint_eq(h_evict(&h), 0);
+			ph_hit(&h, 0);
+		ck_assert_uint_eq(ph_evict(&h), 0);
 	}
-	h_close(&h);
+	ph_close(&h);
 }
 END_TEST
 
@@ -810,14 +666,14 @@ END_TEST
  */
 START_TEST(test_cp_cold_min)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 250, NULL);
+	ph_open(&h, &policy_clockpro, 250, NULL);
 	for (uint32_t f = 0; f < 250; f++)
-		h_admit(&h, f, 1000 + f);
-	ck_assert_uint_eq(h_evict(&h), 248);
-	ck_assert_uint_eq(h_evict(&h), 249);
-	h_close(&h);
+		ph_admit(&h, f, 1000 + f);
+	ck_assert_uint_eq(ph_evict(&h), 248);
+	ck_assert_uint_eq(ph_evict(&h), 249);
+	ph_close(&h);
 }
 END_TEST
 
@@ -833,15 +689,15 @@ END_TEST
  */
 START_TEST(test_cp_cold_max)
 {
-	struct harness h;
+	struct policy_harness h;
 
-	h_open(&h, &policy_clockpro, 2, NULL);
-	h_admit(&h, 0, 'A');
-	h_admit(&h, 1, 'B');
-	h_hit(&h, 0);
-	h_hit(&h, 1);
-	ck_assert_uint_eq(h_evict(&h), 1);
-	h_close(&h);
+	ph_open(&h, &policy_clockpro, 2, NULL);
+	ph_admit(&h, 0, 'A');
+	ph_admit(&h, 1, 'B');
+	ph_hit(&h, 0);
+	ph_hit(&h, 1);
+	ck_assert_uint_eq(ph_evict(&h), 1);
+	ph_close(&h);
 }
 END_TEST
 
@@ -860,11 +716,11 @@ static uint32_t lcg(uint64_t *x)
 static void random_ops(const struct policy *p, uint32_t frames, const double *params,
 		       uint64_t seed, uint32_t *victims, size_t nvictims)
 {
-	struct harness h;
+	struct policy_harness h;
 	uint64_t x = seed;
 	size_t v = 0;
 
-	h_open(&h, p, frames, params);
+	ph_open(&h, p, frames, params);
 	for (int step = 0; step < 4000; step++) {
 		uint32_t r = lcg(&x) % 100, f = lcg(&x) % frames;
 		uint64_t page = lcg(&x) % (3 * frames + 2);
@@ -883,23 +739,23 @@ static void random_ops(const struct policy *p, uint32_t frames, const double *pa
 				if (!h.resident[g])
 					free_frame = g;
 			if (free_frame == UINT32_MAX) {
-				free_frame = h_evict(&h);
+				free_frame = ph_evict(&h);
 				if (v < nvictims)
 					victims[v++] = free_frame;
 			}
-			h_admit_pid(&h, free_frame, pid, page);
+			ph_admit_pid(&h, free_frame, pid, page);
 		} else if (r < 93) {
 			if (h.resident[f])
-				h_hit(&h, f);
+				ph_hit(&h, f);
 		} else if (r < 97) {
 			if (h.resident[f])
-				h_forget(&h, f);
+				ph_forget(&h, f);
 		} else {
 			if (lcg(&x) % 2) /* clear a bit behind the policy's back */
-				h.machine.accessed[f] = false;
+				h.accessed[f] = false;
 		}
 	}
-	h_close(&h);
+	ph_close(&h);
 }
 
 START_TEST(test_random_ops)

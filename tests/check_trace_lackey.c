@@ -1,0 +1,139 @@
+/*
+ * check_trace_lackey.c - the lackey reader (trace_parse.c): Valgrind
+ * lackey's I/L/S/M lines, CRLF and a missing final newline, and every
+ * bad line's message.
+ *
+ * Fixtures come from trace_helpers.h.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "check_suites.h"
+#include "util/outfile.h"
+#include "trace/trace.h"
+#include "trace/trace_binary.h"
+#include "trace/trace_event.h"
+#include "trace/trace_source.h"
+#include "trace_helpers.h"
+
+/* ---- lackey ------------------------------------------------------------ */
+
+START_TEST(t_lackey_basic)
+{
+	struct result res;
+
+	run_text(lackey_sample, TRACE_LACKEY, &res);
+	check_lackey_sample(&res);
+	ck_assert_int_eq(res.format, TRACE_LACKEY);
+	ck_assert_uint_eq(res.skipped, 0);
+	ck_assert_str_eq(res.first_skip, "");
+	result_free(&res);
+
+	run_text(lackey_sample, TRACE_AUTO, &res);
+	check_lackey_sample(&res);
+	ck_assert_int_eq(res.format, TRACE_LACKEY);
+	result_free(&res);
+}
+END_TEST
+
+/* Replace every "\n" of s with "\r\n". */
+static char *to_crlf(const char *s)
+{
+	struct text t = {0};
+
+	for (; *s != '\0'; s++)
+		text_add(&t, *s == '\n' ? "\r\n" : s, *s == '\n' ? 2 : 1);
+	return t.s;
+}
+
+START_TEST(t_lackey_crlf_and_no_final_newline)
+{
+	struct result res;
+	char *crlf = to_crlf(lackey_sample);
+	char *cut = strdup(lackey_sample);
+
+	run_text(crlf, TRACE_AUTO, &res);
+	check_lackey_sample(&res);
+	result_free(&res);
+	free(crlf);
+
+	/* The last line without its '\n' ("I  0401000,16"). */
+	ck_assert_ptr_nonnull(cut);
+	*strstr(cut, "\n==12345== \n") = '\0';
+	run_text(cut, TRACE_LACKEY, &res);
+	check_lackey_sample(&res);
+	result_free(&res);
+	free(cut);
+
+	run_text(" L 10,4\r", TRACE_LACKEY, &res); /* a final "\r" without '\n' */
+	ck_assert(!res.failed);
+	expect_rec(&res, 0, 0x10, 4, OP_READ, 1);
+	result_free(&res);
+}
+END_TEST
+
+START_TEST(t_lackey_errors)
+{
+	static const struct bad_line bad[] = {
+	    {" L 1000,0", "size must be 1..65535"},
+	    {" L 1000,65536", "size must be 1..65535"},
+	    {" L 1000,99999999999999999999999", "size must be 1..65535"},
+	    {" L 1000", "expected ',SIZE' after the address"},
+	    {" L 1000 ,8", "expected ',SIZE' after the address"},
+	    {" L 0x1000,8", "expected ',SIZE' after the address"},
+	    {" L 1000,", "expected a decimal size after ','"},
+	    {" L 1000,8 x", "unexpected text after the size"},
+	    {" L 1000,8,", "unexpected text after the size"},
+	    {" L 1000,8\r\r", "unexpected text after the size"},
+	    {" Q 1000,8", "expected a lackey record such as ' L 04222cd0,8'"},
+	    {" L1000,8", "expected a lackey record such as ' L 04222cd0,8'"},
+	    {"hello", "expected a lackey record such as ' L 04222cd0,8'"},
+	    {"= not a valgrind line", "expected a lackey record such as ' L 04222cd0,8'"},
+	    {" L ,8", "expected a hex address after 'L'"},
+	    {" S xyz,8", "expected a hex address after 'S'"},
+	    {" L 10000000000000000,8", "address does not fit in 64 bits"},
+	    {" L 1000000000000,8", "address 0x1000000000000 is beyond the 48-bit virtual address space"},
+	    {" L fffffffffffc,8", "access of 8 bytes at 0xfffffffffffc runs past the end of the 48-bit"
+				  " virtual address space"},
+	    {NULL, NULL},
+	};
+	struct result res;
+
+	check_bad_lines(TRACE_LACKEY, NULL, "I  1000,1", bad, 48);
+
+	/* The edges that are fine. */
+	run_text(" L fffffffffff8,8\n S 0,65535\n L 000000000000000000001,1\n", TRACE_LACKEY, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 3);
+	expect_rec(&res, 0, 0xfffffffffff8, 8, OP_READ, 1);
+	expect_rec(&res, 1, 0, 65535, OP_WRITE, 1);
+	expect_rec(&res, 2, 1, 1, OP_READ, 1);
+	result_free(&res);
+}
+END_TEST
+
+Suite *make_trace_lackey_suite(void)
+{
+	Suite *s = suite_create("trace_lackey");
+	TCase *tc = tcase_create("formats");
+
+	tcase_add_test(tc, t_lackey_basic);
+	tcase_add_test(tc, t_lackey_crlf_and_no_final_newline);
+	tcase_add_test(tc, t_lackey_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
