@@ -72,4 +72,32 @@ for golden in "$TESTDATA"/golden/*.csv; do
 	expect_same "golden results for $name" "$golden" "$work/$name.csv"
 done
 
+# OPT on standard input spools it to a file in TMPDIR to read it twice; the
+# file must not outlive the process, even when a signal ends it mid-read.
+# (Job control on: without it a background job ignores SIGINT.)
+mkdir -p "$work/spool"
+set -m
+for sig in INT TERM HUP KILL; do
+	{ printf '0x1000 R\n0x2000 W\n'; sleep 3; } |
+		TMPDIR="$work/spool" "$PAGESIM" run - --policy opt --format addr-rw >/dev/null 2>&1 &
+	reader=$!
+	sleep 1
+	kill -"$sig" "$reader" 2>/dev/null
+	wait "$reader" 2>/dev/null
+	if [ -z "$(ls -A "$work/spool")" ]; then
+		ok "run - --policy opt leaves no spool behind after SIG$sig"
+	else
+		not_ok "run - --policy opt leaves no spool behind after SIG$sig" "$(ls -A "$work/spool")"
+		rm -f "$work/spool"/*
+	fi
+done
+set +m
+printf '0x1000 R\n0x2000 W\n0x1000 R\n' | TMPDIR="$work/spool" "$PAGESIM" run - --policy opt,lru --frames 1 \
+	--format addr-rw --output csv >"$work/spool.csv" 2>"$work/stderr"
+if [ "$(grep -c '^-,opt,1,' "$work/spool.csv")" = 1 ] && [ -z "$(ls -A "$work/spool")" ]; then
+	ok "run - --policy opt reads the spooled input twice and removes it"
+else
+	not_ok "run - --policy opt reads the spooled input twice and removes it" "$(cat "$work/spool.csv" "$work/stderr")"
+fi
+
 finish

@@ -61,9 +61,11 @@ bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
 unsigned cli_cores(void);
 
 /* Copy standard input to a new temporary file (in $TMPDIR or /tmp), so a
- * trace can be read twice (OPT's look-ahead). Stores its path in path
- * (size bytes); the caller unlinks it. Returns 0 or an exit code after
- * printing the error. */
+ * trace can be read twice (OPT's look-ahead). The file is unlinked as soon
+ * as it is created and stays open for the life of the process, so nothing
+ * is left behind on any exit, a signal included; path (size bytes)
+ * receives a name that reopens it ("/proc/self/fd/N"). Returns 0 or an
+ * exit code after printing the error. */
 int cli_spool_stdin(char *path, size_t size);
 
 /* The defaults of the trace options (cli_trace_options in options.h):

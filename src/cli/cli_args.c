@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,24 +71,50 @@ bool cli_vm_check(const struct exp_machine *m)
 	return true;
 }
 
+/* Copy all of standard input to fd. Returns 0, or errno of the failure. */
+static int spool_copy(int fd)
+{
+	char buf[1 << 16];
+	ssize_t n;
+
+	while ((n = read(STDIN_FILENO, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		for (ssize_t done = 0, k; done < n; done += k) {
+			k = write(fd, buf + done, (size_t)(n - done));
+			if (k < 0 && errno != EINTR)
+				return errno;
+			if (k < 0)
+				k = 0;
+		}
+	}
+	return 0;
+}
+
 int cli_spool_stdin(char *path, size_t size)
 {
 	const char *dir = getenv("TMPDIR");
-	char buf[1 << 16];
-	size_t n;
-	FILE *out;
-	int fd;
+	int fd, failure;
 
-	snprintf(path, size, "%s/pagesim-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0 || (out = fdopen(fd, "wb")) == NULL)
-		return cli_fail("cannot create a temporary file for standard input in %s", dir && *dir ? dir : "/tmp");
-	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			break;
-	if (ferror(stdin) || ferror(out) || fclose(out) != 0) {
-		unlink(path);
-		return cli_fail("cannot spool standard input to %s", path);
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	snprintf(path, size, "%s/pagesim-stdin-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return cli_fail("cannot create a temporary file for standard input in %s: %s", dir, strerror(errno));
+	/* Unlinked at once: no exit path, not even SIGKILL, can leave it. */
+	unlink(path);
+	failure = spool_copy(fd);
+	if (failure != 0) {
+		close(fd);
+		return cli_fail("cannot spool standard input to %s: %s", dir, strerror(failure));
+	}
+	snprintf(path, size, "/proc/self/fd/%d", fd);
+	if (access(path, R_OK) != 0) {
+		close(fd);
+		return cli_fail("cannot reopen the spooled standard input as %s (is /proc mounted?)", path);
 	}
 	return EXIT_OK;
 }

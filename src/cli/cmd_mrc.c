@@ -309,8 +309,6 @@ int cmd_mrc(int argc, char **argv)
 		o->topt.name = "<stdin>";
 	}
 	status = mrc_run(o, spooled ? spool : o->trace);
-	if (spooled)
-		unlink(spool);
 	if (status == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
 		status = cli_fail("error writing the results");
 out:
