@@ -167,7 +167,6 @@
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,117 +250,7 @@ static uint64_t host_now(void *machine)
 	return ((struct sim *)machine)->now;
 }
 
-/* ---- processes ---- */
-
-/* Home slot of pid in a table of mask + 1 slots. */
-static size_t proc_home(uint32_t pid, size_t mask)
-{
-	return (pid * 0x9e3779b1u) & mask;
-}
-
-struct proc *sim_proc_find(const struct sim *s, uint32_t pid)
-{
-	size_t mask = s->proc_slots - 1;
-
-	if (s->proc_slots == 0)
-		return NULL;
-	for (size_t i = proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
-		if (s->procs[i]->pid == pid)
-			return s->procs[i];
-	return NULL;
-}
-
-bool sim_proc_instance(struct sim *s, struct proc *p)
-{
-	p->policy_state = calloc(1, s->policy->state_size(&s->pcfg));
-	if (p->policy_state == NULL)
-		return false;
-	s->policy->init(p->policy_state, &s->pcfg);
-	p->resident = 0;
-	if (s->policy->tick != NULL) {
-		p->next_tick = s->now;
-		if (s->now < s->next_tick)
-			s->next_tick = s->now;
-	} else {
-		p->next_tick = POLICY_NEVER;
-	}
-	return true;
-}
-
-struct proc *sim_proc(struct sim *s, uint32_t pid)
-{
-	size_t mask, i;
-	struct proc *p = sim_proc_find(s, pid);
-
-	if (p != NULL)
-		return p;
-	if (2 * (s->nprocs + 1) > s->proc_slots) {
-		size_t slots = s->proc_slots ? 2 * s->proc_slots : 8;
-		struct proc **table = calloc(slots, sizeof *table);
-
-		if (table == NULL)
-			return NULL;
-		for (size_t j = 0; j < s->proc_slots; j++) {
-			if (s->procs[j] == NULL)
-				continue;
-			for (i = proc_home(s->procs[j]->pid, slots - 1); table[i] != NULL; i = (i + 1) & (slots - 1))
-				;
-			table[i] = s->procs[j];
-		}
-		free(s->procs);
-		s->procs = table;
-		s->proc_slots = slots;
-	}
-	mask = s->proc_slots - 1;
-	for (i = proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
-		;
-	p = calloc(1, sizeof *p);
-	if (p == NULL)
-		return NULL;
-	if (!pt_init(&p->pt, &s->shape)) {
-		free(p);
-		return NULL;
-	}
-	p->pid = pid;
-	if (s->cfg.scope_local && !sim_proc_instance(s, p)) {
-		pt_destroy(&p->pt);
-		free(p);
-		return NULL;
-	}
-	s->procs[i] = p;
-	s->nprocs++;
-	s->stats.processes++;
-	return p;
-}
-
-/* ---- where records came from ---- */
-
-void sim_where(const struct sim *s, size_t i, char *buf, size_t len)
-{
-	const struct trace_batch *b = s->batch;
-	const char *name = b->events != NULL ? trace_events_name(b->events) : NULL;
-	bool records = b->lines == NULL || (b->events != NULL && trace_events_records(b->events));
-	uint64_t at = b->lines != NULL ? b->lines[i] : s->records_before + i + 1;
-
-	if (name == NULL)
-		snprintf(buf, len, "record %" PRIu64, at);
-	else if (records)
-		snprintf(buf, len, "%s: record %" PRIu64, name, at);
-	else
-		snprintf(buf, len, "%s:%" PRIu64, name, at);
-}
-
-int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *fmt, ...)
-{
-	char where[PS_ERROR_MAX], why[PS_ERROR_MAX];
-	va_list ap;
-
-	sim_where(s, i, where, sizeof where);
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	return ps_error_set(err, "%s: %s", where, why);
-}
+/* ---- what the reports read ---- */
 
 const struct sim_segment_stats *sim_segments(const struct sim *s, size_t *n)
 {
@@ -461,15 +350,7 @@ void sim_destroy(struct sim *s)
 {
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->proc_slots; i++) {
-		if (s->procs[i] != NULL) {
-			pt_destroy(&s->procs[i]->pt);
-			vma_clear(&s->procs[i]->vmas);
-			free(s->procs[i]->policy_state);
-			free(s->procs[i]->table_frames);
-			free(s->procs[i]);
-		}
-	}
+	sim_procs_free(s);
 	for (uint32_t f = 0; s->more != NULL && f < s->ft.count; f++)
 		free(s->more[f].v);
 	free(s->more);
@@ -479,7 +360,6 @@ void sim_destroy(struct sim *s)
 	free(s->files);
 	free(s->segments);
 	tlb_destroy(s->tlb);
-	free(s->procs);
 	free(s->policy_state);
 	frames_destroy(&s->ft);
 	swap_destroy(&s->swap);
@@ -681,9 +561,11 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 		uint64_t vpn, pages = pageref_span(rec, shift, span, &vpn);
 
 		if (p == NULL || p->pid != rec->pid) {
-			p = s->cur = sim_proc(s, rec->pid);
-			if (p == NULL)
+			/* The lookup inline, the creation out of line. */
+			p = sim_proc_find(s, rec->pid);
+			if (p == NULL && (p = sim_proc(s, rec->pid)) == NULL)
 				return ps_error_set(err, "out of memory for process %" PRIu32, rec->pid);
+			s->cur = p;
 		}
 		if (s->tlb != NULL && s->tlb_asid != p->pid && p->state == PROC_LIVE) {
 			/* A switch to a running process. */
