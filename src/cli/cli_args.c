@@ -85,7 +85,7 @@ int cli_trace_option(const char *name, const char *arg, struct trace_options *op
 
 int cli_vm_option(const char *name, const char *arg, struct exp_machine *m)
 {
-	struct sim_config *vm = &m->vm;
+	struct vm_options *vm = &m->vm;
 	struct ps_error err;
 	enum cost_param param;
 	enum cost_device device;

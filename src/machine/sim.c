@@ -22,7 +22,7 @@
  * segfault); r and x are kept for the reports. A process that never
  * declared a mapping is "anonymous": every address is valid private
  * zero-fill memory, which is all the classic formats (lackey, addr-rw,
- * pages) ever need, unless the machine is strict (sim_config.strict),
+ * pages) ever need, unless the machine is strict (vm_options.strict),
  * when every access of an anonymous process is a segfault. Declaring the
  * first mapping of a process that already touched memory is an error.
  *
@@ -210,7 +210,7 @@ static bool host_accessed(void *machine, uint32_t f)
 static void sim_clear_accessed(struct sim *s, pte_t *pte, uint32_t pid, uint64_t vpn)
 {
 	*pte &= ~(pte_t)PTE_A;
-	if (s->tlb != NULL && !s->cfg.no_shootdown)
+	if (s->tlb != NULL && !s->cfg.vm.no_shootdown)
 		sim_shootdown(s, pid, vpn);
 }
 
@@ -248,6 +248,17 @@ static bool host_dirty(void *machine, uint32_t f)
 static uint64_t host_now(void *machine)
 {
 	return ((struct sim *)machine)->now;
+}
+
+/* ---- options ---- */
+
+bool vm_options_equal(const struct vm_options *a, const struct vm_options *b)
+{
+	return a->strict == b->strict && a->stack_gap == b->stack_gap && a->tlb_entries == b->tlb_entries &&
+	       a->tlb_ways == b->tlb_ways && a->tlb_flush_on_switch == b->tlb_flush_on_switch &&
+	       a->no_shootdown == b->no_shootdown && a->count_page_tables == b->count_page_tables &&
+	       a->by_segment == b->by_segment && a->scope_local == b->scope_local &&
+	       a->local_quota == b->local_quota;
 }
 
 /* ---- what the reports read ---- */
@@ -329,16 +340,16 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		sim_destroy(s);
 		return NULL;
 	}
-	if (cfg->tlb_entries > 0 && (s->tlb = tlb_create(cfg->tlb_entries, cfg->tlb_ways, err)) == NULL) {
+	if (cfg->vm.tlb_entries > 0 && (s->tlb = tlb_create(cfg->vm.tlb_entries, cfg->vm.tlb_ways, err)) == NULL) {
 		sim_destroy(s);
 		return NULL;
 	}
 	s->policy->init(s->policy_state, &pcfg);
 	s->pcfg = pcfg;
 	s->touch = s->policy->touch;
-	s->next_tick = s->policy->tick != NULL && !cfg->scope_local ? 0 : POLICY_NEVER;
+	s->next_tick = s->policy->tick != NULL && !cfg->vm.scope_local ? 0 : POLICY_NEVER;
 	s->victim_hint = FRAME_NONE;
-	if (cfg->scope_local && !sim_vm_tables(s)) {
+	if (cfg->vm.scope_local && !sim_vm_tables(s)) {
 		ps_error_set(err, "out of memory for %" PRIu32 " frames", cfg->frames);
 		sim_destroy(s);
 		return NULL;
@@ -390,7 +401,7 @@ void sim_get_stats(const struct sim *s, struct sim_stats *out)
 /* Give the policy its periodic tick; it says when it wants the next. */
 static __attribute__((noinline)) void sim_tick(struct sim *s)
 {
-	if (!s->cfg.scope_local) {
+	if (!s->cfg.vm.scope_local) {
 		s->next_tick = s->policy->tick(s->policy_state, s->now);
 		assert(s->next_tick > s->now && "policy tick() must return a later time");
 		return;
@@ -569,7 +580,7 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 		}
 		if (s->tlb != NULL && s->tlb_asid != p->pid && p->state == PROC_LIVE) {
 			/* A switch to a running process. */
-			if (s->cfg.tlb_flush_on_switch)
+			if (s->cfg.vm.tlb_flush_on_switch)
 				tlb_flush(s->tlb);
 			s->tlb_asid = p->pid;
 		}

@@ -18,6 +18,27 @@
  * 4 KiB pages (its bitmap grows only as slots are used). */
 #define SIM_DEFAULT_SWAP_SLOTS (1ULL << 32)
 
+/* The options of the VM model (sim.c's essay), all off/0 by default: a
+ * zeroed struct is the classic machine. An experiment file or pagesim
+ * run's command line sets them (experiment.h, struct exp_machine). */
+struct vm_options {
+	bool strict;            /* processes without declared segments may touch
+				   nothing (every access is a segfault) */
+	uint64_t stack_gap;     /* a fault at most this many bytes below a stack's
+				   bottom grows it (0: SIM_DEFAULT_STACK_GAP) */
+	uint32_t tlb_entries;   /* 0: no TLB */
+	uint32_t tlb_ways;      /* associativity (0: tlb.h's default) */
+	bool tlb_flush_on_switch; /* flush the TLB on a process switch (no ASIDs) */
+	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
+	bool count_page_tables; /* page-table pages occupy pinned frames */
+	bool by_segment;        /* keep per-process, per-segment counters
+				   (sim_segments) */
+	bool scope_local;       /* local replacement: a process evicts only its own
+				   pages, each process has its own policy instance */
+	uint32_t local_quota;   /* scope_local: most frames a process may hold
+				   (0: no quota) */
+};
+
 struct sim_config {
 	const struct policy *policy;
 	const double *policy_params; /* the policy's parameter values (see
@@ -40,22 +61,8 @@ struct sim_config {
 	 * streaming look-ahead; future_len is then UINT64_MAX). */
 	uint64_t future_ring;
 
-	/* The VM model (sim.c's essay); all off/0 by default. */
-	bool strict;            /* processes without declared segments may touch
-				   nothing (every access is a segfault) */
-	uint64_t stack_gap;     /* a fault at most this many bytes below a stack's
-				   bottom grows it (0: SIM_DEFAULT_STACK_GAP) */
-	uint32_t tlb_entries;   /* 0: no TLB */
-	uint32_t tlb_ways;      /* associativity (0: tlb.h's default) */
-	bool tlb_flush_on_switch; /* flush the TLB on a process switch (no ASIDs) */
-	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
-	bool count_page_tables; /* page-table pages occupy pinned frames */
-	bool by_segment;        /* keep per-process, per-segment counters
-				   (sim_segments) */
-	bool scope_local;       /* local replacement: a process evicts only its own
-				   pages, each process has its own policy instance */
-	uint32_t local_quota;   /* scope_local: most frames a process may hold
-				   (0: no quota) */
+	/* The VM model's options (sim.c's essay); all off/0 by default. */
+	struct vm_options vm;
 };
 
 /* A stack grows on a fault at most this far below its bottom: 64 KiB. */
@@ -108,6 +115,10 @@ typedef void sim_evict_hook(void *ctx, uint32_t frame, uint32_t pid, uint64_t vp
  * (no policy, frames 0, page size out of range, a needs_future policy
  * without a future) or memory is short. */
 struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err);
+
+/* Are a and b the same options? Field by field (padding is not compared):
+ * a field added to struct vm_options must be added there too. */
+bool vm_options_equal(const struct vm_options *a, const struct vm_options *b);
 
 /* Replay n records in order. Returns 0, or -1 with err set when the
  * machine cannot go on (swap device full, out of memory, the future array

@@ -181,7 +181,7 @@ static inline struct proc *sim_proc_find(const struct sim *s, uint32_t pid)
  * with local scope that of the process that admitted it. */
 static inline void *sim_state_of(const struct sim *s, uint32_t f)
 {
-	if (!s->cfg.scope_local)
+	if (!s->cfg.vm.scope_local)
 		return s->policy_state;
 	return sim_proc_find(s, s->ident[f].pid)->policy_state;
 }

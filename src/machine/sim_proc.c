@@ -75,7 +75,7 @@ struct proc *sim_proc(struct sim *s, uint32_t pid)
 		return NULL;
 	}
 	p->pid = pid;
-	if (s->cfg.scope_local && !sim_proc_instance(s, p)) {
+	if (s->cfg.vm.scope_local && !sim_proc_instance(s, p)) {
 		pt_destroy(&p->pt);
 		free(p);
 		return NULL;

@@ -718,7 +718,7 @@ int sweep_trace(const struct trace_spec *trace, const struct trace_options *topt
 		sweep_cell_future(&run, &fut, &cfg);
 
 		if (m->vm != NULL)
-			exp_machine_apply(m->vm, &cfg);
+			cfg.vm = m->vm->vm;
 		if (run.via_curve[i] >= 0)
 			continue;
 		run.sims[i] = sim_create(&cfg, &cell_err);
