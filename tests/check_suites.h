@@ -35,5 +35,6 @@ Suite *make_results_suite(void);
 Suite *make_policies_ghost_suite(void);
 Suite *make_policies_lirs_suite(void);
 Suite *make_mrc_suite(void);
+Suite *make_stats_suite(void);
 
 #endif

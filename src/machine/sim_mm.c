@@ -717,8 +717,7 @@ void sim_hand_over(struct sim *s, struct proc *p)
 int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec, size_t i,
 	      struct ps_error *err)
 {
-	struct sim_stats before;
-	const struct sim_stats *now = &s->stats;
+	struct sim_stats before, delta;
 	struct sim_segment_stats *st = NULL;
 	const struct vma *m;
 	size_t at = SIZE_MAX;
@@ -748,14 +747,11 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 		if (st == NULL)
 			return ps_error_set(err, "out of memory for the per-segment counters");
 	}
-	st->faults += now->faults - before.faults;
-	st->zero_fills += now->zero_fills - before.zero_fills;
-	st->file_reads += now->file_reads - before.file_reads;
-	st->swap_reads += now->swap_reads - before.swap_reads;
-	st->minor_faults += now->minor_faults - before.minor_faults;
-	st->cow_copies += now->cow_copies - before.cow_copies;
-	st->cow_reuses += now->cow_reuses - before.cow_reuses;
-	st->stack_growths += now->stack_growths - before.stack_growths;
-	st->segfaults += now->segfaults - before.segfaults;
+	/* What the fault counted goes to the mapping too. */
+	delta = s->stats;
+	sim_stats_sub(&delta, &before);
+#define SEGMENT_ADD(field) st->field += delta.field;
+	SIM_SEGMENT_FAULT_COUNTERS(SEGMENT_ADD)
+#undef SEGMENT_ADD
 	return rc;
 }
