@@ -161,7 +161,19 @@
  * Records come in batches; nothing is allocated per reference. A hit is a
  * cached leaf-table compare, a present-bit test, an OR of the A/D bits and
  * at most one indirect call (touch, NULL for bit-reading policies). Faults
- * go through sim_fault(), kept out of line.
+ * go through sim_fault(), kept out of line. sim_replay walks the records
+ * (prefetching PTEs a chunk ahead, handing events to sim_event), makes the
+ * record's process current (sim_switch) and replays its pages
+ * (sim_replay_pages, then sim_access or sim_ref_tlb per page); those are
+ * inlined into one loop, so the split costs nothing per reference.
+ *
+ * The files
+ * ---------
+ * sim.c (this file: construction, the replay loop, the policy's view),
+ * sim_events.c (the events), sim_mm.c (frames, faults, eviction, the
+ * reverse map) and sim_proc.c (the process table, record positions)
+ * share the private header sim_impl.h; calls only run down that list
+ * (sim_impl.h shows the graph).
  */
 #include "config.h"
 
@@ -435,9 +447,11 @@ static inline void sim_hit(struct sim *s, uint32_t f, const struct trace_rec *re
 
 /* One reference of live process p to page vpn whose PTE is pte (NULL: the
  * walk failed), record i of the batch: a hit, or a fault. Returns SIM_OK,
- * SIM_KILLED or SIM_ERROR. */
-static inline int sim_access(struct sim *s, struct proc *p, pte_t *pte, const struct trace_rec *rec,
-			     uint64_t vpn, size_t i, struct ps_error *err)
+ * SIM_KILLED or SIM_ERROR. Always inlined: the hit path (GCC's own choice
+ * flips as the loop around it grows, costing a call per reference). */
+static inline __attribute__((always_inline)) int
+sim_access(struct sim *s, struct proc *p, pte_t *pte, const struct trace_rec *rec, uint64_t vpn, size_t i,
+	   struct ps_error *err)
 {
 	const pte_t need = PTE_P | (rec->op == OP_WRITE ? PTE_W : 0);
 
@@ -538,7 +552,81 @@ static inline void sim_count(struct sim *s, const struct trace_rec *rec)
 	}
 }
 
-/* Replay batch b (see sim_feed); on error the machine may be inconsistent. */
+/* The process of a record of pid, p being the previous record's: p, or
+ * pid's (created if new), which becomes current; a switch to a live
+ * process changes the TLB's ASID, or flushes it (tlb_flush_on_switch).
+ * NULL with err set when memory is short. */
+static inline struct proc *sim_switch(struct sim *s, struct proc *p, uint32_t pid, struct ps_error *err)
+{
+	if (p == NULL || p->pid != pid) {
+		/* The lookup inline, the creation out of line. */
+		p = sim_proc_find(s, pid);
+		if (p == NULL && (p = sim_proc(s, pid)) == NULL) {
+			ps_error_set(err, "out of memory for process %" PRIu32, pid);
+			return NULL;
+		}
+		s->cur = p;
+	}
+	if (s->tlb != NULL && s->tlb_asid != p->pid && p->state == PROC_LIVE) {
+		if (s->cfg.vm.tlb_flush_on_switch)
+			tlb_flush(s->tlb);
+		s->tlb_asid = p->pid;
+	}
+	return p;
+}
+
+/* Replay the `pages` references of record i (rec, of process p) to pages
+ * vpn, vpn + 1, ...; first is vpn's PTE if prefetched (else NULL), future
+ * whether the policy reads the look-ahead. A dead process's references
+ * are ignored. Returns SIM_OK, SIM_KILLED (p died; the rest of the record
+ * was ignored) or SIM_ERROR. Always inlined: it is the hot path, and its
+ * arguments are sim_replay's loop-invariant locals. */
+static inline __attribute__((always_inline)) int
+sim_replay_pages(struct sim *s, struct proc *p, const struct trace_rec *rec, size_t i, uint64_t vpn,
+		 uint64_t pages, pte_t *first, bool future, struct ps_error *err)
+{
+	if (p->state != PROC_LIVE) {
+		if (p->state == PROC_EXITED)
+			return sim_trace_error(s, i, err, "process %" PRIu32 " has exited", p->pid);
+		if (future && s->now + pages > s->cfg.future_len)
+			return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
+					    s->cfg.future_len);
+		s->stats.ignored_refs += pages;
+		s->now += pages;
+		return SIM_OK;
+	}
+	for (; pages > 0; pages--, vpn++, first = NULL) {
+		int rc;
+
+		if (s->now >= s->next_tick)
+			sim_tick(s);
+		if (s->victim_hint != FRAME_NONE)
+			sim_prefetch_victim(s);
+		if (future && s->now >= s->cfg.future_len)
+			return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
+					    s->cfg.future_len);
+		if (s->tlb != NULL) {
+			rc = sim_ref_tlb(s, p, rec, vpn, i, err);
+		} else {
+			/* first was found for this record's process, if not NULL. */
+			rc = sim_access(s, p, first != NULL ? first : pt_lookup(&p->pt, vpn), rec, vpn, i, err);
+		}
+		s->now++;
+		if (rc != SIM_OK) {
+			if (rc == SIM_KILLED) {
+				/* The rest of the record is the dead process's. */
+				s->stats.ignored_refs += pages - 1;
+				s->now += pages - 1;
+			}
+			return rc;
+		}
+		sim_count(s, rec);
+	}
+	return SIM_OK;
+}
+
+/* Replay batch b (see sim_feed); on error the machine may be inconsistent.
+ * PTEs are found and prefetched a chunk of records ahead (sim_prefetch). */
 static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_error *err)
 {
 	const struct trace_rec *recs = b->recs;
@@ -555,6 +643,8 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 		const struct trace_rec *rec = &recs[i];
 		size_t chunk = i / SIM_PREFETCH_AHEAD, slot = i % SIM_PREFETCH_AHEAD;
 		pte_t *first = found[chunk % 2][slot];
+		uint64_t vpn, pages;
+		int rc;
 
 		if (slot == 0 && (chunk + 1) * SIM_PREFETCH_AHEAD < n) {
 			size_t next = (chunk + 1) * SIM_PREFETCH_AHEAD;
@@ -569,60 +659,15 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 			memset(found, 0, sizeof found);
 			continue;
 		}
-		uint64_t vpn, pages = pageref_span(rec, shift, span, &vpn);
-
-		if (p == NULL || p->pid != rec->pid) {
-			/* The lookup inline, the creation out of line. */
-			p = sim_proc_find(s, rec->pid);
-			if (p == NULL && (p = sim_proc(s, rec->pid)) == NULL)
-				return ps_error_set(err, "out of memory for process %" PRIu32, rec->pid);
-			s->cur = p;
-		}
-		if (s->tlb != NULL && s->tlb_asid != p->pid && p->state == PROC_LIVE) {
-			/* A switch to a running process. */
-			if (s->cfg.vm.tlb_flush_on_switch)
-				tlb_flush(s->tlb);
-			s->tlb_asid = p->pid;
-		}
-		if (p->state != PROC_LIVE) {
-			if (p->state == PROC_EXITED)
-				return sim_trace_error(s, i, err, "process %" PRIu32 " has exited", p->pid);
-			if (future && s->now + pages > s->cfg.future_len)
-				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
-						    s->cfg.future_len);
-			s->stats.ignored_refs += pages;
-			s->now += pages;
-			continue;
-		}
-		for (; pages > 0; pages--, vpn++, first = NULL) {
-			int rc = SIM_OK;
-
-			if (s->now >= s->next_tick)
-				sim_tick(s);
-			if (s->victim_hint != FRAME_NONE)
-				sim_prefetch_victim(s);
-			if (future && s->now >= s->cfg.future_len)
-				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
-						    s->cfg.future_len);
-			if (s->tlb != NULL) {
-				rc = sim_ref_tlb(s, p, rec, vpn, i, err);
-			} else {
-				/* first was found for this record's process, if not NULL. */
-				rc = sim_access(s, p, first != NULL ? first : pt_lookup(&p->pt, vpn), rec, vpn, i, err);
-			}
-			s->now++;
-			if (rc == SIM_OK) {
-				sim_count(s, rec);
-			} else if (rc == SIM_KILLED) {
-				/* The rest of the record is the dead process's. */
-				s->stats.ignored_refs += pages - 1;
-				s->now += pages - 1;
-				memset(found, 0, sizeof found);
-				break;
-			} else {
-				return -1;
-			}
-		}
+		pages = pageref_span(rec, shift, span, &vpn);
+		p = sim_switch(s, p, rec->pid, err);
+		if (p == NULL)
+			return -1;
+		rc = sim_replay_pages(s, p, rec, i, vpn, pages, first, future, err);
+		if (rc == SIM_ERROR)
+			return -1;
+		if (rc == SIM_KILLED)
+			memset(found, 0, sizeof found); /* its page tables are gone */
 	}
 	return 0;
 }
