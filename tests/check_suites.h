@@ -43,5 +43,6 @@ Suite *make_policies_ghost_suite(void);
 Suite *make_policies_lirs_suite(void);
 Suite *make_mrc_suite(void);
 Suite *make_options_suite(void);
+Suite *make_stats_suite(void);
 
 #endif

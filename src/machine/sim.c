@@ -22,7 +22,7 @@
  * segfault); r and x are kept for the reports. A process that never
  * declared a mapping is "anonymous": every address is valid private
  * zero-fill memory, which is all the classic formats (lackey, addr-rw,
- * pages) ever need, unless the machine is strict (sim_config.strict),
+ * pages) ever need, unless the machine is strict (vm_options.strict),
  * when every access of an anonymous process is a segfault. Declaring the
  * first mapping of a process that already touched memory is an error.
  *
@@ -161,13 +161,24 @@
  * Records come in batches; nothing is allocated per reference. A hit is a
  * cached leaf-table compare, a present-bit test, an OR of the A/D bits and
  * at most one indirect call (touch, NULL for bit-reading policies). Faults
- * go through sim_fault(), kept out of line.
+ * go through sim_fault(), kept out of line. sim_replay walks the records
+ * (prefetching PTEs a chunk ahead, handing events to sim_event), makes the
+ * record's process current (sim_switch) and replays its pages
+ * (sim_replay_pages, then sim_access or sim_ref_tlb per page); those are
+ * inlined into one loop, so the split costs nothing per reference.
+ *
+ * The files
+ * ---------
+ * sim.c (this file: construction, the replay loop, the policy's view),
+ * sim_events.c (the events), sim_mm.c (frames, faults, eviction, the
+ * reverse map) and sim_proc.c (the process table, record positions)
+ * share the private header sim_impl.h; calls only run down that list
+ * (sim_impl.h shows the graph).
  */
 #include "config.h"
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,7 +222,7 @@ static bool host_accessed(void *machine, uint32_t f)
 static void sim_clear_accessed(struct sim *s, pte_t *pte, uint32_t pid, uint64_t vpn)
 {
 	*pte &= ~(pte_t)PTE_A;
-	if (s->tlb != NULL && !s->cfg.no_shootdown)
+	if (s->tlb != NULL && !s->cfg.vm.no_shootdown)
 		sim_shootdown(s, pid, vpn);
 }
 
@@ -251,117 +262,18 @@ static uint64_t host_now(void *machine)
 	return ((struct sim *)machine)->now;
 }
 
-/* ---- processes ---- */
+/* ---- options ---- */
 
-/* Home slot of pid in a table of mask + 1 slots. */
-static size_t proc_home(uint32_t pid, size_t mask)
+bool vm_options_equal(const struct vm_options *a, const struct vm_options *b)
 {
-	return (pid * 0x9e3779b1u) & mask;
+	return a->strict == b->strict && a->stack_gap == b->stack_gap && a->tlb_entries == b->tlb_entries &&
+	       a->tlb_ways == b->tlb_ways && a->tlb_flush_on_switch == b->tlb_flush_on_switch &&
+	       a->no_shootdown == b->no_shootdown && a->count_page_tables == b->count_page_tables &&
+	       a->by_segment == b->by_segment && a->scope_local == b->scope_local &&
+	       a->local_quota == b->local_quota;
 }
 
-struct proc *sim_proc_find(const struct sim *s, uint32_t pid)
-{
-	size_t mask = s->proc_slots - 1;
-
-	if (s->proc_slots == 0)
-		return NULL;
-	for (size_t i = proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
-		if (s->procs[i]->pid == pid)
-			return s->procs[i];
-	return NULL;
-}
-
-bool sim_proc_instance(struct sim *s, struct proc *p)
-{
-	p->policy_state = calloc(1, s->policy->state_size(&s->pcfg));
-	if (p->policy_state == NULL)
-		return false;
-	s->policy->init(p->policy_state, &s->pcfg);
-	p->resident = 0;
-	if (s->policy->tick != NULL) {
-		p->next_tick = s->now;
-		if (s->now < s->next_tick)
-			s->next_tick = s->now;
-	} else {
-		p->next_tick = POLICY_NEVER;
-	}
-	return true;
-}
-
-struct proc *sim_proc(struct sim *s, uint32_t pid)
-{
-	size_t mask, i;
-	struct proc *p = sim_proc_find(s, pid);
-
-	if (p != NULL)
-		return p;
-	if (2 * (s->nprocs + 1) > s->proc_slots) {
-		size_t slots = s->proc_slots ? 2 * s->proc_slots : 8;
-		struct proc **table = calloc(slots, sizeof *table);
-
-		if (table == NULL)
-			return NULL;
-		for (size_t j = 0; j < s->proc_slots; j++) {
-			if (s->procs[j] == NULL)
-				continue;
-			for (i = proc_home(s->procs[j]->pid, slots - 1); table[i] != NULL; i = (i + 1) & (slots - 1))
-				;
-			table[i] = s->procs[j];
-		}
-		free(s->procs);
-		s->procs = table;
-		s->proc_slots = slots;
-	}
-	mask = s->proc_slots - 1;
-	for (i = proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
-		;
-	p = calloc(1, sizeof *p);
-	if (p == NULL)
-		return NULL;
-	if (!pt_init(&p->pt, &s->shape)) {
-		free(p);
-		return NULL;
-	}
-	p->pid = pid;
-	if (s->cfg.scope_local && !sim_proc_instance(s, p)) {
-		pt_destroy(&p->pt);
-		free(p);
-		return NULL;
-	}
-	s->procs[i] = p;
-	s->nprocs++;
-	s->stats.processes++;
-	return p;
-}
-
-/* ---- where records came from ---- */
-
-void sim_where(const struct sim *s, size_t i, char *buf, size_t len)
-{
-	const struct trace_batch *b = s->batch;
-	const char *name = b->events != NULL ? trace_events_name(b->events) : NULL;
-	bool records = b->lines == NULL || (b->events != NULL && trace_events_records(b->events));
-	uint64_t at = b->lines != NULL ? b->lines[i] : s->records_before + i + 1;
-
-	if (name == NULL)
-		snprintf(buf, len, "record %" PRIu64, at);
-	else if (records)
-		snprintf(buf, len, "%s: record %" PRIu64, name, at);
-	else
-		snprintf(buf, len, "%s:%" PRIu64, name, at);
-}
-
-int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *fmt, ...)
-{
-	char where[PS_ERROR_MAX], why[PS_ERROR_MAX];
-	va_list ap;
-
-	sim_where(s, i, where, sizeof where);
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	return ps_error_set(err, "%s: %s", where, why);
-}
+/* ---- what the reports read ---- */
 
 const struct sim_segment_stats *sim_segments(const struct sim *s, size_t *n)
 {
@@ -440,16 +352,16 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		sim_destroy(s);
 		return NULL;
 	}
-	if (cfg->tlb_entries > 0 && (s->tlb = tlb_create(cfg->tlb_entries, cfg->tlb_ways, err)) == NULL) {
+	if (cfg->vm.tlb_entries > 0 && (s->tlb = tlb_create(cfg->vm.tlb_entries, cfg->vm.tlb_ways, err)) == NULL) {
 		sim_destroy(s);
 		return NULL;
 	}
 	s->policy->init(s->policy_state, &pcfg);
 	s->pcfg = pcfg;
 	s->touch = s->policy->touch;
-	s->next_tick = s->policy->tick != NULL && !cfg->scope_local ? 0 : POLICY_NEVER;
+	s->next_tick = s->policy->tick != NULL && !cfg->vm.scope_local ? 0 : POLICY_NEVER;
 	s->victim_hint = FRAME_NONE;
-	if (cfg->scope_local && !sim_vm_tables(s)) {
+	if (cfg->vm.scope_local && !sim_vm_tables(s)) {
 		ps_error_set(err, "out of memory for %" PRIu32 " frames", cfg->frames);
 		sim_destroy(s);
 		return NULL;
@@ -461,15 +373,7 @@ void sim_destroy(struct sim *s)
 {
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->proc_slots; i++) {
-		if (s->procs[i] != NULL) {
-			pt_destroy(&s->procs[i]->pt);
-			vma_clear(&s->procs[i]->vmas);
-			free(s->procs[i]->policy_state);
-			free(s->procs[i]->table_frames);
-			free(s->procs[i]);
-		}
-	}
+	sim_procs_free(s);
 	for (uint32_t f = 0; s->more != NULL && f < s->ft.count; f++)
 		free(s->more[f].v);
 	free(s->more);
@@ -479,7 +383,6 @@ void sim_destroy(struct sim *s)
 	free(s->files);
 	free(s->segments);
 	tlb_destroy(s->tlb);
-	free(s->procs);
 	free(s->policy_state);
 	frames_destroy(&s->ft);
 	swap_destroy(&s->swap);
@@ -510,7 +413,7 @@ void sim_get_stats(const struct sim *s, struct sim_stats *out)
 /* Give the policy its periodic tick; it says when it wants the next. */
 static __attribute__((noinline)) void sim_tick(struct sim *s)
 {
-	if (!s->cfg.scope_local) {
+	if (!s->cfg.vm.scope_local) {
 		s->next_tick = s->policy->tick(s->policy_state, s->now);
 		assert(s->next_tick > s->now && "policy tick() must return a later time");
 		return;
@@ -544,9 +447,11 @@ static inline void sim_hit(struct sim *s, uint32_t f, const struct trace_rec *re
 
 /* One reference of live process p to page vpn whose PTE is pte (NULL: the
  * walk failed), record i of the batch: a hit, or a fault. Returns SIM_OK,
- * SIM_KILLED or SIM_ERROR. */
-static inline int sim_access(struct sim *s, struct proc *p, pte_t *pte, const struct trace_rec *rec,
-			     uint64_t vpn, size_t i, struct ps_error *err)
+ * SIM_KILLED or SIM_ERROR. Always inlined: the hit path (GCC's own choice
+ * flips as the loop around it grows, costing a call per reference). */
+static inline __attribute__((always_inline)) int
+sim_access(struct sim *s, struct proc *p, pte_t *pte, const struct trace_rec *rec, uint64_t vpn, size_t i,
+	   struct ps_error *err)
 {
 	const pte_t need = PTE_P | (rec->op == OP_WRITE ? PTE_W : 0);
 
@@ -647,7 +552,81 @@ static inline void sim_count(struct sim *s, const struct trace_rec *rec)
 	}
 }
 
-/* Replay batch b (see sim_feed); on error the machine may be inconsistent. */
+/* The process of a record of pid, p being the previous record's: p, or
+ * pid's (created if new), which becomes current; a switch to a live
+ * process changes the TLB's ASID, or flushes it (tlb_flush_on_switch).
+ * NULL with err set when memory is short. */
+static inline struct proc *sim_switch(struct sim *s, struct proc *p, uint32_t pid, struct ps_error *err)
+{
+	if (p == NULL || p->pid != pid) {
+		/* The lookup inline, the creation out of line. */
+		p = sim_proc_find(s, pid);
+		if (p == NULL && (p = sim_proc(s, pid)) == NULL) {
+			ps_error_set(err, "out of memory for process %" PRIu32, pid);
+			return NULL;
+		}
+		s->cur = p;
+	}
+	if (s->tlb != NULL && s->tlb_asid != p->pid && p->state == PROC_LIVE) {
+		if (s->cfg.vm.tlb_flush_on_switch)
+			tlb_flush(s->tlb);
+		s->tlb_asid = p->pid;
+	}
+	return p;
+}
+
+/* Replay the `pages` references of record i (rec, of process p) to pages
+ * vpn, vpn + 1, ...; first is vpn's PTE if prefetched (else NULL), future
+ * whether the policy reads the look-ahead. A dead process's references
+ * are ignored. Returns SIM_OK, SIM_KILLED (p died; the rest of the record
+ * was ignored) or SIM_ERROR. Always inlined: it is the hot path, and its
+ * arguments are sim_replay's loop-invariant locals. */
+static inline __attribute__((always_inline)) int
+sim_replay_pages(struct sim *s, struct proc *p, const struct trace_rec *rec, size_t i, uint64_t vpn,
+		 uint64_t pages, pte_t *first, bool future, struct ps_error *err)
+{
+	if (p->state != PROC_LIVE) {
+		if (p->state == PROC_EXITED)
+			return sim_trace_error(s, i, err, "process %" PRIu32 " has exited", p->pid);
+		if (future && s->now + pages > s->cfg.future_len)
+			return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
+					    s->cfg.future_len);
+		s->stats.ignored_refs += pages;
+		s->now += pages;
+		return SIM_OK;
+	}
+	for (; pages > 0; pages--, vpn++, first = NULL) {
+		int rc;
+
+		if (s->now >= s->next_tick)
+			sim_tick(s);
+		if (s->victim_hint != FRAME_NONE)
+			sim_prefetch_victim(s);
+		if (future && s->now >= s->cfg.future_len)
+			return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
+					    s->cfg.future_len);
+		if (s->tlb != NULL) {
+			rc = sim_ref_tlb(s, p, rec, vpn, i, err);
+		} else {
+			/* first was found for this record's process, if not NULL. */
+			rc = sim_access(s, p, first != NULL ? first : pt_lookup(&p->pt, vpn), rec, vpn, i, err);
+		}
+		s->now++;
+		if (rc != SIM_OK) {
+			if (rc == SIM_KILLED) {
+				/* The rest of the record is the dead process's. */
+				s->stats.ignored_refs += pages - 1;
+				s->now += pages - 1;
+			}
+			return rc;
+		}
+		sim_count(s, rec);
+	}
+	return SIM_OK;
+}
+
+/* Replay batch b (see sim_feed); on error the machine may be inconsistent.
+ * PTEs are found and prefetched a chunk of records ahead (sim_prefetch). */
 static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_error *err)
 {
 	const struct trace_rec *recs = b->recs;
@@ -664,6 +643,8 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 		const struct trace_rec *rec = &recs[i];
 		size_t chunk = i / SIM_PREFETCH_AHEAD, slot = i % SIM_PREFETCH_AHEAD;
 		pte_t *first = found[chunk % 2][slot];
+		uint64_t vpn, pages;
+		int rc;
 
 		if (slot == 0 && (chunk + 1) * SIM_PREFETCH_AHEAD < n) {
 			size_t next = (chunk + 1) * SIM_PREFETCH_AHEAD;
@@ -678,58 +659,15 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 			memset(found, 0, sizeof found);
 			continue;
 		}
-		uint64_t vpn, pages = pageref_span(rec, shift, span, &vpn);
-
-		if (p == NULL || p->pid != rec->pid) {
-			p = s->cur = sim_proc(s, rec->pid);
-			if (p == NULL)
-				return ps_error_set(err, "out of memory for process %" PRIu32, rec->pid);
-		}
-		if (s->tlb != NULL && s->tlb_asid != p->pid && p->state == PROC_LIVE) {
-			/* A switch to a running process. */
-			if (s->cfg.tlb_flush_on_switch)
-				tlb_flush(s->tlb);
-			s->tlb_asid = p->pid;
-		}
-		if (p->state != PROC_LIVE) {
-			if (p->state == PROC_EXITED)
-				return sim_trace_error(s, i, err, "process %" PRIu32 " has exited", p->pid);
-			if (future && s->now + pages > s->cfg.future_len)
-				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
-						    s->cfg.future_len);
-			s->stats.ignored_refs += pages;
-			s->now += pages;
-			continue;
-		}
-		for (; pages > 0; pages--, vpn++, first = NULL) {
-			int rc = SIM_OK;
-
-			if (s->now >= s->next_tick)
-				sim_tick(s);
-			if (s->victim_hint != FRAME_NONE)
-				sim_prefetch_victim(s);
-			if (future && s->now >= s->cfg.future_len)
-				return ps_error_set(err, "the look-ahead covers %" PRIu64 " references, the trace has more",
-						    s->cfg.future_len);
-			if (s->tlb != NULL) {
-				rc = sim_ref_tlb(s, p, rec, vpn, i, err);
-			} else {
-				/* first was found for this record's process, if not NULL. */
-				rc = sim_access(s, p, first != NULL ? first : pt_lookup(&p->pt, vpn), rec, vpn, i, err);
-			}
-			s->now++;
-			if (rc == SIM_OK) {
-				sim_count(s, rec);
-			} else if (rc == SIM_KILLED) {
-				/* The rest of the record is the dead process's. */
-				s->stats.ignored_refs += pages - 1;
-				s->now += pages - 1;
-				memset(found, 0, sizeof found);
-				break;
-			} else {
-				return -1;
-			}
-		}
+		pages = pageref_span(rec, shift, span, &vpn);
+		p = sim_switch(s, p, rec->pid, err);
+		if (p == NULL)
+			return -1;
+		rc = sim_replay_pages(s, p, rec, i, vpn, pages, first, future, err);
+		if (rc == SIM_ERROR)
+			return -1;
+		if (rc == SIM_KILLED)
+			memset(found, 0, sizeof found); /* its page tables are gone */
 	}
 	return 0;
 }

@@ -18,6 +18,27 @@
  * 4 KiB pages (its bitmap grows only as slots are used). */
 #define SIM_DEFAULT_SWAP_SLOTS (1ULL << 32)
 
+/* The options of the VM model (sim.c's essay), all off/0 by default: a
+ * zeroed struct is the classic machine. An experiment file or pagesim
+ * run's command line sets them (experiment.h, struct exp_machine). */
+struct vm_options {
+	bool strict;            /* processes without declared segments may touch
+				   nothing (every access is a segfault) */
+	uint64_t stack_gap;     /* a fault at most this many bytes below a stack's
+				   bottom grows it (0: SIM_DEFAULT_STACK_GAP) */
+	uint32_t tlb_entries;   /* 0: no TLB */
+	uint32_t tlb_ways;      /* associativity (0: tlb.h's default) */
+	bool tlb_flush_on_switch; /* flush the TLB on a process switch (no ASIDs) */
+	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
+	bool count_page_tables; /* page-table pages occupy pinned frames */
+	bool by_segment;        /* keep per-process, per-segment counters
+				   (sim_segments) */
+	bool scope_local;       /* local replacement: a process evicts only its own
+				   pages, each process has its own policy instance */
+	uint32_t local_quota;   /* scope_local: most frames a process may hold
+				   (0: no quota) */
+};
+
 struct sim_config {
 	const struct policy *policy;
 	const double *policy_params; /* the policy's parameter values (see
@@ -40,22 +61,8 @@ struct sim_config {
 	 * streaming look-ahead; future_len is then UINT64_MAX). */
 	uint64_t future_ring;
 
-	/* The VM model (sim.c's essay); all off/0 by default. */
-	bool strict;            /* processes without declared segments may touch
-				   nothing (every access is a segfault) */
-	uint64_t stack_gap;     /* a fault at most this many bytes below a stack's
-				   bottom grows it (0: SIM_DEFAULT_STACK_GAP) */
-	uint32_t tlb_entries;   /* 0: no TLB */
-	uint32_t tlb_ways;      /* associativity (0: tlb.h's default) */
-	bool tlb_flush_on_switch; /* flush the TLB on a process switch (no ASIDs) */
-	bool no_shootdown;      /* clearing an accessed bit leaves the TLB entry */
-	bool count_page_tables; /* page-table pages occupy pinned frames */
-	bool by_segment;        /* keep per-process, per-segment counters
-				   (sim_segments) */
-	bool scope_local;       /* local replacement: a process evicts only its own
-				   pages, each process has its own policy instance */
-	uint32_t local_quota;   /* scope_local: most frames a process may hold
-				   (0: no quota) */
+	/* The VM model's options (sim.c's essay); all off/0 by default. */
+	struct vm_options vm;
 };
 
 /* A stack grows on a fault at most this far below its bottom: 64 KiB. */
@@ -98,6 +105,52 @@ struct sim_stats {
 	uint64_t processes;       /* processes that ever existed */
 };
 
+/* Every counter of struct sim_stats, in order: X(field) for each. The
+ * assertions below make sure the list names each field once, so code
+ * built on it (sim_stats_add, sim_stats_sub) covers a counter added
+ * later, or fails to compile until the list has it. */
+#define SIM_STATS_COUNTERS(X)                                                                    \
+	X(refs) X(reads) X(writes) X(fetches) X(distinct_pages) X(hits) X(faults) X(zero_fills)   \
+	X(evictions) X(dirty_evictions) X(swap_writes) X(swap_reads) X(file_reads)               \
+	X(minor_faults) X(cow_copies) X(cow_reuses) X(stack_growths) X(segfaults)                \
+	X(ignored_refs) X(file_writebacks) X(file_writes) X(tlb_hits) X(tlb_misses)              \
+	X(tlb_shootdowns) X(pt_frames) X(resident) X(processes)
+
+/* The index of each counter in the list: SIM_STAT_refs, ... */
+enum sim_stat_index {
+#define SIM_STAT_INDEX(field) SIM_STAT_##field,
+	SIM_STATS_COUNTERS(SIM_STAT_INDEX)
+#undef SIM_STAT_INDEX
+	SIM_STATS_N
+};
+
+/* Field k of the list is the k-th uint64_t of the struct, and there are
+ * no others. */
+_Static_assert(sizeof(struct sim_stats) == SIM_STATS_N * sizeof(uint64_t),
+	       "struct sim_stats has a field SIM_STATS_COUNTERS does not list");
+#define SIM_STAT_PLACED(field)                                                                   \
+	_Static_assert(offsetof(struct sim_stats, field) == SIM_STAT_##field * sizeof(uint64_t), \
+		       "SIM_STATS_COUNTERS is out of the struct's order at " #field);
+SIM_STATS_COUNTERS(SIM_STAT_PLACED)
+#undef SIM_STAT_PLACED
+
+/* dst += src, counter by counter (every counter of SIM_STATS_COUNTERS). */
+static inline void sim_stats_add(struct sim_stats *dst, const struct sim_stats *src)
+{
+#define SIM_STAT_ADD(field) dst->field += src->field;
+	SIM_STATS_COUNTERS(SIM_STAT_ADD)
+#undef SIM_STAT_ADD
+}
+
+/* dst -= src, counter by counter (every counter of SIM_STATS_COUNTERS;
+ * unsigned: a counter of src above dst's wraps around). */
+static inline void sim_stats_sub(struct sim_stats *dst, const struct sim_stats *src)
+{
+#define SIM_STAT_SUB(field) dst->field -= src->field;
+	SIM_STATS_COUNTERS(SIM_STAT_SUB)
+#undef SIM_STAT_SUB
+}
+
 struct sim;
 
 /* Called for every eviction, before the victim's PTE is invalidated. */
@@ -108,6 +161,10 @@ typedef void sim_evict_hook(void *ctx, uint32_t frame, uint32_t pid, uint64_t vp
  * (no policy, frames 0, page size out of range, a needs_future policy
  * without a future) or memory is short. */
 struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err);
+
+/* Are a and b the same options? Field by field (padding is not compared):
+ * a field added to struct vm_options must be added there too. */
+bool vm_options_equal(const struct vm_options *a, const struct vm_options *b);
 
 /* Replay n records in order. Returns 0, or -1 with err set when the
  * machine cannot go on (swap device full, out of memory, the future array
@@ -133,6 +190,12 @@ struct sim_segfault {
 	char why[96];             /* "write to read-only segment code", "no segment" */
 };
 
+/* The counters of struct sim_stats that a fault adds to and the
+ * per-segment breakdown keeps, under the same names: X(field) for each. */
+#define SIM_SEGMENT_FAULT_COUNTERS(X)                                                     \
+	X(faults) X(zero_fills) X(file_reads) X(swap_reads) X(minor_faults) X(cow_copies) \
+	X(cow_reuses) X(stack_growths) X(segfaults)
+
 /* Counters of one mapping of one process (by_segment): the faults served
  * in it and the evictions of its pages (a frame's first mapping). Hits
  * are not broken down. Segfaults are counted under the mapping written
@@ -141,8 +204,12 @@ struct sim_segment_stats {
 	uint32_t pid;
 	char name[96];           /* "code", "heap", "mmap data.bin", "mmap anon",
 				    "anon" (a process without mappings), "-" */
-	uint64_t faults, zero_fills, file_reads, swap_reads, minor_faults;
-	uint64_t cow_copies, cow_reuses, stack_growths, segfaults;
+	/* faults, zero_fills, file_reads, swap_reads, minor_faults,
+	 * cow_copies, cow_reuses, stack_growths, segfaults: what the faults
+	 * in this mapping added to those counters of struct sim_stats. */
+#define SIM_SEGMENT_FIELD(field) uint64_t field;
+	SIM_SEGMENT_FAULT_COUNTERS(SIM_SEGMENT_FIELD)
+#undef SIM_SEGMENT_FIELD
 	uint64_t evictions, dirty_evictions, file_writebacks;
 };
 

@@ -254,7 +254,7 @@ static int event_fork(struct sim *s, const struct trace_event *ev, size_t i, str
 		return sim_trace_error(s, i, err, "fork: process %" PRIu32 " already exists", ev->child);
 	if (child == NULL)
 		child = sim_proc(s, ev->child);
-	else if (pt_init(&child->pt, &s->shape) && (!s->cfg.scope_local || sim_proc_instance(s, child)))
+	else if (pt_init(&child->pt, &s->shape) && (!s->cfg.vm.scope_local || sim_proc_instance(s, child)))
 		s->stats.processes++;
 	else
 		child = NULL;
@@ -273,7 +273,7 @@ static int event_fork(struct sim *s, const struct trace_event *ev, size_t i, str
 	pt_visit(&parent->pt, 0, s->shape.vpn_bits >= 64 ? UINT64_MAX : 1ULL << s->shape.vpn_bits, fork_pte, &c);
 	if (c.failed)
 		return ps_error_set(err, "out of memory copying the page table of process %" PRIu32, parent->pid);
-	if (s->cfg.count_page_tables)
+	if (s->cfg.vm.count_page_tables)
 		return sim_charge_tables(s, child, err);
 	return 0;
 }

@@ -1,14 +1,44 @@
 /*
  * sim_impl.h - the machine's insides, shared by the files that implement
- * it: sim.c (construction, the replay loop, the policy's view), sim_mm.c
- * (frames, faults, eviction, the reverse map) and sim_events.c (segment,
- * mmap, munmap, brk, fork, exit). The model is described at the top of
- * sim.c. Nothing outside those files includes this.
+ * it (SQLite's sqliteInt.h pattern: one private header of shared types,
+ * each file's functions declared under its name). The model is described
+ * at the top of sim.c. Nothing outside those files includes this.
+ *
+ * The files, and the direction of their calls. Each calls only files
+ * below it, never one above, so each can be read (and tested) knowing
+ * only what lies beneath:
+ *
+ *   sim.c         construction, the replay loop, the policy's view
+ *     |  \
+ *     |   sim_events.c   segment, mmap, munmap, brk, fork, exit
+ *     |  /
+ *   sim_mm.c      frames, faults, eviction, the reverse map, releasing
+ *     |
+ *   sim_proc.c    the process table, positions of records for messages
+ *
+ * that is sim.c -> sim_events.c -> sim_mm.c -> sim_proc.c, with sim.c
+ * also calling sim_mm.c (sim_fault) and sim_proc.c directly. The calls
+ * (from nm of the object files) at the time of writing; tests/layering.py
+ * fails `make check` if any two source files ever call each other in a
+ * cycle:
+ *
+ *   sim.c -> sim_events.c: sim_event
+ *   sim.c -> sim_mm.c: sim_fault sim_shootdown sim_vm_tables
+ *   sim.c -> sim_proc.c: sim_proc sim_procs_free sim_trace_error
+ *   sim_events.c -> sim_mm.c: sim_charge_tables sim_file_id sim_map_more
+ *                             sim_shootdown sim_teardown sim_unmap_range
+ *                             sim_vm_tables
+ *   sim_events.c -> sim_proc.c: sim_proc sim_proc_instance sim_trace_error
+ *   sim_mm.c -> sim_proc.c: sim_where
+ *
+ * Only types and the few inline helpers several files need on hot paths
+ * (sim_ref, sim_proc_find, sim_state_of, sim_touch) are defined here.
  */
 #ifndef PAGESIM_SIM_IMPL_H
 #define PAGESIM_SIM_IMPL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "machine/frames.h"
@@ -129,12 +159,31 @@ static inline struct policy_ref sim_ref(const struct sim *s, const struct trace_
 	};
 }
 
+/* Home slot of pid in a process table of mask + 1 slots. */
+static inline size_t sim_proc_home(uint32_t pid, size_t mask)
+{
+	return (pid * 0x9e3779b1u) & mask;
+}
+
+/* pid's process, or NULL. Inline: the replay looks it up at every switch
+ * of process, and local scope at every touch (sim_state_of). */
+static inline struct proc *sim_proc_find(const struct sim *s, uint32_t pid)
+{
+	size_t mask = s->proc_slots - 1;
+
+	if (s->proc_slots == 0)
+		return NULL;
+	for (size_t i = sim_proc_home(pid, mask); s->procs[i] != NULL; i = (i + 1) & mask)
+		if (s->procs[i]->pid == pid)
+			return s->procs[i];
+	return NULL;
+}
+
 /* The policy instance that holds frame f (in use): the machine's, or
  * with local scope that of the process that admitted it. */
-struct proc *sim_proc_find(const struct sim *s, uint32_t pid);
 static inline void *sim_state_of(const struct sim *s, uint32_t f)
 {
-	if (!s->cfg.scope_local)
+	if (!s->cfg.vm.scope_local)
 		return s->policy_state;
 	return sim_proc_find(s, s->ident[f].pid)->policy_state;
 }
@@ -146,7 +195,7 @@ static inline void sim_touch(struct sim *s, uint32_t f, const struct policy_ref 
 		s->touch(sim_state_of(s, f), f, ref);
 }
 
-/* ---- sim.c ---- */
+/* ---- sim_proc.c (calls no other sim*.c file) ---- */
 
 /* Find pid's process, creating it (live, anonymous) when absent; NULL
  * when memory is short. */
@@ -154,6 +203,8 @@ struct proc *sim_proc(struct sim *s, uint32_t pid);
 /* Local scope: give p a fresh policy instance (ticking from now). False
  * when memory is short. */
 bool sim_proc_instance(struct sim *s, struct proc *p);
+/* Free every process and the table (sim_destroy). */
+void sim_procs_free(struct sim *s);
 /* "FILE:LINE" (or "FILE: record N", or "record N") of record i of the
  * current batch, into buf. */
 void sim_where(const struct sim *s, size_t i, char *buf, size_t len);
@@ -161,7 +212,7 @@ void sim_where(const struct sim *s, size_t i, char *buf, size_t len);
 int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* ---- sim_mm.c ---- */
+/* ---- sim_mm.c (calls sim_proc.c) ---- */
 
 /* Serve a reference of live process p to page vpn whose PTE is pte and
  * which is not a plain hit (not present, or a write to a PTE without W).
@@ -191,7 +242,7 @@ uint32_t sim_file_id(struct sim *s, const char *file);
  * by others, to the instances of their first mappings (p is going). */
 void sim_hand_over(struct sim *s, struct proc *p);
 
-/* ---- sim_events.c ---- */
+/* ---- sim_events.c (calls sim_mm.c, sim_proc.c) ---- */
 
 /* Act on event record i of the current batch. */
 int sim_event(struct sim *s, const struct trace_rec *rec, size_t i, struct ps_error *err);

@@ -232,9 +232,9 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 	       "reverse map out of step");
 	if (s->evict_hook != NULL)
 		s->evict_hook(s->evict_hook_ctx, f, fr->pid, fr->vpn, dirty);
-	if (s->cfg.by_segment)
+	if (s->cfg.vm.by_segment)
 		segment_evicted(s, f, dirty, dirty && fr->kind == FRAME_SHARED);
-	if (s->cfg.scope_local)
+	if (s->cfg.vm.scope_local)
 		sim_proc_find(s, s->ident[f].pid)->resident--;
 	sim_drop_identity(s, f);
 	if (fr->kind == FRAME_SHARED) {
@@ -314,14 +314,14 @@ static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid)
  * evicted. FRAME_NONE with err set when the machine cannot go on. */
 static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_ref *ref, struct ps_error *err)
 {
-	struct proc *p = s->cfg.scope_local ? sim_proc_find(s, pid) : NULL;
-	bool at_quota = p != NULL && s->cfg.local_quota > 0 && p->resident >= s->cfg.local_quota;
+	struct proc *p = s->cfg.vm.scope_local ? sim_proc_find(s, pid) : NULL;
+	bool at_quota = p != NULL && s->cfg.vm.local_quota > 0 && p->resident >= s->cfg.vm.local_quota;
 	uint32_t f = at_quota ? FRAME_NONE : frames_alloc(&s->ft);
 	void *state = s->policy_state;
 
 	if (f != FRAME_NONE)
 		return f;
-	if (s->cfg.scope_local) {
+	if (s->cfg.vm.scope_local) {
 		p = sim_victim_proc(s, pid);
 		state = p != NULL ? p->policy_state : NULL;
 	} else if (policy_frames(s) == 0) {
@@ -360,7 +360,7 @@ static void sim_install(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, con
 		s->ident[f] = (struct frame_map){ .vpn = ref->page, .pid = ref->pid };
 		pagemap_put(s->idents, ref->pid, ref->page, f);
 	}
-	if (s->cfg.scope_local) {
+	if (s->cfg.vm.scope_local) {
 		struct proc *owner = sim_proc_find(s, ref->pid);
 
 		owner->resident++;
@@ -430,7 +430,7 @@ void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte)
 		if (fr->kind == FRAME_SHARED)
 			frame_uncache_file(s, f);
 		frame_drop_slot(s, f);
-		if (s->cfg.scope_local)
+		if (s->cfg.vm.scope_local)
 			sim_proc_find(s, s->ident[f].pid)->resident--;
 		s->policy->forget(sim_state_of(s, f), f);
 		sim_drop_identity(s, f);
@@ -496,7 +496,7 @@ void sim_teardown(struct sim *s, struct proc *p)
 	pt_destroy(&p->pt);
 	p->pt.tables = 0;
 	vma_clear(&p->vmas);
-	if (s->cfg.scope_local) {
+	if (s->cfg.vm.scope_local) {
 		sim_hand_over(s, p);
 		free(p->policy_state);
 		p->policy_state = NULL;
@@ -510,7 +510,7 @@ void sim_teardown(struct sim *s, struct proc *p)
 static struct vma *sim_grow_stack(struct sim *s, struct proc *p, uint64_t vpn, uint64_t addr)
 {
 	struct vma *st = vma_above(&p->vmas, vpn);
-	uint64_t gap = s->cfg.stack_gap ? s->cfg.stack_gap : SIM_DEFAULT_STACK_GAP;
+	uint64_t gap = s->cfg.vm.stack_gap ? s->cfg.vm.stack_gap : SIM_DEFAULT_STACK_GAP;
 
 	/* Nothing lies between vpn and the mapping above it, so growing
 	 * overlaps nothing. */
@@ -649,7 +649,7 @@ static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t v
 
 	p->touched = true;
 	sim_identity(s, &ref);
-	if (s->cfg.count_page_tables && p->ntable_frames < p->pt.tables && sim_charge_tables(s, p, err) < 0)
+	if (s->cfg.vm.count_page_tables && p->ntable_frames < p->pt.tables && sim_charge_tables(s, p, err) < 0)
 		return SIM_ERROR;
 	if (p->declared) {
 		m = vma_find(&p->vmas, vpn);
@@ -658,7 +658,7 @@ static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t v
 		if (m == NULL)
 			return sim_segfault(s, p, rec, addr, i, "no mapping at this address");
 		writable = (m->prot & EV_PROT_W) != 0;
-	} else if (s->cfg.strict) {
+	} else if (s->cfg.vm.strict) {
 		return sim_segfault(s, p, rec, addr, i, "no mapping declared (--strict)");
 	}
 	if (ref.write && !writable) {
@@ -717,14 +717,13 @@ void sim_hand_over(struct sim *s, struct proc *p)
 int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec, size_t i,
 	      struct ps_error *err)
 {
-	struct sim_stats before;
-	const struct sim_stats *now = &s->stats;
+	struct sim_stats before, delta;
 	struct sim_segment_stats *st = NULL;
 	const struct vma *m;
 	size_t at = SIZE_MAX;
 	int rc;
 
-	if (!s->cfg.by_segment)
+	if (!s->cfg.vm.by_segment)
 		return sim_fault_serve(s, p, pte, vpn, rec, i, err);
 	before = s->stats;
 	/* The mapping is found before the fault (a segfault tears the process
@@ -748,14 +747,11 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 		if (st == NULL)
 			return ps_error_set(err, "out of memory for the per-segment counters");
 	}
-	st->faults += now->faults - before.faults;
-	st->zero_fills += now->zero_fills - before.zero_fills;
-	st->file_reads += now->file_reads - before.file_reads;
-	st->swap_reads += now->swap_reads - before.swap_reads;
-	st->minor_faults += now->minor_faults - before.minor_faults;
-	st->cow_copies += now->cow_copies - before.cow_copies;
-	st->cow_reuses += now->cow_reuses - before.cow_reuses;
-	st->stack_growths += now->stack_growths - before.stack_growths;
-	st->segfaults += now->segfaults - before.segfaults;
+	/* What the fault counted goes to the mapping too. */
+	delta = s->stats;
+	sim_stats_sub(&delta, &before);
+#define SEGMENT_ADD(field) st->field += delta.field;
+	SIM_SEGMENT_FAULT_COUNTERS(SEGMENT_ADD)
+#undef SEGMENT_ADD
 	return rc;
 }

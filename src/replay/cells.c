@@ -713,7 +713,7 @@ static void cells_create_machines(struct cells_run *run, const struct cells_mach
 			continue;
 		cells_point_future(run, fut, &cfg);
 		if (m->vm != NULL)
-			exp_machine_apply(m->vm, &cfg);
+			cfg.vm = m->vm->vm;
 		run->sims[i] = sim_create(&cfg, &cell_err);
 		if (run->sims[i] == NULL)
 			snprintf(c->error, sizeof c->error, "%s", cell_err.msg);

@@ -609,34 +609,23 @@ void exp_machine_init(struct exp_machine *m)
 	cost_init(&m->cost);
 }
 
-void exp_machine_apply(const struct exp_machine *m, struct sim_config *cfg)
-{
-	const struct sim_config *vm = &m->vm;
-
-	cfg->strict = vm->strict;
-	cfg->stack_gap = vm->stack_gap;
-	cfg->tlb_entries = vm->tlb_entries;
-	cfg->tlb_ways = vm->tlb_ways;
-	cfg->tlb_flush_on_switch = vm->tlb_flush_on_switch;
-	cfg->no_shootdown = vm->no_shootdown;
-	cfg->count_page_tables = vm->count_page_tables;
-	cfg->by_segment = vm->by_segment;
-	cfg->scope_local = vm->scope_local;
-	cfg->local_quota = vm->local_quota;
-}
-
 bool exp_machine_is_plain(const struct exp_machine *m)
 {
-	const struct sim_config *vm = &m->vm;
+	struct vm_options vm = m->vm;
+	const struct vm_options plain = { 0 };
 
-	return !vm->strict && (vm->stack_gap == 0 || vm->stack_gap == SIM_DEFAULT_STACK_GAP) &&
-	       vm->tlb_entries == 0 && !vm->tlb_flush_on_switch && !vm->no_shootdown && !vm->count_page_tables &&
-	       !vm->by_segment && !vm->scope_local && vm->local_quota == 0;
+	/* Spellings of the defaults: the default stack gap given, the ways
+	 * of no TLB. */
+	if (vm.stack_gap == SIM_DEFAULT_STACK_GAP)
+		vm.stack_gap = 0;
+	if (vm.tlb_entries == 0)
+		vm.tlb_ways = 0;
+	return vm_options_equal(&vm, &plain);
 }
 
 void exp_machine_describe(const struct exp_machine *m, char *buf, size_t size)
 {
-	const struct sim_config *vm = &m->vm;
+	const struct vm_options *vm = &m->vm;
 	size_t used;
 
 	used = (size_t)snprintf(buf, size,
@@ -670,7 +659,7 @@ static int exp_key_stack_gap(struct exp_ctx *c, yaml_node_t *v, void *t)
 
 static int exp_key_tlb(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	struct sim_config *vm = &c->exp->machine.vm;
+	struct vm_options *vm = &c->exp->machine.vm;
 	const char *s = exp_scalar(c, v, "tlb");
 	struct ps_error terr;
 
@@ -780,7 +769,7 @@ EXP_COST_KEY(exp_key_copy_us, COST_COPY_US)
 /* The machine keys that only make sense with others. */
 static int exp_machine_check(struct exp_ctx *c)
 {
-	const struct sim_config *vm = &c->exp->machine.vm;
+	const struct vm_options *vm = &c->exp->machine.vm;
 
 	if (c->quota != NULL && !vm->scope_local)
 		return exp_fail(c, c->quota, "quota: a frame quota per process needs scope: local");

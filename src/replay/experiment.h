@@ -41,20 +41,16 @@
 #define EXP_MAX_QUOTA (1ULL << 31)      /* frames */
 
 /* The machine options of the VM model and of the cost model, as an
- * experiment file (or pagesim run's command line) sets them. vm holds only
- * the fields of struct sim_config after "The VM model"; the others stay
- * zero. */
+ * experiment file (or pagesim run's command line) sets them. A run copies
+ * vm into its sim_config's vm whole. */
 struct exp_machine {
-	struct sim_config vm;
+	struct vm_options vm;
 	struct cost_model cost;
 };
 
 /* The defaults: the VM model's options off (shootdowns on, global scope),
  * the default cost model. */
 void exp_machine_init(struct exp_machine *m);
-
-/* Copy the VM model's fields of m into cfg, leaving cfg's other fields. */
-void exp_machine_apply(const struct exp_machine *m, struct sim_config *cfg);
 
 /* Are the VM model's options all at their defaults (the cost model aside)?
  * Then a run of a trace without VM events is the classic one, and shortcuts

@@ -219,7 +219,7 @@ static int runner_write_results(struct runner *r, struct ps_error *err)
  * last members of summary.json's object (keys as in experiment files). */
 static void runner_write_machine(FILE *f, const struct exp_machine *m)
 {
-	const struct sim_config *vm = &m->vm;
+	const struct vm_options *vm = &m->vm;
 
 	fprintf(f, "  \"strict\": %s,\n  \"stack_gap\": %llu,\n  \"tlb_entries\": %lu,\n  \"tlb_ways\": %lu,\n"
 		"  \"tlb_flush_on_switch\": %s,\n  \"shootdown\": %s,\n  \"count_page_tables\": %s,\n"
