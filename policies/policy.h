@@ -48,8 +48,9 @@
  *    call of this instance.
  * What a policy promises the core:
  *  - evict() (or evict_for()) returns a resident frame of this instance
- *    and has dropped it. Any other answer is a bug of the policy (the
- *    core asserts it today).
+ *    and has dropped it. Any other answer is a bug of the policy: the
+ *    core checks it and stops that run (that cell of a sweep) with an
+ *    error naming the policy and the frame; the other cells go on.
  *  - It keeps no state outside its block and no pointer to the core's
  *    structures beyond cfg->host, and reads the seed only from cfg.
  *

@@ -4,11 +4,16 @@
  * order and never freed, that is FIFO). tests/e2e-check.sh loads it to show
  * that `pagesim check` fails, with the right rows, when a change breaks
  * clock's use of the accessed bit.
+ *
+ * Built with -DBAD_VICTIM=K it is "bad-victim": its K-th eviction names a
+ * frame that does not exist (cfg->frames), which pagesim must refuse with
+ * an error naming the policy instead of crashing (tests/e2e-plugin.sh).
  */
 #include <pagesim/policy.h>
 
 struct broken_clock_state {
 	uint32_t frames, hand;
+	uint64_t evictions;
 };
 
 /* Bytes of state for cfg. */
@@ -42,6 +47,10 @@ static uint32_t broken_clock_evict(void *state)
 	uint32_t victim = s->hand;
 
 	s->hand = (s->hand + 1) % s->frames;
+#ifdef BAD_VICTIM
+	if (++s->evictions == BAD_VICTIM)
+		return s->frames;
+#endif
 	return victim;
 }
 
@@ -52,10 +61,18 @@ static void broken_clock_forget(void *state, uint32_t frame)
 	(void)frame;
 }
 
+#ifdef BAD_VICTIM
+#define BROKEN_CLOCK_NAME "bad-victim"
+#define BROKEN_CLOCK_SUMMARY "TEST ONLY: its 3rd eviction names a frame that does not exist"
+#else
+#define BROKEN_CLOCK_NAME "broken-clock"
+#define BROKEN_CLOCK_SUMMARY "TEST ONLY: clock that ignores the accessed bit (FIFO in disguise)"
+#endif
+
 static const struct policy broken_clock = {
 	.abi = PAGESIM_POLICY_ABI,
-	.name = "broken-clock",
-	.summary = "TEST ONLY: clock that ignores the accessed bit (FIFO in disguise)",
+	.name = BROKEN_CLOCK_NAME,
+	.summary = BROKEN_CLOCK_SUMMARY,
 	.state_size = broken_clock_state_size,
 	.init = broken_clock_init,
 	.admit = broken_clock_admit,

@@ -161,4 +161,29 @@ expect_error "a name another plug-in took is refused" \
 	"pagesim: $mru: policy \"mru\" clashes with a policy of the same name from a plug-in loaded earlier" \
 	policies --plugin "$mru" --plugin "$mru"
 
+# A plug-in that names a victim frame that does not exist (or holds no page)
+# is stopped with an error naming it, never an abort: run exits 2 with one
+# line; a sweep keeps every other cell's results and exits 2.
+bad="$PLUGINDIR/bad-victim.so"
+expect_error "a victim out of range stops the run with an error naming the policy" \
+	"bad-victim with 3 frames: policy bad-victim chose frame 3 to evict, which does not exist (a bug in the policy)" \
+	run "$TRACES/belady.pages" --plugin "$bad" --policy bad-victim --frames 3 -j 1
+cat >"$work/bad-victim.yaml" <<EOF
+name: bad-victim
+plugins: [$bad]
+traces: [$TRACES/belady.pages]
+policies: [bad-victim, fifo, lru]
+frames: [3, 4]
+output: $work/bad-victim-out
+EOF
+run_pagesim sweep "$work/bad-victim.yaml" --no-plot -j 2
+if [ "$status" -eq 2 ] && [ "$(grep -c ',\(fifo\|lru\),[34],' "$work/bad-victim-out/results.csv")" -eq 4 ] &&
+	! grep -q 'bad-victim,' "$work/bad-victim-out/results.csv" &&
+	[ "$(grep -c 'policy bad-victim chose frame' <<<"$err")" -eq 2 ]; then
+	ok "a sweep keeps the other cells when a plug-in names a bad victim"
+else
+	not_ok "a sweep keeps the other cells when a plug-in names a bad victim" "status $status" "$err" \
+		"$(cat "$work/bad-victim-out/results.csv" 2>&1)"
+fi
+
 finish
