@@ -117,6 +117,11 @@
  *                  shared by both, read-only in both (copy-on-write); a
  *                  present shared file page is shared with its W bit; a
  *                  swapped page shares its swap slot. No frame is copied.
+ *                  A killed P's fork is ignored like the rest of its
+ *                  events, except that C comes into being killed too
+ *                  (holding nothing), so C's own events are ignored as
+ *                  well. An exited P's fork is an error: the trace is
+ *                  wrong, where a killed process is the model's verdict.
  *   exit P         every mapping of P is unmapped as by munmap, then its
  *                  page tables are freed; P may not be used again (a fork
  *                  may reuse its pid).

@@ -265,8 +265,11 @@ static int event_fork(struct sim *s, const struct trace_event *ev, size_t i, str
 	child->touched = parent->touched;
 	child->heap_known = parent->heap_known;
 	child->heap_start = parent->heap_start;
-	if (parent->state != PROC_LIVE)
-		return 0; /* a killed parent: its child is as dead */
+	if (parent->state != PROC_LIVE) {
+		/* A killed parent: its child is as dead, and holds nothing. */
+		sim_teardown(s, child);
+		return 0;
+	}
 	if (!vma_copy(&child->vmas, &parent->vmas))
 		return ps_error_set(err, "out of memory for mappings");
 	c = (struct fork_ctx){ .s = s, .parent = parent, .child = child };
