@@ -74,10 +74,9 @@ END_TEST
 
 Suite *make_trace_addrrw_suite(void)
 {
+	const TTest *const tc_tests[] = { t_addr_rw };
 	Suite *s = suite_create("trace_addrrw");
-	TCase *tc = tcase_create("formats");
 
-	tcase_add_test(tc, t_addr_rw);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);
 	return s;
 }

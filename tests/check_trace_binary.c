@@ -710,20 +710,13 @@ END_TEST
 
 Suite *make_trace_binary_suite(void)
 {
+	const TTest *const bin_tests[] = {
+		t_binary_layout, t_binary_roundtrip, t_binary_convert, t_binary_convert_fails_cleanly,
+		t_binary_header_errors, t_binary_record_errors, t_binary_skip_many, t_binary_truncated,
+		t_binary_stdin, t_binary_fuzz
+	};
 	Suite *s = suite_create("trace_binary");
-	TCase *bin = tcase_create("binary");
 
-	tcase_set_timeout(bin, 300);
-	tcase_add_test(bin, t_binary_layout);
-	tcase_add_test(bin, t_binary_roundtrip);
-	tcase_add_test(bin, t_binary_convert);
-	tcase_add_test(bin, t_binary_convert_fails_cleanly);
-	tcase_add_test(bin, t_binary_header_errors);
-	tcase_add_test(bin, t_binary_record_errors);
-	tcase_add_test(bin, t_binary_skip_many);
-	tcase_add_test(bin, t_binary_truncated);
-	tcase_add_test(bin, t_binary_stdin);
-	tcase_add_test(bin, t_binary_fuzz);
-	suite_add_tcase(s, bin);
+	SUITE_ADD_TESTS(s, "binary", 300, bin_tests);
 	return s;
 }

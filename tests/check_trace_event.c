@@ -325,14 +325,11 @@ END_TEST
 
 Suite *make_trace_event_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		t_table_basics, t_table_concurrent, t_event_kinds_and_format, t_event_check_fields
+	};
 	Suite *s = suite_create("trace_event");
-	TCase *tc = tcase_create("table");
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, t_table_basics);
-	tcase_add_test(tc, t_table_concurrent);
-	tcase_add_test(tc, t_event_kinds_and_format);
-	tcase_add_test(tc, t_event_check_fields);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "table", 120, tc_tests);
 	return s;
 }

@@ -984,19 +984,12 @@ END_TEST
 
 Suite *make_trace_events_suite(void)
 {
+	const TTest *const ev_tests[] = {
+		t_events_example, t_events_variants, t_events_errors, t_events_edges, t_events_lines,
+		t_events_tables, t_events_binary_roundtrip, t_events_binary_corrupt, t_events_binary_fuzz
+	};
 	Suite *s = suite_create("trace_events");
-	TCase *ev = tcase_create("events");
 
-	tcase_set_timeout(ev, 300);
-	tcase_add_test(ev, t_events_example);
-	tcase_add_test(ev, t_events_variants);
-	tcase_add_test(ev, t_events_errors);
-	tcase_add_test(ev, t_events_edges);
-	tcase_add_test(ev, t_events_lines);
-	tcase_add_test(ev, t_events_tables);
-	tcase_add_test(ev, t_events_binary_roundtrip);
-	tcase_add_test(ev, t_events_binary_corrupt);
-	tcase_add_test(ev, t_events_binary_fuzz);
-	suite_add_tcase(s, ev);
+	SUITE_ADD_TESTS(s, "events", 300, ev_tests);
 	return s;
 }

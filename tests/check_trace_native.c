@@ -152,12 +152,9 @@ END_TEST
 
 Suite *make_trace_native_suite(void)
 {
+	const TTest *const tc_tests[] = { t_native, t_native_errors, t_native_header };
 	Suite *s = suite_create("trace_native");
-	TCase *tc = tcase_create("formats");
 
-	tcase_add_test(tc, t_native);
-	tcase_add_test(tc, t_native_errors);
-	tcase_add_test(tc, t_native_header);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);
 	return s;
 }
