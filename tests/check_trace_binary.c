@@ -79,25 +79,6 @@ static char *write_bin(const struct trace_rec *recs, size_t n, size_t chunk, con
 	return path;
 }
 
-/* Open the file at path with o and read it all in batches (see read_all). */
-static void run_path(const char *path, const struct trace_options *o, const size_t *batch, struct result *res)
-{
-	struct ps_error err;
-	struct trace_reader *r;
-
-	memset(res, 0, sizeof *res);
-	snprintf(res->path, sizeof res->path, "%s", path);
-	r = trace_open(path, o, &err);
-	if (r == NULL) {
-		res->failed = true;
-		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
-		return;
-	}
-	res->opened = true;
-	read_all(r, batch, res);
-	trace_close(r);
-}
-
 static struct text bin_v1(const struct trace_rec *recs, size_t n)
 {
 	return bin_bytes(1, TRACE_BINARY_HEADER_SIZE, TRACE_BINARY_RECORD_SIZE, 0, recs, n);
