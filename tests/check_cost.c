@@ -188,17 +188,13 @@ END_TEST
 
 Suite *make_cost_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		default_is_ssd_and_not_customised, presets_differ_only_in_io, overrides_win_in_any_order,
+		names_and_values, formula_by_hand, belady_fifo_3, no_references_no_time,
+		describe_names_every_figure
+	};
 	Suite *s = suite_create("cost");
-	TCase *tc = tcase_create("model");
 
-	tcase_add_test(tc, default_is_ssd_and_not_customised);
-	tcase_add_test(tc, presets_differ_only_in_io);
-	tcase_add_test(tc, overrides_win_in_any_order);
-	tcase_add_test(tc, names_and_values);
-	tcase_add_test(tc, formula_by_hand);
-	tcase_add_test(tc, belady_fifo_3);
-	tcase_add_test(tc, no_references_no_time);
-	tcase_add_test(tc, describe_names_every_figure);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "model", 0, tc_tests);
 	return s;
 }

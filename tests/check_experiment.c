@@ -386,19 +386,13 @@ END_TEST
 
 Suite *make_experiment_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		simplest_file_from_the_issue, every_key, defaults_name_and_output_from_the_file,
+		errors_name_line_column_and_choices, plugins_key_is_read_first, expect_section, expect_errors,
+		confidence_intervals, machine_keys, machine_key_errors
+	};
 	Suite *s = suite_create("experiment");
-	TCase *tc = tcase_create("load");
 
-	tcase_add_test(tc, simplest_file_from_the_issue);
-	tcase_add_test(tc, every_key);
-	tcase_add_test(tc, defaults_name_and_output_from_the_file);
-	tcase_add_test(tc, errors_name_line_column_and_choices);
-	tcase_add_test(tc, plugins_key_is_read_first);
-	tcase_add_test(tc, expect_section);
-	tcase_add_test(tc, expect_errors);
-	tcase_add_test(tc, confidence_intervals);
-	tcase_add_test(tc, machine_keys);
-	tcase_add_test(tc, machine_key_errors);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "load", 0, tc_tests);
 	return s;
 }

@@ -455,25 +455,18 @@ END_TEST
 
 Suite *make_gen_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		write_ratio_does_not_change_pages, uniform_counts_in_band, zipf_shares_match,
+		zipf_ranks_are_a_scattered_permutation, zipf_single_page,
+		loop_visits_each_page_k_times_in_order, scan_visits_every_page_once,
+		write_ratio_within_one_percent, phases_stay_inside_a_window_then_move, phases_defaults,
+		mix_follows_its_recipe, addresses_stay_inside_their_page, bad_parameters_are_refused,
+		kind_names_round_trip
+	};
 	Suite *s = suite_create("gen");
-	TCase *tc = tcase_create("gen");
+	TCase *tc;
 
-	tcase_set_timeout(tc, 60);
+	tc = SUITE_ADD_TESTS(s, "gen", 60, tc_tests);
 	tcase_add_loop_test(tc, same_seed_repeats_other_seed_differs, GEN_UNIFORM, GEN_MIX + 1);
-	tcase_add_test(tc, write_ratio_does_not_change_pages);
-	tcase_add_test(tc, uniform_counts_in_band);
-	tcase_add_test(tc, zipf_shares_match);
-	tcase_add_test(tc, zipf_ranks_are_a_scattered_permutation);
-	tcase_add_test(tc, zipf_single_page);
-	tcase_add_test(tc, loop_visits_each_page_k_times_in_order);
-	tcase_add_test(tc, scan_visits_every_page_once);
-	tcase_add_test(tc, write_ratio_within_one_percent);
-	tcase_add_test(tc, phases_stay_inside_a_window_then_move);
-	tcase_add_test(tc, phases_defaults);
-	tcase_add_test(tc, mix_follows_its_recipe);
-	tcase_add_test(tc, addresses_stay_inside_their_page);
-	tcase_add_test(tc, bad_parameters_are_refused);
-	tcase_add_test(tc, kind_names_round_trip);
-	suite_add_tcase(s, tc);
 	return s;
 }

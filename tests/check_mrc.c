@@ -552,23 +552,17 @@ END_TEST
 
 Suite *make_mrc_suite(void)
 {
+	const TTest *const known[] = {
+		silberschatz_lru_and_opt, dirty_and_swap_by_hand, opt_dirty_by_hand, empty_trace,
+		bad_configurations_are_refused, past_the_address_space_as_the_simulator, events_are_refused
+	};
+	const TTest *const versus[] = {
+		equals_simulator_on_random_workloads, equals_simulator_with_many_pages, rate_one_is_exact,
+		sampling_error_is_bounded
+	};
 	Suite *s = suite_create("mrc");
-	TCase *tc = tcase_create("known-answers");
 
-	tcase_add_test(tc, silberschatz_lru_and_opt);
-	tcase_add_test(tc, dirty_and_swap_by_hand);
-	tcase_add_test(tc, opt_dirty_by_hand);
-	tcase_add_test(tc, empty_trace);
-	tcase_add_test(tc, bad_configurations_are_refused);
-	tcase_add_test(tc, past_the_address_space_as_the_simulator);
-	tcase_add_test(tc, events_are_refused);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("versus-simulator");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, equals_simulator_on_random_workloads);
-	tcase_add_test(tc, equals_simulator_with_many_pages);
-	tcase_add_test(tc, rate_one_is_exact);
-	tcase_add_test(tc, sampling_error_is_bounded);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "known-answers", 0, known);
+	SUITE_ADD_TESTS(s, "versus-simulator", 120, versus);
 	return s;
 }

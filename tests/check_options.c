@@ -262,16 +262,12 @@ END_TEST
 
 Suite *make_options_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		flags_strings_and_operands, whole_numbers_in_range, numbers_in_range, words_of_a_list,
+		custom_parsers, refused_options, help_lists_every_option
+	};
 	Suite *s = suite_create("options");
-	TCase *tc = tcase_create("parser");
 
-	tcase_add_test(tc, flags_strings_and_operands);
-	tcase_add_test(tc, whole_numbers_in_range);
-	tcase_add_test(tc, numbers_in_range);
-	tcase_add_test(tc, words_of_a_list);
-	tcase_add_test(tc, custom_parsers);
-	tcase_add_test(tc, refused_options);
-	tcase_add_test(tc, help_lists_every_option);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "parser", 0, tc_tests);
 	return s;
 }

@@ -124,15 +124,13 @@ END_TEST
 
 Suite *make_pagetable_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		shape_x86_32_is_10_10_12, shape_x86_64_is_9_9_9_9_12,
+		shape_other_page_sizes_put_the_rest_in_the_root, walk_allocates_one_table_per_level_on_demand,
+		walk_two_level_directory_and_table, lookup_cache_agrees_with_walk
+	};
 	Suite *s = suite_create("pagetable");
-	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, shape_x86_32_is_10_10_12);
-	tcase_add_test(tc, shape_x86_64_is_9_9_9_9_12);
-	tcase_add_test(tc, shape_other_page_sizes_put_the_rest_in_the_root);
-	tcase_add_test(tc, walk_allocates_one_table_per_level_on_demand);
-	tcase_add_test(tc, walk_two_level_directory_and_table);
-	tcase_add_test(tc, lookup_cache_agrees_with_walk);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "core", 0, tc_tests);
 	return s;
 }

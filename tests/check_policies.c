@@ -1050,42 +1050,29 @@ END_TEST
 
 Suite *make_policies_suite(void)
 {
+	const TTest *const registry[] = {
+		test_registry_order_and_find, test_registry_descriptors, test_registry_suggest
+	};
+	const TTest *const policy[] = {
+		test_fifo_order, test_fifo_forget, test_clock_sweep, test_clock_forget,
+		test_second_chance_rotation, test_second_chance_forget, test_lru_order,
+		test_random_reproducible, test_random_documented_mapping,
+		test_random_uniform_and_resident_only, test_opt_farthest_then_least_recent,
+		test_opt_touch_and_forget, test_opt_heap_model, test_model_known_answers
+	};
+	const TTest *const machine[] = {
+		test_sim_known_answers, test_sim_clock_victims_textbook, test_sim_clock_equals_second_chance,
+		test_sim_random_seed_matters, test_sim_orderings
+	};
 	Suite *s = suite_create("policies");
-	TCase *tc = tcase_create("registry");
 	int n = registry_size();
+	TCase *tc;
 
-	tcase_add_test(tc, test_registry_order_and_find);
-	tcase_add_test(tc, test_registry_descriptors);
-	tcase_add_test(tc, test_registry_suggest);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("policy-level");
-	tcase_add_test(tc, test_fifo_order);
-	tcase_add_test(tc, test_fifo_forget);
-	tcase_add_test(tc, test_clock_sweep);
-	tcase_add_test(tc, test_clock_forget);
-	tcase_add_test(tc, test_second_chance_rotation);
-	tcase_add_test(tc, test_second_chance_forget);
-	tcase_add_test(tc, test_lru_order);
-	tcase_add_test(tc, test_random_reproducible);
-	tcase_add_test(tc, test_random_documented_mapping);
-	tcase_add_test(tc, test_random_uniform_and_resident_only);
-	tcase_add_test(tc, test_opt_farthest_then_least_recent);
-	tcase_add_test(tc, test_opt_touch_and_forget);
-	tcase_add_test(tc, test_opt_heap_model);
+	SUITE_ADD_TESTS(s, "registry", 0, registry);
+	tc = SUITE_ADD_TESTS(s, "policy-level", 0, policy);
 	tcase_add_loop_test(tc, test_all_drain_after_forget, 0, n);
 	tcase_add_loop_test(tc, test_all_one_frame, 0, n);
-	tcase_add_test(tc, test_model_known_answers);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("machine-level");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_sim_known_answers);
-	tcase_add_test(tc, test_sim_clock_victims_textbook);
+	tc = SUITE_ADD_TESTS(s, "machine-level", 60, machine);
 	tcase_add_loop_test(tc, test_sim_invariants, 0, n);
-	tcase_add_test(tc, test_sim_clock_equals_second_chance);
-	tcase_add_test(tc, test_sim_random_seed_matters);
-	tcase_add_test(tc, test_sim_orderings);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1184,35 +1184,22 @@ END_TEST
 
 Suite *make_policies_bits_suite(void)
 {
+	const TTest *const unit_tests[] = {
+		test_descriptors, test_nru_classes, test_nru_every_bit_set, test_nru_forget,
+		test_aging_counters, test_aging_new_page_and_widths, test_aging_forget,
+		test_lfu_counts_and_ties, test_lfu_forget, test_lfu_matches_naive_model, test_wsclock_window,
+		test_wsclock_fallback, test_wsclock_ties_dirty_forget, test_sieve_hand, test_sieve_forget
+	};
+	const TTest *const machine_tests[] = {
+		test_machine_nru, test_machine_aging, test_machine_lfu, test_machine_wsclock,
+		test_machine_sieve
+	};
 	Suite *s = suite_create("policies-bits");
-	TCase *unit = tcase_create("policy");
-	TCase *machine = tcase_create("machine");
+	TCase *unit, *machine;
 
-	tcase_add_test(unit, test_descriptors);
-	tcase_add_test(unit, test_nru_classes);
-	tcase_add_test(unit, test_nru_every_bit_set);
-	tcase_add_test(unit, test_nru_forget);
-	tcase_add_test(unit, test_aging_counters);
-	tcase_add_test(unit, test_aging_new_page_and_widths);
-	tcase_add_test(unit, test_aging_forget);
-	tcase_add_test(unit, test_lfu_counts_and_ties);
-	tcase_add_test(unit, test_lfu_forget);
-	tcase_add_test(unit, test_lfu_matches_naive_model);
-	tcase_add_test(unit, test_wsclock_window);
-	tcase_add_test(unit, test_wsclock_fallback);
-	tcase_add_test(unit, test_wsclock_ties_dirty_forget);
-	tcase_add_test(unit, test_sieve_hand);
-	tcase_add_test(unit, test_sieve_forget);
+	unit = SUITE_ADD_TESTS(s, "policy", 0, unit_tests);
 	tcase_add_loop_test(unit, test_protocol_stress, 0, (int)ARRAY_LEN(bits_policies));
-	suite_add_tcase(s, unit);
-
-	tcase_add_test(machine, test_machine_nru);
-	tcase_add_test(machine, test_machine_aging);
-	tcase_add_test(machine, test_machine_lfu);
-	tcase_add_test(machine, test_machine_wsclock);
-	tcase_add_test(machine, test_machine_sieve);
+	machine = SUITE_ADD_TESTS(s, "machine", 60, machine_tests);
 	tcase_add_loop_test(machine, test_invariants, 0, (int)ARRAY_LEN(wl_specs));
-	tcase_set_timeout(machine, 60);
-	suite_add_tcase(s, machine);
 	return s;
 }

@@ -965,39 +965,25 @@ END_TEST
 
 Suite *make_policies_ghost_suite(void)
 {
+	const TTest *const pagemap[] = {
+		test_pagemap_fill_remove_reinsert, test_pagemap_tiny, test_pagemap_random_model,
+		test_ghostq_fifo, test_ghostq_zero_capacity, test_ghostq_random_model
+	};
+	const TTest *const policy[] = {
+		test_2q_steps, test_2q_scan_keeps_am, test_2q_params, test_2q_forget, test_arc_p_adapts,
+		test_arc_needs_incoming, test_arc_forget, test_s3fifo_steps, test_s3fifo_threshold_one,
+		test_s3fifo_one_hit_wonders, test_s3fifo_forget
+	};
+	const TTest *const machine[] = { test_sim_params, test_sim_scan_resistance };
 	Suite *s = suite_create("policies_ghost");
-	TCase *tc = tcase_create("pagemap");
 	int n = (int)ARRAY_LEN(ghost_policies);
+	TCase *tc;
 
-	tcase_add_test(tc, test_pagemap_fill_remove_reinsert);
-	tcase_add_test(tc, test_pagemap_tiny);
-	tcase_add_test(tc, test_pagemap_random_model);
-	tcase_add_test(tc, test_ghostq_fifo);
-	tcase_add_test(tc, test_ghostq_zero_capacity);
-	tcase_add_test(tc, test_ghostq_random_model);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("policy");
-	tcase_add_test(tc, test_2q_steps);
-	tcase_add_test(tc, test_2q_scan_keeps_am);
-	tcase_add_test(tc, test_2q_params);
-	tcase_add_test(tc, test_2q_forget);
-	tcase_add_test(tc, test_arc_p_adapts);
-	tcase_add_test(tc, test_arc_needs_incoming);
-	tcase_add_test(tc, test_arc_forget);
-	tcase_add_test(tc, test_s3fifo_steps);
-	tcase_add_test(tc, test_s3fifo_threshold_one);
-	tcase_add_test(tc, test_s3fifo_one_hit_wonders);
-	tcase_add_test(tc, test_s3fifo_forget);
+	SUITE_ADD_TESTS(s, "pagemap", 0, pagemap);
+	tc = SUITE_ADD_TESTS(s, "policy", 0, policy);
 	tcase_add_loop_test(tc, test_ghost_random_protocol, 0, n);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("machine");
-	tcase_set_timeout(tc, 60);
+	tc = SUITE_ADD_TESTS(s, "machine", 60, machine);
 	tcase_add_loop_test(tc, test_sim_enough_frames, 0, n);
 	tcase_add_loop_test(tc, test_sim_pressure, 0, n);
-	tcase_add_test(tc, test_sim_params);
-	tcase_add_test(tc, test_sim_scan_resistance);
-	suite_add_tcase(s, tc);
 	return s;
 }

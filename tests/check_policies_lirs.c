@@ -1242,45 +1242,25 @@ END_TEST
 
 Suite *make_policies_lirs_suite(void)
 {
+	const TTest *const lirs_tests[] = {
+		test_lirs_nonresident_hir_becomes_lir, test_lirs_hir_hit_in_stack, test_lirs_stack_pruning,
+		test_lirs_demotion_prunes, test_lirs_ghost_bound, test_lirs_no_ghosts, test_lirs_evict_twice,
+		test_lirs_forget, test_lirs_forget_prunes, test_lirs_pids_distinct, test_lirs_leaves_bits
+	};
+	const TTest *const cp_tests[] = {
+		test_cp_cold_in_test_turns_hot, test_cp_cold_unreferenced_is_victim,
+		test_cp_hot_demoted_by_hand_hot, test_cp_nonresident_returns_hot, test_cp_hand_test_bound,
+		test_cp_cold_not_in_test_starts_test, test_cp_test_end_reads_bit, test_cp_forget,
+		test_cp_one_frame, test_cp_cold_min, test_cp_cold_max
+	};
+	const TTest *const machine_tests[] = {
+		test_descriptors, test_random_ops, test_machine_enough_frames, test_machine_invariants,
+		test_machine_loop, test_lirs_matches_reference, test_lirs_degenerates_to_lru
+	};
 	Suite *s = suite_create("policies-lirs");
-	TCase *lirs = tcase_create("lirs");
-	TCase *cp = tcase_create("clock-pro");
-	TCase *machine = tcase_create("machine");
 
-	tcase_add_test(lirs, test_lirs_nonresident_hir_becomes_lir);
-	tcase_add_test(lirs, test_lirs_hir_hit_in_stack);
-	tcase_add_test(lirs, test_lirs_stack_pruning);
-	tcase_add_test(lirs, test_lirs_demotion_prunes);
-	tcase_add_test(lirs, test_lirs_ghost_bound);
-	tcase_add_test(lirs, test_lirs_no_ghosts);
-	tcase_add_test(lirs, test_lirs_evict_twice);
-	tcase_add_test(lirs, test_lirs_forget);
-	tcase_add_test(lirs, test_lirs_forget_prunes);
-	tcase_add_test(lirs, test_lirs_pids_distinct);
-	tcase_add_test(lirs, test_lirs_leaves_bits);
-	suite_add_tcase(s, lirs);
-
-	tcase_add_test(cp, test_cp_cold_in_test_turns_hot);
-	tcase_add_test(cp, test_cp_cold_unreferenced_is_victim);
-	tcase_add_test(cp, test_cp_hot_demoted_by_hand_hot);
-	tcase_add_test(cp, test_cp_nonresident_returns_hot);
-	tcase_add_test(cp, test_cp_hand_test_bound);
-	tcase_add_test(cp, test_cp_cold_not_in_test_starts_test);
-	tcase_add_test(cp, test_cp_test_end_reads_bit);
-	tcase_add_test(cp, test_cp_forget);
-	tcase_add_test(cp, test_cp_one_frame);
-	tcase_add_test(cp, test_cp_cold_min);
-	tcase_add_test(cp, test_cp_cold_max);
-	suite_add_tcase(s, cp);
-
-	tcase_add_test(machine, test_descriptors);
-	tcase_add_test(machine, test_random_ops);
-	tcase_add_test(machine, test_machine_enough_frames);
-	tcase_add_test(machine, test_machine_invariants);
-	tcase_add_test(machine, test_machine_loop);
-	tcase_add_test(machine, test_lirs_matches_reference);
-	tcase_add_test(machine, test_lirs_degenerates_to_lru);
-	tcase_set_timeout(machine, 120);
-	suite_add_tcase(s, machine);
+	SUITE_ADD_TESTS(s, "lirs", 0, lirs_tests);
+	SUITE_ADD_TESTS(s, "clock-pro", 0, cp_tests);
+	SUITE_ADD_TESTS(s, "machine", 120, machine_tests);
 	return s;
 }

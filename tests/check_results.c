@@ -408,24 +408,20 @@ END_TEST
 
 Suite *make_results_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		reads_rows_and_averages_seeds, quoted_fields_hold_commas_quotes_and_newlines,
+		line_numbers_count_lines_inside_quotes, crlf_blank_lines_and_repeated_headers,
+		columns_by_name_extra_columns_ignored, page_sizes_make_separate_traces,
+		malformed_files_are_refused_with_their_line, load_names_a_missing_file,
+		vm_columns_are_optional
+	};
+	const TTest *const tp_tests[] = {
+		gnuplot_strings_are_single_quoted, file_names_are_safe, memory_sizes_are_labelled,
+		bar_chart_frames_default
+	};
 	Suite *s = suite_create("results");
-	TCase *tc = tcase_create("csv");
-	TCase *tp = tcase_create("plot helpers");
 
-	tcase_add_test(tc, reads_rows_and_averages_seeds);
-	tcase_add_test(tc, quoted_fields_hold_commas_quotes_and_newlines);
-	tcase_add_test(tc, line_numbers_count_lines_inside_quotes);
-	tcase_add_test(tc, crlf_blank_lines_and_repeated_headers);
-	tcase_add_test(tc, columns_by_name_extra_columns_ignored);
-	tcase_add_test(tc, page_sizes_make_separate_traces);
-	tcase_add_test(tc, malformed_files_are_refused_with_their_line);
-	tcase_add_test(tc, load_names_a_missing_file);
-	tcase_add_test(tc, vm_columns_are_optional);
-	suite_add_tcase(s, tc);
-	tcase_add_test(tp, gnuplot_strings_are_single_quoted);
-	tcase_add_test(tp, file_names_are_safe);
-	tcase_add_test(tp, memory_sizes_are_labelled);
-	tcase_add_test(tp, bar_chart_frames_default);
-	suite_add_tcase(s, tp);
+	SUITE_ADD_TESTS(s, "csv", 0, tc_tests);
+	SUITE_ADD_TESTS(s, "plot helpers", 0, tp_tests);
 	return s;
 }

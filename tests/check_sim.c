@@ -373,22 +373,17 @@ END_TEST
 
 Suite *make_sim_suite(void)
 {
+	const TTest *const frames_tests[] = { frames_hand_out_lowest_first };
+	const TTest *const model_tests[] = {
+		swap_round_trip_with_one_frame, hits_set_dirty_bit_that_eviction_sees,
+		evict_hook_sees_the_reverse_map, full_swap_is_an_error_not_a_crash,
+		access_across_a_page_boundary, processes_have_separate_address_spaces,
+		thirty_two_bit_space_ends_at_4_gib, bad_configurations_are_refused,
+		ticks_come_when_the_policy_asks, host_now_is_the_reference_being_served
+	};
 	Suite *s = suite_create("sim");
-	TCase *frames = tcase_create("frames");
-	TCase *model = tcase_create("model");
 
-	tcase_add_test(frames, frames_hand_out_lowest_first);
-	suite_add_tcase(s, frames);
-	tcase_add_test(model, swap_round_trip_with_one_frame);
-	tcase_add_test(model, hits_set_dirty_bit_that_eviction_sees);
-	tcase_add_test(model, evict_hook_sees_the_reverse_map);
-	tcase_add_test(model, full_swap_is_an_error_not_a_crash);
-	tcase_add_test(model, access_across_a_page_boundary);
-	tcase_add_test(model, processes_have_separate_address_spaces);
-	tcase_add_test(model, thirty_two_bit_space_ends_at_4_gib);
-	tcase_add_test(model, bad_configurations_are_refused);
-	suite_add_tcase(s, model);
-	tcase_add_test(model, ticks_come_when_the_policy_asks);
-	tcase_add_test(model, host_now_is_the_reference_being_served);
+	SUITE_ADD_TESTS(s, "frames", 0, frames_tests);
+	SUITE_ADD_TESTS(s, "model", 0, model_tests);
 	return s;
 }

@@ -20,6 +20,13 @@
 			ck_abort_msg(__VA_ARGS__); \
 	} while (0)
 
+/* Adds to s a test case called name holding the n tests of tests, in
+ * their order, with a timeout of timeout seconds (0 keeps Check's
+ * default). Returns the test case, for loop tests to join it. */
+TCase *suite_add_tests(Suite *s, const char *name, int timeout, const TTest *const tests[], size_t n);
+#define SUITE_ADD_TESTS(s, name, timeout, tests)                                                             \
+	suite_add_tests((s), (name), (timeout), (tests), ARRAY_LEN(tests))
+
 Suite *make_pagetable_suite(void);
 Suite *make_swap_suite(void);
 Suite *make_tlb_suite(void);

@@ -83,13 +83,12 @@ END_TEST
 
 Suite *make_swap_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		fills_lowest_first_then_reports_full, freed_slots_are_reused_lowest_first, single_slot_device,
+		huge_device_costs_only_what_is_used
+	};
 	Suite *s = suite_create("swap");
-	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, fills_lowest_first_then_reports_full);
-	tcase_add_test(tc, freed_slots_are_reused_lowest_first);
-	tcase_add_test(tc, single_slot_device);
-	tcase_add_test(tc, huge_device_costs_only_what_is_used);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "core", 0, tc_tests);
 	return s;
 }

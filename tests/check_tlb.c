@@ -497,21 +497,19 @@ END_TEST
 
 Suite *make_tlb_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		fully_associative_lru_by_hand, set_conflict_evicts_lru_of_that_set_only,
+		sets_not_a_power_of_two_index_by_modulo, asids_tag_entries_and_invalidate_reports,
+		dirty_flag_sticks_to_the_entry, flush_asid_drops_only_that_asid, geometry_defaults_and_limits,
+		parse_spec
+	};
 	Suite *s = suite_create("tlb");
-	TCase *tc = tcase_create("core");
+	TCase *tc;
 
-	tcase_add_test(tc, fully_associative_lru_by_hand);
-	tcase_add_test(tc, set_conflict_evicts_lru_of_that_set_only);
-	tcase_add_test(tc, sets_not_a_power_of_two_index_by_modulo);
-	tcase_add_test(tc, asids_tag_entries_and_invalidate_reports);
-	tcase_add_test(tc, dirty_flag_sticks_to_the_entry);
-	tcase_add_test(tc, flush_asid_drops_only_that_asid);
-	tcase_add_test(tc, geometry_defaults_and_limits);
-	tcase_add_test(tc, parse_spec);
+	tc = SUITE_ADD_TESTS(s, "core", 0, tc_tests);
 	tcase_add_loop_test(tc, random_ops_match_naive_model, 0, (int)ARRAY_LEN(random_geometry));
 #ifndef NDEBUG
 	tcase_add_test_raise_signal(tc, insert_of_present_translation_aborts, SIGABRT);
 #endif
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -54,30 +54,21 @@ START_TEST(t_addr_rw)
 	    {"10000000000000000 R", "address does not fit in 64 bits"},
 	    {NULL, NULL},
 	};
-	struct result res;
+	static const struct want_rec want[] = {
+		{ 0x41f7a0, 1, OP_READ, 1 }, { 0x1000, 1, OP_WRITE, 1 }, { 0xdead, 1, OP_WRITE, 1 },
+		{ 0xabc, 1, OP_READ, 1 }, { 0xffffffffffff, 1, OP_WRITE, 1 },
+	};
 
-	for (int f = 0; f < 2; f++) {
-		run_text(text, f == 0 ? TRACE_ADDR_RW : TRACE_AUTO, &res);
-		ck_assert_msg(!res.failed, "%s", res.msg);
-		ck_assert_int_eq(res.format, TRACE_ADDR_RW);
-		ck_assert_uint_eq(res.n, 5);
-		expect_rec(&res, 0, 0x41f7a0, 1, OP_READ, 1);
-		expect_rec(&res, 1, 0x1000, 1, OP_WRITE, 1);
-		expect_rec(&res, 2, 0xdead, 1, OP_WRITE, 1);
-		expect_rec(&res, 3, 0xabc, 1, OP_READ, 1);
-		expect_rec(&res, 4, 0xffffffffffff, 1, OP_WRITE, 1);
-		result_free(&res);
-	}
+	expect_text_recs(text, TRACE_ADDR_RW, want, ARRAY_LEN(want));
 	check_bad_lines(TRACE_ADDR_RW, NULL, "10 R", bad, 48);
 }
 END_TEST
 
 Suite *make_trace_addrrw_suite(void)
 {
+	const TTest *const tc_tests[] = { t_addr_rw };
 	Suite *s = suite_create("trace_addrrw");
-	TCase *tc = tcase_create("formats");
 
-	tcase_add_test(tc, t_addr_rw);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);
 	return s;
 }

@@ -79,25 +79,6 @@ static char *write_bin(const struct trace_rec *recs, size_t n, size_t chunk, con
 	return path;
 }
 
-/* Open the file at path with o and read it all in batches (see read_all). */
-static void run_path(const char *path, const struct trace_options *o, const size_t *batch, struct result *res)
-{
-	struct ps_error err;
-	struct trace_reader *r;
-
-	memset(res, 0, sizeof *res);
-	snprintf(res->path, sizeof res->path, "%s", path);
-	r = trace_open(path, o, &err);
-	if (r == NULL) {
-		res->failed = true;
-		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
-		return;
-	}
-	res->opened = true;
-	read_all(r, batch, res);
-	trace_close(r);
-}
-
 static struct text bin_v1(const struct trace_rec *recs, size_t n)
 {
 	return bin_bytes(1, TRACE_BINARY_HEADER_SIZE, TRACE_BINARY_RECORD_SIZE, 0, recs, n);
@@ -710,20 +691,13 @@ END_TEST
 
 Suite *make_trace_binary_suite(void)
 {
+	const TTest *const bin_tests[] = {
+		t_binary_layout, t_binary_roundtrip, t_binary_convert, t_binary_convert_fails_cleanly,
+		t_binary_header_errors, t_binary_record_errors, t_binary_skip_many, t_binary_truncated,
+		t_binary_stdin, t_binary_fuzz
+	};
 	Suite *s = suite_create("trace_binary");
-	TCase *bin = tcase_create("binary");
 
-	tcase_set_timeout(bin, 300);
-	tcase_add_test(bin, t_binary_layout);
-	tcase_add_test(bin, t_binary_roundtrip);
-	tcase_add_test(bin, t_binary_convert);
-	tcase_add_test(bin, t_binary_convert_fails_cleanly);
-	tcase_add_test(bin, t_binary_header_errors);
-	tcase_add_test(bin, t_binary_record_errors);
-	tcase_add_test(bin, t_binary_skip_many);
-	tcase_add_test(bin, t_binary_truncated);
-	tcase_add_test(bin, t_binary_stdin);
-	tcase_add_test(bin, t_binary_fuzz);
-	suite_add_tcase(s, bin);
+	SUITE_ADD_TESTS(s, "binary", 300, bin_tests);
 	return s;
 }

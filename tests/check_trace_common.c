@@ -586,30 +586,18 @@ END_TEST
 
 Suite *make_trace_common_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		t_format_names, t_va_bits, t_bad_options, t_detect, t_detect_fails, t_detect_window, t_bom,
+		t_missing_file, t_records_before_error_and_sticky, t_modify_pending, t_skip_bad,
+		t_nul_and_binary_garbage, t_stdin
+	};
+	const TTest *const big_tests[] = {
+		t_line_too_long, t_line_numbers_across_buffers, t_random_roundtrip, t_garbage_fuzz
+	};
 	Suite *s = suite_create("trace_common");
-	TCase *tc = tcase_create("formats");
-	TCase *big = tcase_create("streams");
 
-	tcase_add_test(tc, t_format_names);
-	tcase_add_test(tc, t_va_bits);
-	tcase_add_test(tc, t_bad_options);
-	tcase_add_test(tc, t_detect);
-	tcase_add_test(tc, t_detect_fails);
-	tcase_add_test(tc, t_detect_window);
-	tcase_add_test(tc, t_bom);
-	tcase_add_test(tc, t_missing_file);
-	tcase_add_test(tc, t_records_before_error_and_sticky);
-	tcase_add_test(tc, t_modify_pending);
-	tcase_add_test(tc, t_skip_bad);
-	tcase_add_test(tc, t_nul_and_binary_garbage);
-	tcase_add_test(tc, t_stdin);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);
 	/* Bigger inputs: allow time for valgrind and sanitizers. */
-	tcase_set_timeout(big, 300);
-	tcase_add_test(big, t_line_too_long);
-	tcase_add_test(big, t_line_numbers_across_buffers);
-	tcase_add_test(big, t_random_roundtrip);
-	tcase_add_test(big, t_garbage_fuzz);
-	suite_add_tcase(s, big);
+	SUITE_ADD_TESTS(s, "streams", 300, big_tests);
 	return s;
 }

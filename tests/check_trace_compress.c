@@ -263,20 +263,16 @@ END_TEST
 
 Suite *make_trace_compress_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		t_source_detects_magic, t_magic_only, t_compressed_corrupt_and_trailing
+	};
+	const TTest *const big_tests[] = {
+		t_compressed_roundtrip, t_gzip_truncated, t_zstd_truncated, t_compressed_fuzz
+	};
 	Suite *s = suite_create("trace_compress");
-	TCase *tc = tcase_create("formats");
-	TCase *big = tcase_create("streams");
 
-	tcase_add_test(tc, t_source_detects_magic);
-	tcase_add_test(tc, t_magic_only);
-	tcase_add_test(tc, t_compressed_corrupt_and_trailing);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);
 	/* Bigger inputs: allow time for valgrind and sanitizers. */
-	tcase_set_timeout(big, 300);
-	tcase_add_test(big, t_compressed_roundtrip);
-	tcase_add_test(big, t_gzip_truncated);
-	tcase_add_test(big, t_zstd_truncated);
-	tcase_add_test(big, t_compressed_fuzz);
-	suite_add_tcase(s, big);
+	SUITE_ADD_TESTS(s, "streams", 300, big_tests);
 	return s;
 }

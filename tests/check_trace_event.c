@@ -183,83 +183,49 @@ START_TEST(t_table_concurrent)
 }
 END_TEST
 
+/* Events of every kind, each valid, and the line trace_event_format
+ * writes for it. */
+static const struct {
+	struct trace_event ev;
+	const char *line;
+} event_lines[] = {
+	{ { .kind = EV_SEGMENT, .prot = 5, .backing = BACK_FILE, .pid = 1, .addr = 0x8048000, .len = 0x3000,
+	    .name = "code", .file = "a.out" },
+	  "segment code 0x8048000 0x3000 r-x file=a.out" },
+	{ { .kind = EV_SEGMENT, .prot = 3, .backing = BACK_FILE, .pid = 1, .addr = 0x804b000, .len = 0x1000,
+	    .offset = 0x3000, .name = "data", .file = "a.out" },
+	  "segment data 0x804b000 0x1000 rw- file=a.out offset=0x3000" },
+	{ { .kind = EV_SEGMENT, .prot = 3, .backing = BACK_ZERO, .pid = 1, .addr = 0x1000, .len = 1, .name = "bss" },
+	  "segment bss 0x1000 0x1 rw- zero" },
+	{ { .kind = EV_SEGMENT, .prot = 3, .backing = BACK_STACK, .pid = 1, .addr = 0x1000, .len = 1,
+	    .max = 0x8000, .name = "stack" },
+	  "segment stack 0x1000 0x1 rw- stack max=0x8000" },
+	{ { .kind = EV_SEGMENT, .backing = BACK_STACK, .pid = 1, .addr = 0x1000, .len = 1, .name = "s" },
+	  "segment s 0x1000 0x1 --- stack" },
+	{ { .kind = EV_MMAP, .prot = 3, .backing = BACK_FILE, .shared = true, .pid = 1, .addr = 0x40000000,
+	    .len = 0x4000, .file = "d" },
+	  "mmap 0x40000000 0x4000 rw- shared file=d" },
+	{ { .kind = EV_MMAP, .prot = 1, .backing = BACK_FILE, .pid = 1, .addr = 0x1000, .len = 0x4000,
+	    .offset = 0x1000, .file = "d" },
+	  "mmap 0x1000 0x4000 r-- private file=d offset=0x1000" },
+	{ { .kind = EV_MMAP, .prot = 7, .backing = BACK_ZERO, .pid = 1, .addr = 0x1000, .len = 0x4000 },
+	  "mmap 0x1000 0x4000 rwx anon" },
+	{ { .kind = EV_MUNMAP, .pid = 1, .addr = 0x1000, .len = 0x1000 }, "munmap 0x1000 0x1000" },
+	{ { .kind = EV_BRK, .pid = 1, .addr = 0x1234 }, "brk 0x1234" },
+	{ { .kind = EV_FORK, .pid = 1, .child = 2 }, "fork 1 2" },
+	{ { .kind = EV_EXIT, .pid = 9 }, "exit 9" },
+};
+
 START_TEST(t_event_kinds_and_format)
 {
-	static const struct {
-		struct trace_event ev;
-		const char *line;
-	} cases[] = {
-	    {{.kind = EV_SEGMENT,
-	      .prot = 5,
-	      .backing = BACK_FILE,
-	      .pid = 1,
-	      .addr = 0x8048000,
-	      .len = 0x3000,
-	      .name = "code",
-	      .file = "a.out"},
-	     "segment code 0x8048000 0x3000 r-x file=a.out"},
-	    {{.kind = EV_SEGMENT,
-	      .prot = 3,
-	      .backing = BACK_FILE,
-	      .pid = 1,
-	      .addr = 0x804b000,
-	      .len = 0x1000,
-	      .offset = 0x3000,
-	      .name = "data",
-	      .file = "a.out"},
-	     "segment data 0x804b000 0x1000 rw- file=a.out offset=0x3000"},
-	    {{.kind = EV_SEGMENT,
-	      .prot = 3,
-	      .backing = BACK_ZERO,
-	      .pid = 1,
-	      .addr = 0x1000,
-	      .len = 1,
-	      .name = "bss"},
-	     "segment bss 0x1000 0x1 rw- zero"},
-	    {{.kind = EV_SEGMENT,
-	      .prot = 3,
-	      .backing = BACK_STACK,
-	      .pid = 1,
-	      .addr = 0x1000,
-	      .len = 1,
-	      .max = 0x8000,
-	      .name = "stack"},
-	     "segment stack 0x1000 0x1 rw- stack max=0x8000"},
-	    {{.kind = EV_SEGMENT, .backing = BACK_STACK, .pid = 1, .addr = 0x1000, .len = 1, .name = "s"},
-	     "segment s 0x1000 0x1 --- stack"},
-	    {{.kind = EV_MMAP,
-	      .prot = 3,
-	      .backing = BACK_FILE,
-	      .shared = true,
-	      .pid = 1,
-	      .addr = 0x40000000,
-	      .len = 0x4000,
-	      .file = "d"},
-	     "mmap 0x40000000 0x4000 rw- shared file=d"},
-	    {{.kind = EV_MMAP,
-	      .prot = 1,
-	      .backing = BACK_FILE,
-	      .pid = 1,
-	      .addr = 0x1000,
-	      .len = 0x4000,
-	      .offset = 0x1000,
-	      .file = "d"},
-	     "mmap 0x1000 0x4000 r-- private file=d offset=0x1000"},
-	    {{.kind = EV_MMAP, .prot = 7, .backing = BACK_ZERO, .pid = 1, .addr = 0x1000, .len = 0x4000},
-	     "mmap 0x1000 0x4000 rwx anon"},
-	    {{.kind = EV_MUNMAP, .pid = 1, .addr = 0x1000, .len = 0x1000}, "munmap 0x1000 0x1000"},
-	    {{.kind = EV_BRK, .pid = 1, .addr = 0x1234}, "brk 0x1234"},
-	    {{.kind = EV_FORK, .pid = 1, .child = 2}, "fork 1 2"},
-	    {{.kind = EV_EXIT, .pid = 9}, "exit 9"},
-	};
 	char line[256], why[256];
 
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		ck_assert_msg(trace_event_check(&cases[i].ev, 48, 12, why, sizeof why), "case %zu: %s", i,
+	for (size_t i = 0; i < ARRAY_LEN(event_lines); i++) {
+		ck_assert_msg(trace_event_check(&event_lines[i].ev, 48, 12, why, sizeof why), "case %zu: %s", i,
 			      why);
-		ck_assert_int_eq(trace_event_format(&cases[i].ev, line, sizeof line),
-				 (int)strlen(cases[i].line));
-		ck_assert_str_eq(line, cases[i].line);
+		ck_assert_int_eq(trace_event_format(&event_lines[i].ev, line, sizeof line),
+				 (int)strlen(event_lines[i].line));
+		ck_assert_str_eq(line, event_lines[i].line);
 	}
 	ck_assert_str_eq(trace_event_kind_name(EV_SEGMENT), "segment");
 	ck_assert_str_eq(trace_event_kind_name(EV_MUNMAP), "munmap");
@@ -325,14 +291,11 @@ END_TEST
 
 Suite *make_trace_event_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		t_table_basics, t_table_concurrent, t_event_kinds_and_format, t_event_check_fields
+	};
 	Suite *s = suite_create("trace_event");
-	TCase *tc = tcase_create("table");
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, t_table_basics);
-	tcase_add_test(tc, t_table_concurrent);
-	tcase_add_test(tc, t_event_kinds_and_format);
-	tcase_add_test(tc, t_event_check_fields);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "table", 120, tc_tests);
 	return s;
 }

@@ -592,6 +592,57 @@ START_TEST(t_events_tables)
 }
 END_TEST
 
+/* Converts the trace at in with o to a new temporary file whose name ends
+ * in suffix; the conversion must succeed. Returns the new file's name (the
+ * caller unlinks and frees it) and fills st. */
+static char *ev_convert(const char *in, const struct trace_options *o, const char *suffix,
+			struct trace_convert_stats *st)
+{
+	char *out = tmp_name(suffix);
+	struct ps_error err;
+
+	ck_assert_msg(trace_convert(in, o, out, st, &err) == 0, "%s: %s", suffix, err.msg);
+	return out;
+}
+
+/* Converts text (written to a temporary file, removed after) with o to a
+ * temporary binary trace, reads that back into er (the caller frees it)
+ * and removes it; the conversion must succeed. Fills st. */
+static void ev_convert_text_and_read(const char *text, const struct trace_options *o, struct trace_convert_stats *st,
+				     struct evresult *er)
+{
+	char *in = write_tmp(text, strlen(text));
+	char *out = ev_convert(in, o, ".bin", st);
+
+	ev_run_path(out, o, NULL, er);
+	unlink(out);
+	free(out);
+	unlink(in);
+	free(in);
+}
+
+/* Converting the binary trace at bin (first written as st1 says) to
+ * binary again keeps the events flag and the bytes. */
+static void ev_check_binary_to_binary(const char *bin, const struct trace_options *o,
+				      const struct trace_convert_stats *st1)
+{
+	struct trace_convert_stats st2;
+	char *again = ev_convert(bin, o, ".bin", &st2);
+	struct stat a, b;
+	struct evresult er;
+
+	ck_assert_uint_eq(st2.events, 11);
+	ck_assert_int_eq(stat(bin, &a), 0);
+	ck_assert_int_eq(stat(again, &b), 0);
+	ck_assert_int_eq(a.st_size, b.st_size);
+	ck_assert_uint_eq(st1->bytes, (uint64_t)a.st_size);
+	ev_run_path(again, o, NULL, &er);
+	ev_check_example(&er, true);
+	ev_free(&er);
+	unlink(again);
+	free(again);
+}
+
 /* Native with events, converted to binary (plain and compressed), reads
  * back as the same records and events, in any batch size; a trace without
  * events converts without the header flag. */
@@ -601,18 +652,15 @@ START_TEST(t_events_binary_roundtrip)
 	static const size_t batches[][4] = {{4096, 0}, {1, 0}, {2, 0}, {3, 0}, {5, 4, 0}};
 	char *in = write_tmp(ev_example, strlen(ev_example));
 	struct trace_options o = opts(TRACE_AUTO);
+	struct trace_convert_stats st;
+	struct evresult er;
 
 	for (int s = 0; s < 3; s++) {
-		char *out = tmp_name(suffixes[s]);
-		struct trace_convert_stats st;
-		struct ps_error err;
+		char *out = ev_convert(in, &o, suffixes[s], &st);
 
-		ck_assert_msg(trace_convert(in, &o, out, &st, &err) == 0, "%s", err.msg);
 		ck_assert_uint_eq(st.records, 14);
 		ck_assert_uint_eq(st.events, 11);
 		for (size_t b = 0; b < ARRAY_LEN(batches); b++) {
-			struct evresult er;
-
 			o.format = b % 2 ? TRACE_BINARY : TRACE_AUTO;
 			ev_run_path(out, &o, batches[b], &er);
 			ck_assert_int_eq(er.res.format, TRACE_BINARY);
@@ -620,24 +668,8 @@ START_TEST(t_events_binary_roundtrip)
 			ev_free(&er);
 			o.format = TRACE_AUTO;
 		}
-		if (s == 0) { /* binary to binary keeps the flag and the bytes */
-			char *again = tmp_name(".bin");
-			struct trace_convert_stats st2;
-			struct stat a, b;
-			struct evresult er;
-
-			ck_assert_msg(trace_convert(out, &o, again, &st2, &err) == 0, "%s", err.msg);
-			ck_assert_uint_eq(st2.events, 11);
-			ck_assert_int_eq(stat(out, &a), 0);
-			ck_assert_int_eq(stat(again, &b), 0);
-			ck_assert_int_eq(a.st_size, b.st_size);
-			ck_assert_uint_eq(st.bytes, (uint64_t)a.st_size);
-			ev_run_path(again, &o, NULL, &er);
-			ev_check_example(&er, true);
-			ev_free(&er);
-			unlink(again);
-			free(again);
-		}
+		if (s == 0)
+			ev_check_binary_to_binary(out, &o, &st);
 		unlink(out);
 		free(out);
 	}
@@ -645,42 +677,18 @@ START_TEST(t_events_binary_roundtrip)
 	free(in);
 
 	/* Without events: no flag, the reader says so. */
-	{
-		char *lin = write_tmp(" L 10,4\n S 20,4\n", 16), *out = tmp_name(".bin");
-		struct trace_convert_stats st;
-		struct ps_error err;
-		struct evresult er;
-
-		ck_assert_msg(trace_convert(lin, &o, out, &st, &err) == 0, "%s", err.msg);
-		ck_assert_uint_eq(st.events, 0);
-		ev_run_path(out, &o, NULL, &er);
-		ck_assert(!er.res.failed);
-		ck_assert(!er.may_have_events);
-		ck_assert_uint_eq(er.lines[1], 2);
-		ev_free(&er);
-		unlink(out);
-		free(out);
-		unlink(lin);
-		free(lin);
-	}
+	ev_convert_text_and_read(" L 10,4\n S 20,4\n", &o, &st, &er);
+	ck_assert_uint_eq(st.events, 0);
+	ck_assert(!er.res.failed);
+	ck_assert(!er.may_have_events);
+	ck_assert_uint_eq(er.lines[1], 2);
+	ev_free(&er);
 	/* A native trace without event lines still may have them: flagged. */
-	{
-		char *nat = write_tmp("pagesim-trace 1\nR 0x10\n", 23), *out = tmp_name(".bin");
-		struct trace_convert_stats st;
-		struct ps_error err;
-		struct evresult er;
-
-		ck_assert_msg(trace_convert(nat, &o, out, &st, &err) == 0, "%s", err.msg);
-		ev_run_path(out, &o, NULL, &er);
-		ck_assert(!er.res.failed);
-		ck_assert(er.may_have_events);
-		ck_assert_uint_eq(er.res.n, 1);
-		ev_free(&er);
-		unlink(out);
-		free(out);
-		unlink(nat);
-		free(nat);
-	}
+	ev_convert_text_and_read("pagesim-trace 1\nR 0x10\n", &o, &st, &er);
+	ck_assert(!er.res.failed);
+	ck_assert(er.may_have_events);
+	ck_assert_uint_eq(er.res.n, 1);
+	ev_free(&er);
 }
 END_TEST
 
@@ -984,19 +992,12 @@ END_TEST
 
 Suite *make_trace_events_suite(void)
 {
+	const TTest *const ev_tests[] = {
+		t_events_example, t_events_variants, t_events_errors, t_events_edges, t_events_lines,
+		t_events_tables, t_events_binary_roundtrip, t_events_binary_corrupt, t_events_binary_fuzz
+	};
 	Suite *s = suite_create("trace_events");
-	TCase *ev = tcase_create("events");
 
-	tcase_set_timeout(ev, 300);
-	tcase_add_test(ev, t_events_example);
-	tcase_add_test(ev, t_events_variants);
-	tcase_add_test(ev, t_events_errors);
-	tcase_add_test(ev, t_events_edges);
-	tcase_add_test(ev, t_events_lines);
-	tcase_add_test(ev, t_events_tables);
-	tcase_add_test(ev, t_events_binary_roundtrip);
-	tcase_add_test(ev, t_events_binary_corrupt);
-	tcase_add_test(ev, t_events_binary_fuzz);
-	suite_add_tcase(s, ev);
+	SUITE_ADD_TESTS(s, "events", 300, ev_tests);
 	return s;
 }

@@ -128,12 +128,11 @@ END_TEST
 
 Suite *make_trace_lackey_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		t_lackey_basic, t_lackey_crlf_and_no_final_newline, t_lackey_errors
+	};
 	Suite *s = suite_create("trace_lackey");
-	TCase *tc = tcase_create("formats");
 
-	tcase_add_test(tc, t_lackey_basic);
-	tcase_add_test(tc, t_lackey_crlf_and_no_final_newline);
-	tcase_add_test(tc, t_lackey_errors);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);
 	return s;
 }

@@ -46,25 +46,14 @@ START_TEST(t_native)
 				   "R\t0x30\t2\tpid=4294967295\n"
 				   "pagesim-trace 1\n"
 				   "M 0xffffffffffff";
-	struct result res;
+	static const struct want_rec want[] = {
+		{ 0x1000, 1, OP_READ, 1 }, { 4096, 8, OP_WRITE, 1 }, { 0x2000, 16, OP_FETCH, 7 },
+		{ 0x3000, 4, OP_READ, 1 }, { 0x3000, 4, OP_WRITE, 1 }, { 0x10, 1, OP_READ, 42 },
+		{ 0x20, 1, OP_WRITE, 3 }, { 0x30, 2, OP_READ, 4294967295u },
+		{ 0xffffffffffff, 1, OP_READ, 42 }, { 0xffffffffffff, 1, OP_WRITE, 42 },
+	};
 
-	for (int f = 0; f < 2; f++) {
-		run_text(text, f == 0 ? TRACE_NATIVE : TRACE_AUTO, &res);
-		ck_assert_msg(!res.failed, "%s", res.msg);
-		ck_assert_int_eq(res.format, TRACE_NATIVE);
-		ck_assert_uint_eq(res.n, 10);
-		expect_rec(&res, 0, 0x1000, 1, OP_READ, 1);
-		expect_rec(&res, 1, 4096, 8, OP_WRITE, 1);
-		expect_rec(&res, 2, 0x2000, 16, OP_FETCH, 7);
-		expect_rec(&res, 3, 0x3000, 4, OP_READ, 1);
-		expect_rec(&res, 4, 0x3000, 4, OP_WRITE, 1);
-		expect_rec(&res, 5, 0x10, 1, OP_READ, 42);
-		expect_rec(&res, 6, 0x20, 1, OP_WRITE, 3);
-		expect_rec(&res, 7, 0x30, 2, OP_READ, 4294967295u);
-		expect_rec(&res, 8, 0xffffffffffff, 1, OP_READ, 42);
-		expect_rec(&res, 9, 0xffffffffffff, 1, OP_WRITE, 42);
-		result_free(&res);
-	}
+	expect_text_recs(text, TRACE_NATIVE, want, ARRAY_LEN(want));
 }
 END_TEST
 
@@ -152,12 +141,9 @@ END_TEST
 
 Suite *make_trace_native_suite(void)
 {
+	const TTest *const tc_tests[] = { t_native, t_native_errors, t_native_header };
 	Suite *s = suite_create("trace_native");
-	TCase *tc = tcase_create("formats");
 
-	tcase_add_test(tc, t_native);
-	tcase_add_test(tc, t_native_errors);
-	tcase_add_test(tc, t_native_header);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);
 	return s;
 }

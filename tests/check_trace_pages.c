@@ -136,12 +136,9 @@ END_TEST
 
 Suite *make_trace_pages_suite(void)
 {
+	const TTest *const tc_tests[] = { t_pages, t_pages_shift_and_va, t_pages_long_line_small_batches };
 	Suite *s = suite_create("trace_pages");
-	TCase *tc = tcase_create("formats");
 
-	tcase_add_test(tc, t_pages);
-	tcase_add_test(tc, t_pages_shift_and_va);
-	tcase_add_test(tc, t_pages_long_line_small_batches);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);
 	return s;
 }

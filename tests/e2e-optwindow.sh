@@ -17,15 +17,7 @@ rows() { tail -n +2 "$1" | cut -d, -f2-; }
 
 # project COLUMNS CSV: the named columns of pagesim's CSV (found by header
 # name), comma-separated, without the header.
-project() {
-	awk -F, -v want="$1" '
-		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; n = split(want, names, ","); next }
-		{
-			line = ""
-			for (j = 1; j <= n; j++) line = line (j > 1 ? "," : "") $(col[names[j]])
-			print line
-		}' "$2"
-}
+project() { csv_project "$2" "$1"; }
 
 # same_rows NAME CSV_A CSV_B: the two runs' rows must be identical.
 same_rows() {

@@ -16,28 +16,9 @@ refsim=$(dirname "$0")/refsim.py
 policies=fifo,lru,opt,clock,second-chance
 columns=policy,frames,refs,distinct_pages,faults,evictions,dirty_evictions,swap_writes,swap_reads
 
-# project CSV: keep pagesim's columns named in $columns, in that order (found
-# by header name, so added or reordered columns do not matter), without the
-# header. Also checks that hits = refs - faults on every line; a line where
-# it does not hold is emitted with a trailing ",hits-mismatch" so that it
-# shows up in the diff.
-project() {
-	awk -F, -v want="$columns" '
-		NR == 1 {
-			for (i = 1; i <= NF; i++) col[$i] = i
-			n = split(want, names, ",")
-			for (j = 1; j <= n; j++)
-				if (!(names[j] in col)) { print "missing column " names[j]; exit 1 }
-			next
-		}
-		{
-			line = ""
-			for (j = 1; j <= n; j++) line = line (j > 1 ? "," : "") $(col[names[j]])
-			if (("hits" in col) && $(col["hits"]) != $(col["refs"]) - $(col["faults"]))
-				line = line ",hits-mismatch"
-			print line
-		}' "$1"
-}
+# project CSV: pagesim's columns named in $columns, without the header,
+# each row checked for hits = refs - faults (see csv_project).
+project() { csv_project "$1" "$columns" check-hits; }
 
 # compare NAME PLAINFILE FORMAT FRAMES: run both simulators on the plain-text
 # trace and compare. pagesim reads the same plain file as refsim.

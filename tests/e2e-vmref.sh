@@ -42,21 +42,7 @@ fi
 
 # project FILE COLUMNS: the CSV's policy, frames and COLUMNS (found by
 # header name), without the header.
-project() {
-	awk -F, -v want="policy,frames,$2" '
-		NR == 1 {
-			for (i = 1; i <= NF; i++) col[$i] = i
-			n = split(want, names, ",")
-			for (j = 1; j <= n; j++)
-				if (!(names[j] in col)) { print "missing column " names[j]; exit 1 }
-			next
-		}
-		{
-			line = ""
-			for (j = 1; j <= n; j++) line = line (j > 1 ? "," : "") $(col[names[j]])
-			print line
-		}' "$1"
-}
+project() { csv_project "$1" "policy,frames,$2"; }
 
 # first_difference A B COLUMNS: the first line (policy, frames) where A
 # (refsim) and B (pagesim) differ, with every counter that differs on it.

@@ -301,6 +301,61 @@ static void fuzz_check_rec(const struct trace_rec *r, enum trace_format f, unsig
 	}
 }
 
+/* Open the input (in the memfd) with opt for fuzz_decode. On failure keep
+ * the message in run and return NULL; otherwise check what the reader
+ * says of its format and its events, note them in run, return it. */
+static struct trace_reader *fuzz_open(const struct trace_options *opt, struct fuzz_run *run)
+{
+	struct ps_error err = {{0}};
+	struct trace_reader *r = trace_open(fuzz_path, opt, &err);
+
+	if (r == NULL) {
+		if (err.msg[0] == '\0')
+			fuzz_fail("trace_open failed without a message");
+		snprintf(run->msg, sizeof run->msg, "%s", err.msg);
+		return NULL;
+	}
+	run->opened = true;
+	run->format = trace_format_of(r);
+	if (trace_events_of(r) == NULL)
+		fuzz_fail("trace_events_of is NULL");
+	if (trace_may_have_events(r) && run->format != TRACE_NATIVE && run->format != TRACE_BINARY)
+		fuzz_fail("a %s trace may have events", trace_format_name(run->format));
+	if (run->format == TRACE_AUTO || (opt->format != TRACE_AUTO && run->format != opt->format))
+		fuzz_fail("trace_format_of is %s after opening as %s", trace_format_name(run->format),
+			  trace_format_name(opt->format));
+	return r;
+}
+
+/* Check the n records of fuzz_batch (their lines in fuzz_lines) read
+ * from a trace with the table events, after line *last_line, and count
+ * them into run and *hash as fuzz_decode says. */
+static void fuzz_take_batch(struct fuzz_run *run, const struct trace_events *events, ssize_t n, unsigned va_bits,
+			    bool keep, uint64_t *hash, uint64_t *last_line)
+{
+	for (ssize_t i = 0; i < n; i++) {
+		const struct trace_rec *rec = &fuzz_batch[i];
+		uint64_t line = fuzz_lines[i];
+
+		if (line == 0 || line < *last_line || (run->format == TRACE_BINARY && line == *last_line))
+			fuzz_fail("%s record %" PRIu64 ": line %" PRIu64 " after line %" PRIu64,
+				  trace_format_name(run->format), run->records, line, *last_line);
+		*last_line = line;
+		if (rec->op == OP_EVENT) {
+			fuzz_check_event(rec, events, line, run->format, va_bits, run->records);
+			*hash = fuzz_hash_event(*hash, trace_events_get(events, rec->addr));
+			run->events++;
+		} else {
+			fuzz_check_rec(rec, run->format, va_bits, run->records);
+			if (keep && run->kept < FUZZ_MAX_RECS)
+				fuzz_recs[run->kept++] = *rec;
+		}
+		*hash = fuzz_hash_rec(*hash, rec);
+		if (++run->records == run->prefix_len)
+			run->prefix_hash = *hash;
+	}
+}
+
 /* Decode the input (in the memfd) with format, skip_bad and va_bits into
  * *run. Records up to FUZZ_MAX_RECS are kept in fuzz_recs when keep.
  * prefix_len (from the run without skip_bad) says which prefix to hash. */
@@ -317,29 +372,14 @@ static void fuzz_decode(enum trace_format format, bool skip_bad, unsigned va_bit
 	};
 	struct ps_error err = {{0}};
 	struct trace_reader *r;
-	const struct trace_events *events;
 	uint64_t hash = UINT64_C(0xcbf29ce484222325), last_line = 0;
 
 	memset(run, 0, sizeof *run);
 	run->prefix_len = prefix_len;
 	run->prefix_hash = hash;
-	r = trace_open(fuzz_path, &opt, &err);
-	if (r == NULL) {
-		if (err.msg[0] == '\0')
-			fuzz_fail("trace_open failed without a message");
-		snprintf(run->msg, sizeof run->msg, "%s", err.msg);
+	r = fuzz_open(&opt, run);
+	if (r == NULL)
 		return;
-	}
-	run->opened = true;
-	run->format = trace_format_of(r);
-	events = trace_events_of(r);
-	if (events == NULL)
-		fuzz_fail("trace_events_of is NULL");
-	if (trace_may_have_events(r) && run->format != TRACE_NATIVE && run->format != TRACE_BINARY)
-		fuzz_fail("a %s trace may have events", trace_format_name(run->format));
-	if (run->format == TRACE_AUTO || (format != TRACE_AUTO && run->format != format))
-		fuzz_fail("trace_format_of is %s after opening as %s", trace_format_name(run->format),
-			  trace_format_name(format));
 	for (unsigned call = 0;; call++) {
 		size_t max = batch_sizes[call % 4];
 		ssize_t n = trace_read_batch(r, fuzz_batch, fuzz_lines, max, &err);
@@ -360,27 +400,7 @@ static void fuzz_decode(enum trace_format format, bool skip_bad, unsigned va_bit
 			break;
 		if ((size_t)n > max)
 			fuzz_fail("trace_read returned %zd records, %zu asked", n, max);
-		for (ssize_t i = 0; i < n; i++) {
-			const struct trace_rec *rec = &fuzz_batch[i];
-			uint64_t line = fuzz_lines[i];
-
-			if (line == 0 || line < last_line || (run->format == TRACE_BINARY && line == last_line))
-				fuzz_fail("%s record %" PRIu64 ": line %" PRIu64 " after line %" PRIu64,
-					  trace_format_name(run->format), run->records, line, last_line);
-			last_line = line;
-			if (rec->op == OP_EVENT) {
-				fuzz_check_event(rec, events, line, run->format, va_bits, run->records);
-				hash = fuzz_hash_event(hash, trace_events_get(events, rec->addr));
-				run->events++;
-			} else {
-				fuzz_check_rec(rec, run->format, va_bits, run->records);
-				if (keep && run->kept < FUZZ_MAX_RECS)
-					fuzz_recs[run->kept++] = *rec;
-			}
-			hash = fuzz_hash_rec(hash, rec);
-			if (++run->records == prefix_len)
-				run->prefix_hash = hash;
-		}
+		fuzz_take_batch(run, trace_events_of(r), n, va_bits, keep, &hash, &last_line);
 	}
 	run->hash = hash;
 	run->skipped = trace_skipped(r);

@@ -47,6 +47,29 @@ expect_same() {
 	if diff -u "$2" "$3" >"$work/diff"; then ok "$1"; else not_ok "$1" "$(head -n 20 "$work/diff")"; fi
 }
 
+# csv_project CSV COLUMNS [check-hits]: the CSV's COLUMNS (comma-separated,
+# found by header name, so added or reordered columns do not matter), in
+# that order, without the header; "missing column NAME" and status 1 where
+# one is not there. With check-hits, a row where hits != refs - faults ends
+# in ",hits-mismatch", so that it shows up in a diff.
+csv_project() {
+	awk -F, -v want="$2" -v check_hits="${3:-}" '
+		NR == 1 {
+			for (i = 1; i <= NF; i++) col[$i] = i
+			n = split(want, names, ",")
+			for (j = 1; j <= n; j++)
+				if (!(names[j] in col)) { print "missing column " names[j]; exit 1 }
+			next
+		}
+		{
+			line = ""
+			for (j = 1; j <= n; j++) line = line (j > 1 ? "," : "") $(col[names[j]])
+			if (check_hits != "" && ("hits" in col) && $(col["hits"]) != $(col["refs"]) - $(col["faults"]))
+				line = line ",hits-mismatch"
+			print line
+		}' "$1"
+}
+
 # finish: print the plain summary line and exit 0 only if every check passed.
 finish() {
 	echo "$((checks - failures)) passed, $failures failed"

@@ -58,19 +58,26 @@ POLICIES = ("fifo", "lru", "opt", "clock", "second-chance")
 
 
 # --------------------------------------------------------------------------
-# Trace reading.  Returns two parallel lists: pages and write flags.
+# Trace reading.  parse returns two parallel lists: pages and write flags.
 
-def parse(lines, fmt):
-    pages = []
-    writes = []
+def content_lines(lines):
+    """Yields (lineno, raw, line) for each line of a trace that holds
+    something: line is raw without the space around it, a BOM on the first
+    line, or a trailing comment (which needs at least one space before its
+    '#'). Blank lines and comment lines are skipped."""
     for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
         if lineno == 1 and line.startswith("\ufeff"):
             line = line[1:].strip()
         if not line or line.startswith("#"):
             continue
-        # a trailing comment needs at least one space before the '#'
-        line = re.split(r"\s#", line, maxsplit=1)[0].strip()
+        yield lineno, raw, re.split(r"\s#", line, maxsplit=1)[0].strip()
+
+
+def parse(lines, fmt):
+    pages = []
+    writes = []
+    for lineno, raw, line in content_lines(lines):
         if fmt == "addr-rw":
             fields = line.split()
             if len(fields) != 2 or fields[1] not in ("R", "r", "W", "w"):
@@ -404,13 +411,7 @@ def parse_native(lines, name="<trace>"):
     """
     recs = []
     header = False
-    for lineno, raw in enumerate(lines, 1):
-        line = raw.strip()
-        if lineno == 1 and line.startswith("\ufeff"):
-            line = line[1:].strip()
-        if not line or line.startswith("#"):
-            continue
-        line = re.split(r"\s#", line, maxsplit=1)[0].strip()
+    for lineno, raw, line in content_lines(lines):
         where = "%s:%d" % (name, lineno)
         f = line.split()
         if f[0] == "pagesim-trace":

@@ -128,19 +128,15 @@ void read_all(struct trace_reader *r, const size_t *batch, struct result *res)
 	snprintf(res->first_skip, sizeof res->first_skip, "%s", trace_first_skip(r));
 }
 
-/* Write data to a fixture, open it with o and read it all. */
-void run_data(const void *data, size_t len, const struct trace_options *o, const size_t *batch,
-		     struct result *res)
+/* Open the file at path with o and read it all in batches (see read_all). */
+void run_path(const char *path, const struct trace_options *o, const size_t *batch, struct result *res)
 {
 	struct ps_error err;
 	struct trace_reader *r;
-	char *path = write_tmp(data, len);
 
 	memset(res, 0, sizeof *res);
 	snprintf(res->path, sizeof res->path, "%s", path);
 	r = trace_open(path, o, &err);
-	unlink(path);
-	free(path);
 	if (r == NULL) {
 		res->failed = true;
 		snprintf(res->msg, sizeof res->msg, "%s", err.msg);
@@ -149,6 +145,17 @@ void run_data(const void *data, size_t len, const struct trace_options *o, const
 	res->opened = true;
 	read_all(r, batch, res);
 	trace_close(r);
+}
+
+/* Write data to a fixture, open it with o and read it all. */
+void run_data(const void *data, size_t len, const struct trace_options *o, const size_t *batch,
+		     struct result *res)
+{
+	char *path = write_tmp(data, len);
+
+	run_path(path, o, batch, res);
+	unlink(path);
+	free(path);
 }
 
 void run_text(const char *s, enum trace_format f, struct result *res)
@@ -184,6 +191,21 @@ void expect_rec(const struct result *res, size_t i, uint64_t addr, unsigned size
 	ck_assert_uint_eq(res->recs[i].op, op);
 	ck_assert_uint_eq(res->recs[i].pid, pid);
 	ck_assert_uint_eq(res->recs[i].flags, 0);
+}
+
+void expect_text_recs(const char *text, enum trace_format f, const struct want_rec *want, size_t n)
+{
+	struct result res;
+
+	for (int detect = 0; detect < 2; detect++) {
+		run_text(text, detect ? TRACE_AUTO : f, &res);
+		ck_assert_msg(!res.failed, "%s%s: %s", trace_format_name(f), detect ? " (detected)" : "", res.msg);
+		ck_assert_int_eq(res.format, f);
+		ck_assert_uint_eq(res.n, n);
+		for (size_t i = 0; i < n; i++)
+			expect_rec(&res, i, want[i].addr, want[i].size, want[i].op, want[i].pid);
+		result_free(&res);
+	}
 }
 
 /* gzip-compress data as one member. */

@@ -65,6 +65,9 @@ struct trace_options opts(enum trace_format f);
  * (0-terminated; NULL means 4096), into res; checks that errors stick and
  * that the end stays the end. */
 void read_all(struct trace_reader *r, const size_t *batch, struct result *res);
+/* Open the file at path with o and read it all in batches (see read_all);
+ * a trace that does not open leaves res->failed and res->msg set. */
+void run_path(const char *path, const struct trace_options *o, const size_t *batch, struct result *res);
 /* Write data to a fixture, open it with o and read it all into res. */
 void run_data(const void *data, size_t len, const struct trace_options *o, const size_t *batch,
 	      struct result *res);
@@ -79,6 +82,16 @@ void expect_error(const struct result *res, const char *suffix);
 /* Check record i of res: address, size, operation and pid, no flags. */
 void expect_rec(const struct result *res, size_t i, uint64_t addr, unsigned size, enum access_op op,
 		uint32_t pid);
+/* A record as expect_rec checks it. */
+struct want_rec {
+	uint64_t addr;
+	unsigned size;
+	enum access_op op;
+	uint32_t pid;
+};
+/* Read text as format f, then detected: each time it must read without
+ * error, as format f, exactly the n records of want. */
+void expect_text_recs(const char *text, enum trace_format f, const struct want_rec *want, size_t n);
 /* For each entry of bad (ended by a NULL line): the text header (if not
  * NULL), good, the bad line, good again, read with opts(f) and va_bits,
  * must give the first good record and then exactly "PATH:N: <why>" on the
