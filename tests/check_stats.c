@@ -133,13 +133,12 @@ END_TEST
 
 Suite *make_stats_suite(void)
 {
+	const TTest *const tc_tests[] = {
+		add_then_sub_is_identity, every_counter_participates_alone, list_names_every_field_by_its_place,
+		segments_add_up_to_the_machine
+	};
 	Suite *s = suite_create("stats");
-	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, add_then_sub_is_identity);
-	tcase_add_test(tc, every_counter_participates_alone);
-	tcase_add_test(tc, list_names_every_field_by_its_place);
-	tcase_add_test(tc, segments_add_up_to_the_machine);
-	suite_add_tcase(s, tc);
+	SUITE_ADD_TESTS(s, "core", 0, tc_tests);
 	return s;
 }
