@@ -70,4 +70,34 @@ if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$work/out" | cut -d, -f6)" = 0 ]; then
 run_pagesim run "$work/empty.pages" --format pages --policy opt --output csv
 if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$work/out" | cut -d, -f6)" = 0 ]; then ok "empty trace under opt"; else not_ok "empty trace under opt" "status $status: $err"; fi
 
+# Write errors on standard output are errors that name their reason, for
+# every command: a full device (a private node, never the system's own),
+# and a closed standard output.
+stdout_cmds=("decode $TRACES/belady.pages" "policies" "run $TRACES/belady.pages" "mrc $TRACES/belady.pages"
+	"gen uniform --pages 10 --refs 5 -o -" "convert $TRACES/belady.pages -" "--help" "run --help")
+if mknod "$work/full" c 1 7 2>/dev/null; then
+	for c in "${stdout_cmds[@]}"; do
+		# shellcheck disable=SC2086
+		"$PAGESIM" $c >"$work/full" 2>"$work/err"
+		status=$?
+		if [ "$status" -eq 2 ] && grep -q 'No space left on device' "$work/err"; then
+			ok "pagesim $c > a full device: exit 2 naming the reason"
+		else
+			not_ok "pagesim $c > a full device: exit 2 naming the reason" "status $status: $(cat "$work/err")"
+		fi
+	done
+else
+	echo "# skip: cannot make a device node here (not root); the closed-output checks below still run"
+fi
+for c in "decode $TRACES/belady.pages" "policies"; do
+	# shellcheck disable=SC2086
+	"$PAGESIM" $c >&- 2>"$work/err"
+	status=$?
+	if [ "$status" -eq 2 ] && grep -q 'cannot write standard output: Bad file descriptor' "$work/err"; then
+		ok "pagesim $c with standard output closed: exit 2 naming the reason"
+	else
+		not_ok "pagesim $c with standard output closed: exit 2 naming the reason" "status $status: $(cat "$work/err")"
+	fi
+done
+
 finish

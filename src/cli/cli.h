@@ -49,6 +49,11 @@ struct experiment;
  * printing the error. */
 int cli_load_experiment(const char *file, struct experiment *exp);
 
+/* After a command: flush standard output and check it for write errors
+ * (the command's own or an earlier buffered one). Returns status, or,
+ * after printing "cannot write standard output: REASON", EXIT_USAGE. */
+int cli_close_stdout(int status);
+
 /* Print "pagesim: <message>" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -125,3 +125,15 @@ unsigned cli_cores(void)
 
 	return cores > 0 ? (unsigned)cores : 1;
 }
+
+int cli_close_stdout(int status)
+{
+	int failure;
+
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	failure = errno;
+	cli_fail("cannot write standard output: %s", failure != 0 ? strerror(failure) : "write error");
+	return status == EXIT_OK || status == EXIT_CHECK_FAILED ? EXIT_USAGE : status;
+}

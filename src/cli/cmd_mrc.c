@@ -309,8 +309,6 @@ int cmd_mrc(int argc, char **argv)
 		o->topt.name = "<stdin>";
 	}
 	status = mrc_run(o, spooled ? spool : o->trace);
-	if (status == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-		status = cli_fail("error writing the results");
 out:
 	free(o);
 	return status;

@@ -302,7 +302,5 @@ int cmd_run(int argc, char **argv)
 	if (spooled)
 		o.topt.name = "<stdin>";
 	status = run_cells(&o, spooled ? spool : o.trace);
-	if (status == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-		status = cli_fail("error writing the results");
 	return status;
 }

@@ -43,7 +43,9 @@ static void usage(FILE *out)
 	      "Exit status: 0 success, 1 a requirement failed (check), 2 usage or input error.\n", out);
 }
 
-int main(int argc, char **argv)
+/* Run the command of argv[1] (or the top-level help); returns its exit
+ * code. */
+static int run_command(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -62,4 +64,12 @@ int main(int argc, char **argv)
 			return commands[i].run(argc - 1, argv + 1);
 	usage(stderr);
 	return cli_fail("unknown command \"%s\"", argv[1]);
+}
+
+/* Every command's output is checked once, here: a write error on standard
+ * output (a full disk, /dev/full, a closed descriptor) is an error that
+ * names its reason, exit 2, never a silent success. */
+int main(int argc, char **argv)
+{
+	return cli_close_stdout(run_command(argc, argv));
 }
