@@ -60,6 +60,37 @@ static char *to_crlf(const char *s)
 	return t.s;
 }
 
+/* valgrind -v and -d print "--PID--" and "**PID**" lines among lackey's
+ * records: ignored like "==PID==" lines, in a named format and when the
+ * format is detected; a "--" line without a pid is still refused. */
+START_TEST(t_lackey_verbose_valgrind_lines)
+{
+	static const char verbose[] =
+	    "==12345== Lackey, an example Valgrind tool\n"
+	    "--12345-- Valgrind options:\n"
+	    "--12345--    --tool=lackey\n"
+	    "I  04016a0,3\n"
+	    " L 04222cd0,8\n"
+	    "**12345** a message\n"
+	    " S 7FF000398,8\n"
+	    "--12345-- REDIR: 0x4 (ld.so) redirected\n"
+	    " M 0421fd8,4\n"
+	    "I  0401000,16\n";
+	struct result res;
+
+	run_text(verbose, TRACE_LACKEY, &res);
+	check_lackey_sample(&res);
+	result_free(&res);
+	run_text(verbose, TRACE_AUTO, &res);
+	check_lackey_sample(&res);
+	ck_assert_int_eq(res.format, TRACE_LACKEY);
+	result_free(&res);
+	run_text("I  04016a0,3\n-- not a pid --\n", TRACE_LACKEY, &res);
+	ck_assert_msg(res.failed && strstr(res.msg, ":2: expected a lackey record") != NULL, "%s", res.msg);
+	result_free(&res);
+}
+END_TEST
+
 START_TEST(t_lackey_crlf_and_no_final_newline)
 {
 	struct result res;
@@ -129,6 +160,7 @@ END_TEST
 Suite *make_trace_lackey_suite(void)
 {
 	const TTest *const tc_tests[] = {
+		t_lackey_verbose_valgrind_lines,
 		t_lackey_basic, t_lackey_crlf_and_no_final_newline, t_lackey_errors
 	};
 	Suite *s = suite_create("trace_lackey");

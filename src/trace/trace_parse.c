@@ -210,10 +210,27 @@ static inline void put_rec(struct trace_rec *r, uint64_t addr, uint32_t pid, uns
 	r->flags = 0;
 }
 
+/* Does p start one of valgrind's own messages: "==" (its usual prefix,
+ * "==12345== Command: ./prog"), or with -v or -d "--12345-- ..." and
+ * "**12345** ..." (the pid between the marks)? */
+static bool valgrind_message(const char *p)
+{
+	const char *q = p + 2;
+
+	if (p[0] == '=' && p[1] == '=')
+		return true;
+	if ((p[0] != '-' && p[0] != '*') || p[1] != p[0] || !IS_DIGIT(*q))
+		return false;
+	while (IS_DIGIT(*q))
+		q++;
+	return q[0] == p[0] && q[1] == p[0];
+}
+
 /*
  * lackey: "I  04016a0,3", " L 04222cd0,8", " S 7ff000398,8", " M 0421fd8,4";
- * "==" lines, blank lines and '#' lines are ignored. Returns the records
- * written to out (0..2) and moves *pp past the line, or returns -1.
+ * valgrind's own lines (valgrind_message), blank lines and '#' lines are
+ * ignored. Returns the records written to out (0..2) and moves *pp past
+ * the line, or returns -1.
  */
 static int lackey_line(struct parse_ctx *c, const char **pp, struct trace_rec *out)
 {
@@ -238,7 +255,7 @@ static int lackey_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 		nrec = 2;
 		break;
 	default:
-		if (p[0] == '=' && p[1] == '=')
+		if (valgrind_message(p))
 			next = past_eol(p);
 		else
 			next = blank_line(p);
@@ -992,7 +1009,7 @@ enum trace_format trace_parse_detect(const char *p, const char *end, unsigned ma
 			continue;
 		if (seen++ == 0 && word_is(q, "pagesim-trace"))
 			return TRACE_NATIVE;
-		if (q[0] == '=' && q[1] == '=') {
+		if (valgrind_message(q)) {
 			votes[0]++;
 			continue;
 		}
