@@ -91,6 +91,31 @@ START_TEST(t_lackey_verbose_valgrind_lines)
 }
 END_TEST
 
+/* With 48-bit addresses, a canonical upper-half address (bits 63..47 set,
+ * as the vsyscall page 0xffffffffff600000) is read as its low 48 bits,
+ * the page-table path x86-64 gives it; one that runs past the top of the
+ * address space, or any such address in the 32-bit model, is refused. */
+START_TEST(t_lackey_canonical_upper_half)
+{
+	struct result res;
+	struct trace_options o = opts(TRACE_LACKEY);
+
+	run_text("I  ffffffffff600000,4\n L ffff800000000000,8\n", TRACE_LACKEY, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 2);
+	expect_rec(&res, 0, 0xffffff600000, 4, OP_FETCH, 1);
+	expect_rec(&res, 1, 0x800000000000, 8, OP_READ, 1);
+	result_free(&res);
+	run_text("I  fffffffffffffffe,4\n", TRACE_LACKEY, &res);
+	ck_assert_msg(res.failed && strstr(res.msg, "runs past the end of the 48-bit") != NULL, "%s", res.msg);
+	result_free(&res);
+	o.va_bits = 32;
+	run_data("I  ffffffffff600000,4\n", 21, &o, NULL, &res);
+	ck_assert_msg(res.failed && strstr(res.msg, "beyond the 32-bit") != NULL, "%s", res.msg);
+	result_free(&res);
+}
+END_TEST
+
 START_TEST(t_lackey_crlf_and_no_final_newline)
 {
 	struct result res;
@@ -160,7 +185,7 @@ END_TEST
 Suite *make_trace_lackey_suite(void)
 {
 	const TTest *const tc_tests[] = {
-		t_lackey_verbose_valgrind_lines,
+		t_lackey_verbose_valgrind_lines, t_lackey_canonical_upper_half,
 		t_lackey_basic, t_lackey_crlf_and_no_final_newline, t_lackey_errors
 	};
 	Suite *s = suite_create("trace_lackey");

@@ -180,11 +180,20 @@ static inline unsigned scan_native_num(const char **pp, uint64_t *v, bool *big)
 	return scan_dec(pp, v, big);
 }
 
+/* Is addr a canonical x86-64 address of the upper half under c (48-bit
+ * addresses, bits 63..47 all set)? See fold_canonical. */
+static inline bool canonical_upper(const struct parse_ctx *c, uint64_t addr)
+{
+	const uint64_t upper = ~UINT64_C(0) << 47;
+
+	return c->va_bits == 48 && (addr & upper) == upper;
+}
+
 /* Refuse an access of size bytes at addr that does not lie wholly below
  * 2^va_bits. Returns -1. */
 static int __attribute__((noinline, cold)) refuse_range(struct parse_ctx *c, uint64_t addr, unsigned size)
 {
-	if (addr > c->addr_max)
+	if (addr > c->addr_max && !canonical_upper(c, addr))
 		return parse_refuse(c, PARSE_RANGE,
 				    "address 0x%" PRIx64 " is beyond the %u-bit virtual address space", addr,
 				    c->va_bits);
@@ -192,6 +201,24 @@ static int __attribute__((noinline, cold)) refuse_range(struct parse_ctx *c, uin
 			    "access of %u bytes at 0x%" PRIx64
 			    " runs past the end of the %u-bit virtual address space",
 			    size, addr, c->va_bits);
+}
+
+/* An access outside [0, 2^va_bits) may still be a canonical x86-64
+ * address of the upper half (the kernel's, such as the vsyscall page at
+ * 0xffffffffff600000 that real captures touch): with 48-bit addresses,
+ * bits 63..47 all set. Its page-table path is that of its low 48 bits,
+ * so it is read as addr & (2^48 - 1). True (with *addr folded) when addr
+ * is one and the access fits after folding. Cold: only out-of-range
+ * addresses come here. */
+static bool __attribute__((noinline, cold)) fold_canonical(const struct parse_ctx *c, uint64_t *addr,
+							      unsigned size)
+{
+	uint64_t folded = *addr & c->addr_max;
+
+	if (!canonical_upper(c, *addr) || size - 1 > c->addr_max - folded)
+		return false;
+	*addr = folded;
+	return true;
 }
 
 /* Does the access [addr, addr + size) lie below 2^va_bits? size >= 1. */
@@ -281,7 +308,7 @@ static int lackey_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 		return parse_refuse(c, PARSE_BAD, "size must be 1..65535");
 	if (big)
 		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
-	if (!in_range(c, addr, (unsigned)size))
+	if (!in_range(c, addr, (unsigned)size) && !fold_canonical(c, &addr, (unsigned)size))
 		return refuse_range(c, addr, (unsigned)size);
 	put_rec(&out[0], addr, 1, (unsigned)size, op);
 	if (nrec == 2)
@@ -329,7 +356,7 @@ static int addr_rw_line(struct parse_ctx *c, const char **pp, struct trace_rec *
 		return parse_refuse(c, PARSE_BAD, "unexpected text after '%c'", *p);
 	if (big)
 		return parse_refuse(c, PARSE_RANGE, "address does not fit in 64 bits");
-	if (!in_range(c, addr, 1))
+	if (!in_range(c, addr, 1) && !fold_canonical(c, &addr, 1))
 		return refuse_range(c, addr, 1);
 	put_rec(out, addr, 1, 1, op);
 	*pp = next;
@@ -846,7 +873,7 @@ static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 	next = rest_is_eol(p, true);
 	if (next == NULL)
 		return parse_refuse(c, PARSE_BAD, "expected SIZE, pid=N or the end of the line");
-	if (!in_range(c, addr, (unsigned)size))
+	if (!in_range(c, addr, (unsigned)size) && !fold_canonical(c, &addr, (unsigned)size))
 		return refuse_range(c, addr, (unsigned)size);
 	put_rec(&out[0], addr, pid, (unsigned)size, op);
 	if (nrec == 2)
