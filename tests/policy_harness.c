@@ -338,11 +338,13 @@ static void ph_script_step(struct policy_harness *h, const char *name, int step,
 		ph_admit_pid(h, (uint32_t)strtoul(p + 1, NULL, 10), pid, (uint64_t)*p);
 	} else if (*p >= '0' && *p <= '9') {
 		uint64_t page = strtoull(p, &end, 10);
-		int64_t want = *end == 'F' ? PH_FREE : *end == 'H' ? PH_HIT : (int64_t)strtoll(end + 1, NULL, 10);
+		int64_t want = *end == 'F'   ? PH_FREE
+			       : *end == 'H' ? PH_HIT
+					     : (int64_t)strtoll(end + 1, NULL, 10);
 		int64_t got = ph_ref_pid(h, pid, page);
 
-		ck_assert_msg(got == want, "%s: step %d (%.*s): result %lld, want %lld", name, step, len, start,
-			      (long long)got, (long long)want);
+		ck_assert_msg(got == want, "%s: step %d (%.*s): result %lld, want %lld", name, step, len,
+			      start, (long long)got, (long long)want);
 	} else if (*p == 'e' && p[1] == '*') {
 		ph_evict(h);
 	} else if (*p == 'e') {
