@@ -31,6 +31,7 @@
 
 #include "check_suites.h"
 #include "policy_harness.h"
+#include "sim_helpers.h"
 #include "policies/pagemap.h"
 #include "policies/policy.h"
 #include "util/rng.h"
@@ -675,22 +676,11 @@ static struct trace_rec *mach_workload(size_t n, uint64_t seed)
 static void mach_run(const struct policy *p, const double *params, uint32_t frames,
 		     const struct trace_rec *recs, size_t n, struct mach_run *m, struct sim_stats *stats)
 {
-	struct sim_config cfg = {
-		.policy = p,
-		.policy_params = params,
-		.frames = frames,
-		.page_shift = PAGE_SHIFT,
-		.va_bits = 48,
-		.swap_slots = MACH_PIDS * MACH_PAGES,
-		.seed = 1,
-		.span_pages = false,
-	};
 	struct ps_error err = { { 0 } };
-	struct sim *s = sim_create(&cfg, &err);
+	struct sim *s;
 
-	ck_assert_msg(s != NULL, "sim_create(%s): %s", p->name, err.msg);
 	memset(m, 0, sizeof *m);
-	sim_set_evict_hook(s, mach_hook, m);
+	s = sim_open_policy(p, params, frames, MACH_PIDS * MACH_PAGES, mach_hook, m);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t pid = recs[i].pid;
 		uint64_t page = recs[i].addr >> PAGE_SHIFT;

@@ -43,6 +43,7 @@
 
 #include "check_suites.h"
 #include "policy_harness.h"
+#include "sim_helpers.h"
 
 #include "machine/sim.h"
 
@@ -676,24 +677,12 @@ static void run_hook(void *ctx, uint32_t frame, uint32_t pid, uint64_t vpn, bool
 static void run_sim(const struct policy *p, const double *params, uint32_t frames,
 		    const struct workload *w, struct run *out)
 {
-	struct sim_config cfg = {
-		.policy = p,
-		.policy_params = params,
-		.frames = frames,
-		.page_shift = PAGE_SHIFT,
-		.va_bits = 48,
-		.swap_slots = 4096,
-		.seed = 1,
-		.span_pages = false,
-	};
 	struct ps_error err;
 	struct sim_stats st;
 	struct sim *s;
 
 	memset(out, 0, sizeof(*out));
-	s = sim_create(&cfg, &err);
-	ck_assert_msg(s != NULL, "sim_create(%s): %s", p->name, err.msg);
-	sim_set_evict_hook(s, run_hook, out);
+	s = sim_open_policy(p, params, frames, 4096, run_hook, out);
 	for (size_t i = 0; i < w->n; i++) {
 		struct trace_rec rec = { .addr = w->page[i] << PAGE_SHIFT, .pid = w->pid[i],
 					 .size = 1, .op = (uint8_t)(i % 3 == 0 ? OP_WRITE : OP_READ) };

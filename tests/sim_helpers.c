@@ -17,6 +17,27 @@ struct trace_rec sim_ref(char op, uint64_t page)
 	};
 }
 
+struct sim *sim_open_policy(const struct policy *policy, const double *params, uint32_t frames,
+			    uint32_t swap_slots, sim_evict_hook *hook, void *ctx)
+{
+	struct sim_config cfg = {
+	    .policy = policy,
+	    .policy_params = params,
+	    .frames = frames,
+	    .page_shift = 12,
+	    .va_bits = 48,
+	    .swap_slots = swap_slots,
+	    .seed = 1,
+	    .span_pages = false,
+	};
+	struct ps_error err = {""};
+	struct sim *s = sim_create(&cfg, &err);
+
+	ck_assert_msg(s != NULL, "sim_create(%s): %s", policy->name, err.msg);
+	sim_set_evict_hook(s, hook, ctx);
+	return s;
+}
+
 struct sim_stats sim_replay(const struct sim_config *cfg, const struct trace_rec *recs, size_t n)
 {
 	struct ps_error err = {""};
