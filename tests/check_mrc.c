@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "sim_helpers.h"
 #include "replay/future.h"
 #include "trace/gen.h"
 #include "replay/mrc.h"
@@ -30,10 +31,7 @@ static struct trace_rec *string_recs(const unsigned *pages, const char *ops, siz
 
 	ck_assert_ptr_nonnull(recs);
 	for (size_t i = 0; i < n; i++)
-		recs[i] = (struct trace_rec){
-			.addr = (uint64_t)pages[i] << SHIFT, .pid = 1, .size = 1,
-			.op = ops != NULL && ops[i] == 'W' ? OP_WRITE : OP_READ,
-		};
+		recs[i] = sim_ref(ops != NULL && ops[i] == 'W' ? 'W' : 'R', pages[i]);
 	return recs;
 }
 
@@ -81,20 +79,13 @@ static struct mrc *make_curve(enum mrc_policy policy, const struct trace_rec *re
 static struct sim_stats replay(const char *name, uint32_t frames, const struct trace_rec *recs, size_t n,
 			       bool span, const struct future *f)
 {
-	struct ps_error err = { "" };
 	struct sim_config cfg = {
 		.policy = policy_find(name), .frames = frames, .page_shift = SHIFT, .va_bits = 48,
 		.swap_slots = 1 << 20, .seed = 1, .span_pages = span,
 		.future = f ? f->next_use : NULL, .future_len = f ? f->len : 0,
 	};
-	struct sim *s = sim_create(&cfg, &err);
-	struct sim_stats st;
 
-	ck_assert_msg(s != NULL, "sim_create: %s", err.msg);
-	ck_assert_msg(sim_feed(s, recs, n, &err) == 0, "sim_feed: %s", err.msg);
-	sim_get_stats(s, &st);
-	sim_destroy(s);
-	return st;
+	return sim_replay(&cfg, recs, n);
 }
 
 /* ---- known answers, by hand ---- */

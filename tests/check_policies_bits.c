@@ -33,6 +33,7 @@
 
 #include "check_suites.h"
 #include "policy_harness.h"
+#include "sim_helpers.h"
 #include "policies/policy.h"
 #include "util/rng.h"
 #include "machine/sim.h"
@@ -769,14 +770,6 @@ static void mrun_string(const struct policy *p, const double *params, uint32_t f
 			struct mrun *out)
 {
 	struct trace_rec recs[MAX_REFS];
-	struct sim_config cfg = { .policy = p,
-				  .policy_params = params,
-				  .frames = frames,
-				  .page_shift = PAGE_SHIFT,
-				  .va_bits = 48,
-				  .swap_slots = 1024,
-				  .seed = 1,
-				  .span_pages = false };
 	struct ps_error err = { { 0 } };
 	struct sim *s;
 	size_t n = 0;
@@ -800,9 +793,7 @@ static void mrun_string(const struct policy *p, const double *params, uint32_t f
 		if (*end == 'W' || *end == 'R')
 			end++;
 	}
-	s = sim_create(&cfg, &err);
-	ck_assert_msg(s != NULL, "sim_create(%s): %s", p->name, err.msg);
-	sim_set_evict_hook(s, mrun_hook, out);
+	s = sim_open_policy(p, params, frames, 1024, mrun_hook, out);
 	ck_assert_msg(sim_feed(s, recs, n, &err) == 0, "sim_feed(%s): %s", p->name, err.msg);
 	sim_get_stats(s, &out->st);
 	sim_destroy(s);

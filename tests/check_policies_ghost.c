@@ -8,8 +8,9 @@
  *     brute-force model (and, for the map, that deletions leave no
  *     tombstones: the occupied slots are exactly the keys held).
  *  2. Policy level: each policy driven through admit / touch / evict /
- *     evict_for / forget by the shared harness (policy_harness.h), on scenarios derived by
- *     hand next to each test. The fake host fails the test if a policy
+ *     evict_for / forget by the shared harness (policy_harness.h), on
+ *     scenarios derived by hand next to each case of a table of scripted
+ *     references (ph_script()). The fake host fails the test if a policy
  *     reads a hardware bit: none of these does.
  *  3. Machine level: the real simulator (sim.h), with cfg.policy set
  *     directly: with enough frames only first touches fault; under
@@ -30,6 +31,7 @@
 
 #include "check_suites.h"
 #include "policy_harness.h"
+#include "sim_helpers.h"
 #include "policies/pagemap.h"
 #include "policies/policy.h"
 #include "util/rng.h"
@@ -314,37 +316,205 @@ static void gh_open(struct policy_harness *h, const struct policy *policy, uint3
 }
 
 #define H PH_HIT
-#define F PH_FREE
 
 /* ---- 2Q ---- */
 
 /*
- * 4 frames, defaults: Kin = round(0.25 * 4) = 1, Kout = round(0.5 * 4) = 2.
- *
- *   1 2 3 4  faults into free frames        A1in [1 2 3 4]
- *   5  |A1in| 4 > 1: evict 1 -> A1out [1]   A1in [2 3 4 5]
- *   1  evict 2 -> A1out [1 2]; 1 was in A1out: Am [1], A1out [2]
- *   2  evict 3 -> A1out [2 3]; Am [1 2], A1out [3]; A1in [4 5]
- *   1  hit on Am: Am [2 1]
- *   6  evict 4 -> A1out [3 4]               A1in [5 6]
- *   7  evict 5 -> A1out [3 4 5], over Kout: [4 5]; A1in [6 7]
- *   4  evict 6 -> [4 5 6]: 4 was in A1out when it faulted (the paper
- *      tests before reclaiming), so Am [2 1 4] although the reclaim
- *      dropped 4 itself: A1out [5 6]; A1in [7]
- *   8  |A1in| 1 = Kin, Am not empty: evict Am's LRU 2, not remembered;
- *      A1in [7 8]
- *   2  not in A1out: evict 7 -> A1out [6 7]; A1in [8 2]
- *   1  hit (Am [1 4])
+ * The ghost policies step by step: each case's references (ph_script():
+ * 7F a fault into a free frame, 7H a hit, 7>3 a fault evicting page 3,
+ * x7 forget page 7) are derived in the comment above it. A case with a
+ * plain script plays the references again on a fresh instance through
+ * plain evict(), with the faulting page unknown.
  */
-START_TEST(test_2q_steps)
-{
-	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 1, 2, 1, 6, 7, 4, 8, 2, 1 };
-	static const int64_t want[] = { F, F, F, F, 1, 2, 3, H, 4, 5, 6, 2, 7, H };
-	struct policy_harness h;
+struct gh_case {
+	struct ph_case run; /* through evict_for() where the policy has it */
+	const char *plain;  /* through plain evict() (NULL: not run) */
+};
 
-	gh_open(&h, &policy_2q, 4, NULL);
-	ph_play(&h, pages, want, ARRAY_LEN(pages));
-	ph_close(&h);
+static const struct gh_case gh_cases[] = {
+	/*
+	 * 4 frames, defaults: Kin = round(0.25 * 4) = 1, Kout = round(0.5 * 4) = 2.
+	 *
+	 *   1 2 3 4  faults into free frames        A1in [1 2 3 4]
+	 *   5  |A1in| 4 > 1: evict 1 -> A1out [1]   A1in [2 3 4 5]
+	 *   1  evict 2 -> A1out [1 2]; 1 was in A1out: Am [1], A1out [2]
+	 *   2  evict 3 -> A1out [2 3]; Am [1 2], A1out [3]; A1in [4 5]
+	 *   1  hit on Am: Am [2 1]
+	 *   6  evict 4 -> A1out [3 4]               A1in [5 6]
+	 *   7  evict 5 -> A1out [3 4 5], over Kout: [4 5]; A1in [6 7]
+	 *   4  evict 6 -> [4 5 6]: 4 was in A1out when it faulted (the paper
+	 *      tests before reclaiming), so Am [2 1 4] although the reclaim
+	 *      dropped 4 itself: A1out [5 6]; A1in [7]
+	 *   8  |A1in| 1 = Kin, Am not empty: evict Am's LRU 2, not remembered;
+	 *      A1in [7 8]
+	 *   2  not in A1out: evict 7 -> A1out [6 7]; A1in [8 2]
+	 *   1  hit (Am [1 4])
+	 */
+	{ { "2q_steps", &policy_2q, 4, NULL,
+	    "1F 2F 3F 4F 5>1 1>2 2>3 1H 6>4 7>5 4>6 8>2 2>7 1H" },
+	  NULL },
+	/*
+	 * Parameters and rounding: kin 0.5, kout 0.25 with 5 frames give Kin =
+	 * floor(2.5 + 0.5) = 3 and Kout = floor(1.25 + 0.5) = 1.
+	 *   1..5 free; 1 hit (A1in: nothing)    A1in [1 2 3 4 5]
+	 *   6  evict 1 -> A1out [1]; 7 evict 2 -> A1out [2] (Kout 1)
+	 *   2  evict 3 -> [2 3] -> trimmed [3]; 2 was there: Am [2]; A1in [4 5 6 7]
+	 *   8  |A1in| 4 > 3: evict 4 -> A1out [4]; A1in [5 6 7 8]
+	 *   9  evict 5; A1in [6 7 8 9]
+	 *   6 hit; 10: evict 6 (4 > 3) -> A1out [6]; A1in [7 8 9 10]
+	 * Process 2's page 7 is another page: a fault that evicts 7.
+	 */
+	{ { "2q_params", &policy_2q, 5, (const double[]){ 0.5, 0.25 },
+	    "1F 2F 3F 4F 5F 1H 6>1 7>2 2>3 8>4 9>5 6H 10>6 2:7>7" },
+	  NULL },
+	/*
+	 * forget drops the frame and leaves A1out alone. 3 frames: Kin 1, Kout
+	 * round(1.5) = 2.
+	 *   1 2 3 free; 4: evict 1 -> A1out [1]; A1in [2 3 4]
+	 *   forget 3: A1in [2 4]; 5 takes the free frame: A1in [2 4 5]
+	 *   1: evict 2 -> A1out [1 2]; 1 from A1out: Am [1]; A1out [2]
+	 *   forget 1 (Am now empty); 6 free: A1in [4 5 6]
+	 *   2: evict 4 (Am empty anyway) -> A1out [2 4]; 2 to Am
+	 *   7: |A1in| 2 > 1: evict 5
+	 */
+	{ { "2q_forget", &policy_2q, 3, NULL,
+	    "1F 2F 3F 4>1 x3 5F 1>2 x1 6F 2>4 7>5 2H" },
+	  NULL },
+	/*
+	 * p adapts up on a B1 hit and down on a B2 hit; c = 4, p = 0.
+	 *   1 2 3 4   free frames                  T1 [1 2 3 4]
+	 *   1 2       hits                         T1 [3 4], T2 [1 2]
+	 *   5  REPLACE: |T1| 2 > p 0: evict 3 -> B1 [3]; case IV: |L1| 2 < 4,
+	 *      total 4 < 8: T1 [4 5]
+	 *   3  B1 hit: d1 = 1 (|B1| 1 >= |B2| 0), p = 1; REPLACE: |T1| 2 > 1:
+	 *      evict 4 -> B1 [3 4]; 3 leaves B1 for T2: T2 [1 2 3], B1 [4]
+	 *   6  REPLACE: |T1| 1 > p 1? no: T2's LRU 1 -> B2 [1]. (With p = 0 it
+	 *      would have been 5: p went up.) T1 [5 6]
+	 *   1  B2 hit: d2 = 1 (|B2| 1 >= |B1| 1), p = 0; REPLACE: |T1| 2 > 0:
+	 *      evict 5 -> B1 [4 5]; T2 [2 3 1], B2 []
+	 *   7  REPLACE: |T1| 1 > p 0: evict 6 -> B1 [4 5 6]. (With p = 1 it would
+	 *      have been T2's LRU 2: p went down.) Case IV: |L1| 3 < 4: T1 [7]
+	 * No choice here depends on the faulting page itself, so evict() and
+	 * evict_for() agree.
+	 */
+	{ { "arc_p_adapts", &policy_arc, 4, NULL,
+	    "1F 2F 3F 4F 1H 2H 5>3 3>4 6>1 1>5 7>6 2H 3H 1H" },
+	  "1F 2F 3F 4F 1H 2H 5>3 3>4 6>1 1>5 7>6 2H 3H 1H" },
+	/*
+	 * The choices that need the faulting page (evict_for), c = 4:
+	 *   1 2 3 4, 1 2 3 4 (hits)                 T2 [1 2 3 4], T1 []
+	 *   5  T1 empty: T2's LRU 1 -> B2 [1]; T1 [5]
+	 *   5  hit: T2 [2 3 4 5]
+	 *   6  T1 empty: evict 2 -> B2 [1 2]; T1 [6]
+	 *   7  |T1| 1 > 0: evict 6 -> B1 [6]; T1 [7]
+	 *   6  B1 hit: d1 = |B2| / |B1| = 2, p = 2; REPLACE: |T1| 1 > 2? no:
+	 *      T2's LRU 3 -> B2 [1 2 3]; T2 [4 5 6], B1 []
+	 *   1  B2 hit: d2 = 1, p = 1; REPLACE: |T1| 1 = p and 1 is in B2: T1's
+	 *      LRU 7 -> B1 [7]; T2 [4 5 6 1], B2 [2 3]
+	 *   8  T1 empty: T2's LRU 4 -> B2 [2 3 4]; T1 [8]
+	 *   9  |T1| 1 > 1? no: T2's LRU 5 -> B2 [2 3 4 5]; case IV: |L1| 2 < 4
+	 *      and total |T1| 1 + |T2| 2 + |B1| 1 + |B2| 4 = 8 = 2c: forget B2's
+	 *      LRU 2; T1 [8 9]
+	 *   2  a plain miss now: |T1| 2 > 1: evict 8 -> B1 [7 8]; total 8 again:
+	 *      forget 3 -> B2 [4 5]; T1 [9 2]
+	 *   3  also a miss: evict 9 -> B1 [7 8 9]; |L1| 1 + 3 = 4 = c: forget
+	 *      B1's LRU 7; T1 [2 3]
+	 *
+	 * Through plain evict() (the faulting page unknown), two victims differ:
+	 *   6  REPLACE with p still 0: |T1| 1 > 0: evict 7 -> B1 [6 7]; then p =
+	 *      2 (sizes before the eviction: |B1| 1, |B2| 2); T2 [3 4 5 6], B1 [7]
+	 *   1  REPLACE with p still 2, T1 empty: T2's LRU 3 -> B2 [1 2 3]; then
+	 *      p = 1; T2 [4 5 6 1], B2 [2 3]
+	 * and from there the lists are as above (T1 [], B1 [7], B2 [2 3]).
+	 */
+	{ { "arc_needs_incoming", &policy_arc, 4, NULL,
+	    "1F 2F 3F 4F 1H 2H 3H 4H 5>1 5H 6>2 7>6 6>3 1>7 8>4 9>5 2>8 3>9" },
+	  "1F 2F 3F 4F 1H 2H 3H 4H 5>1 5H 6>2 7>6 6>7 1>3 8>4 9>5 2>8 3>9" },
+	/*
+	 * forget leaves the ghosts: with fewer than c pages resident and ghosts
+	 * present, faults take free frames (no REPLACE) and a ghost hit still
+	 * goes to T2. c = 3:
+	 *   1 2 3; 4: |T1| 3 > 0: evict 1 -> B1 [1]; |L1| 3 = c: forget B1's LRU
+	 *      1 (the paper's "|T1| = c: discard T1's LRU"); T1 [2 3 4]
+	 *   2 hit: T2 [2]; 5: evict 3 -> B1 [3]; |L1| 1 + 1 = 2: T1 [4 5]
+	 *   forget 4; 3: B1 hit, free frame: p = 1, T2 [2 3]; T1 [5]
+	 *   6: |T1| 1 > 1? no: T2's LRU 2 -> B2 [2]; T1 [5 6]
+	 *   1: a miss (forgotten at step 4): |T1| 2 > 1: evict 5 -> B1 [5]
+	 */
+	{ { "arc_forget", &policy_arc, 3, NULL,
+	    "1F 2F 3F 4>1 2H 5>3 x4 3F 6>2 1>5" },
+	  NULL },
+	/*
+	 * 5 frames, small 0.4: Ssize = round(2.0) = 2, M's share 3, G holds 3;
+	 * move-to-main 2 (the default). freq in parentheses.
+	 *   1 2 3 4 5 free                         S [1 2 3 4 5]
+	 *   1 1 -> 1(2); 2 -> 2(1); 3 3 3 3 -> 3(3, capped)
+	 *   6  |S| 5 >= 2: tail 1(2) moves to M [1] with freq 0; tail 2(1): a
+	 *      one-hit page leaves: evict 2 -> G [2]; S [3 4 5 6]
+	 *   7  tail 3(3) moves to M [1 3]; tail 4(0): evict 4 -> G [2 4]
+	 *   2  tail 5: evict 5 -> G [2 4 5]; 2 is in G: M [1 3 2], G [4 5]
+	 *   4  |S| 2 >= 2: tail 6: evict 6 -> G [4 5 6]; 4 from G: M [1 3 2 4]
+	 *      S [7]
+	 *   1 -> 1(1); 3 3 -> 3(2)
+	 *   8  |S| 1 < 2: from M: 1(1) goes back as 1(0), 3(2) as 3(1); 2(0):
+	 *      evict 2, not remembered; M [4 1 3], S [7 8]
+	 *   9  |S| 2: tail 7: evict 7 -> G [5 6 7]
+	 *   2  not in G: to S. tail 8: evict 8 -> G [6 7 8]; S [9 2]
+	 *   1 3 4 hits (M)
+	 */
+	{ { "s3fifo_steps", &policy_s3fifo, 5, (const double[]){ 0.4, 2 },
+	    "1F 2F 3F 4F 5F 1H 1H 2H 3H 3H 3H 3H 6>2 7>4 2>5 4>6 1H 3H 3H 8>2 9>7 2>8 "
+	    "1H 3H 4H" },
+	  NULL },
+	/*
+	 * move-to-main 1: one hit in S is enough. Same start as above:
+	 *   6  tail 1(2) -> M [1]; 2(1) -> M [1 2]; 3(3) -> M [1 2 3]; now |S| 2
+	 *      (4 5) >= 2: tail 4(0): evict 4 -> G [4]; S [5 6]
+	 *   7  tail 5: evict 5 -> G [4 5]; S [6 7]
+	 *   4  tail 6: evict 6 -> G [4 5 6]; 4 from G: M [1 2 3 4]; S [7]
+	 *   8  |S| 1 < 2: M's tail 1(0): evict 1; S [7 8]
+	 */
+	{ { "s3fifo_threshold_one", &policy_s3fifo, 5, (const double[]){ 0.4, 1 },
+	    "1F 2F 3F 4F 5F 1H 1H 2H 3H 3H 3H 3H 6>4 7>5 4>6 8>1 2H 3H 4H" },
+	  NULL },
+	/*
+	 * Defaults with 10 frames: Ssize = round(1.0) = 1, G holds 9. One-hit
+	 * wonders leave from S in order; a page hit twice in S survives them.
+	 *   1..10 free; 5 5 -> 5(2)
+	 *   11: tail 1(0): evict 1 -> G [1]; 12: evict 2; 13: evict 3; 14: evict 4
+	 *   15: tail 5(2) -> M [5]; tail 6: evict 6
+	 *   1: tail 7: evict 7; 1 from G -> M [5 1]
+	 */
+	{ { "s3fifo_one_hit_wonders", &policy_s3fifo, 10, NULL,
+	    "1F 2F 3F 4F 5F 6F 7F 8F 9F 10F 5H 5H 11>1 12>2 13>3 14>4 15>6 1>7 5H 1H" },
+	  NULL },
+	/*
+	 * forget, 3 frames, small 0.34: Ssize = floor(1.02 + 0.5) = 1, G holds
+	 * 3 - 1 = 2; move-to-main 2.
+	 *   1 2 3; 1 1 -> 1(2); 4: tail 1 -> M [1]; tail 2: evict 2 -> G [2];
+	 *      S [3 4]
+	 *   forget 1 (M empty); 5 takes the free frame: S [3 4 5]
+	 *   2: tail 3: evict 3 -> G [2 3]; 2 is in G: M [2], G [3]; S [4 5]
+	 *   forget 2; 6 free: S [4 5 6]; 7: tail 4: evict 4
+	 */
+	{ { "s3fifo_forget", &policy_s3fifo, 3, (const double[]){ 0.34, 2 },
+	    "1F 2F 3F 1H 1H 4>2 x1 5F 2>3 x2 6F 7>4" },
+	  NULL },
+};
+
+/* Case _i of gh_cases; a plain run needs an evict_for() to differ from. */
+START_TEST(test_ghost_case)
+{
+	const struct gh_case *c = &gh_cases[_i];
+
+	ph_run_case(&c->run, true, false);
+	if (c->plain != NULL) {
+		struct ph_case plain = c->run;
+
+		ck_assert_ptr_nonnull(c->run.policy->evict_for);
+		plain.script = c->plain;
+		ph_run_case(&plain, true, true);
+	}
 }
 END_TEST
 
@@ -381,280 +551,11 @@ START_TEST(test_2q_scan_keeps_am)
 }
 END_TEST
 
-/*
- * Parameters and rounding: kin 0.5, kout 0.25 with 5 frames give Kin =
- * floor(2.5 + 0.5) = 3 and Kout = floor(1.25 + 0.5) = 1.
- *   1..5 free; 1 hit (A1in: nothing)    A1in [1 2 3 4 5]
- *   6  evict 1 -> A1out [1]; 7 evict 2 -> A1out [2] (Kout 1)
- *   2  evict 3 -> [2 3] -> trimmed [3]; 2 was there: Am [2]; A1in [4 5 6 7]
- *   8  |A1in| 4 > 3: evict 4 -> A1out [4]; A1in [5 6 7 8]
- *   9  evict 5; A1in [6 7 8 9]
- *   6 hit; 10: evict 6 (4 > 3) -> A1out [6]; A1in [7 8 9 10]
- * Process 2's page 7 is another page: a fault that evicts 7.
- */
-START_TEST(test_2q_params)
-{
-	static const double params[] = { 0.5, 0.25 };
-	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 1, 6, 7, 2, 8, 9, 6, 10 };
-	static const int64_t want[] = { F, F, F, F, F, H, 1, 2, 3, 4, 5, H, 6 };
-	struct policy_harness h;
-
-	gh_open(&h, &policy_2q, 5, params);
-	ph_play(&h, pages, want, ARRAY_LEN(pages));
-	ck_assert_int_eq(ph_ref_pid(&h, 2, 7), 7);
-	ph_close(&h);
-}
-END_TEST
-
-/*
- * forget drops the frame and leaves A1out alone. 3 frames: Kin 1, Kout
- * round(1.5) = 2.
- *   1 2 3 free; 4: evict 1 -> A1out [1]; A1in [2 3 4]
- *   forget 3: A1in [2 4]; 5 takes the free frame: A1in [2 4 5]
- *   1: evict 2 -> A1out [1 2]; 1 from A1out: Am [1]; A1out [2]
- *   forget 1 (Am now empty); 6 free: A1in [4 5 6]
- *   2: evict 4 (Am empty anyway) -> A1out [2 4]; 2 to Am
- *   7: |A1in| 2 > 1: evict 5
- */
-START_TEST(test_2q_forget)
-{
-	struct policy_harness h;
-
-	gh_open(&h, &policy_2q, 3, NULL);
-	ck_assert_int_eq(ph_ref(&h, 1), F);
-	ck_assert_int_eq(ph_ref(&h, 2), F);
-	ck_assert_int_eq(ph_ref(&h, 3), F);
-	ck_assert_int_eq(ph_ref(&h, 4), 1);
-	ph_forget_page(&h, 3);
-	ck_assert_int_eq(ph_ref(&h, 5), F);
-	ck_assert_int_eq(ph_ref(&h, 1), 2);
-	ph_forget_page(&h, 1);
-	ck_assert_int_eq(ph_ref(&h, 6), F);
-	ck_assert_int_eq(ph_ref(&h, 2), 4);
-	ck_assert_int_eq(ph_ref(&h, 7), 5);
-	ck_assert_int_eq(ph_ref(&h, 2), H);
-	ph_close(&h);
-}
-END_TEST
-
 /* ---- ARC ---- */
-
-/*
- * p adapts up on a B1 hit and down on a B2 hit; c = 4, p = 0.
- *   1 2 3 4   free frames                  T1 [1 2 3 4]
- *   1 2       hits                         T1 [3 4], T2 [1 2]
- *   5  REPLACE: |T1| 2 > p 0: evict 3 -> B1 [3]; case IV: |L1| 2 < 4,
- *      total 4 < 8: T1 [4 5]
- *   3  B1 hit: d1 = 1 (|B1| 1 >= |B2| 0), p = 1; REPLACE: |T1| 2 > 1:
- *      evict 4 -> B1 [3 4]; 3 leaves B1 for T2: T2 [1 2 3], B1 [4]
- *   6  REPLACE: |T1| 1 > p 1? no: T2's LRU 1 -> B2 [1]. (With p = 0 it
- *      would have been 5: p went up.) T1 [5 6]
- *   1  B2 hit: d2 = 1 (|B2| 1 >= |B1| 1), p = 0; REPLACE: |T1| 2 > 0:
- *      evict 5 -> B1 [4 5]; T2 [2 3 1], B2 []
- *   7  REPLACE: |T1| 1 > p 0: evict 6 -> B1 [4 5 6]. (With p = 1 it would
- *      have been T2's LRU 2: p went down.) Case IV: |L1| 3 < 4: T1 [7]
- * No choice here depends on the faulting page itself, so evict() and
- * evict_for() agree.
- */
-START_TEST(test_arc_p_adapts)
-{
-	static const uint64_t pages[] = { 1, 2, 3, 4, 1, 2, 5, 3, 6, 1, 7, 2, 3, 1 };
-	static const int64_t want[] = { F, F, F, F, H, H, 3, 4, 1, 5, 6, H, H, H };
-	struct policy_harness h;
-
-	for (int plain = 0; plain < 2; plain++) {
-		gh_open(&h, &policy_arc, 4, NULL);
-		h.plain_evict = plain;
-		ph_play(&h, pages, want, ARRAY_LEN(pages));
-		ph_close(&h);
-	}
-}
-END_TEST
-
-/*
- * The choices that need the faulting page (evict_for), c = 4:
- *   1 2 3 4, 1 2 3 4 (hits)                 T2 [1 2 3 4], T1 []
- *   5  T1 empty: T2's LRU 1 -> B2 [1]; T1 [5]
- *   5  hit: T2 [2 3 4 5]
- *   6  T1 empty: evict 2 -> B2 [1 2]; T1 [6]
- *   7  |T1| 1 > 0: evict 6 -> B1 [6]; T1 [7]
- *   6  B1 hit: d1 = |B2| / |B1| = 2, p = 2; REPLACE: |T1| 1 > 2? no:
- *      T2's LRU 3 -> B2 [1 2 3]; T2 [4 5 6], B1 []
- *   1  B2 hit: d2 = 1, p = 1; REPLACE: |T1| 1 = p and 1 is in B2: T1's
- *      LRU 7 -> B1 [7]; T2 [4 5 6 1], B2 [2 3]
- *   8  T1 empty: T2's LRU 4 -> B2 [2 3 4]; T1 [8]
- *   9  |T1| 1 > 1? no: T2's LRU 5 -> B2 [2 3 4 5]; case IV: |L1| 2 < 4
- *      and total |T1| 1 + |T2| 2 + |B1| 1 + |B2| 4 = 8 = 2c: forget B2's
- *      LRU 2; T1 [8 9]
- *   2  a plain miss now: |T1| 2 > 1: evict 8 -> B1 [7 8]; total 8 again:
- *      forget 3 -> B2 [4 5]; T1 [9 2]
- *   3  also a miss: evict 9 -> B1 [7 8 9]; |L1| 1 + 3 = 4 = c: forget
- *      B1's LRU 7; T1 [2 3]
- *
- * Through plain evict() (the faulting page unknown), two victims differ:
- *   6  REPLACE with p still 0: |T1| 1 > 0: evict 7 -> B1 [6 7]; then p =
- *      2 (sizes before the eviction: |B1| 1, |B2| 2); T2 [3 4 5 6], B1 [7]
- *   1  REPLACE with p still 2, T1 empty: T2's LRU 3 -> B2 [1 2 3]; then
- *      p = 1; T2 [4 5 6 1], B2 [2 3]
- * and from there the lists are as above (T1 [], B1 [7], B2 [2 3]).
- */
-START_TEST(test_arc_needs_incoming)
-{
-	static const uint64_t pages[] = { 1, 2, 3, 4, 1, 2, 3, 4, 5, 5, 6, 7, 6, 1, 8, 9, 2, 3 };
-	static const int64_t exact[] = { F, F, F, F, H, H, H, H, 1, H, 2, 6, 3, 7, 4, 5, 8, 9 };
-	static const int64_t plain[] = { F, F, F, F, H, H, H, H, 1, H, 2, 6, 7, 3, 4, 5, 8, 9 };
-	struct policy_harness h;
-
-	ck_assert_ptr_nonnull(policy_arc.evict_for);
-	gh_open(&h, &policy_arc, 4, NULL);
-	ph_play(&h, pages, exact, ARRAY_LEN(pages));
-	ph_close(&h);
-	gh_open(&h, &policy_arc, 4, NULL);
-	h.plain_evict = true;
-	ph_play(&h, pages, plain, ARRAY_LEN(pages));
-	ph_close(&h);
-}
-END_TEST
-
-/*
- * forget leaves the ghosts: with fewer than c pages resident and ghosts
- * present, faults take free frames (no REPLACE) and a ghost hit still
- * goes to T2. c = 3:
- *   1 2 3; 4: |T1| 3 > 0: evict 1 -> B1 [1]; |L1| 3 = c: forget B1's LRU
- *      1 (the paper's "|T1| = c: discard T1's LRU"); T1 [2 3 4]
- *   2 hit: T2 [2]; 5: evict 3 -> B1 [3]; |L1| 1 + 1 = 2: T1 [4 5]
- *   forget 4; 3: B1 hit, free frame: p = 1, T2 [2 3]; T1 [5]
- *   6: |T1| 1 > 1? no: T2's LRU 2 -> B2 [2]; T1 [5 6]
- *   1: a miss (forgotten at step 4): |T1| 2 > 1: evict 5 -> B1 [5]
- */
-START_TEST(test_arc_forget)
-{
-	struct policy_harness h;
-
-	gh_open(&h, &policy_arc, 3, NULL);
-	ck_assert_int_eq(ph_ref(&h, 1), F);
-	ck_assert_int_eq(ph_ref(&h, 2), F);
-	ck_assert_int_eq(ph_ref(&h, 3), F);
-	ck_assert_int_eq(ph_ref(&h, 4), 1);
-	ck_assert_int_eq(ph_ref(&h, 2), H);
-	ck_assert_int_eq(ph_ref(&h, 5), 3);
-	ph_forget_page(&h, 4);
-	ck_assert_int_eq(ph_ref(&h, 3), F);
-	ck_assert_int_eq(ph_ref(&h, 6), 2);
-	ck_assert_int_eq(ph_ref(&h, 1), 5);
-	ph_close(&h);
-}
-END_TEST
 
 /* ---- S3-FIFO ---- */
 
-/*
- * 5 frames, small 0.4: Ssize = round(2.0) = 2, M's share 3, G holds 3;
- * move-to-main 2 (the default). freq in parentheses.
- *   1 2 3 4 5 free                         S [1 2 3 4 5]
- *   1 1 -> 1(2); 2 -> 2(1); 3 3 3 3 -> 3(3, capped)
- *   6  |S| 5 >= 2: tail 1(2) moves to M [1] with freq 0; tail 2(1): a
- *      one-hit page leaves: evict 2 -> G [2]; S [3 4 5 6]
- *   7  tail 3(3) moves to M [1 3]; tail 4(0): evict 4 -> G [2 4]
- *   2  tail 5: evict 5 -> G [2 4 5]; 2 is in G: M [1 3 2], G [4 5]
- *   4  |S| 2 >= 2: tail 6: evict 6 -> G [4 5 6]; 4 from G: M [1 3 2 4]
- *      S [7]
- *   1 -> 1(1); 3 3 -> 3(2)
- *   8  |S| 1 < 2: from M: 1(1) goes back as 1(0), 3(2) as 3(1); 2(0):
- *      evict 2, not remembered; M [4 1 3], S [7 8]
- *   9  |S| 2: tail 7: evict 7 -> G [5 6 7]
- *   2  not in G: to S. tail 8: evict 8 -> G [6 7 8]; S [9 2]
- *   1 3 4 hits (M)
- */
-START_TEST(test_s3fifo_steps)
-{
-	static const double params[] = { 0.4, 2 };
-	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 1, 1, 2, 3, 3, 3, 3, 6, 7, 2, 4,
-					  1, 3, 3, 8, 9, 2, 1, 3, 4 };
-	static const int64_t want[] = { F, F, F, F, F, H, H, H, H, H, H, H, 2, 4, 5, 6,
-					H, H, H, 2, 7, 8, H, H, H };
-	struct policy_harness h;
-
-	gh_open(&h, &policy_s3fifo, 5, params);
-	ph_play(&h, pages, want, ARRAY_LEN(pages));
-	ph_close(&h);
-}
-END_TEST
-
-/*
- * move-to-main 1: one hit in S is enough. Same start as above:
- *   6  tail 1(2) -> M [1]; 2(1) -> M [1 2]; 3(3) -> M [1 2 3]; now |S| 2
- *      (4 5) >= 2: tail 4(0): evict 4 -> G [4]; S [5 6]
- *   7  tail 5: evict 5 -> G [4 5]; S [6 7]
- *   4  tail 6: evict 6 -> G [4 5 6]; 4 from G: M [1 2 3 4]; S [7]
- *   8  |S| 1 < 2: M's tail 1(0): evict 1; S [7 8]
- */
-START_TEST(test_s3fifo_threshold_one)
-{
-	static const double params[] = { 0.4, 1 };
-	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 1, 1, 2, 3, 3, 3, 3, 6, 7, 4, 8, 2, 3, 4 };
-	static const int64_t want[] = { F, F, F, F, F, H, H, H, H, H, H, H, 4, 5, 6, 1, H, H, H };
-	struct policy_harness h;
-
-	gh_open(&h, &policy_s3fifo, 5, params);
-	ph_play(&h, pages, want, ARRAY_LEN(pages));
-	ph_close(&h);
-}
-END_TEST
-
-/*
- * Defaults with 10 frames: Ssize = round(1.0) = 1, G holds 9. One-hit
- * wonders leave from S in order; a page hit twice in S survives them.
- *   1..10 free; 5 5 -> 5(2)
- *   11: tail 1(0): evict 1 -> G [1]; 12: evict 2; 13: evict 3; 14: evict 4
- *   15: tail 5(2) -> M [5]; tail 6: evict 6
- *   1: tail 7: evict 7; 1 from G -> M [5 1]
- */
-START_TEST(test_s3fifo_one_hit_wonders)
-{
-	static const uint64_t pages[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 5, 11, 12, 13, 14, 15, 1, 5, 1 };
-	static const int64_t want[] = { F, F, F, F, F, F, F, F, F, F, H, H, 1, 2, 3, 4, 6, 7, H, H };
-	struct policy_harness h;
-
-	gh_open(&h, &policy_s3fifo, 10, NULL);
-	ph_play(&h, pages, want, ARRAY_LEN(pages));
-	ph_close(&h);
-}
-END_TEST
-
-/*
- * forget, 3 frames, small 0.34: Ssize = floor(1.02 + 0.5) = 1, G holds
- * 3 - 1 = 2; move-to-main 2.
- *   1 2 3; 1 1 -> 1(2); 4: tail 1 -> M [1]; tail 2: evict 2 -> G [2];
- *      S [3 4]
- *   forget 1 (M empty); 5 takes the free frame: S [3 4 5]
- *   2: tail 3: evict 3 -> G [2 3]; 2 is in G: M [2], G [3]; S [4 5]
- *   forget 2; 6 free: S [4 5 6]; 7: tail 4: evict 4
- */
-START_TEST(test_s3fifo_forget)
-{
-	static const double params[] = { 0.34, 2 };
-	struct policy_harness h;
-
-	gh_open(&h, &policy_s3fifo, 3, params);
-	ck_assert_int_eq(ph_ref(&h, 1), F);
-	ck_assert_int_eq(ph_ref(&h, 2), F);
-	ck_assert_int_eq(ph_ref(&h, 3), F);
-	ck_assert_int_eq(ph_ref(&h, 1), H);
-	ck_assert_int_eq(ph_ref(&h, 1), H);
-	ck_assert_int_eq(ph_ref(&h, 4), 2);
-	ph_forget_page(&h, 1);
-	ck_assert_int_eq(ph_ref(&h, 5), F);
-	ck_assert_int_eq(ph_ref(&h, 2), 3);
-	ph_forget_page(&h, 2);
-	ck_assert_int_eq(ph_ref(&h, 6), F);
-	ck_assert_int_eq(ph_ref(&h, 7), 4);
-	ph_close(&h);
-}
-END_TEST
-
 #undef H
-#undef F
 
 /* ---- every ghost policy: protocol under random use ---- */
 
@@ -775,22 +676,11 @@ static struct trace_rec *mach_workload(size_t n, uint64_t seed)
 static void mach_run(const struct policy *p, const double *params, uint32_t frames,
 		     const struct trace_rec *recs, size_t n, struct mach_run *m, struct sim_stats *stats)
 {
-	struct sim_config cfg = {
-		.policy = p,
-		.policy_params = params,
-		.frames = frames,
-		.page_shift = PAGE_SHIFT,
-		.va_bits = 48,
-		.swap_slots = MACH_PIDS * MACH_PAGES,
-		.seed = 1,
-		.span_pages = false,
-	};
 	struct ps_error err = { { 0 } };
-	struct sim *s = sim_create(&cfg, &err);
+	struct sim *s;
 
-	ck_assert_msg(s != NULL, "sim_create(%s): %s", p->name, err.msg);
 	memset(m, 0, sizeof *m);
-	sim_set_evict_hook(s, mach_hook, m);
+	s = sim_open_policy(p, params, frames, MACH_PIDS * MACH_PAGES, mach_hook, m);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t pid = recs[i].pid;
 		uint64_t page = recs[i].addr >> PAGE_SHIFT;
@@ -969,11 +859,7 @@ Suite *make_policies_ghost_suite(void)
 		test_pagemap_fill_remove_reinsert, test_pagemap_tiny, test_pagemap_random_model,
 		test_ghostq_fifo, test_ghostq_zero_capacity, test_ghostq_random_model
 	};
-	const TTest *const policy[] = {
-		test_2q_steps, test_2q_scan_keeps_am, test_2q_params, test_2q_forget, test_arc_p_adapts,
-		test_arc_needs_incoming, test_arc_forget, test_s3fifo_steps, test_s3fifo_threshold_one,
-		test_s3fifo_one_hit_wonders, test_s3fifo_forget
-	};
+	const TTest *const policy[] = { test_2q_scan_keeps_am };
 	const TTest *const machine[] = { test_sim_params, test_sim_scan_resistance };
 	Suite *s = suite_create("policies_ghost");
 	int n = (int)ARRAY_LEN(ghost_policies);
@@ -981,6 +867,7 @@ Suite *make_policies_ghost_suite(void)
 
 	SUITE_ADD_TESTS(s, "pagemap", 0, pagemap);
 	tc = SUITE_ADD_TESTS(s, "policy", 0, policy);
+	tcase_add_loop_test(tc, test_ghost_case, 0, (int)ARRAY_LEN(gh_cases));
 	tcase_add_loop_test(tc, test_ghost_random_protocol, 0, n);
 	tc = SUITE_ADD_TESTS(s, "machine", 60, machine);
 	tcase_add_loop_test(tc, test_sim_enough_frames, 0, n);

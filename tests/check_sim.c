@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "sim_helpers.h"
 #include "machine/frames.h"
 #include "policies/registry.h"
 #include "machine/sim.h"
@@ -40,35 +41,12 @@ END_TEST
 
 /* ---- machine scenarios ---- */
 
-/* A reference to page `page` of process 1. */
-static struct trace_rec ref(char op, uint64_t page)
-{
-	return (struct trace_rec){
-		.addr = page << 12, .pid = 1, .size = 1,
-		.op = op == 'W' ? OP_WRITE : op == 'X' ? OP_FETCH : OP_READ,
-	};
-}
-
 static struct sim_config config(const char *policy, uint32_t frames)
 {
 	return (struct sim_config){
 		.policy = policy_find(policy), .frames = frames, .page_shift = 12, .va_bits = 48,
 		.swap_slots = 1 << 20, .seed = 1, .span_pages = true,
 	};
-}
-
-/* Replay recs on a new machine for cfg; the machine must not fail. */
-static struct sim_stats replay(const struct sim_config *cfg, const struct trace_rec *recs, size_t n)
-{
-	struct ps_error err = { "" };
-	struct sim *s = sim_create(cfg, &err);
-	struct sim_stats st;
-
-	ck_assert_msg(s != NULL, "sim_create: %s", err.msg);
-	ck_assert_msg(sim_feed(s, recs, n, &err) == 0, "sim_feed: %s", err.msg);
-	sim_get_stats(s, &st);
-	sim_destroy(s);
-	return st;
 }
 
 START_TEST(swap_round_trip_with_one_frame)
@@ -80,10 +58,10 @@ START_TEST(swap_round_trip_with_one_frame)
 	 *  R1  evict 0 clean with a slot -> no write; 1 zero-filled again
 	 *  W0  evict 1 dropped; 0 read from slot 0; dirty again
 	 *  R1  evict 0 dirty: its stale copy in slot 0 is overwritten */
-	const struct trace_rec t[] = { ref('W', 0), ref('R', 1), ref('R', 0),
-				       ref('R', 1), ref('W', 0), ref('R', 1) };
+	const struct trace_rec t[] = { sim_ref('W', 0), sim_ref('R', 1), sim_ref('R', 0),
+				       sim_ref('R', 1), sim_ref('W', 0), sim_ref('R', 1) };
 	struct sim_config cfg = config("fifo", 1);
-	struct sim_stats st = replay(&cfg, t, 6);
+	struct sim_stats st = sim_replay(&cfg, t, 6);
 
 	ck_assert_uint_eq(st.refs, 6);
 	ck_assert_uint_eq(st.reads, 4);
@@ -102,9 +80,10 @@ END_TEST
 START_TEST(hits_set_dirty_bit_that_eviction_sees)
 {
 	/* Two frames: R0 R1 W0 (hit, dirties 0) R2 (evicts 0, dirty) R3 (evicts 1, clean). */
-	const struct trace_rec t[] = { ref('R', 0), ref('R', 1), ref('W', 0), ref('R', 2), ref('R', 3) };
+	const struct trace_rec t[] = { sim_ref('R', 0), sim_ref('R', 1), sim_ref('W', 0), sim_ref('R', 2),
+				       sim_ref('R', 3) };
 	struct sim_config cfg = config("fifo", 2);
-	struct sim_stats st = replay(&cfg, t, 5);
+	struct sim_stats st = sim_replay(&cfg, t, 5);
 
 	ck_assert_uint_eq(st.faults, 4);
 	ck_assert_uint_eq(st.hits, 1);
@@ -133,7 +112,7 @@ static void log_evict(void *ctx, uint32_t frame, uint32_t pid, uint64_t vpn, boo
 
 START_TEST(evict_hook_sees_the_reverse_map)
 {
-	const struct trace_rec t[] = { ref('R', 10), ref('W', 11), ref('R', 12), ref('R', 13) };
+	const struct trace_rec t[] = { sim_ref('R', 10), sim_ref('W', 11), sim_ref('R', 12), sim_ref('R', 13) };
 	struct sim_config cfg = config("fifo", 2);
 	struct evict_log log = { .n = 0 };
 	struct ps_error err;
@@ -155,7 +134,7 @@ END_TEST
 
 START_TEST(full_swap_is_an_error_not_a_crash)
 {
-	const struct trace_rec t[] = { ref('W', 0), ref('W', 1), ref('W', 2) };
+	const struct trace_rec t[] = { sim_ref('W', 0), sim_ref('W', 1), sim_ref('W', 2) };
 	struct sim_config cfg = config("fifo", 1);
 	struct ps_error err = { "" };
 	struct sim_stats st;
@@ -181,13 +160,13 @@ START_TEST(access_across_a_page_boundary)
 {
 	struct trace_rec t = { .addr = 0x1ffe, .pid = 1, .size = 4, .op = OP_WRITE };
 	struct sim_config cfg = config("fifo", 4);
-	struct sim_stats st = replay(&cfg, &t, 1);
+	struct sim_stats st = sim_replay(&cfg, &t, 1);
 
 	ck_assert_uint_eq(st.refs, 2);
 	ck_assert_uint_eq(st.writes, 2);
 	ck_assert_uint_eq(st.distinct_pages, 2);
 	cfg.span_pages = false;
-	st = replay(&cfg, &t, 1);
+	st = sim_replay(&cfg, &t, 1);
 	ck_assert_uint_eq(st.refs, 1);
 	ck_assert_uint_eq(st.distinct_pages, 1);
 }
@@ -195,13 +174,13 @@ END_TEST
 
 START_TEST(processes_have_separate_address_spaces)
 {
-	struct trace_rec t[] = { ref('R', 5), ref('R', 5), ref('X', 5), ref('R', 5) };
+	struct trace_rec t[] = { sim_ref('R', 5), sim_ref('R', 5), sim_ref('X', 5), sim_ref('R', 5) };
 	struct sim_config cfg = config("fifo", 8);
 	struct sim_stats st;
 
 	t[1].pid = 2;
 	t[2].pid = 7;
-	st = replay(&cfg, t, 4);
+	st = sim_replay(&cfg, t, 4);
 	ck_assert_uint_eq(st.distinct_pages, 3);
 	ck_assert_uint_eq(st.faults, 3);
 	ck_assert_uint_eq(st.hits, 1);
@@ -330,7 +309,7 @@ static struct probe_state probe_run(const double *params, size_t nrefs)
 	struct sim *s;
 
 	for (size_t i = 0; i < nrefs; i++)
-		t[i] = ref('R', i);
+		t[i] = sim_ref('R', i);
 	cfg.policy = &probe_policy;
 	cfg.policy_params = params;
 	s = sim_create(&cfg, &err);

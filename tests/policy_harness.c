@@ -313,3 +313,81 @@ void ph_replay(const struct policy *policy, uint32_t frames, const uint64_t *pag
 	free(h);
 	free(next);
 }
+
+/* One step of ph_script() at *pos: perform it and check what it says;
+ * move *pos past it. step is its number, for messages. */
+static void ph_script_step(struct policy_harness *h, const char *name, int step, const char **pos)
+{
+	const char *p = *pos, *start = *pos;
+	uint32_t pid = 1;
+	unsigned long n;
+	char *end;
+	int len;
+
+	while (*p != '\0' && *p != ' ')
+		p++;
+	*pos = p;
+	len = (int)(p - start);
+	p = start;
+	n = strtoul(p, &end, 10);
+	if (end != p && *end == ':') { /* a process prefix */
+		pid = (uint32_t)n;
+		p = end + 1;
+	}
+	if (*p >= 'A' && *p <= 'Z') {
+		ph_admit_pid(h, (uint32_t)strtoul(p + 1, NULL, 10), pid, (uint64_t)*p);
+	} else if (*p >= '0' && *p <= '9') {
+		uint64_t page = strtoull(p, &end, 10);
+		int64_t want = *end == 'F'   ? PH_FREE
+			       : *end == 'H' ? PH_HIT
+					     : (int64_t)strtoll(end + 1, NULL, 10);
+		int64_t got = ph_ref_pid(h, pid, page);
+
+		ck_assert_msg(got == want, "%s: step %d (%.*s): result %lld, want %lld", name, step, len,
+			      start, (long long)got, (long long)want);
+	} else if (*p == 'e' && p[1] == '*') {
+		ph_evict(h);
+	} else if (*p == 'e') {
+		uint32_t got = ph_evict(h), want = (uint32_t)strtoul(p + 1, NULL, 10);
+
+		ck_assert_msg(got == want, "%s: step %d (%.*s): victim f%u, want f%u", name, step, len, start,
+			      (unsigned)got, (unsigned)want);
+	} else if (*p == 'h') {
+		ph_hit(h, (uint32_t)strtoul(p + 1, NULL, 10));
+	} else if (*p == 'f') {
+		ph_forget(h, (uint32_t)strtoul(p + 1, NULL, 10));
+	} else if (*p == 'x') {
+		ph_forget_page(h, strtoull(p + 1, NULL, 10));
+	} else if (*p == '+' || *p == '-') {
+		uint32_t f = (uint32_t)strtoul(p + 1, NULL, 10);
+
+		ck_assert_msg(f < h->frames, "%s: step %d (%.*s): no such frame", name, step, len, start);
+		ck_assert_msg(h->accessed[f] == (*p == '+'), "%s: step %d (%.*s): accessed bit of f%u is %s",
+			      name, step, len, start, (unsigned)f, h->accessed[f] ? "set" : "clear");
+	} else {
+		ck_abort_msg("%s: step %d (%.*s): not a step", name, step, len, start);
+	}
+}
+
+void ph_script(struct policy_harness *h, const char *name, const char *script)
+{
+	const char *p = script;
+
+	for (int step = 1; *p != '\0'; step++) {
+		while (*p == ' ')
+			p++;
+		if (*p != '\0')
+			ph_script_step(h, name, step, &p);
+	}
+}
+
+void ph_run_case(const struct ph_case *c, bool no_bits, bool plain_evict)
+{
+	struct policy_harness h;
+
+	ph_open(&h, c->policy, c->frames, c->params);
+	h.no_bits = no_bits;
+	h.plain_evict = plain_evict;
+	ph_script(&h, c->name, c->script);
+	ph_close(&h);
+}

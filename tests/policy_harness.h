@@ -110,6 +110,35 @@ int64_t ph_ref(struct policy_harness *h, uint64_t page);
 /* Reference pages[i] in turn; the result of each must be want[i]. */
 void ph_play(struct policy_harness *h, const uint64_t *pages, const int64_t *want, size_t n);
 
+/* Run script, a scenario of space-separated steps, on h; a step whose
+ * check fails fails the test, naming the case name, the step's number and
+ * its text. Steps on frames (page = a capital letter, 'A' = 65):
+ *   A0     fault page A of process 1 into free frame 0 (ph_admit());
+ *          2:A0 does so for process 2
+ *   h0     a read hit on frame 0 (ph_hit())
+ *   e0     evict(): the victim must be frame 0; e* takes any victim
+ *   f0     forget() frame 0 (ph_forget())
+ *   +0 -0  frame 0's accessed bit must be set / clear
+ * Steps as the core references pages (ph_ref_pid(), page = a number):
+ *   7F     page 7 of process 1 faults into a free frame; 2:7F, process 2
+ *   7H     page 7 is a hit
+ *   7>3    page 7 faults and page 3 is the victim
+ *   x7     forget() page 7 of process 1 (ph_forget_page()) */
+void ph_script(struct policy_harness *h, const char *name, const char *script);
+
+/* One scripted scenario, a row of a test's table of cases. */
+struct ph_case {
+	const char *name;
+	const struct policy *policy;
+	uint32_t frames;
+	const double *params; /* NULL: the declared defaults */
+	const char *script;   /* ph_script() steps */
+};
+
+/* Run case c on a fresh instance (ph_open()) with h.no_bits = no_bits and
+ * h.plain_evict = plain_evict: play its script, then close. */
+void ph_run_case(const struct ph_case *c, bool no_bits, bool plain_evict);
+
 /* next_use[i] = index of the next reference to pages[i], or POLICY_NEVER;
  * pages must be < 4096. The caller frees the result. */
 uint64_t *ph_next_uses(const uint64_t *pages, size_t n);
