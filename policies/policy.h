@@ -136,7 +136,8 @@ struct policy {
 	 * of reading it twice). Absent, or 0: the whole trace's next uses. */
 	bool needs_future;
 
-	/* Bytes of private state for cfg (the core allocates them zeroed). */
+	/* Bytes of private state for cfg (the core allocates them zeroed); at
+	 * most 1 GiB, or the run stops with an error naming the policy. */
 	size_t (*state_size)(const struct policy_config *cfg);
 	/* Initialise state for cfg; no frame is in use yet. */
 	void (*init)(void *state, const struct policy_config *cfg);

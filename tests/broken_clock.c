@@ -8,19 +8,45 @@
  * Built with -DBAD_VICTIM=K it is "bad-victim": its K-th eviction names a
  * frame that does not exist (cfg->frames), which pagesim must refuse with
  * an error naming the policy instead of crashing (tests/e2e-plugin.sh).
+ *
+ * Built with -DCTOR_MARKER it is "ctor-marker": a constructor writes the
+ * file $PAGESIM_TEST_MARKER names as soon as it is loaded, so a test can
+ * tell whether pagesim loaded it. Built with -DHUGE_STATE it is
+ * "huge-state": it asks for SIZE_MAX bytes of state (tests/e2e-plugin.sh).
  */
 #include <pagesim/policy.h>
+
+#ifdef CTOR_MARKER
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Write "loaded" into the file $PAGESIM_TEST_MARKER names, if any. */
+__attribute__((constructor)) static void ctor_marker(void)
+{
+	const char *path = getenv("PAGESIM_TEST_MARKER");
+	FILE *f = path != NULL && *path != '\0' ? fopen(path, "w") : NULL;
+
+	if (f != NULL) {
+		fputs("loaded\n", f);
+		fclose(f);
+	}
+}
+#endif
 
 struct broken_clock_state {
 	uint32_t frames, hand;
 	uint64_t evictions;
 };
 
-/* Bytes of state for cfg. */
+/* Bytes of state for cfg (huge-state: absurdly many). */
 static size_t broken_clock_state_size(const struct policy_config *cfg)
 {
 	(void)cfg;
+#ifdef HUGE_STATE
+	return SIZE_MAX;
+#else
 	return sizeof(struct broken_clock_state);
+#endif
 }
 
 /* The hand starts at frame 0. */
@@ -64,6 +90,12 @@ static void broken_clock_forget(void *state, uint32_t frame)
 #ifdef BAD_VICTIM
 #define BROKEN_CLOCK_NAME "bad-victim"
 #define BROKEN_CLOCK_SUMMARY "TEST ONLY: its 3rd eviction names a frame that does not exist"
+#elif defined(CTOR_MARKER)
+#define BROKEN_CLOCK_NAME "ctor-marker"
+#define BROKEN_CLOCK_SUMMARY "TEST ONLY: broken-clock that marks its loading in $PAGESIM_TEST_MARKER"
+#elif defined(HUGE_STATE)
+#define BROKEN_CLOCK_NAME "huge-state"
+#define BROKEN_CLOCK_SUMMARY "TEST ONLY: asks for SIZE_MAX bytes of state"
 #else
 #define BROKEN_CLOCK_NAME "broken-clock"
 #define BROKEN_CLOCK_SUMMARY "TEST ONLY: clock that ignores the accessed bit (FIFO in disguise)"

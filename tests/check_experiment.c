@@ -214,18 +214,86 @@ START_TEST(errors_name_line_column_and_choices)
 }
 END_TEST
 
-START_TEST(plugins_key_is_read_first)
+/* An exp_plugin_loader that counts its calls (*arg) and loads nothing. */
+static int count_plugin(const char *path, void *arg, struct ps_error *err)
+{
+	(void)path;
+	(void)err;
+	++*(int *)arg;
+	return 0;
+}
+
+/* An exp_plugin_loader that fails like a missing file. */
+static int missing_plugin(const char *path, void *arg, struct ps_error *err)
+{
+	(void)arg;
+	return ps_error_set(err, "%s: cannot load plug-in: No such file", path);
+}
+
+/* Load text with loader; returns the loader's call count, err the error. */
+static int load_plugins(const char *text, exp_plugin_loader loader, struct ps_error *err, int *rc)
+{
+	struct experiment e;
+	const char *path = yaml_file(text);
+	int calls = 0;
+
+	*rc = exp_load_with_plugins(path, &e, loader, &calls, err);
+	exp_free(&e);
+	unlink(path);
+	return calls;
+}
+
+START_TEST(plugins_load_after_the_file_is_checked)
+{
+	struct ps_error err = { "" };
+	int rc;
+
+	/* Valid: the loader is called once per plug-in, before the policy
+	 * names are looked up (fifo is built in). */
+	ck_assert_int_eq(load_plugins(OK_TRACES "plugins: [a.so, b.so]\npolicies: [fifo]\nframes: [3]\n",
+				      count_plugin, &err, &rc), 2);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	/* An unknown key, a duplicate plugins: key, a bad expect: requirement
+	 * or a missing trace: refused before any plug-in is loaded. */
+	ck_assert_int_eq(load_plugins(OK_TRACES "plugins: [a.so]\npolicies: [mine]\nframes: [3]\nfrmaes: 4\n",
+				      count_plugin, &err, &rc), 0);
+	ck_assert_msg(rc == -1 && strstr(err.msg, ":5:1: unknown key \"frmaes\""), "%s", err.msg);
+	ck_assert_int_eq(load_plugins(OK_TRACES "plugins: [a.so]\npolicies: [mine]\nframes: [3]\nplugins: [a.so]\n",
+				      count_plugin, &err, &rc), 0);
+	ck_assert_msg(rc == -1 && strstr(err.msg, ":5:1: key \"plugins\" appears twice in the experiment, on lines 2 and 5"),
+		      "%s", err.msg);
+	ck_assert_int_eq(load_plugins(OK_TRACES "plugins: [a.so]\npolicies: [mine]\nframes: [3]\n"
+				      "expect:\n  - {policy: mine, better-than: fifo}\n", count_plugin, &err, &rc), 0);
+	ck_assert_msg(rc == -1 && strstr(err.msg, ":6:20: unknown key \"better-than\" in a requirement"), "%s", err.msg);
+	ck_assert_int_eq(load_plugins("traces: [/nonexistent/t]\nplugins: [a.so]\npolicies: [mine]\nframes: [3]\n",
+				      count_plugin, &err, &rc), 0);
+	ck_assert_msg(rc == -1 && strstr(err.msg, ":1:10: trace /nonexistent/t:"), "%s", err.msg);
+}
+END_TEST
+
+START_TEST(plugin_paths_and_errors)
 {
 	struct experiment e;
 	struct ps_error err = { "" };
-	const char *path = yaml_file("policies: [mine]\nplugins: [a.so, b.so]\n");
+	const char *path = yaml_file(OK_TRACES "plugins: [a.so, /abs/b.so, sub/c.so]\npolicies: [fifo]\nframes: [3]\n");
+	char dir[4200], want[4300];
+	int rc;
 
-	/* exp_plugins reads only plugins:, so an unknown policy is no error yet. */
-	ck_assert_msg(exp_plugins(path, &e, &err) == 0, "%s", err.msg);
-	ck_assert_uint_eq(e.nplugins, 2);
-	ck_assert_str_eq(e.plugins[1], "b.so");
+	/* Relative plug-in paths are taken from the file's directory. */
+	snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(path, '/') - path), path);
+	ck_assert_msg(exp_load(path, &e, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(e.nplugins, 3);
+	snprintf(want, sizeof want, "%s/a.so", dir);
+	ck_assert_str_eq(e.plugins[0], want);
+	ck_assert_str_eq(e.plugins[1], "/abs/b.so");
+	snprintf(want, sizeof want, "%s/sub/c.so", dir);
+	ck_assert_str_eq(e.plugins[2], want);
 	exp_free(&e);
 	unlink(path);
+	/* A plug-in that does not load is reported at its entry. */
+	load_plugins(OK_TRACES "plugins:\n  - x.so\npolicies: [fifo]\nframes: [3]\n", missing_plugin, &err, &rc);
+	ck_assert_msg(rc == -1 && strstr(err.msg, ":3:5: ") && strstr(err.msg, "/x.so: cannot load plug-in"), "%s",
+		      err.msg);
 }
 END_TEST
 
@@ -388,7 +456,7 @@ Suite *make_experiment_suite(void)
 {
 	const TTest *const tc_tests[] = {
 		simplest_file_from_the_issue, every_key, defaults_name_and_output_from_the_file,
-		errors_name_line_column_and_choices, plugins_key_is_read_first, expect_section, expect_errors,
+		errors_name_line_column_and_choices, plugins_load_after_the_file_is_checked, plugin_paths_and_errors, expect_section, expect_errors,
 		confidence_intervals, machine_keys, machine_key_errors
 	};
 	Suite *s = suite_create("experiment");

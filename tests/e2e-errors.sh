@@ -99,5 +99,33 @@ for c in "decode $TRACES/belady.pages" "policies"; do
 		not_ok "pagesim $c with standard output closed: exit 2 naming the reason" "status $status: $(cat "$work/err")"
 	fi
 done
+# --- Experiment files beyond the limits, empty list items, a directory as a trace --
+
+# 100,000 nested '[' used to take quadratic time (56 s) before the error;
+# nesting beyond 16 levels is refused at once, where it goes too deep.
+{ printf 'traces: '; head -c 100000 /dev/zero | tr '\0' '['; echo; } >"$work/deep.yaml"
+timeout 10 "$PAGESIM" check "$work/deep.yaml" >"$work/out" 2>"$work/err"
+status=$?
+if [ "$status" -eq 2 ] && grep -q "^pagesim: $work/deep.yaml:1:24: lists and mappings nested more than 16 deep" "$work/err"; then
+	ok "100,000 nested lists are refused quickly at the 17th level"
+else
+	not_ok "100,000 nested lists are refused quickly at the 17th level" "status $status" "$(head -c 300 "$work/err")"
+fi
+# A file over 1 MiB is refused, at its first byte beyond the limit.
+{ echo 'name: big'; for i in $(seq 1 70000); do echo "# padding line $i"; done; } >"$work/big.yaml"
+expect_error "an experiment file over 1 MiB is refused" \
+	"$work/big.yaml:" check "$work/big.yaml"
+expect_error "... saying why" "the file is larger than 1048576 bytes (1 MiB), the limit for an experiment file" \
+	check "$work/big.yaml"
+# Empty items of comma-separated lists.
+expect_error "--policy with an empty item" '--policy: empty item in "fifo,," (a comma at an end, or two in a row)' \
+	run "$work/good.pages" --policy fifo,,
+expect_error "--frames with an empty item" '--frames: empty item in "1,,2" (a comma at an end, or two in a row)' \
+	run "$work/good.pages" --frames 1,,2
+expect_error "mrc --frames with an empty item" '--frames: empty item in ",4"' mrc "$work/good.pages" --frames ,4
+# A directory named as a trace in an experiment file, at its line.
+printf 'traces:\n  - %s\npolicies: [fifo]\nframes: [3]\n' "$work" >"$work/dir-trace.yaml"
+expect_error "a directory as a trace is refused at its FILE:LINE:COLUMN" \
+	"$work/dir-trace.yaml:2:5: trace $work: is a directory, not a trace file" check "$work/dir-trace.yaml"
 
 finish

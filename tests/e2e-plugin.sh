@@ -186,4 +186,54 @@ else
 		"$(cat "$work/bad-victim-out/results.csv" 2>&1)"
 fi
 
+# --- Experiment files: checked whole before any plug-in is loaded -------------
+#
+# ctor-marker.so writes $PAGESIM_TEST_MARKER from a constructor, so a test
+# sees whether pagesim loaded it. (issue 13, items 10-12)
+export PAGESIM_TEST_MARKER="$work/marker"
+ctor=$PLUGINDIR/ctor-marker.so
+
+# expect_not_loaded NAME WANT FILE: check FILE must fail with WANT and the
+# plug-in must not have been loaded.
+expect_not_loaded() {
+	rm -f "$PAGESIM_TEST_MARKER"
+	expect_error "$1" "$2" check "$3"
+	if [ -e "$PAGESIM_TEST_MARKER" ]; then not_ok "... and no plug-in was loaded ($1)" "$ctor was loaded"
+	else ok "... and no plug-in was loaded ($1)"; fi
+}
+
+printf 'plugins: [%s]\ntraces: [%s]\npolicies: [ctor-marker]\nframes: [3]\nfrmaes: [4]\n' \
+	"$ctor" "$TRACES/belady.pages" >"$work/unknown-key.yaml"
+expect_not_loaded "an unknown key is refused before the plug-ins load" \
+	"$work/unknown-key.yaml:5:1: unknown key \"frmaes\"" "$work/unknown-key.yaml"
+printf 'plugins: [%s]\ntraces: [%s]\npolicies: [ctor-marker]\nframes: [3]\nplugins: [%s]\n' \
+	"$ctor" "$TRACES/belady.pages" "$ctor" >"$work/twice.yaml"
+expect_not_loaded "a second plugins: key is refused, naming both lines" \
+	"$work/twice.yaml:5:1: key \"plugins\" appears twice in the experiment, on lines 1 and 5" "$work/twice.yaml"
+
+# A relative plug-in path is taken from the experiment file's directory,
+# wherever pagesim runs; trace paths stay relative to the current directory.
+mkdir -p "$work/rel/sub" && cp "$ctor" "$work/rel/sub/"
+printf 'plugins: [sub/ctor-marker.so]\ntraces: [%s]\npolicies: [ctor-marker, fifo]\nframes: [3]\noutput: %s\n' \
+	"$TRACES/belady.pages" "$work/rel-out" >"$work/rel/rel.yaml"
+rm -f "$PAGESIM_TEST_MARKER"
+(cd "$work" && "$PAGESIM" sweep rel/rel.yaml --no-plot -j 1 >"$work/out" 2>"$work/err")
+if [ $? -eq 0 ] && [ -e "$PAGESIM_TEST_MARKER" ] && grep -q '^ctor-marker ' "$work/out"; then
+	ok "a relative plug-in path is taken from the experiment file's directory"
+else
+	not_ok "a relative plug-in path is taken from the experiment file's directory" "$(cat "$work/err")"
+fi
+
+# A plug-in that cannot be loaded is reported at its line.
+printf 'traces: [%s]\nplugins:\n  - missing.so\npolicies: [fifo]\nframes: [3]\n' \
+	"$TRACES/belady.pages" >"$work/missing-plugin.yaml"
+expect_error "a missing plug-in is reported at its FILE:LINE:COLUMN" \
+	"$work/missing-plugin.yaml:3:5: $work/missing.so: cannot load plug-in: " check "$work/missing-plugin.yaml"
+unset PAGESIM_TEST_MARKER
+
+# A plug-in asking for absurd state is told so, not "out of memory".
+expect_error "a policy asking for SIZE_MAX bytes of state is named, with what it asked for" \
+	"huge-state with 8 frames: policy \"huge-state\" asked for 18446744073709551615 bytes of state for 8 frames; at most 1073741824 (1 GiB) per instance" \
+	run "$TRACES/belady.pages" --plugin "$PLUGINDIR/huge-state.so" --policy huge-state --frames 8 -j 1
+
 finish

@@ -44,9 +44,9 @@ int cli_plot(const struct results *r, const char *dir, const struct plot_options
 
 struct experiment;
 
-/* Load the plug-ins an experiment file names, then the experiment itself
- * into exp (freed with exp_free). Returns 0 or an exit code after
- * printing the error. */
+/* Load the experiment file into exp (freed with exp_free): check it
+ * whole, then load the plug-ins it names, then look up its policies.
+ * Returns 0 or an exit code after printing the error. */
 int cli_load_experiment(const char *file, struct experiment *exp);
 
 /* After a command: flush standard output and check it for write errors
@@ -59,8 +59,18 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parse a frame-count list: comma-separated items, each N or A..B (A, 2A,
  * 4A, ... while <= B). Counts are 1..2^31. Stores up to max values in out
- * and their number in *n; false on a malformed list or too many values. */
+ * and their number in *n; false on a malformed list (an empty item too)
+ * or too many values. */
 bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
+
+/* Is an item of the comma-separated list empty (the list itself, a comma
+ * first or last, or two in a row)? Such a list is refused. */
+bool cli_list_has_empty(const char *list);
+
+/* --frames LIST into out as cli_parse_frames does. Returns 0, or -1 with
+ * err set for an empty item, or left empty for the option's generic
+ * error (an OPT_CUSTOM parse function's contract). */
+int cli_frames_option(const char *arg, uint32_t *out, size_t max, size_t *n, struct ps_error *err);
 
 /* The number of online cores (at least 1): the default of -j. */
 unsigned cli_cores(void);

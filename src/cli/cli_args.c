@@ -25,11 +25,25 @@ int cli_fail(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+bool cli_list_has_empty(const char *list)
+{
+	size_t len = strlen(list);
+
+	return len == 0 || list[0] == ',' || list[len - 1] == ',' || strstr(list, ",,") != NULL;
+}
+
+int cli_frames_option(const char *arg, uint32_t *out, size_t max, size_t *n, struct ps_error *err)
+{
+	if (cli_list_has_empty(arg))
+		return ps_error_set(err, "--frames: empty item in \"%s\" (a comma at an end, or two in a row)", arg);
+	return cli_parse_frames(arg, out, max, n) ? 0 : -1;
+}
+
 bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n)
 {
 	const uint64_t limit = 1ULL << 31;
 	char *copy = strdup(s ? s : ""), *save = NULL, *item;
-	bool ok = copy != NULL && *copy != '\0';
+	bool ok = copy != NULL && !cli_list_has_empty(copy);
 
 	*n = 0;
 	for (item = ok ? strtok_r(copy, ",", &save) : NULL; ok && item; item = strtok_r(NULL, ",", &save)) {

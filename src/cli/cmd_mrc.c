@@ -49,7 +49,7 @@ struct mrc_opts {
 #define MRC_STR_(x) #x
 
 /* --frames LIST|all into the struct mrc_opts at field (all: nframes 0).
- * Returns 0, or -1 for the generic error. */
+ * Returns 0, or -1 with err set (an empty item) or for the generic error. */
 static int mrc_opt_frames(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err)
 {
 	struct mrc_opts *o = field;
@@ -57,7 +57,7 @@ static int mrc_opt_frames(const struct opt_spec *spec, const char *arg, void *fi
 	o->all_frames = strcmp(arg, "all") == 0;
 	if (o->all_frames)
 		o->nframes = 0;
-	return o->all_frames || cli_parse_frames(arg, o->frames, MRC_MAX_FRAMES, &o->nframes) ? 0 : -1;
+	return o->all_frames ? 0 : cli_frames_option(arg, o->frames, MRC_MAX_FRAMES, &o->nframes, err);
 }
 
 /* --policy lru|opt into the enum mrc_policy at field. Returns 0, or -1

@@ -48,13 +48,13 @@ struct run_opts {
 #define RUN_STR(x) RUN_STR_(x)
 #define RUN_STR_(x) #x
 
-/* --frames LIST into the struct run_opts at field. Returns 0, or -1 for
- * the generic error. */
+/* --frames LIST into the struct run_opts at field. Returns 0, or -1 with
+ * err set (an empty item) or for the generic error. */
 static int run_opt_frames(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err)
 {
 	struct run_opts *o = field;
 
-	return cli_parse_frames(arg, o->frames, RUN_MAX_FRAMES, &o->nframes) ? 0 : -1;
+	return cli_frames_option(arg, o->frames, RUN_MAX_FRAMES, &o->nframes, err);
 }
 
 static const char *const run_output_words[] = { "text", "csv", "json", NULL };
@@ -119,6 +119,10 @@ static int run_add_policies(struct run_opts *o, const char *list)
 
 	if (copy == NULL)
 		return cli_fail("out of memory");
+	if (cli_list_has_empty(list)) {
+		free(copy);
+		return cli_fail("--policy: empty item in \"%s\" (a comma at an end, or two in a row)", list);
+	}
 	o->npolicies = 0;
 	for (char *name = strtok_r(copy, ",", &save); name && rc == EXIT_OK; name = strtok_r(NULL, ",", &save)) {
 		if (strcmp(name, "all") == 0) {

@@ -99,16 +99,18 @@ static int sweep_parse(int argc, char **argv, struct sweep *sw, const char **fil
 	return -1;
 }
 
+/* An exp_plugin_loader: plugin_load, whose count is not needed. */
+static int sweep_load_plugin(const char *path, void *arg, struct ps_error *err)
+{
+	(void)arg;
+	return plugin_load(path, err) < 0 ? -1 : 0;
+}
+
 int cli_load_experiment(const char *file, struct experiment *exp)
 {
 	struct ps_error err;
-	int rc = exp_plugins(file, exp, &err);
+	int rc = exp_load_with_plugins(file, exp, sweep_load_plugin, NULL, &err);
 
-	for (size_t i = 0; rc == 0 && i < exp->nplugins; i++)
-		rc = plugin_load(exp->plugins[i], &err) < 0 ? -1 : 0;
-	exp_free(exp);
-	if (rc == 0)
-		rc = exp_load(file, exp, &err);
 	if (rc == 0 && exp->machine.vm.by_segment)
 		return cli_fail("%s: by-segment: sweeps and checks keep no per-segment breakdown;"
 				" use pagesim run --by-segment", file);

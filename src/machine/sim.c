@@ -294,33 +294,44 @@ const struct sim_segfault *sim_segfaults(const struct sim *s, size_t *n)
 
 /* ---- construction ---- */
 
-struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
+/* Is cfg a machine sim_create can build (a policy of this interface
+ * version, frames, swap, a look-ahead when the policy needs one)? False
+ * with err set when not. */
+static bool sim_config_check(const struct sim_config *cfg, struct ps_error *err)
 {
-	struct policy_config pcfg;
-	struct sim *s;
-
 	if (cfg->policy == NULL) {
 		ps_error_set(err, "no replacement policy given");
-		return NULL;
+		return false;
 	}
 	if (cfg->policy->abi != PAGESIM_POLICY_ABI) {
 		ps_error_set(err, "policy \"%s\" was built for interface version %u; this pagesim has version %u",
 			     cfg->policy->name, cfg->policy->abi, PAGESIM_POLICY_ABI);
-		return NULL;
+		return false;
 	}
 	if (cfg->frames == 0) {
 		ps_error_set(err, "the number of frames must be at least 1");
-		return NULL;
+		return false;
 	}
 	if (cfg->swap_slots == 0) {
 		ps_error_set(err, "the swap device must have at least 1 slot");
-		return NULL;
+		return false;
 	}
 	if (cfg->policy->needs_future && cfg->future == NULL) {
 		ps_error_set(err, "policy \"%s\" needs to look ahead in the trace, and no look-ahead was given",
 			     cfg->policy->name);
-		return NULL;
+		return false;
 	}
+	return true;
+}
+
+struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
+{
+	struct policy_config pcfg;
+	size_t asked = 0;
+	struct sim *s;
+
+	if (!sim_config_check(cfg, err))
+		return NULL;
 	s = calloc(1, sizeof *s);
 	if (s == NULL) {
 		ps_error_set(err, "out of memory");
@@ -351,9 +362,13 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		.params = s->policy->params == NULL ? NULL
 			  : cfg->policy_params != NULL ? cfg->policy_params : s->default_params,
 	};
-	if (!frames_init(&s->ft, cfg->frames) ||
-	    (s->policy_state = calloc(1, s->policy->state_size(&pcfg))) == NULL) {
-		ps_error_set(err, "out of memory for %" PRIu32 " frames", cfg->frames);
+	if (!frames_init(&s->ft, cfg->frames) || (s->policy_state = sim_policy_alloc(s->policy, &pcfg, &asked)) == NULL) {
+		if (asked > SIM_MAX_POLICY_STATE)
+			ps_error_set(err, "policy \"%s\" asked for %zu bytes of state for %" PRIu32 " frames; "
+				     "at most %llu (1 GiB) per instance", s->policy->name, asked, cfg->frames,
+				     SIM_MAX_POLICY_STATE);
+		else
+			ps_error_set(err, "out of memory for %" PRIu32 " frames", cfg->frames);
 		sim_destroy(s);
 		return NULL;
 	}

@@ -18,6 +18,10 @@
  * 4 KiB pages (its bitmap grows only as slots are used). */
 #define SIM_DEFAULT_SWAP_SLOTS (1ULL << 32)
 
+/* The most state one policy instance may ask for (state_size): 1 GiB.
+ * More is refused, naming the policy and what it asked for. */
+#define SIM_MAX_POLICY_STATE (1ULL << 30)
+
 /* The options of the VM model (sim.c's essay), all off/0 by default: a
  * zeroed struct is the classic machine. An experiment file or pagesim
  * run's command line sets them (experiment.h, struct exp_machine). */

@@ -24,7 +24,7 @@
  *
  *   sim.c -> sim_events.c: sim_event
  *   sim.c -> sim_mm.c: sim_fault sim_shootdown sim_vm_tables
- *   sim.c -> sim_proc.c: sim_proc sim_procs_free sim_trace_error
+ *   sim.c -> sim_proc.c: sim_policy_alloc sim_proc sim_procs_free sim_trace_error
  *   sim_events.c -> sim_mm.c: sim_charge_tables sim_file_id sim_map_more
  *                             sim_shootdown sim_teardown sim_unmap_range
  *                             sim_vm_tables
@@ -200,6 +200,10 @@ static inline void sim_touch(struct sim *s, uint32_t f, const struct policy_ref 
 /* Find pid's process, creating it (live, anonymous) when absent; NULL
  * when memory is short. */
 struct proc *sim_proc(struct sim *s, uint32_t pid);
+/* A zeroed block of the state_size() policy asks for with pcfg (*asked
+ * bytes), or NULL when that is more than SIM_MAX_POLICY_STATE or memory is
+ * short. */
+void *sim_policy_alloc(const struct policy *policy, const struct policy_config *pcfg, size_t *asked);
 /* Local scope: give p a fresh policy instance (ticking from now). False
  * when memory is short. */
 bool sim_proc_instance(struct sim *s, struct proc *p);

@@ -16,9 +16,17 @@
 
 /* ---- processes ---- */
 
+void *sim_policy_alloc(const struct policy *policy, const struct policy_config *pcfg, size_t *asked)
+{
+	*asked = policy->state_size(pcfg);
+	return *asked <= SIM_MAX_POLICY_STATE ? calloc(1, *asked) : NULL;
+}
+
 bool sim_proc_instance(struct sim *s, struct proc *p)
 {
-	p->policy_state = calloc(1, s->policy->state_size(&s->pcfg));
+	size_t asked;
+
+	p->policy_state = sim_policy_alloc(s->policy, &s->pcfg, &asked);
 	if (p->policy_state == NULL)
 		return false;
 	s->policy->init(p->policy_state, &s->pcfg);

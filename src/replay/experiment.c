@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -24,6 +25,9 @@
 #include "util/suggest.h"
 #include "machine/tlb.h"
 
+/* The longest policy specification a mapping entry of policies: makes. */
+#define EXP_SPEC_MAX 512
+
 /* A loading in progress. */
 struct exp_ctx {
 	const char *file;
@@ -32,6 +36,13 @@ struct exp_ctx {
 	struct ps_error *err;
 	/* Machine keys whose meaning depends on others, checked at the end. */
 	yaml_node_t *quota, *tlb_flush, *shootdown_off;
+	/* The late keys, read once every other key is: traces:, expect:. */
+	yaml_node_t *traces, *expect;
+	/* Where each plug-in is named, for its loading errors. */
+	yaml_node_t *plugin_nodes[EXP_MAX_PLUGINS];
+	/* policies:, as written: resolved once the plug-ins are loaded. */
+	yaml_node_t *policy_nodes[EXP_MAX_POLICIES];
+	char specs[EXP_MAX_POLICIES][EXP_SPEC_MAX];
 };
 
 /* Set err to "FILE:LINE:COL: message" for node; returns -1. */
@@ -142,14 +153,25 @@ struct exp_key {
 	int (*parse)(struct exp_ctx *c, yaml_node_t *value, void *target);
 };
 
+/* Refuse key node k of mapping what when first (the same key earlier in
+ * the mapping) is not NULL, naming both lines. Returns 0 or -1. */
+static int exp_no_repeat(struct exp_ctx *c, const yaml_node_t *first, const yaml_node_t *k, const char *key,
+			 const char *what)
+{
+	if (first == NULL)
+		return 0;
+	return exp_fail(c, k, "key \"%s\" appears twice in %s, on lines %lu and %lu", key, what,
+			(unsigned long)first->start_mark.line + 1, (unsigned long)k->start_mark.line + 1);
+}
+
 /* Walk mapping node, handing each value to the handler of its key in
  * keys[0..nkeys) with target. Unknown and repeated keys are errors naming
- * the valid keys (what names the mapping in messages). */
+ * the valid keys, or both lines (what names the mapping in messages). */
 static int exp_walk_mapping(struct exp_ctx *c, yaml_node_t *node, const char *what,
 			    const struct exp_key *keys, size_t nkeys, void *target)
 {
 	const char *names[48];
-	bool seen[48] = { false };
+	const yaml_node_t *seen[48] = { NULL };
 
 	assert(nkeys <= sizeof names / sizeof names[0] && "exp_walk_mapping: too many keys");
 	if (node->type != YAML_MAPPING_NODE)
@@ -179,9 +201,9 @@ static int exp_walk_mapping(struct exp_ctx *c, yaml_node_t *node, const char *wh
 						key, what, guess, valid);
 			return exp_fail(c, k, "unknown key \"%s\" in %s; valid keys: %s", key, what, valid);
 		}
-		if (seen[i])
-			return exp_fail(c, k, "key \"%s\" appears twice in %s", key, what);
-		seen[i] = true;
+		if (exp_no_repeat(c, seen[i], k, key, what) < 0)
+			return -1;
+		seen[i] = k;
 		if (keys[i].parse(c, yaml_document_get_node(c->doc, p->value), target) < 0)
 			return -1;
 	}
@@ -303,6 +325,7 @@ static int exp_trace(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
 {
 	char label[256];
 	struct ps_error gen_err;
+	struct stat st;
 	struct gen *g;
 
 	if (node->type == YAML_SCALAR_NODE) {
@@ -314,6 +337,8 @@ static int exp_trace(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
 			return exp_fail(c, node, "an experiment cannot read standard input; name a file");
 		if (access(path, R_OK) != 0)
 			return exp_fail(c, node, "trace %s: %s", path, strerror(errno));
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return exp_fail(c, node, "trace %s: is a directory, not a trace file", path);
 		t->path = exp_strdup(c, node, path);
 		t->label = exp_strdup(c, node, path);
 		return t->path && t->label ? 0 : -1;
@@ -367,62 +392,89 @@ static int exp_key_output(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return (c->exp->output = exp_strdup(c, v, s)) ? 0 : -1;
 }
 
-/* traces are parsed after page-size (generators need it): store the node
- * in the walk target's first slot. */
+/* traces are parsed after page-size (generators need it): keep the node. */
 static int exp_key_traces(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	((yaml_node_t **)t)[0] = v;
+	c->traces = v;
 	return 0;
 }
 
+/* The specification text of policies: entry node into spec ("aging" or,
+ * from {name: aging, bits: 8}, "aging:bits=8"). Returns 0 or -1. */
+static int exp_policy_text(struct exp_ctx *c, yaml_node_t *node, char *spec)
+{
+	yaml_node_pair_t *p, *start, *top;
+	const char *name = NULL, *s;
+	size_t used;
+
+	if (node->type != YAML_MAPPING_NODE) {
+		if ((s = exp_scalar(c, node, "a policy")) == NULL)
+			return -1;
+		if (*s == '\0')
+			return exp_fail(c, node, "a policy name must not be empty");
+		snprintf(spec, EXP_SPEC_MAX, "%s", s);
+		return 0;
+	}
+	start = node->data.mapping.pairs.start;
+	top = node->data.mapping.pairs.top;
+	for (p = start; p < top; p++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+		const char *k = exp_scalar(c, kn, "a key");
+		const char *val = exp_scalar(c, yaml_document_get_node(c->doc, p->value), "a value");
+
+		if (k == NULL || val == NULL)
+			return -1;
+		for (yaml_node_pair_t *q = start; q < p; q++) {
+			yaml_node_t *qn = yaml_document_get_node(c->doc, q->key);
+
+			if (strcmp((const char *)qn->data.scalar.value, k) == 0)
+				return exp_no_repeat(c, qn, kn, k, "a policy mapping");
+		}
+		if (strcmp(k, "name") == 0)
+			name = val;
+	}
+	if (name == NULL)
+		return exp_fail(c, node, "a policy mapping needs a name: key");
+	used = (size_t)snprintf(spec, EXP_SPEC_MAX, "%s", name);
+	for (p = start; p < top; p++) {
+		const char *k = (const char *)yaml_document_get_node(c->doc, p->key)->data.scalar.value;
+		const char *val = (const char *)yaml_document_get_node(c->doc, p->value)->data.scalar.value;
+
+		if (strcmp(k, "name") != 0 && used < EXP_SPEC_MAX)
+			used += (size_t)snprintf(spec + used, EXP_SPEC_MAX - used, ":%s=%s", k, val);
+	}
+	return 0;
+}
+
+/* policies: is read whole now, its names resolved once the plug-ins are
+ * loaded (exp_resolve_policies). */
 static int exp_key_policies(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	yaml_node_t *items[EXP_MAX_POLICIES];
 	struct experiment *e = c->exp;
 
-	if (exp_items(c, v, "policies", items, EXP_MAX_POLICIES, &e->npolicies) < 0)
+	if (exp_items(c, v, "policies", c->policy_nodes, EXP_MAX_POLICIES, &e->npolicies) < 0)
 		return -1;
+	for (size_t i = 0; i < e->npolicies; i++)
+		if (exp_policy_text(c, c->policy_nodes[i], c->specs[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Find every policy of policies: by name (the plug-ins loaded); a name
+ * unknown or listed twice is an error at its entry. */
+static int exp_resolve_policies(struct exp_ctx *c)
+{
+	struct experiment *e = c->exp;
+
 	for (size_t i = 0; i < e->npolicies; i++) {
-		char spec[512];
 		struct ps_error perr;
 
-		if (items[i]->type == YAML_MAPPING_NODE) {
-			/* {name: aging, bits: 8} is aging:bits=8. */
-			yaml_node_pair_t *p = items[i]->data.mapping.pairs.start;
-			const char *name = NULL;
-			size_t used = 0;
-
-			for (; p < items[i]->data.mapping.pairs.top; p++) {
-				const char *k = exp_scalar(c, yaml_document_get_node(c->doc, p->key), "a key");
-				const char *val = exp_scalar(c, yaml_document_get_node(c->doc, p->value), "a value");
-
-				if (k == NULL || val == NULL)
-					return -1;
-				if (strcmp(k, "name") == 0)
-					name = val;
-			}
-			if (name == NULL)
-				return exp_fail(c, items[i], "a policy mapping needs a name: key");
-			used = (size_t)snprintf(spec, sizeof spec, "%s", name);
-			for (p = items[i]->data.mapping.pairs.start; p < items[i]->data.mapping.pairs.top; p++) {
-				const char *k = (const char *)yaml_document_get_node(c->doc, p->key)->data.scalar.value;
-				const char *val = (const char *)yaml_document_get_node(c->doc, p->value)->data.scalar.value;
-
-				if (strcmp(k, "name") != 0 && used < sizeof spec)
-					used += (size_t)snprintf(spec + used, sizeof spec - used, ":%s=%s", k, val);
-			}
-		} else {
-			const char *s = exp_scalar(c, items[i], "a policy");
-
-			if (s == NULL)
-				return -1;
-			snprintf(spec, sizeof spec, "%s", s);
-		}
-		if (policy_spec_parse(spec, &e->policies[i], &perr) < 0)
-			return exp_fail(c, items[i], "%s", perr.msg);
+		if (policy_spec_parse(c->specs[i], &e->policies[i], &perr) < 0)
+			return exp_fail(c, c->policy_nodes[i], "%s", perr.msg);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(e->policies[j].label, e->policies[i].label) == 0)
-				return exp_fail(c, items[i], "policy \"%s\" is listed twice", e->policies[i].label);
+				return exp_fail(c, c->policy_nodes[i], "policy \"%s\" is listed twice",
+						e->policies[i].label);
 	}
 	return 0;
 }
@@ -584,9 +636,32 @@ static int exp_key_skip_bad(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return exp_bool(c, v, "skip-bad", &c->exp->topt.skip_bad);
 }
 
+/* path, a plug-in named in the experiment file: as it is when absolute,
+ * else taken from the file's directory ("dir/path"). A copy, or NULL (err
+ * set at node) when memory is short. */
+static char *exp_plugin_path(struct exp_ctx *c, const yaml_node_t *node, const char *path)
+{
+	const char *slash = strrchr(c->file, '/');
+	size_t dir = slash ? (size_t)(slash - c->file) + 1 : 0;
+	char *out;
+
+	if (path[0] == '/' || dir == 0)
+		return exp_strdup(c, node, path);
+	out = malloc(dir + strlen(path) + 1);
+	if (out == NULL) {
+		exp_fail(c, node, "out of memory");
+		return NULL;
+	}
+	memcpy(out, c->file, dir);
+	strcpy(out + dir, path);
+	return out;
+}
+
+/* plugins: the files, resolved against the experiment file's directory;
+ * loaded only once the whole file is known to be valid. */
 static int exp_key_plugins(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	yaml_node_t *items[EXP_MAX_PLUGINS];
+	yaml_node_t **items = c->plugin_nodes;
 	struct experiment *e = c->exp;
 	size_t n;
 
@@ -595,7 +670,11 @@ static int exp_key_plugins(struct exp_ctx *c, yaml_node_t *v, void *t)
 	for (e->nplugins = 0; e->nplugins < n; e->nplugins++) {
 		const char *s = exp_scalar(c, items[e->nplugins], "a plug-in path");
 
-		if (s == NULL || (e->plugins[e->nplugins] = exp_strdup(c, items[e->nplugins], s)) == NULL)
+		if (s == NULL)
+			return -1;
+		if (*s == '\0')
+			return exp_fail(c, items[e->nplugins], "a plug-in path must not be empty");
+		if ((e->plugins[e->nplugins] = exp_plugin_path(c, items[e->nplugins], s)) == NULL)
 			return -1;
 	}
 	return 0;
@@ -782,11 +861,11 @@ static int exp_machine_check(struct exp_ctx *c)
 
 /* ---- the expect: section (pagesim check) ---- */
 
-/* expect: is parsed last (it names policies, traces and frames): store
- * its node in the walk target's second slot. */
+/* expect: is parsed last (it names policies, traces and frames): keep
+ * the node. */
 static int exp_key_expect(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	((yaml_node_t **)t)[1] = v;
+	c->expect = v;
 	return 0;
 }
 
@@ -809,6 +888,34 @@ EXP_REQ_KEY(tolerance, "tolerance")
 EXP_REQ_KEY(traces, "traces")
 EXP_REQ_KEY(frames, "frames")
 EXP_REQ_KEY(note, "note")
+
+/* The keys of a requirement. */
+static const struct exp_key exp_req_keys[] = {
+	{ "policy", exp_req_policy }, { "fewer-faults-than", exp_req_fewer },
+	{ "at-least-as-good-as", exp_req_as_good }, { "margin", exp_req_margin },
+	{ "tolerance", exp_req_tolerance }, { "traces", exp_req_traces },
+	{ "frames", exp_req_frames }, { "note", exp_req_note },
+};
+#define EXP_REQ_NKEYS (sizeof exp_req_keys / sizeof exp_req_keys[0])
+
+/* Check the shape of expect: v before any plug-in is loaded: a list of
+ * mappings of requirement keys, none unknown or twice. What the keys name
+ * is checked later (exp_expect), once the policies are known. */
+static int exp_expect_shape(struct exp_ctx *c, yaml_node_t *v)
+{
+	yaml_node_t *items[EXP_MAX_EXPECTS];
+	size_t count;
+
+	if (exp_items(c, v, "expect", items, EXP_MAX_EXPECTS, &count) < 0)
+		return -1;
+	for (size_t i = 0; i < count; i++) {
+		struct exp_req_nodes n = { 0 };
+
+		if (exp_walk_mapping(c, items[i], "a requirement", exp_req_keys, EXP_REQ_NKEYS, &n) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 /* The index of the experiment policy labelled by scalar node v. */
 static int exp_req_policy_index(struct exp_ctx *c, yaml_node_t *v, const char *what, size_t *out)
@@ -853,19 +960,14 @@ static int exp_req_margin_value(struct exp_ctx *c, yaml_node_t *v, const char *w
 /* Read one requirement of expect: into x. */
 static int exp_expect_one(struct exp_ctx *c, yaml_node_t *node, struct exp_expect *x)
 {
-	static const struct exp_key keys[] = {
-		{ "policy", exp_req_policy }, { "fewer-faults-than", exp_req_fewer },
-		{ "at-least-as-good-as", exp_req_as_good }, { "margin", exp_req_margin },
-		{ "tolerance", exp_req_tolerance }, { "traces", exp_req_traces },
-		{ "frames", exp_req_frames }, { "note", exp_req_note },
-	};
+	const struct exp_key *keys = exp_req_keys;
 	const struct experiment *e = c->exp;
 	struct exp_req_nodes n = { 0 };
 	yaml_node_t *items[EXP_MAX_FRAMES];
 	size_t count;
 
 	x->line = node->start_mark.line + 1;
-	if (exp_walk_mapping(c, node, "a requirement", keys, sizeof keys / sizeof keys[0], &n) < 0)
+	if (exp_walk_mapping(c, node, "a requirement", keys, EXP_REQ_NKEYS, &n) < 0)
 		return -1;
 	if (n.policy == NULL)
 		return exp_fail(c, node, "a requirement needs policy:");
@@ -981,33 +1083,99 @@ static const struct exp_key exp_top_keys[] = {
 	{ "expect", exp_key_expect },
 };
 
-/* Read the YAML document at path into doc. Returns 0 or -1 with err set. */
-static int exp_read_document(const char *path, yaml_document_t *doc, struct ps_error *err)
+/* Set err to "path:LINE:COL: not valid YAML: ..." for parser's error. */
+static int exp_yaml_error(const char *path, const yaml_parser_t *parser, struct ps_error *err)
 {
-	yaml_parser_t parser;
+	const yaml_mark_t *m = parser->problem_mark.line || parser->problem_mark.column || !parser->context
+			       ? &parser->problem_mark : &parser->context_mark;
+
+	return ps_error_set(err, "%s:%lu:%lu: not valid YAML: %s%s%s", path, (unsigned long)m->line + 1,
+			    (unsigned long)m->column + 1, parser->problem ? parser->problem : "unknown error",
+			    parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+/* Read the file at path into *text (malloc'd, *len bytes). A file of more
+ * than EXP_MAX_FILE_BYTES is refused at the line and column of its first
+ * byte beyond the limit. Returns 0 or -1 with err set. */
+static int exp_read_text(const char *path, unsigned char **text, size_t *len, struct ps_error *err)
+{
 	FILE *f = fopen(path, "rb");
-	int rc = 0;
+	unsigned long line = 1, col = 1;
 
 	if (f == NULL)
 		return ps_error_set(err, "%s: %s", path, strerror(errno));
-	if (!yaml_parser_initialize(&parser)) {
+	*text = malloc(EXP_MAX_FILE_BYTES + 1);
+	if (*text == NULL) {
 		fclose(f);
 		return ps_error_set(err, "%s: out of memory", path);
 	}
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, doc)) {
-		const yaml_mark_t *m = parser.problem_mark.line || parser.problem_mark.column || !parser.context
-				       ? &parser.problem_mark : &parser.context_mark;
+	*len = fread(*text, 1, EXP_MAX_FILE_BYTES + 1, f);
+	if (ferror(f)) {
+		fclose(f);
+		return ps_error_set(err, "%s: read error", path);
+	}
+	fclose(f);
+	if (*len <= EXP_MAX_FILE_BYTES)
+		return 0;
+	for (size_t i = 0; i < EXP_MAX_FILE_BYTES; i++, col++)
+		if ((*text)[i] == '\n')
+			line++, col = 0;
+	return ps_error_set(err, "%s:%lu:%lu: the file is larger than %d bytes (1 MiB), the limit for an experiment file",
+			    path, line, col, EXP_MAX_FILE_BYTES);
+}
 
-		rc = ps_error_set(err, "%s:%lu:%lu: not valid YAML: %s%s%s", path, (unsigned long)m->line + 1,
-				  (unsigned long)m->column + 1, parser.problem ? parser.problem : "unknown error",
-				  parser.context ? " " : "", parser.context ? parser.context : "");
-	} else if (ferror(f)) {
-		yaml_document_delete(doc);
-		rc = ps_error_set(err, "%s: read error", path);
+/* Refuse text nested deeper than EXP_MAX_DEPTH collections, walking its
+ * events before any document is built (libyaml's cost grows with the square
+ * of the depth). Returns 0 (also on a YAML error, which the load then
+ * reports) or -1 with err set at the first collection too deep. */
+static int exp_check_depth(const char *path, const unsigned char *text, size_t len, struct ps_error *err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, rc = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return ps_error_set(err, "%s: out of memory", path);
+	yaml_parser_set_input_string(&parser, text, len);
+	while (!done && rc == 0 && yaml_parser_parse(&parser, &ev)) {
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > EXP_MAX_DEPTH)
+				rc = ps_error_set(err, "%s:%lu:%lu: lists and mappings nested more than %d deep, "
+						  "the limit for an experiment file", path,
+						  (unsigned long)ev.start_mark.line + 1,
+						  (unsigned long)ev.start_mark.column + 1, EXP_MAX_DEPTH);
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	fclose(f);
+	return rc;
+}
+
+/* Read the YAML document at path into doc, refusing a file beyond the
+ * size and depth limits first. Returns 0 or -1 with err set
+ * ("path:LINE:COL: reason" for a YAML error or a limit). */
+static int exp_read_document(const char *path, yaml_document_t *doc, struct ps_error *err)
+{
+	yaml_parser_t parser;
+	unsigned char *text = NULL;
+	size_t len = 0;
+	int rc = exp_read_text(path, &text, &len, err);
+
+	if (rc == 0)
+		rc = exp_check_depth(path, text, len, err);
+	if (rc == 0 && !yaml_parser_initialize(&parser))
+		rc = ps_error_set(err, "%s: out of memory", path);
+	if (rc == 0) {
+		yaml_parser_set_input_string(&parser, text, len);
+		if (!yaml_parser_load(&parser, doc))
+			rc = exp_yaml_error(path, &parser, err);
+		yaml_parser_delete(&parser);
+	}
+	free(text);
 	return rc;
 }
 
@@ -1024,12 +1192,75 @@ static char *exp_default_name(const char *path)
 	return strndup(base, len);
 }
 
-/* Load path into exp: everything (plugins_only false), or only plugins. */
-static int exp_parse(const char *path, struct experiment *exp, bool plugins_only, struct ps_error *err)
+/* Check the whole of root, every key and value, naming no policy yet:
+ * nothing is loaded before this passes. Returns 0 or -1 with err set. */
+static int exp_validate(struct exp_ctx *c, yaml_node_t *root)
+{
+	struct experiment *exp = c->exp;
+	yaml_node_t *items[EXP_MAX_TRACES];
+	int rc = exp_walk_mapping(c, root, "the experiment", exp_top_keys,
+				  sizeof exp_top_keys / sizeof exp_top_keys[0], NULL);
+
+	if (rc == 0)
+		rc = exp_machine_check(c);
+	if (rc == 0 && c->traces == NULL)
+		rc = exp_fail(c, root, "the experiment needs traces: (files or generators)");
+	if (rc == 0 && exp->npolicies == 0)
+		rc = exp_fail(c, root, "the experiment needs policies: (run 'pagesim policies' for the list)");
+	if (rc == 0 && exp->nframes == 0)
+		rc = exp_fail(c, root, "the experiment needs frames: (a list, or {from: A, to: B})");
+	if (rc == 0 && exp->topt.page_shift >= exp->topt.va_bits)
+		rc = exp_fail(c, root, "page-size must be smaller than the %u-bit address space", exp->topt.va_bits);
+	if (rc == 0)
+		rc = exp_items(c, c->traces, "traces", items, EXP_MAX_TRACES, &exp->ntraces);
+	for (size_t i = 0; rc == 0 && i < exp->ntraces; i++)
+		rc = exp_trace(c, items[i], &exp->traces[i]);
+	for (size_t i = 0; rc == 0 && i < exp->ntraces; i++)
+		for (size_t j = 0; rc == 0 && j < i; j++)
+			if (strcmp(exp->traces[i].label, exp->traces[j].label) == 0)
+				rc = exp_fail(c, items[i], "trace \"%s\" is listed twice", exp->traces[i].label);
+	if (rc == 0 && c->expect != NULL)
+		rc = exp_expect_shape(c, c->expect);
+	return rc;
+}
+
+/* Load every plug-in of the file with load(path, arg, err) (none when load
+ * is NULL); a failure is reported at the plug-in's entry. */
+static int exp_load_plugins(struct exp_ctx *c, exp_plugin_loader load, void *arg)
+{
+	for (size_t i = 0; load != NULL && i < c->exp->nplugins; i++) {
+		struct ps_error why;
+
+		if (load(c->exp->plugins[i], arg, &why) < 0)
+			return exp_fail(c, c->plugin_nodes[i], "%s", why.msg);
+	}
+	return 0;
+}
+
+/* Set the name and output directory the file leaves out. */
+static int exp_default_output(const char *path, struct experiment *exp, struct ps_error *err)
+{
+	size_t len;
+
+	if (exp->name == NULL && (exp->name = exp_default_name(path)) == NULL)
+		return ps_error_set(err, "out of memory");
+	if (exp->output != NULL)
+		return 0;
+	len = strlen("results/") + strlen(exp->name) + 1;
+	if ((exp->output = malloc(len)) == NULL)
+		return ps_error_set(err, "out of memory");
+	snprintf(exp->output, len, "results/%s", exp->name);
+	return 0;
+}
+
+/* Load path into exp: validate the whole file, then load its plug-ins
+ * (load, arg), then resolve the policy names and expect:. */
+static int exp_parse(const char *path, struct experiment *exp, exp_plugin_loader load, void *arg,
+		     struct ps_error *err)
 {
 	yaml_document_t doc;
-	yaml_node_t *root, *late[2] = { NULL, NULL }; /* traces:, expect: */
-	struct exp_ctx c = { .file = path, .doc = &doc, .exp = exp, .err = err };
+	yaml_node_t *root;
+	struct exp_ctx *c;
 	int rc;
 
 	if (exp_read_document(path, &doc, err) < 0)
@@ -1039,56 +1270,22 @@ static int exp_parse(const char *path, struct experiment *exp, bool plugins_only
 		yaml_document_delete(&doc);
 		return ps_error_set(err, "%s: the file is empty; an experiment needs traces, policies and frames", path);
 	}
-	if (plugins_only) {
-		/* Read only plugins:, ignoring every other key's value. */
-		rc = 0;
-		for (yaml_node_pair_t *p = root->type == YAML_MAPPING_NODE ? root->data.mapping.pairs.start : NULL;
-		     rc == 0 && p && p < root->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-
-			if (k->type == YAML_SCALAR_NODE && strcmp((char *)k->data.scalar.value, "plugins") == 0)
-				rc = exp_key_plugins(&c, yaml_document_get_node(&doc, p->value), NULL);
-		}
+	c = calloc(1, sizeof *c);
+	if (c == NULL) {
 		yaml_document_delete(&doc);
-		return rc;
+		return ps_error_set(err, "%s: out of memory", path);
 	}
-	rc = exp_walk_mapping(&c, root, "the experiment", exp_top_keys,
-			      sizeof exp_top_keys / sizeof exp_top_keys[0], late);
+	*c = (struct exp_ctx){ .file = path, .doc = &doc, .exp = exp, .err = err };
+	rc = exp_validate(c, root);
 	if (rc == 0)
-		rc = exp_machine_check(&c);
-	if (rc == 0 && late[0] == NULL)
-		rc = exp_fail(&c, root, "the experiment needs traces: (files or generators)");
-	if (rc == 0 && exp->npolicies == 0)
-		rc = exp_fail(&c, root, "the experiment needs policies: (run 'pagesim policies' for the list)");
-	if (rc == 0 && exp->nframes == 0)
-		rc = exp_fail(&c, root, "the experiment needs frames: (a list, or {from: A, to: B})");
-	if (rc == 0) {
-		yaml_node_t *items[EXP_MAX_TRACES];
-
-		rc = exp_items(&c, late[0], "traces", items, EXP_MAX_TRACES, &exp->ntraces);
-		for (size_t i = 0; rc == 0 && i < exp->ntraces; i++)
-			rc = exp_trace(&c, items[i], &exp->traces[i]);
-		for (size_t i = 0; rc == 0 && i < exp->ntraces; i++)
-			for (size_t j = 0; rc == 0 && j < i; j++)
-				if (strcmp(exp->traces[i].label, exp->traces[j].label) == 0)
-					rc = exp_fail(&c, items[i], "trace \"%s\" is listed twice", exp->traces[i].label);
-	}
-	if (rc == 0 && late[1] != NULL)
-		rc = exp_expect(&c, late[1]);
-	if (rc == 0 && exp->topt.page_shift >= exp->topt.va_bits)
-		rc = exp_fail(&c, root, "page-size must be smaller than the %u-bit address space", exp->topt.va_bits);
+		rc = exp_load_plugins(c, load, arg);
+	if (rc == 0)
+		rc = exp_resolve_policies(c);
+	if (rc == 0 && c->expect != NULL)
+		rc = exp_expect(c, c->expect);
+	free(c);
 	yaml_document_delete(&doc);
-	if (rc == 0 && exp->name == NULL && (exp->name = exp_default_name(path)) == NULL)
-		rc = ps_error_set(err, "out of memory");
-	if (rc == 0 && exp->output == NULL) {
-		size_t len = strlen("results/") + strlen(exp->name) + 1;
-
-		if ((exp->output = malloc(len)) == NULL)
-			rc = ps_error_set(err, "out of memory");
-		else
-			snprintf(exp->output, len, "results/%s", exp->name);
-	}
-	return rc;
+	return rc == 0 ? exp_default_output(path, exp, err) : rc;
 }
 
 /* Reset exp to the defaults every key starts from. */
@@ -1104,18 +1301,18 @@ static void exp_defaults(struct experiment *exp, const char *path)
 	exp->nseeds = 1;
 }
 
-int exp_plugins(const char *path, struct experiment *exp, struct ps_error *err)
-{
-	exp_defaults(exp, path);
-	return exp_parse(path, exp, true, err);
-}
-
-int exp_load(const char *path, struct experiment *exp, struct ps_error *err)
+int exp_load_with_plugins(const char *path, struct experiment *exp, exp_plugin_loader load, void *arg,
+			  struct ps_error *err)
 {
 	exp_defaults(exp, path);
 	if (exp->file == NULL)
 		return ps_error_set(err, "out of memory");
-	return exp_parse(path, exp, false, err);
+	return exp_parse(path, exp, load, arg, err);
+}
+
+int exp_load(const char *path, struct experiment *exp, struct ps_error *err)
+{
+	return exp_load_with_plugins(path, exp, NULL, NULL, err);
 }
 
 void exp_free(struct experiment *exp)

@@ -11,9 +11,10 @@
  *   seeds: 3
  *   output: results/demo
  *
- * Every key is listed in experiments/README.md. Paths are relative to the
- * directory pagesim runs in. Errors name FILE:LINE:COLUMN and the valid
- * keys or values.
+ * Every key is listed in experiments/README.md. Trace and output paths
+ * are relative to the directory pagesim runs in, plug-in paths to the
+ * file's directory. Errors name FILE:LINE:COLUMN and the valid keys or
+ * values.
  */
 #ifndef PAGESIM_EXPERIMENT_H
 #define PAGESIM_EXPERIMENT_H
@@ -35,6 +36,12 @@
 #define EXP_MAX_SEEDS 1000
 #define EXP_MAX_PLUGINS 16
 #define EXP_MAX_EXPECTS 64
+
+/* The limits of an experiment file, checked before it is parsed: its size
+ * in bytes, and how deep lists and mappings may nest (the deepest the keys
+ * use is 4: expect: > a requirement > its traces: list). */
+#define EXP_MAX_FILE_BYTES (1 << 20)
+#define EXP_MAX_DEPTH 16
 
 /* The limits of the VM model's options, here and in pagesim run. */
 #define EXP_MAX_STACK_GAP (1ULL << 48)  /* bytes */
@@ -106,7 +113,7 @@ struct experiment {
 	uint64_t swap_slots;
 	bool span_pages;
 	struct exp_machine machine;     /* the VM model and the cost model */
-	char *plugins[EXP_MAX_PLUGINS]; /* plug-in files to load first */
+	char *plugins[EXP_MAX_PLUGINS]; /* plug-in files, resolved against the file's directory */
 	size_t nplugins;
 	bool seeds_given;               /* the file has a seeds: key */
 	struct exp_expect expects[EXP_MAX_EXPECTS];
@@ -116,13 +123,19 @@ struct experiment {
 /* Load and check the experiment file at path into exp (which the caller
  * frees with exp_free, also after a failure). Returns 0, or -1 with err
  * set to "FILE:LINE:COLUMN: reason". Plug-ins are not loaded: a policy
- * name unknown now is an error, so load plug-ins first (exp_plugins). */
+ * name no built-in policy has is an error (see exp_load_with_plugins). */
 int exp_load(const char *path, struct experiment *exp, struct ps_error *err);
 
-/* Read only the plugins: list of the file at path into exp, so they can be
- * loaded before exp_load checks policy names (free exp with exp_free).
- * Returns 0 or -1 with err set. */
-int exp_plugins(const char *path, struct experiment *exp, struct ps_error *err);
+/* Load one plug-in file: returns 0, or -1 with err set ("PATH: reason"). */
+typedef int (*exp_plugin_loader)(const char *path, void *arg, struct ps_error *err);
+
+/* exp_load, loading the file's plug-ins with load(path, arg, err) once the
+ * whole file has been checked (every key and value but the policy names)
+ * and before the policy names are looked up. A relative plug-in path is
+ * taken from the experiment file's directory; a plug-in that fails to
+ * load is reported at its entry ("FILE:LINE:COLUMN: PATH: reason"). */
+int exp_load_with_plugins(const char *path, struct experiment *exp, exp_plugin_loader load, void *arg,
+			  struct ps_error *err);
 
 /* Free what exp_load allocated. */
 void exp_free(struct experiment *exp);
