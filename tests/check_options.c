@@ -221,6 +221,12 @@ START_TEST(refused_options)
 	ck_assert_str_eq(err.msg, "test: --count needs an argument; see 'pagesim test --help'");
 	ck_assert_int_eq(t_parse(&o, &first, &err, "-c", NULL), OPT_ERROR);
 	ck_assert_str_eq(err.msg, "test: -c needs an argument; see 'pagesim test --help'");
+	/* Inside a cluster, or after an option with its argument, an unknown
+	 * letter is named by itself, not by the word before it. */
+	ck_assert_int_eq(t_parse(&o, &first, &err, "--count=8", "-xc", "3", NULL), OPT_ERROR);
+	ck_assert_str_eq(err.msg, "test: unknown option \"-x\"; see 'pagesim test --help'");
+	ck_assert_int_eq(t_parse(&o, &first, &err, "--count", "8", "-vx", NULL), OPT_ERROR);
+	ck_assert_str_eq(err.msg, "test: unknown option \"-x\"; see 'pagesim test --help'");
 	ck_assert_int_eq(t_parse(&o, &first, &err, "--verbose=1", NULL), OPT_ERROR);
 	ck_assert_str_eq(err.msg, "test: --verbose takes no argument; see 'pagesim test --help'");
 	ck_assert_int_eq(t_parse(&o, &first, &err, "--n", "x", NULL), OPT_ERROR);

@@ -284,4 +284,21 @@ ln -sf missing-target "$work/dangling"
 expect_error "a dangling link as output is refused" \
 	"$work/dangling: a symbolic link to a missing file" gen uniform --pages 10 --refs 5 -o "$work/dangling"
 
+# An output that names one of pagesim's own descriptors (/dev/stdout,
+# /dev/fd/N) is written through that descriptor: what a shell appends to,
+# and what comes after in the same file, is kept.
+printf 'old\n' >"$work/appended"
+"$PAGESIM" gen uniform --pages 10 --refs 2 -o /dev/stdout >>"$work/appended" 2>"$work/stderr"
+if [ "$(head -n 1 "$work/appended")" = old ] && grep -q '^pagesim-trace 1' "$work/appended"; then
+	ok "gen -o /dev/stdout appended to a log keeps what was there"
+else
+	not_ok "gen -o /dev/stdout appended to a log keeps what was there" "$(cat "$work/appended" "$work/stderr")"
+fi
+{ "$PAGESIM" gen uniform --pages 10 --refs 2 -o /dev/fd/1; echo after; } >"$work/shared" 2>"$work/stderr"
+if [ "$(head -n 1 "$work/shared")" = "pagesim-trace 1" ] && [ "$(tail -n 1 "$work/shared")" = after ]; then
+	ok "gen -o /dev/fd/1 shares the shell's offset"
+else
+	not_ok "gen -o /dev/fd/1 shares the shell's offset" "$(cat "$work/shared" "$work/stderr")"
+fi
+
 finish

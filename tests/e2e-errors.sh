@@ -89,9 +89,9 @@ if mknod "$work/full" c 1 7 2>/dev/null; then
 else
 	echo "# skip: cannot make a device node here (not root); the closed-output checks below still run"
 fi
-for c in "decode $TRACES/belady.pages" "policies"; do
+for c in "decode $TRACES/belady.pages" "policies" "run - --policy opt" "mrc - --policy opt"; do
 	# shellcheck disable=SC2086
-	"$PAGESIM" $c >&- 2>"$work/err"
+	"$PAGESIM" $c <"$TRACES/belady.pages" >&- 2>"$work/err"
 	status=$?
 	if [ "$status" -eq 2 ] && grep -q 'cannot write standard output: Bad file descriptor' "$work/err"; then
 		ok "pagesim $c with standard output closed: exit 2 naming the reason"

@@ -116,8 +116,18 @@ int cli_spool_stdin(char *path, size_t size)
 		dir = "/tmp";
 	snprintf(path, size, "%s/pagesim-stdin-XXXXXX", dir);
 	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0)
+	if (fd >= 0 && fd <= STDERR_FILENO) {
+		/* A standard descriptor was closed: keep the spool above them,
+		 * or the results would go into it. */
+		int high = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+
+		close(fd);
+		fd = high;
+	}
+	if (fd < 0) {
+		unlink(path);
 		return cli_fail("cannot create a temporary file for standard input in %s: %s", dir, strerror(errno));
+	}
 	/* Unlinked at once: no exit path, not even SIGKILL, can leave it. */
 	unlink(path);
 	failure = spool_copy(fd);

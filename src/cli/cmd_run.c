@@ -187,8 +187,6 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	return run_check_args(o, argc, argv, first);
 }
 
-/* Replay path through all cells of o and print the table. Returns an exit code. */
-
 /* Does a cell's error name a place in the trace ("TRACE:LINE: ...")? Such
  * errors (a bad event) are the trace's, whatever the policy and size. */
 static bool run_is_trace_error(const char *msg, const char *trace)
@@ -198,6 +196,8 @@ static bool run_is_trace_error(const char *msg, const char *trace)
 	return strncmp(msg, trace, len) == 0 && msg[len] == ':';
 }
 
+/* Replay path through all cells of o and print the table. Returns an exit
+ * code. */
 static int run_cells(const struct run_opts *o, const char *path)
 {
 	const struct cells_machine machine = {

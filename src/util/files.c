@@ -44,13 +44,50 @@ int files_mkdirs(const char *path, struct ps_error *err)
 	return files_mkdir_one(buf, err);
 }
 
+int files_descriptor_of(const char *path)
+{
+	char self[32];
+	const char *n = NULL;
+	char *end;
+	long fd;
+
+	if (strcmp(path, "/dev/stdout") == 0)
+		return STDOUT_FILENO;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return STDERR_FILENO;
+	snprintf(self, sizeof self, "/proc/%ld/fd/", (long)getpid());
+	if (strncmp(path, "/dev/fd/", 8) == 0)
+		n = path + 8;
+	else if (strncmp(path, "/proc/self/fd/", 14) == 0)
+		n = path + 14;
+	else if (strncmp(path, self, strlen(self)) == 0)
+		n = path + strlen(self);
+	if (n == NULL || *n < '0' || *n > '9')
+		return -1;
+	errno = 0;
+	fd = strtol(n, &end, 10);
+	return *end == '\0' && errno == 0 && fd <= INT_MAX && fcntl((int)fd, F_GETFD) >= 0 ? (int)fd : -1;
+}
+
+int files_open_direct(const char *path)
+{
+	int fd = files_descriptor_of(path);
+
+	if (fd >= 0)
+		return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return open(path, O_WRONLY | O_CLOEXEC);
+}
+
 int files_resolve_output(const char *path, char **real, bool *direct, struct ps_error *err)
 {
 	struct stat st, lst;
 
 	*real = NULL;
 	*direct = false;
-	if (stat(path, &st) != 0) {
+	if (files_descriptor_of(path) >= 0) {
+		*direct = true;
+		*real = strdup(path);
+	} else if (stat(path, &st) != 0) {
 		if (errno != ENOENT)
 			return ps_error_set(err, "%s: %s", path, strerror(errno));
 		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
@@ -122,10 +159,15 @@ int files_write_atomic(const char *dir, const char *name, const char *data, size
 	if (files_resolve_output(path, &real, &direct, err) < 0)
 		goto out;
 	if (direct) {
-		if ((out = fopen(real, "w")) == NULL)
+		int fd = files_open_direct(real);
+
+		if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
 			ps_error_set(err, "%s: %s", real, strerror(errno));
-		else
+			if (fd >= 0)
+				close(fd);
+		} else {
 			rc = files_write_stream(out, real, data, len, false, err);
+		}
 		goto out;
 	}
 	const char *slash = strrchr(real, '/');

@@ -15,13 +15,27 @@
  * set ("PATH: reason"). */
 int files_mkdirs(const char *path, struct ps_error *err);
 
+/* The descriptor of this process that path names ("/dev/stdout" 1,
+ * "/dev/stderr" 2, "/dev/fd/N", "/proc/self/fd/N", "/proc/PID/fd/N" for
+ * our own PID) if it is open, else -1. Writing to it must go through the
+ * descriptor itself: reopening the file behind it would start at offset 0
+ * (losing what a shell appends), and replacing it would unlink it. */
+int files_descriptor_of(const char *path);
+
+/* Open an output that is written through (files_resolve_output's
+ * *direct): a duplicate of the descriptor path names, or path opened for
+ * writing without truncation (a FIFO, a device). -1 with errno set. */
+int files_open_direct(const char *path);
+
 /* Where an output named path really goes. A path that does not exist yet
  * or names a regular file is written whole or not at all: a temporary file
  * beside it, renamed over it (*direct false). A symbolic link to a regular
  * file is followed, so the link stays and its target is replaced: *real is
  * the resolved target. An existing path that is not a regular file (a
- * FIFO, a device such as /dev/null, a terminal) is written through as it
- * is (*direct true): renaming over it would replace it. A dangling link or
+ * FIFO, a device such as /dev/null, a terminal), or that names one of our
+ * open descriptors (files_descriptor_of: /dev/stdout, /dev/fd/N), is
+ * written through as it is (*direct true): renaming over it would
+ * replace it. A dangling link or
  * a directory is refused. Stores a malloc'd path in *real; returns 0, or
  * -1 with err set ("PATH: reason"). */
 int files_resolve_output(const char *path, char **real, bool *direct, struct ps_error *err);

@@ -187,17 +187,35 @@ bad:
 	return ps_error_set(err, "%s: expected %s, got \"%s\"", shown, opt_expected(s, what, sizeof what), arg);
 }
 
+/* Is word a long option ("--NAME" or "--NAME=...", NAME possibly a
+ * prefix) of one of longopts whose value is val? */
+static bool opt_long_word_is(const struct option *longopts, const char *word, int val)
+{
+	size_t len;
+
+	if (strncmp(word, "--", 2) != 0)
+		return false;
+	word += 2;
+	len = strcspn(word, "=");
+	for (size_t i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == val && strncmp(longopts[i].name, word, len) == 0)
+			return true;
+	return false;
+}
+
 /* Describe the option getopt_long refused (c is '?' or ':') in err:
  * unknown, ambiguous (with the candidates), missing its argument, or
- * given one it does not take. */
+ * given one it does not take. A refused short option is named by optopt:
+ * inside a cluster ("-Zq") argv[optind - 1] is still the word before it. */
 static void opt_refused(const struct opt_command *cmd, const struct option *longopts, int c, char **argv,
 			struct ps_error *err)
 {
-	const char *word = argv[optind - 1];
+	bool is_short = optopt > 0 && optopt < OPT_LONG_VAL && !opt_long_word_is(longopts, argv[optind - 1], optopt);
+	const char *word = is_short ? "" : argv[optind - 1];
 	char shown[64], candidates[512] = "";
 	size_t matches = 0, len;
 
-	if (optopt > 0 && optopt < OPT_LONG_VAL && strncmp(word, "--", 2) != 0)
+	if (is_short)
 		snprintf(shown, sizeof shown, "-%c", optopt);
 	else
 		snprintf(shown, sizeof shown, "%.*s", (int)strcspn(word, "="), word);
@@ -209,12 +227,12 @@ static void opt_refused(const struct opt_command *cmd, const struct option *long
 	}
 	if (c == ':')
 		ps_error_set(err, "%s: %s needs an argument", cmd->name, shown);
-	else if (optopt != 0 && strchr(word, '=') != NULL)
+	else if (!is_short && optopt != 0 && strchr(word, '=') != NULL)
 		ps_error_set(err, "%s: %s takes no argument", cmd->name, shown);
 	else if (matches > 1)
 		ps_error_set(err, "%s: ambiguous option \"%s\" (%s)", cmd->name, shown, candidates);
 	else
-		ps_error_set(err, "%s: unknown option \"%s\"", cmd->name, word);
+		ps_error_set(err, "%s: unknown option \"%s\"", cmd->name, is_short ? shown : word);
 	len = strlen(err->msg);
 	snprintf(err->msg + len, sizeof err->msg - len, "; see 'pagesim %s --help'", cmd->name);
 }

@@ -143,7 +143,7 @@ static void outfile_free(struct outfile *f, bool remove_tmp)
  * Returns 0, or -1 with err set and f freed. */
 static int outfile_open_direct(struct outfile *f, struct ps_error *err)
 {
-	f->fd = open(f->path, O_WRONLY | O_CLOEXEC);
+	f->fd = files_open_direct(f->path);
 	if (f->fd >= 0)
 		return 0;
 	ps_error_set(err, "cannot write %s: %s", f->path, strerror(errno));
