@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # e2e-sweep.sh - pagesim sweep end to end: results equal individual runs,
 # are the same on any number of threads, survive Ctrl-C, SIGHUP and a
-# looping plug-in, and --resume completes them identically.
+# looping plug-in, and --resume completes them identically, redoing the
+# cells of a trace that changed.
 . "$(dirname "$0")/lib.sh"
 
 cd "$work" || exit 1
@@ -101,6 +102,49 @@ if [ "$status" -eq 130 ] && grep -q "interrupted: 4 of 8 cells done" hup.err &&
 	ok "SIGHUP stops the sweep like Ctrl-C"
 else
 	not_ok "SIGHUP stops the sweep like Ctrl-C" "status $status" "$(cat hup.err)"
+fi
+
+# --resume redoes the cells of a trace that is not the one they were made
+# from (issue 13): one of another size, then one of the same size and
+# modification time with other bytes; the unchanged trace is kept.
+cp "$TRACES/belady.pages" edit.pages
+cat >edit.yaml <<YAML
+name: edit
+traces: [edit.pages, silberschatz.pages]
+policies: [fifo, lru]
+frames: [3, 4]
+output: res/edit
+YAML
+sed 's|output: res/edit|output: res/edit-fresh|' edit.yaml >edit-fresh.yaml
+# resume_edited NAME: resume res/edit after an edit of edit.pages; its
+# results must equal a fresh sweep, and only edit.pages be redone.
+resume_edited() {
+	"$PAGESIM" sweep edit.yaml --no-plot --resume >/dev/null 2>edit.err
+	status=$?
+	"$PAGESIM" sweep edit-fresh.yaml --no-plot >/dev/null 2>&1
+	if [ "$status" -eq 0 ] && cmp -s res/edit/results.csv res/edit-fresh/results.csv &&
+		grep -q "edit.pages: the trace changed since its cells were made; its cells are redone" edit.err &&
+		grep -q "trace 1/2 edit.pages: 4 cells" edit.err && ! grep -q "trace 2/2" edit.err; then
+		ok "$1"
+	else
+		not_ok "$1" "status $status" "$(cat edit.err)" "$(diff res/edit-fresh/results.csv res/edit/results.csv)"
+	fi
+}
+"$PAGESIM" sweep edit.yaml --no-plot >/dev/null 2>&1
+printf '1\n2\n' >>edit.pages
+resume_edited "--resume redoes the cells of a trace that grew"
+touch -r edit.pages edit.time
+sed -i 's/^5$/7/' edit.pages
+touch -r edit.time edit.pages
+resume_edited "--resume redoes the cells of a trace with other bytes, same size and time"
+# Cells files of an older pagesim do not identify their trace: redone.
+sed -i '/^#trace /d' res/edit/cells/*.tsv
+"$PAGESIM" sweep edit.yaml --no-plot --resume >/dev/null 2>edit.err
+if [ "$?" -eq 0 ] && cmp -s res/edit/results.csv res/edit-fresh/results.csv &&
+	[ "$(grep -c "does not say which trace it was made from (an older pagesim made it); its cells are redone" edit.err)" -eq 2 ]; then
+	ok "--resume redoes cells files that do not identify their trace"
+else
+	not_ok "--resume redoes cells files that do not identify their trace" "$(cat edit.err)"
 fi
 
 # A plug-in that never returns from evict() (tests/looping.so): the first
