@@ -2,7 +2,7 @@
 # e2e-sweep.sh - pagesim sweep end to end: results equal individual runs,
 # are the same on any number of threads, survive Ctrl-C, SIGHUP and a
 # looping plug-in, and --resume completes them identically, redoing the
-# cells of a trace that changed.
+# cells of a trace that changed; a killed rerun never looks complete.
 . "$(dirname "$0")/lib.sh"
 
 cd "$work" || exit 1
@@ -190,6 +190,27 @@ stop_looping() {
 stop_looping "a second Ctrl-C stops a looping plug-in at once (exit 130)" INT INT 130
 stop_looping "SIGHUP then SIGTERM stops a looping plug-in at once" HUP TERM 143
 
+# A finished sweep rerun with other policies and killed (SIGKILL) after its
+# first trace replaced results (the plug-in loops in the second): summary.json
+# must not call them complete.
+sed 's|^policies: \[looping\]$|policies: [fifo]|' loop.yaml >loop-fifo.yaml
+"$PAGESIM" sweep loop-fifo.yaml --no-plot >/dev/null 2>&1
+if grep -q '"status": "complete"' res/loop/summary.json; then ok "the fifo sweep completes"
+else not_ok "the fifo sweep completes" "$(cat res/loop/summary.json)"; fi
+"$PAGESIM" sweep loop.yaml -j 1 --no-plot >loop.out 2>loop.err &
+pid=$!
+(sleep 10 && kill -KILL "$pid") 2>/dev/null &
+watchdog=$!
+for _ in $(seq 1 100); do grep -q "^looping:" loop.err && break; sleep 0.1; done
+kill -KILL "$pid"
+wait "$pid"
+kill -- "-$watchdog" 2>/dev/null
+wait "$watchdog" 2>/dev/null
+if grep -q '^silberschatz.pages,looping,' res/loop/results.csv && ! grep -q '"status": "complete"' res/loop/summary.json; then
+	ok "a killed rerun leaves no summary calling its results complete"
+else
+	not_ok "a killed rerun leaves no summary calling its results complete" "$(cat res/loop/results.csv)" "$(cat res/loop/summary.json)"
+fi
 set +m
 
 # Bad experiment files: FILE:LINE:COLUMN, exit 2, nothing written.

@@ -599,9 +599,9 @@ static int runner_trace(struct runner *r, size_t t, struct ps_error *err)
 }
 
 /* Count the cells of the experiment, stamp its cells files with the
- * machine options, and read the cells of an earlier run (resuming: kept
- * only where the trace is the one they were made from) or forget them.
- * Returns 0, or -1 with err set. */
+ * machine options, and, resuming, read the cells of an earlier run, kept
+ * only where the trace is the one they were made from. Returns 0, or -1
+ * with err set. */
 static int runner_prepare(struct runner *r, struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
@@ -632,14 +632,26 @@ static int runner_prepare(struct runner *r, struct ps_error *err)
 					r->cells_done += runner_find(&r->traces[t], e->policies[p].label,
 								     e->frames[f], e->seeds[s]) != NULL;
 	}
-	if (!r->opt.resume) {
-		/* A fresh run: forget cells files of an earlier one. */
-		for (size_t t = 0; t < e->ntraces; t++) {
-			char path[4096];
+	return 0;
+}
 
-			snprintf(path, sizeof path, "%s/cells/%s", e->output, r->traces[t].cells_name);
-			unlink(path);
-		}
+/* Before any result of an earlier run is replaced: mark the output
+ * directory as incomplete (summary.json with status "running", so that a
+ * crash never leaves new results beside a summary calling them complete),
+ * then, on a fresh run, remove the earlier run's cells files. Returns 0,
+ * or -1 with err set. */
+static int runner_begin(struct runner *r, struct ps_error *err)
+{
+	const struct experiment *e = r->exp;
+
+	if (runner_write_summary(r, "running", err) < 0)
+		return -1;
+	for (size_t t = 0; !r->opt.resume && t < e->ntraces; t++) {
+		char path[4096];
+
+		snprintf(path, sizeof path, "%s/cells/%s", e->output, r->traces[t].cells_name);
+		if (unlink(path) != 0 && errno != ENOENT)
+			return ps_error_set(err, "%s: %s", path, strerror(errno));
 	}
 	return 0;
 }
@@ -666,6 +678,7 @@ int runner_run(const struct experiment *exp, const struct runner_options *opt, s
 
 	if (rc == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &r.start);
+		rc = runner_begin(&r, err);
 		for (size_t t = 0; rc == 0 && t < exp->ntraces; t++)
 			rc = runner_trace(&r, t, err);
 		runner_draw(&r, 0, true);
