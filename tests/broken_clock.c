@@ -13,8 +13,16 @@
  * file $PAGESIM_TEST_MARKER names as soon as it is loaded, so a test can
  * tell whether pagesim loaded it. Built with -DHUGE_STATE it is
  * "huge-state": it asks for SIZE_MAX bytes of state (tests/e2e-plugin.sh).
+ *
+ * Built with -DLOOP_FOREVER it is "looping": its first eviction says
+ * "looping: evict() never returns" on standard error and never returns,
+ * like a plug-in with a bug in evict(); a sweep must still stop at a
+ * second Ctrl-C (tests/e2e-sweep.sh).
  */
 #include <pagesim/policy.h>
+#ifdef LOOP_FOREVER
+#include <unistd.h>
+#endif
 
 #ifdef CTOR_MARKER
 #include <stdio.h>
@@ -73,6 +81,15 @@ static uint32_t broken_clock_evict(void *state)
 	uint32_t victim = s->hand;
 
 	s->hand = (s->hand + 1) % s->frames;
+#ifdef LOOP_FOREVER
+	/* Say so (tests wait for it), then spin. */
+	static const char msg[] = "looping: evict() never returns\n";
+	ssize_t said = write(2, msg, sizeof msg - 1);
+
+	(void)said;
+	for (volatile uint64_t spins = 0;; spins++)
+		;
+#endif
 #ifdef BAD_VICTIM
 	if (++s->evictions == BAD_VICTIM)
 		return s->frames;
@@ -87,7 +104,10 @@ static void broken_clock_forget(void *state, uint32_t frame)
 	(void)frame;
 }
 
-#ifdef BAD_VICTIM
+#if defined LOOP_FOREVER
+#define BROKEN_CLOCK_NAME "looping"
+#define BROKEN_CLOCK_SUMMARY "TEST ONLY: its first eviction never returns"
+#elif defined BAD_VICTIM
 #define BROKEN_CLOCK_NAME "bad-victim"
 #define BROKEN_CLOCK_SUMMARY "TEST ONLY: its 3rd eviction names a frame that does not exist"
 #elif defined(CTOR_MARKER)

@@ -24,9 +24,18 @@
 
 static volatile sig_atomic_t sweep_stop;
 
+/* The first SIGINT, SIGTERM or SIGHUP asks the runner to stop between
+ * batches, keeping the finished traces. A second one of any of them ends
+ * the process at once by the signal's default action (a shell sees exit
+ * status 130 for SIGINT), so that a plug-in that never returns cannot hold
+ * the sweep: the finished traces are already on disk. */
 static void sweep_on_signal(int sig)
 {
-	(void)sig;
+	if (sweep_stop) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	sweep_stop = 1;
 }
 
@@ -76,7 +85,8 @@ static const struct opt_command sweep_command = {
 		    "write OUTPUT/results.csv (the columns of 'pagesim run --output csv'),\n"
 		    "OUTPUT/summary.json and OUTPUT/plots/ (see experiments/README.md).\n\n",
 	.groups = sweep_groups,
-	.epilogue = "\nCtrl-C keeps every finished trace's cells; --resume finishes the rest.\n",
+	.epilogue = "\nCtrl-C (or SIGTERM, SIGHUP) keeps every finished trace's cells; --resume finishes\n"
+		    "the rest. A second Ctrl-C stops at once.\n",
 	.column = 19,
 };
 
@@ -132,6 +142,7 @@ static int sweep_run(const struct experiment *exp, const struct sweep *sw, const
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	rc = runner_run(exp, &ro, &n, &err);
 	if (rc < 0)
 		return cli_fail("%s", err.msg);

@@ -6,11 +6,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,6 +67,8 @@ struct runner_trace {
 	struct runner_row *rows;
 	size_t nrows;
 	char cells_name[64]; /* cells/<hash>.tsv */
+	char *stamp_read;    /* the identity line of its cells file, or NULL */
+	char stamp[512];     /* its identity line now (runner_stamp), or "" */
 };
 
 /* The state of one runner_run call. */
@@ -90,14 +94,80 @@ static double runner_elapsed(const struct runner *r)
 	return (double)(now.tv_sec - r->start.tv_sec) + 1e-9 * (double)(now.tv_nsec - r->start.tv_nsec);
 }
 
+#define RUNNER_FNV_BASIS 0xcbf29ce484222325ULL
+
+/* The FNV-1a hash h continued over the len bytes at data. */
+static uint64_t runner_fnv(uint64_t h, const unsigned char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ data[i]) * 0x100000001b3ULL;
+	return h;
+}
+
 /* FNV-1a of s, to name a trace's cells file. */
 static uint64_t runner_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	return runner_fnv(RUNNER_FNV_BASIS, (const unsigned char *)s, strlen(s));
+}
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
+/* ---- the identity of a trace, recorded in its cells file ---- */
+
+/* Store in *hash the FNV-1a of the bytes of the file path, read 1 MiB at
+ * a time. Returns 0 or -1 with err set ("PATH: reason"). */
+static int runner_hash_file(const char *path, uint64_t *hash, struct ps_error *err)
+{
+	enum { CHUNK = 1 << 20 };
+	unsigned char *buf = malloc(CHUNK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t h = RUNNER_FNV_BASIS;
+	ssize_t got = 0;
+
+	if (buf != NULL && fd >= 0)
+		while ((got = read(fd, buf, CHUNK)) != 0 && (got > 0 || errno == EINTR))
+			h = runner_fnv(h, buf, got > 0 ? (size_t)got : 0);
+	if (buf == NULL || fd < 0 || got < 0)
+		ps_error_set(err, "%s: %s", path, buf == NULL ? "out of memory" : strerror(errno));
+	else
+		*hash = h;
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return buf == NULL || fd < 0 || got < 0 ? -1 : 0;
+}
+
+/* Write the identity line of trace tr into buf: for a file its size,
+ * modification time and, with hash, the FNV-1a of its bytes (without hash
+ * the line stops after the time); for a generated trace every parameter.
+ * Returns 0, 1 when the trace is no regular file (its identity cannot be
+ * told), or -1 with err set. */
+static int runner_stamp(const struct exp_trace *tr, char *buf, size_t size, bool hash, struct ps_error *err)
+{
+	const struct gen_params *g = &tr->gen;
+	struct stat st;
+	uint64_t h;
+	int len;
+
+	if (tr->generated) {
+		snprintf(buf, size, "#trace gen kind=%s pages=%" PRIu64 " refs=%" PRIu64 " seed=%" PRIu64
+			 " write-ratio=%.17g alpha=%.17g sets=%" PRIu64 " set-size=%" PRIu64 " phase-length=%" PRIu64 "\n",
+			 gen_kind_name(g->kind), g->pages, g->refs, g->seed, g->write_ratio, g->alpha, g->sets,
+			 g->set_size, g->phase_length);
+		return 0;
+	}
+	if (stat(tr->path, &st) != 0)
+		return ps_error_set(err, "%s: %s", tr->path, strerror(errno));
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(buf, size, "#trace not-a-regular-file\n");
+		return 1;
+	}
+	len = snprintf(buf, size, "#trace file size=%jd mtime=%lld.%09ld", (intmax_t)st.st_size,
+		       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+	if (!hash)
+		return 0;
+	if (runner_hash_file(tr->path, &h, err) < 0)
+		return -1;
+	snprintf(buf + len, size - (size_t)len, " fnv1a64=%016" PRIx64 "\n", h);
+	return 0;
 }
 
 /* Does policy p run once per seed (else once, with the first seed)? */
@@ -133,8 +203,9 @@ static int runner_add_row(struct runner_trace *t, char *policy, uint32_t frames,
 	return 0;
 }
 
-/* Read trace t's cells file from an earlier run into t. A missing file
- * is no error; one made with other machine options is. */
+/* Read trace t's cells file from an earlier run into t: its rows, and its
+ * trace identity line (t->stamp_read; files of older pagesims have none).
+ * A missing file is no error; one made with other machine options is. */
 static int runner_read_cells(struct runner *r, struct runner_trace *t, struct ps_error *err)
 {
 	char path[4096], *line = NULL;
@@ -158,7 +229,11 @@ static int runner_read_cells(struct runner *r, struct runner_trace *t, struct ps
 		char *policy = line, *frames, *seed, *csv, *end;
 		unsigned long long fv, sv;
 
-		lineno++;
+		if (++lineno == 2 && strncmp(line, "#trace ", 7) == 0) {
+			if ((t->stamp_read = strdup(line)) == NULL)
+				rc = ps_error_set(err, "out of memory");
+			continue;
+		}
 		if ((frames = strchr(policy, '\t')) == NULL || (seed = strchr(frames + 1, '\t')) == NULL ||
 		    (csv = strchr(seed + 1, '\t')) == NULL || line[len - 1] != '\n') {
 			rc = ps_error_set(err, "%s:%lu: damaged cells file; remove it to rerun that trace", path, lineno);
@@ -174,8 +249,54 @@ static int runner_read_cells(struct runner *r, struct runner_trace *t, struct ps
 	return rc;
 }
 
-/* Write trace t's cells file: the machine stamp, then its rows. Returns
- * 0 or -1 with err set. */
+/* Why the cells read for trace t must be redone: NULL when its cells
+ * file records the identity the trace has now, else the reason, for the
+ * log. Size and modification time are compared first; when they match,
+ * the trace is hashed to confirm (that stamp is kept in t->stamp). */
+static const char *runner_changed(struct runner *r, size_t t, struct ps_error *err)
+{
+	struct runner_trace *rt = &r->traces[t];
+	char quick[sizeof rt->stamp];
+	int rc;
+
+	if (rt->stamp_read == NULL)
+		return "its cells file does not say which trace it was made from (an older pagesim made it)";
+	rc = runner_stamp(&r->exp->traces[t], quick, sizeof quick, false, err);
+	if (rc < 0)
+		return err->msg;
+	if (rc == 1)
+		return "it is not a regular file, so whether it changed cannot be told";
+	if (strncmp(rt->stamp_read, quick, strlen(quick)) == 0 &&
+	    runner_stamp(&r->exp->traces[t], rt->stamp, sizeof rt->stamp, true, err) < 0) {
+		rt->stamp[0] = '\0';
+		return err->msg;
+	}
+	if (strcmp(rt->stamp_read, rt->stamp) != 0)
+		return "the trace changed since its cells were made";
+	return NULL;
+}
+
+/* Forget the cells read for trace t when the trace is not the one they
+ * were made from, saying so on the log (they are replayed again). */
+static void runner_check_trace(struct runner *r, size_t t)
+{
+	struct runner_trace *rt = &r->traces[t];
+	struct ps_error err;
+	const char *why;
+
+	if (rt->nrows == 0 || (why = runner_changed(r, t, &err)) == NULL)
+		return;
+	fprintf(r->opt.log, "pagesim: %s: %s; its cells are redone\n", r->exp->traces[t].label, why);
+	for (size_t i = 0; i < rt->nrows; i++) {
+		free(rt->rows[i].policy);
+		free(rt->rows[i].csv);
+	}
+	rt->nrows = 0;
+}
+
+/* Write trace t's cells file: the machine stamp, the trace's identity
+ * line (t->stamp, taken before its replay), then its rows. Returns 0 or
+ * -1 with err set. */
 static int runner_write_cells(struct runner *r, struct runner_trace *t, struct ps_error *err)
 {
 	char dir[4096];
@@ -185,6 +306,7 @@ static int runner_write_cells(struct runner *r, struct runner_trace *t, struct p
 	if (files_mkdirs(dir, err) < 0 || runner_file_open(&o, dir, t->cells_name, err) < 0)
 		return -1;
 	fputs(r->machine, o.f);
+	fputs(t->stamp, o.f);
 	for (size_t i = 0; i < t->nrows; i++)
 		fprintf(o.f, "%s\t%" PRIu32 "\t%" PRIu64 "\t%s", t->rows[i].policy, t->rows[i].frames,
 			t->rows[i].seed, t->rows[i].csv);
@@ -429,9 +551,15 @@ static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t 
 	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
 	struct pass_info info;
 	struct ps_error trace_err;
-	int rc = cells_replay(&spec, &e->topt, &machine, cells, n, r->opt.threads, runner_progress, r,
-			      r->opt.stop, &info, &trace_err);
+	char *stamp = r->traces[t].stamp;
+	int rc = 0;
 
+	/* Identify the trace as it is before the replay reads it. */
+	if (stamp[0] == '\0')
+		rc = runner_stamp(tr, stamp, sizeof r->traces[t].stamp, true, &trace_err) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = cells_replay(&spec, &e->topt, &machine, cells, n, r->opt.threads, runner_progress, r,
+				  r->opt.stop, &info, &trace_err);
 	if (rc == 1)
 		return 1;
 	if (rc < 0) {
@@ -471,8 +599,9 @@ static int runner_trace(struct runner *r, size_t t, struct ps_error *err)
 }
 
 /* Count the cells of the experiment, stamp its cells files with the
- * machine options, and read the cells of an earlier run (resuming) or
- * forget them. Returns 0, or -1 with err set. */
+ * machine options, and, resuming, read the cells of an earlier run, kept
+ * only where the trace is the one they were made from. Returns 0, or -1
+ * with err set. */
 static int runner_prepare(struct runner *r, struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
@@ -495,6 +624,7 @@ static int runner_prepare(struct runner *r, struct ps_error *err)
 			r->cells_total += e->nframes * runner_seeds_of(e, &e->policies[p]);
 		if (r->opt.resume && runner_read_cells(r, &r->traces[t], err) < 0)
 			return -1;
+		runner_check_trace(r, t);
 		/* Cells kept from an earlier run count as done. */
 		for (size_t p = 0; p < e->npolicies; p++)
 			for (size_t f = 0; f < e->nframes; f++)
@@ -502,14 +632,26 @@ static int runner_prepare(struct runner *r, struct ps_error *err)
 					r->cells_done += runner_find(&r->traces[t], e->policies[p].label,
 								     e->frames[f], e->seeds[s]) != NULL;
 	}
-	if (!r->opt.resume) {
-		/* A fresh run: forget cells files of an earlier one. */
-		for (size_t t = 0; t < e->ntraces; t++) {
-			char path[4096];
+	return 0;
+}
 
-			snprintf(path, sizeof path, "%s/cells/%s", e->output, r->traces[t].cells_name);
-			unlink(path);
-		}
+/* Before any result of an earlier run is replaced: mark the output
+ * directory as incomplete (summary.json with status "running", so that a
+ * crash never leaves new results beside a summary calling them complete),
+ * then, on a fresh run, remove the earlier run's cells files. Returns 0,
+ * or -1 with err set. */
+static int runner_begin(struct runner *r, struct ps_error *err)
+{
+	const struct experiment *e = r->exp;
+
+	if (runner_write_summary(r, "running", err) < 0)
+		return -1;
+	for (size_t t = 0; !r->opt.resume && t < e->ntraces; t++) {
+		char path[4096];
+
+		snprintf(path, sizeof path, "%s/cells/%s", e->output, r->traces[t].cells_name);
+		if (unlink(path) != 0 && errno != ENOENT)
+			return ps_error_set(err, "%s: %s", path, strerror(errno));
 	}
 	return 0;
 }
@@ -523,6 +665,7 @@ static void runner_free(struct runner *r)
 			free(r->traces[t].rows[i].csv);
 		}
 		free(r->traces[t].rows);
+		free(r->traces[t].stamp_read);
 	}
 	free(r->traces);
 }
@@ -535,6 +678,7 @@ int runner_run(const struct experiment *exp, const struct runner_options *opt, s
 
 	if (rc == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &r.start);
+		rc = runner_begin(&r, err);
 		for (size_t t = 0; rc == 0 && t < exp->ntraces; t++)
 			rc = runner_trace(&r, t, err);
 		runner_draw(&r, 0, true);

@@ -9,12 +9,19 @@
  * Files. When a trace's cells finish, its rows go to
  * OUTPUT/cells/<hash of the trace label>.tsv (one line per cell:
  * "policy<TAB>frames<TAB>seed<TAB>csv row", after a header line stating
- * the machine options), and results.csv is rebuilt from those files in the
- * experiment's order. Every file is written to a temporary name and
- * renamed, so a reader never sees half a file and an interruption loses
- * only the trace being replayed. Resuming reads the cells files and runs
- * only the cells missing from them; cells files made with other machine
- * options are refused rather than mixed in.
+ * the machine options and a "#trace" line identifying the trace: a file's
+ * size, modification time and FNV-1a hash, taken before its replay, or a
+ * generated trace's parameters), and results.csv is rebuilt from those
+ * files in the experiment's order. Every file is written to a temporary
+ * name, flushed to disk and renamed, so a reader never sees half a file
+ * and an interruption loses only the trace being replayed. Before any
+ * result of an earlier run is replaced, summary.json is rewritten with
+ * status "running", so that after a crash it never calls the directory
+ * complete. Resuming reads the cells files and runs only the cells
+ * missing from them; cells files made with other machine options are
+ * refused rather than mixed in, and the cells of a trace that is not the
+ * one they were made from (other size, time or hash; or no "#trace" line)
+ * are redone, with a message on the log.
  *
  * Nothing here exits or writes to the standard streams: failed cells,
  * warnings and progress go to the caller's log stream, and what stops the
