@@ -112,23 +112,98 @@ static uint64_t runner_hash(const char *s)
 
 /* ---- the identity of a trace, recorded in its cells file ---- */
 
-/* Store in *hash the FNV-1a of the bytes of the file path, read 1 MiB at
+/* The content hash of a trace file: four 64-bit lanes, each word w of
+ * the file (8 bytes, little-endian; word i goes to lane i mod 4) folded in
+ * as lane = rotl(lane ^ w, 29) * K, K = 0x9e3779b97f4a7c15; the last
+ * bytes of a length that is no multiple of 32 are padded with zeros into
+ * whole words; then the lanes and the length are combined and mixed with
+ * SplitMix64's finalizer. It only has to tell an edited trace from the
+ * one its cells came from, at close to memory speed (FNV-1a, a byte at a
+ * time, cost a one-cell sweep 25% more). */
+struct runner_hasher {
+	uint64_t lane[4];
+	uint64_t length;
+};
+
+#define RUNNER_HASH_K 0x9e3779b97f4a7c15ULL
+
+/* Fold len bytes at p (a multiple of 32, except at the end of the file)
+ * into h. */
+static void runner_hash_feed(struct runner_hasher *h, const unsigned char *p, size_t len)
+{
+	unsigned char tail[32] = { 0 };
+
+	h->length += len;
+	for (;;) {
+		if (len < 32) {
+			if (len == 0)
+				return;
+			memcpy(tail, p, len);
+			p = tail;
+			len = 32;
+		}
+		for (int k = 0; k < 4; k++) {
+			uint64_t w = 0, x;
+
+			for (int b = 7; b >= 0; b--)
+				w = w << 8 | p[8 * k + b];
+			x = h->lane[k] ^ w;
+			h->lane[k] = ((x << 29) | (x >> 35)) * RUNNER_HASH_K;
+		}
+		p += 32;
+		len -= 32;
+	}
+}
+
+/* The final value of h. */
+static uint64_t runner_hash_final(const struct runner_hasher *h)
+{
+	uint64_t z = h->length;
+
+	for (int k = 0; k < 4; k++)
+		z = (z ^ h->lane[k]) * RUNNER_HASH_K;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Read up to len bytes of fd into buf, retrying short reads and EINTR.
+ * Returns the bytes read (less than len only at the end), or -1. */
+static ssize_t runner_read_full(int fd, unsigned char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t got = read(fd, buf + done, len - done);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		done += (size_t)got;
+	}
+	return (ssize_t)done;
+}
+
+/* Store in *hash the content hash (above) of the file path, read 1 MiB at
  * a time. Returns 0 or -1 with err set ("PATH: reason"). */
 static int runner_hash_file(const char *path, uint64_t *hash, struct ps_error *err)
 {
 	enum { CHUNK = 1 << 20 };
 	unsigned char *buf = malloc(CHUNK);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint64_t h = RUNNER_FNV_BASIS;
+	struct runner_hasher h = { .lane = { 1, 2, 3, 4 } };
 	ssize_t got = 0;
 
 	if (buf != NULL && fd >= 0)
-		while ((got = read(fd, buf, CHUNK)) != 0 && (got > 0 || errno == EINTR))
-			h = runner_fnv(h, buf, got > 0 ? (size_t)got : 0);
+		while ((got = runner_read_full(fd, buf, CHUNK)) > 0)
+			runner_hash_feed(&h, buf, (size_t)got);
 	if (buf == NULL || fd < 0 || got < 0)
 		ps_error_set(err, "%s: %s", path, buf == NULL ? "out of memory" : strerror(errno));
 	else
-		*hash = h;
+		*hash = runner_hash_final(&h);
 	free(buf);
 	if (fd >= 0)
 		close(fd);
@@ -136,7 +211,7 @@ static int runner_hash_file(const char *path, uint64_t *hash, struct ps_error *e
 }
 
 /* Write the identity line of trace tr into buf: for a file its size,
- * modification time and, with hash, the FNV-1a of its bytes (without hash
+ * modification time and, with hash, the content hash of its bytes (without hash
  * the line stops after the time); for a generated trace every parameter.
  * Returns 0, 1 when the trace is no regular file (its identity cannot be
  * told), or -1 with err set. */
@@ -166,7 +241,7 @@ static int runner_stamp(const struct exp_trace *tr, char *buf, size_t size, bool
 		return 0;
 	if (runner_hash_file(tr->path, &h, err) < 0)
 		return -1;
-	snprintf(buf + len, size - (size_t)len, " fnv1a64=%016" PRIx64 "\n", h);
+	snprintf(buf + len, size - (size_t)len, " hash64=%016" PRIx64 "\n", h);
 	return 0;
 }
 

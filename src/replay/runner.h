@@ -10,7 +10,7 @@
  * OUTPUT/cells/<hash of the trace label>.tsv (one line per cell:
  * "policy<TAB>frames<TAB>seed<TAB>csv row", after a header line stating
  * the machine options and a "#trace" line identifying the trace: a file's
- * size, modification time and FNV-1a hash, taken before its replay, or a
+ * size, modification time and content hash (runner.c), taken before its replay, or a
  * generated trace's parameters), and results.csv is rebuilt from those
  * files in the experiment's order. Every file is written to a temporary
  * name, flushed to disk and renamed, so a reader never sees half a file
