@@ -236,4 +236,12 @@ expect_error "a policy asking for SIZE_MAX bytes of state is named, with what it
 	"huge-state with 8 frames: policy \"huge-state\" asked for 18446744073709551615 bytes of state for 8 frames; at most 1073741824 (1 GiB) per instance" \
 	run "$TRACES/belady.pages" --plugin "$PLUGINDIR/huge-state.so" --policy huge-state --frames 8 -j 1
 
+# Under --scope local each process's instance may only name its own
+# frames: broken-clock's hand walks machine-wide frame numbers, so with two
+# processes it names the other's, and its cell stops.
+expect_error "a victim of another process's instance stops the run" \
+	"policy broken-clock chose frame 1 to evict, which holds a page of another process's instance" \
+	run "$(dirname "$0")/scenarios/cow.trace" --plugin "$PLUGINDIR/broken-clock.so" --policy broken-clock \
+	--frames 3 --scope local
+
 finish

@@ -339,10 +339,15 @@ static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_
 		f = s->policy->evict(state);
 	else
 		f = s->policy->evict_for(state, &(struct policy_ref){ .now = s->now, .next_use = POLICY_NEVER });
-	if (f >= s->ft.count || !frames_in_use(&s->ft, f) || s->ft.frames[f].kind == FRAME_TABLE) {
+	if (f >= s->ft.count || !frames_in_use(&s->ft, f) || s->ft.frames[f].kind == FRAME_TABLE ||
+	    (p != NULL && s->idents != NULL && s->ident[f].pid != p->pid)) {
 		/* A plug-in's bug, not the trace's: this cell stops, the others go on. */
 		ps_error_set(err, "policy %s chose frame %" PRIu32 " to evict, which %s (a bug in the policy)",
-			     s->policy->name, f, f >= s->ft.count ? "does not exist" : "holds no page it may evict");
+			     s->policy->name, f,
+			     f >= s->ft.count ? "does not exist"
+			     : !frames_in_use(&s->ft, f) || s->ft.frames[f].kind == FRAME_TABLE
+				 ? "holds no page it may evict"
+				 : "holds a page of another process's instance");
 		return FRAME_NONE;
 	}
 	if (sim_evict(s, f, err) < 0)
