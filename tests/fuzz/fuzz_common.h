@@ -22,7 +22,6 @@
 #include "trace/trace_event.h"
 
 #define FUZZ_PAGE_SHIFT 12
-#define FUZZ_MAX_TEXT (4u << 20) /* decompressed bytes a compressed input may expand to */
 #define FUZZ_NAME "fuzz.trace"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,9 +37,9 @@ const char *fuzz_store(const uint8_t *data, size_t size);
 /* Does data start with the gzip or a zstd (or skippable frame) magic? */
 bool fuzz_is_compressed(const uint8_t *data, size_t size);
 
-/* Is data a compressed stream that expands past FUZZ_MAX_TEXT bytes (a
- * bomb only measures the parser's speed)? */
-bool fuzz_too_big(const uint8_t *data, size_t size);
+/* Is data a compressed stream that expands past limit bytes (a bomb only
+ * measures the parser's speed)? */
+bool fuzz_too_big(const uint8_t *data, size_t size, size_t limit);
 
 /* What one checked decoding produced. */
 struct fuzz_decoded {
