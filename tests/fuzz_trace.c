@@ -29,9 +29,15 @@
  *    explicitly (the two fill the buffer differently).
  *
  * The first accesses of each skip_bad decoding are then replayed through
- * a small machine per registered policy (4 frames, a swap device of 8
- * slots, plus two with a roomy swap device), OPT with its look-ahead, and
- * the counters are checked against the identities in sim.h. Events are
+ * a small machine with one registered policy, picked by the input's hash
+ * (4 frames, a swap device of 8 slots; for one input in 8 also one with a
+ * roomy swap device), OPT with its look-ahead, and the counters are
+ * checked against the identities in sim.h.
+ *
+ * This is the heavy, sampled harness: 24 decodings an input, kept for the
+ * cross-checks between them. Each input path has its own fast harness in
+ * tests/fuzz/ (fuzz_text, fuzz_binary, fuzz_compress, fuzz_machine, ...),
+ * one decoding or replay an input; fuzz there first. Events are
  * left out of the replay: the identities checked here are those of
  * anonymous memory (an event may kill a process, whose later references
  * are then not counted).
@@ -541,13 +547,25 @@ static void fuzz_replay(const struct policy *p, const struct trace_rec *recs, si
 	future_free(&fut);
 }
 
-/* Replay recs on every registered policy, and on two with a roomy swap. */
-static void fuzz_replay_all(const struct trace_rec *recs, size_t n, unsigned va_bits)
+/* A hash of the current input: picks the sampled replays. */
+static uint64_t fuzz_sample;
+
+/* Replay recs on one registered policy picked by the input's hash (every
+ * one of them used to be replayed, 216 machines an input, which held the
+ * harness to ~9 inputs a second; fuzz_machine replays one machine an
+ * input with the VM options), and one input in 8 also on a machine with a
+ * roomy swap. */
+static void fuzz_replay_all(const struct trace_rec *recs, size_t n, unsigned va_bits, int format)
 {
-	for (size_t i = 0; policy_registry[i] != NULL; i++)
-		fuzz_replay(policy_registry[i], recs, n, va_bits, FUZZ_SWAP_SLOTS, (i + va_bits) % 2 == 0);
-	fuzz_replay(policy_find("clock"), recs, n, va_bits, FUZZ_BIG_SWAP, true);
-	fuzz_replay(policy_find("lru"), recs, n, va_bits, FUZZ_BIG_SWAP, false);
+	size_t count = 0, i;
+
+	while (policy_registry[count] != NULL)
+		count++;
+	i = (size_t)((fuzz_sample + (uint64_t)format * 7 + va_bits) % count);
+	fuzz_replay(policy_registry[i], recs, n, va_bits, FUZZ_SWAP_SLOTS, (i + va_bits) % 2 == 0);
+	if ((fuzz_sample >> 8) % 8 == 0)
+		fuzz_replay(policy_find(va_bits == 32 ? "clock" : "lru"), recs, n, va_bits, FUZZ_BIG_SWAP,
+			    va_bits == 32);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -561,6 +579,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fuzz_too_big(data, size))
 		return -1; /* a decompression bomb: not worth keeping */
 	fuzz_store(data, size);
+	fuzz_sample = UINT64_C(0xcbf29ce484222325);
+	for (size_t i = 0; i < size; i++)
+		fuzz_sample = (fuzz_sample ^ data[i]) * UINT64_C(0x100000001b3);
 	for (unsigned v = 0; v < 2; v++) {
 		unsigned va_bits = va_bits_list[v];
 
@@ -569,7 +590,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_decode((enum trace_format)f, true, va_bits, true, strict[f].records, &lenient[f]);
 			fuzz_compare_skip(&strict[f], &lenient[f], va_bits);
 			if (lenient[f].kept > 0)
-				fuzz_replay_all(fuzz_recs, lenient[f].kept, va_bits);
+				fuzz_replay_all(fuzz_recs, lenient[f].kept, va_bits, f);
 		}
 		for (int skip = 0; skip < 2; skip++) {
 			struct fuzz_run *explicit = skip ? lenient : strict;

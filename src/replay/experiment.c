@@ -28,6 +28,18 @@
 /* The longest policy specification a mapping entry of policies: makes. */
 #define EXP_SPEC_MAX 512
 
+/* The most bytes of a file read (EXP_MAX_FILE_BYTES), into a buffer of
+ * that size. Fuzz harnesses (configure --enable-fuzzing links them with a
+ * copy of this file built with PAGESIM_FUZZ_SMALL_BUFFERS) read less, so
+ * that a load does not map and poison 1 MiB an input. */
+#ifdef PAGESIM_FUZZ_SMALL_BUFFERS
+#define EXP_READ_MAX (64 << 10)
+#define EXP_READ_LABEL "64 KiB, in a fuzz build"
+#else
+#define EXP_READ_MAX EXP_MAX_FILE_BYTES
+#define EXP_READ_LABEL "1 MiB"
+#endif
+
 /* A loading in progress. */
 struct exp_ctx {
 	const char *file;
@@ -1104,24 +1116,24 @@ static int exp_read_text(const char *path, unsigned char **text, size_t *len, st
 
 	if (f == NULL)
 		return ps_error_set(err, "%s: %s", path, strerror(errno));
-	*text = malloc(EXP_MAX_FILE_BYTES + 1);
+	*text = malloc(EXP_READ_MAX + 1);
 	if (*text == NULL) {
 		fclose(f);
 		return ps_error_set(err, "%s: out of memory", path);
 	}
-	*len = fread(*text, 1, EXP_MAX_FILE_BYTES + 1, f);
+	*len = fread(*text, 1, EXP_READ_MAX + 1, f);
 	if (ferror(f)) {
 		fclose(f);
 		return ps_error_set(err, "%s: read error", path);
 	}
 	fclose(f);
-	if (*len <= EXP_MAX_FILE_BYTES)
+	if (*len <= EXP_READ_MAX)
 		return 0;
-	for (size_t i = 0; i < EXP_MAX_FILE_BYTES; i++, col++)
+	for (size_t i = 0; i < EXP_READ_MAX; i++, col++)
 		if ((*text)[i] == '\n')
 			line++, col = 0;
-	return ps_error_set(err, "%s:%lu:%lu: the file is larger than %d bytes (1 MiB), the limit for an experiment file",
-			    path, line, col, EXP_MAX_FILE_BYTES);
+	return ps_error_set(err, "%s:%lu:%lu: the file is larger than %d bytes (" EXP_READ_LABEL "), the limit for an experiment file",
+			    path, line, col, EXP_READ_MAX);
 }
 
 /* Refuse text nested deeper than EXP_MAX_DEPTH collections, walking its

@@ -81,8 +81,17 @@
 #include "trace/trace_parse.h"
 #include "trace/trace_source.h"
 
+#ifdef PAGESIM_FUZZ_SMALL_BUFFERS
+/* Fuzz harnesses (configure --enable-fuzzing links them with a copy of this
+ * file built with this flag): a small buffer, so that opening a reader per
+ * input is cheap. It must still hold the largest binary header. */
+#define TRACE_BUF_SIZE (8u << 10)
+#else
 #define TRACE_BUF_SIZE (1u << 20) /* the longest line is one byte shorter */
+#endif
 #define DETECT_LINES 100
+_Static_assert(TRACE_BUF_SIZE > TRACE_BINARY_HEADER_MAX + (1 + TRACE_BINARY_EVENT_MAX_RECORDS) * TRACE_BINARY_RECORD_SIZE,
+	       "the buffer holds the largest binary header and an event");
 
 struct trace_reader {
 	struct trace_source *src;

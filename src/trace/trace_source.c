@@ -31,7 +31,11 @@
 
 #include "trace/trace_source.h"
 
+#ifdef PAGESIM_FUZZ_SMALL_BUFFERS
+#define RAW_SIZE (4 * 1024) /* fuzz harnesses: see trace.c's TRACE_BUF_SIZE */
+#else
 #define RAW_SIZE (128 * 1024)
+#endif
 
 struct trace_source {
 	int fd;
