@@ -15,10 +15,13 @@ term_svg = 'svg noenhanced dynamic size 1000,600 font "DejaVu Sans,11" linewidth
 
 # One colour and marker per policy, the same in every graph of one results
 # set: policies are numbered 1, 2, ... in the order they first appear in
-# results.csv (opt skipped), and opt, the yardstick, is always linetype 13,
-# black. Colour-blind safe colours (Okabe-Ito, then Paul Tol's). Some
-# linetypes are dashed with hollow markers, so a policy that behaves exactly
-# like another (second-chance and clock) still shows on top of it.
+# results.csv (opt skipped), and opt, the yardstick, is always linetype 21,
+# black. Twenty linetypes, so the 15 built-in policies besides opt (and five
+# plug-ins) never share one: no two share a colour, and no two share both
+# marker and dash pattern, so they stay apart in greyscale print too. Colour-blind safe colours (Okabe-Ito, then
+# Paul Tol's). Some linetypes are dashed with hollow markers, so a policy
+# that behaves exactly like another (second-chance and clock) still shows
+# on top of it.
 set linetype 1 lc rgb '#0072B2' lw 2 dt 1 pt 7 ps 1.1
 set linetype 2 lc rgb '#E69F00' lw 2 dt 1 pt 5 ps 1.0
 set linetype 3 lc rgb '#009E73' lw 2 dt 1 pt 9 ps 1.3
@@ -31,8 +34,16 @@ set linetype 9 lc rgb '#332288' lw 2 dt 1 pt 4 ps 1.3
 set linetype 10 lc rgb '#44AA99' lw 2 dt (2,3) pt 8 ps 1.5
 set linetype 11 lc rgb '#999933' lw 2 dt 1 pt 14 ps 1.5
 set linetype 12 lc rgb '#7F7F7F' lw 2 dt (6,4) pt 10 ps 1.5
-set linetype 13 lc rgb '#000000' lw 2 dt 1 pt 3 ps 1.3
-set linetype cycle 13
+set linetype 13 lc rgb '#117733' lw 2 dt (2,3) pt 7 ps 1.1
+set linetype 14 lc rgb '#AA4499' lw 2 dt (6,4) pt 5 ps 1.0
+set linetype 15 lc rgb '#88CCEE' lw 2 dt (2,3) pt 9 ps 1.3
+set linetype 16 lc rgb '#DDCC77' lw 2 dt (6,4) pt 13 ps 1.4
+set linetype 17 lc rgb '#661100' lw 2 dt (2,3) pt 15 ps 1.3
+set linetype 18 lc rgb '#6699CC' lw 2 dt (8,3,2,3) pt 11 ps 1.3
+set linetype 19 lc rgb '#EE3377' lw 2 dt (8,3,2,3) pt 4 ps 1.3
+set linetype 20 lc rgb '#555555' lw 2 dt (2,3) pt 6 ps 1.8
+set linetype 21 lc rgb '#000000' lw 2 dt 1 pt 3 ps 1.3
+set linetype cycle 21
 
 set border 3 lc rgb '#404040'
 set tics nomirror out scale 0.6 textcolor rgb '#202020'

@@ -48,8 +48,8 @@ const char *const plot_template_files[] = {
 
 /* plot-style.gp defines linetypes 1..PALETTE_SIZE for the policies and
  * OPT_LTYPE for opt. */
-#define PALETTE_SIZE 12
-#define OPT_LTYPE 13
+#define PALETTE_SIZE 20
+#define OPT_LTYPE 21
 
 /* The longest trace name shown whole in a title (bytes). */
 #define TITLE_NAME_MAX 48
