@@ -100,4 +100,14 @@ else
 	not_ok "run - --policy opt reads the spooled input twice and removes it" "$(cat "$work/spool.csv" "$work/stderr")"
 fi
 
+# --frames A..B:S is a linear range (A..B doubles): Belady's string under
+# fifo at 1 to 5 frames shows the anomaly, 9 faults at 3 frames and 10 at 4.
+run_pagesim run "$TRACES/belady.pages" --policy fifo --frames 1..5:1 --output csv
+if [ "$status" -eq 0 ] && [ "$(cut -d, -f3,11 <<<"$out" | tail -n +2 | tr '\n' ' ')" = "1,12 2,12 3,9 4,10 5,5 " ]; then
+	ok "--frames 1..5:1 runs 1 to 5 frames (Belady's anomaly at 3 and 4)"
+else
+	not_ok "--frames 1..5:1 runs 1 to 5 frames (Belady's anomaly at 3 and 4)" "status $status: $out $err"
+fi
+expect_error "--frames with a zero step is refused" "got \"3..5:0\"" run "$TRACES/belady.pages" --frames 3..5:0
+
 finish

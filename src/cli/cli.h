@@ -57,8 +57,9 @@ int cli_close_stdout(int status);
 /* Print "pagesim: <message>" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Parse a frame-count list: comma-separated items, each N or A..B (A, 2A,
- * 4A, ... while <= B). Counts are 1..2^31. Stores up to max values in out
+/* Parse a frame-count list: comma-separated items, each N, A..B (A, 2A,
+ * 4A, ... while <= B: doubling) or A..B:S (A, A+S, A+2S, ... while <= B:
+ * linear). Counts and steps are 1..2^31. Stores up to max values in out
  * and their number in *n; false on a malformed list (an empty item too)
  * or too many values. */
 bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);

@@ -56,9 +56,16 @@ bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n)
 				out[(*n)++] = (uint32_t)lo;
 			continue;
 		}
+		char *colon = strchr(dots + 2, ':');
+		uint64_t step = 0; /* 0: doubling */
+
 		*dots = '\0';
-		ok = num_parse_u64(item, 1, limit, &lo) && num_parse_u64(dots + 2, lo, limit, &hi);
-		for (uint64_t v = lo; ok && v <= hi; v *= 2) {
+		if (colon != NULL) {
+			*colon = '\0';
+			ok = num_parse_u64(colon + 1, 1, limit, &step);
+		}
+		ok = ok && num_parse_u64(item, 1, limit, &lo) && num_parse_u64(dots + 2, lo, limit, &hi);
+		for (uint64_t v = lo; ok && v <= hi; v = step ? v + step : 2 * v) {
 			ok = *n < max;
 			if (ok)
 				out[(*n)++] = (uint32_t)v;

@@ -80,8 +80,8 @@ static const struct opt_spec mrc_options[] = {
 	{ .name = "policy", .kind = OPT_CUSTOM, .arg = "lru|opt", OPT_AT(struct mrc_opts, policy),
 	  .parse = mrc_opt_policy, .help = "the policy (default: lru)" },
 	{ .name = "frames", .kind = OPT_CUSTOM, .arg = "LIST|all", .parse = mrc_opt_frames,
-	  .expected = "all, or counts from 1 to 2^31 like 16,64 or 8..4096 (at most " MRC_STR(MRC_MAX_FRAMES) ")",
-	  .help = "comma-separated frame counts; A..B means A, 2A, 4A, ... <= B;\n"
+	  .expected = "all, or counts from 1 to 2^31 like 16,64, 8..4096 or 1..5:1 (at most " MRC_STR(MRC_MAX_FRAMES) ")",
+	  .help = "comma-separated frame counts; A..B doubles: A, 2A, 4A, ... <= B;\nA..B:S steps by S: A, A+S, A+2S, ... <= B (1..5:1 is 1 to 5);\n"
 		  "all means every count from 1 to the distinct pages (default:\n"
 		  "1, 2, 4, ... up to the first power of two >= distinct pages)" },
 	{ .name = "sample", .kind = OPT_DOUBLE, .arg = "RATE", OPT_AT(struct mrc_opts, sample), .dmin = 0,
