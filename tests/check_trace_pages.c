@@ -80,6 +80,33 @@ START_TEST(t_pages)
 }
 END_TEST
 
+/* A page number may be marked as a write ("3w", "3W") or a read ("3r");
+ * unmarked is a read. The mark sticks to the number: "3 w" and "3ww" are
+ * refused, and so a marked string is still detected as pages. */
+START_TEST(t_pages_write_marks)
+{
+	static const enum access_op want[] = { OP_WRITE, OP_READ, OP_WRITE, OP_READ, OP_READ, OP_WRITE };
+	static const uint64_t pages[] = { 1, 2, 3, 4, 1, 2 };
+	struct result res;
+
+	run_text("1w 2 3W,4r\n1, 2w # the last one writes\n", TRACE_PAGES, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 6);
+	for (size_t i = 0; i < 6; i++)
+		expect_rec(&res, i, pages[i] << 12, 1, want[i], 1);
+	result_free(&res);
+	run_text("1w 2 3W,4r\n", TRACE_AUTO, &res);
+	ck_assert_int_eq(res.format, TRACE_PAGES);
+	result_free(&res);
+	run_text("1 w\n", TRACE_PAGES, &res);
+	ck_assert_msg(res.failed && strstr(res.msg, ":1: expected page numbers separated") != NULL, "%s", res.msg);
+	result_free(&res);
+	run_text("1ww\n", TRACE_PAGES, &res);
+	ck_assert_msg(res.failed && strstr(res.msg, ":1: expected page numbers separated") != NULL, "%s", res.msg);
+	result_free(&res);
+}
+END_TEST
+
 START_TEST(t_pages_shift_and_va)
 {
 	struct trace_options o = opts(TRACE_PAGES);
@@ -136,7 +163,8 @@ END_TEST
 
 Suite *make_trace_pages_suite(void)
 {
-	const TTest *const tc_tests[] = { t_pages, t_pages_shift_and_va, t_pages_long_line_small_batches };
+	const TTest *const tc_tests[] = { t_pages, t_pages_write_marks, t_pages_shift_and_va,
+					  t_pages_long_line_small_batches };
 	Suite *s = suite_create("trace_pages");
 
 	SUITE_ADD_TESTS(s, "formats", 0, tc_tests);

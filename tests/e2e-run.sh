@@ -110,4 +110,15 @@ else
 fi
 expect_error "--frames with a zero step is refused" "got \"3..5:0\"" run "$TRACES/belady.pages" --frames 3..5:0
 
+# Textbook dirty-page homework without addresses: "3w" marks a write. FIFO
+# with 2 frames on 1w 2 3w 4 1 2w: six faults; the evictions of 1 (by 3)
+# and of 3 (by 1) write back, those of 2 and 4 are clean.
+printf '1w 2 3w 4 1 2w\n' >"$work/dirty.pages"
+run_pagesim run "$work/dirty.pages" --policy fifo --frames 2 --output csv
+if [ "$status" -eq 0 ] && [ "$(cut -d, -f8,11,13,14,18 <<<"$out" | tail -n 1)" = "3,6,4,2,2" ]; then
+	ok "pages with write marks: 3 writes, 6 faults, 4 evictions, 2 dirty, 2 clean"
+else
+	not_ok "pages with write marks: 3 writes, 6 faults, 4 evictions, 2 dirty, 2 clean" "status $status: $out $err"
+fi
+
 finish

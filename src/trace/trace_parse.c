@@ -363,9 +363,25 @@ static int addr_rw_line(struct parse_ctx *c, const char **pp, struct trace_rec *
 	return 1;
 }
 
+/* The access a page number's optional suffix marks ("3w" a write, "3r" or
+ * "3" a read; either case), moving *q past the suffix. */
+static inline enum access_op pages_suffix(const char **q)
+{
+	char ch = **q;
+
+	if (ch == 'w' || ch == 'W') {
+		(*q)++;
+		return OP_WRITE;
+	}
+	if (ch == 'r' || ch == 'R')
+		(*q)++;
+	return OP_READ;
+}
+
 /*
  * pages: decimal page numbers separated by spaces and/or commas ("7 0 1",
- * "7,0,1", "7, 0, 1,"); blank and '#' lines are ignored. A line is checked
+ * "7,0,1", "7, 0, 1,"), each optionally marked as a write ("3w") or a read
+ * ("3r"); blank and '#' lines are ignored. A line is checked
  * whole before any of it is decoded, so a refused line yields nothing.
  * Returns the number of page numbers on the line (0 for a blank one) and
  * sets *first to the first of them (or past the line when there are none).
@@ -396,6 +412,7 @@ static int pages_check_line(struct parse_ctx *c, const char *p, const char **fir
 					    " (pages of %" PRIu64 " bytes)",
 					    page, c->va_bits, UINT64_C(1) << c->page_shift);
 		count++;
+		pages_suffix(&q);
 		after = skip_ws(q);
 		if (*after == ',') {
 			comma = true;
@@ -946,7 +963,7 @@ static size_t batch_pages(struct parse_ctx *c, const char **pp, const char *end,
 			page = page * 10 + (uint64_t)(*p++ - '0');
 		if (lines != NULL)
 			lines[n] = c->line + 1;
-		put_rec(&out[n++], page << c->page_shift, 1, 1, OP_READ);
+		put_rec(&out[n++], page << c->page_shift, 1, 1, pages_suffix(&p));
 		while (IS_WS(*p) || *p == ',')
 			p++;
 		if (!IS_DIGIT(*p)) {
