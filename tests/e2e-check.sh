@@ -69,4 +69,25 @@ printf 'traces: [%s]\npolicies: [clock, random]\nframes: [8]\nexpect:\n  - {poli
 	"$TRACES/belady.pages" >"$work/bad4.yaml"
 expect_error "frames outside the experiment" "bad4.yaml:5:57: frames: 16 is not among the experiment's frames" check "$work/bad4.yaml"
 
+# A long trace label (an inline generated trace) widens the trace column
+# instead of pushing the later columns out of line: every row's frame count
+# ends where the header's "frames" does.
+cat >"$work/long-label.yaml" <<EOF
+traces:
+  - $TRACES/belady.pages
+  - {gen: zipf, pages: 2000, refs: 20000, seed: 1, alpha: 0.9}
+policies: [clock, random]
+frames: [3]
+expect:
+  - {policy: clock, at-least-as-good-as: random, tolerance: 100%}
+output: $work/long-label-out
+EOF
+run_pagesim check "$work/long-label.yaml" -j 1
+ends=$(awk '/^requirement/ { print index($0, "frames") + 5 } /^clock/ { print index($0, " 3 ") + 1 }' <<<"$out" | sort -u | wc -l)
+if [ "$status" -eq 0 ] && [ "$ends" = 1 ]; then
+	ok "check: a long trace label keeps the columns aligned"
+else
+	not_ok "check: a long trace label keeps the columns aligned" "status $status" "$out" "$err"
+fi
+
 finish

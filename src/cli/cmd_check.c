@@ -50,6 +50,7 @@ struct check {
 	struct experiment *exp;
 	unsigned threads;
 	bool plot;
+	int trace_width; /* of the trace column: its longest label, at least 28 */
 	size_t rows, failed;
 	char failures[64][512];
 	size_t nfailures;
@@ -135,8 +136,8 @@ static void check_row(struct check *ck, const struct exp_expect *x, size_t ti, s
 	check_describe(e, x, what, sizeof what);
 	snprintf(verdict, sizeof verdict, "%s (%.1f%% %s)", holds ? "pass" : "FAIL", change < 0 ? -change : change,
 		 change <= 0 ? "fewer" : "more");
-	snprintf(row, sizeof row, "%-36s %-28s %7" PRIu32 " %12.1f ±%9.1f %12.1f ±%9.1f  %s", what,
-		 e->traces[ti].label, e->frames[f], a.mean, a.half, b.mean, b.half, verdict);
+	snprintf(row, sizeof row, "%-36s %-*s %7" PRIu32 " %12.1f ±%9.1f %12.1f ±%9.1f  %s", what,
+		 ck->trace_width, e->traces[ti].label, e->frames[f], a.mean, a.half, b.mean, b.half, verdict);
 	puts(row);
 	ck->rows++;
 	if (!holds) {
@@ -333,11 +334,15 @@ int cmd_check(int argc, char **argv)
 		for (exp->nseeds = 0; exp->nseeds < CHECK_DEFAULT_SEEDS; exp->nseeds++)
 			exp->seeds[exp->nseeds] = exp->nseeds + 1;
 	}
+	ck.trace_width = 28;
+	for (size_t t = 0; status == EXIT_OK && t < exp->ntraces; t++)
+		if ((int)strlen(exp->traces[t].label) > ck.trace_width)
+			ck.trace_width = strlen(exp->traces[t].label) < 200 ? (int)strlen(exp->traces[t].label) : 200;
 	if (status == EXIT_OK)
 		printf("pagesim check %s: %zu requirements; randomised policies over %zu seeds; "
-		       "means of faults with 95%% confidence intervals\n\n%-36s %-28s %7s %23s %23s  %s\n",
-		       file, exp->nexpects, exp->nseeds, "requirement", "trace", "frames", "policy: faults +- CI",
-		       "compared to: +- CI", "verdict");
+		       "means of faults with 95%% confidence intervals\n\n%-36s %-*s %7s %23s %23s  %s\n",
+		       file, exp->nexpects, exp->nseeds, "requirement", ck.trace_width, "trace", "frames",
+		       "policy: faults +- CI", "compared to: +- CI", "verdict");
 	for (size_t t = 0; status == EXIT_OK && t < exp->ntraces; t++)
 		status = check_trace(&ck, t, gnuplot, templates);
 	if (status == EXIT_OK) {
