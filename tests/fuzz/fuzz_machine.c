@@ -71,11 +71,76 @@ static void check_stats(const struct sim_stats *st, uint32_t frames, const char 
 			  st->dirty_evictions, st->swap_writes, st->file_writebacks, st->resident, st->pt_frames, frames);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The machine's options from the input's first four bytes: the policy,
+ * 1..16 frames, the TLB, page tables in frames, local scope and its quota,
+ * strict, 32 or 48 bits, spanning, switches and shootdowns, by-segment and
+ * the swap size. Returns the batch-size pattern (the rest of byte 3). */
+static unsigned machine_options(const uint8_t *data, struct sim_config *cfg, struct trace_options *opt)
 {
 	static const uint64_t swap[4] = {4, 16, 1024, SIM_DEFAULT_SWAP_SLOTS};
-	static struct collect c;
 	static size_t npolicies;
+
+	if (npolicies == 0)
+		npolicies = policy_count();
+	cfg->policy = policy_at(data[0] % npolicies);
+	cfg->frames = 1 + (data[1] & 15);
+	if (data[1] & 16) {
+		cfg->vm.tlb_entries = 4;
+		cfg->vm.tlb_ways = 2;
+	}
+	cfg->vm.count_page_tables = data[1] & 32;
+	cfg->vm.scope_local = data[1] & 64;
+	cfg->vm.strict = data[1] & 128;
+	cfg->vm.local_quota = cfg->vm.scope_local ? data[2] & 7 : 0;
+	cfg->va_bits = opt->va_bits = data[2] & 8 ? 32 : 48;
+	cfg->span_pages = data[2] & 16;
+	cfg->vm.tlb_flush_on_switch = data[2] & 32;
+	cfg->vm.no_shootdown = data[2] & 64;
+	cfg->vm.by_segment = data[2] & 128;
+	cfg->swap_slots = swap[data[3] & 3];
+	return data[3] >> 2;
+}
+
+/* Replay the n records of c on a machine made from cfg, in batches whose
+ * sizes follow pattern, and check its counters; what names the case. */
+static void machine_replay(const struct sim_config *cfg, const struct collect *c, struct trace_events *events,
+			   unsigned pattern, const char *what)
+{
+	struct ps_error err = {{0}};
+	struct sim_stats st;
+	struct sim *s = sim_create(cfg, &err);
+
+	if (s == NULL) {
+		/* Some combinations are refused; the refusal must say why. */
+		if (err.msg[0] == '\0')
+			fuzz_fail("%s: sim_create failed without a message", what);
+		return;
+	}
+	for (size_t at = 0, call = 0; at < c->n; call++) {
+		size_t step = (size_t[]){1, 7, 64, FUZZ_MAX_RECS}[(pattern >> (2 * (call % 3))) & 3];
+		size_t k = step < c->n - at ? step : c->n - at;
+		struct trace_batch b = {.recs = c->recs + at, .lines = c->lines + at, .events = events, .n = k};
+
+		if (sim_feed_batch(s, &b, &err) < 0) {
+			if (err.msg[0] == '\0')
+				fuzz_fail("%s: sim_feed failed without a message", what);
+			break;
+		}
+		at += k;
+	}
+	sim_get_stats(s, &st);
+	check_stats(&st, cfg->frames, what);
+	if (cfg->vm.by_segment) {
+		size_t nseg;
+
+		sim_segments(s, &nseg);
+	}
+	sim_destroy(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct collect c;
 	struct trace_options opt = {.name = FUZZ_NAME, .format = TRACE_NATIVE, .skip_bad = true,
 				    .page_shift = FUZZ_PAGE_SHIFT};
 	struct sim_config cfg = {.page_shift = FUZZ_PAGE_SHIFT, .seed = 1};
@@ -83,33 +148,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct future fut = {NULL, 0};
 	struct trace_events *events;
 	struct fuzz_decoded d;
-	struct sim_stats st;
 	char what[128];
-	struct sim *s;
 	unsigned pattern;
 
 	if (size < 4 || fuzz_is_compressed(data + 4, size - 4))
 		return -1;
-	if (npolicies == 0)
-		npolicies = policy_count();
-	cfg.policy = policy_at(data[0] % npolicies);
-	cfg.frames = 1 + (data[1] & 15);
-	if (data[1] & 16) {
-		cfg.vm.tlb_entries = 4;
-		cfg.vm.tlb_ways = 2;
-	}
-	cfg.vm.count_page_tables = data[1] & 32;
-	cfg.vm.scope_local = data[1] & 64;
-	cfg.vm.strict = data[1] & 128;
-	cfg.vm.local_quota = cfg.vm.scope_local ? data[2] & 7 : 0;
-	cfg.va_bits = opt.va_bits = data[2] & 8 ? 32 : 48;
-	cfg.span_pages = data[2] & 16;
-	cfg.vm.tlb_flush_on_switch = data[2] & 32;
-	cfg.vm.no_shootdown = data[2] & 64;
-	cfg.vm.by_segment = data[2] & 128;
-	cfg.swap_slots = swap[data[3] & 3];
-	pattern = data[3] >> 2;
-
+	pattern = machine_options(data, &cfg, &opt);
 	events = trace_events_create(FUZZ_NAME, false);
 	if (events == NULL)
 		abort();
@@ -126,38 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.future = fut.next_use;
 		cfg.future_len = fut.len;
 	}
-	s = sim_create(&cfg, &err);
-	if (s == NULL) {
-		/* Some combinations are refused (a quota without local scope
-		 * cannot happen here); the refusal must say why. */
-		if (err.msg[0] == '\0')
-			fuzz_fail("%s: sim_create failed without a message", what);
-	} else {
-		bool failed = false;
-
-		for (size_t at = 0, call = 0; at < c.n; call++) {
-			size_t step = (size_t[]){1, 7, 64, FUZZ_MAX_RECS}[(pattern >> (2 * (call % 3))) & 3];
-			size_t k = step < c.n - at ? step : c.n - at;
-			struct trace_batch b = {.recs = c.recs + at, .lines = c.lines + at, .events = events, .n = k};
-
-			if (sim_feed_batch(s, &b, &err) < 0) {
-				if (err.msg[0] == '\0')
-					fuzz_fail("%s: sim_feed failed without a message", what);
-				failed = true;
-				break;
-			}
-			at += k;
-		}
-		sim_get_stats(s, &st);
-		check_stats(&st, cfg.frames, what);
-		if (cfg.vm.by_segment) {
-			size_t nseg;
-
-			sim_segments(s, &nseg);
-		}
-		(void)failed;
-		sim_destroy(s);
-	}
+	machine_replay(&cfg, &c, events, pattern, what);
 	future_free(&fut);
 	trace_events_destroy(events);
 	return 0;
