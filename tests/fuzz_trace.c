@@ -65,14 +65,13 @@
 #include "machine/sim.h"
 #include "trace/trace.h"
 #include "trace/trace_event.h"
+#include "fuzz/fuzz_common.h"
 
 #define FUZZ_MAX_TEXT (4u << 20) /* decompressed bytes, default limit */
 #define FUZZ_MAX_RECS 4096       /* records kept for the replay */
-#define FUZZ_PAGE_SHIFT 12
 #define FUZZ_FRAMES 4
 #define FUZZ_SWAP_SLOTS 8
 #define FUZZ_BIG_SWAP 1024
-#define FUZZ_NAME "fuzz.trace"
 
 /* What one decoding of the input produced. */
 struct fuzz_run {
@@ -89,70 +88,24 @@ struct fuzz_run {
 	size_t kept; /* records stored in fuzz_recs */
 };
 
-static int fuzz_fd = -1;
-static char fuzz_path[64];
+static const char *fuzz_path; /* the memfd holding the input (fuzz_store) */
 static size_t fuzz_max_text = FUZZ_MAX_TEXT;
 static struct trace_rec fuzz_recs[FUZZ_MAX_RECS];
 static struct trace_rec fuzz_batch[4096];
 static uint64_t fuzz_lines[4096];
 
-/* A broken contract: say what and where, then abort for libFuzzer. */
-static void __attribute__((format(printf, 1, 2), noreturn)) fuzz_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fuzz_trace: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
-/* Set up the memfd the inputs go through, once. */
+/* Read the decompression limit from the environment, once. */
 static void fuzz_setup(void)
 {
+	static bool done;
 	const char *limit = getenv("FUZZ_TRACE_MAX_TEXT");
 
-	if (fuzz_fd >= 0)
+	if (done)
 		return;
-	fuzz_fd = memfd_create("fuzz-trace", MFD_CLOEXEC);
-	if (fuzz_fd < 0) {
-		perror("fuzz_trace: memfd_create");
-		abort();
-	}
-	snprintf(fuzz_path, sizeof fuzz_path, "/proc/self/fd/%d", fuzz_fd);
+	done = true;
 	if (limit != NULL && *limit != '\0')
 		fuzz_max_text = (size_t)strtoull(limit, NULL, 0);
 }
-
-/* Replace the memfd's contents with data. */
-static void fuzz_store(const uint8_t *data, size_t size)
-{
-	size_t done = 0;
-
-	if (ftruncate(fuzz_fd, 0) < 0) {
-		perror("fuzz_trace: ftruncate");
-		abort();
-	}
-	while (done < size) {
-		ssize_t k = pwrite(fuzz_fd, data + done, size - done, (off_t)done);
-
-		if (k <= 0) {
-			perror("fuzz_trace: pwrite");
-			abort();
-		}
-		done += (size_t)k;
-	}
-}
-
-/* ---- the decompression limit ---- */
-
-/* Is data a compressed stream that expands past limit bytes? The shared
- * check of tests/fuzz/fuzz_common.c (in libfuzz.a, which this harness links);
- * declared here because fuzz_common.h's other names clash with this file's
- * own static helpers. */
-bool fuzz_too_big(const uint8_t *data, size_t size, size_t limit);
 
 /* ---- decoding ---- */
 
@@ -191,65 +144,7 @@ static uint64_t fuzz_hash_event(uint64_t h, const struct trace_event *ev)
 	return h;
 }
 
-/* Check the event placeholder r, read at line, against its table. */
-static void fuzz_check_event(const struct trace_rec *r, const struct trace_events *t, uint64_t line,
-			     enum trace_format f, unsigned va_bits, uint64_t index)
-{
-	const struct trace_event *ev;
-	char why[256];
-
-	if (f != TRACE_NATIVE && f != TRACE_BINARY)
-		fuzz_fail("%s record %" PRIu64 ": an event in a format without events", trace_format_name(f), index);
-	if (r->size != 0 || r->flags < EV_SEGMENT || r->flags > EV_EXIT || r->pid == 0 || t == NULL ||
-	    r->addr >= trace_events_count(t))
-		fuzz_fail("%s record %" PRIu64 ": bad placeholder addr=%" PRIu64 " size=%u kind=%u pid=%" PRIu32
-			  " (%" PRIu64 " events)",
-			  trace_format_name(f), index, r->addr, r->size, r->flags, r->pid,
-			  t != NULL ? trace_events_count(t) : 0);
-	ev = trace_events_get(t, r->addr);
-	if (ev->kind != r->flags || ev->pid != r->pid || ev->line != line)
-		fuzz_fail("%s record %" PRIu64 ": placeholder (kind %u, pid %" PRIu32 ", line %" PRIu64
-			  ") and event (kind %u, pid %" PRIu32 ", line %" PRIu64 ") differ",
-			  trace_format_name(f), index, r->flags, r->pid, line, ev->kind, ev->pid, ev->line);
-	if (!trace_event_check(ev, va_bits, FUZZ_PAGE_SHIFT, why, sizeof why))
-		fuzz_fail("%s record %" PRIu64 ": the reader let through an event that breaks the rules: %s",
-			  trace_format_name(f), index, why);
-}
-
-/* Check record r of a trace in format f against traces/FORMAT.md. */
-static void fuzz_check_rec(const struct trace_rec *r, enum trace_format f, unsigned va_bits, uint64_t index)
-{
-	uint64_t addr_max = (UINT64_C(1) << va_bits) - 1;
-
-	if (r->op > OP_FETCH || r->size == 0 || r->flags != 0 || r->pid == 0)
-		fuzz_fail("%s record %" PRIu64 ": bad fields op=%u size=%u flags=%u pid=%" PRIu32,
-			  trace_format_name(f), index, r->op, r->size, r->flags, r->pid);
-	if (r->addr > addr_max || r->size - 1u > addr_max - r->addr)
-		fuzz_fail("%s record %" PRIu64 ": access of %u bytes at 0x%" PRIx64 " is not below 2^%u",
-			  trace_format_name(f), index, r->size, r->addr, va_bits);
-	switch (f) {
-	case TRACE_PAGES:
-		if (r->size != 1 || r->op != OP_READ || r->pid != 1 ||
-		    (r->addr & ((UINT64_C(1) << FUZZ_PAGE_SHIFT) - 1)) != 0)
-			fuzz_fail("pages record %" PRIu64 ": not a 1-byte read of a page start"
-				  " (addr 0x%" PRIx64 " size %u op %u pid %" PRIu32 ")",
-				  index, r->addr, r->size, r->op, r->pid);
-		break;
-	case TRACE_ADDR_RW:
-		if (r->size != 1 || r->pid != 1 || r->op == OP_FETCH)
-			fuzz_fail("addr-rw record %" PRIu64 ": size %u op %u pid %" PRIu32, index, r->size,
-				  r->op, r->pid);
-		break;
-	case TRACE_LACKEY:
-		if (r->pid != 1)
-			fuzz_fail("lackey record %" PRIu64 ": pid %" PRIu32, index, r->pid);
-		break;
-	default:
-		break;
-	}
-}
-
-/* Open the input (in the memfd) with opt for fuzz_decode. On failure keep
+/* Open the input (in the memfd) with opt for cross_decode. On failure keep
  * the message in run and return NULL; otherwise check what the reader
  * says of its format and its events, note them in run, return it. */
 static struct trace_reader *fuzz_open(const struct trace_options *opt, struct fuzz_run *run)
@@ -277,7 +172,7 @@ static struct trace_reader *fuzz_open(const struct trace_options *opt, struct fu
 
 /* Check the n records of fuzz_batch (their lines in fuzz_lines) read
  * from a trace with the table events, after line *last_line, and count
- * them into run and *hash as fuzz_decode says. */
+ * them into run and *hash as cross_decode says. */
 static void fuzz_take_batch(struct fuzz_run *run, const struct trace_events *events, ssize_t n, unsigned va_bits,
 			    bool keep, uint64_t *hash, uint64_t *last_line)
 {
@@ -290,11 +185,11 @@ static void fuzz_take_batch(struct fuzz_run *run, const struct trace_events *eve
 				  trace_format_name(run->format), run->records, line, *last_line);
 		*last_line = line;
 		if (rec->op == OP_EVENT) {
-			fuzz_check_event(rec, events, line, run->format, va_bits, run->records);
+			fuzz_check_event(rec, events, line, run->format, va_bits, FUZZ_PAGE_SHIFT, run->records);
 			*hash = fuzz_hash_event(*hash, trace_events_get(events, rec->addr));
 			run->events++;
 		} else {
-			fuzz_check_rec(rec, run->format, va_bits, run->records);
+			fuzz_check_rec(rec, run->format, va_bits, FUZZ_PAGE_SHIFT, run->records);
 			if (keep && run->kept < FUZZ_MAX_RECS)
 				fuzz_recs[run->kept++] = *rec;
 		}
@@ -307,7 +202,7 @@ static void fuzz_take_batch(struct fuzz_run *run, const struct trace_events *eve
 /* Decode the input (in the memfd) with format, skip_bad and va_bits into
  * *run. Records up to FUZZ_MAX_RECS are kept in fuzz_recs when keep.
  * prefix_len (from the run without skip_bad) says which prefix to hash. */
-static void fuzz_decode(enum trace_format format, bool skip_bad, unsigned va_bits, bool keep,
+static void cross_decode(enum trace_format format, bool skip_bad, unsigned va_bits, bool keep,
 			uint64_t prefix_len, struct fuzz_run *run)
 {
 	static const size_t batch_sizes[] = {1, 2, 3, sizeof fuzz_batch / sizeof fuzz_batch[0]};
@@ -520,7 +415,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_setup();
 	if (fuzz_too_big(data, size, fuzz_max_text))
 		return -1; /* a decompression bomb: not worth keeping */
-	fuzz_store(data, size);
+	fuzz_path = fuzz_store(data, size);
 	fuzz_sample = UINT64_C(0xcbf29ce484222325);
 	for (size_t i = 0; i < size; i++)
 		fuzz_sample = (fuzz_sample ^ data[i]) * UINT64_C(0x100000001b3);
@@ -528,8 +423,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned va_bits = va_bits_list[v];
 
 		for (int f = TRACE_LACKEY; f <= TRACE_BINARY; f++) {
-			fuzz_decode((enum trace_format)f, false, va_bits, false, 0, &strict[f]);
-			fuzz_decode((enum trace_format)f, true, va_bits, true, strict[f].records, &lenient[f]);
+			cross_decode((enum trace_format)f, false, va_bits, false, 0, &strict[f]);
+			cross_decode((enum trace_format)f, true, va_bits, true, strict[f].records, &lenient[f]);
 			fuzz_compare_skip(&strict[f], &lenient[f], va_bits);
 			if (lenient[f].kept > 0)
 				fuzz_replay_all(fuzz_recs, lenient[f].kept, va_bits, f);
@@ -537,7 +432,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int skip = 0; skip < 2; skip++) {
 			struct fuzz_run *explicit = skip ? lenient : strict;
 
-			fuzz_decode(TRACE_AUTO, skip, va_bits, false, 0, &autod);
+			cross_decode(TRACE_AUTO, skip, va_bits, false, 0, &autod);
 			if (autod.opened)
 				fuzz_compare_auto(&autod, &explicit[autod.format], va_bits, skip);
 		}

@@ -139,9 +139,8 @@ bool fuzz_too_big(const uint8_t *data, size_t size, size_t limit)
 
 /* ---- one checked decoding ---- */
 
-/* The event placeholder r, read at line, against its table. */
-static void check_event(const struct trace_rec *r, const struct trace_events *t, uint64_t line,
-			enum trace_format f, unsigned va_bits, unsigned page_shift, uint64_t index)
+void fuzz_check_event(const struct trace_rec *r, const struct trace_events *t, uint64_t line, enum trace_format f,
+		      unsigned va_bits, unsigned page_shift, uint64_t index)
 {
 	const struct trace_event *ev;
 	char why[256];
@@ -150,8 +149,10 @@ static void check_event(const struct trace_rec *r, const struct trace_events *t,
 		fuzz_fail("%s record %" PRIu64 ": an event in a format without events", trace_format_name(f), index);
 	if (r->size != 0 || r->flags < EV_SEGMENT || r->flags > EV_EXIT || r->pid == 0 || t == NULL ||
 	    r->addr >= trace_events_count(t))
-		fuzz_fail("%s record %" PRIu64 ": bad placeholder addr=%" PRIu64 " size=%u kind=%u pid=%" PRIu32,
-			  trace_format_name(f), index, r->addr, r->size, r->flags, r->pid);
+		fuzz_fail("%s record %" PRIu64 ": bad placeholder addr=%" PRIu64 " size=%u kind=%u pid=%" PRIu32
+			  " (%" PRIu64 " events)",
+			  trace_format_name(f), index, r->addr, r->size, r->flags, r->pid,
+			  t != NULL ? trace_events_count(t) : 0);
 	ev = trace_events_get(t, r->addr);
 	if (ev->kind != r->flags || ev->pid != r->pid || ev->line != line)
 		fuzz_fail("%s record %" PRIu64 ": placeholder (kind %u, pid %" PRIu32 ", line %" PRIu64
@@ -162,9 +163,8 @@ static void check_event(const struct trace_rec *r, const struct trace_events *t,
 			  trace_format_name(f), index, why);
 }
 
-/* Record r of a trace in format f against traces/FORMAT.md. */
-static void check_rec(const struct trace_rec *r, enum trace_format f, unsigned va_bits, unsigned page_shift,
-		      uint64_t index)
+void fuzz_check_rec(const struct trace_rec *r, enum trace_format f, unsigned va_bits, unsigned page_shift,
+		    uint64_t index)
 {
 	uint64_t addr_max = va_bits >= 64 ? UINT64_MAX : (UINT64_C(1) << va_bits) - 1;
 
@@ -176,9 +176,12 @@ static void check_rec(const struct trace_rec *r, enum trace_format f, unsigned v
 			  trace_format_name(f), index, r->size, r->addr, va_bits);
 	switch (f) {
 	case TRACE_PAGES:
-		if (r->size != 1 || r->op != OP_READ || r->pid != 1 ||
+		/* A read, or a write when the number is marked "w". */
+		if (r->size != 1 || r->op == OP_FETCH || r->pid != 1 ||
 		    (r->addr & ((UINT64_C(1) << page_shift) - 1)) != 0)
-			fuzz_fail("pages record %" PRIu64 ": not a 1-byte read of a page start", index);
+			fuzz_fail("pages record %" PRIu64 ": not a 1-byte read or write of a page start"
+				  " (addr 0x%" PRIx64 " size %u op %u pid %" PRIu32 ")",
+				  index, r->addr, r->size, r->op, r->pid);
 		break;
 	case TRACE_ADDR_RW:
 		if (r->size != 1 || r->pid != 1 || r->op == OP_FETCH)
@@ -246,11 +249,11 @@ void fuzz_decode(const char *path, const struct trace_options *opt, unsigned bat
 					  trace_format_name(out->format), out->records, lines[i], last_line);
 			last_line = lines[i];
 			if (recs[i].op == OP_EVENT) {
-				check_event(&recs[i], trace_events_of(r), lines[i], out->format, opt->va_bits,
+				fuzz_check_event(&recs[i], trace_events_of(r), lines[i], out->format, opt->va_bits,
 					    opt->page_shift, out->records);
 				out->events++;
 			} else {
-				check_rec(&recs[i], out->format, opt->va_bits, opt->page_shift, out->records);
+				fuzz_check_rec(&recs[i], out->format, opt->va_bits, opt->page_shift, out->records);
 			}
 			out->records++;
 		}

@@ -48,6 +48,18 @@ struct fuzz_decoded {
 	uint64_t records, events, skipped;
 };
 
+/* Check the event placeholder r of a trace in format f, read at line,
+ * against its table t and traces/FORMAT.md; abort (fuzz_fail) if it
+ * breaks a rule. index numbers it in messages. */
+void fuzz_check_event(const struct trace_rec *r, const struct trace_events *t, uint64_t line, enum trace_format f,
+		      unsigned va_bits, unsigned page_shift, uint64_t index);
+
+/* Check access record r of a trace in format f against traces/FORMAT.md
+ * (fields, the address space, what each format can hold); abort if it
+ * breaks a rule. */
+void fuzz_check_rec(const struct trace_rec *r, enum trace_format f, unsigned va_bits, unsigned page_shift,
+		    uint64_t index);
+
 /* Called with each batch a decoding hands out (after its checks), the
  * reader still open (its event table alive). */
 typedef void fuzz_batch_fn(void *ctx, const struct trace_batch *b);
