@@ -116,6 +116,14 @@ static double col_eat_ns(const struct run_result *r)
 	return cost_eat_ns(report_cost(r, &def), &r->stats);
 }
 
+/* Resident frames averaged over the references space_time sums over. */
+static double col_mean_resident(const struct run_result *r)
+{
+	uint64_t t = r->stats.refs + r->stats.ignored_refs + r->stats.segfaults;
+
+	return t == 0 ? 0.0 : (double)r->stats.space_time / (double)t;
+}
+
 static uint64_t col_clean_evictions(const struct run_result *r)
 {
 	return r->stats.evictions - r->stats.dirty_evictions;
@@ -168,6 +176,9 @@ static const struct report_column report_columns[] = {
 	/* The cost model (cost.h). */
 	{ .name = "est_time_ms", .kind = RK_DECIMAL, .decimal = col_est_time_ms, .decimals = 6 },
 	{ .name = "eat_ns", .kind = RK_DECIMAL, .decimal = col_eat_ns, .decimals = 3 },
+	/* Memory held (sim.c's essay, "Resident set"). */
+	DECIMAL("mean_resident", col_mean_resident, 3),
+	STAT(space_time),
 };
 
 #define REPORT_NCOLUMNS (sizeof report_columns / sizeof report_columns[0])
