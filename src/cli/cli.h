@@ -25,6 +25,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
+int cmd_ws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 /* Find the directory of the gnuplot templates (scripts/plot-*.gp):

@@ -40,14 +40,24 @@ static int plot_opt_format(const struct opt_spec *spec, const char *arg, void *f
 	return 0;
 }
 
+/* What `pagesim plot` parses: the drawing options and the policy subset. */
+struct plot_cli {
+	struct plot_options o;
+	const char *policies; /* --policies LIST, or NULL: every policy */
+};
+
 static const struct opt_spec plot_options[] = {
-	{ .name = "format", .kind = OPT_CUSTOM, .arg = "F", OPT_AT(struct plot_options, formats),
+	{ .name = "format", .kind = OPT_CUSTOM, .arg = "F", OPT_AT(struct plot_cli, o.formats),
 	  .parse = plot_opt_format, .help = "png (default), svg or both" },
-	{ .name = "frames", .kind = OPT_UINT, .arg = "N", OPT_AT(struct plot_options, bar_frames), .min = 1,
+	{ .name = "frames", .kind = OPT_UINT, .arg = "N", OPT_AT(struct plot_cli, o.bar_frames), .min = 1,
 	  .max = UINT32_MAX, .expected = "a frame count",
 	  .help = "the frame count of the bar charts; default, per trace: the\n"
 		  "largest frame count at which the policies' fault counts\n"
 		  "differ, else the median frame count" },
+	{ .name = "policies", .kind = OPT_STRING, .arg = "LIST", OPT_AT(struct plot_cli, policies),
+	  .help = "draw only these policies (comma-separated, as in the policy\n"
+		  "column, e.g. lru,opt,ws:tau=100); each keeps its colour and\n"
+		  "dash; the vs-opt graph needs opt among them" },
 	{ 0 },
 };
 
@@ -58,7 +68,7 @@ static const struct opt_group plot_groups[] = {
 
 static const struct opt_command plot_command = {
 	.name = "plot",
-	.synopsis = "usage: pagesim plot RESULTS_DIR [--format png|svg|both] [--frames N]\n"
+	.synopsis = "usage: pagesim plot RESULTS_DIR [--format png|svg|both] [--frames N] [--policies LIST]\n"
 		    "Draw graphs of RESULTS_DIR/results.csv (the rows of 'pagesim run --output csv',\n"
 		    "several runs concatenated are fine) into RESULTS_DIR/plots, per trace:\n"
 		    "  fault-rate-I-T   fault rate vs memory size, one line per policy\n"
@@ -77,10 +87,10 @@ static const struct opt_command plot_command = {
 	.error_prefix = "plot: ",
 };
 
-/* Parse argv into opt (formats, bar_frames) and the results directory
- * into *dir. Returns -1 to go on, else an exit code (after the help, or
- * after printing the error). */
-static int plot_parse(int argc, char **argv, struct plot_options *opt, const char **dir)
+/* Parse argv into opt (formats, bar_frames, policies) and the results
+ * directory into *dir. Returns -1 to go on, else an exit code (after the
+ * help, or after printing the error). */
+static int plot_parse(int argc, char **argv, struct plot_cli *opt, const char **dir)
 {
 	int first, rc = cli_parse_options(&plot_command, argc, argv, opt, &first);
 
@@ -180,11 +190,49 @@ int cli_plot(const struct results *r, const char *dir, const struct plot_options
 	return rc;
 }
 
+/* Is name an item of the comma-separated list? */
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p != NULL; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* Keep only the cells of r whose policy is in list (--policies). Returns
+ * EXIT_OK, or an exit code after the error: an empty item, or a name that
+ * is not a policy of csv. */
+static int select_policies(struct results *r, const char *list, const char *csv)
+{
+	if (cli_list_has_empty(list))
+		return cli_fail("plot: --policies: empty item in \"%s\" (a comma at an end, or two in a row)", list);
+	for (const char *p = list; p != NULL; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		size_t n = strcspn(p, ","), k = 0;
+
+		while (k < r->npolicies && (strlen(r->policies[k]) != n || strncmp(r->policies[k], p, n) != 0))
+			k++;
+		if (k == r->npolicies)
+			return cli_fail("plot: --policies: %s has no rows of policy \"%.*s\"", csv, (int)n, p);
+	}
+	for (size_t i = 0; i < r->ntraces; i++) {
+		struct results_trace *t = &r->traces[i];
+		size_t kept = 0;
+
+		for (size_t c = 0; c < t->ncells; c++)
+			if (in_list(list, r->policies[t->cells[c].policy]))
+				t->cells[kept++] = t->cells[c];
+		t->ncells = kept;
+	}
+	return EXIT_OK;
+}
+
 /* pagesim plot RESULTS_DIR [options]: draw the graphs of
  * RESULTS_DIR/results.csv into RESULTS_DIR/plots. Returns an exit code. */
 int cmd_plot(int argc, char **argv)
 {
-	struct plot_options opt = { .formats = PLOT_PNG };
+	struct plot_cli opt = { .o = { .formats = PLOT_PNG } };
 	struct results res;
 	struct ps_error err;
 	char *csv = NULL;
@@ -198,7 +246,9 @@ int cmd_plot(int argc, char **argv)
 	if (results_load(csv, &res, &err) < 0) {
 		rc = cli_fail("%s", err.msg);
 	} else {
-		rc = cli_plot(&res, dir, &opt);
+		rc = opt.policies != NULL ? select_policies(&res, opt.policies, csv) : EXIT_OK;
+		if (rc == EXIT_OK)
+			rc = cli_plot(&res, dir, &opt.o);
 		results_free(&res);
 	}
 	free(csv);

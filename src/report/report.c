@@ -321,16 +321,16 @@ static void report_text(FILE *out, const struct run_result *rows, size_t n)
 		st0->refs, st0->reads, st0->writes, st0->fetches, st0->distinct_pages);
 	if (rows[0].skipped)
 		fprintf(out, "%" PRIu64 " malformed lines skipped\n", rows[0].skipped);
-	fprintf(out, "\n%-14s %8s %12s %10s %9s %12s %10s %10s %10s\n", "policy", "frames", "faults",
-		"fault rate", "per 1000", "evictions", "dirty", "swap out", "swap in");
+	fprintf(out, "\n%-14s %8s %12s %10s %9s %12s %10s %10s %10s %10s\n", "policy", "frames", "faults",
+		"fault rate", "per 1000", "evictions", "dirty", "swap out", "swap in", "mean res");
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_stats *st = &rows[i].stats;
 
 		fprintf(out, "%-14s %8" PRIu32 " %12" PRIu64 " %10.6f %9.3f %12" PRIu64 " %10" PRIu64
-			" %10" PRIu64 " %10" PRIu64 "\n",
+			" %10" PRIu64 " %10" PRIu64 " %10.3f\n",
 			rows[i].policy, rows[i].frames, st->faults, report_fault_rate(st),
 			1000.0 * report_fault_rate(st), st->evictions, st->dirty_evictions,
-			st->swap_writes, st->swap_reads);
+			st->swap_writes, st->swap_reads, col_mean_resident(&rows[i]));
 		vm |= report_uses_vm(st);
 		cost |= cost_customised(report_cost(&rows[i], &def));
 	}
