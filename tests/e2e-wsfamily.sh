@@ -116,6 +116,23 @@ else
 	not_ok "series: evenly sampled, 50..100 rows, bounded by T" "$bad" "$(head -n 3 "$work/series.csv")"
 fi
 
+# pagesim plot draws both: a directory with only ws.csv and ws-series.csv.
+if command -v gnuplot >/dev/null 2>&1; then
+	mkdir -p "$work/wsplot"
+	"$PAGESIM" ws "$work/zipf.addr-rw" --tau 1..1024 --output csv --series "$work/wsplot/ws-series.csv" \
+		>"$work/wsplot/ws.csv"
+	run_pagesim plot "$work/wsplot" --format svg
+	if [ "$status" -eq 0 ] && [ "$out" = "2 working-set graphs in $work/wsplot/plots" ] &&
+		grep -q '<svg' "$work/wsplot/plots/ws-curve.svg" && grep -q '<svg' "$work/wsplot/plots/ws-series.svg" &&
+		grep -q "zipf.addr-rw" "$work/wsplot/plots/ws-curve.gp"; then
+		ok "plot draws ws-curve and ws-series"
+	else
+		not_ok "plot draws ws-curve and ws-series" "status $status" "$out" "$err"
+	fi
+else
+	echo "# skip the ws graphs: no gnuplot"
+fi
+
 # Bad values: one line, exit 2, no output.
 expect_error "ws: --tau 0" "--tau" ws "$work/zipf.addr-rw" --tau 0
 expect_error "ws: --tau too large" "--tau: windows are at most 16777216 references, got 16777217" \

@@ -20,6 +20,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "replay/wscurve.h"
+#include "report/report.h"
 #include "trace/pass.h"
 #include "util/outfile.h"
 
@@ -130,9 +131,11 @@ static void ws_print_curve(FILE *out, const struct ws_opts *o, const struct wscu
 		double mean = refs ? (double)p.sum / (double)refs : 0.0;
 		double rate = refs ? (double)p.faults / (double)refs : 0.0;
 
-		if (o->csv)
-			fprintf(out, "%s,%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%.6f\n", o->trace, p.tau, refs,
-				mean, p.faults, rate);
+		if (o->csv) {
+			report_csv_field(out, o->trace);
+			fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%.6f\n", p.tau, refs, mean, p.faults,
+				rate);
+		}
 		else
 			fprintf(out, "%10" PRIu64 " %12.3f %12" PRIu64 " %10.6f\n", p.tau, mean, p.faults, rate);
 	}
