@@ -220,8 +220,9 @@ static void segment_evicted(struct sim *s, uint32_t f, bool dirty, bool to_file)
 
 /* Evict the page in frame f (in use): invalidate all its PTEs and save its
  * contents as the model says. Returns 0, or -1 with err set when a dirty
- * page finds the swap device full. */
-static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
+ * page finds the swap device full. Always inlined: sim_shed's call must
+ * not cost the fault path (sim_take_frame) a call per eviction. */
+static inline __attribute__((always_inline)) int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 {
 	struct frame *fr = &s->ft.frames[f];
 	uint32_t n = map_count(s, f);
@@ -303,16 +304,11 @@ static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid)
 	return best;
 }
 
-/* May the policy give up frame f (its answer to evict or shed, named by
- * verb), with local scope of process p's instance? False with err set
- * when not: a policy's bug, not the trace's, so this cell stops and the
- * others go on. */
-static bool sim_victim_ok(const struct sim *s, const struct proc *p, uint32_t f, const char *verb,
-			  struct ps_error *err)
+/* Set err to say that the policy chose frame f to verb, which it may not
+ * (sim_victim_ok); returns false. Kept out of line: it is a bug's path. */
+static __attribute__((noinline, cold)) bool sim_victim_bad(const struct sim *s, uint32_t f, const char *verb,
+							  struct ps_error *err)
 {
-	if (f < s->ft.count && frames_in_use(&s->ft, f) && s->ft.frames[f].kind != FRAME_TABLE &&
-	    (p == NULL || s->idents == NULL || s->ident[f].pid == p->pid))
-		return true;
 	ps_error_set(err, "policy %s chose frame %" PRIu32 " to %s, which %s (a bug in the policy)",
 		     s->policy->name, f, verb,
 		     f >= s->ft.count ? "does not exist"
@@ -320,6 +316,19 @@ static bool sim_victim_ok(const struct sim *s, const struct proc *p, uint32_t f,
 			 ? "holds no page it may evict"
 			 : "holds a page of another process's instance");
 	return false;
+}
+
+/* May the policy give up frame f (its answer to evict or shed, named by
+ * verb), with local scope of process p's instance? False with err set
+ * when not: a policy's bug, not the trace's, so this cell stops and the
+ * others go on. Inlined: it is on every eviction. */
+static inline bool sim_victim_ok(const struct sim *s, const struct proc *p, uint32_t f, const char *verb,
+				 struct ps_error *err)
+{
+	if (f < s->ft.count && frames_in_use(&s->ft, f) && s->ft.frames[f].kind != FRAME_TABLE &&
+	    (p == NULL || s->idents == NULL || s->ident[f].pid == p->pid))
+		return true;
+	return sim_victim_bad(s, f, verb, err);
 }
 
 int sim_shed(struct sim *s, struct proc *owner, void *state, struct ps_error *err)
@@ -346,11 +355,13 @@ static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_
 {
 	struct proc *p = s->cfg.vm.scope_local ? sim_proc_find(s, pid) : NULL;
 	bool at_quota = p != NULL && s->cfg.vm.local_quota > 0 && p->resident >= s->cfg.vm.local_quota;
-	uint32_t f;
+	uint32_t f = FRAME_NONE;
 	void *state = s->policy_state;
 
-	sim_resident_mark(s);
-	f = at_quota ? FRAME_NONE : frames_alloc(&s->ft);
+	if (!at_quota && s->ft.nfree > 0) {
+		sim_resident_mark(s);
+		f = frames_alloc(&s->ft);
+	}
 	if (f != FRAME_NONE)
 		return f;
 	if (s->cfg.vm.scope_local) {
@@ -748,7 +759,8 @@ void sim_hand_over(struct sim *s, struct proc *p)
 	}
 }
 
-/* sim_fault, adding what it counts to its mapping's counters (by_segment). */
+/* sim_fault_serve, adding what it counts to its mapping's counters
+ * (by_segment). */
 static int sim_fault_counted(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec,
 			     size_t i, struct ps_error *err)
 {
@@ -758,8 +770,6 @@ static int sim_fault_counted(struct sim *s, struct proc *p, pte_t *pte, uint64_t
 	size_t at = SIZE_MAX;
 	int rc;
 
-	if (!s->cfg.vm.by_segment)
-		return sim_fault_serve(s, p, pte, vpn, rec, i, err);
 	before = s->stats;
 	/* The mapping is found before the fault (a segfault tears the process
 	 * down), except for an address in none (the stack may grow to it).
@@ -794,7 +804,8 @@ static int sim_fault_counted(struct sim *s, struct proc *p, pte_t *pte, uint64_t
 int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec, size_t i,
 	      struct ps_error *err)
 {
-	int rc = sim_fault_counted(s, p, pte, vpn, rec, i, err);
+	int rc = s->cfg.vm.by_segment ? sim_fault_counted(s, p, pte, vpn, rec, i, err)
+				      : sim_fault_serve(s, p, pte, vpn, rec, i, err);
 
 	/* A variable-space policy may give frames up at a fault (pff). */
 	if (rc != SIM_OK || s->policy->shed == NULL)
