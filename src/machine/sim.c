@@ -737,7 +737,7 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 	const unsigned shift = s->cfg.page_shift;
 	const bool span = s->cfg.span_pages;
 	const bool future = s->policy->needs_future;
-	/* Records on the page of the record before take sim_repeat_hit. */
+	/* Whether records may take sim_repeat_hit. */
 	const bool repeats = s->tlb == NULL && !future;
 	struct proc *p = s->cur;
 	/* PTEs of the first pages of the current chunk and of the next one. */
