@@ -27,6 +27,8 @@
 #include "util/outfile.h"
 #include "trace/trace.h"
 #include "trace/trace_binary.h"
+#include "trace/trace_binary3.h"
+#include "trace/trace_binary_writer.h"
 #include "trace/convert.h"
 #include "trace/trace_event.h"
 #include "trace/trace_source.h"
@@ -56,27 +58,56 @@ static struct trace_rec *random_recs(size_t n)
 	return recs;
 }
 
-/* Write recs[0..n) as a binary trace to a new file ending in suffix (".gz"
- * and ".zst" compress), in pieces of `chunk` records, the way the
- * converter does; returns the malloc'd path. */
-static char *write_bin(const struct trace_rec *recs, size_t n, size_t chunk, const char *suffix)
+/* Make recs[0..n) look like a program's trace in places, so that version
+ * 3 meets every case: runs of repeats (one longer than a run tag holds),
+ * sequential fetches, nearby data, a pid that changes; returns recs. */
+static struct trace_rec *program_like(struct trace_rec *recs, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		const struct trace_rec *prev = &recs[i - 1];
+
+		if (i % 7 < 3 || (i >= 1000 && i < 3100))
+			recs[i] = *prev;
+		else if (i % 11 == 0 && prev->addr < UINT64_C(1) << 46)
+			recs[i] = (struct trace_rec){.addr = prev->addr + prev->size, .pid = prev->pid, .size = 4,
+						     .op = OP_FETCH};
+		else if (i % 13 == 0 && prev->addr > 64)
+			recs[i] = (struct trace_rec){.addr = prev->addr - 64, .pid = prev->pid, .size = prev->size,
+						     .op = (uint8_t)(i % 2)};
+	}
+	return recs;
+}
+
+/* Write recs[0..n) as a binary trace of version `version` to a new file
+ * ending in suffix (".gz" and ".zst" compress), in pieces of `chunk`
+ * records, the way the converter does; returns the malloc'd path. */
+static char *write_bin_version(const struct trace_rec *recs, size_t n, size_t chunk, const char *suffix,
+			       unsigned version)
 {
 	char *path = tmp_name(suffix);
 	struct ps_error err;
 	struct outfile *out = outfile_open(path, &err);
+	static struct trace_binary_writer w; /* 64 KiB: not on the stack */
 	uint64_t bytes;
 	struct stat st;
 
 	ck_assert_msg(out != NULL, "%s", err.msg);
-	ck_assert_int_eq(trace_binary_write_header(out, 0, &err), 0);
+	ck_assert_int_eq(trace_binary_writer_start(&w, out, version, 0, &err), 0);
 	for (size_t done = 0; done < n; done += chunk)
-		ck_assert_int_eq(trace_binary_write(out, recs + done, n - done < chunk ? n - done : chunk, &err), 0);
+		ck_assert_int_eq(trace_binary_writer_put(&w, recs + done, n - done < chunk ? n - done : chunk, &err), 0);
+	ck_assert_int_eq(trace_binary_writer_finish(&w, &err), 0);
 	ck_assert_msg(outfile_close(out, true, &bytes, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq(bytes, (uint64_t)st.st_size);
-	if (suffix[0] == '\0')
+	if (suffix[0] == '\0' && version == 2)
 		ck_assert_uint_eq(bytes, TRACE_BINARY_HEADER_SIZE + n * TRACE_BINARY_RECORD_SIZE);
 	return path;
+}
+
+/* write_bin_version of version 2. */
+static char *write_bin(const struct trace_rec *recs, size_t n, size_t chunk, const char *suffix)
+{
+	return write_bin_version(recs, n, chunk, suffix, 2);
 }
 
 static struct text bin_v1(const struct trace_rec *recs, size_t n)
@@ -104,7 +135,7 @@ START_TEST(t_binary_layout)
 	struct trace_binary_info info;
 	char why[256];
 
-	trace_binary_header(h, 0);
+	trace_binary_header(h, 2, 0);
 	ck_assert(memcmp(h, want_header, sizeof h) == 0);
 	ck_assert(trace_binary_sniff(h, sizeof h));
 	ck_assert(!trace_binary_sniff(h, 7));
@@ -112,7 +143,7 @@ START_TEST(t_binary_layout)
 	ck_assert_uint_eq(trace_binary_check_header(h, sizeof h, &info, why, sizeof why), 32);
 	ck_assert_uint_eq(info.version, 2);
 	ck_assert_uint_eq(info.flags, 0);
-	trace_binary_header(h, TRACE_BINARY_FLAG_EVENTS);
+	trace_binary_header(h, 2, TRACE_BINARY_FLAG_EVENTS);
 	ck_assert_uint_eq(h[20], 1);
 	ck_assert_uint_eq(trace_binary_check_header(h, sizeof h, &info, why, sizeof why), 32);
 	ck_assert_uint_eq(info.flags, TRACE_BINARY_FLAG_EVENTS);
@@ -146,10 +177,11 @@ START_TEST(t_binary_roundtrip)
 	    {4096, 0}, {1, 0}, {3, 1000, 2, 77, 0}, {65536, 0}, {5000, 0},
 	};
 	size_t n = 70001;
-	struct trace_rec *recs = random_recs(n);
+	struct trace_rec *recs = program_like(random_recs(n), n);
 
-	for (int s = 0; s < 3; s++) {
-		char *path = write_bin(recs, n, s == 0 ? n : 1 + rnd_below(9000), suffixes[s]);
+	for (int s = 0; s < 6; s++) {
+		char *path = write_bin_version(recs, n, s % 3 == 0 ? n : 1 + rnd_below(9000), suffixes[s % 3],
+					       s < 3 ? 2 : 3);
 
 		for (size_t b = 0; b < ARRAY_LEN(batches); b++) {
 			struct trace_options o = opts(b % 2 ? TRACE_BINARY : TRACE_AUTO);
@@ -157,12 +189,12 @@ START_TEST(t_binary_roundtrip)
 
 			o.skip_bad = b == 4;
 			run_path(path, &o, batches[b], &res);
-			ck_assert_msg(!res.failed, "%s: %s", suffixes[s], res.msg);
+			ck_assert_msg(!res.failed, "%s: %s", suffixes[s % 3], res.msg);
 			ck_assert_int_eq(res.format, TRACE_BINARY);
 			ck_assert_uint_eq(res.n, n);
 			ck_assert_uint_eq(res.skipped, 0);
 			ck_assert_msg(memcmp(res.recs, recs, n * sizeof *recs) == 0, "%s, batch pattern %zu",
-				      suffixes[s], b);
+				      suffixes[s % 3], b);
 			result_free(&res);
 		}
 		unlink(path);
@@ -219,7 +251,7 @@ START_TEST(t_binary_convert)
 			struct result res;
 			struct stat sb;
 
-			ck_assert_msg(trace_convert(in, &o, out, &st, &err) == 0, "%s", err.msg);
+			ck_assert_msg(trace_convert(in, &o, TRACE_BINARY_VERSION, out, &st, &err) == 0, "%s", err.msg);
 			ck_assert_str_eq(st.format, trace_format_name(formats[fi]));
 			ck_assert_uint_eq(st.records, n);
 			ck_assert_uint_eq(st.skipped, 0);
@@ -241,7 +273,7 @@ START_TEST(t_binary_convert)
 				FILE *f;
 				size_t k;
 
-				ck_assert_msg(trace_convert(out, &o, again, &st2, &err) == 0, "%s", err.msg);
+				ck_assert_msg(trace_convert(out, &o, TRACE_BINARY_VERSION, again, &st2, &err) == 0, "%s", err.msg);
 				ck_assert_str_eq(st2.format, "binary");
 				for (int i = 0; i < 2; i++) {
 					f = fopen(i ? again : out, "rb");
@@ -293,15 +325,15 @@ START_TEST(t_binary_convert_fails_cleanly)
 		ck_assert_uint_eq(fwrite(t.s, 1, t.len, f), t.len);
 		ck_assert_int_eq(fclose(f), 0);
 	}
-	ck_assert_int_eq(trace_convert(in, &o, out, &st, &err), -1);
+	ck_assert_int_eq(trace_convert(in, &o, TRACE_BINARY_VERSION, out, &st, &err), -1);
 	ck_assert_msg(strstr(err.msg, ":50001: expected a lackey record") != NULL, "%s", err.msg);
 	ck_assert_uint_eq(st.records, 50000);
 	/* A missing input creates nothing either. */
-	ck_assert_int_eq(trace_convert("/nonexistent/in", &o, out, &st, &err), -1);
+	ck_assert_int_eq(trace_convert("/nonexistent/in", &o, TRACE_BINARY_VERSION, out, &st, &err), -1);
 	ck_assert_str_eq(err.msg, "/nonexistent/in: No such file or directory");
 	/* Neither does an output that cannot be created. */
 	snprintf(out, sizeof out, "%s/no/such/dir.bin", dir);
-	ck_assert_int_eq(trace_convert(in, &o, out, &st, &err), -1);
+	ck_assert_int_eq(trace_convert(in, &o, TRACE_BINARY_VERSION, out, &st, &err), -1);
 	ck_assert_msg(strstr(err.msg, "cannot create ") != NULL, "%s", err.msg);
 	d = opendir(dir);
 	ck_assert_ptr_nonnull(d);
@@ -317,8 +349,8 @@ END_TEST
 
 /* Read the bytes t as a trace with format f (and skip_bad), expecting the
  * error "PATH<suffix>" after `records` records. */
-static void expect_bin_error(const struct text *t, enum trace_format f, bool skip_bad, size_t records,
-			     const char *suffix)
+static void expect_bin_error_of(const struct text *t, enum trace_format f, bool skip_bad,
+				const struct trace_rec *want, size_t records, const char *suffix)
 {
 	static const size_t batches[][4] = {{4096, 0}, {1, 0}, {2, 3, 0}};
 
@@ -331,9 +363,16 @@ static void expect_bin_error(const struct text *t, enum trace_format f, bool ski
 		expect_error(&res, suffix);
 		ck_assert_msg(res.n == records, "%zu records before '%s', want %zu", res.n, suffix, records);
 		if (records > 0)
-			ck_assert(memcmp(res.recs, bin_sample, records * sizeof *res.recs) == 0);
+			ck_assert(memcmp(res.recs, want, records * sizeof *res.recs) == 0);
 		result_free(&res);
 	}
+}
+
+/* expect_bin_error_of with the records of bin_sample before the error. */
+static void expect_bin_error(const struct text *t, enum trace_format f, bool skip_bad, size_t records,
+			     const char *suffix)
+{
+	expect_bin_error_of(t, f, skip_bad, bin_sample, records, suffix);
 }
 
 /* Headers with one field wrong, read with format and skip_bad; each is
@@ -344,11 +383,11 @@ static const struct bad_header {
 	bool skip_bad;
 	const char *why;
 } bad_headers[] = {
-    {0, 32, 16, 0, TRACE_AUTO, true, ": unsupported binary trace version 0 (this pagesim reads versions 1 and 2)"},
-    {3, 32, 16, 0, TRACE_AUTO, true, ": unsupported binary trace version 3 (this pagesim reads versions 1 and 2)"},
+    {0, 32, 16, 0, TRACE_AUTO, true, ": unsupported binary trace version 0 (this pagesim reads versions 1 to 3)"},
+    {4, 32, 16, 0, TRACE_AUTO, true, ": unsupported binary trace version 4 (this pagesim reads versions 1 to 3)"},
     /* a big-endian writer's 1 */
     {0x01000000, 32, 16, 0, TRACE_BINARY, false,
-     ": unsupported binary trace version 16777216 (this pagesim reads versions 1 and 2)"},
+     ": unsupported binary trace version 16777216 (this pagesim reads versions 1 to 3)"},
     {1, 32, 24, 0, TRACE_AUTO, true,
      ": binary trace record size 24 is not supported (version 1 records are 16 bytes)"},
     {1, 16, 16, 0, TRACE_AUTO, true, ": binary trace header size 16 is out of range (32..4096 bytes)"},
@@ -647,15 +686,38 @@ START_TEST(t_binary_stdin)
 }
 END_TEST
 
-/* Flip random bytes of a binary trace, plain or compressed: records that
+/* A version-3 file made by hand: the header, then codes. */
+static struct text bin_v3(const char *codes, size_t len)
+{
+	struct text t = bin_bytes(3, TRACE_BINARY_HEADER_SIZE, TRACE_BINARY_RECORD_SIZE, 0, NULL, 0);
+
+	text_add(&t, codes, len);
+	return t;
+}
+
+/* recs[0..n) as a version-3 file, coded by trace_binary3_encode. */
+static struct text bin3_of(const struct trace_rec *recs, size_t n)
+{
+	struct text t = bin_v3("", 0);
+	struct trace_binary3_state st = {0};
+	unsigned char out[TRACE_BINARY3_MAX_OUT];
+
+	for (size_t i = 0; i < n; i++)
+		text_add(&t, out, trace_binary3_encode(&st, &recs[i], out));
+	text_add(&t, out, trace_binary3_flush(&st, out));
+	return t;
+}
+
+/* Flip random bytes of a binary trace (version 1, then 3), plain or compressed: records that
  * pass are valid, errors name the file; nothing crashes. */
 START_TEST(t_binary_fuzz)
 {
 	size_t n = 3000;
-	struct trace_rec *recs = random_recs(n);
-	struct text t = bin_v1(recs, n);
+	struct trace_rec *recs = program_like(random_recs(n), n);
+	struct text t1 = bin_v1(recs, n), t3 = bin3_of(recs, n);
 
-	for (int round = 0; round < 300; round++) {
+	for (int round = 0; round < 600; round++) {
+		const struct text t = round < 300 ? t1 : t3;
 		unsigned char *m = malloc(t.len), *data = m;
 		size_t len = t.len - (round % 5 == 0 ? rnd_below(40) : 0), clen = len;
 		struct trace_options o = opts(round % 2 ? TRACE_AUTO : TRACE_BINARY);
@@ -684,8 +746,91 @@ START_TEST(t_binary_fuzz)
 			free(data);
 		free(m);
 	}
-	free(t.s);
+	free(t1.s);
+	free(t3.s);
 	free(recs);
+}
+END_TEST
+
+
+/* Five records coded by hand (traces/FORMAT.md, "Version 3 records"). */
+static const char v3_codes[] = "\xc4\x01\x80\x40" /* R, size 1 in the tag, pid 1, delta +0x1000 (zigzag 0x2000) */
+			       "\x92\x80\x80\x01" /* X, size 4, delta +0x2000 from fetch's 0 (zigzag 0x4000) */
+			       "\x12"		  /* X, size 4, at the end of the last fetch: 0x2004 */
+			       "\x17";		  /* a run: 2 more of the last */
+
+/* What v3_codes say. */
+static const struct trace_rec v3_want[] = {
+    {.addr = 0x1000, .pid = 1, .size = 1, .op = OP_READ},  {.addr = 0x2000, .pid = 1, .size = 4, .op = OP_FETCH},
+    {.addr = 0x2004, .pid = 1, .size = 4, .op = OP_FETCH}, {.addr = 0x2004, .pid = 1, .size = 4, .op = OP_FETCH},
+    {.addr = 0x2004, .pid = 1, .size = 4, .op = OP_FETCH},
+};
+
+START_TEST(t_binary3_by_hand)
+{
+	const struct trace_rec *want = v3_want;
+	struct text t = bin_v3(v3_codes, sizeof v3_codes - 1);
+	struct trace_binary3_state st = {0};
+	unsigned char out[8 * TRACE_BINARY3_MAX_OUT];
+	size_t k = 0;
+	struct trace_options o = opts(TRACE_AUTO);
+	static const size_t ones[] = {1, 0};
+	struct result res;
+
+	run_data(t.s, t.len, &o, ones, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, 5);
+	ck_assert(memcmp(res.recs, want, sizeof v3_want) == 0);
+	result_free(&res);
+	/* The encoder writes exactly these codes. */
+	for (size_t i = 0; i < ARRAY_LEN(v3_want); i++)
+		k += trace_binary3_encode(&st, &want[i], out + k);
+	k += trace_binary3_flush(&st, out + k);
+	ck_assert_uint_eq(k, sizeof v3_codes - 1);
+	ck_assert(memcmp(out, v3_codes, k) == 0);
+	free(t.s);
+}
+END_TEST
+
+/* Damaged version-3 codes: the records before, then an error naming the
+ * record after them; skip_bad skips none of these (the coding is lost). */
+START_TEST(t_binary3_errors)
+{
+	static const struct {
+		const char *tail;
+		size_t len;
+		const char *why;
+	} cases[] = {
+	    {"\xc4\x01\x80", 3, ": record 6: truncated record (the input ends 3 bytes into its coding)"},
+	    {"\x03\x00\x10", 3, ": record 6: truncated record (the input ends 3 bytes into its coding)"},
+	    {"\x0b", 1, ": record 6: corrupt version-3 record: tag 0x0b is reserved"},
+	    {"\x07\x00", 2, ": record 6: corrupt version-3 record: a run of other than 1..1024 records"},
+	    {"\x07\x81\x08", 3, ": record 6: corrupt version-3 record: a run of other than 1..1024 records"},
+	    {"\x00\x80\x80\x04", 4,
+	     ": record 6: corrupt version-3 record (tag 0x00): a field is over 10 bytes or out of range"},
+	    {"\xc4\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12,
+	     ": record 6: corrupt version-3 record (tag 0xc4): a field is over 10 bytes or out of range"},
+	};
+
+	for (size_t c = 0; c < ARRAY_LEN(cases); c++) {
+		struct text t = bin_v3(v3_codes, sizeof v3_codes - 1);
+
+		text_add(&t, cases[c].tail, cases[c].len);
+		expect_bin_error_of(&t, TRACE_AUTO, false, v3_want, 5, cases[c].why);
+		expect_bin_error_of(&t, TRACE_BINARY, true, v3_want, 5, cases[c].why);
+		free(t.s);
+	}
+	/* In-range values the validation refuses: a run before any access
+	 * repeats a zeroed record (size 0); pid 0. These skip_bad skips. */
+	{
+		struct text t = bin_v3("\x0f", 1);
+
+		expect_bin_error(&t, TRACE_AUTO, false, 0, ": record 1: size 0 (must be 1..65535)");
+		free(t.s);
+		t = bin_v3("\xc4\x00\x02", 3);
+		expect_bin_error(&t, TRACE_AUTO, false, 0, ": record 1: pid 0 (must be 1..4294967295)");
+		free(t.s);
+	}
 }
 END_TEST
 
@@ -694,7 +839,7 @@ Suite *make_trace_binary_suite(void)
 	const TTest *const bin_tests[] = {
 		t_binary_layout, t_binary_roundtrip, t_binary_convert, t_binary_convert_fails_cleanly,
 		t_binary_header_errors, t_binary_record_errors, t_binary_skip_many, t_binary_truncated,
-		t_binary_stdin, t_binary_fuzz
+		t_binary_stdin, t_binary_fuzz, t_binary3_by_hand, t_binary3_errors
 	};
 	Suite *s = suite_create("trace_binary");
 

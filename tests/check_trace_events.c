@@ -601,7 +601,7 @@ static char *ev_convert(const char *in, const struct trace_options *o, const cha
 	char *out = tmp_name(suffix);
 	struct ps_error err;
 
-	ck_assert_msg(trace_convert(in, o, out, st, &err) == 0, "%s: %s", suffix, err.msg);
+	ck_assert_msg(trace_convert(in, o, TRACE_BINARY_VERSION, out, st, &err) == 0, "%s: %s", suffix, err.msg);
 	return out;
 }
 

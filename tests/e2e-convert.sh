@@ -2,9 +2,10 @@
 # e2e-convert.sh - `pagesim convert`: every shipped trace, converted to the
 # binary format (plain, zstd, gzip), replays exactly as the original, from
 # a file and from standard input; standard output works; errors are one
-# line, exit 2, and leave no output file behind; version 1 files still
-# read; a native trace with VM events converts losslessly (version 2
-# event records), and damaged events name their record.
+# line, exit 2, and leave no output file behind; version 1 and 2 files
+# still read (--binary-version 2 writes version 2); a native trace with VM
+# events converts losslessly (event records), and damaged events and
+# damaged version-3 codings name their record.
 . "$(dirname "$0")/lib.sh"
 
 # The columns that must agree: everything but the trace name (field 1).
@@ -36,10 +37,24 @@ for t in "$TRACES"/*; do
 	else
 		not_ok "$name: converted, one-line summary" "summary: $summary"
 	fi
-	if [ "$(head -c 8 "$bin")" = PGSIMBIN ] && [ "$(stat -c %s "$bin")" -eq $((32 + 16 * want)) ]; then
-		ok "$name: 32-byte header and 16 bytes a record"
+	# Version 3 by default; version 2 on request: 16 bytes a record.
+	"$PAGESIM" convert "$t" "$bin.v2" --binary-version 2 2>/dev/null
+	if [ "$(head -c 8 "$bin")" = PGSIMBIN ] && [ "$(od -An -tu1 -j8 -N1 "$bin" | tr -d ' ')" = 3 ] &&
+		[ "$(od -An -tu1 -j8 -N1 "$bin.v2" | tr -d ' ')" = 2 ] &&
+		[ "$(stat -c %s "$bin.v2")" -eq $((32 + 16 * want)) ]; then
+		ok "$name: version 3; --binary-version 2 is a 32-byte header and 16 bytes a record"
 	else
-		not_ok "$name: 32-byte header and 16 bytes a record" "$(stat -c %s "$bin") bytes for $want records"
+		not_ok "$name: version 3; --binary-version 2 is a 32-byte header and 16 bytes a record" \
+			"$(stat -c %s "$bin.v2") bytes for $want records"
+	fi
+	results "$bin.v2" >"$work/got.csv"
+	expect_same "$name.bin.v2 replays as the original" "$work/expect.csv" "$work/got.csv"
+	"$PAGESIM" convert "$bin" "$work/back.v2" --binary-version 2 2>/dev/null
+	"$PAGESIM" convert "$bin.v2" "$work/back.v3" 2>/dev/null
+	if cmp -s "$work/back.v2" "$bin.v2" && cmp -s "$work/back.v3" "$bin"; then
+		ok "$name: version 3 to 2 and 2 to 3 give the same files as the original"
+	else
+		not_ok "$name: version 3 to 2 and 2 to 3 give the same files as the original"
 	fi
 	if "$PAGESIM" decode "$bin" | grep -q "(binary): $want records"; then ok "$name: decode says binary"
 	else not_ok "$name: decode says binary" "$("$PAGESIM" decode "$bin" 2>&1)"; fi
@@ -107,11 +122,12 @@ no_leftovers "usage errors: no output"
 expect_error "--format binary on a text trace" \
 	"pagesim: $t: not a binary trace (it does not start with \"PGSIMBIN\")" decode "$t" --format binary
 
-# Damaged binary traces.
-cp "$work/ref.bin" "$work/v3.bin"
-printf '\003' | dd of="$work/v3.bin" bs=1 seek=8 conv=notrunc status=none
-expect_error "version 3" "pagesim: $work/v3.bin: unsupported binary trace version 3 (this pagesim reads versions 1 and 2)" \
-	run "$work/v3.bin" --policy lru --frames 4
+# Damaged binary traces (version 2: records at fixed offsets).
+"$PAGESIM" convert "$t" "$work/ref.bin" --binary-version 2 2>/dev/null
+cp "$work/ref.bin" "$work/v4.bin"
+printf '\004' | dd of="$work/v4.bin" bs=1 seek=8 conv=notrunc status=none
+expect_error "version 4" "pagesim: $work/v4.bin: unsupported binary trace version 4 (this pagesim reads versions 1 to 3)" \
+	run "$work/v4.bin" --policy lru --frames 4
 cp "$work/ref.bin" "$work/rs.bin"
 printf '\030' | dd of="$work/rs.bin" bs=1 seek=16 conv=notrunc status=none
 expect_error "record size 24" "$work/rs.bin: binary trace record size 24 is not supported (version 2 records are 16 bytes)" \
@@ -182,10 +198,22 @@ process 2
 exit   2
 EOF
 "$PAGESIM" convert "$work/vm.trace" "$work/vm.bin" 2>"$work/summary"
-if [ "$(cat "$work/summary")" = "convert: $work/vm.trace (native) -> $work/vm.bin: 14 records (11 events), 880 bytes" ]; then
+# Version 3: the 11 events are written verbatim, 17 bytes a record (a tag
+# and the 16 bytes of version 2): 4 segments of 4 payload records (48
+# fixed bytes and the name and file name: "code" + "a.out" is 57 bytes,
+# 4 records), 2 file mmaps of 4 (48 + "data.bin"), an anon mmap, munmap,
+# brk, fork and exit of 3: 6 * 5 + 5 * 4 = 50 records, 850 bytes. The 3
+# accesses (size 1, pid 1) are a tag and varints: R 0x08048010 has the pid
+# (1 byte) and a delta from 0 (zigzag 0x10090020, 29 bits: 5 bytes) = 7;
+# W 0x40000008 a delta from 0x08048011 (zigzag 0x6ff6ffee, 31 bits: 5) = 6;
+# X 0x08048020 a delta from fetch's 0 (zigzag 0x10090040: 5) = 6. 32 + 850
+# + 19 = 901. Version 2 is 32 + 16 * 53 = 880.
+"$PAGESIM" convert "$work/vm.trace" "$work/vm-v2.bin" --binary-version 2 2>"$work/summary2"
+if [ "$(cat "$work/summary")" = "convert: $work/vm.trace (native) -> $work/vm.bin: 14 records (11 events), 901 bytes" ] &&
+	[ "$(cat "$work/summary2")" = "convert: $work/vm.trace (native) -> $work/vm-v2.bin: 14 records (11 events), 880 bytes" ]; then
 	ok "events: converted, counted in the summary"
 else
-	not_ok "events: converted, counted in the summary" "$(cat "$work/summary")"
+	not_ok "events: converted, counted in the summary" "$(cat "$work/summary" "$work/summary2")"
 fi
 if [ "$(od -An -tu1 -j20 -N1 "$work/vm.bin" | tr -d ' ')" = 1 ]; then ok "events: the header flag is set"
 else not_ok "events: the header flag is set" "$(od -An -tx1 -N32 "$work/vm.bin")"; fi
@@ -206,22 +234,60 @@ cut -d, -f2- "$work/expect.csv" >"$work/expect.cut"
 cut -d, -f2- "$work/got.csv" >"$work/got.cut"
 if [ "$st1" = "$st2" ] && cmp -s "$work/expect.cut" "$work/got.cut"; then ok "events: run replays the binary as the native trace"
 else not_ok "events: run replays the binary as the native trace" "exit $st1 vs $st2" "$(cat "$work/expect.err" "$work/got.err")"; fi
-# The payload of the first event (record 1) says its name is 64 bytes long.
-cp "$work/vm.bin" "$work/vm-bad.bin"
-printf '\100' | dd of="$work/vm-bad.bin" bs=1 seek=$((32 + 16 + 39)) conv=notrunc status=none
-expect_error "events: a bad payload names its record" \
-	"pagesim: $work/vm-bad.bin: record 1: event payload: name length 64 (at most 63)" decode "$work/vm-bad.bin"
-"$PAGESIM" decode "$work/vm-bad.bin" --skip-bad >"$work/out.txt" 2>/dev/null
-if grep -q ': 13 records' "$work/out.txt" && grep -q '^events: 3 segment' "$work/out.txt" &&
-	grep -q '1 malformed lines skipped; the first: .*record 1: event payload' "$work/out.txt"; then
-	ok "events: --skip-bad skips the bad event whole"
-else
-	not_ok "events: --skip-bad skips the bad event whole" "$(cat "$work/out.txt")"
-fi
-head -c 100 "$work/vm.bin" >"$work/vm-cut.bin"
-expect_error "events: a payload cut short" \
+# The payload of the first event (record 1) says its name is 64 bytes
+# long: payload byte 39, in version 2 at 32 + 16 + 39, in version 3 in the
+# third payload record (the fourth verbatim record, its 16 bytes after its
+# tag) at 32 + 3 * 17 + 1 + 39 - 32 = 91.
+for v in 2 3; do
+	if [ $v = 2 ]; then src=$work/vm-v2.bin at=$((32 + 16 + 39)); else src=$work/vm.bin at=91; fi
+	cp "$src" "$work/vm-bad.bin"
+	printf '\100' | dd of="$work/vm-bad.bin" bs=1 seek=$at conv=notrunc status=none
+	expect_error "events (version $v): a bad payload names its record" \
+		"pagesim: $work/vm-bad.bin: record 1: event payload: name length 64 (at most 63)" decode "$work/vm-bad.bin"
+	"$PAGESIM" decode "$work/vm-bad.bin" --skip-bad >"$work/out.txt" 2>/dev/null
+	if grep -q ': 13 records' "$work/out.txt" && grep -q '^events: 3 segment' "$work/out.txt" &&
+		grep -q '1 malformed lines skipped; the first: .*record 1: event payload' "$work/out.txt"; then
+		ok "events (version $v): --skip-bad skips the bad event whole"
+	else
+		not_ok "events (version $v): --skip-bad skips the bad event whole" "$(cat "$work/out.txt")"
+	fi
+done
+# Cut inside the first event's payload: version 2 after 52 of its 64 bytes
+# (100 = 32 + 16 + 52); version 3 inside its fourth payload record (32 +
+# 17 + 3 * 17 + 5 = 105), after 3 whole records, 48 bytes.
+head -c 100 "$work/vm-v2.bin" >"$work/vm-cut.bin"
+expect_error "events (version 2): a payload cut short" \
 	"pagesim: $work/vm-cut.bin: record 1: truncated event (the input ends after 52 of its 64 payload bytes)" \
 	decode "$work/vm-cut.bin" --skip-bad
+head -c 105 "$work/vm.bin" >"$work/vm-cut.bin"
+expect_error "events (version 3): a payload cut short" \
+	"pagesim: $work/vm-cut.bin: record 1: truncated event (the input ends after 48 of its 64 payload bytes)" \
+	decode "$work/vm-cut.bin" --skip-bad
+
+# Version 3 by hand (traces/FORMAT.md): R 0x1000 1 with pid 1 and a delta
+# of +0x1000 (c4 01 80 40), X 0x2000 4 (92 80 80 01: delta +0x2000 from 0),
+# X 0x2004 4 (12: no delta), and a run of 2 more (17): 5 records.
+v3_header='PGSIMBIN\003\0\0\0\040\0\0\0\020\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+printf "$v3_header"'\304\001\200\100\222\200\200\001\022\027' >"$work/hand.bin"
+printf 'pagesim-trace 1\nR 0x1000 1\nX 0x2000 4\nX 0x2004 4\nX 0x2004 4\nX 0x2004 4\n' >"$work/hand.trace"
+"$PAGESIM" decode "$work/hand.bin" | sed 's/^trace [^ ]* ([a-z]*)//' >"$work/got.txt"
+"$PAGESIM" decode "$work/hand.trace" | sed 's/^trace [^ ]* ([a-z]*)//' >"$work/expect.txt"
+expect_same "version 3 by hand decodes as its text" "$work/expect.txt" "$work/got.txt"
+"$PAGESIM" convert "$work/hand.trace" "$work/hand2.bin" 2>/dev/null
+# (its header differs in flag 0x1 only: a native trace may hold events)
+if cmp -s <(tail -c +33 "$work/hand.bin") <(tail -c +33 "$work/hand2.bin"); then ok "convert writes those codes"
+else not_ok "convert writes those codes" "$(od -An -tx1 "$work/hand2.bin")"; fi
+cp "$work/hand.bin" "$work/hand-cut.bin"
+printf '\304\001\200' >>"$work/hand-cut.bin"
+expect_error "version 3: a record cut by the end of the file" \
+	"pagesim: $work/hand-cut.bin: record 6: truncated record (the input ends 3 bytes into its coding)" \
+	run "$work/hand-cut.bin" --policy fifo --frames 4 --skip-bad
+cp "$work/hand.bin" "$work/hand-bad.bin"
+printf '\013' >>"$work/hand-bad.bin"
+expect_error "version 3: a reserved tag" \
+	"pagesim: $work/hand-bad.bin: record 6: corrupt version-3 record: tag 0x0b is reserved" \
+	decode "$work/hand-bad.bin" --skip-bad
+
 # Bad event lines are refused by convert, or skipped with --skip-bad.
 rm -f "$work/dest/high.bin"
 printf 'pagesim-trace 1\nmmap 0x1000 0x1000 rw- shared anon\nR 0x1000\n' >"$work/sa.trace"

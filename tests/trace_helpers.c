@@ -401,7 +401,7 @@ struct text bin_bytes(uint32_t version, uint32_t header_size, uint32_t record_si
 	struct text t = {0};
 
 	ck_assert_ptr_nonnull(body);
-	trace_binary_header(h, 0);
+	trace_binary_header(h, 2, 0);
 	for (int i = 0; i < 4; i++) {
 		h[8 + i] = (unsigned char)(version >> (8 * i));
 		h[12 + i] = (unsigned char)(header_size >> (8 * i));

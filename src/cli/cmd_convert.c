@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,9 +15,25 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "trace/convert.h"
+#include "trace/trace_binary.h"
+
+/* What the command line says. */
+struct convert_opts {
+	struct trace_options topt;
+	unsigned version; /* of the binary format written */
+};
+
+static const struct opt_spec convert_write_options[] = {
+	{ .name = "binary-version", .kind = OPT_UINT, .arg = "N", OPT_AT(struct convert_opts, version), .min = 2,
+	  .max = TRACE_BINARY_VERSION, .expected = "2 or 3",
+	  .help = "write binary format version N: 3 (default; a few bytes a\nrecord) or 2 (16 bytes a record, for "
+		  "readers of\nversion 2)" },
+	{ 0 },
+};
 
 static const struct opt_group convert_groups[] = {
-	{ cli_trace_options, 0, "Options (they apply to reading IN):\n" },
+	{ cli_trace_options, offsetof(struct convert_opts, topt), "Options (they apply to reading IN):\n" },
+	{ convert_write_options, 0, "\nOptions for writing OUT:\n" },
 	{ NULL, 0, NULL },
 };
 
@@ -25,8 +42,9 @@ static const struct opt_command convert_command = {
 	.synopsis = "usage: pagesim convert IN OUT [options]\n"
 		    "Write the trace IN (any format pagesim reads, plain, gzip or zstd; - for\n"
 		    "standard input) in pagesim's compact binary format, which every command\n"
-		    "reads (detected by its magic number) at close to memory speed: 16 bytes\n"
-		    "a record, the layout in traces/FORMAT.md (\"binary\"). The page numbers of\n"
+		    "reads (detected by its magic number) at close to memory speed: version 3,\n"
+		    "each record coded against the one before it in a few bytes, the layout in\n"
+		    "traces/FORMAT.md (\"binary\"). The page numbers of\n"
 		    "a pages trace become byte addresses with the --page-size given here.\n"
 		    "The VM events of a native trace (segment, mmap, munmap, brk, fork, exit)\n"
 		    "are kept: the result reads back exactly as the input.\n\n"
@@ -46,11 +64,11 @@ static const struct opt_command convert_command = {
  * standard error. Returns an exit code. */
 int cmd_convert(int argc, char **argv)
 {
-	struct trace_options topt = CLI_TRACE_DEFAULTS;
+	struct convert_opts o = {.topt = CLI_TRACE_DEFAULTS, .version = TRACE_BINARY_VERSION};
 	struct trace_convert_stats st;
 	struct ps_error err;
 	const char *in, *out;
-	int first, rc = cli_parse_options(&convert_command, argc, argv, &topt, &first);
+	int first, rc = cli_parse_options(&convert_command, argc, argv, &o, &first);
 
 	if (rc >= 0)
 		return rc;
@@ -62,7 +80,7 @@ int cmd_convert(int argc, char **argv)
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
 		return cli_fail("convert: refusing to write a binary trace to a terminal "
 				"(redirect standard output, or name a file)");
-	if (trace_convert(in, &topt, out, &st, &err) < 0)
+	if (trace_convert(in, &o.topt, o.version, out, &st, &err) < 0)
 		return cli_fail("convert: %s", err.msg);
 	fprintf(stderr, "convert: %s (%s) -> %s: %" PRIu64 " records", strcmp(in, "-") == 0 ? "<stdin>" : in,
 		st.format, strcmp(out, "-") == 0 ? "<stdout>" : out, st.records);

@@ -22,12 +22,12 @@ struct trace_convert_stats {
 };
 
 /* Read the trace at in (any format the readers accept, opened with opt)
- * and write it in the binary format to out, an outfile path ("-", or
+ * and write it in the binary format of version `version` (2 or 3) to out, an outfile path ("-", or
  * compressed by its .gz or .zst suffix, written whole or not at all),
  * events included; the header declares events when the input may hold
  * them (trace_may_have_events). Fills *st. Returns 0, or -1 with err set
  * (and no out left behind). */
-int trace_convert(const char *in, const struct trace_options *opt, const char *out,
+int trace_convert(const char *in, const struct trace_options *opt, unsigned version, const char *out,
 		  struct trace_convert_stats *st, struct ps_error *err);
 
 #endif

@@ -77,6 +77,7 @@
 
 #include "trace/trace.h"
 #include "trace/trace_binary.h"
+#include "trace/trace_binary3.h"
 #include "trace/trace_event.h"
 #include "trace/trace_parse.h"
 #include "trace/trace_source.h"
@@ -101,6 +102,7 @@ struct trace_reader {
 	bool binary;		      /* the binary format: binary_read() decodes */
 	uint64_t records_seen;	      /* binary: records consumed, skipped ones included */
 	struct trace_binary_info bin; /* binary: what the header says */
+	struct trace_binary3_state v3; /* binary version 3: the decoder's state */
 	struct trace_events *events;  /* where events go: the caller's or own_events */
 	bool own_events;
 
@@ -213,15 +215,112 @@ static bool binary_refused(struct trace_reader *r, const char *msg)
 	return true;
 }
 
-/* Take the next len bytes of the stream, past the records of the batch
- * being validated, from buf and then from the source, into dst (NULL:
- * drop them). Stops early only at the end of the input, or on a read
- * error when src_broken (a read error already happened in this batch) or
- * now. Returns the bytes taken, or -1 with err set. */
-static ssize_t binary_pull(struct trace_reader *r, unsigned char *dst, size_t len, bool src_broken,
-			   struct ps_error *err)
+/* How binary3_fill stopped early. */
+enum binary3_end {
+	BIN3_END_NONE,	     /* it did not: max records, or no_read and buf is used up */
+	BIN3_END_EOF,	     /* the input ended after a whole record */
+	BIN3_END_TRUNCATED,  /* the input ended inside a record (fault says so) */
+	BIN3_END_CORRUPT,    /* a corrupt record (fault says so) */
+	BIN3_END_READ_ERROR, /* the source failed (fault says so) */
+};
+
+/* Move the coded bytes not yet decoded to the front of buf and read once
+ * from the source after them (r->eof at the end). Returns 0 or -1 with
+ * err set. */
+static int binary3_refill(struct trace_reader *r, struct ps_error *err)
+{
+	size_t keep = (size_t)(r->data_end - r->pos);
+	ssize_t got;
+
+	memmove(r->buf, r->pos, keep);
+	r->pos = r->buf;
+	r->data_end = r->buf + keep;
+	got = trace_source_read(r->src, r->data_end, TRACE_BUF_SIZE - keep, err);
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		r->eof = true;
+	r->data_end += got;
+	return 0;
+}
+
+/* Decode up to max records of a version-3 stream into recs, from buf and
+ * then (unless no_read) from the source; recs[0] is record number first.
+ * Returns the number decoded; *end says why it stopped short, with fault
+ * naming the file and record. */
+static size_t binary3_fill(struct trace_reader *r, struct trace_rec *recs, size_t max, uint64_t first,
+			   bool no_read, struct ps_error *fault, enum binary3_end *end)
+{
+	size_t n = 0;
+
+	*end = BIN3_END_NONE;
+	while (n < max) {
+		enum trace_binary3_stop stop;
+		size_t used;
+		char why[256];
+
+		n += trace_binary3_decode(&r->v3, (const unsigned char *)r->pos, (size_t)(r->data_end - r->pos),
+					  &used, recs + n, max - n, &stop, why, sizeof why);
+		r->pos += used;
+		if (stop == BIN3_FULL || (no_read && stop == BIN3_MORE))
+			break;
+		if (stop == BIN3_CORRUPT || (r->eof && r->pos != r->data_end)) {
+			if (stop != BIN3_CORRUPT)
+				snprintf(why, sizeof why,
+					 "truncated record (the input ends %zu bytes into its coding)",
+					 (size_t)(r->data_end - r->pos));
+			ps_error_set(fault, "%s: record %llu: %s", r->name, (unsigned long long)(first + n), why);
+			*end = stop == BIN3_CORRUPT ? BIN3_END_CORRUPT : BIN3_END_TRUNCATED;
+			break;
+		}
+		if (r->eof) {
+			*end = BIN3_END_EOF;
+			break;
+		}
+		if (binary3_refill(r, fault) < 0) {
+			*end = BIN3_END_READ_ERROR;
+			break;
+		}
+	}
+	return n;
+}
+
+/* binary_pull for version 3: decode len / 16 records, first numbered
+ * first, as file bytes into dst (NULL: drop them). */
+static ssize_t binary3_pull(struct trace_reader *r, unsigned char *dst, size_t len, bool src_broken,
+			    uint64_t first, struct ps_error *err)
 {
 	size_t got = 0;
+
+	while (got < len) {
+		struct trace_rec rec;
+		enum binary3_end end;
+
+		if (binary3_fill(r, &rec, 1, first + got / TRACE_BINARY_RECORD_SIZE, src_broken, err, &end) == 0) {
+			if (end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR)
+				return -1;
+			break;
+		}
+		if (dst != NULL)
+			trace_binary_put(&rec, dst + got);
+		got += TRACE_BINARY_RECORD_SIZE;
+	}
+	return (ssize_t)got;
+}
+
+/* Take the next len bytes (whole records, the first numbered first) of
+ * the stream, past the records of the batch being validated, from buf and
+ * then from the source, into dst (NULL: drop them). Stops early only at
+ * the end of the input, or on a read error when src_broken (a read error
+ * already happened in this batch) or now. Returns the bytes taken, or -1
+ * with err set (a read error, a corrupt version-3 record). */
+static ssize_t binary_pull(struct trace_reader *r, unsigned char *dst, size_t len, bool src_broken,
+			   uint64_t first, struct ps_error *err)
+{
+	size_t got = 0;
+
+	if (r->bin.version >= 3)
+		return binary3_pull(r, dst, len, src_broken, first, err);
 
 	while (got < len) {
 		size_t have = (size_t)(r->data_end - r->pos);
@@ -274,12 +373,14 @@ static size_t binary_event(struct trace_reader *r, struct trace_rec *recs, size_
 	if (in_batch < k) {
 		size_t store = keep > in_batch ? (keep - in_batch) * RS : 0, want = (k - in_batch) * RS;
 		struct ps_error err;
-		ssize_t got =
-		    store > 0 ? binary_pull(r, payload + in_batch * RS, store, broken != NULL, &err) : 0;
+		ssize_t got = store > 0 ? binary_pull(r, payload + in_batch * RS, store, broken != NULL,
+						      recno + 1 + in_batch, &err)
+					: 0;
 		ssize_t more = 0;
 
 		if (got == (ssize_t)store && want > store)
-			more = binary_pull(r, NULL, want - store, broken != NULL, &err);
+			more = binary_pull(r, NULL, want - store, broken != NULL, recno + 1 + in_batch + store / RS,
+					   &err);
 		if (got < 0 || more < 0) {
 			reader_fail(r, err.msg);
 			return SIZE_MAX;
@@ -374,6 +475,22 @@ static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, ui
 	return kept;
 }
 
+/* One batch of a version-3 file: decode up to max records into recs and
+ * validate them; fail the reader after them if the decoding failed.
+ * Returns the records kept. */
+static size_t binary3_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max)
+{
+	struct ps_error fault;
+	enum binary3_end end;
+	size_t whole = binary3_fill(r, recs, max, r->records_seen + 1, false, &fault, &end);
+	bool failing = end == BIN3_END_TRUNCATED || end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR;
+	size_t n = binary_validate(r, recs, lines, whole, end == BIN3_END_READ_ERROR ? fault.msg : NULL);
+
+	if (failing && !r->failed)
+		reader_fail(r, fault.msg);
+	return n;
+}
+
 /* trace_read_batch for the binary format: fill recs[0..max) straight from
  * the bytes left in buf and then from the source, and validate. */
 static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
@@ -384,7 +501,10 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint6
 
 	if (max > SSIZE_MAX / rec_size)
 		max = SSIZE_MAX / rec_size;
-	while (n == 0 && !r->failed && !(r->eof && r->pos == r->data_end)) {
+	while (r->bin.version >= 3 && n == 0 && !r->failed &&
+	       !(r->eof && r->pos == r->data_end && r->v3.run_left == 0))
+		n = binary3_batch(r, recs, lines, max);
+	while (r->bin.version < 3 && n == 0 && !r->failed && !(r->eof && r->pos == r->data_end)) {
 		char *dst = (char *)recs;
 		size_t want = max * rec_size, have = (size_t)(r->data_end - r->pos), whole, part;
 		struct ps_error later; /* an error after the records read before it */

@@ -1,6 +1,7 @@
 /*
- * trace_binary.c - the binary trace format: header, records, validation,
- * and the writer of each (the converter that uses them is convert.c).
+ * trace_binary.c - the binary trace format: header, records, validation
+ * (the coding of version 3 is trace_binary3.c, the writer
+ * trace_binary_writer.c).
  *
  * Design. The binary format exists so that replaying a trace costs no more
  * than reading memory. A record on disk is struct trace_rec itself, laid
@@ -131,7 +132,7 @@ size_t trace_binary_check_header(const void *p, size_t n, struct trace_binary_in
 	if (version < TRACE_BINARY_VERSION_MIN || version > TRACE_BINARY_VERSION) {
 		snprintf(why, why_len,
 			 "unsupported binary trace version %" PRIu32
-			 " (this pagesim reads versions %d and %d)",
+			 " (this pagesim reads versions %d to %d)",
 			 version, TRACE_BINARY_VERSION_MIN, TRACE_BINARY_VERSION);
 		return 0;
 	}
@@ -179,11 +180,11 @@ size_t trace_binary_check_header(const void *p, size_t n, struct trace_binary_in
 	return header_size;
 }
 
-void trace_binary_header(unsigned char out[TRACE_BINARY_HEADER_SIZE], uint32_t flags)
+void trace_binary_header(unsigned char out[TRACE_BINARY_HEADER_SIZE], unsigned version, uint32_t flags)
 {
 	memset(out, 0, TRACE_BINARY_HEADER_SIZE);
 	memcpy(out + H_MAGIC, TRACE_BINARY_MAGIC, TRACE_BINARY_MAGIC_LEN);
-	put32(out + H_VERSION, TRACE_BINARY_VERSION);
+	put32(out + H_VERSION, version);
 	put32(out + H_HEADER_SIZE, TRACE_BINARY_HEADER_SIZE);
 	put32(out + H_RECORD_SIZE, TRACE_BINARY_RECORD_SIZE);
 	put32(out + H_FLAGS, flags);
@@ -439,39 +440,4 @@ bool trace_binary_decode_event(const struct trace_rec *head, const unsigned char
 	    .file = file_len > 0 ? file : NULL,
 	};
 	return true;
-}
-
-int trace_binary_write_header(struct outfile *out, uint32_t flags, struct ps_error *err)
-{
-	unsigned char h[TRACE_BINARY_HEADER_SIZE];
-
-	trace_binary_header(h, flags);
-	return outfile_write(out, h, sizeof h, err);
-}
-
-int trace_binary_write(struct outfile *out, const struct trace_rec *recs, size_t n, struct ps_error *err)
-{
-	enum { CHUNK = 256 };
-	unsigned char buf[CHUNK * TRACE_BINARY_RECORD_SIZE];
-
-	if (n == 0)
-		return 0;
-	if (HOST_IS_LE)
-		return outfile_write(out, recs, n * sizeof *recs, err);
-	for (size_t done = 0; done < n;) {
-		size_t k = n - done < CHUNK ? n - done : CHUNK;
-
-		trace_binary_encode(recs + done, k, buf);
-		if (outfile_write(out, buf, k * TRACE_BINARY_RECORD_SIZE, err) < 0)
-			return -1;
-		done += k;
-	}
-	return 0;
-}
-
-int trace_binary_write_event(struct outfile *out, const struct trace_event *ev, struct ps_error *err)
-{
-	unsigned char buf[(1 + TRACE_BINARY_EVENT_MAX_RECORDS) * TRACE_BINARY_RECORD_SIZE];
-
-	return outfile_write(out, buf, trace_binary_encode_event(ev, buf), err);
 }

@@ -1,0 +1,71 @@
+/*
+ * trace_binary3.h - the record coding of binary trace version 3
+ * (traces/FORMAT.md, "binary", "Version 3 records"): each record is a tag
+ * byte and at most three varints, coded against the record before it, so
+ * a real program's trace takes a few bytes a record instead of 16.
+ *
+ * The coding maps a byte stream to the stream of 16-byte records of
+ * version 2 and back, record for record: record N of a version-3 file is
+ * record N of the version-2 file it codes, so everything above it (events,
+ * validation, record numbers in messages, skip_bad) is unchanged. This
+ * module is pure: no I/O. trace.c feeds it the bytes it reads; the writer
+ * (trace_binary.c) feeds it records and writes what it gives back.
+ */
+#ifndef PAGESIM_TRACE_BINARY3_H
+#define PAGESIM_TRACE_BINARY3_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace/trace.h"
+
+#define TRACE_BINARY3_MAX_CODE 32    /* the longest record coding a reader may meet, rounded up */
+#define TRACE_BINARY3_RUN_MAX 1024   /* the longest run one run tag repeats */
+#define TRACE_BINARY3_MAX_OUT 24     /* bytes trace_binary3_encode writes at most for one call */
+
+/* What both sides remember between records. Zero it to start a file. */
+struct trace_binary3_state {
+	uint64_t next_addr[2]; /* the predicted address: [0] data, [1] fetch (last addr + size) */
+	uint32_t pid;	       /* the pid of the last coded access */
+	struct trace_rec last; /* the last coded access: what a run repeats */
+	uint32_t run_left;     /* decoder: repeats of last still to hand out */
+	uint32_t run;	       /* encoder: repeats of last not yet written */
+	bool has_last;	       /* encoder: last holds an access */
+};
+
+/* How trace_binary3_decode stopped. */
+enum trace_binary3_stop {
+	BIN3_FULL,    /* max records decoded */
+	BIN3_MORE,    /* the bytes ran out (maybe inside a record: see *used) */
+	BIN3_CORRUPT, /* the next record's coding is invalid (why says how) */
+};
+
+/* Decode records from in[0..len) into recs[0..max), going on from st.
+ * Sets *used to the bytes of whole records consumed (a record cut by len
+ * is left unconsumed, and st is as before it) and returns the number
+ * decoded; *stop says why it stopped, and on BIN3_CORRUPT why (without
+ * "FILE: record N: ") names the fault of the record after the last one
+ * decoded. Reads no byte outside in[0..len), on any input. */
+size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *used,
+			    struct trace_rec *recs, size_t max, enum trace_binary3_stop *stop, char *why,
+			    size_t why_len);
+
+/* Code rec after the records already given to st into out (room for
+ * TRACE_BINARY3_MAX_OUT bytes); returns the bytes written, often 0 (a
+ * repeat of the last access waits in st->run). An access (op 0..2, flags
+ * 0) is delta-coded; any other record (an event record, a payload record)
+ * is written verbatim and leaves the prediction alone. */
+size_t trace_binary3_encode(struct trace_binary3_state *st, const struct trace_rec *rec, unsigned char *out);
+
+/* Write rec verbatim (after the pending run of st, if any) into out
+ * (room for TRACE_BINARY3_MAX_OUT); returns the bytes written. The
+ * prediction is left alone. Events use it for their records. */
+size_t trace_binary3_verbatim(struct trace_binary3_state *st, const struct trace_rec *rec, unsigned char *out);
+
+/* Write the pending run of st, if any, into out (room for
+ * TRACE_BINARY3_MAX_OUT); returns the bytes written. Call before the end
+ * of the file. */
+size_t trace_binary3_flush(struct trace_binary3_state *st, unsigned char *out);
+
+#endif
