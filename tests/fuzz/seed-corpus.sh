@@ -37,7 +37,12 @@ for t in traces/example.trace tests/scenarios/cow.trace tests/scenarios/mmap-sha
 	n=$(basename "$t" .trace)
 	"$build/pagesim" convert "$t" "$raw/$n.bin" 2>/dev/null
 	put binary "$n" '\x05\x1b' "$raw/$n.bin"
-	rm -f "$raw/$n.bin"
+	# version-3 codes alone (bit 5: the harness puts a version-3 header in front)
+	tail -c +33 "$raw/$n.bin" >"$raw/$n.codes"
+	put binary "$n-codes" '\x65\x1b' "$raw/$n.codes"
+	"$build/pagesim" convert "$t" "$raw/$n.bin" --binary-version 2 2>/dev/null
+	put binary "$n-v2" '\x05\x1b' "$raw/$n.bin"
+	rm -f "$raw/$n.bin" "$raw/$n.codes"
 done
 # compress: as on disk
 mkdir -p "$raw/compress"
