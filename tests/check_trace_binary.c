@@ -110,6 +110,20 @@ static char *write_bin(const struct trace_rec *recs, size_t n, size_t chunk, con
 	return write_bin_version(recs, n, chunk, suffix, 2);
 }
 
+/* Read t (format auto, batches as run_data takes them; NULL: one size)
+ * and check that it gives exactly want[0..n). */
+static void expect_bin_records(const struct text *t, const size_t *batches, const struct trace_rec *want, size_t n)
+{
+	struct trace_options o = opts(TRACE_AUTO);
+	struct result res;
+
+	run_data(t->s, t->len, &o, batches, &res);
+	ck_assert_msg(!res.failed, "%s", res.msg);
+	ck_assert_uint_eq(res.n, n);
+	ck_assert(memcmp(res.recs, want, n * sizeof *want) == 0);
+	result_free(&res);
+}
+
 static struct text bin_v1(const struct trace_rec *recs, size_t n)
 {
 	return bin_bytes(1, TRACE_BINARY_HEADER_SIZE, TRACE_BINARY_RECORD_SIZE, 0, recs, n);
@@ -216,14 +230,8 @@ START_TEST(t_binary_roundtrip)
 	/* A longer header (a later minor addition) is stepped over. */
 	{
 		struct text t = bin_bytes(1, 200, 16, 0, bin_sample, 4);
-		struct trace_options o = opts(TRACE_AUTO);
-		struct result res;
 
-		run_data(t.s, t.len, &o, NULL, &res);
-		ck_assert_msg(!res.failed, "%s", res.msg);
-		ck_assert_uint_eq(res.n, 4);
-		ck_assert(memcmp(res.recs, bin_sample, sizeof bin_sample) == 0);
-		result_free(&res);
+		expect_bin_records(&t, NULL, bin_sample, 4);
 		free(t.s);
 	}
 	free(recs);
@@ -768,23 +776,16 @@ static const struct trace_rec v3_want[] = {
 
 START_TEST(t_binary3_by_hand)
 {
-	const struct trace_rec *want = v3_want;
 	struct text t = bin_v3(v3_codes, sizeof v3_codes - 1);
 	struct trace_binary3_state st = {0};
 	unsigned char out[8 * TRACE_BINARY3_MAX_OUT];
 	size_t k = 0;
-	struct trace_options o = opts(TRACE_AUTO);
 	static const size_t ones[] = {1, 0};
-	struct result res;
 
-	run_data(t.s, t.len, &o, ones, &res);
-	ck_assert_msg(!res.failed, "%s", res.msg);
-	ck_assert_uint_eq(res.n, 5);
-	ck_assert(memcmp(res.recs, want, sizeof v3_want) == 0);
-	result_free(&res);
+	expect_bin_records(&t, ones, v3_want, ARRAY_LEN(v3_want));
 	/* The encoder writes exactly these codes. */
 	for (size_t i = 0; i < ARRAY_LEN(v3_want); i++)
-		k += trace_binary3_encode(&st, &want[i], out + k);
+		k += trace_binary3_encode(&st, &v3_want[i], out + k);
 	k += trace_binary3_flush(&st, out + k);
 	ck_assert_uint_eq(k, sizeof v3_codes - 1);
 	ck_assert(memcmp(out, v3_codes, k) == 0);
