@@ -185,14 +185,14 @@ START_TEST(moved_ptes_are_reported_to_the_mover)
 	ck_assert(pt_shape_init(&s, 48, 12));
 	ck_assert(pt_init(&pt, &s, &mover));
 	/* One leaf filled in a scattered order (i * 37 mod 512 visits all 512):
-	 * it grows 1, 2, 4, ..., 64 entries, then becomes full at the 65th. */
+	 * it grows to room for 1, 2, 4, 8 entries, then becomes full at the 9th. */
 	for (uint64_t i = 0; i < 512; i++) {
 		track(&pt, &t, (1ULL << 20) + (i * 37) % 512);
 		ck_tracked(&pt, &t);
 	}
-	/* Copies before each growth: 1 + 2 + 4 + ... + 32, then 64 at the
-	 * change to full; none after. */
-	ck_assert_uint_eq(t.moves, 63 + 64);
+	/* Copies at each growth: 1 + 2 + 4, then 8 at the change to full;
+	 * none after. */
+	ck_assert_uint_eq(t.moves, 7 + 8);
 	ck_assert_uint_eq(pt.tables, 4);
 	/* A full leaf's PTEs do not move, and pt_find finds them. */
 	ck_assert_ptr_eq(pt_find(&pt, (1ULL << 20) + 5), pt_walk(&pt, (1ULL << 20) + 5, false));
@@ -263,13 +263,12 @@ START_TEST(sparse_pages_count_the_simulated_tables)
 	struct pt_shape s;
 	struct pagetable pt;
 	size_t n = 0;
-	void *top;
 
 	ck_assert(pt_shape_init(&s, 48, 12));
 	ck_assert(pt_init(&pt, &s, NULL));
-	/* 2000 random pages over 36 bits, then every 5th page of a region of
-	 * 5000: 10 leaves that become full at their 65th entry, and whose
-	 * middle table becomes full once 512 entries were made below it. */
+	/* 2000 random pages over 36 bits (alone in their leaves: compact), then
+	 * every 5th page of a region of 5000: 10 leaves that become full at
+	 * their 9th entry, and so make the tables above them full. */
 	for (uint64_t i = 0; i < 2000; i++)
 		pages[n++] = mix64(i) >> 28;
 	for (uint64_t i = 0; i < 1000; i++)
@@ -299,9 +298,9 @@ START_TEST(sparse_pages_count_the_simulated_tables)
 	seen.n = 0;
 	pt_visit(&pt, (5ULL << 27) + 1, (5ULL << 27) + 31, record_visit, &seen);
 	ck_assert_uint_eq(seen.n, 6); /* 5, 10, ..., 30 */
-	/* The region's middle table (root entry 5, then entry 0) is full. */
-	top = ((void **)pt.root)[5];
-	ck_assert(!pt_is_compact(pt_is_compact(top) ? pt_compact_child(top, 0) : ((void **)top)[0]));
+	/* The region's middle table is full; a random page's is compact. */
+	ck_assert(!pt_is_compact(pt_table_at(&pt, 5ULL << 27, 2)));
+	ck_assert(pt_is_compact(pt_table_at(&pt, pages[0], 2)));
 	ck_assert_ptr_nonnull(pt_find(&pt, 5ULL << 27));
 	pt_destroy(&pt);
 }

@@ -58,9 +58,8 @@ union pt_entry {
 };
 
 struct pt_compact {
-	uint16_t n;           /* entries made */
-	uint16_t cap;         /* room for entries */
-	uint32_t below;       /* entries made in compact tables below this one */
+	uint32_t n;           /* entries made */
+	uint32_t cap;         /* room for entries */
 	union pt_entry val[]; /* cap entries in the order they were made; then
 				 uint32_t key[cap], the indexes of the n entries
 				 sorted, and uint8_t order[cap], the position in
@@ -69,6 +68,10 @@ struct pt_compact {
 
 /* The most entries a compact table holds: order[] counts up to 255. */
 #define PT_COMPACT_MAX 128
+/* The most a compact leaf holds: a leaf's PTEs are reached by a binary
+ * search (not prefetched, not cached) while it is compact, so leaves are
+ * made full early; 9 pages or more pay at most 455 bytes a page for it. */
+#define PT_COMPACT_LEAF_MAX 8
 
 static uint32_t *pc_key(struct pt_compact *c)
 {
@@ -100,8 +103,7 @@ static void *pc_alloc(unsigned cap)
 	if (c == NULL)
 		return NULL;
 	c->n = 0;
-	c->cap = (uint16_t)cap;
-	c->below = 0;
+	c->cap = cap;
 	return pc_tag(c);
 }
 
@@ -128,13 +130,6 @@ static union pt_entry *pc_find(struct pt_compact *c, uint64_t index)
 	unsigned k = pc_search(c, index);
 
 	return k < c->n && pc_key(c)[k] == index ? &c->val[pc_order(c)[k]] : NULL;
-}
-
-void *pt_compact_child(const void *table, uint64_t index)
-{
-	union pt_entry *e = pc_find(pc_untag(table), index);
-
-	return e != NULL ? e->child : NULL;
 }
 
 bool pt_shape_init(struct pt_shape *shape, unsigned va_bits, unsigned page_shift)
@@ -170,12 +165,14 @@ static uint64_t pt_index(const struct pt_shape *shape, uint64_t vpn, unsigned l)
 	return (vpn >> shape->shift[l]) & ((1ULL << shape->bits[l]) - 1);
 }
 
-/* The most entries a compact table of level l holds (pagetable.c's top). */
+/* The most entries a compact table of level l holds (pagetable.c's top):
+ * 1/8 of a full table, and at most PT_COMPACT_LEAF_MAX for a leaf. */
 static unsigned pt_compact_limit(const struct pt_shape *shape, unsigned l)
 {
 	uint64_t eighth = (1ULL << shape->bits[l]) / 8;
+	unsigned most = l + 1 == shape->levels ? PT_COMPACT_LEAF_MAX : PT_COMPACT_MAX;
 
-	return eighth < 1 ? 1 : eighth < PT_COMPACT_MAX ? (unsigned)eighth : PT_COMPACT_MAX;
+	return eighth < 1 ? 1 : eighth < most ? (unsigned)eighth : most;
 }
 
 /* Allocate one zeroed full table for level l of shape; NULL when memory is short. */
@@ -192,6 +189,22 @@ static void *pt_full_entry(const struct pt_shape *shape, void *table, unsigned l
 	if (l + 1 == shape->levels)
 		return (pte_t *)table + index;
 	return (void **)table + index;
+}
+
+void *pt_table_at(const struct pagetable *pt, uint64_t vpn, unsigned l)
+{
+	void *table = pt->root;
+
+	for (unsigned k = 0; k < l && table != NULL; k++) {
+		uint64_t i = pt_index(&pt->shape, vpn, k);
+		union pt_entry *e;
+
+		if (!pt_is_compact(table))
+			table = ((void **)table)[i];
+		else
+			table = (e = pc_find(pc_untag(table), i)) != NULL ? e->child : NULL;
+	}
+	return table;
 }
 
 bool pt_init(struct pagetable *pt, const struct pt_shape *shape, const struct pt_mover *mover)
@@ -253,7 +266,6 @@ static bool pc_grow(struct pagetable *pt, void **ref, unsigned l)
 	if (grown == NULL)
 		return false;
 	c->n = old->n;
-	c->below = old->below;
 	memcpy(c->val, old->val, old->n * sizeof *c->val);
 	memcpy(pc_key(c), pc_key(old), old->n * sizeof *pc_key(c));
 	memcpy(pc_order(c), pc_order(old), old->n);
@@ -316,78 +328,86 @@ static void *pc_insert(struct pagetable *pt, void **ref, unsigned l, uint64_t in
 	return &c->val[c->n++];
 }
 
-/* The address of entry index of the table *ref of level l. A missing
- * entry of a compact table is made when create is set (*made tells), else
- * NULL; NULL also when memory is short. */
-static void *pt_entry(struct pagetable *pt, void **ref, unsigned l, uint64_t index, bool create, bool *made)
+/* The address of entry index of the table *ref of level l; a missing entry
+ * of a compact table is made. NULL when memory is short. */
+static void *pt_entry(struct pagetable *pt, void **ref, unsigned l, uint64_t index)
 {
 	union pt_entry *e;
 
-	*made = false;
 	if (!pt_is_compact(*ref))
 		return pt_full_entry(&pt->shape, *ref, l, index);
 	if ((e = pc_find(pc_untag(*ref), index)) != NULL)
 		return e;
-	if (!create)
-		return NULL;
-	*made = true;
 	return pc_insert(pt, ref, l, index);
 }
 
-/* A walk of vpn through the tables whose pointers are at ref[] made an
- * entry at each level l with made[l]: credit each compact interior table
- * on the way with the entries made below it, and make full those whose
- * credit reached their number of entries. Top down, so that ref[l] is
- * where level l's table pointer is when l is reached. */
-static void pt_credit(struct pagetable *pt, uint64_t vpn, void **ref[], const bool made[])
+/* Make full every compact table above the deepest full table on the way
+ * to vpn, whose pointers are at ref[1..leaf] (pagetable.c's top: no full
+ * table lies below a compact one). Top down, so that ref[l] is where level
+ * l's table pointer is when l is reached. If memory is short a table stays
+ * compact: lookups below it are slower, not wrong. */
+static void pt_fill_above(struct pagetable *pt, uint64_t vpn, void **ref[])
 {
 	const struct pt_shape *shape = &pt->shape;
-	unsigned leaf = shape->levels - 1, left = 0;
+	unsigned deepest = shape->levels - 1;
 
-	for (unsigned l = 0; l <= leaf; l++)
-		left += made[l];
-	for (unsigned l = 0; l < leaf && (left -= made[l]) > 0; l++) {
-		struct pt_compact *c;
-
-		if (!pt_is_compact(*ref[l]))
-			continue;
-		c = pc_untag(*ref[l]);
-		c->below += left;
-		if (c->below >= (1ULL << shape->bits[l]) && pt_make_full(pt, ref[l], l))
+	while (deepest > 0 && pt_is_compact(*ref[deepest]))
+		deepest--;
+	for (unsigned l = 1; l < deepest; l++)
+		if (pt_is_compact(*ref[l]) && pt_make_full(pt, ref[l], l))
 			ref[l + 1] = pt_full_entry(shape, *ref[l], l, pt_index(shape, vpn, l));
+}
+
+/* pt_walk's slow path: make what is missing on the way to vpn's PTE (in
+ * range); NULL when memory is short. */
+static pte_t *pt_make(struct pagetable *pt, uint64_t vpn)
+{
+	const struct pt_shape *shape = &pt->shape;
+	unsigned leaf = shape->levels - 1;
+	void **ref[PT_MAX_LEVELS]; /* ref[l]: where the pointer to level l's table is */
+	void *entry;
+
+	ref[0] = &pt->root;
+	for (unsigned l = 0;; l++) {
+		entry = pt_entry(pt, ref[l], l, pt_index(shape, vpn, l));
+		if (entry == NULL)
+			return NULL;
+		if (l == leaf)
+			break;
+		if (*(void **)entry == NULL) {
+			if ((*(void **)entry = pc_alloc(1)) == NULL)
+				return NULL;
+			pt->tables++;
+		}
+		ref[l + 1] = entry;
 	}
+	pt_fill_above(pt, vpn, ref);
+	if (!pt_is_compact(*ref[leaf])) {
+		pt->cached_prefix = vpn >> shape->bits[leaf];
+		pt->cached_leaf = *ref[leaf];
+	}
+	return entry;
 }
 
 pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create)
 {
 	const struct pt_shape *shape = &pt->shape;
 	unsigned leaf = shape->levels - 1;
-	void **ref[PT_MAX_LEVELS]; /* ref[l]: where the pointer to level l's table is */
-	bool made[PT_MAX_LEVELS];
-	void *entry = NULL;
+	uint64_t index = pt_index(shape, vpn, leaf);
+	void *table;
+	union pt_entry *e;
 
 	if (shape->vpn_bits < 64 && (vpn >> shape->vpn_bits) != 0)
 		return NULL;
-	ref[0] = &pt->root;
-	for (unsigned l = 0;; l++) {
-		entry = pt_entry(pt, ref[l], l, pt_index(shape, vpn, l), create, &made[l]);
-		if (entry == NULL || l == leaf)
-			break;
-		if (*(void **)entry == NULL) {
-			if (!create || (*(void **)entry = pc_alloc(1)) == NULL)
-				return NULL;
-			pt->tables++;
-		}
-		ref[l + 1] = entry;
-	}
-	if (entry == NULL)
-		return NULL;
-	pt_credit(pt, vpn, ref, made);
-	if (!pt_is_compact(*ref[leaf])) {
+	table = pt_table_at(pt, vpn, leaf);
+	if (table != NULL && !pt_is_compact(table)) {
 		pt->cached_prefix = vpn >> shape->bits[leaf];
-		pt->cached_leaf = *ref[leaf];
+		pt->cached_leaf = table;
+		return (pte_t *)table + index;
 	}
-	return entry;
+	if (table != NULL && (e = pc_find(pc_untag(table), index)) != NULL)
+		return &e->pte;
+	return create ? pt_make(pt, vpn) : NULL;
 }
 
 /* pt_visit of the entry at address entry, of page vpn, of a table of level l. */

@@ -94,8 +94,9 @@ void pt_destroy(struct pagetable *pt);
  * must update them there, and must not keep others across such a walk. */
 pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create);
 
-/* The child of entry index of the compact interior table, or NULL. */
-void *pt_compact_child(const void *table, uint64_t index);
+/* The table of level l on the way to page vpn (in range), PT_COMPACT set
+ * if it is compact, or NULL if it does not exist. */
+void *pt_table_at(const struct pagetable *pt, uint64_t vpn, unsigned l);
 
 /* The PTE of vpn if every table on the way exists and its leaf table is a
  * full one, else NULL (also when vpn is beyond the address space). The
@@ -105,17 +106,16 @@ static inline pte_t *pt_find(const struct pagetable *pt, uint64_t vpn)
 {
 	const struct pt_shape *shape = &pt->shape;
 	unsigned leaf = shape->levels - 1;
-	void *table = pt->root;
+	void *table = pt->root; /* the root is always a full table */
 
 	if (shape->vpn_bits < 64 && (vpn >> shape->vpn_bits) != 0)
 		return NULL;
-	for (unsigned l = 0; l < leaf && table != NULL; l++) {
-		uint64_t i = (vpn >> shape->shift[l]) & ((1ULL << shape->bits[l]) - 1);
-
-		table = pt_is_compact(table) ? pt_compact_child(table, i) : ((void **)table)[i];
+	/* Below a compact table all are compact (pagetable.c): so is the leaf. */
+	for (unsigned l = 0; l < leaf; l++) {
+		table = ((void **)table)[(vpn >> shape->shift[l]) & ((1ULL << shape->bits[l]) - 1)];
+		if (table == NULL || pt_is_compact(table))
+			return NULL;
 	}
-	if (table == NULL || pt_is_compact(table))
-		return NULL;
 	return (pte_t *)table + (vpn & ((1ULL << shape->bits[leaf]) - 1));
 }
 
