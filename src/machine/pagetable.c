@@ -229,7 +229,8 @@ static void pt_free_level(const struct pt_shape *shape, void *table, unsigned l)
 		struct pt_compact *c = pc_untag(table);
 
 		for (unsigned k = 0; l + 1 < shape->levels && k < c->n; k++)
-			pt_free_level(shape, c->val[k].child, l + 1);
+			if (c->val[k].child != NULL) /* NULL: memory ran short making it */
+				pt_free_level(shape, c->val[k].child, l + 1);
 		free(c);
 		return;
 	}
