@@ -4,7 +4,7 @@
 #
 # 100,000 pages drawn uniformly over the 48-bit address space (`gen uniform
 # --pages 2^36`) must be replayed in at most 128 bytes of peak RSS per
-# distinct page above the peak RSS of a one-record trace (1,024 in a
+# distinct page above the peak RSS of a one-record trace (512 in a
 # sanitizer build, whose allocator pads every block). Before compact page
 # tables each such page took its own 4 KiB leaf table and, mostly, its own
 # 4 KiB middle table: 7.4 KB a page, 741 MB in all. Peak RSS comes from GNU
@@ -18,7 +18,7 @@ if ! "$gnu_time" -f '%M' true >/dev/null 2>&1; then
 fi
 bound=128
 if ldd "$PAGESIM" 2>/dev/null | grep -q libasan; then
-	bound=1024
+	bound=512
 fi
 
 # peak_kib ARGS...: run pagesim ARGS, leave its output in $work/out and
