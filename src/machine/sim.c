@@ -388,6 +388,7 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		free(s);
 		return NULL;
 	}
+	s->mover = (struct pt_mover){ .fn = sim_pte_moved, .ctx = s };
 	swap_init(&s->swap, cfg->swap_slots);
 	s->host = (struct policy_host){
 		.machine = s,

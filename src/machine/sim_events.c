@@ -302,7 +302,7 @@ static int event_fork(struct sim *s, const struct trace_event *ev, size_t i, str
 		return sim_trace_error(s, i, err, "fork: process %" PRIu32 " already exists", ev->child);
 	if (child == NULL)
 		child = sim_proc(s, ev->child);
-	else if (pt_init(&child->pt, &s->shape) && (!s->cfg.vm.scope_local || sim_proc_instance(s, child)))
+	else if (pt_init(&child->pt, &s->shape, &s->mover) && (!s->cfg.vm.scope_local || sim_proc_instance(s, child)))
 		s->stats.processes++;
 	else
 		child = NULL;
