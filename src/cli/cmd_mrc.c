@@ -117,7 +117,7 @@ static const struct opt_command mrc_command = {
 		    "--frames list (else up to the distinct pages), and, like 'run --policy opt',\n"
 		    "reads the trace twice and keeps 8 bytes per reference.\n"
 		    "The curves model anonymous memory only: a trace with VM events (segment,\n"
-		    "mmap, munmap, brk, fork, exit) is refused; replay it with 'pagesim run'.\n",
+		    "mmap, munmap, mprotect, brk, fork, exit) is refused; replay it with 'pagesim run'.\n",
 };
 
 /* After the options: --sample with lru only, exactly one trace among the

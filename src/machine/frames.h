@@ -23,7 +23,9 @@ enum frame_kind {
 
 /* A frame's first mapping is kept here; a frame mapped by more PTEs (a
  * fork, a shared file) keeps the others in the machine's side table and
- * has more_maps set. */
+ * has more_maps set. A PTE of a compact leaf table moves when its table
+ * grows (pagetable.c); the page table's mover, sim_pte_moved, then updates
+ * the pointer here or in the side table. */
 struct frame {
 	pte_t *pte;     /* the PTE mapping this frame; NULL when the frame is free */
 	uint64_t vpn;   /* virtual page number it holds */

@@ -12,7 +12,7 @@
  *
  * Mappings. A process's mappings come from the trace's events
  * (trace_event.h): `segment` and `mmap` add one, `munmap` and `brk` move
- * or remove them, `fork` copies them, `exit` drops them. A mapping is a
+ * or remove them, `mprotect` splits them, `fork` copies them, `exit` drops them. A mapping is a
  * page range [start, end) (a length is rounded up to whole pages) with
  * protection bits, and a backing: zero (bss, heap, anonymous mmap: the
  * first touch reads nothing), file (private: the first touch reads the
@@ -105,6 +105,17 @@
  *                  its file (file_writes) and so becomes clean in all its
  *                  mappings; a frame left with no mapping is freed; a swap
  *                  slot left with no PTE is freed.
+ *   mprotect       the range must lie inside one mapping; the pages it
+ *                  covers become a mapping of their own (the mapping is
+ *                  split in two or three; a file mapping's pieces keep
+ *                  their file pages) with the new protection. Taking w
+ *                  away clears W in the present PTEs (the next write is a
+ *                  segfault); giving w to a shared file mapping sets W in
+ *                  its present PTEs; a present private page stays
+ *                  read-only until its next write, a write-protect fault
+ *                  served as copy-on-write (counted in cow_reuses, or
+ *                  cow_copies if a fork still shares it). Each PTE changed
+ *                  drops its TLB entry.
  *   brk            moves the end of the process's "heap" mapping (zero,
  *                  rw-). The first brk creates it, starting at the end of
  *                  the highest non-stack segment (rounded up to a page); a
@@ -377,6 +388,7 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		free(s);
 		return NULL;
 	}
+	s->mover = (struct pt_mover){ .fn = sim_pte_moved, .ctx = s };
 	swap_init(&s->swap, cfg->swap_slots);
 	s->host = (struct policy_host){
 		.machine = s,

@@ -23,7 +23,7 @@
  * cycle:
  *
  *   sim.c -> sim_events.c: sim_event
- *   sim.c -> sim_mm.c: sim_fault sim_shootdown sim_vm_tables
+ *   sim.c -> sim_mm.c: sim_fault sim_pte_moved sim_shootdown sim_vm_tables
  *   sim.c -> sim_proc.c: sim_policy_alloc sim_proc sim_procs_free sim_trace_error
  *   sim_events.c -> sim_mm.c: sim_charge_tables sim_file_id sim_map_more
  *                             sim_shootdown sim_teardown sim_unmap_range
@@ -86,6 +86,7 @@ struct frame_maps {
 struct sim {
 	struct sim_config cfg;
 	struct pt_shape shape;
+	struct pt_mover mover;    /* every page table's: sim_pte_moved */
 	struct frame_table ft;
 	struct swap swap;
 	struct sim_stats stats;
@@ -247,6 +248,9 @@ bool sim_vm_tables(struct sim *s);
  * left unmapped is freed (the policy forgets it). A dirty shared file page
  * is first written to its file. */
 void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte);
+/* The page tables' mover (pagetable.h, pt_walk): the present PTE at from
+ * now lives at to; the reverse map follows it. */
+void sim_pte_moved(void *machine, pte_t *from, pte_t *to);
 /* Add a mapping of frame f (in use). False when memory is short. */
 bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t pid);
 /* Drop the TLB entry of (pid, vpn), counting a shootdown if there was one. */

@@ -50,6 +50,26 @@ bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t 
 	return true;
 }
 
+void sim_pte_moved(void *machine, pte_t *from, pte_t *to)
+{
+	struct sim *s = machine;
+	uint32_t f = (uint32_t)PTE_NUM(*to);
+
+	if (!(*to & PTE_P))
+		return;
+	if (s->ft.frames[f].pte == from) {
+		s->ft.frames[f].pte = to;
+		return;
+	}
+	for (uint32_t k = 0; s->ft.frames[f].more_maps && k < s->more[f].n; k++) {
+		if (s->more[f].v[k].pte == from) {
+			s->more[f].v[k].pte = to;
+			return;
+		}
+	}
+	assert(!"sim_pte_moved: a present PTE is missing from its frame's reverse map");
+}
+
 /* Is any PTE of frame f dirty? */
 static inline bool frame_dirty(const struct sim *s, uint32_t f)
 {

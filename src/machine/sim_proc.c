@@ -78,7 +78,7 @@ struct proc *sim_proc(struct sim *s, uint32_t pid)
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return NULL;
-	if (!pt_init(&p->pt, &s->shape)) {
+	if (!pt_init(&p->pt, &s->shape, &s->mover)) {
 		free(p);
 		return NULL;
 	}

@@ -220,11 +220,12 @@ int trace_batch_where(const struct trace_batch *b, size_t i, char *buf, size_t l
 static const char *const kind_names[] = {
     [EV_SEGMENT] = "segment", [EV_MMAP] = "mmap", [EV_MUNMAP] = "munmap",
     [EV_BRK] = "brk",	      [EV_FORK] = "fork", [EV_EXIT] = "exit",
+    [EV_MPROTECT] = "mprotect",
 };
 
 const char *trace_event_kind_name(unsigned kind)
 {
-	if (kind < EV_SEGMENT || kind > EV_EXIT)
+	if (kind < EV_SEGMENT || kind > EV_LAST)
 		return "event";
 	return kind_names[kind];
 }
@@ -348,11 +349,12 @@ bool trace_event_check(const struct trace_event *ev, unsigned va_bits, unsigned 
 	const uint64_t addr_max = va_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << va_bits) - 1;
 	const char *kind = trace_event_kind_name(ev->kind);
 	bool mapping = ev->kind == EV_SEGMENT || ev->kind == EV_MMAP;
-	bool ranged = mapping || ev->kind == EV_MUNMAP;
+	bool ranged = mapping || ev->kind == EV_MUNMAP || ev->kind == EV_MPROTECT;
 
-	if (ev->kind < EV_SEGMENT || ev->kind > EV_EXIT)
+	if (ev->kind < EV_SEGMENT || ev->kind > EV_LAST)
 		return ev_refuse(why, why_len,
-				 "unknown event kind %u (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit)",
+				 "unknown event kind %u (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit,"
+				 " 7 mprotect)",
 				 ev->kind);
 	if (ev->pid == 0)
 		return ev_refuse(why, why_len, "pid 0 (must be 1..4294967295)");
@@ -377,8 +379,16 @@ bool trace_event_check(const struct trace_event *ev, unsigned va_bits, unsigned 
 					 " into itself (the child needs a pid of its own)",
 					 ev->pid);
 	}
+	if (ev->kind == EV_MPROTECT) {
+		if (ev->prot & ~(EV_PROT_R | EV_PROT_W | EV_PROT_X))
+			return ev_refuse(why, why_len, "prot 0x%x is not a combination of r (1), w (2) and x (4)",
+					 ev->prot);
+		if (ev->backing != 0 || ev->shared || ev->offset != 0 || ev->max != 0 || ev->file != NULL)
+			return ev_refuse(why, why_len,
+					 "mprotect events have no backing, file, offset or max (they must be 0)");
+	}
 	/* What the kind does not use is zero. */
-	if (!mapping && (ev->prot != 0 || ev->backing != 0 || ev->shared || ev->offset != 0 || ev->max != 0 ||
+	if (!mapping && ev->kind != EV_MPROTECT && (ev->prot != 0 || ev->backing != 0 || ev->shared || ev->offset != 0 || ev->max != 0 ||
 			 ev->file != NULL))
 		return ev_refuse(
 		    why, why_len,
@@ -440,6 +450,9 @@ int trace_event_format(const struct trace_event *ev, char *buf, size_t len)
 		break;
 	case EV_MUNMAP:
 		ev_put(buf, len, &at, "munmap 0x%" PRIx64 " 0x%" PRIx64, ev->addr, ev->len);
+		break;
+	case EV_MPROTECT:
+		ev_put(buf, len, &at, "mprotect 0x%" PRIx64 " 0x%" PRIx64 " %s", ev->addr, ev->len, prot);
 		break;
 	case EV_BRK:
 		ev_put(buf, len, &at, "brk 0x%" PRIx64, ev->addr);
