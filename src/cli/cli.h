@@ -26,6 +26,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Find the directory of the gnuplot templates (scripts/plot-*.gp):
  * $PAGESIM_TEMPLATES, else scripts/ next to the binary, else the installed
@@ -48,6 +49,11 @@ struct experiment;
  * whole, then load the plug-ins it names, then look up its policies.
  * Returns 0 or an exit code after printing the error. */
 int cli_load_experiment(const char *file, struct experiment *exp);
+
+/* Print the faults table of dir/results.csv on stdout and, with plot,
+ * draw its graphs into dir/plots (pagesim sweep's and merge's ending).
+ * Returns an exit code. */
+int cli_show_results(const char *dir, bool plot);
 
 /* After a command: flush standard output and check it for write errors
  * (the command's own or an earlier buffered one). Returns status, or,

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -19,6 +20,7 @@
 #include "policies/plugin.h"
 #include "replay/experiment.h"
 #include "replay/runner.h"
+#include "replay/shard.h"
 #include "report/plot.h"
 #include "report/results.h"
 
@@ -43,11 +45,11 @@ static void sweep_on_signal(int sig)
 struct sweep {
 	unsigned threads;
 	bool resume, plot;
+	const char *shard;       /* --shard K/N, or NULL */
+	unsigned index, count;   /* parsed from it (shard.h) */
 };
 
-/* Print the faults table of dir/results.csv on stdout and, with plot,
- * draw its graphs into dir/plots. Returns an exit code. */
-static int sweep_show(const char *dir, bool plot)
+int cli_show_results(const char *dir, bool plot)
 {
 	struct plot_options opt = { .formats = PLOT_PNG };
 	struct results r;
@@ -69,6 +71,8 @@ static const struct opt_spec sweep_options[] = {
 	{ .name = "resume", .kind = OPT_FLAG, OPT_AT(struct sweep, resume),
 	  .help = "keep the cells already in OUTPUT and run only the missing ones" },
 	{ .name = "no-plot", .kind = OPT_UNSET, OPT_AT(struct sweep, plot), .help = "do not draw the graphs at the end" },
+	{ .name = "shard", .kind = OPT_STRING, .arg = "K/N", OPT_AT(struct sweep, shard),
+	  .help = "run only shard K of N into OUTPUT/shard-K-of-N (K alone:\nN from the file's shards:); join the\nshards with pagesim merge" },
 	{ 0 },
 };
 
@@ -127,6 +131,23 @@ int cli_load_experiment(const char *file, struct experiment *exp)
 	return rc == 0 ? EXIT_OK : cli_fail("%s", err.msg);
 }
 
+/* With --shard: parse it (N from the file's shards: when only K is
+ * given) and send exp's output to OUTPUT/shard-K-of-N. Returns an exit
+ * code. */
+static int sweep_shard_output(struct experiment *exp, struct sweep *sw)
+{
+	struct ps_error err;
+	char *dir;
+
+	if (shard_parse(sw->shard, exp->shards, &sw->index, &sw->count, &err) < 0)
+		return cli_fail("%s%s", err.msg, strchr(sw->shard, '/') || exp->shards ? "" : " (or shards: N in the file)");
+	if (asprintf(&dir, "%s/shard-%u-of-%u", exp->output, sw->index, sw->count) < 0)
+		return cli_fail("out of memory");
+	free(exp->output);
+	exp->output = dir;
+	return EXIT_OK;
+}
+
 /* Run the experiment exp, loaded from file, with the options of sw, then
  * say how it went: on success the faults table and the graphs
  * (sweep_show), else what failed or how to resume. Returns an exit code. */
@@ -134,7 +155,8 @@ static int sweep_run(const struct experiment *exp, const struct sweep *sw, const
 {
 	struct sigaction sa = { .sa_handler = sweep_on_signal };
 	struct runner_options ro = { .threads = sw->threads, .resume = sw->resume, .log = stderr,
-				     .live = isatty(STDERR_FILENO), .stop = &sweep_stop };
+				     .live = isatty(STDERR_FILENO), .stop = &sweep_stop,
+				     .shard = sw->index, .shards = sw->count };
 	struct runner_counts n;
 	struct ps_error err;
 	int rc;
@@ -154,9 +176,14 @@ static int sweep_run(const struct experiment *exp, const struct sweep *sw, const
 	if (n.failed)
 		return cli_fail("%zu of %zu cells failed (above); the others are in %s/results.csv", n.failed,
 				n.cells, exp->output);
+	if (sw->count > 0) {
+		fprintf(stderr, "sweep %s: shard %u/%u: %zu cells in %.1f s; in %s (join the shards with "
+			"'pagesim merge OUT DIR...')\n", exp->name, sw->index, sw->count, n.cells, n.seconds, exp->output);
+		return EXIT_OK;
+	}
 	fprintf(stderr, "sweep %s: %zu cells in %.1f s; results in %s/results.csv\n", exp->name, n.cells,
 		n.seconds, exp->output);
-	return sweep_show(exp->output, sw->plot);
+	return cli_show_results(exp->output, sw->plot);
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -171,6 +198,8 @@ int cmd_sweep(int argc, char **argv)
 		return status;
 	}
 	status = cli_load_experiment(file, exp);
+	if (status == EXIT_OK && sw.shard != NULL)
+		status = sweep_shard_output(exp, &sw);
 	if (status == EXIT_OK)
 		status = sweep_run(exp, &sw, file);
 	exp_free(exp);

@@ -620,6 +620,19 @@ static int exp_key_swap_slots(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return exp_u64(c, v, "swap-slots", 1, UINT64_MAX, &c->exp->swap_slots);
 }
 
+/* shards: N, the shard count of `pagesim sweep --shard K` and of the
+ * cluster scripts (replay/shard.h); 4096 at most (SHARD_MAX). */
+static int exp_key_shards(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	uint64_t n;
+
+	(void)t;
+	if (exp_u64(c, v, "shards", 1, 4096, &n) < 0)
+		return -1;
+	c->exp->shards = (unsigned)n;
+	return 0;
+}
+
 static int exp_key_span(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	const char *s = exp_scalar(c, v, "span");
@@ -1092,6 +1105,7 @@ static const struct exp_key exp_top_keys[] = {
 	{ "copy-us", exp_key_copy_us },
 	{ "plugins", exp_key_plugins },
 	{ "output", exp_key_output },
+	{ "shards", exp_key_shards },
 	{ "expect", exp_key_expect },
 };
 

@@ -20,37 +20,9 @@
 #include "replay/cells.h"
 #include "replay/experiment.h"
 #include "replay/runner.h"
+#include "replay/shard.h"
 #include "report/report.h"
 #include "util/files.h"
-
-/* ---- output files: built in memory, written whole (files.h) ---- */
-
-/* A file being built in memory, then written to dir/name at once. */
-struct runner_file {
-	FILE *f;
-	char *data;
-	size_t len;
-	const char *dir, *name;
-};
-
-/* Start building dir/name. Returns 0 or -1 with err set. */
-static int runner_file_open(struct runner_file *o, const char *dir, const char *name, struct ps_error *err)
-{
-	*o = (struct runner_file){ .dir = dir, .name = name };
-	o->f = open_memstream(&o->data, &o->len);
-	return o->f != NULL ? 0 : ps_error_set(err, "out of memory");
-}
-
-/* Write o's contents to its file through a temporary one, and free them.
- * Returns 0 or -1 with err set. */
-static int runner_file_commit(struct runner_file *o, struct ps_error *err)
-{
-	int rc = fclose(o->f) == 0 ? files_write_atomic(o->dir, o->name, o->data, o->len, err)
-				   : ps_error_set(err, "out of memory for %s/%s", o->dir, o->name);
-
-	free(o->data);
-	return rc;
-}
 
 /* ---- the experiment's cells ---- */
 
@@ -83,7 +55,16 @@ struct runner {
 	size_t trace_index;     /* the trace being replayed */
 	size_t trace_cells;     /* its pending cells */
 	double last_draw;
+	uint32_t *owner;        /* sharded: the shard of each cell (shard.h) */
+	size_t per_trace;       /* cells of each trace */
 };
+
+/* Is cell i (in the order of shard.h) of trace t one this run makes: every
+ * cell, or those of its shard? */
+static bool runner_mine(const struct runner *r, size_t t, size_t i)
+{
+	return r->owner == NULL || r->owner[t * r->per_trace + i] == r->opt.shard;
+}
 
 /* Seconds since the replays started. */
 static double runner_elapsed(const struct runner *r)
@@ -104,10 +85,10 @@ static uint64_t runner_fnv(uint64_t h, const unsigned char *data, size_t len)
 	return h;
 }
 
-/* FNV-1a of s, to name a trace's cells file. */
-static uint64_t runner_hash(const char *s)
+void runner_cells_name(const char *label, char *buf, size_t size)
 {
-	return runner_fnv(RUNNER_FNV_BASIS, (const unsigned char *)s, strlen(s));
+	snprintf(buf, size, "%016" PRIx64 ".tsv",
+		 runner_fnv(RUNNER_FNV_BASIS, (const unsigned char *)label, strlen(label)));
 }
 
 /* ---- the identity of a trace, recorded in its cells file ---- */
@@ -245,12 +226,6 @@ static int runner_stamp(const struct exp_trace *tr, char *buf, size_t size, bool
 	return 0;
 }
 
-/* Does policy p run once per seed (else once, with the first seed)? */
-static size_t runner_seeds_of(const struct experiment *e, const struct policy_spec *p)
-{
-	return p->policy->uses_seed ? e->nseeds : 1;
-}
-
 /* Find the row of (policy, frames, seed) in t, or NULL. */
 static struct runner_row *runner_find(struct runner_trace *t, const char *policy, uint32_t frames,
 				    uint64_t seed)
@@ -375,17 +350,17 @@ static void runner_check_trace(struct runner *r, size_t t)
 static int runner_write_cells(struct runner *r, struct runner_trace *t, struct ps_error *err)
 {
 	char dir[4096];
-	struct runner_file o;
+	struct files_memfile o;
 
 	snprintf(dir, sizeof dir, "%s/cells", r->exp->output);
-	if (files_mkdirs(dir, err) < 0 || runner_file_open(&o, dir, t->cells_name, err) < 0)
+	if (files_mkdirs(dir, err) < 0 || files_memfile_open(&o, dir, t->cells_name, err) < 0)
 		return -1;
 	fputs(r->machine, o.f);
 	fputs(t->stamp, o.f);
 	for (size_t i = 0; i < t->nrows; i++)
 		fprintf(o.f, "%s\t%" PRIu32 "\t%" PRIu64 "\t%s", t->rows[i].policy, t->rows[i].frames,
 			t->rows[i].seed, t->rows[i].csv);
-	return runner_file_commit(&o, err);
+	return files_memfile_commit(&o, err);
 }
 
 /* Rewrite results.csv: the header, then every finished cell of the
@@ -394,22 +369,22 @@ static int runner_write_cells(struct runner *r, struct runner_trace *t, struct p
 static int runner_write_results(struct runner *r, struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
-	struct runner_file o;
+	struct files_memfile o;
 
-	if (runner_file_open(&o, e->output, "results.csv", err) < 0)
+	if (files_memfile_open(&o, e->output, "results.csv", err) < 0)
 		return -1;
 	report_csv_header(o.f);
 	for (size_t t = 0; t < e->ntraces; t++)
 		for (size_t p = 0; p < e->npolicies; p++)
 			for (size_t f = 0; f < e->nframes; f++)
-				for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++) {
+				for (size_t s = 0; s < shard_seeds_of(e, p); s++) {
 					struct runner_row *row = runner_find(&r->traces[t], e->policies[p].label,
 									     e->frames[f], e->seeds[s]);
 
 					if (row != NULL)
 						fputs(row->csv, o.f);
 				}
-	return runner_file_commit(&o, err);
+	return files_memfile_commit(&o, err);
 }
 
 /* Write the machine options of the VM model and the cost model as the
@@ -439,10 +414,13 @@ static int runner_write_summary(struct runner *r, const char *status, struct ps_
 	struct utsname u;
 	char started[32];
 	time_t t0 = time(NULL) - (time_t)runner_elapsed(r);
-	struct runner_file o;
+	struct files_memfile o;
+	char shard[64] = "";
 
-	if (runner_file_open(&o, e->output, "summary.json", err) < 0)
+	if (files_memfile_open(&o, e->output, "summary.json", err) < 0)
 		return -1;
+	if (r->opt.shards > 0)
+		snprintf(shard, sizeof shard, "  \"shard\": \"%u/%u\",\n", r->opt.shard, r->opt.shards);
 	if (uname(&u) != 0)
 		memset(&u, 0, sizeof u);
 	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
@@ -458,9 +436,10 @@ static int runner_write_summary(struct runner *r, const char *status, struct ps_
 	fprintf(o.f, ",\n  \"machine\": ");
 	report_json_string(o.f, u.machine);
 	fprintf(o.f, ",\n  \"started\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"threads\": %u,\n"
-		"  \"status\": \"%s\",\n  \"cells\": %zu,\n  \"cells_done\": %zu,\n  \"cells_failed\": %zu,\n"
+		"  \"status\": \"%s\",\n%s  \"cells\": %zu,\n  \"cells_done\": %zu,\n  \"cells_failed\": %zu,\n"
 		"  \"traces\": [",
-		started, runner_elapsed(r), r->opt.threads, status, r->cells_total, r->cells_done, r->cells_failed);
+		started, runner_elapsed(r), r->opt.threads, status, shard, r->cells_total, r->cells_done,
+		r->cells_failed);
 	for (size_t i = 0; i < e->ntraces; i++) {
 		fputs(i ? ", " : "", o.f);
 		report_json_string(o.f, e->traces[i].label);
@@ -487,7 +466,7 @@ static int runner_write_summary(struct runner *r, const char *status, struct ps_
 	fputs("],\n", o.f);
 	runner_write_machine(o.f, &e->machine);
 	fputs("}\n", o.f);
-	return runner_file_commit(&o, err);
+	return files_memfile_commit(&o, err);
 }
 /* ---- progress ---- */
 
@@ -541,15 +520,17 @@ static void runner_say(const struct runner *r, const char *fmt, ...)
 static struct cell *runner_pending(const struct runner *r, size_t t, size_t *n)
 {
 	const struct experiment *e = r->exp;
-	struct cell *cells = calloc(r->cells_total ? r->cells_total : 1, sizeof *cells);
+	struct cell *cells = calloc(r->per_trace ? r->per_trace : 1, sizeof *cells);
+	size_t i = 0;
 
 	*n = 0;
 	if (cells == NULL)
 		return NULL;
 	for (size_t p = 0; p < e->npolicies; p++)
 		for (size_t f = 0; f < e->nframes; f++)
-			for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++)
-				if (runner_find(&r->traces[t], e->policies[p].label, e->frames[f], e->seeds[s]) == NULL)
+			for (size_t s = 0; s < shard_seeds_of(e, p); s++, i++)
+				if (runner_mine(r, t, i) &&
+				    runner_find(&r->traces[t], e->policies[p].label, e->frames[f], e->seeds[s]) == NULL)
 					cells[(*n)++] = (struct cell){ .policy = &e->policies[p], .frames = e->frames[f],
 								       .seed = e->seeds[s] };
 	return cells;
@@ -673,6 +654,31 @@ static int runner_trace(struct runner *r, size_t t, struct ps_error *err)
 	return rc;
 }
 
+/* Count trace t's cells of this run (all, or its shard's) in cells_total,
+ * and those kept from an earlier run in cells_done; forget the rows of
+ * other shards' cells (from a directory resumed as another shard). */
+static void runner_count_kept(struct runner *r, size_t t)
+{
+	const struct experiment *e = r->exp;
+	struct runner_trace *rt = &r->traces[t];
+	size_t i = 0;
+
+	for (size_t p = 0; p < e->npolicies; p++)
+		for (size_t f = 0; f < e->nframes; f++)
+			for (size_t s = 0; s < shard_seeds_of(e, p); s++, i++) {
+				struct runner_row *row = runner_find(rt, e->policies[p].label, e->frames[f], e->seeds[s]);
+
+				if (runner_mine(r, t, i)) {
+					r->cells_total++;
+					r->cells_done += row != NULL;
+				} else if (row != NULL) {
+					free(row->policy);
+					free(row->csv);
+					*row = rt->rows[--rt->nrows];
+				}
+			}
+}
+
 /* Count the cells of the experiment, stamp its cells files with the
  * machine options, and, resuming, read the cells of an earlier run, kept
  * only where the trace is the one they were made from. Returns 0, or -1
@@ -692,22 +698,30 @@ static int runner_prepare(struct runner *r, struct ps_error *err)
 	r->traces = calloc(e->ntraces, sizeof *r->traces);
 	if (r->traces == NULL)
 		return ps_error_set(err, "out of memory");
+	r->per_trace = shard_cells_per_trace(e);
+	if (r->opt.shards > 0 && ((r->owner = calloc(shard_cells(e) + 1, sizeof *r->owner)) == NULL ||
+				  shard_plan(e, r->opt.shards, r->owner, err) < 0))
+		return r->owner ? -1 : ps_error_set(err, "out of memory");
 	for (size_t t = 0; t < e->ntraces; t++) {
-		snprintf(r->traces[t].cells_name, sizeof r->traces[t].cells_name, "%016" PRIx64 ".tsv",
-			 runner_hash(e->traces[t].label));
-		for (size_t p = 0; p < e->npolicies; p++)
-			r->cells_total += e->nframes * runner_seeds_of(e, &e->policies[p]);
+		runner_cells_name(e->traces[t].label, r->traces[t].cells_name, sizeof r->traces[t].cells_name);
 		if (r->opt.resume && runner_read_cells(r, &r->traces[t], err) < 0)
 			return -1;
 		runner_check_trace(r, t);
-		/* Cells kept from an earlier run count as done. */
-		for (size_t p = 0; p < e->npolicies; p++)
-			for (size_t f = 0; f < e->nframes; f++)
-				for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++)
-					r->cells_done += runner_find(&r->traces[t], e->policies[p].label,
-								     e->frames[f], e->seeds[s]) != NULL;
+		runner_count_kept(r, t);
 	}
 	return 0;
+}
+
+/* Write OUTPUT/shard.txt, the manifest pagesim merge reads (shard.h).
+ * Returns 0 or -1 with err set. */
+static int runner_write_manifest(struct runner *r, struct ps_error *err)
+{
+	struct files_memfile o;
+
+	if (files_memfile_open(&o, r->exp->output, SHARD_MANIFEST, err) < 0)
+		return -1;
+	shard_write_manifest(o.f, r->exp, r->opt.shard, r->opt.shards, r->owner, r->machine);
+	return files_memfile_commit(&o, err);
 }
 
 /* Before any result of an earlier run is replaced: mark the output
@@ -719,7 +733,7 @@ static int runner_begin(struct runner *r, struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
 
-	if (runner_write_summary(r, "running", err) < 0)
+	if (runner_write_summary(r, "running", err) < 0 || (r->owner != NULL && runner_write_manifest(r, err) < 0))
 		return -1;
 	for (size_t t = 0; !r->opt.resume && t < e->ntraces; t++) {
 		char path[4096];
@@ -743,6 +757,7 @@ static void runner_free(struct runner *r)
 		free(r->traces[t].stamp_read);
 	}
 	free(r->traces);
+	free(r->owner);
 }
 
 int runner_run(const struct experiment *exp, const struct runner_options *opt, struct runner_counts *counts,

@@ -23,6 +23,12 @@
  * one they were made from (other size, time or hash; or no "#trace" line)
  * are redone, with a message on the log.
  *
+ * Shards. With runner_options.shards = N, only the cells of shard
+ * `shard' of replay/shard.h's partition run (and count), and OUTPUT also
+ * gets the manifest shard.txt that `pagesim merge` checks the parts with
+ * (replay/merge.h); summary.json then has a "shard": "K/N" member. Rows of
+ * other shards' cells found when resuming are dropped.
+ *
  * Nothing here exits or writes to the standard streams: failed cells,
  * warnings and progress go to the caller's log stream, and what stops the
  * run comes back as a struct ps_error.
@@ -47,6 +53,8 @@ struct runner_options {
 	bool live;                   /* log is a terminal: one progress line drawn
 					in place, instead of a line per trace */
 	volatile sig_atomic_t *stop; /* NULL, or set nonzero to interrupt */
+	unsigned shard, shards;      /* run only shard `shard' (1..shards) of
+					shard.h's partition; 0 shards: all */
 };
 
 /* How the run went. */
@@ -65,5 +73,9 @@ struct runner_counts {
  * filled in every case. */
 int runner_run(const struct experiment *exp, const struct runner_options *opt, struct runner_counts *counts,
 	       struct ps_error *err);
+
+/* The name of the cells file of the trace labelled label ("<16 hex
+ * digits: FNV-1a of the label>.tsv"), in buf. */
+void runner_cells_name(const char *label, char *buf, size_t size);
 
 #endif
