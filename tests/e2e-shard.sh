@@ -20,6 +20,9 @@ policies: [fifo, lru, clock, random, opt]
 frames: [3, 8, {from: 16, to: 64}]
 seeds: 3
 output: res/small
+expect:
+  - {policy: clock, fewer-faults-than: random, margin: 2%, frames: [16, 32, 64]}
+  - {policy: lru, at-least-as-good-as: fifo, tolerance: 1%}
 YAML
 
 "$PAGESIM" sweep small.yaml -j 2 --no-plot >/dev/null 2>&1 || not_ok "unsharded sweep" "status $?"
@@ -65,6 +68,19 @@ if [ "$(grep -c '"shard": "[123]/3", "directory"' res/merged/summary.json)" -eq 
 	ok "merged summary lists each shard's host and wall time"
 else not_ok "merged summary lists each shard's host and wall time" "$(cat res/merged/summary.json)"; fi
 
+# pagesim check --results: the merged rows give the verdicts of a check
+# that replays (same table, same exit status).
+"$PAGESIM" check small.yaml -j 2 >check-replayed.out
+replayed_status=$?
+"$PAGESIM" check small.yaml --results res/merged >check-merged.out
+merged_status=$?
+if [ "$replayed_status" -eq "$merged_status" ] && [ "$(grep -c 'pass\|FAIL' check-merged.out)" -gt 10 ]; then
+	ok "check --results on merged shards exits as a replaying check ($merged_status)"
+else not_ok "check --results on merged shards exits as a replaying check" "$replayed_status vs $merged_status"; fi
+expect_same "check --results on merged shards prints the replaying check's table" check-replayed.out check-merged.out
+expect_error "check --results without the cells it needs" \
+	"res/small/shard-1-of-3/results.csv: no row for " check small.yaml --results res/small/shard-1-of-3
+
 # The partition is the same on every run; shards: N lets --shard take K alone.
 cp res/small/shard-2-of-3/shard.txt first-manifest
 sed 's|^output: res/small|shards: 3\noutput: res/small|' small.yaml >byfile.yaml
@@ -98,13 +114,13 @@ expect_refused() {
 	[ ! -e res/refused ] || not_ok "merge refusing $name writes nothing" "$(ls -R res/refused)"
 }
 
-sed 's|^frames: .*|frames: [4, 8, 16]|' small.yaml >other.yaml
-"$PAGESIM" sweep other.yaml --shard 2/3 --no-plot >/dev/null 2>&1
+sed 's|^frames: .*|frames: [3, 8, 16, 32, 64, 128]|' small.yaml >other.yaml
+"$PAGESIM" sweep other.yaml --shard 2/3 --no-plot >/dev/null 2>&1 || not_ok "shard 2/3 of other.yaml runs"
 # shellcheck disable=SC2086
 expect_refused "parts of different experiments" "a shard of another experiment than res/small/shard-1-of-3" \
 	$parts13 res/small/shard-2-of-3
 sed 's|^output: res/small|page-size: 8192\noutput: res/page8k|' small.yaml >page8k.yaml
-"$PAGESIM" sweep page8k.yaml --shard 2/3 --no-plot >/dev/null 2>&1
+"$PAGESIM" sweep page8k.yaml --shard 2/3 --no-plot >/dev/null 2>&1 || not_ok "shard 2/3 of page8k.yaml runs"
 # shellcheck disable=SC2086
 expect_refused "other machine options" "res/page8k/shard-2-of-3: made with other machine options than" \
 	$parts13 res/page8k/shard-2-of-3
