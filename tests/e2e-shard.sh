@@ -9,21 +9,7 @@
 
 cd "$work" || exit 1
 cp "$TRACES/silberschatz.pages" "$TRACES/sort-1k.addr-rw" .
-cat >small.yaml <<YAML
-name: small
-traces:
-  - silberschatz.pages
-  - sort-1k.addr-rw
-  - {gen: zipf, pages: 300, refs: 20000, alpha: 0.8, seed: 5, write-ratio: 0.3}
-  - {gen: phases, pages: 2000, refs: 30000, sets: 4, set-size: 100, phase-length: 5000}
-policies: [fifo, lru, clock, random, opt]
-frames: [3, 8, {from: 16, to: 64}]
-seeds: 3
-output: res/small
-expect:
-  - {policy: clock, fewer-faults-than: random, margin: 2%, frames: [16, 32, 64]}
-  - {policy: lru, at-least-as-good-as: fifo, tolerance: 1%}
-YAML
+cp "$TESTDATA/shard-small.yaml" small.yaml
 
 "$PAGESIM" sweep small.yaml -j 2 --no-plot >/dev/null 2>&1 || not_ok "unsharded sweep" "status $?"
 for k in 1 2 3; do

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -25,6 +27,9 @@
 #include "report/results.h"
 
 static volatile sig_atomic_t sweep_stop;
+
+/* sweep.plan when --plan is not given. */
+#define SWEEP_NO_PLAN UINT_MAX
 
 /* The first SIGINT, SIGTERM or SIGHUP asks the runner to stop between
  * batches, keeping the finished traces. A second one of any of them ends
@@ -46,6 +51,7 @@ struct sweep {
 	unsigned threads;
 	bool resume, plot;
 	const char *shard;       /* --shard K/N, or NULL */
+	unsigned plan;           /* --plan N (0: shards:), or SWEEP_NO_PLAN */
 	unsigned index, count;   /* parsed from it (shard.h) */
 };
 
@@ -71,6 +77,8 @@ static const struct opt_spec sweep_options[] = {
 	{ .name = "resume", .kind = OPT_FLAG, OPT_AT(struct sweep, resume),
 	  .help = "keep the cells already in OUTPUT and run only the missing ones" },
 	{ .name = "no-plot", .kind = OPT_UNSET, OPT_AT(struct sweep, plot), .help = "do not draw the graphs at the end" },
+	{ .name = "plan", .kind = OPT_UINT, .arg = "N", OPT_AT(struct sweep, plan), .max = SHARD_MAX,
+	  .help = "run nothing: print each of N shards (0: the file's shards:)\nas K/N, cells, expected work, directory" },
 	{ .name = "shard", .kind = OPT_STRING, .arg = "K/N", OPT_AT(struct sweep, shard),
 	  .help = "run only shard K of N into OUTPUT/shard-K-of-N (K alone:\nN from the file's shards:); join the\nshards with pagesim merge" },
 	{ 0 },
@@ -103,6 +111,7 @@ static int sweep_parse(int argc, char **argv, struct sweep *sw, const char **fil
 
 	sw->threads = cli_cores();
 	sw->plot = true;
+	sw->plan = SWEEP_NO_PLAN;
 	if ((rc = cli_parse_options(&sweep_command, argc, argv, sw, &first)) >= 0)
 		return rc;
 	if (first != argc - 1) {
@@ -146,6 +155,36 @@ static int sweep_shard_output(struct experiment *exp, struct sweep *sw)
 	free(exp->output);
 	exp->output = dir;
 	return EXIT_OK;
+}
+
+/* --plan: print each of count shards of exp as a line "K/N<TAB>cells
+ * <TAB>expected work<TAB>directory" (what the cluster scripts read).
+ * Returns an exit code. */
+static int sweep_plan(const struct experiment *exp, unsigned count, const char *file)
+{
+	size_t n = shard_cells(exp);
+	uint32_t *owner = calloc(n + 1, sizeof *owner);
+	uint64_t *cost = calloc(count + 1, sizeof *cost);
+	struct ps_error err;
+	int status = EXIT_OK;
+
+	if (count == 0)
+		status = cli_fail("%s: --plan 0 takes the number of shards from shards:, which the file lacks", file);
+	else if (owner == NULL || cost == NULL)
+		status = cli_fail("out of memory");
+	else if (shard_plan(exp, count, owner, cost, &err) < 0)
+		status = cli_fail("%s", err.msg);
+	for (unsigned k = 1; status == EXIT_OK && k <= count; k++) {
+		size_t cells = 0;
+
+		for (size_t i = 0; i < n; i++)
+			cells += owner[i] == k;
+		printf("%u/%u\t%zu\t%" PRIu64 "\t%s/shard-%u-of-%u\n", k, count, cells, cost[k - 1], exp->output, k,
+		       count);
+	}
+	free(owner);
+	free(cost);
+	return status;
 }
 
 /* Run the experiment exp, loaded from file, with the options of sw, then
@@ -198,9 +237,11 @@ int cmd_sweep(int argc, char **argv)
 		return status;
 	}
 	status = cli_load_experiment(file, exp);
-	if (status == EXIT_OK && sw.shard != NULL)
+	if (status == EXIT_OK && sw.plan != SWEEP_NO_PLAN)
+		status = sweep_plan(exp, sw.plan ? sw.plan : exp->shards, file);
+	else if (status == EXIT_OK && sw.shard != NULL)
 		status = sweep_shard_output(exp, &sw);
-	if (status == EXIT_OK)
+	if (status == EXIT_OK && sw.plan == SWEEP_NO_PLAN)
 		status = sweep_run(exp, &sw, file);
 	exp_free(exp);
 	free(exp);

@@ -700,7 +700,7 @@ static int runner_prepare(struct runner *r, struct ps_error *err)
 		return ps_error_set(err, "out of memory");
 	r->per_trace = shard_cells_per_trace(e);
 	if (r->opt.shards > 0 && ((r->owner = calloc(shard_cells(e) + 1, sizeof *r->owner)) == NULL ||
-				  shard_plan(e, r->opt.shards, r->owner, err) < 0))
+				  shard_plan(e, r->opt.shards, r->owner, NULL, err) < 0))
 		return r->owner ? -1 : ps_error_set(err, "out of memory");
 	for (size_t t = 0; t < e->ntraces; t++) {
 		runner_cells_name(e->traces[t].label, r->traces[t].cells_name, sizeof r->traces[t].cells_name);

@@ -72,12 +72,10 @@ static uint64_t shard_trace_work(const struct exp_trace *t)
 	if (size == 0)
 		return 1 << 20;
 	if (shard_ends_with(t->path, ".zst"))
-		return size / 3 + 1;
+		return size * 5;
 	if (shard_ends_with(t->path, ".gz"))
-		return size / 4 + 1;
-	if (shard_ends_with(t->path, ".bin"))
-		return size / 8 + 1;
-	return size / 25 + 1;
+		return size * 3 / 2;
+	return size / 14 + 1;
 }
 
 /* Do the memory sizes of policy p share one curve (shard.h)? */
@@ -156,7 +154,8 @@ static void shard_place(const struct experiment *exp, const struct shard_unit *u
 		owner[u->first + i * u->stride] = best + 1;
 }
 
-int shard_plan(const struct experiment *exp, unsigned count, uint32_t *owner, struct ps_error *err)
+int shard_plan(const struct experiment *exp, unsigned count, uint32_t *owner, uint64_t *cost,
+	       struct ps_error *err)
 {
 	size_t units_max = exp->ntraces * exp->npolicies * exp->nseeds + 1, n;
 	struct shard_unit *units = calloc(units_max, sizeof *units);
@@ -171,6 +170,8 @@ int shard_plan(const struct experiment *exp, unsigned count, uint32_t *owner, st
 		qsort(units, n, sizeof *units, shard_unit_cmp);
 		for (size_t i = 0; i < n; i++)
 			shard_place(exp, &units[i], count, load, decodes, owner);
+		if (cost != NULL)
+			memcpy(cost, load, count * sizeof *cost);
 	}
 	free(units);
 	free(load);
