@@ -31,3 +31,8 @@ shard_rerun_hint() {
 	echo "  rerun it: (cd $PWD && $PAGESIM sweep $1 --shard $2/$3 --resume)"
 	echo "  then merge: (cd $PWD && $PAGESIM merge $outdir $dirs)"
 }
+
+# shard_quote WORD: WORD quoted for a POSIX shell ('...', quotes escaped).
+shard_quote() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
