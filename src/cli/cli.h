@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "trace/trace.h"
 
@@ -54,6 +55,27 @@ int cli_load_experiment(const char *file, struct experiment *exp);
  * draw its graphs into dir/plots (pagesim sweep's and merge's ending).
  * Returns an exit code. */
 int cli_show_results(const char *dir, bool plot);
+
+/* The progress line of run and mrc (cli_progress.c): drawn on standard
+ * error only when it is a terminal. */
+struct cli_progress {
+	const char *what;        /* "run", "mrc" */
+	bool live, drawn;
+	struct timespec start;
+	double last;             /* when it was last drawn */
+};
+
+/* Start p, naming what runs. */
+void cli_progress_start(struct cli_progress *p, const char *what);
+
+/* Redraw p with the records decoded so far (ten times a second at most). */
+void cli_progress_update(struct cli_progress *p, uint64_t records);
+
+/* Erase p's line, if it was drawn. */
+void cli_progress_end(struct cli_progress *p);
+
+/* A cells_progress_fn (replay/cells.h) whose ctx is a struct cli_progress. */
+void cli_progress_cells(void *ctx, uint64_t records);
 
 /* After a command: flush standard output and check it for write errors
  * (the command's own or an earlier buffered one). Returns status, or,

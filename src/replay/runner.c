@@ -52,6 +52,9 @@ struct runner {
 	size_t cells_total, cells_done, cells_failed;
 	struct timespec start;
 	uint64_t records_total; /* cell-records replayed, for the rate */
+	uint64_t work_total;    /* cell-records of the run: each pending trace's
+				   cells times its records (estimated by
+				   shard.h's cost model until it is replayed) */
 	size_t trace_index;     /* the trace being replayed */
 	size_t trace_cells;     /* its pending cells */
 	double last_draw;
@@ -475,7 +478,7 @@ static int runner_write_summary(struct runner *r, const char *status, struct ps_
  * so far. */
 static void runner_draw(struct runner *r, uint64_t trace_records, bool force)
 {
-	double now = runner_elapsed(r), rate, eta;
+	double now = runner_elapsed(r), rate, eta, part;
 	size_t done = r->cells_done + r->cells_failed, width = 24, filled;
 	uint64_t work = r->records_total + trace_records * r->trace_cells;
 	char eta_text[32] = "--:--";
@@ -484,12 +487,15 @@ static void runner_draw(struct runner *r, uint64_t trace_records, bool force)
 		return;
 	r->last_draw = now;
 	rate = now > 0 ? (double)work / now : 0;
-	if (done > 0 && done < r->cells_total) {
-		eta = now / (double)done * (double)(r->cells_total - done);
+	/* The part of the run's cell-records replayed: the bar and the ETA
+	 * move while cells run, not only when a trace's cells finish. */
+	part = r->work_total > work ? (double)work / (double)r->work_total : 1;
+	if (work > 0 && part < 1 && now > 0.5) {
+		eta = now / part * (1 - part);
 		snprintf(eta_text, sizeof eta_text, "%d:%02d", (int)(eta / 60), (int)eta % 60);
 	}
-	filled = r->cells_total ? width * done / r->cells_total : width;
-	fprintf(r->opt.log, "\r[%.*s%*s] %zu/%zu cells, trace %zu/%zu, %.1f M refs/s, ETA %s ", (int)filled,
+	filled = (size_t)(part * (double)width);
+	fprintf(r->opt.log, "\r[%.*s%*s] %zu/%zu cells, trace %zu/%zu, %.1f M cell-records/s, ETA %s ", (int)filled,
 		"########################", (int)(width - filled), "", done, r->cells_total,
 		r->trace_index + 1, r->exp->ntraces, rate / 1e6, eta_text);
 }
@@ -578,7 +584,6 @@ static int runner_keep(struct runner *r, size_t t, const struct cell *cells, siz
 				   runner_csv(r, t, c, info), err) < 0)
 			return -1;
 		r->cells_done++;
-		r->records_total += c->stats.refs;
 	}
 	/* Segfaults do not depend on the policy: report one cell's. */
 	for (size_t i = 0; i < n; i++) {
@@ -621,6 +626,7 @@ static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t 
 	if (rc < 0) {
 		runner_say(r, "pagesim: %s\n", trace_err.msg);
 		r->cells_failed += n;
+		r->work_total -= n * shard_trace_work(tr);
 		return 0;
 	}
 	if (info.skipped)
@@ -628,6 +634,9 @@ static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t 
 			   tr->label, info.skipped, info.first_skip);
 	if (runner_keep(r, t, cells, n, &info, err) < 0)
 		return -1;
+	/* Its records are known now: the estimate gives way to them. */
+	r->work_total += n * info.records - n * shard_trace_work(tr);
+	r->records_total += n * info.records;
 	if (!r->opt.live)
 		fprintf(r->opt.log, "sweep: trace %zu/%zu %s: %zu cells, %" PRIu64 " records, %.1f s\n", t + 1,
 			e->ntraces, tr->label, n, info.records, runner_elapsed(r));
@@ -671,6 +680,7 @@ static void runner_count_kept(struct runner *r, size_t t)
 				if (runner_mine(r, t, i)) {
 					r->cells_total++;
 					r->cells_done += row != NULL;
+					r->work_total += row != NULL ? 0 : shard_trace_work(&e->traces[t]);
 				} else if (row != NULL) {
 					free(row->policy);
 					free(row->csv);

@@ -62,8 +62,7 @@ static bool shard_ends_with(const char *name, const char *suffix)
 	return n >= k && strcmp(name + n - k, suffix) == 0;
 }
 
-/* The estimated references of trace t (the cost model of shard.h). */
-static uint64_t shard_trace_work(const struct exp_trace *t)
+uint64_t shard_trace_work(const struct exp_trace *t)
 {
 	uint64_t size = shard_file_size(t);
 

@@ -34,6 +34,7 @@
 #include "util/error.h"
 
 struct experiment;
+struct exp_trace;
 
 /* The manifest's name in a shard's output directory. */
 #define SHARD_MANIFEST "shard.txt"
@@ -44,6 +45,9 @@ struct experiment;
 /* The number of cells of exp and of each of its traces. */
 size_t shard_cells(const struct experiment *exp);
 size_t shard_cells_per_trace(const struct experiment *exp);
+
+/* The estimated references of trace t, the cost model's W (above). */
+uint64_t shard_trace_work(const struct exp_trace *t);
 
 /* How many seeds policy index p of exp runs with. */
 size_t shard_seeds_of(const struct experiment *exp, size_t p);
