@@ -84,6 +84,25 @@ else not_ok "--resume of a shard replays only its missing trace" "$(cat resume.e
 "$PAGESIM" merge res/merged2 res/small/shard-*-of-3 --no-plot >/dev/null 2>&1
 expect_same "a resumed shard merges to the same results" res/small/results.csv res/merged2/results.csv
 
+# One cell per trace: the traces replay side by side on 2 threads, with
+# the results of one thread.
+cat >narrow.yaml <<YAML
+name: narrow
+traces:
+  - silberschatz.pages
+  - sort-1k.addr-rw
+  - {gen: zipf, pages: 300, refs: 20000, alpha: 0.8, seed: 5}
+  - {gen: phases, pages: 2000, refs: 30000, sets: 4, set-size: 100, phase-length: 5000}
+policies: [arc]
+frames: [16]
+output: res/narrow1
+YAML
+sed 's|res/narrow1|res/narrow2|' narrow.yaml >narrow2.yaml
+"$PAGESIM" sweep narrow.yaml -j 1 --no-plot >/dev/null 2>&1
+"$PAGESIM" sweep narrow2.yaml -j 2 --no-plot >/dev/null 2>&1
+expect_same "one-cell traces side by side on 2 threads give the results of 1 thread" \
+	res/narrow1/results.csv res/narrow2/results.csv
+
 # --- refusals: one line, exit 2, nothing written ---
 expect_error "--shard beyond N" "--shard 4/3: expected K/N" sweep small.yaml --shard 4/3
 expect_error "--shard K without shards: in the file" "expected K/N" sweep small.yaml --shard 2

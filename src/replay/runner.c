@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "replay/cells.h"
 #include "replay/experiment.h"
 #include "replay/runner.h"
+#include "replay/schedule.h"
 #include "replay/shard.h"
 #include "report/report.h"
 #include "util/files.h"
@@ -41,6 +43,8 @@ struct runner_trace {
 	char cells_name[64]; /* cells/<hash>.tsv */
 	char *stamp_read;    /* the identity line of its cells file, or NULL */
 	char stamp[512];     /* its identity line now (runner_stamp), or "" */
+	size_t pending;      /* its cells to replay in this run */
+	uint64_t records_now; /* while it replays: its records decoded so far */
 };
 
 /* The state of one runner_run call. */
@@ -55,9 +59,10 @@ struct runner {
 	uint64_t work_total;    /* cell-records of the run: each pending trace's
 				   cells times its records (estimated by
 				   shard.h's cost model until it is replayed) */
-	size_t trace_index;     /* the trace being replayed */
-	size_t trace_cells;     /* its pending cells */
+	size_t traces_done;     /* replayed (or failed) in this run */
 	double last_draw;
+	pthread_mutex_t lock;   /* all of the above, between traces replayed at once */
+	struct ps_error job_err; /* the first output error of a trace's job */
 	uint32_t *owner;        /* sharded: the shard of each cell (shard.h) */
 	size_t per_trace;       /* cells of each trace */
 };
@@ -474,17 +479,18 @@ static int runner_write_summary(struct runner *r, const char *status, struct ps_
 /* ---- progress ---- */
 
 /* Draw the progress line when the log is live, at most ten times a second
- * unless force is set; trace_records: those of the current trace decoded
- * so far. */
-static void runner_draw(struct runner *r, uint64_t trace_records, bool force)
+ * unless force is set. Called with r->lock held. */
+static void runner_draw(struct runner *r, bool force)
 {
 	double now = runner_elapsed(r), rate, eta, part;
 	size_t done = r->cells_done + r->cells_failed, width = 24, filled;
-	uint64_t work = r->records_total + trace_records * r->trace_cells;
+	uint64_t work = r->records_total;
 	char eta_text[32] = "--:--";
 
 	if (!r->opt.live || (!force && now - r->last_draw < 0.1))
 		return;
+	for (size_t t = 0; t < r->exp->ntraces; t++)
+		work += r->traces[t].records_now * r->traces[t].pending;
 	r->last_draw = now;
 	rate = now > 0 ? (double)work / now : 0;
 	/* The part of the run's cell-records replayed: the bar and the ETA
@@ -495,15 +501,26 @@ static void runner_draw(struct runner *r, uint64_t trace_records, bool force)
 		snprintf(eta_text, sizeof eta_text, "%d:%02d", (int)(eta / 60), (int)eta % 60);
 	}
 	filled = (size_t)(part * (double)width);
-	fprintf(r->opt.log, "\r[%.*s%*s] %zu/%zu cells, trace %zu/%zu, %.1f M cell-records/s, ETA %s ", (int)filled,
+	fprintf(r->opt.log, "\r[%.*s%*s] %zu/%zu cells, %zu/%zu traces, %.1f M cell-records/s, ETA %s ", (int)filled,
 		"########################", (int)(width - filled), "", done, r->cells_total,
-		r->trace_index + 1, r->exp->ntraces, rate / 1e6, eta_text);
+		r->traces_done, r->exp->ntraces, rate / 1e6, eta_text);
 }
 
-/* cells_progress_fn: redraw the progress line during a replay. */
+/* The progress context of one trace's replay. */
+struct runner_job {
+	struct runner *r;
+	size_t t;
+};
+
+/* cells_progress_fn: note a trace's records decoded so far, redraw. */
 static void runner_progress(void *ctx, uint64_t records)
 {
-	runner_draw(ctx, records, false);
+	struct runner_job *job = ctx;
+
+	pthread_mutex_lock(&job->r->lock);
+	job->r->traces[job->t].records_now = records;
+	runner_draw(job->r, false);
+	pthread_mutex_unlock(&job->r->lock);
 }
 
 /* ---- one trace ---- */
@@ -598,10 +615,44 @@ static int runner_keep(struct runner *r, size_t t, const struct cell *cells, siz
 	return 0;
 }
 
-/* Replay the n pending cells of trace t and keep what they give (a trace
- * that cannot be read fails them all, on the log). Returns 0, 1 when
- * interrupted, or -1 with err set when out of memory. */
-static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t n, struct ps_error *err)
+/* Keep what the replay of trace t's n cells gave (rc and trace_err from
+ * cells_replay; a trace that cannot be read fails them all, on the log),
+ * and write its cells file and results.csv. Called with r->lock held.
+ * Returns 0, or -1 with err set for an output error. */
+static int runner_record(struct runner *r, size_t t, struct cell *cells, size_t n, int rc,
+			 const struct pass_info *info, const struct ps_error *trace_err, struct ps_error *err)
+{
+	const struct exp_trace *tr = &r->exp->traces[t];
+
+	r->traces_done++;
+	r->traces[t].records_now = 0;
+	if (rc < 0) {
+		runner_say(r, "pagesim: %s\n", trace_err->msg);
+		r->cells_failed += n;
+		r->work_total -= n * shard_trace_work(tr);
+		return 0;
+	}
+	if (info->skipped)
+		runner_say(r, "pagesim: warning: %s: skipped %" PRIu64 " malformed lines; the first: %s\n",
+			   tr->label, info->skipped, info->first_skip);
+	if (runner_keep(r, t, cells, n, info, err) < 0)
+		return -1;
+	/* Its records are known now: the estimate gives way to them. */
+	r->work_total += n * info->records - n * shard_trace_work(tr);
+	r->records_total += n * info->records;
+	if (!r->opt.live)
+		fprintf(r->opt.log, "sweep: trace %zu/%zu %s: %zu cells, %" PRIu64 " records, %.1f s\n", t + 1,
+			r->exp->ntraces, tr->label, n, info->records, runner_elapsed(r));
+	if (runner_write_cells(r, &r->traces[t], err) < 0 || runner_write_results(r, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Replay the n pending cells of trace t on threads threads and keep what
+ * they give (runner_record). Returns 0, 1 when interrupted, or -1 with
+ * err set for an output error. */
+static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t n, unsigned threads,
+			 struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
 	const struct exp_trace *tr = &e->traces[t];
@@ -612,6 +663,7 @@ static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t 
 	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
 	struct pass_info info;
 	struct ps_error trace_err;
+	struct runner_job job = { .r = r, .t = t };
 	char *stamp = r->traces[t].stamp;
 	int rc = 0;
 
@@ -619,47 +671,56 @@ static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t 
 	if (stamp[0] == '\0')
 		rc = runner_stamp(tr, stamp, sizeof r->traces[t].stamp, true, &trace_err) < 0 ? -1 : 0;
 	if (rc == 0)
-		rc = cells_replay(&spec, &e->topt, &machine, cells, n, r->opt.threads, runner_progress, r,
-				  r->opt.stop, &info, &trace_err);
+		rc = cells_replay(&spec, &e->topt, &machine, cells, n, threads, runner_progress, &job, r->opt.stop,
+				  &info, &trace_err);
 	if (rc == 1)
 		return 1;
-	if (rc < 0) {
-		runner_say(r, "pagesim: %s\n", trace_err.msg);
-		r->cells_failed += n;
-		r->work_total -= n * shard_trace_work(tr);
-		return 0;
-	}
-	if (info.skipped)
-		runner_say(r, "pagesim: warning: %s: skipped %" PRIu64 " malformed lines; the first: %s\n",
-			   tr->label, info.skipped, info.first_skip);
-	if (runner_keep(r, t, cells, n, &info, err) < 0)
-		return -1;
-	/* Its records are known now: the estimate gives way to them. */
-	r->work_total += n * info.records - n * shard_trace_work(tr);
-	r->records_total += n * info.records;
-	if (!r->opt.live)
-		fprintf(r->opt.log, "sweep: trace %zu/%zu %s: %zu cells, %" PRIu64 " records, %.1f s\n", t + 1,
-			e->ntraces, tr->label, n, info.records, runner_elapsed(r));
-	if (runner_write_cells(r, &r->traces[t], err) < 0 || runner_write_results(r, err) < 0)
-		return -1;
-	return 0;
+	pthread_mutex_lock(&r->lock);
+	rc = runner_record(r, t, cells, n, rc, &info, &trace_err, err);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
 }
 
-/* Run the pending cells of trace t and record the finished ones. Returns
- * 0, 1 when interrupted, or -1 with err set for an output error. Cell and
- * trace failures are reported on the log and counted. */
-static int runner_trace(struct runner *r, size_t t, struct ps_error *err)
+/* A schedule_job_fn: run the pending cells of trace t on width threads
+ * and record the finished ones. Returns 0, 1 when interrupted, or -1 with
+ * r->job_err set for an output error. Cell and trace failures are
+ * reported on the log and counted. */
+static int runner_trace(void *ctx, size_t t, unsigned width)
 {
+	struct runner *r = ctx;
+	struct ps_error err;
 	size_t n;
 	struct cell *cells = runner_pending(r, t, &n);
+	int rc = cells == NULL ? ps_error_set(&err, "out of memory") : runner_replay(r, t, cells, n, width, &err);
+
+	free(cells);
+	if (rc < 0) {
+		pthread_mutex_lock(&r->lock);
+		if (r->job_err.msg[0] == '\0')
+			r->job_err = err;
+		pthread_mutex_unlock(&r->lock);
+	}
+	return rc;
+}
+
+/* Replay every trace's pending cells: one trace after the other on every
+ * thread when each has cells enough to fill them, else several traces at
+ * once (schedule.h), each on as many threads as it has cells. Returns 0,
+ * 1 when interrupted, or -1 with err set. */
+static int runner_traces(struct runner *r, struct ps_error *err)
+{
+	size_t nt = r->exp->ntraces;
+	unsigned *width = calloc(nt + 1, sizeof *width), threads = r->opt.threads ? r->opt.threads : 1;
 	int rc;
 
-	if (cells == NULL)
+	if (width == NULL)
 		return ps_error_set(err, "out of memory");
-	r->trace_index = t;
-	r->trace_cells = n;
-	rc = n == 0 ? 0 : runner_replay(r, t, cells, n, err);
-	free(cells);
+	for (size_t t = 0; t < nt; t++)
+		width[t] = r->traces[t].pending < threads ? (unsigned)r->traces[t].pending : threads;
+	rc = schedule_run(nt, width, threads, runner_trace, r);
+	free(width);
+	if (rc < 0)
+		*err = r->job_err.msg[0] ? r->job_err : (struct ps_error){ "out of memory" };
 	return rc;
 }
 
@@ -680,6 +741,7 @@ static void runner_count_kept(struct runner *r, size_t t)
 				if (runner_mine(r, t, i)) {
 					r->cells_total++;
 					r->cells_done += row != NULL;
+					rt->pending += row == NULL;
 					r->work_total += row != NULL ? 0 : shard_trace_work(&e->traces[t]);
 				} else if (row != NULL) {
 					free(row->policy);
@@ -773,15 +835,15 @@ static void runner_free(struct runner *r)
 int runner_run(const struct experiment *exp, const struct runner_options *opt, struct runner_counts *counts,
 	       struct ps_error *err)
 {
-	struct runner r = { .exp = exp, .opt = *opt };
+	struct runner r = { .exp = exp, .opt = *opt, .lock = PTHREAD_MUTEX_INITIALIZER };
 	int rc = files_mkdirs(exp->output, err) < 0 ? -1 : runner_prepare(&r, err);
 
 	if (rc == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &r.start);
 		rc = runner_begin(&r, err);
-		for (size_t t = 0; rc == 0 && t < exp->ntraces; t++)
-			rc = runner_trace(&r, t, err);
-		runner_draw(&r, 0, true);
+		if (rc == 0)
+			rc = runner_traces(&r, err);
+		runner_draw(&r, true);
 		if (r.opt.live)
 			fputc('\n', r.opt.log);
 	}

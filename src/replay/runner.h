@@ -3,8 +3,16 @@
  * every cell of an experiment (trace x policy x frames x seed) and keep
  * its results in OUTPUT/cells/, OUTPUT/results.csv and OUTPUT/summary.json.
  *
- * Traces are replayed one after the other; within a trace all its pending
- * cells share one decoding and run on the worker threads (cells.h).
+ * Within a trace all its pending cells share one decoding and run on the
+ * worker threads (cells.h). A trace with at least as many pending cells
+ * as threads replays alone on all of them, as before; traces with fewer
+ * replay side by side (schedule.h), each on as many threads as it has
+ * cells, so that an experiment of one policy at one size per trace keeps
+ * every core busy. Memory: at most `threads' traces replay at once, each
+ * holding what its replay alone would (its cells' machines, a ring of
+ * CELLS_RING batches, for opt without a window 8 bytes a reference of its
+ * trace), so at most `threads' times the largest single trace's replay.
+ * Results do not depend on it: cells never share a machine.
  *
  * Files. When a trace's cells finish, its rows go to
  * OUTPUT/cells/<hash of the trace label>.tsv (one line per cell:
