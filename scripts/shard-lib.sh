@@ -1,6 +1,7 @@
 # shard-lib.sh - what scripts/parallel-sweep and scripts/slurm-sweep share:
 # finding pagesim, reading an experiment's shard plan, and saying how to
-# rerun a failed shard. Sourced, not run.
+# rerun a failed shard. Sourced, not run; it sets variables for its user.
+# shellcheck shell=sh disable=SC2034,SC2154
 
 # The pagesim to run: $PAGESIM, else the one built beside these scripts,
 # else the one on PATH. An absolute path, so that jobs started elsewhere
