@@ -137,13 +137,15 @@ sed -i 's|^pagesim .*|pagesim 0.0.1 0000000|' oldver/shard.txt
 expect_refused "another pagesim version" "oldver: made by pagesim 0.0.1 0000000, but res/small/shard-1-of-3 by pagesim" \
 	$parts13 oldver
 # shellcheck disable=SC2086
-expect_refused "a missing shard, naming it" "is missing: shard 2/3 should have made it, and no part given is that shard" \
+# Without shard 2, its cells (its results.csv's rows) are missing.
+shard2_cells=$(($(wc -l <"$shard2/results.csv") - 1))
+expect_refused "a missing shard, naming it" "is missing ($shard2_cells missing in all): shard 2/3 should have made it, and no part given is that shard" \
 	$parts13
 copy_part lacking
 cells=$(ls lacking/cells | head -n 1)
 sed -i '$d' "lacking/cells/$cells"
 # shellcheck disable=SC2086
-expect_refused "a missing cell, naming its shard" "is missing: shard 2/3 should have made it, but lacking lacks it" \
+expect_refused "a missing cell, naming its shard" "is missing (1 missing in all): shard 2/3 should have made it, but lacking lacks it" \
 	$parts13 lacking
 # shellcheck disable=SC2086
 expect_refused "a shard given twice" "shard 2/3 again (res/small/shard-2-of-3 is that shard too)" \

@@ -398,29 +398,30 @@ static int merge_read_cells(struct merge *m, size_t pi, size_t t, struct ps_erro
 	return 0;
 }
 
-/* Check that every cell has its row; else name the first missing one and
- * the shard that should have made it. Returns 0 or -1 with err set. */
+/* Check that every cell has its row; else name the first missing one,
+ * how many are, and the shard that should have made it. Returns 0 or -1
+ * with err set. */
 static int merge_check_complete(const struct merge *m, struct ps_error *err)
 {
+	const struct merge_cell *first = NULL;
+	const char *dir = NULL;
 	char what[1024];
+	size_t missing = 0;
 
-	for (size_t i = 0; i < m->ncells; i++) {
-		const struct merge_cell *c = &m->cells[i];
-		const char *dir = NULL;
-
-		if (c->row != NULL)
-			continue;
-		for (size_t p = 0; p < m->nparts; p++)
-			if (m->parts[p].index == c->owner)
-				dir = m->parts[p].dir;
-		if (dir != NULL)
-			return ps_error_set(err, "%s is missing: shard %u/%u should have made it, but %s lacks it; "
-					    "rerun that shard with --resume", merge_describe(m, c, what, sizeof what),
-					    c->owner, m->parts[0].count, dir);
-		return ps_error_set(err, "%s is missing: shard %u/%u should have made it, and no part given is that "
-				    "shard", merge_describe(m, c, what, sizeof what), c->owner, m->parts[0].count);
-	}
-	return 0;
+	for (size_t i = 0; i < m->ncells; i++)
+		if (m->cells[i].row == NULL && missing++ == 0)
+			first = &m->cells[i];
+	if (first == NULL)
+		return 0;
+	for (size_t p = 0; p < m->nparts; p++)
+		if (m->parts[p].index == first->owner)
+			dir = m->parts[p].dir;
+	merge_describe(m, first, what, sizeof what);
+	if (dir != NULL)
+		return ps_error_set(err, "%s is missing (%zu missing in all): shard %u/%u should have made it, but %s lacks "
+				    "it; rerun that shard with --resume", what, missing, first->owner, m->parts[0].count, dir);
+	return ps_error_set(err, "%s is missing (%zu missing in all): shard %u/%u should have made it, and no part given "
+			    "is that shard", what, missing, first->owner, m->parts[0].count);
 }
 
 /* ---- writing OUT ---- */
