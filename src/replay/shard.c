@@ -130,8 +130,8 @@ static size_t shard_units(const struct experiment *exp, struct shard_unit *units
 	return n;
 }
 
-/* Place unit u on the shard where the total grows least (decoding its
- * trace counts once per shard), recording it in owner. */
+/* Place unit u on the shard whose total with it is smallest (its trace's
+ * decoding counted once per shard), recording it in owner. */
 static void shard_place(const struct experiment *exp, const struct shard_unit *u, unsigned count,
 			uint64_t *load, bool *decodes, uint32_t *owner)
 {

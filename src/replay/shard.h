@@ -17,13 +17,15 @@
  * Cost model. A trace's work W is its reference count: a generated trace
  * says it; a file's is estimated from its size on disk, by the bytes a
  * record takes in the shipped lackey traces: 14 as text, 0.67 in a .gz
- * file, 0.2 in a .zst file (1 Mi references when it cannot be read). A unit costs W times its machines: one per memory
- * size, except lru and opt without a window on a plain machine, which
- * cost one (their curve). Each shard pays W once more for every trace it
- * decodes. Units are placed greedily, the costliest first (ties in the
- * experiment's order), each on the shard where the total grows least
- * (ties to the lowest K): a trace's units join a shard that already
- * decodes it unless that shard is loaded by more than one decoding.
+ * file, 0.2 in a .zst file (1 Mi references when it cannot be read). A
+ * unit costs W times its machines: one per memory size, except lru and
+ * opt without a window on a plain machine, which cost one (their curve).
+ * Each shard pays W once more for every trace it decodes. Units are
+ * placed greedily, the costliest first (ties in the experiment's order),
+ * each on the shard whose total with it (its decoding included when the
+ * shard does not read the trace yet) is smallest, ties to the lowest K:
+ * a trace's units join a shard that already reads it unless that shard
+ * is loaded by more than one decoding (W) beyond another.
  */
 #ifndef PAGESIM_SHARD_H
 #define PAGESIM_SHARD_H
