@@ -452,12 +452,59 @@ START_TEST(machine_key_errors)
 }
 END_TEST
 
+/* Non-integer factor: sizes from * F^i rounded to the nearest frame
+ * (halves up), repeats left out. By hand: 10, 15, 22.5 -> 23, 33.75 -> 34,
+ * then 50.6 > 40. And from 1 by 1.2: 1, 1.2 -> 1, 1.44 -> 1, 1.728 -> 2,
+ * 2.07 -> 2, 2.49 -> 2, 2.99 -> 3, 3.58 -> 4, 4.30 -> 4, 5.16 > 4. */
+START_TEST(fractional_frame_factor)
+{
+	static const uint32_t want1[] = { 10, 15, 23, 34 }, want2[] = { 1, 2, 3, 4 };
+	struct experiment e;
+
+	load_ok(OK_TRACES "policies: [fifo]\nframes: {from: 10, to: 40, factor: 1.5}\n", &e);
+	ck_assert_uint_eq(e.nframes, 4);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(e.frames[i], want1[i]);
+	exp_free(&e);
+	load_ok(OK_TRACES "policies: [fifo]\nframes: {from: 1, to: 4, factor: 1.2}\n", &e);
+	ck_assert_uint_eq(e.nframes, 4);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(e.frames[i], want2[i]);
+	exp_free(&e);
+	/* A whole factor as before: 8, 16, 32. */
+	load_ok(OK_TRACES "policies: [fifo]\nframes: {from: 8, to: 63, factor: 2}\n", &e);
+	ck_assert_uint_eq(e.nframes, 3);
+	ck_assert_uint_eq(e.frames[2], 32);
+	exp_free(&e);
+	load_fails(OK_TRACES "policies: [fifo]\nframes: {from: 1, to: 4, factor: 1}\n",
+		   ":3:34: factor: expected a number from 1.001 to 1024, got \"1\"");
+}
+END_TEST
+
+/* policies: all is every policy 'pagesim policies' lists, in its order;
+ * with another name beside it, that one is listed twice. */
+START_TEST(policies_all)
+{
+	struct experiment e;
+	size_t n = 0;
+
+	while (policy_at(n) != NULL)
+		n++;
+	load_ok(OK_TRACES "policies: all\nframes: [3]\n", &e);
+	ck_assert_uint_eq(e.npolicies, n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(e.policies[i].label, policy_at(i)->name);
+	exp_free(&e);
+	load_fails(OK_TRACES "policies: [lru, all]\nframes: [3]\n", ":2:17: policy \"lru\" is listed twice");
+}
+END_TEST
+
 Suite *make_experiment_suite(void)
 {
 	const TTest *const tc_tests[] = {
 		simplest_file_from_the_issue, every_key, defaults_name_and_output_from_the_file,
 		errors_name_line_column_and_choices, plugins_load_after_the_file_is_checked, plugin_paths_and_errors, expect_section, expect_errors,
-		confidence_intervals, machine_keys, machine_key_errors
+		confidence_intervals, machine_keys, machine_key_errors, fractional_frame_factor, policies_all
 	};
 	Suite *s = suite_create("experiment");
 

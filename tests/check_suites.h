@@ -52,5 +52,6 @@ Suite *make_policies_ws_suite(void);
 Suite *make_mrc_suite(void);
 Suite *make_options_suite(void);
 Suite *make_stats_suite(void);
+Suite *make_schedule_suite(void);
 
 #endif

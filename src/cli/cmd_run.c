@@ -210,6 +210,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 	struct run_result *rows = calloc(n, sizeof *rows);
 	struct pass_info info;
 	struct ps_error err;
+	struct cli_progress progress;
 	int status = EXIT_OK, rc;
 
 	if (cells == NULL || rows == NULL) {
@@ -221,8 +222,10 @@ static int run_cells(const struct run_opts *o, const char *path)
 		cells[i] = (struct cell){
 			.policy = &o->policies[i / o->nframes], .frames = o->frames[i % o->nframes], .seed = o->seed,
 		};
+	cli_progress_start(&progress, "run");
 	rc = cells_replay(&(struct trace_spec){ .path = path }, &o->topt, &machine, cells, n, o->threads,
-			  NULL, NULL, NULL, &info, &err);
+			  cli_progress_cells, &progress, NULL, &info, &err);
+	cli_progress_end(&progress);
 	if (rc != 0)
 		status = cli_fail("%s", err.msg);
 	for (size_t i = 0; status == EXIT_OK && i < n; i++)

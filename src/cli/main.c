@@ -16,6 +16,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "replay a trace through policies and memory sizes; print a comparison" },
 	{ "sweep", cmd_sweep, "run an experiment file (traces x policies x frames x seeds) on all cores" },
+	{ "merge", cmd_merge, "join the shards of a sweep (sweep --shard K/N) into one results directory" },
 	{ "check", cmd_check, "check an experiment's expect: requirements (clock beats random...) with 95% intervals" },
 	{ "policies", cmd_policies, "list the replacement policies" },
 	{ "decode", cmd_decode, "decode a trace and count its records (no simulation)" },

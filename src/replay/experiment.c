@@ -11,6 +11,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -472,22 +473,43 @@ static int exp_key_policies(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return 0;
 }
 
-/* Find every policy of policies: by name (the plug-ins loaded); a name
- * unknown or listed twice is an error at its entry. */
+/* Add the policy spec (written at node) as e->policies[*n]; a name
+ * unknown or listed twice is an error at node. */
+static int exp_add_policy(struct exp_ctx *c, yaml_node_t *node, const char *spec, size_t *n)
+{
+	struct experiment *e = c->exp;
+	struct ps_error perr;
+
+	if (*n == EXP_MAX_POLICIES)
+		return exp_fail(c, node, "policies: at most %d", EXP_MAX_POLICIES);
+	if (policy_spec_parse(spec, &e->policies[*n], &perr) < 0)
+		return exp_fail(c, node, "%s", perr.msg);
+	for (size_t j = 0; j < *n; j++)
+		if (strcmp(e->policies[j].label, e->policies[*n].label) == 0)
+			return exp_fail(c, node, "policy \"%s\" is listed twice", e->policies[*n].label);
+	(*n)++;
+	return 0;
+}
+
+/* Find every policy of policies: by name (the plug-ins loaded). "all"
+ * stands for every policy pagesim knows, the built-in ones and then the
+ * file's plug-ins', in the order 'pagesim policies' lists them. */
 static int exp_resolve_policies(struct exp_ctx *c)
 {
 	struct experiment *e = c->exp;
+	size_t written = e->npolicies, n = 0;
 
-	for (size_t i = 0; i < e->npolicies; i++) {
-		struct ps_error perr;
-
-		if (policy_spec_parse(c->specs[i], &e->policies[i], &perr) < 0)
-			return exp_fail(c, c->policy_nodes[i], "%s", perr.msg);
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(e->policies[j].label, e->policies[i].label) == 0)
-				return exp_fail(c, c->policy_nodes[i], "policy \"%s\" is listed twice",
-						e->policies[i].label);
+	for (size_t i = 0; i < written; i++) {
+		if (strcmp(c->specs[i], "all") != 0) {
+			if (exp_add_policy(c, c->policy_nodes[i], c->specs[i], &n) < 0)
+				return -1;
+			continue;
+		}
+		for (size_t k = 0; policy_at(k) != NULL; k++)
+			if (exp_add_policy(c, c->policy_nodes[i], policy_at(k)->name, &n) < 0)
+				return -1;
 	}
+	e->npolicies = n;
 	return 0;
 }
 
@@ -506,7 +528,12 @@ static int exp_add_frames(struct exp_ctx *c, yaml_node_t *at, uint64_t frames)
 }
 
 /* The frames range mapping: {from: A, to: B} doubles from A while <= B;
- * {from: A, to: B, step: S} adds S; {from: A, to: B, factor: F} multiplies. */
+ * {from: A, to: B, step: S} adds S; {from: A, to: B, factor: F} multiplies
+ * by F (1.001 <= F <= 1024, not necessarily whole; the bound keeps the
+ * loop short, some 21,500 turns at most): the sizes are A * F^i, each
+ * rounded to the nearest whole frame (halves up), while <= B, a size equal
+ * to the one before it left out. x * F is computed by repeated IEEE
+ * multiplication, so a whole F gives exactly A, AF, AF^2... */
 struct exp_range {
 	yaml_node_t *from, *to, *step, *factor;
 };
@@ -524,7 +551,8 @@ static int exp_frames_range(struct exp_ctx *c, yaml_node_t *node)
 	};
 	const uint64_t limit = 1ULL << 31;
 	struct exp_range r = { 0 };
-	uint64_t from, to, step = 0, factor = 2;
+	uint64_t from, to, step = 0;
+	double factor = 2;
 
 	if (exp_walk_mapping(c, node, "a frames range", keys, 4, &r) < 0)
 		return -1;
@@ -534,11 +562,17 @@ static int exp_frames_range(struct exp_ctx *c, yaml_node_t *node)
 		return exp_fail(c, r.factor, "a frames range takes step: or factor:, not both");
 	if (exp_u64(c, r.from, "from", 1, limit, &from) < 0 || exp_u64(c, r.to, "to", from, limit, &to) < 0 ||
 	    (r.step && exp_u64(c, r.step, "step", 1, limit, &step) < 0) ||
-	    (r.factor && exp_u64(c, r.factor, "factor", 2, 1024, &factor) < 0))
+	    (r.factor && exp_double(c, r.factor, "factor", 1.001, 1024, &factor) < 0))
 		return -1;
-	for (uint64_t f = from; f <= to; f = step ? f + step : f * factor)
-		if (exp_add_frames(c, node, f) < 0)
+	if (step)
+		for (uint64_t f = from; f <= to; f += step)
+			if (exp_add_frames(c, node, f) < 0)
+				return -1;
+	for (double x = from, last = 0; !step && floor(x + 0.5) <= (double)to; x *= factor) {
+		if (floor(x + 0.5) != last && exp_add_frames(c, node, (uint64_t)floor(x + 0.5)) < 0)
 			return -1;
+		last = floor(x + 0.5);
+	}
 	return 0;
 }
 
@@ -618,6 +652,19 @@ static int exp_key_va_bits(struct exp_ctx *c, yaml_node_t *v, void *t)
 static int exp_key_swap_slots(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	return exp_u64(c, v, "swap-slots", 1, UINT64_MAX, &c->exp->swap_slots);
+}
+
+/* shards: N, the shard count of `pagesim sweep --shard K` and of the
+ * cluster scripts (replay/shard.h); 4096 at most (SHARD_MAX). */
+static int exp_key_shards(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	uint64_t n;
+
+	(void)t;
+	if (exp_u64(c, v, "shards", 1, 4096, &n) < 0)
+		return -1;
+	c->exp->shards = (unsigned)n;
+	return 0;
 }
 
 static int exp_key_span(struct exp_ctx *c, yaml_node_t *v, void *t)
@@ -1092,6 +1139,7 @@ static const struct exp_key exp_top_keys[] = {
 	{ "copy-us", exp_key_copy_us },
 	{ "plugins", exp_key_plugins },
 	{ "output", exp_key_output },
+	{ "shards", exp_key_shards },
 	{ "expect", exp_key_expect },
 };
 

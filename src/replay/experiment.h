@@ -116,6 +116,7 @@ struct experiment {
 	char *plugins[EXP_MAX_PLUGINS]; /* plug-in files, resolved against the file's directory */
 	size_t nplugins;
 	bool seeds_given;               /* the file has a seeds: key */
+	unsigned shards;                /* shards: N, or 0 (replay/shard.h) */
 	struct exp_expect expects[EXP_MAX_EXPECTS];
 	size_t nexpects;
 };
