@@ -15,9 +15,10 @@
  * or remove them, `fork` copies them, `exit` drops them. A mapping is a
  * page range [start, end) (a length is rounded up to whole pages) with
  * protection bits, and a backing: zero (bss, heap, anonymous mmap: the
- * first touch reads nothing), file (private: the first touch reads the
- * page from the file; shared: the page is the file's page, shared by every
- * process that maps it) or stack (zero, and grows down). Only writes are
+ * first touch reads nothing), file (shared: the page is the file's page,
+ * shared by every mapping of it; private: the file's page too, shared
+ * read-only, until the first write makes the mapping its own copy; see
+ * "The page cache" below) or stack (zero, and grows down). Only writes are
  * checked against the protection (a write to a mapping without w is a
  * segfault); r and x are kept for the reports. A process that never
  * declared a mapping is "anonymous": every address is valid private
@@ -48,18 +49,55 @@
  *   page fault the PTE is not present. The page gets a frame: the lowest-
  *              numbered free one, or the one the policy chooses as victim
  *              (evicted as below), and is loaded from, in this order:
- *              - a shared file page already in a frame (another process
- *                maps it): that frame is mapped, no I/O (minor_faults);
+ *              - a shared file page already in the page cache (another
+ *                mapping maps it): that frame is mapped, no I/O
+ *                (minor_faults);
  *              - its swap slot, if the PTE holds one: a swap read, unless
  *                another process's page holding that slot is in a frame
  *                (the slot was shared by a fork): then that frame is
  *                mapped read-only (minor_faults), or for a write, copied
  *                (cow_copies);
- *              - its file (a file mapping): a file read;
+ *              - a private file page: through the page cache (below);
+ *              - its file (a shared file mapping): a file read;
  *              - nothing: the frame is zero-filled (zero_fills), for a
  *                first touch, or a page that was never written and so was
  *                dropped, not saved, when evicted.
  *              The faulting access then sets A (and D for a write).
+ *
+ * The page cache. A file's page in a frame is in the page cache, keyed by
+ * (file, page of the file), and is mapped by every mapping of that page
+ * that has not made its own copy: shared mappings (with their W bit) and
+ * private ones (always without W). For a private file mapping:
+ *   - a read fault on a page the cache holds maps that frame read-only, no
+ *     I/O (minor_faults); one it does not hold is read from the file into
+ *     a new frame that joins the cache (file_reads), mapped read-only;
+ *   - a write fault (no frame mapped) takes the writer's own frame first,
+ *     as for any fault (which may evict, even the cached page), then fills
+ *     it by copying the cached page (cow_copies) or, not cached, by
+ *     reading the file (file_reads); the page is the writer's private one;
+ *   - a write through its read-only PTE is a cow fault (above): the
+ *     writer leaves the cache frame and gets a private copy (cow_copies),
+ *     or, being its only mapping, takes the page out of the cache and
+ *     keeps it as its own (cow_reuses);
+ *   - a private page, once written, is anonymous memory: evicted dirty to
+ *     swap, read back from there.
+ * A page-cache page is never written by a private mapping, so it is dirty
+ * only through a shared one; evicting it writes it to the file if dirty,
+ * else drops it, and every PTE mapping it comes back through the cache.
+ * Unmapping a shared mapping's page writes a dirty page back (below); a
+ * private mapping's never does. A frame no mapping maps is freed: the
+ * model keeps no unmapped pages in the cache, so a page every mapping has
+ * left is read from the file again.
+ * How this changes counts (from the model before the page cache, where
+ * each private mapping read its own copy): N processes (or forks) reading
+ * the same private file page cost one file read and N - 1 minor faults
+ * instead of N file reads, and one frame instead of N; a private writable
+ * page (a data segment) read before it is written costs one fault more,
+ * the write's cow fault (a reuse when no one else maps the page, a copy
+ * when someone does), where it was a hit; a page written first costs the
+ * same. The old behaviour is not kept as an option: it was a documented
+ * simplification, not a machine anyone runs, and a second set of fault
+ * rules would double what refsim.py and the tests must cover.
  *
  * Faults are every reference that needs the kernel except segfaults:
  * faults == zero_fills + file_reads + swap_reads + minor_faults +
@@ -82,7 +120,7 @@
  * D, and accessed if any has A (as Linux's rmap sees it); clearing the
  * accessed bit clears it in all of them. Eviction invalidates every PTE
  * of the frame and disposes of the contents:
- *   - dirty shared file page: written to its file (file_writebacks,
+ *   - dirty page-cache page: written to its file (file_writebacks,
  *     file_writes); it will be read again from the file.
  *   - other dirty page: written to swap (swap_writes): to the slot the
  *     frame already holds if it was read back from swap earlier (that copy
@@ -101,9 +139,9 @@
  *                  overlap one of its mappings.
  *   munmap         the range must lie inside one mapping and be its head,
  *                  its tail or all of it (a hole is refused). Each page in
- *                  it is unmapped: a dirty shared file page is written to
- *                  its file (file_writes) and so becomes clean in all its
- *                  mappings; a frame left with no mapping is freed; a swap
+ *                  it is unmapped: a dirty page-cache page unmapped from a
+ *                  shared mapping is written to its file (file_writes) and
+ *                  so becomes clean in all its mappings; a frame left with no mapping is freed; a swap
  *                  slot left with no PTE is freed.
  *   brk            moves the end of the process's "heap" mapping (zero,
  *                  rw-). The first brk creates it, starting at the end of
@@ -115,7 +153,7 @@
  *   fork P C       C (a new pid, or one that exited) gets P's mappings and
  *                  a copy of P's page table: a present private page is
  *                  shared by both, read-only in both (copy-on-write); a
- *                  present shared file page is shared with its W bit; a
+ *                  present page-cache page is shared with its PTE's bits; a
  *                  swapped page shares its swap slot. No frame is copied.
  *                  A killed P's fork is ignored like the rest of its
  *                  events, except that C comes into being killed too

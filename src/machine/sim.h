@@ -92,7 +92,7 @@ struct sim_stats {
 	 * wrote to swap (swap_writes) + file_writebacks. */
 	uint64_t file_reads;      /* faults that read the page from its file */
 	uint64_t minor_faults;    /* faults that found the page already in a frame
-				     (a shared file page, a shared swap slot) */
+				     (a page-cache page, a shared swap slot) */
 	uint64_t cow_copies;      /* writes to a copy-on-write page that copied it */
 	uint64_t cow_reuses;      /* ... by its last sharer, which just made it writable */
 	uint64_t stack_growths;   /* zero-fill faults below a stack that grew it */

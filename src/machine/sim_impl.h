@@ -225,10 +225,10 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 	      size_t i, struct ps_error *err);
 /* Make the side tables of the VM model (idempotent). */
 bool sim_vm_tables(struct sim *s);
-/* The mapping of pte (of process pid, page vpn) leaves frame f; a frame
- * left unmapped is freed (the policy forgets it). A dirty shared file page
- * is first written to its file. */
-void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte);
+/* The mapping of pte leaves frame f; a frame left unmapped is freed (the
+ * policy forgets it). With write_back (the mapping is a shared file
+ * mapping), a dirty page-cache page is first written to its file. */
+void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte, bool write_back);
 /* Add a mapping of frame f (in use). False when memory is short. */
 bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t pid);
 /* Drop the TLB entry of (pid, vpn), counting a shootdown if there was one. */

@@ -144,15 +144,16 @@ uint32_t sim_file_id(struct sim *s, const char *file)
 	return s->nfiles;
 }
 
-/* Shared file frame f leaves the page cache, where it is keyed by its
- * file and file page, found through its first mapping's vma. */
+/* Page-cache frame f leaves the page cache, where it is keyed by its file
+ * and file page, found through its first mapping's vma (a shared or a
+ * private mapping of the file: both name the same key). */
 static void frame_uncache_file(struct sim *s, uint32_t f)
 {
 	const struct frame *fr = &s->ft.frames[f];
 	const struct proc *p = sim_proc_find(s, fr->pid);
 	const struct vma *m = p != NULL ? vma_find(&p->vmas, fr->vpn) : NULL;
 
-	assert(m != NULL && m->shared && "shared frame outside a shared mapping");
+	assert(m != NULL && m->backing == BACK_FILE && "page-cache frame outside a file mapping");
 	pagemap_remove(s->cache, m->file_id, m->file_page + (fr->vpn - m->start));
 }
 
@@ -417,13 +418,13 @@ int sim_charge_tables(struct sim *s, struct proc *p, struct ps_error *err)
 
 /* ---- releasing pages ---- */
 
-void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte)
+void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte, bool write_back)
 {
 	struct frame *fr = &s->ft.frames[f];
 	uint32_t n = map_count(s, f);
 
 	assert(fr->kind != FRAME_TABLE);
-	if (fr->kind == FRAME_SHARED && frame_dirty(s, f)) {
+	if (write_back && fr->kind == FRAME_SHARED && frame_dirty(s, f)) {
 		/* Written to the file now: clean in every mapping. */
 		s->stats.file_writes++;
 		for (uint32_t k = 0; k < n; k++) {
@@ -477,8 +478,12 @@ static void sim_release_pte(void *ctx, uint64_t vpn, pte_t *pte)
 	struct release_ctx *c = ctx;
 
 	if (*pte & PTE_P) {
+		uint32_t f = (uint32_t)PTE_NUM(*pte);
+		const struct vma *m = c->s->ft.frames[f].kind == FRAME_SHARED ? vma_find(&c->p->vmas, vpn) : NULL;
+
 		sim_shootdown(c->s, c->p->pid, vpn);
-		sim_unmap_frame(c->s, (uint32_t)PTE_NUM(*pte), pte);
+		/* Only a shared mapping's unmapping writes the file page back. */
+		sim_unmap_frame(c->s, f, pte, m != NULL && m->shared);
 	} else if (*pte & PTE_SWAP) {
 		swap_put(&c->s->swap, PTE_NUM(*pte));
 		*pte = PTE_USED;
@@ -559,13 +564,20 @@ static int sim_cow(struct sim *s, pte_t *pte, uint64_t vpn, const struct policy_
 
 	s->stats.faults++;
 	if (map_count(s, f) == 1 && (fr->slot == SWAP_NONE || swap_holders(&s->swap, fr->slot) == 1)) {
-		/* The last sharer, and no swapped PTE shares its swap copy. */
+		/* The last sharer, and no swapped PTE shares its swap copy. A
+		 * page-cache page (a private file page only read so far) leaves
+		 * the cache and becomes the writer's own page. */
+		if (fr->kind == FRAME_SHARED) {
+			assert(!frame_dirty(s, f) && "a privately mapped page-cache page is dirty");
+			frame_uncache_file(s, f);
+			fr->kind = FRAME_PAGE;
+		}
 		*pte |= PTE_W | PTE_A | PTE_D;
 		s->stats.cow_reuses++;
 		sim_touch(s, f, ref);
 		return SIM_OK;
 	}
-	sim_unmap_frame(s, f, pte);
+	sim_unmap_frame(s, f, pte, false);
 	nf = sim_take_frame(s, ref->pid, ref, err);
 	if (nf == FRAME_NONE)
 		return SIM_ERROR;
@@ -643,6 +655,37 @@ static int sim_fault_shared(struct sim *s, pte_t *pte, uint64_t vpn, const struc
 	return SIM_OK;
 }
 
+/* A page fault on private file mapping m (the PTE holds no swap slot: the
+ * page was never written, or was dropped clean). A read maps the file's
+ * page from the page cache read-only (minor) or reads it into the cache
+ * (file read); a write takes the writer's own frame first (which may
+ * evict), then copies the page from the cache (cow copy) or, not cached,
+ * reads it from the file into that frame (file read). */
+static int sim_fault_private_file(struct sim *s, pte_t *pte, uint64_t vpn, const struct vma *m,
+				  const struct policy_ref *ref, struct ps_error *err)
+{
+	uint64_t page = m->file_page + (vpn - m->start);
+	uint32_t f = pagemap_get(s->cache, m->file_id, page);
+
+	if (!ref->write && f != PAGEMAP_NONE)
+		return sim_map_resident(s, f, pte, vpn, 0, ref, err);
+	f = sim_take_frame(s, ref->pid, ref, err);
+	if (f == FRAME_NONE)
+		return SIM_ERROR;
+	if (!ref->write) {
+		sim_install(s, f, pte, vpn, ref, FRAME_SHARED, SWAP_NONE, 0);
+		pagemap_put(s->cache, m->file_id, page, f);
+		s->stats.file_reads++;
+		return SIM_OK;
+	}
+	if (pagemap_get(s->cache, m->file_id, page) != PAGEMAP_NONE)
+		s->stats.cow_copies++;
+	else
+		s->stats.file_reads++;
+	sim_install(s, f, pte, vpn, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
+	return SIM_OK;
+}
+
 /* sim_fault without the per-segment breakdown. */
 static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec,
 			   size_t i, struct ps_error *err)
@@ -681,16 +724,15 @@ static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t v
 		rc = sim_fault_shared(s, pte, vpn, m, &ref, err);
 	} else if (old & PTE_SWAP) {
 		rc = sim_fault_swapped(s, pte, vpn, PTE_NUM(old), writable, &ref, err);
+	} else if (m != NULL && m->backing == BACK_FILE) {
+		rc = sim_fault_private_file(s, pte, vpn, m, &ref, err);
 	} else {
 		f = sim_take_frame(s, ref.pid, &ref, err);
 		if (f == FRAME_NONE)
 			return SIM_ERROR;
 		sim_install(s, f, pte, vpn, &ref, FRAME_PAGE, SWAP_NONE,
 			    (writable ? PTE_W : 0) | (ref.write ? PTE_D : 0));
-		if (m != NULL && m->backing == BACK_FILE)
-			s->stats.file_reads++;
-		else
-			s->stats.zero_fills++;
+		s->stats.zero_fills++;
 		rc = SIM_OK;
 	}
 	if (rc == SIM_OK) {
