@@ -51,5 +51,6 @@ Suite *make_policies_lirs_suite(void);
 Suite *make_mrc_suite(void);
 Suite *make_options_suite(void);
 Suite *make_stats_suite(void);
+Suite *make_merge_suite(void);
 
 #endif
