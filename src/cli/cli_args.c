@@ -81,6 +81,10 @@ bool cli_vm_check(const struct exp_machine *m)
 		cli_fail("--quota: a frame quota per process needs --scope local");
 		return false;
 	}
+	if (m->vm.local_alloc != LOCAL_ALLOC_EQUAL && !m->vm.scope_local) {
+		cli_fail("--alloc: a frame allocation rule needs --scope local");
+		return false;
+	}
 	if (m->vm.tlb_flush_on_switch && m->vm.tlb_entries == 0) {
 		cli_fail("--tlb-flush-on-switch: there is no TLB to flush; add --tlb ENTRIES[:WAYS]");
 		return false;

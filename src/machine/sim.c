@@ -184,9 +184,24 @@
  * Replacement scope. Global (the default): one policy over all frames.
  * Local (scope_local): each process has its own policy instance over the
  * frames it faulted in. A fault takes a free frame unless the process is
- * at its quota (local_quota > 0); with none free, or at the quota, the
- * victim is the process's own policy's choice, or, if it holds no frame,
- * that of the process holding the most (the lowest pid on a tie). A frame
+ * at its quota (local_quota > 0). With none free, or at the quota, the
+ * victim is chosen by one process's policy:
+ *   - with none free, if the process holds fewer frames than its share
+ *     (below), the process furthest above its own share (resident minus
+ *     share, the lowest pid on a tie), if any is above;
+ *   - else the process itself, if it holds any frame;
+ *   - else the process holding the most (the lowest pid on a tie).
+ * A process's share (local_alloc) counts the live processes (not exited
+ * or killed; a process exists from its first record, or its fork) and
+ * the frames that hold no page table, F: equal, F / live processes;
+ * proportional, F * its pages / all live processes' pages, "pages" being
+ * the pages a process has touched (faulted on a never-touched PTE; a fork
+ * child starts with its parent's count), or equal while none has
+ * touched any. Shares round down. They matter only when no frame is free:
+ * free frames go to whoever faults first. Without shares (the rule before
+ * them), a process starting once memory was full got one frame from the
+ * largest process and then evicted only its own page, faulting on every
+ * reference to a second page. A frame
  * stays with the instance that admitted it while any process maps it;
  * when that process exits (or is killed), its frames still mapped by
  * others are handed to the instance of their first remaining mapping, as
@@ -313,7 +328,7 @@ bool vm_options_equal(const struct vm_options *a, const struct vm_options *b)
 	       a->tlb_ways == b->tlb_ways && a->tlb_flush_on_switch == b->tlb_flush_on_switch &&
 	       a->no_shootdown == b->no_shootdown && a->count_page_tables == b->count_page_tables &&
 	       a->by_segment == b->by_segment && a->scope_local == b->scope_local &&
-	       a->local_quota == b->local_quota;
+	       a->local_quota == b->local_quota && a->local_alloc == b->local_alloc;
 }
 
 /* ---- what the reports read ---- */

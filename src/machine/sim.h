@@ -41,6 +41,14 @@ struct vm_options {
 				   pages, each process has its own policy instance */
 	uint32_t local_quota;   /* scope_local: most frames a process may hold
 				   (0: no quota) */
+	uint8_t local_alloc;    /* scope_local: enum local_alloc, the share of
+				   frames each process is entitled to */
+};
+
+/* Local scope's frame allocation (sim.c, "Replacement scope"). */
+enum local_alloc {
+	LOCAL_ALLOC_EQUAL = 0,    /* every live process an equal share */
+	LOCAL_ALLOC_PROPORTIONAL, /* shares proportional to the pages touched */
 };
 
 struct sim_config {

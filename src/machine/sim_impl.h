@@ -67,6 +67,9 @@ struct proc {
 	void *policy_state;   /* scope_local: its own policy instance */
 	uint64_t next_tick;   /* scope_local: when that instance ticks next */
 	uint32_t resident;    /* scope_local: frames its instance holds */
+	uint64_t pages;       /* pages it has touched (a fork's child inherits
+				 its parent's count): its size for
+				 proportional allocation */
 	uint32_t *table_frames; /* count_page_tables: frames holding its tables */
 	uint64_t ntable_frames, table_frames_cap;
 };

@@ -289,14 +289,61 @@ static uint32_t policy_frames(const struct sim *s)
 	return s->ft.count - s->ft.nfree - (uint32_t)s->tables_charged;
 }
 
+/* Local scope: the frames live process q is entitled to when none is
+ * free, live processes having touched `pages` pages in all: the frames
+ * that hold no page table, divided equally among them, or in proportion
+ * to the pages each has touched (equally while none has), rounded down. */
+static int64_t sim_share(const struct sim *s, const struct proc *q, uint64_t live, uint64_t pages)
+{
+	uint64_t frames = s->ft.count - s->tables_charged;
+
+	if (s->cfg.vm.local_alloc == LOCAL_ALLOC_PROPORTIONAL && pages > 0)
+		return (int64_t)((unsigned __int128)frames * q->pages / pages);
+	return (int64_t)(frames / live);
+}
+
+/* Local scope, process p (live) needing a frame with none free and below
+ * its share: the live process furthest above its own share (the lowest
+ * pid on a tie), or NULL if none is above. */
+static struct proc *sim_over_share(const struct sim *s, const struct proc *p)
+{
+	uint64_t live = 0, pages = 0;
+	struct proc *best = NULL;
+	int64_t best_over = 0;
+
+	for (size_t i = 0; i < s->proc_slots; i++)
+		if (s->procs[i] != NULL && s->procs[i]->state == PROC_LIVE) {
+			live++;
+			pages += s->procs[i]->pages;
+		}
+	if ((int64_t)p->resident >= sim_share(s, p, live, pages))
+		return NULL;
+	for (size_t i = 0; i < s->proc_slots; i++) {
+		struct proc *q = s->procs[i];
+		int64_t over;
+
+		if (q == NULL || q == p || q->state != PROC_LIVE)
+			continue;
+		over = (int64_t)q->resident - sim_share(s, q, live, pages);
+		if (over > best_over || (over == best_over && best != NULL && q->pid < best->pid)) {
+			best = q;
+			best_over = over;
+		}
+	}
+	return best;
+}
+
 /* Local scope: the process whose instance gives up a frame when process
- * pid needs one and none is free: pid itself if it holds any, else the
- * process holding the most (the lowest pid on a tie); NULL if none holds
- * any. */
-static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid)
+ * pid needs one and none is free (or pid is at_quota): a process above
+ * its share when pid is below its own and not at its quota; else pid
+ * itself if it holds any; else the process holding the most (the lowest
+ * pid on a tie); NULL if none holds any. */
+static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid, bool at_quota)
 {
 	struct proc *p = sim_proc_find(s, pid), *best = NULL;
 
+	if (p != NULL && !at_quota && (best = sim_over_share(s, p)) != NULL)
+		return best;
 	if (p != NULL && p->resident > 0)
 		return p;
 	for (size_t i = 0; i < s->proc_slots; i++) {
@@ -323,7 +370,7 @@ static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_
 	if (f != FRAME_NONE)
 		return f;
 	if (s->cfg.vm.scope_local) {
-		p = sim_victim_proc(s, pid);
+		p = sim_victim_proc(s, pid, at_quota);
 		state = p != NULL ? p->policy_state : NULL;
 	} else if (policy_frames(s) == 0) {
 		state = NULL;
@@ -717,6 +764,8 @@ static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t v
 		snprintf(why, sizeof why, "write to read-only %s%s", m->name, m->is_mmap ? " mapping" : " segment");
 		return sim_segfault(s, p, rec, addr, i, why);
 	}
+	if (old == 0)
+		p->pages++;
 	if (old & PTE_P)
 		return sim_cow(s, pte, vpn, &ref, err);
 

@@ -47,7 +47,7 @@ struct exp_ctx {
 	struct experiment *exp;
 	struct ps_error *err;
 	/* Machine keys whose meaning depends on others, checked at the end. */
-	yaml_node_t *quota, *tlb_flush, *shootdown_off;
+	yaml_node_t *quota, *alloc, *tlb_flush, *shootdown_off;
 	/* The late keys, read once every other key is: traces:, expect:. */
 	yaml_node_t *traces, *expect;
 	/* Where each plug-in is named, for its loading errors. */
@@ -721,11 +721,14 @@ void exp_machine_describe(const struct exp_machine *m, char *buf, size_t size)
 
 	used = (size_t)snprintf(buf, size,
 				"strict=%d stack_gap=%llu tlb=%lu:%lu tlb_flush_on_switch=%d shootdown=%d "
-				"count_page_tables=%d by_segment=%d scope=%s quota=%lu ",
+				"count_page_tables=%d by_segment=%d scope=%s quota=%lu %s",
 				vm->strict, (unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
 				(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch,
 				!vm->no_shootdown, vm->count_page_tables, vm->by_segment,
-				vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota);
+				vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota,
+				/* only local scope has an allocation rule */
+				!vm->scope_local ? "" : vm->local_alloc == LOCAL_ALLOC_PROPORTIONAL ? "alloc=proportional "
+												   : "alloc=equal ");
 	if (used < size)
 		cost_describe(&m->cost, buf + used, size - used);
 }
@@ -803,6 +806,19 @@ static int exp_key_scope(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return 0;
 }
 
+static int exp_key_alloc(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "alloc");
+
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "equal") != 0 && strcmp(s, "proportional") != 0)
+		return exp_fail(c, v, "alloc: expected equal or proportional, got \"%s\"", s);
+	c->exp->machine.vm.local_alloc = strcmp(s, "equal") == 0 ? LOCAL_ALLOC_EQUAL : LOCAL_ALLOC_PROPORTIONAL;
+	c->alloc = v;
+	return 0;
+}
+
 static int exp_key_quota(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	uint64_t quota;
@@ -864,6 +880,8 @@ static int exp_machine_check(struct exp_ctx *c)
 
 	if (c->quota != NULL && !vm->scope_local)
 		return exp_fail(c, c->quota, "quota: a frame quota per process needs scope: local");
+	if (c->alloc != NULL && !vm->scope_local)
+		return exp_fail(c, c->alloc, "alloc: a frame allocation rule needs scope: local");
 	if (c->tlb_flush != NULL && vm->tlb_entries == 0)
 		return exp_fail(c, c->tlb_flush, "tlb-flush-on-switch: there is no TLB to flush; add tlb: ENTRIES[:WAYS]");
 	if (c->shootdown_off != NULL && vm->tlb_entries == 0)
@@ -1082,6 +1100,7 @@ static const struct exp_key exp_top_keys[] = {
 	{ "by-segment", exp_key_by_segment },
 	{ "scope", exp_key_scope },
 	{ "quota", exp_key_quota },
+	{ "alloc", exp_key_alloc },
 	{ "device", exp_key_device },
 	{ "read-us", exp_key_read_us },
 	{ "write-us", exp_key_write_us },

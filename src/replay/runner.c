@@ -420,13 +420,14 @@ static void runner_write_machine(FILE *f, const struct exp_machine *m)
 
 	fprintf(f, "  \"strict\": %s,\n  \"stack_gap\": %llu,\n  \"tlb_entries\": %lu,\n  \"tlb_ways\": %lu,\n"
 		"  \"tlb_flush_on_switch\": %s,\n  \"shootdown\": %s,\n  \"count_page_tables\": %s,\n"
-		"  \"by_segment\": %s,\n  \"scope\": \"%s\",\n  \"quota\": %lu,\n  \"device\": \"%s\",\n  \"cost\": {",
+		"  \"by_segment\": %s,\n  \"scope\": \"%s\",\n  \"quota\": %lu,\n  \"alloc\": \"%s\",\n"
+		"  \"device\": \"%s\",\n  \"cost\": {",
 		vm->strict ? "true" : "false",
 		(unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
 		(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch ? "true" : "false",
 		vm->no_shootdown ? "false" : "true", vm->count_page_tables ? "true" : "false",
 		vm->by_segment ? "true" : "false", vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota,
-		cost_device_name(m->cost.device));
+		vm->local_alloc == LOCAL_ALLOC_PROPORTIONAL ? "proportional" : "equal", cost_device_name(m->cost.device));
 	for (int p = 0; p < COST_NPARAMS; p++)
 		fprintf(f, "%s\"%s\": %.17g", p ? ", " : "", cost_param_name((enum cost_param)p), m->cost.value[p]);
 	fputs("}\n", f);
