@@ -91,7 +91,7 @@ accepted "every cost option" --device nvme --read-us 1 --write-us 2 --mem-ns 3 -
 # Every option is in --help.
 "$PAGESIM" run --help >help.txt
 missing=
-for opt in strict stack-gap tlb tlb-flush-on-switch no-shootdown count-page-tables by-segment scope quota alloc \
+for opt in strict stack-gap tlb tlb-flush-on-switch no-shootdown count-page-tables by-segment by-process scope quota alloc \
 	device read-us write-us mem-ns tlb-miss-ns fault-us zero-us copy-us; do
 	grep -q -- "--$opt\b" help.txt || missing="$missing --$opt"
 done

@@ -3,7 +3,7 @@
 # the same program run twice shares its file pages through the page cache,
 # counts that follow from the round-robin rule (derived by hand below), an
 # error in the second trace names that trace's FILE:LINE, the workload's
-# own bad options, and a cross-check of the merge against
+# own bad options, the per-process report, and a cross-check of the merge against
 # tests/merge_model.py, an independent Python merge of native traces
 # (written from the rule in src/trace/merge.h): pagesim's --workload and
 # pagesim on the Python-merged trace must agree on every counter.
@@ -40,6 +40,25 @@ run_pagesim run prog.trace --policy fifo --frames 8 --output csv
 printf '%s\n' "$out" >once.csv
 got=$(csv_project once.csv refs,faults,file_reads,minor_faults)
 if [ "$got" = "4,3,2,0" ]; then ok "the program alone"; else not_ok "the program alone" "got $got"; fi
+
+# ---- the per-process report (--by-process) of the same run ----
+# Reference k (0-based; a process exists from its first record): 0 1 A C0,
+# 1 B C0, 2 A C1, 3 B C1, 4 A W, 5 B W, 6 A hit, 7 B hit. Frames mapped by
+# A's PTEs just after each of its life's references 0..7: 1 1 2 2 3 3 3 3,
+# mean 18/8 = 2.250; B's, references 1..7: 1 1 2 2 3 3 3, mean 15/7 =
+# 2.143. Faults: A 3 = 1 zero fill + 2 file reads; B 3 = 1 zero fill + 2
+# minor faults.
+run_pagesim run --workload prog.trace,prog.trace --quantum 1 --policy fifo --frames 8 --by-process --output csv
+printf '%s\n' "$out" >procs.csv
+got=$(csv_project procs.csv pid,faults,zero_fills,file_reads,minor_faults,mean_resident,lifetime | tr '\n' ' ')
+want="1,3,1,2,0,2.250,8 2,3,1,0,2,2.143,7 "
+if [ "$status" -eq 0 ] && [ "$got" = "$want" ]; then ok "--by-process: faults by kind and mean resident set"
+else not_ok "--by-process: faults by kind and mean resident set" "got $got" "expected $want" "$err"; fi
+run_pagesim run --workload prog.trace,prog.trace --quantum 1 --policy fifo --frames 8 --by-process
+if [[ "$out" == *"fifo, 8 frames, by process:"* ]] && [[ "$out" == *"mean resident"* ]]; then ok "--by-process text table"
+else not_ok "--by-process text table" "$out"; fi
+expect_error "--by-segment and --by-process in CSV" "--by-segment and --by-process print one breakdown each" \
+	run prog.trace --by-segment --by-process --output csv
 
 # ---- quantum 2 with 2 frames (fifo): the schedule decides the evictions ----
 # Turns: A(X C0, X C1) B(X C0, X C1) A(W B, X C0) B(W B, X C0).

@@ -23,6 +23,7 @@
 #include "replay/future.h"
 #include "policies/registry.h"
 #include "report/report.h"
+#include "report/report_process.h"
 #include "replay/cells.h"
 
 #define RUN_MAX_POLICIES 64
@@ -220,6 +221,9 @@ static int run_check_args(struct run_opts *o, int argc, char **argv, int first)
 		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
 	if (!cli_vm_check(&o->machine))
 		return EXIT_USAGE;
+	if (o->machine.vm.by_segment && o->machine.vm.by_process && o->style != REPORT_TEXT)
+		return cli_fail("--by-segment and --by-process print one breakdown each instead of the run rows;"
+				" give one of them with --output csv or json");
 	return -1;
 }
 
@@ -265,6 +269,34 @@ static bool run_is_trace_error(const struct run_opts *o, const char *msg)
 		if (run_names(msg, o->workload.paths[k]))
 			return true;
 	return false;
+}
+
+/* Print the per-process report of the n cells (rows: their results).
+ * Returns an exit code. */
+static int run_print_processes(const struct run_opts *o, const struct cell *cells, const struct run_result *rows,
+			       size_t n)
+{
+	const struct sim_segment_stats **segs = calloc(n, sizeof *segs);
+	const struct sim_process_rss **procs = calloc(n, sizeof *procs);
+	size_t *nsegs = calloc(n, sizeof *nsegs), *nprocs = calloc(n, sizeof *nprocs);
+	int status = EXIT_OK;
+
+	if (segs == NULL || procs == NULL || nsegs == NULL || nprocs == NULL) {
+		status = cli_fail("out of memory");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			segs[i] = cells[i].segments;
+			nsegs[i] = cells[i].nsegments;
+			procs[i] = cells[i].processes;
+			nprocs[i] = cells[i].nprocesses;
+		}
+		report_processes(stdout, o->style, rows, segs, nsegs, procs, nprocs, n);
+	}
+	free(segs);
+	free(procs);
+	free(nsegs);
+	free(nprocs);
+	return status;
 }
 
 /* Replay path through all cells of o and print the table. Returns an exit
@@ -314,10 +346,12 @@ static int run_cells(const struct run_opts *o, const char *path)
 				.seed = o->seed, .skipped = info.skipped, .stats = cells[i].stats,
 				.cost = &o->machine.cost,
 			};
-		/* With --by-segment, CSV and JSON are the breakdown alone. */
-		if (!o->machine.vm.by_segment || o->style == REPORT_TEXT)
+		/* With --by-segment or --by-process, CSV and JSON are the breakdown alone. */
+		if ((!o->machine.vm.by_segment && !o->machine.vm.by_process) || o->style == REPORT_TEXT)
 			report_print(stdout, o->style, rows, n);
-		if (o->machine.vm.by_segment) {
+		if (o->machine.vm.by_process)
+			status = run_print_processes(o, cells, rows, n);
+		if (status == EXIT_OK && o->machine.vm.by_segment) {
 			const struct sim_segment_stats **segs = calloc(n, sizeof *segs);
 			size_t *nsegs = calloc(n, sizeof *nsegs);
 
@@ -343,8 +377,10 @@ static int run_cells(const struct run_opts *o, const char *path)
 			}
 		}
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(cells[i].segments);
+		free(cells[i].processes);
+	}
 	free(cells);
 	free(rows);
 	return status;

@@ -83,6 +83,9 @@ const struct opt_spec cli_vm_options[] = {
 	{ .name = "by-segment", .kind = OPT_FLAG, OPT_AT(struct exp_machine, vm.by_segment),
 	  .help = "faults and evictions per process and segment (CSV and\n"
 		  "JSON print that breakdown instead of the run rows)" },
+	{ .name = "by-process", .kind = OPT_FLAG, OPT_AT(struct exp_machine, vm.by_process),
+	  .help = "faults by kind, evictions and the mean resident set per\n"
+		  "process (CSV and JSON print that instead of the run rows)" },
 	{ .name = "scope", .kind = OPT_CHOICE, .arg = "global|local", OPT_AT(struct exp_machine, vm.scope_local),
 	  .words = cli_scope_words,
 	  .help = "replacement among all pages (global, default) or each\n"

@@ -213,6 +213,13 @@
  * identity the policy has no history of (sim_mm.c, sim_identity).
  *
  * Counters (struct sim_stats) are exact; see sim.h for their definitions.
+ * With by_process, each process's resident set is the number of frames
+ * its PTEs map (a frame shared by a fork or the page cache counts for
+ * each process mapping it, as Linux's RSS does); its mean is taken over
+ * the references replayed from the process's creation (its first record,
+ * or its fork) to its exit or kill, or the end, counting the set as it is
+ * just after each reference (sim_processes). Its faults by kind are the
+ * per-segment counters (by_segment) added up by pid.
  *
  * The hot loop
  * ------------
@@ -327,7 +334,7 @@ bool vm_options_equal(const struct vm_options *a, const struct vm_options *b)
 	return a->strict == b->strict && a->stack_gap == b->stack_gap && a->tlb_entries == b->tlb_entries &&
 	       a->tlb_ways == b->tlb_ways && a->tlb_flush_on_switch == b->tlb_flush_on_switch &&
 	       a->no_shootdown == b->no_shootdown && a->count_page_tables == b->count_page_tables &&
-	       a->by_segment == b->by_segment && a->scope_local == b->scope_local &&
+	       a->by_segment == b->by_segment && a->by_process == b->by_process && a->scope_local == b->scope_local &&
 	       a->local_quota == b->local_quota && a->local_alloc == b->local_alloc;
 }
 
@@ -391,6 +398,8 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		return NULL;
 	}
 	s->cfg = *cfg;
+	/* The per-process report adds up the per-segment counters. */
+	s->cfg.vm.by_segment = cfg->vm.by_segment || cfg->vm.by_process;
 	s->policy = cfg->policy;
 	if (!pt_shape_init(&s->shape, cfg->va_bits, cfg->page_shift)) {
 		ps_error_set(err, "unsupported address space: %u-bit addresses with %llu-byte pages",

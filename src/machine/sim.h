@@ -37,6 +37,8 @@ struct vm_options {
 	bool count_page_tables; /* page-table pages occupy pinned frames */
 	bool by_segment;        /* keep per-process, per-segment counters
 				   (sim_segments) */
+	bool by_process;        /* keep them (as by_segment), and each process's
+				   mean resident set (sim_processes) */
 	bool scope_local;       /* local replacement: a process evicts only its own
 				   pages, each process has its own policy instance */
 	uint32_t local_quota;   /* scope_local: most frames a process may hold
@@ -201,6 +203,23 @@ struct sim_segfault {
 	uint8_t op;               /* enum access_op */
 	char why[96];             /* "write to read-only segment code", "no segment" */
 };
+
+/* A process's resident set over its life (by_process): the frames its
+ * PTEs map, averaged over the references replayed from its creation (its
+ * first record, or its fork) to its exit or kill (or the end). A pid used
+ * again after an exit continues its row, its life counted from the first
+ * creation. */
+struct sim_process_rss {
+	uint32_t pid;
+	double mean_resident;
+	uint64_t resident;  /* frames its PTEs map now */
+	uint64_t lifetime;  /* references replayed in its life */
+};
+
+/* The processes' resident sets (by_process), by pid: a malloc'd array of
+ * *n rows the caller frees; NULL with *n = 0 when there is none or memory
+ * is short. */
+struct sim_process_rss *sim_processes(const struct sim *s, size_t *n);
 
 /* The counters of struct sim_stats that a fault adds to and the
  * per-segment breakdown keeps, under the same names: X(field) for each. */

@@ -67,6 +67,10 @@ struct proc {
 	void *policy_state;   /* scope_local: its own policy instance */
 	uint64_t next_tick;   /* scope_local: when that instance ticks next */
 	uint32_t resident;    /* scope_local: frames its instance holds */
+	/* by_process: the frames its PTEs map (rss), since when (rss_at), the
+	 * sum over references of rss before then (rss_area), when it was first
+	 * made and when last torn down (0: never). */
+	uint64_t rss, rss_at, rss_area, born, gone;
 	uint64_t pages;       /* pages it has touched (a fork's child inherits
 				 its parent's count): its size for
 				 proportional allocation */

@@ -32,6 +32,50 @@ static struct frame_map map_at(const struct sim *s, uint32_t f, uint32_t k)
 	return s->more[f].v[k - 1];
 }
 
+/* One more (delta 1) or one fewer (-1) frame mapped by pid's PTEs
+ * (by_process: its resident set). */
+static void sim_rss(struct sim *s, uint32_t pid, int delta)
+{
+	struct proc *p;
+
+	if (!s->cfg.vm.by_process || (p = sim_proc_find(s, pid)) == NULL)
+		return;
+	p->rss_area += p->rss * (s->now - p->rss_at);
+	p->rss_at = s->now;
+	p->rss += (uint64_t)(int64_t)delta;
+}
+
+/* The order of rows by pid. */
+static int rss_by_pid(const void *a, const void *b)
+{
+	uint32_t x = ((const struct sim_process_rss *)a)->pid, y = ((const struct sim_process_rss *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+struct sim_process_rss *sim_processes(const struct sim *s, size_t *n)
+{
+	struct sim_process_rss *v = s->cfg.vm.by_process && s->nprocs > 0 ? calloc(s->nprocs, sizeof *v) : NULL;
+
+	*n = 0;
+	for (size_t i = 0; v != NULL && i < s->proc_slots; i++) {
+		const struct proc *p = s->procs[i];
+		uint64_t end, area;
+
+		if (p == NULL)
+			continue;
+		end = p->state == PROC_LIVE ? s->now : p->gone;
+		area = p->rss_area + p->rss * (end - p->rss_at);
+		v[(*n)++] = (struct sim_process_rss){
+			.pid = p->pid, .resident = p->rss, .lifetime = end - p->born,
+			.mean_resident = end > p->born ? (double)area / (double)(end - p->born) : 0.0,
+		};
+	}
+	if (v != NULL)
+		qsort(v, *n, sizeof *v, rss_by_pid);
+	return v;
+}
+
 bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t pid)
 {
 	struct frame_maps *m = &s->more[f];
@@ -47,6 +91,7 @@ bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t 
 	}
 	m->v[m->n++] = (struct frame_map){ .pte = pte, .vpn = vpn, .pid = pid };
 	s->ft.frames[f].more_maps = true;
+	sim_rss(s, pid, 1);
 	return true;
 }
 
@@ -276,6 +321,7 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 
 		*m.pte = now;
 		sim_shootdown(s, m.pid, m.vpn);
+		sim_rss(s, m.pid, -1);
 	}
 	if (fr->more_maps)
 		s->more[f].n = 0;
@@ -413,6 +459,7 @@ static void sim_install(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, con
 	if (slot != SWAP_NONE && s->cache != NULL)
 		pagemap_put(s->cache, 0, slot, f);
 	*pte = PTE_MAKE(f, PTE_P | PTE_USED | PTE_A | flags);
+	sim_rss(s, ref->pid, 1);
 	if (s->idents != NULL) {
 		s->ident[f] = (struct frame_map){ .vpn = ref->page, .pid = ref->pid };
 		pagemap_put(s->idents, ref->pid, ref->page, f);
@@ -482,6 +529,13 @@ void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte, bool write_back)
 			*m.pte &= ~(pte_t)PTE_D;
 		}
 	}
+	if (s->cfg.vm.by_process) {
+		uint32_t k = 0;
+
+		while (map_at(s, f, k).pte != pte)
+			k++;
+		sim_rss(s, map_at(s, f, k).pid, -1);
+	}
 	if (n == 1) {
 		assert(fr->pte == pte);
 		if (fr->kind == FRAME_SHARED)
@@ -546,6 +600,7 @@ void sim_unmap_range(struct sim *s, struct proc *p, uint64_t start, uint64_t end
 
 void sim_teardown(struct sim *s, struct proc *p)
 {
+	p->gone = s->now;
 	/* Unmapped as by munmap: each TLB entry dropped is a shootdown. */
 	sim_unmap_range(s, p, 0, s->shape.vpn_bits >= 64 ? UINT64_MAX : 1ULL << s->shape.vpn_bits);
 	for (uint64_t i = 0; i < p->ntable_frames; i++)

@@ -83,6 +83,7 @@ struct proc *sim_proc(struct sim *s, uint32_t pid)
 		return NULL;
 	}
 	p->pid = pid;
+	p->born = p->rss_at = s->now;
 	if (s->cfg.vm.scope_local && !sim_proc_instance(s, p)) {
 		pt_destroy(&p->pt);
 		free(p);
