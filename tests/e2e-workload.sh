@@ -94,6 +94,44 @@ expect_error "an empty item" '--workload: empty item in "prog.trace,"' run --wor
 expect_error "standard input" "--workload: traces must be files, not standard input" run --workload prog.trace,-
 expect_error "a TRACE operand too" "run: --workload replaces the TRACE operand" run --workload prog.trace prog.trace
 
+# ---- a workload in an experiment file ----
+# The same counters as run --workload (the first test above), under the
+# entry's name; a resumed sweep finds the cells done; a missing trace of a
+# workload is named at its FILE:LINE:COLUMN.
+cp prog.trace prog2.trace
+cat >wl.yaml <<'T'
+output: res/wl
+traces:
+  - {workload: [prog.trace, prog2.trace], quantum: 1, name: twice}
+policies: [fifo]
+frames: [8]
+T
+run_pagesim sweep wl.yaml --no-plot -j 1
+got=$(csv_project res/wl/results.csv trace,refs,faults,file_reads,minor_faults,zero_fills,hits,resident,processes 2>&1)
+if [ "$status" -eq 0 ] && [ "$got" = "twice,8,6,2,2,2,2,4,2" ]; then ok "an experiment's workload entry"
+else not_ok "an experiment's workload entry" "status $status, got $got" "$err"; fi
+cp res/wl/results.csv before.csv
+run_pagesim sweep wl.yaml --no-plot -j 1 --resume
+if [ "$status" -eq 0 ] && [[ "$err" != *"redone"* ]] && cmp -s res/wl/results.csv before.csv; then
+	ok "a resumed workload sweep keeps its cells"
+else not_ok "a resumed workload sweep keeps its cells" "status $status" "$err"; fi
+# One of its traces changes (a 5th access): its cells are redone, 9 refs.
+printf 'X 0x400020 4\n' >>prog2.trace
+run_pagesim sweep wl.yaml --no-plot -j 1 --resume
+got=$(csv_project res/wl/results.csv refs 2>&1)
+if [ "$status" -eq 0 ] && [[ "$err" == *"twice: the trace changed since its cells were made"* ]] && [ "$got" = 9 ]; then
+	ok "a changed trace of a workload redoes its cells"
+else not_ok "a changed trace of a workload redoes its cells" "status $status, refs $got" "$err"; fi
+cat >wlbad.yaml <<'T'
+output: res/wlbad
+traces:
+  - {workload: [prog.trace, nosuch.trace]}
+policies: [fifo]
+frames: [8]
+T
+expect_error "a workload's missing trace" "wlbad.yaml:3:29: trace nosuch.trace: No such file or directory" \
+	sweep wlbad.yaml --no-plot
+
 # ---- the merge against an independent model, on random VM traces ----
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "# skip: python3 is not installed (merge cross-check)"

@@ -163,10 +163,15 @@ unsigned cli_cores(void)
 
 int cli_close_stdout(int status)
 {
+	/* A write that failed earlier (output beyond the stdio buffer) left
+	 * the error flag but not its errno: clear the flag, so that the flush
+	 * of what is left tries again and says why, and fail either way. */
+	bool failed_before = ferror(stdout) != 0;
 	int failure;
 
+	clearerr(stdout);
 	errno = 0;
-	if (fflush(stdout) == 0 && !ferror(stdout))
+	if (fflush(stdout) == 0 && !ferror(stdout) && !failed_before)
 		return status;
 	failure = errno;
 	cli_fail("cannot write standard output: %s", failure != 0 ? strerror(failure) : "write error");

@@ -33,6 +33,11 @@
 
 #include "trace/pass.h"
 
+/* The quantum of a workload that names none: 10000 access records. */
+#define MERGE_DEFAULT_QUANTUM 10000
+/* The most traces one workload merges. */
+#define MERGE_MAX_TRACES 64
+
 /* Replay workload w (its traces read with opt; opt->events, if given,
  * receives the merged events, else a table of its own does) into
  * consume, in batches of at most PASS_BATCH records. Fills *info (format:
