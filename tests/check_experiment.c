@@ -386,7 +386,7 @@ START_TEST(machine_keys)
 	/* Every key; read-us comes before device and still wins. */
 	load_ok(OK_TRACES "policies: [fifo]\nframes: [3]\n"
 		"strict: true\nstack-gap: 4096\ntlb: 64:4\ntlb-flush-on-switch: yes\nshootdown: false\n"
-		"count-page-tables: on\nby-segment: true\nscope: local\nquota: 16\nread-us: 7\ndevice: hdd\n"
+		"count-page-tables: on\nby-segment: true\nscope: local\nquota: 16\nalloc: proportional\nread-us: 7\ndevice: hdd\n"
 		"write-us: 8\nmem-ns: 9\ntlb-miss-ns: 10\nfault-us: 11\nzero-us: 12\ncopy-us: 0.125\n", &e);
 	ck_assert(e.machine.vm.strict);
 	ck_assert_uint_eq(e.machine.vm.stack_gap, 4096);
@@ -395,11 +395,12 @@ START_TEST(machine_keys)
 	ck_assert(e.machine.vm.tlb_flush_on_switch && e.machine.vm.no_shootdown);
 	ck_assert(e.machine.vm.count_page_tables && e.machine.vm.by_segment && e.machine.vm.scope_local);
 	ck_assert_uint_eq(e.machine.vm.local_quota, 16);
+	ck_assert_uint_eq(e.machine.vm.local_alloc, LOCAL_ALLOC_PROPORTIONAL);
 	ck_assert_int_eq(e.machine.cost.device, COST_HDD);
 	ck_assert(!exp_machine_is_plain(&e.machine));
 	exp_machine_describe(&e.machine, stamp, sizeof stamp);
 	ck_assert_str_eq(stamp, "strict=1 stack_gap=4096 tlb=64:4 tlb_flush_on_switch=1 shootdown=0 "
-				"count_page_tables=1 by_segment=1 scope=local quota=16 device=hdd read_us=7 "
+				"count_page_tables=1 by_segment=1 scope=local quota=16 alloc=proportional device=hdd read_us=7 "
 				"write_us=8 mem_ns=9 tlb_miss_ns=10 fault_us=11 zero_us=12 copy_us=0.125");
 	exp_free(&e);
 
@@ -437,6 +438,8 @@ START_TEST(machine_key_errors)
 	load_fails(BASE "scope: both\n", ":4:8: scope: expected global or local, got \"both\"");
 	load_fails(BASE "quota: 8\n", ":4:8: quota: a frame quota per process needs scope: local");
 	load_fails(BASE "quota: 8\nscope: global\n", ":4:8: quota: a frame quota per process needs scope: local");
+	load_fails(BASE "alloc: equal\n", ":4:8: alloc: a frame allocation rule needs scope: local");
+	load_fails(BASE "scope: local\nalloc: fair\n", ":5:8: alloc: expected equal or proportional, got \"fair\"");
 	load_fails(BASE "scope: local\nquota: 0\n", ":5:8: quota: expected a whole number from 1 to 2147483648, got \"0\"");
 	load_fails(BASE "device: tape\n", ":4:9: device: expected hdd, ssd or nvme, got \"tape\"");
 	load_fails(BASE "read-us: -1\n", ":4:10: read-us: expected a time in microseconds from 0 to 1e+09, got \"-1\"");

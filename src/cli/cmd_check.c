@@ -93,7 +93,8 @@ static int check_replay(struct check *ck, size_t ti, struct check_trace *t)
 	};
 	size_t cells_max = e->npolicies * e->nframes * e->nseeds, n = 0;
 	struct cell *cells = calloc(cells_max, sizeof *cells);
-	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
+	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL,
+				   .workload = tr->workload.n > 0 ? &tr->workload : NULL };
 	struct pass_info info;
 	struct ps_error err;
 	int status = EXIT_OK;

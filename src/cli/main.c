@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "policies/registry.h"
@@ -73,5 +74,12 @@ static int run_command(int argc, char **argv)
  * names its reason, exit 2, never a silent success. */
 int main(int argc, char **argv)
 {
+	/* stdio forgets why a write failed once its buffer overflowed (the
+	 * reason is then "write error"): a buffer of 64 KiB keeps the help and
+	 * most reports in one write, made by the check at the end. */
+	static char out_buffer[1 << 16];
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 	return cli_close_stdout(run_command(argc, argv));
 }

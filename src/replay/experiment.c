@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "replay/experiment.h"
+#include "trace/merge.h"
 #include "util/numparse.h"
 #include "machine/sim.h"
 #include "util/suggest.h"
@@ -48,7 +49,7 @@ struct exp_ctx {
 	struct experiment *exp;
 	struct ps_error *err;
 	/* Machine keys whose meaning depends on others, checked at the end. */
-	yaml_node_t *quota, *tlb_flush, *shootdown_off;
+	yaml_node_t *quota, *alloc, *tlb_flush, *shootdown_off;
 	/* The late keys, read once every other key is: traces:, expect:. */
 	yaml_node_t *traces, *expect;
 	/* Where each plug-in is named, for its loading errors. */
@@ -333,29 +334,110 @@ static void exp_gen_label(const struct gen_params *p, char *buf, size_t size)
 		snprintf(buf + used, size - used, ":phase-length=%llu", (unsigned long long)p->phase_length);
 }
 
-/* One entry of traces: a path, or a generator mapping. */
+/* A trace file path at node: a readable file. Returns 0 or -1. */
+static int exp_trace_path(struct exp_ctx *c, yaml_node_t *node, const char *path)
+{
+	struct stat st;
+
+	if (*path == '\0')
+		return exp_fail(c, node, "a trace path must not be empty");
+	if (strcmp(path, "-") == 0)
+		return exp_fail(c, node, "an experiment cannot read standard input; name a file");
+	if (access(path, R_OK) != 0)
+		return exp_fail(c, node, "trace %s: %s", path, strerror(errno));
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return exp_fail(c, node, "trace %s: is a directory, not a trace file", path);
+	return 0;
+}
+
+/* workload: the list of a workload's trace files. */
+static int exp_wl_traces(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	struct exp_trace *tr = t;
+	yaml_node_t *items[MERGE_MAX_TRACES];
+	size_t n;
+
+	if (exp_items(c, v, "workload", items, MERGE_MAX_TRACES, &n) < 0)
+		return -1;
+	tr->workload_paths = calloc(n, sizeof *tr->workload_paths);
+	if (tr->workload_paths == NULL)
+		return exp_fail(c, v, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const char *path = exp_scalar(c, items[i], "a workload's trace");
+
+		if (path == NULL || exp_trace_path(c, items[i], path) < 0)
+			return -1;
+		if ((tr->workload_paths[tr->workload.n++] = exp_strdup(c, items[i], path)) == NULL)
+			return -1;
+	}
+	tr->workload.paths = (const char *const *)tr->workload_paths;
+	return 0;
+}
+
+static int exp_wl_quantum(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "quantum", 1, UINT64_MAX, &((struct exp_trace *)t)->workload.quantum);
+}
+
+static const struct exp_key exp_workload_keys[] = {
+	{ "workload", exp_wl_traces },
+	{ "quantum", exp_wl_quantum },
+	{ "name", exp_gen_name },
+};
+
+/* Does mapping node have the key name? */
+static bool exp_has_key(struct exp_ctx *c, yaml_node_t *node, const char *name)
+{
+	for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
+	     node->type == YAML_MAPPING_NODE && p < node->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+
+		if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A workload entry of traces (trace/merge.h): {workload: [A, B], quantum:
+ * Q, name: N}; its label is N, else "A+B:quantum=Q". */
+static int exp_workload(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
+{
+	char label[1024];
+	size_t used = 0;
+
+	if (exp_walk_mapping(c, node, "a workload", exp_workload_keys,
+			     sizeof exp_workload_keys / sizeof exp_workload_keys[0], t) < 0)
+		return -1;
+	if (t->workload.quantum == 0)
+		t->workload.quantum = MERGE_DEFAULT_QUANTUM;
+	if (t->label != NULL)
+		return 0;
+	for (size_t i = 0; i < t->workload.n && used < sizeof label; i++)
+		used += (size_t)snprintf(label + used, sizeof label - used, "%s%s", i ? "+" : "", t->workload.paths[i]);
+	if (used < sizeof label)
+		snprintf(label + used, sizeof label - used, ":quantum=%llu", (unsigned long long)t->workload.quantum);
+	t->label = exp_strdup(c, node, label);
+	return t->label ? 0 : -1;
+}
+
+/* One entry of traces: a path, a generator mapping, or a workload. */
 static int exp_trace(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
 {
 	char label[256];
 	struct ps_error gen_err;
-	struct stat st;
 	struct gen *g;
 
 	if (node->type == YAML_SCALAR_NODE) {
 		const char *path = (const char *)node->data.scalar.value;
 
-		if (*path == '\0')
-			return exp_fail(c, node, "a trace path must not be empty");
-		if (strcmp(path, "-") == 0)
-			return exp_fail(c, node, "an experiment cannot read standard input; name a file");
-		if (access(path, R_OK) != 0)
-			return exp_fail(c, node, "trace %s: %s", path, strerror(errno));
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			return exp_fail(c, node, "trace %s: is a directory, not a trace file", path);
+		if (exp_trace_path(c, node, path) < 0)
+			return -1;
 		t->path = exp_strdup(c, node, path);
 		t->label = exp_strdup(c, node, path);
 		return t->path && t->label ? 0 : -1;
 	}
+	if (exp_has_key(c, node, "workload"))
+		return exp_workload(c, node, t);
 	gen_params_init(&t->gen, GEN_UNIFORM);
 	t->gen.kind = (enum gen_kind)-1;
 	if (exp_walk_mapping(c, node, "a generated trace", exp_gen_keys,
@@ -768,11 +850,14 @@ void exp_machine_describe(const struct exp_machine *m, char *buf, size_t size)
 
 	used = (size_t)snprintf(buf, size,
 				"strict=%d stack_gap=%llu tlb=%lu:%lu tlb_flush_on_switch=%d shootdown=%d "
-				"count_page_tables=%d by_segment=%d scope=%s quota=%lu ",
+				"count_page_tables=%d by_segment=%d scope=%s quota=%lu %s",
 				vm->strict, (unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
 				(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch,
 				!vm->no_shootdown, vm->count_page_tables, vm->by_segment,
-				vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota);
+				vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota,
+				/* only local scope has an allocation rule */
+				!vm->scope_local ? "" : vm->local_alloc == LOCAL_ALLOC_PROPORTIONAL ? "alloc=proportional "
+												   : "alloc=equal ");
 	if (used < size)
 		cost_describe(&m->cost, buf + used, size - used);
 }
@@ -850,6 +935,19 @@ static int exp_key_scope(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return 0;
 }
 
+static int exp_key_alloc(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "alloc");
+
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "equal") != 0 && strcmp(s, "proportional") != 0)
+		return exp_fail(c, v, "alloc: expected equal or proportional, got \"%s\"", s);
+	c->exp->machine.vm.local_alloc = strcmp(s, "equal") == 0 ? LOCAL_ALLOC_EQUAL : LOCAL_ALLOC_PROPORTIONAL;
+	c->alloc = v;
+	return 0;
+}
+
 static int exp_key_quota(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	uint64_t quota;
@@ -911,6 +1009,8 @@ static int exp_machine_check(struct exp_ctx *c)
 
 	if (c->quota != NULL && !vm->scope_local)
 		return exp_fail(c, c->quota, "quota: a frame quota per process needs scope: local");
+	if (c->alloc != NULL && !vm->scope_local)
+		return exp_fail(c, c->alloc, "alloc: a frame allocation rule needs scope: local");
 	if (c->tlb_flush != NULL && vm->tlb_entries == 0)
 		return exp_fail(c, c->tlb_flush, "tlb-flush-on-switch: there is no TLB to flush; add tlb: ENTRIES[:WAYS]");
 	if (c->shootdown_off != NULL && vm->tlb_entries == 0)
@@ -1129,6 +1229,7 @@ static const struct exp_key exp_top_keys[] = {
 	{ "by-segment", exp_key_by_segment },
 	{ "scope", exp_key_scope },
 	{ "quota", exp_key_quota },
+	{ "alloc", exp_key_alloc },
 	{ "device", exp_key_device },
 	{ "read-us", exp_key_read_us },
 	{ "write-us", exp_key_write_us },
@@ -1383,6 +1484,9 @@ void exp_free(struct experiment *exp)
 	for (size_t i = 0; i < EXP_MAX_TRACES; i++) {
 		free(exp->traces[i].label);
 		free(exp->traces[i].path);
+		for (size_t k = 0; k < exp->traces[i].workload.n; k++)
+			free(exp->traces[i].workload_paths[k]);
+		free(exp->traces[i].workload_paths);
 	}
 	for (size_t i = 0; i < EXP_MAX_PLUGINS; i++)
 		free(exp->plugins[i]);

@@ -199,18 +199,67 @@ static int runner_hash_file(const char *path, uint64_t *hash, struct ps_error *e
 	return buf == NULL || fd < 0 || got < 0 ? -1 : 0;
 }
 
+/* Write the identity of file path into buf: "file size=S mtime=T" and,
+ * with hash, " hash64=H", the content hash of its bytes. Returns 0, 1
+ * when it is no regular file, or -1 with err set. */
+static int runner_stamp_file(const char *path, char *buf, size_t size, bool hash, struct ps_error *err)
+{
+	struct stat st;
+	uint64_t h;
+	int len;
+
+	if (stat(path, &st) != 0)
+		return ps_error_set(err, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return 1;
+	len = snprintf(buf, size, "file size=%jd mtime=%lld.%09ld", (intmax_t)st.st_size,
+		       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+	if (!hash)
+		return 0;
+	if (runner_hash_file(path, &h, err) < 0)
+		return -1;
+	snprintf(buf + len, size - (size_t)len, " hash64=%016" PRIx64, h);
+	return 0;
+}
+
+/* The identity line of workload tr: its quantum, its number of traces and
+ * a hash of their paths and identities (runner_stamp_file, always with
+ * the contents hashed, so the line is the same with or without hash).
+ * Returns as runner_stamp_file. */
+static int runner_stamp_workload(const struct exp_trace *tr, char *buf, size_t size, struct ps_error *err)
+{
+	uint64_t h = RUNNER_FNV_BASIS;
+	char one[512];
+
+	for (size_t k = 0; k < tr->workload.n; k++) {
+		int rc = runner_stamp_file(tr->workload.paths[k], one, sizeof one, true, err);
+
+		if (rc != 0) {
+			if (rc == 1)
+				snprintf(buf, size, "#trace not-a-regular-file\n");
+			return rc;
+		}
+		h = runner_fnv(h, (const unsigned char *)tr->workload.paths[k], strlen(tr->workload.paths[k]) + 1);
+		h = runner_fnv(h, (const unsigned char *)one, strlen(one) + 1);
+	}
+	snprintf(buf, size, "#trace workload quantum=%" PRIu64 " traces=%zu hash64=%016" PRIx64 "\n",
+		 tr->workload.quantum, tr->workload.n, h);
+	return 0;
+}
+
 /* Write the identity line of trace tr into buf: for a file its size,
  * modification time and, with hash, the content hash of its bytes (without hash
- * the line stops after the time); for a generated trace every parameter.
+ * the line stops after the time); for a generated trace every parameter;
+ * for a workload, runner_stamp_workload's.
  * Returns 0, 1 when the trace is no regular file (its identity cannot be
  * told), or -1 with err set. */
 static int runner_stamp(const struct exp_trace *tr, char *buf, size_t size, bool hash, struct ps_error *err)
 {
 	const struct gen_params *g = &tr->gen;
-	struct stat st;
-	uint64_t h;
-	int len;
+	int rc;
 
+	if (tr->workload.n > 0)
+		return runner_stamp_workload(tr, buf, size, err);
 	if (tr->generated) {
 		snprintf(buf, size, "#trace gen kind=%s pages=%" PRIu64 " refs=%" PRIu64 " seed=%" PRIu64
 			 " write-ratio=%.17g alpha=%.17g sets=%" PRIu64 " set-size=%" PRIu64 " phase-length=%" PRIu64 "\n",
@@ -218,20 +267,13 @@ static int runner_stamp(const struct exp_trace *tr, char *buf, size_t size, bool
 			 g->set_size, g->phase_length);
 		return 0;
 	}
-	if (stat(tr->path, &st) != 0)
-		return ps_error_set(err, "%s: %s", tr->path, strerror(errno));
-	if (!S_ISREG(st.st_mode)) {
+	rc = runner_stamp_file(tr->path, buf + 7, size - 7, hash, err);
+	memcpy(buf, "#trace ", 7);
+	if (rc == 1)
 		snprintf(buf, size, "#trace not-a-regular-file\n");
-		return 1;
-	}
-	len = snprintf(buf, size, "#trace file size=%jd mtime=%lld.%09ld", (intmax_t)st.st_size,
-		       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-	if (!hash)
-		return 0;
-	if (runner_hash_file(tr->path, &h, err) < 0)
-		return -1;
-	snprintf(buf + len, size - (size_t)len, " hash64=%016" PRIx64 "\n", h);
-	return 0;
+	else if (rc == 0 && hash)
+		snprintf(buf + strlen(buf), size - strlen(buf), "\n");
+	return rc;
 }
 
 /* Find the row of (policy, frames, seed) in t, or NULL. */
@@ -403,13 +445,14 @@ static void runner_write_machine(FILE *f, const struct exp_machine *m)
 
 	fprintf(f, "  \"strict\": %s,\n  \"stack_gap\": %llu,\n  \"tlb_entries\": %lu,\n  \"tlb_ways\": %lu,\n"
 		"  \"tlb_flush_on_switch\": %s,\n  \"shootdown\": %s,\n  \"count_page_tables\": %s,\n"
-		"  \"by_segment\": %s,\n  \"scope\": \"%s\",\n  \"quota\": %lu,\n  \"device\": \"%s\",\n  \"cost\": {",
+		"  \"by_segment\": %s,\n  \"scope\": \"%s\",\n  \"quota\": %lu,\n  \"alloc\": \"%s\",\n"
+		"  \"device\": \"%s\",\n  \"cost\": {",
 		vm->strict ? "true" : "false",
 		(unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
 		(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch ? "true" : "false",
 		vm->no_shootdown ? "false" : "true", vm->count_page_tables ? "true" : "false",
 		vm->by_segment ? "true" : "false", vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota,
-		cost_device_name(m->cost.device));
+		vm->local_alloc == LOCAL_ALLOC_PROPORTIONAL ? "proportional" : "equal", cost_device_name(m->cost.device));
 	for (int p = 0; p < COST_NPARAMS; p++)
 		fprintf(f, "%s\"%s\": %.17g", p ? ", " : "", cost_param_name((enum cost_param)p), m->cost.value[p]);
 	fputs("}\n", f);
@@ -660,7 +703,8 @@ static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t 
 		.page_shift = e->topt.page_shift, .va_bits = e->topt.va_bits,
 		.swap_slots = e->swap_slots, .span_pages = e->span_pages, .vm = &e->machine,
 	};
-	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
+	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL,
+				   .workload = tr->workload.n > 0 ? &tr->workload : NULL };
 	struct pass_info info;
 	struct ps_error trace_err;
 	struct runner_job job = { .r = r, .t = t };
