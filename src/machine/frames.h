@@ -17,7 +17,9 @@
 /* What a frame in use holds. */
 enum frame_kind {
 	FRAME_PAGE = 0,   /* an anonymous or private page */
-	FRAME_SHARED = 1, /* a page of a shared file mapping (its file is the backing) */
+	FRAME_SHARED = 1, /* a file's page in the page cache (its file is the backing),
+			     mapped by shared mappings of the file, and by
+			     private ones, read-only, until they write */
 	FRAME_TABLE = 2,  /* a page table (count_page_tables): pinned, no PTE maps it */
 };
 

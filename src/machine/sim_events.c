@@ -313,6 +313,7 @@ static int event_fork(struct sim *s, const struct trace_event *ev, size_t i, str
 	child->touched = parent->touched;
 	child->heap_known = parent->heap_known;
 	child->heap_start = parent->heap_start;
+	child->pages = parent->pages;
 	if (parent->state != PROC_LIVE) {
 		/* A killed parent: its child is as dead, and holds nothing. */
 		sim_teardown(s, child);

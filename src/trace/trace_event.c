@@ -41,9 +41,17 @@
 #define EV_CHUNK0_BITS 6 /* chunk 0 holds 64 events */
 #define EV_CHUNKS 59	 /* enough for every index below 2^64 */
 
+/* A trace whose events a workload's table holds (trace_events_add_source). */
+struct ev_source {
+	char *name;
+	bool records;
+};
+
 struct trace_events {
 	char *name;
 	bool records;
+	struct ev_source *sources; /* a workload's traces; NULL: one trace */
+	uint32_t nsources;
 	_Atomic uint64_t count;
 	struct trace_event *chunks[EV_CHUNKS];
 	char **strs; /* the interned strings; NULL: empty slot */
@@ -75,8 +83,27 @@ void trace_events_destroy(struct trace_events *t)
 	for (size_t i = 0; i < t->str_slots; i++)
 		free(t->strs[i]);
 	free(t->strs);
+	for (uint32_t k = 0; k < t->nsources; k++)
+		free(t->sources[k].name);
+	free(t->sources);
 	free(t->name);
 	free(t);
+}
+
+uint32_t trace_events_add_source(struct trace_events *t, const char *name, bool records)
+{
+	struct ev_source *v = realloc(t->sources, (t->nsources + 1) * sizeof *v);
+	char *copy = strdup(name);
+
+	if (v == NULL || copy == NULL) {
+		free(copy);
+		if (v != NULL)
+			t->sources = v;
+		return 0;
+	}
+	t->sources = v;
+	v[t->nsources] = (struct ev_source){ .name = copy, .records = records };
+	return ++t->nsources;
 }
 
 int trace_events_set_source(struct trace_events *t, const char *name, bool records)
@@ -202,6 +229,14 @@ bool trace_events_records(const struct trace_events *t)
 
 int trace_events_where(const struct trace_events *t, uint64_t line, char *buf, size_t len)
 {
+	uint64_t k = line >> TRACE_EVENTS_LINE_BITS;
+
+	if (t->nsources > 0 && k >= 1 && k <= t->nsources) {
+		const struct ev_source *src = &t->sources[k - 1];
+
+		line &= TRACE_EVENTS_LINE_MAX;
+		return snprintf(buf, len, src->records ? "%s: record %" PRIu64 : "%s:%" PRIu64, src->name, line);
+	}
 	return snprintf(buf, len, t->records ? "%s: record %" PRIu64 : "%s:%" PRIu64, t->name, line);
 }
 

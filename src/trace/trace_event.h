@@ -138,6 +138,20 @@ int trace_events_set_source(struct trace_events *t, const char *name, bool recor
  * snprintf returns. */
 int trace_events_where(const struct trace_events *t, uint64_t line, char *buf, size_t len);
 
+/* Several traces in one table (a multiprogrammed workload, merge.h):
+ * each trace is a source, numbered from 1, and a position (a batch's line,
+ * an event's line) of source k is TRACE_EVENTS_AT(k, its own line), which
+ * trace_events_where names after that trace. Lines must be at most
+ * TRACE_EVENTS_LINE_MAX. */
+#define TRACE_EVENTS_LINE_BITS 40
+#define TRACE_EVENTS_LINE_MAX ((UINT64_C(1) << TRACE_EVENTS_LINE_BITS) - 1)
+#define TRACE_EVENTS_AT(k, line) (((uint64_t)(k) << TRACE_EVENTS_LINE_BITS) | (line))
+
+/* Add a source named name (copied; positions "record N" when records) to
+ * t, before any batch that names it is replayed. Returns its number
+ * (>= 1), or 0 when memory is short. */
+uint32_t trace_events_add_source(struct trace_events *t, const char *name, bool records);
+
 /* Where record i of batch b was read, as trace_events_where says it; ""
  * when the batch does not know (no lines or no table: generated
  * workloads). Returns what snprintf returns. */
