@@ -56,6 +56,9 @@
  *
  * Versioning: abi must be PAGESIM_POLICY_ABI. New slots are only ever
  * added at the end of these structs, and the number goes up when they are.
+ * A plug-in built for an older version down to PAGESIM_POLICY_ABI_OLDEST
+ * still loads: its descriptor is copied into a current one whose newer
+ * slots are NULL.
  *
  * Out-of-tree policies: a plug-in is a shared object, built against this
  * header as installed (#include <pagesim/policy.h>; `pkg-config --cflags
@@ -74,7 +77,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGESIM_POLICY_ABI 2
+#define PAGESIM_POLICY_ABI 3
+/* The oldest interface version pagesim still loads: a plug-in built for
+ * version 2 lacks describe (version 3), and the loader gives it a NULL
+ * one (policies/plugin.c). */
+#define PAGESIM_POLICY_ABI_OLDEST 2
 
 /* next_use value of a page that is never referenced again. */
 #define POLICY_NEVER UINT64_MAX
@@ -124,6 +131,8 @@ struct policy_ref {
 	bool write;        /* the reference writes the page */
 };
 
+struct policy_viewer; /* below: what describe() sends its view through */
+
 struct policy {
 	unsigned abi;        /* PAGESIM_POLICY_ABI */
 	const char *name;    /* kebab-case, as users type it: "second-chance" */
@@ -172,8 +181,45 @@ struct policy {
 	 * a valid answer, and a value >= frames is ignored; the core only
 	 * prefetches. NULL: no hint. */
 	uint32_t (*peek)(const void *state);
+	/* Show the state (added in interface version 3), for `pagesim
+	 * explain`: call v->list() for each of the policy's lists, in the
+	 * order it reads them, then v->item() for each entry, resident frames
+	 * and ghosts, in the list's order (a clock's ring from frame 0, with
+	 * the hand marked). May call the host's non-clearing reads (accessed,
+	 * dirty), never test_and_clear_accessed; changes nothing. NULL: the
+	 * core shows a frame table with the accessed and dirty bits. */
+	void (*describe)(const void *state, const struct policy_viewer *v);
 };
 
 #define POLICY_MAX_PARAMS 8
+
+/* The most values one item of a policy's view carries. */
+#define POLICY_VIEW_VALUES 2
+/* policy_view_item.frame of a ghost: a page the policy remembers, not in
+ * memory. */
+#define POLICY_VIEW_GHOST UINT32_MAX
+
+/* One entry of a policy's view of its state (describe). */
+struct policy_view_item {
+	uint32_t frame;   /* a resident frame (the core names its page), or
+			     POLICY_VIEW_GHOST */
+	uint32_t pid;     /* a ghost's identity, as policy_ref gave it; */
+	uint64_t page;    /*   ignored for a resident frame */
+	bool mark;        /* the position the policy acts at next: a clock's
+			     hand */
+	unsigned nvalues; /* how many of key/value are set, <= POLICY_VIEW_VALUES */
+	const char *key[POLICY_VIEW_VALUES]; /* short names: "A", "next", "age" */
+	uint64_t value[POLICY_VIEW_VALUES];  /* POLICY_NEVER prints as "never" */
+};
+
+/* Where a policy's describe() sends its view. The core formats it (text,
+ * CSV, JSON) and owns every string only for the length of the call. */
+struct policy_viewer {
+	void *ctx;
+	/* Begin a list: its name says its order ("queue head..tail"). */
+	void (*list)(void *ctx, const char *name);
+	/* The next item of the current list. */
+	void (*item)(void *ctx, const struct policy_view_item *item);
+};
 
 #endif
