@@ -244,8 +244,7 @@ static int cells_consume_future(void *ctx, const struct trace_batch *b, struct p
 	return future_add(ctx, b->recs, b->n, err);
 }
 
-/* Build the look-ahead of trace into fut. Returns 0, or -1 with err set. */
-static int cells_build_future(const struct trace_spec *trace, const struct trace_options *topt,
+int cells_future_build(const struct trace_spec *trace, const struct trace_options *topt,
 			      const struct cells_machine *m, struct future *fut, struct ps_error *err)
 {
 	struct future_builder *b = future_begin(m->page_shift, m->span_pages);
@@ -647,7 +646,7 @@ static int cells_plan_future(struct cells_run *run, const struct trace_spec *tra
 	if (!needed)
 		return 0;
 	if (window == 0)
-		return cells_build_future(trace, topt, m, fut, err);
+		return cells_future_build(trace, topt, m, fut, err);
 	run->ahead = cells_ahead_create(window, m->page_shift, m->span_pages, err);
 	return run->ahead != NULL ? 0 : -1;
 }

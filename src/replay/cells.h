@@ -71,4 +71,12 @@ int cells_replay(const struct trace_spec *trace, const struct trace_options *top
 		 cells_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
 		 struct pass_info *info, struct ps_error *err);
 
+struct future;
+
+/* Build the look-ahead of the whole trace (every reference's next use,
+ * with m's page size and span rule) into fut, in one pass of its own.
+ * Returns 0, or -1 with err set. */
+int cells_future_build(const struct trace_spec *trace, const struct trace_options *topt,
+		       const struct cells_machine *m, struct future *fut, struct ps_error *err);
+
 #endif
