@@ -127,9 +127,8 @@ static bool explain_print_step(void *ctx, const struct explain_step *st)
 	return explain_out_step(ctx, st);
 }
 
-/* The names of the view's lists, for the table's header: a replay of
- * nothing through the same policy would not tell them, so they are
- * taken from the first step (see explain_header_step). */
+/* The printer, and the names of the view's lists for the table's
+ * header, taken from the first step's view (explain_header_step). */
 struct explain_cli {
 	struct explain_out out;
 	bool begun;
@@ -142,7 +141,7 @@ static bool explain_header_step(void *ctx, const struct explain_step *st)
 {
 	struct explain_cli *c = ctx;
 
-	if (!c->begun && !st->is_event) {
+	if (!c->begun) {
 		size_t used = 0;
 
 		c->names[0] = '\0';
@@ -150,11 +149,6 @@ static bool explain_header_step(void *ctx, const struct explain_step *st)
 			used += (size_t)snprintf(c->names + used, sizeof c->names - used, "%s%s", l ? " | " : "",
 						 st->view->lists[l].name);
 		c->out.view_names = c->names;
-		explain_out_begin(&c->out);
-		c->begun = true;
-	}
-	if (!c->begun) { /* an event before the first reference */
-		c->out.view_names = "frames";
 		explain_out_begin(&c->out);
 		c->begun = true;
 	}

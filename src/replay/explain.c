@@ -265,6 +265,7 @@ static int explain_event(struct explain_run *run, const struct trace_batch *b, s
 {
 	const struct trace_event *ev = trace_events_get(b->events, b->recs[i].addr);
 	char text[512];
+	struct sim_stats now;
 	struct explain_step st = { .is_event = true, .event = text, .line = b->lines != NULL ? b->lines[i] : 0 };
 
 	if (explain_feed(run, b, i, i + 1, err) < 0)
@@ -272,6 +273,11 @@ static int explain_event(struct explain_run *run, const struct trace_batch *b, s
 	if (ev == NULL || !explain_shown(run, ev->pid))
 		return 0;
 	trace_event_format(ev, text, sizeof text);
+	if (run->req->view) { /* the lists as they stand, for a printer's header */
+		sim_get_stats(run->sim, &now);
+		explain_view_build(run, UINT32_MAX, 0, now.processes);
+		st.view = &run->view;
+	}
 	if (ev->kind != EV_FORK && ev->kind != EV_EXIT) {
 		size_t len = strlen(text);
 
