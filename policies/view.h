@@ -6,6 +6,7 @@
 #define PAGESIM_VIEW_H
 
 #include "framelist.h"
+#include "pagemap.h"
 #include "policy.h"
 
 /* Send resident frame f to v, marked or not, with one value named key
@@ -31,6 +32,19 @@ static inline void view_framelist(const struct policy_viewer *v, const char *nam
 	for (uint32_t f = node[frames].next; f != frames; f = node[f].next)
 		view_frame(v, f, false, host != NULL ? "A" : NULL,
 			   host != NULL && host->accessed(host->machine, f));
+}
+
+/* Send the list `name` to v: the identities ghost queue q remembers, from
+ * the oldest to the newest. */
+static inline void view_ghostq(const struct policy_viewer *v, const char *name, const struct ghostq *q)
+{
+	v->list(v->ctx, name);
+	for (uint32_t n = q->oldest; n != GHOSTQ_NONE; n = q->node[n].next) {
+		struct policy_view_item it = { .frame = POLICY_VIEW_GHOST, .pid = q->node[n].pid,
+					       .page = q->node[n].page };
+
+		v->item(v->ctx, &it);
+	}
 }
 
 #endif
