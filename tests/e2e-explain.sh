@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 EX="$TESTDATA/explain"
-POLICIES=$("$PAGESIM" policies | awk '/^[a-z]/ { print $1 }')
+POLICIES=$("$PAGESIM" policies | awk '/^[a-z0-9]/ { print $1 }')
 REFSIM="$(dirname "$0")/refsim.py"
 
 # --- OSTEP's paging-policy.py -c ---------------------------------------
@@ -46,6 +46,13 @@ done
 # The dirty string has dirty victims (else the fate column is untested).
 if grep -q ',swap,' "$work/got"; then ok "the dirty string evicts dirty pages to swap"
 else not_ok "the dirty string evicts dirty pages to swap" "$(cat "$work/got")"; fi
+
+# --- the text table of every built-in policy (scripts/regen-golden) -----
+for p in $POLICIES; do
+	(cd "$TRACES" && "$PAGESIM" explain silberschatz.pages --policy "$p" --frames 3) >"$work/golden.txt"
+	expect_same "golden text table: $p on the Silberschatz string, 3 frames" \
+		"$TESTDATA/golden/explain-silberschatz-$p.txt" "$work/golden.txt"
+done
 
 # --- the summary is run's row, and the steps add up to it -------------
 # same_summary TRACE POLICY FRAMES [EXPLAIN ARGS...]: explain's text after

@@ -62,11 +62,8 @@ static const struct opt_spec explain_options[] = {
 	{ .name = "output", .kind = OPT_CHOICE, .arg = "FORMAT", OPT_AT(struct explain_opts, output),
 	  .words = explain_output_words, .values = explain_output_values,
 	  .help = "text (default), csv or json (the table style only)" },
-	{ .name = "seed", .kind = OPT_UINT, .arg = "N", OPT_AT(struct explain_opts, seed), .max = UINT64_MAX,
-	  .expected = "a whole number", .help = "seed for randomised policies (default: 1)" },
-	{ .name = "swap-slots", .kind = OPT_UINT, .arg = "N", OPT_AT(struct explain_opts, swap_slots), .min = 1,
-	  .max = UINT64_MAX, .expected = "a number of slots >= 1",
-	  .help = "capacity of the swap device in pages (default: 2^32)" },
+	CLI_SEED_SPEC(struct explain_opts, seed),
+	CLI_SWAP_SLOTS_SPEC(struct explain_opts, swap_slots),
 	CLI_SPAN_SPEC(struct explain_opts, span_pages),
 	{ 0 },
 };

@@ -367,22 +367,10 @@ static int explain_consume(void *ctx, const struct trace_batch *b, struct ps_err
  * look-ahead, for a policy that needs one). NULL with err set. */
 static struct sim *explain_machine(const struct explain_request *req, const struct future *fut, struct ps_error *err)
 {
-	const struct cells_machine *m = req->machine;
-	struct sim_config cfg = {
-		.policy = req->policy->policy,
-		.policy_params = req->policy->params,
-		.frames = req->frames,
-		.page_shift = m->page_shift,
-		.va_bits = m->va_bits,
-		.swap_slots = m->swap_slots,
-		.seed = req->seed,
-		.span_pages = m->span_pages,
-		.future = fut->next_use,
-		.future_len = fut->len,
-	};
+	struct sim_config cfg = cells_sim_config(req->machine, req->policy, req->frames, req->seed);
 
-	if (m->vm != NULL)
-		cfg.vm = m->vm->vm;
+	cfg.future = fut->next_use;
+	cfg.future_len = fut->len;
 	return sim_create(&cfg, err);
 }
 
