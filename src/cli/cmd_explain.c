@@ -158,7 +158,9 @@ static void explain_window_text(const struct explain_opts *o, uint64_t refs, cha
 	uint64_t total = refs;
 	uint64_t last = o->count == UINT64_MAX || o->from + o->count > total ? total : o->from + o->count;
 
-	if (o->from == 0 && last == total)
+	if (o->from >= total)
+		snprintf(buf, len, "Shown: no reference (the trace has %" PRIu64 ")", total);
+	else if (o->from == 0 && last == total)
 		snprintf(buf, len, "Shown: every reference (%" PRIu64 ")", total);
 	else
 		snprintf(buf, len, "Shown: references %" PRIu64 " to %" PRIu64 " of %" PRIu64, o->from,
