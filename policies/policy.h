@@ -194,7 +194,7 @@ struct policy {
 #define POLICY_MAX_PARAMS 8
 
 /* The most values one item of a policy's view carries. */
-#define POLICY_VIEW_VALUES 2
+#define POLICY_VIEW_VALUES 3
 /* policy_view_item.frame of a ghost: a page the policy remembers, not in
  * memory. */
 #define POLICY_VIEW_GHOST UINT32_MAX

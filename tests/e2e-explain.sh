@@ -54,6 +54,33 @@ for p in $POLICIES; do
 		"$TESTDATA/golden/explain-silberschatz-$p.txt" "$work/golden.txt"
 done
 
+# --- every policy's view holds exactly the resident pages -------------
+# Resident pages follow from the steps alone (a fault adds the page, its
+# victim leaves); the view's items that are not ghosts (~) must be that
+# set, each list in order, whatever the policy (a page may stand in two
+# lists, as LIRS's resident HIR pages do in S and Q).
+bad=""
+for p in $POLICIES; do
+	"$PAGESIM" explain "$EX/silberschatz-dirty.pages" --policy "$p" --frames 3 --output csv >"$work/v.csv"
+	bad="$bad$(awk -F, -v p="$p" 'NR > 1 {
+		if ($7 != "hit") in_mem[$5] = 1
+		if ($9 != "") delete in_mem[$9]
+		view = $16; for (j = 17; j < NF; j++) view = view "," $j  # the field may hold commas
+		gsub(/"/, "", view)
+		n = split(view, items, /[ |]+/); delete seen; got = 0
+		for (i = 1; i <= n; i++) {
+			it = items[i]; if (it == "" || it == "-" || it ~ /^>?~/) continue
+			sub(/^>/, "", it); sub(/[*[].*/, "", it)
+			if (!(it in in_mem)) { printf " %s:ref%s:%s-not-resident", p, $1, it; exit }
+			if (!(it in seen)) { seen[it] = 1; got++ }
+		}
+		want = 0; for (k in in_mem) want++
+		if (got != want) { printf " %s:ref%s:%d-of-%d-shown", p, $1, got, want; exit }
+	}' "$work/v.csv")"
+done
+if [ -z "$bad" ]; then ok "every policy's view holds exactly the resident pages, at every step"
+else not_ok "every policy's view holds exactly the resident pages, at every step" "$bad"; fi
+
 # --- the summary is run's row, and the steps add up to it -------------
 # same_summary TRACE POLICY FRAMES [EXPLAIN ARGS...]: explain's text after
 # its summary heading must be what run prints; names the case on stdout
