@@ -40,17 +40,20 @@ static const char *plugin_dlerror(const char *file)
 /* The descriptor to register for p: p itself when it is of the current
  * interface version; for an older one still supported, a copy (never
  * freed: the registry keeps it) of the slots that version has, the newer
- * ones NULL. Version 2 ends before describe. NULL when memory is short. */
+ * ones NULL. Version 2 ends before shed, version 3 before describe. NULL
+ * when memory is short. */
 static const struct policy *plugin_upgrade(const struct policy *p)
 {
+	size_t known;
 	struct policy *copy;
 
-	if (p == NULL || p->abi != 2)
+	if (p == NULL || p->abi == PAGESIM_POLICY_ABI || p->abi < PAGESIM_POLICY_ABI_OLDEST)
 		return p;
+	known = p->abi == 2 ? offsetof(struct policy, shed) : offsetof(struct policy, describe);
 	copy = calloc(1, sizeof *copy);
 	if (copy == NULL)
 		return NULL;
-	memcpy(copy, p, offsetof(struct policy, describe));
+	memcpy(copy, p, known);
 	copy->abi = PAGESIM_POLICY_ABI;
 	return copy;
 }

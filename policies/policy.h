@@ -23,6 +23,8 @@
  *   tick(now)  optional periodic work (aging counters, clearing bits):
  *              called before reference number 0 and then whenever the
  *              reference count reaches the time tick() last returned.
+ *   shed(now)  optional, after tick(now) and after each fault: frames
+ *              the policy gives up unasked (variable-space policies).
  *
  * Accessed bits: the faulting access sets the accessed bit of the page it
  * brings in, and every later reference sets it again, so a policy that
@@ -77,11 +79,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGESIM_POLICY_ABI 3
+#define PAGESIM_POLICY_ABI 4
 /* The oldest interface version pagesim still loads: a plug-in built for
- * version 2 lacks describe (version 3), and the loader gives it a NULL
- * one (policies/plugin.c). */
+ * version 2 lacks shed (version 3) and describe (version 4), one built
+ * for version 3 lacks describe, and the loader gives it NULL ones
+ * (policies/plugin.c). */
 #define PAGESIM_POLICY_ABI_OLDEST 2
+
+/* shed()'s answer when there is no frame to release now. */
+#define POLICY_NO_FRAME UINT32_MAX
 
 /* next_use value of a page that is never referenced again. */
 #define POLICY_NEVER UINT64_MAX
@@ -181,7 +187,19 @@ struct policy {
 	 * a valid answer, and a value >= frames is ignored; the core only
 	 * prefetches. NULL: no hint. */
 	uint32_t (*peek)(const void *state);
-	/* Show the state (added in interface version 3), for `pagesim
+	/* Variable space (added in interface version 3; ws, pff and vmin):
+	 * release frames without an eviction request. Called right after each
+	 * tick(now), before reference now is served, and at the end of each
+	 * fault (after its admit()), never on a hit: return a resident frame
+	 * of this instance to release, having dropped it as evict() does, or
+	 * POLICY_NO_FRAME. The core evicts it
+	 * exactly as a victim (a dirty page is written to swap or to its file;
+	 * it counts in evictions), frees the frame, and asks again until
+	 * POLICY_NO_FRAME. cfg->frames is then only an upper bound: a fault
+	 * with every frame in use still calls evict(). NULL: the policy gives
+	 * frames up only when asked (fixed space), at no cost to the replay. */
+	uint32_t (*shed)(void *state, uint64_t now);
+	/* Show the state (added in interface version 4), for `pagesim
 	 * explain`: call v->list() for each of the policy's lists, in the
 	 * order it reads them, then v->item() for each entry, resident frames
 	 * and ghosts, in the list's order (a clock's ring from frame 0, with

@@ -42,6 +42,10 @@ extern const struct policy policy_s3fifo;
 extern const struct policy policy_lirs;
 extern const struct policy policy_clockpro;
 extern const struct policy policy_opt;
+extern const struct policy policy_nfu;
+extern const struct policy policy_ws;
+extern const struct policy policy_pff;
+extern const struct policy policy_vmin;
 
 const struct policy *const policy_registry[] = {
 	&policy_fifo,
@@ -60,6 +64,10 @@ const struct policy *const policy_registry[] = {
 	&policy_lirs,
 	&policy_clockpro,
 	&policy_opt,
+	&policy_nfu,
+	&policy_ws,
+	&policy_pff,
+	&policy_vmin,
 	NULL,
 };
 

@@ -30,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, make_results_suite());
 	srunner_add_suite(sr, make_policies_ghost_suite());
 	srunner_add_suite(sr, make_policies_lirs_suite());
+	srunner_add_suite(sr, make_policies_ws_suite());
 	srunner_add_suite(sr, make_mrc_suite());
 	srunner_add_suite(sr, make_options_suite());
 	srunner_add_suite(sr, make_stats_suite());

@@ -48,6 +48,7 @@ Suite *make_policies_bits_suite(void);
 Suite *make_results_suite(void);
 Suite *make_policies_ghost_suite(void);
 Suite *make_policies_lirs_suite(void);
+Suite *make_policies_ws_suite(void);
 Suite *make_mrc_suite(void);
 Suite *make_options_suite(void);
 Suite *make_stats_suite(void);

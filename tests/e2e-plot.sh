@@ -117,13 +117,52 @@ bad="$work/bad csv"
 mkdir -p "$bad"
 { head -n 2 "$dir/results.csv"; echo 'traces/x,fifo,"8,4096,1'; } >"$bad/results.csv"
 expect_error "unterminated quote, with its line" "$bad/results.csv:3: unterminated quoted field" plot "$bad"
-{ head -n 3 "$dir/results.csv"; echo 'traces/x,fifo,eight,4096,1,1,1,0,0,1,1,1.0,0,0,0,0,0,0,1,1000.000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000000,0.000'; } >"$bad/results.csv"
+{ head -n 3 "$dir/results.csv"; echo 'traces/x,fifo,eight,4096,1,1,1,0,0,1,1,1.0,0,0,0,0,0,0,1,1000.000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000000,0.000,0.000,0'; } >"$bad/results.csv"
 expect_error "bad number, with its line" "$bad/results.csv:4: field 'frames'" plot "$bad"
 echo 'not,a,results,file' >"$bad/results.csv"
 expect_error "not a results file" "$bad/results.csv:1: the header lacks column" plot "$bad"
 expect_error "bad --format" "--format must be png, svg or both" plot "$dir" --format jpeg
 expect_error "--frames not in the results" "no results at 12345 frames" plot "$dir" --frames 12345
 expect_error "no directory given" "expected exactly one RESULTS_DIR" plot
+
+# Every built-in policy on one graph (20 of them): each gets its own
+# linetype, and the linetypes in use differ pairwise in colour and in
+# (dash, marker), so they stay apart in greyscale too.
+many="$work/many"
+mkdir -p "$many"
+"$PAGESIM" run "$TRACES/sort-1k.addr-rw" --policy all --frames 2..64 --output csv >"$many/results.csv"
+run_pagesim plot "$many" --format svg
+gp="$many/plots/fault-rate-1-sort-1k.addr-rw.gp"
+used=$(sed -n 's/^array ltype\[\([0-9]*\)\] = \[\(.*\)\]$/\2/p' "$gp" | tr -d ' ')
+npol=$(head -n 1 "$many/results.csv" >/dev/null; cut -d, -f2 "$many/results.csv" | sed 1d | sort -u | wc -l)
+clash=$(awk -v used="$used" '
+	BEGIN { n = split(used, u, ","); for (i = 1; i <= n; i++) { if (u[i] in seen) print "linetype " u[i] " twice"; seen[u[i]] = 1 } }
+	/^set linetype [0-9]+ lc/ {
+		if (!($3 in seen)) next
+		dt = $0; sub(/.* dt /, "", dt); sub(/ pt .*/, "", dt)
+		pt = $0; sub(/.* pt /, "", pt); sub(/ .*/, "", pt)
+		if ($6 in colour) print "colour " $6 " of linetypes " colour[$6] " and " $3
+		if ((dt, pt) in style) print "dash/marker " dt "/" pt " of linetypes " style[dt, pt] " and " $3
+		colour[$6] = $3; style[dt, pt] = $3; found++
+	}
+	END { if (found != n) print found " of " n " linetypes defined" }' "$gp")
+if [ "$status" -eq 0 ] && [ "$npol" -ge 16 ] && [ "$(tr ',' '\n' <<<"$used" | grep -c .)" -eq "$npol" ] &&
+	[ -z "$clash" ]; then
+	ok "$npol policies on one graph: distinct colours and dash/marker pairs"
+else
+	not_ok "$npol policies on one graph: distinct colours and dash/marker pairs" "status $status" "$clash" "ltype: $used"
+fi
+# --policies draws a subset, each policy keeping its linetype.
+run_pagesim plot "$many" --format svg --policies lru,opt,ws
+sub=$(sed -n 's/^array ltype\[[0-9]*\] = \[\(.*\)\]$/\1/p' "$gp" | tr -d ' ')
+names=$(sed -n "s/^array policy\[[0-9]*\] = \[\(.*\)\]$/\1/p" "$gp")
+if [ "$status" -eq 0 ] && [ "$sub" = "8,21,17" ] && [ "$names" = "'lru', 'opt', 'ws'" ]; then
+	ok "--policies lru,opt,ws: three lines, linetypes as in the full graph"
+else
+	not_ok "--policies lru,opt,ws" "status $status" "ltype: $sub" "policy: $names" "$err"
+fi
+expect_error "--policies: unknown" "has no rows of policy \"lur\"" plot "$many" --policies lru,lur
+expect_error "--policies: empty item" "--policies: empty item" plot "$many" --policies lru,
 
 # No gnuplot on PATH (the binary runs by its absolute path).
 PATH=/nonexistent "$PAGESIM" plot "$dir" >"$work/out" 2>"$work/err"

@@ -93,12 +93,12 @@ if [ -z "$missing" ]; then ok "run --help lists every new option"; else not_ok "
 
 # ---- the CSV header and JSON ----
 
-header='trace,policy,frames,page_size,seed,refs,reads,writes,fetches,distinct_pages,faults,fault_rate,evictions,dirty_evictions,swap_writes,swap_reads,hits,clean_evictions,zero_fills,faults_per_1000,skipped_lines,file_reads,minor_faults,cow_copies,cow_reuses,stack_growths,segfaults,ignored_refs,file_writebacks,file_writes,tlb_hits,tlb_misses,tlb_shootdowns,pt_frames,resident,processes,est_time_ms,eat_ns'
+header='trace,policy,frames,page_size,seed,refs,reads,writes,fetches,distinct_pages,faults,fault_rate,evictions,dirty_evictions,swap_writes,swap_reads,hits,clean_evictions,zero_fills,faults_per_1000,skipped_lines,file_reads,minor_faults,cow_copies,cow_reuses,stack_growths,segfaults,ignored_refs,file_writebacks,file_writes,tlb_hits,tlb_misses,tlb_shootdowns,pt_frames,resident,processes,est_time_ms,eat_ns,mean_resident,space_time'
 got=$("$PAGESIM" run belady.pages --output csv | head -n 1)
 if [ "$got" = "$header" ]; then ok "the CSV header appends the VM and cost columns"
 else not_ok "the CSV header appends the VM and cost columns" "got:    $got" "wanted: $header"; fi
 fields=$("$PAGESIM" run belady.pages --policy all --frames 3,4 --output csv | awk -F, '{ print NF }' | sort -u)
-if [ "$fields" = 38 ]; then ok "every CSV row has 38 fields"; else not_ok "every CSV row has 38 fields" "$fields"; fi
+if [ "$fields" = 40 ]; then ok "every CSV row has 40 fields"; else not_ok "every CSV row has 40 fields" "$fields"; fi
 
 "$PAGESIM" run belady.pages --policy fifo,lru --frames 3,4 --output json >run.json
 if ! command -v python3 >/dev/null; then
@@ -120,7 +120,7 @@ fi
 # ---- the cost model on counts known by hand ----
 
 # cost COLUMNS ARGS...: est_time_ms,eat_ns of the single row.
-cost() { "$PAGESIM" run "$@" --output csv | tail -n 1 | cut -d, -f37-; }
+cost() { "$PAGESIM" run "$@" --output csv | tail -n 1 | cut -d, -f37-38; }
 expect_cost() {
 	local name=$1 want=$2 got; shift 2
 	got=$(cost "$@")
@@ -200,7 +200,7 @@ stack-gap: 8192
 output: res/hdd
 YAML
 run_pagesim sweep hdd.yaml --no-plot -j 1
-got=$(tail -n 1 res/hdd/results.csv | cut -d, -f37-)
+got=$(tail -n 1 res/hdd/results.csv | cut -d, -f37-38)
 if [ "$status" -eq 0 ] && [ "$(head -n 1 res/hdd/results.csv)" = "$header" ] && [ "$got" = "30.005900,7501475.000" ]; then
 	ok "sweep: run's header and the hdd estimate"
 else not_ok "sweep: run's header and the hdd estimate" "status $status, got $got" "$err"; fi

@@ -7,6 +7,7 @@
 #define PAGESIM_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ int cmd_convert(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
+int cmd_ws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 /* Find the directory of the gnuplot templates (scripts/plot-*.gp):
@@ -42,6 +44,9 @@ struct plot_options;
  * on stdout how many were drawn. Returns an exit code after printing any
  * error. Used by pagesim plot and pagesim sweep. */
 int cli_plot(const struct results *r, const char *dir, const struct plot_options *opt);
+
+/* Append the template file dir/name to out. Returns 0 or -1 with err set. */
+int cli_copy_template(FILE *out, const char *dir, const char *name, struct ps_error *err);
 
 struct experiment;
 

@@ -147,22 +147,6 @@ static void check_row(struct check *ck, const struct exp_expect *x, size_t ti, s
 	}
 }
 
-/* Copy the template dir/name into out. Returns 0 or -1 with err set. */
-static int check_copy_template(FILE *out, const char *dir, const char *name, struct ps_error *err)
-{
-	char path[PATH_MAX], buf[4096];
-	size_t n;
-	FILE *in;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((in = fopen(path, "r")) == NULL)
-		return ps_error_set(err, "%s: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(in);
-	return 0;
-}
-
 /* Draw requirement k (x) on trace ti into OUTPUT/check/. Returns 0 or -1. */
 static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, size_t ti, const struct check_trace *t,
 		      const char *gnuplot, const char *templates, struct ps_error *err)
@@ -210,8 +194,8 @@ static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, si
 	fputs("\npage_label = ", gp);
 	plot_gp_string(gp, label);
 	fputc('\n', gp);
-	if (check_copy_template(gp, templates, "plot-style.gp", err) < 0 ||
-	    check_copy_template(gp, templates, "plot-check.gp", err) < 0) {
+	if (cli_copy_template(gp, templates, "plot-style.gp", err) < 0 ||
+	    cli_copy_template(gp, templates, "plot-check.gp", err) < 0) {
 		fclose(gp);
 		return -1;
 	}

@@ -24,6 +24,7 @@ static const struct {
 	{ "gen", cmd_gen, "write a seeded synthetic trace (uniform, zipf, scan, loop, phases, mix)" },
 	{ "plot", cmd_plot, "draw gnuplot graphs of a results directory (png, svg)" },
 	{ "mrc", cmd_mrc, "miss-ratio curve of lru or opt for every memory size in one pass" },
+	{ "ws", cmd_ws, "working-set curves: mean working-set size and fault rate vs window" },
 };
 
 static void usage(FILE *out)

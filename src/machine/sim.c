@@ -154,6 +154,27 @@
  * others are handed to the instance of their first remaining mapping, as
  * newly admitted pages.
  *
+ * Variable space. A policy with a shed() hook (ws, pff, vmin) may give
+ * frames up unasked: the core asks it right after each of its ticks
+ * (before the reference at that time is served) and at the end of each
+ * fault, never on a hit, and evicts each frame it names exactly as a
+ * victim (a dirty page goes to swap or its file; evictions counts it),
+ * then frees the frame. The frame count is then only an upper bound: a
+ * fault with none free still asks evict(). Fixed-space policies have no
+ * shed() and pay nothing for it.
+ *
+ * Resident set. space_time sums, over page references, the frames holding
+ * pages (not page tables) while the reference is served: after its own
+ * fault has loaded its page (and evicted a victim if none was free), and
+ * after the frames released at that fault or at the tick just before it,
+ * but before the releases and events that follow it. So a reference always
+ * counts the frame it faults in. The references of killed processes and
+ * segfaulting references count too (the machine holds its frames while
+ * they pass); mean_resident (report.c) is space_time divided by their
+ * number, refs + ignored_refs + segfaults. It is kept without work on
+ * hits: before every change of the resident count (sim_resident_mark),
+ * the references since the last change are charged the count that held.
+ *
  * Policy identities. A policy knows a frame by the (pid, page) of the
  * reference that admitted it. A copy-on-write can leave two resident
  * frames of one (pid, page); the second admission then gets a made-up
@@ -446,18 +467,21 @@ void sim_get_stats(const struct sim *s, struct sim_stats *out)
 	*out = s->stats;
 	out->hits = out->refs - out->faults;
 	out->pt_frames = s->tables_charged;
-	out->resident = s->ft.count - s->ft.nfree - s->tables_charged;
+	out->resident = sim_resident_frames(s);
+	/* The references since the last change all held what is resident. */
+	out->space_time += (uint64_t)out->resident * (s->now - s->resident_since);
 }
 
 /* ---- the replay loop ---- */
 
-/* Give the policy its periodic tick; it says when it wants the next. */
-static __attribute__((noinline)) void sim_tick(struct sim *s)
+/* Give the policy its periodic tick (it says when it wants the next),
+ * then take the frames it sheds. Returns 0, or -1 with err set. */
+static __attribute__((noinline)) int sim_tick(struct sim *s, struct ps_error *err)
 {
 	if (!s->cfg.vm.scope_local) {
 		s->next_tick = s->policy->tick(s->policy_state, s->now);
 		assert(s->next_tick > s->now && "policy tick() must return a later time");
-		return;
+		return sim_shed(s, NULL, s->policy_state, err);
 	}
 	/* Local scope: every instance keeps its own schedule. */
 	s->next_tick = POLICY_NEVER;
@@ -469,10 +493,13 @@ static __attribute__((noinline)) void sim_tick(struct sim *s)
 		if (p->next_tick <= s->now) {
 			p->next_tick = s->policy->tick(p->policy_state, s->now);
 			assert(p->next_tick > s->now && "policy tick() must return a later time");
+			if (sim_shed(s, p, p->policy_state, err) < 0)
+				return -1;
 		}
 		if (p->next_tick < s->next_tick)
 			s->next_tick = p->next_tick;
 	}
+	return 0;
 }
 
 /* A hit of rec on page vpn in frame f: policies that see every reference
@@ -639,8 +666,8 @@ sim_replay_pages(struct sim *s, struct proc *p, const struct trace_rec *rec, siz
 	for (; pages > 0; pages--, vpn++, first = NULL) {
 		int rc;
 
-		if (s->now >= s->next_tick)
-			sim_tick(s);
+		if (s->now >= s->next_tick && sim_tick(s, err) < 0)
+			return SIM_ERROR;
 		if (s->victim_hint != FRAME_NONE)
 			sim_prefetch_victim(s);
 		if (future && s->now >= s->cfg.future_len)

@@ -107,6 +107,9 @@ struct sim_stats {
 				     (count_page_tables) */
 	uint64_t resident;        /* frames holding pages at the end */
 	uint64_t processes;       /* processes that ever existed */
+	uint64_t space_time;      /* frames holding pages, summed over page
+				     references (served, ignored and segfaulting
+				     ones); see sim.c's essay, "Resident set" */
 };
 
 /* Every counter of struct sim_stats, in order: X(field) for each. The
@@ -118,7 +121,7 @@ struct sim_stats {
 	X(evictions) X(dirty_evictions) X(swap_writes) X(swap_reads) X(file_reads)               \
 	X(minor_faults) X(cow_copies) X(cow_reuses) X(stack_growths) X(segfaults)                \
 	X(ignored_refs) X(file_writebacks) X(file_writes) X(tlb_hits) X(tlb_misses)              \
-	X(tlb_shootdowns) X(pt_frames) X(resident) X(processes)
+	X(tlb_shootdowns) X(pt_frames) X(resident) X(processes) X(space_time)
 
 /* The index of each counter in the list: SIM_STAT_refs, ... */
 enum sim_stat_index {

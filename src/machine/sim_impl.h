@@ -90,6 +90,8 @@ struct sim {
 	struct swap swap;
 	struct sim_stats stats;
 	uint64_t now; /* index of the next page reference */
+	uint64_t resident_since; /* stats.space_time covers references before
+				    this one (sim_resident_mark) */
 
 	const struct policy *policy;
 	void *policy_state;
@@ -157,6 +159,22 @@ static inline struct policy_ref sim_ref(const struct sim *s, const struct trace_
 		.pid = rec->pid,
 		.write = rec->op == OP_WRITE,
 	};
+}
+
+/* Frames holding pages (not free, not page tables). */
+static inline uint32_t sim_resident_frames(const struct sim *s)
+{
+	return s->ft.count - s->ft.nfree - (uint32_t)s->tables_charged;
+}
+
+/* Bring stats.space_time up to reference now: the references since the
+ * last mark held what is resident now. Called before every change of the
+ * resident count (never on a hit), so each reference counts the frames
+ * resident when it was served (sim.c's essay, "Resident set"). */
+static inline void sim_resident_mark(struct sim *s)
+{
+	s->stats.space_time += (uint64_t)sim_resident_frames(s) * (s->now - s->resident_since);
+	s->resident_since = s->now;
 }
 
 /* Home slot of pid in a process table of mask + 1 slots. */
@@ -241,6 +259,12 @@ void sim_teardown(struct sim *s, struct proc *p);
 void sim_unmap_range(struct sim *s, struct proc *p, uint64_t start, uint64_t end);
 /* The file id of an interned file name (adding it); 0 when memory is short. */
 uint32_t sim_file_id(struct sim *s, const char *file);
+
+/* Variable space: release the frames policy instance state (of process
+ * owner with local scope, else NULL) gives up through shed(now), each
+ * evicted as a victim and freed. Returns 0, or -1 with err set (a bad
+ * frame from the policy, swap full). */
+int sim_shed(struct sim *s, struct proc *owner, void *state, struct ps_error *err);
 
 /* Local scope: hand the frames process p's instance holds, still mapped
  * by others, to the instances of their first mappings (p is going). */

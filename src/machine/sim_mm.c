@@ -220,8 +220,9 @@ static void segment_evicted(struct sim *s, uint32_t f, bool dirty, bool to_file)
 
 /* Evict the page in frame f (in use): invalidate all its PTEs and save its
  * contents as the model says. Returns 0, or -1 with err set when a dirty
- * page finds the swap device full. */
-static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
+ * page finds the swap device full. Always inlined: sim_shed's call must
+ * not cost the fault path (sim_take_frame) a call per eviction. */
+static inline __attribute__((always_inline)) int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 {
 	struct frame *fr = &s->ft.frames[f];
 	uint32_t n = map_count(s, f);
@@ -282,12 +283,6 @@ static int sim_evict(struct sim *s, uint32_t f, struct ps_error *err)
 	return 0;
 }
 
-/* Frames the policy may choose from: in use, and not page tables. */
-static uint32_t policy_frames(const struct sim *s)
-{
-	return s->ft.count - s->ft.nfree - (uint32_t)s->tables_charged;
-}
-
 /* Local scope: the process whose instance gives up a frame when process
  * pid needs one and none is free: pid itself if it holds any, else the
  * process holding the most (the lowest pid on a tie); NULL if none holds
@@ -309,6 +304,50 @@ static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid)
 	return best;
 }
 
+/* Set err to say that the policy chose frame f to verb, which it may not
+ * (sim_victim_ok); returns false. Kept out of line: it is a bug's path. */
+static __attribute__((noinline, cold)) bool sim_victim_bad(const struct sim *s, uint32_t f, const char *verb,
+							  struct ps_error *err)
+{
+	ps_error_set(err, "policy %s chose frame %" PRIu32 " to %s, which %s (a bug in the policy)",
+		     s->policy->name, f, verb,
+		     f >= s->ft.count ? "does not exist"
+		     : !frames_in_use(&s->ft, f) || s->ft.frames[f].kind == FRAME_TABLE
+			 ? "holds no page it may evict"
+			 : "holds a page of another process's instance");
+	return false;
+}
+
+/* May the policy give up frame f (its answer to evict or shed, named by
+ * verb), with local scope of process p's instance? False with err set
+ * when not: a policy's bug, not the trace's, so this cell stops and the
+ * others go on. Inlined: it is on every eviction. */
+static inline bool sim_victim_ok(const struct sim *s, const struct proc *p, uint32_t f, const char *verb,
+				 struct ps_error *err)
+{
+	if (f < s->ft.count && frames_in_use(&s->ft, f) && s->ft.frames[f].kind != FRAME_TABLE &&
+	    (p == NULL || s->idents == NULL || s->ident[f].pid == p->pid))
+		return true;
+	return sim_victim_bad(s, f, verb, err);
+}
+
+int sim_shed(struct sim *s, struct proc *owner, void *state, struct ps_error *err)
+{
+	uint32_t f;
+
+	if (s->policy->shed == NULL)
+		return 0;
+	while ((f = s->policy->shed(state, s->now)) != POLICY_NO_FRAME) {
+		if (!sim_victim_ok(s, owner, f, "release", err))
+			return -1;
+		sim_resident_mark(s);
+		if (sim_evict(s, f, err) < 0)
+			return -1;
+		frames_release(&s->ft, f);
+	}
+	return 0;
+}
+
 /* A frame for a new page of process pid (ref: the reference that needs
  * it, NULL for a page table): the lowest free one, or a policy's victim,
  * evicted. FRAME_NONE with err set when the machine cannot go on. */
@@ -316,15 +355,19 @@ static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_
 {
 	struct proc *p = s->cfg.vm.scope_local ? sim_proc_find(s, pid) : NULL;
 	bool at_quota = p != NULL && s->cfg.vm.local_quota > 0 && p->resident >= s->cfg.vm.local_quota;
-	uint32_t f = at_quota ? FRAME_NONE : frames_alloc(&s->ft);
+	uint32_t f = FRAME_NONE;
 	void *state = s->policy_state;
 
+	if (!at_quota && s->ft.nfree > 0) {
+		sim_resident_mark(s);
+		f = frames_alloc(&s->ft);
+	}
 	if (f != FRAME_NONE)
 		return f;
 	if (s->cfg.vm.scope_local) {
 		p = sim_victim_proc(s, pid);
 		state = p != NULL ? p->policy_state : NULL;
-	} else if (policy_frames(s) == 0) {
+	} else if (sim_resident_frames(s) == 0) {
 		state = NULL;
 	}
 	if (state == NULL) {
@@ -339,17 +382,8 @@ static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_
 		f = s->policy->evict(state);
 	else
 		f = s->policy->evict_for(state, &(struct policy_ref){ .now = s->now, .next_use = POLICY_NEVER });
-	if (f >= s->ft.count || !frames_in_use(&s->ft, f) || s->ft.frames[f].kind == FRAME_TABLE ||
-	    (p != NULL && s->idents != NULL && s->ident[f].pid != p->pid)) {
-		/* A plug-in's bug, not the trace's: this cell stops, the others go on. */
-		ps_error_set(err, "policy %s chose frame %" PRIu32 " to evict, which %s (a bug in the policy)",
-			     s->policy->name, f,
-			     f >= s->ft.count ? "does not exist"
-			     : !frames_in_use(&s->ft, f) || s->ft.frames[f].kind == FRAME_TABLE
-				 ? "holds no page it may evict"
-				 : "holds a page of another process's instance");
+	if (!sim_victim_ok(s, p, f, "evict", err))
 		return FRAME_NONE;
-	}
 	if (sim_evict(s, f, err) < 0)
 		return FRAME_NONE;
 	return f;
@@ -443,6 +477,7 @@ void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte)
 			sim_proc_find(s, s->ident[f].pid)->resident--;
 		s->policy->forget(sim_state_of(s, f), f);
 		sim_drop_identity(s, f);
+		sim_resident_mark(s);
 		frames_release(&s->ft, f);
 	} else if (fr->pte == pte) {
 		struct frame_maps *m = &s->more[f];
@@ -496,6 +531,7 @@ void sim_teardown(struct sim *s, struct proc *p)
 {
 	/* Unmapped as by munmap: each TLB entry dropped is a shootdown. */
 	sim_unmap_range(s, p, 0, s->shape.vpn_bits >= 64 ? UINT64_MAX : 1ULL << s->shape.vpn_bits);
+	sim_resident_mark(s);
 	for (uint64_t i = 0; i < p->ntable_frames; i++)
 		frames_release(&s->ft, p->table_frames[i]);
 	s->tables_charged -= p->ntable_frames;
@@ -723,8 +759,10 @@ void sim_hand_over(struct sim *s, struct proc *p)
 	}
 }
 
-int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec, size_t i,
-	      struct ps_error *err)
+/* sim_fault_serve, adding what it counts to its mapping's counters
+ * (by_segment). */
+static int sim_fault_counted(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec,
+			     size_t i, struct ps_error *err)
 {
 	struct sim_stats before, delta;
 	struct sim_segment_stats *st = NULL;
@@ -732,8 +770,6 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 	size_t at = SIZE_MAX;
 	int rc;
 
-	if (!s->cfg.vm.by_segment)
-		return sim_fault_serve(s, p, pte, vpn, rec, i, err);
 	before = s->stats;
 	/* The mapping is found before the fault (a segfault tears the process
 	 * down), except for an address in none (the stack may grow to it).
@@ -763,4 +799,18 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 	SIM_SEGMENT_FAULT_COUNTERS(SEGMENT_ADD)
 #undef SEGMENT_ADD
 	return rc;
+}
+
+int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec, size_t i,
+	      struct ps_error *err)
+{
+	int rc = s->cfg.vm.by_segment ? sim_fault_counted(s, p, pte, vpn, rec, i, err)
+				      : sim_fault_serve(s, p, pte, vpn, rec, i, err);
+
+	/* A variable-space policy may give frames up at a fault (pff). */
+	if (rc != SIM_OK || s->policy->shed == NULL)
+		return rc;
+	if (s->cfg.vm.scope_local)
+		return sim_shed(s, p, p->policy_state, err);
+	return sim_shed(s, NULL, s->policy_state, err);
 }

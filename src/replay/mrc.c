@@ -217,6 +217,9 @@ struct mrc {
 	/* Histograms indexed by distance, 0..hcap-1 (see struct mrc_bin). */
 	struct mrc_bin *hist;
 	uint64_t hcap;
+	/* Also hcap long: first_sum[k] is the sum of the times (reference
+	 * indices) of the first touches of pages 0..k, for space_time. */
+	uint64_t *first_sum;
 };
 
 /* Ask for transparent huge pages under a large block (a hint: the map,
@@ -300,6 +303,7 @@ static bool mrc_hist_reserve(struct mrc *m, uint64_t npages)
 {
 	uint64_t cap = m->hcap ? m->hcap : 1024;
 	struct mrc_bin *hist;
+	uint64_t *first_sum;
 
 	if (npages + 2 <= m->hcap)
 		return true;
@@ -310,6 +314,9 @@ static bool mrc_hist_reserve(struct mrc *m, uint64_t npages)
 	memset(hist + m->hcap, 0, (cap - m->hcap) * sizeof *hist);
 	mrc_hint_huge(hist, cap * sizeof *hist);
 	m->hist = hist;
+	if ((first_sum = realloc(m->first_sum, cap * sizeof *first_sum)) == NULL)
+		return false;
+	m->first_sum = first_sum;
 	m->hcap = cap;
 	return true;
 }
@@ -662,6 +669,7 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 					return mrc_fail(m, err, "out of memory for the histograms after %" PRIu64
 							" references", m->refs);
 				*p = (struct mrc_page){ .vpn = vpn, .pid = rec->pid, .m = write ? 0 : MRC_INF };
+				m->first_sum[m->npages] = (m->npages ? m->first_sum[m->npages - 1] : 0) + m->refs - 1;
 				m->npages++;
 			}
 			ok = m->policy == MRC_LRU ? mrc_lru_ref(m, p, fresh, write)
@@ -754,6 +762,17 @@ static uint64_t mrc_round(double x)
 	return x <= 0 ? 0 : (uint64_t)llround(x);
 }
 
+/* The resident frames summed over references with the given frames (an
+ * exact curve): no frame is ever freed, so reference t holds min(frames,
+ * pages first touched at or before t), and the k-th page first touched at
+ * time a counts at the refs - a references from a on. */
+static uint64_t mrc_space_time(const struct mrc *m, uint32_t frames)
+{
+	uint64_t n = m->npages < frames ? m->npages : frames;
+
+	return n == 0 ? 0 : n * m->refs - m->first_sum[n - 1];
+}
+
 void mrc_get(const struct mrc *m, uint32_t frames, struct sim_stats *out)
 {
 	const bool sampling = m->sample_t != MRC_SAMPLE_ALL;
@@ -788,6 +807,7 @@ void mrc_get(const struct mrc *m, uint32_t frames, struct sim_stats *out)
 	out->dirty_evictions = out->swap_writes = dirty < out->evictions ? dirty : out->evictions;
 	/* Frames are never freed: those loaded and not given up hold pages. */
 	out->resident = out->faults - out->evictions;
+	out->space_time = sampling ? 0 : mrc_space_time(m, frames);
 	out->processes = m->npids;
 }
 
@@ -813,5 +833,6 @@ void mrc_destroy(struct mrc *m)
 	free(m->blocks);
 	free(m->stack);
 	free(m->hist);
+	free(m->first_sum);
 	free(m);
 }

@@ -116,6 +116,14 @@ static double col_eat_ns(const struct run_result *r)
 	return cost_eat_ns(report_cost(r, &def), &r->stats);
 }
 
+/* Resident frames averaged over the references space_time sums over. */
+static double col_mean_resident(const struct run_result *r)
+{
+	uint64_t t = r->stats.refs + r->stats.ignored_refs + r->stats.segfaults;
+
+	return t == 0 ? 0.0 : (double)r->stats.space_time / (double)t;
+}
+
 static uint64_t col_clean_evictions(const struct run_result *r)
 {
 	return r->stats.evictions - r->stats.dirty_evictions;
@@ -168,6 +176,9 @@ static const struct report_column report_columns[] = {
 	/* The cost model (cost.h). */
 	{ .name = "est_time_ms", .kind = RK_DECIMAL, .decimal = col_est_time_ms, .decimals = 6 },
 	{ .name = "eat_ns", .kind = RK_DECIMAL, .decimal = col_eat_ns, .decimals = 3 },
+	/* Memory held (sim.c's essay, "Resident set"). */
+	DECIMAL("mean_resident", col_mean_resident, 3),
+	STAT(space_time),
 };
 
 #define REPORT_NCOLUMNS (sizeof report_columns / sizeof report_columns[0])
@@ -310,16 +321,16 @@ static void report_text(FILE *out, const struct run_result *rows, size_t n)
 		st0->refs, st0->reads, st0->writes, st0->fetches, st0->distinct_pages);
 	if (rows[0].skipped)
 		fprintf(out, "%" PRIu64 " malformed lines skipped\n", rows[0].skipped);
-	fprintf(out, "\n%-14s %8s %12s %10s %9s %12s %10s %10s %10s\n", "policy", "frames", "faults",
-		"fault rate", "per 1000", "evictions", "dirty", "swap out", "swap in");
+	fprintf(out, "\n%-14s %8s %12s %10s %9s %12s %10s %10s %10s %10s\n", "policy", "frames", "faults",
+		"fault rate", "per 1000", "evictions", "dirty", "swap out", "swap in", "mean res");
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_stats *st = &rows[i].stats;
 
 		fprintf(out, "%-14s %8" PRIu32 " %12" PRIu64 " %10.6f %9.3f %12" PRIu64 " %10" PRIu64
-			" %10" PRIu64 " %10" PRIu64 "\n",
+			" %10" PRIu64 " %10" PRIu64 " %10.3f\n",
 			rows[i].policy, rows[i].frames, st->faults, report_fault_rate(st),
 			1000.0 * report_fault_rate(st), st->evictions, st->dirty_evictions,
-			st->swap_writes, st->swap_reads);
+			st->swap_writes, st->swap_reads, col_mean_resident(&rows[i]));
 		vm |= report_uses_vm(st);
 		cost |= cost_customised(report_cost(&rows[i], &def));
 	}

@@ -33,7 +33,7 @@ static const char *const column_names[NCOLUMNS] = {
 	"clean_evictions", "zero_fills", "faults_per_1000", "skipped_lines",
 	"file_reads", "minor_faults", "cow_copies", "cow_reuses", "stack_growths", "segfaults",
 	"ignored_refs", "file_writebacks", "file_writes", "tlb_hits", "tlb_misses", "tlb_shootdowns",
-	"pt_frames", "resident", "processes", "est_time_ms", "eat_ns",
+	"pt_frames", "resident", "processes", "est_time_ms", "eat_ns", "mean_resident", "space_time",
 };
 
 /* Columns from here on may be missing (older files): they read as NaN. */
@@ -47,7 +47,8 @@ const char *results_metric_name(enum results_metric m)
 /* Metrics that are decimal fractions rather than whole counts. */
 static bool metric_is_fraction(enum results_metric m)
 {
-	return m == RM_FAULT_RATE || m == RM_FAULTS_PER_1000 || m == RM_EST_TIME_MS || m == RM_EAT_NS;
+	return m == RM_FAULT_RATE || m == RM_FAULTS_PER_1000 || m == RM_EST_TIME_MS || m == RM_EAT_NS ||
+	       m == RM_MEAN_RESIDENT;
 }
 
 /* ---- RFC 4180 records --------------------------------------------------- */

@@ -73,6 +73,8 @@ enum results_metric {
 	RM_PROCESSES,
 	RM_EST_TIME_MS,
 	RM_EAT_NS,
+	RM_MEAN_RESIDENT,
+	RM_SPACE_TIME,
 	RM_COUNT
 };
 
