@@ -93,6 +93,47 @@ START_TEST(hits_set_dirty_bit_that_eviction_sees)
 }
 END_TEST
 
+START_TEST(repeated_pages_count_as_the_long_way)
+{
+	/* sim_replay's short way for a record on the page of the last fetch
+	 * or data access (sim_repeat_hit) must count what the long way does,
+	 * also when that page was evicted in between. PTEs are found a chunk
+	 * (16 records) ahead, after the first chunk: 32 reads of page 5 first
+	 * (1 zero fill, 31 hits), so the sequence below meets found PTEs.
+	 * Hand-derived with fifo over 2 frames, [oldest, newest] after each:
+	 *   X0 fault zf [5,0]; R5 X0 W5 (dirties 5) X0 hits;
+	 *   X1 fault, evicts dirty 5 (swap write), zf [0,1];
+	 *   R5 fault, evicts clean 0, swap read [1,5]; X1 hit;
+	 *   R7 fault, evicts 1, zf [5,7]; W7 hit (dirties 7);
+	 *   X1 fault, evicts clean 5 (its slot is good: no I/O), zf [7,1]; R7 hit;
+	 *   X0 fault, evicts dirty 7 (swap write), zf [1,0];
+	 *   R5 fault, evicts 1, swap read [0,5]; R5 hit. */
+	const char seq[] = "X0 R5 X0 W5 X0 X1 R5 X1 R7 W7 X1 R7 X0 R5 R5";
+	struct trace_rec t[32 + 15];
+	size_t n = 0;
+	struct sim_config cfg = config("fifo", 2);
+	struct sim_stats st;
+
+	while (n < 32)
+		t[n++] = sim_ref('R', 5);
+	for (const char *c = seq; *c != '\0'; c += c[2] == ' ' ? 3 : 2)
+		t[n++] = sim_ref(c[0], (uint64_t)(c[1] - '0'));
+	ck_assert_uint_eq(n, 47);
+	st = sim_replay(&cfg, t, n);
+	ck_assert_uint_eq(st.refs, 47);
+	ck_assert_uint_eq(st.reads, 38);
+	ck_assert_uint_eq(st.writes, 2);
+	ck_assert_uint_eq(st.fetches, 7);
+	ck_assert_uint_eq(st.faults, 8);
+	ck_assert_uint_eq(st.hits, 39);
+	ck_assert_uint_eq(st.zero_fills, 6);
+	ck_assert_uint_eq(st.swap_reads, 2);
+	ck_assert_uint_eq(st.evictions, 6);
+	ck_assert_uint_eq(st.dirty_evictions, 2);
+	ck_assert_uint_eq(st.swap_writes, 2);
+}
+END_TEST
+
 struct evict_log {
 	uint32_t frame[8];
 	uint64_t vpn[8];
@@ -355,6 +396,7 @@ Suite *make_sim_suite(void)
 	const TTest *const frames_tests[] = { frames_hand_out_lowest_first };
 	const TTest *const model_tests[] = {
 		swap_round_trip_with_one_frame, hits_set_dirty_bit_that_eviction_sees,
+		repeated_pages_count_as_the_long_way,
 		evict_hook_sees_the_reverse_map, full_swap_is_an_error_not_a_crash,
 		access_across_a_page_boundary, processes_have_separate_address_spaces,
 		thirty_two_bit_space_ends_at_4_gib, bad_configurations_are_refused,
