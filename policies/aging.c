@@ -33,6 +33,7 @@
  * and forget are O(1).
  */
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 
@@ -163,6 +164,26 @@ static void aging_forget(void *state, uint32_t frame)
 	s->resident--;
 }
 
+/* The view: resident frames from frame 0 up, each with its history
+ * counter and accessed bit (shifted in at the next tick); a frame
+ * admitted since the last tick ranks as the top bit set. */
+static void aging_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct aging_state *s = state;
+	const uint8_t *mark = (const uint8_t *)(s->counter + s->frames);
+
+	v->list(v->ctx, "frames (counter, A)");
+	for (uint32_t f = 0; f < s->frames; f++) {
+		struct policy_view_item it = { .frame = f, .nvalues = 2, .key = { "counter", "A" } };
+
+		if (mark[f] == AGING_FREE)
+			continue;
+		it.value[0] = mark[f] == AGING_FRESH ? s->top : s->counter[f];
+		it.value[1] = s->host->accessed(s->host->machine, f);
+		v->item(v->ctx, &it);
+	}
+}
+
 const struct policy policy_aging = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "aging",
@@ -178,4 +199,5 @@ const struct policy policy_aging = {
 	.tick = aging_tick,
 	.evict_for = NULL,
 	.uses_seed = false,
+	.describe = aging_describe,
 };

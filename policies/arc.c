@@ -58,6 +58,7 @@
 #include "framelist.h"
 #include "pagemap.h"
 #include "policy.h"
+#include "view.h"
 
 enum arc_list { ARC_NONE = 0, ARC_T1, ARC_T2 };
 
@@ -259,6 +260,18 @@ static void arc_forget(void *state, uint32_t frame)
 	arc_unlink(state, frame);
 }
 
+/* The view: T1 and T2 from their LRU ends, then the ghosts of B1 and B2
+ * from theirs (p, T1's target size, is not shown). */
+static void arc_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct arc_state *s = state;
+
+	view_framelist(v, "T1 (LRU..MRU)", s->t1, s->c, NULL);
+	view_framelist(v, "T2 (LRU..MRU)", s->t2, s->c, NULL);
+	view_ghostq(v, "B1 ghosts", s->b1);
+	view_ghostq(v, "B2 ghosts", s->b2);
+}
+
 const struct policy policy_arc = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "arc",
@@ -272,4 +285,5 @@ const struct policy policy_arc = {
 	.forget = arc_forget,
 	.evict_for = arc_evict_for,
 	.uses_seed = false,
+	.describe = arc_describe,
 };

@@ -17,6 +17,7 @@
  * are exactly those of second-chance (second_chance.c).
  */
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 
@@ -93,6 +94,18 @@ static void clock_forget(void *state, uint32_t frame)
 	s->resident--;
 }
 
+/* The view: the ring's resident frames from frame 0 up, each with its
+ * accessed bit, the hand marked on the frame it points at. */
+static void clock_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct clock_state *s = state;
+
+	v->list(v->ctx, "ring (frame order, > hand)");
+	for (uint32_t f = 0; f < s->frames; f++)
+		if (s->in_use[f])
+			view_frame(v, f, f == s->hand, "A", s->host->accessed(s->host->machine, f));
+}
+
 const struct policy policy_clock = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "clock",
@@ -104,4 +117,5 @@ const struct policy policy_clock = {
 	.touch = NULL,
 	.evict = clock_evict,
 	.forget = clock_forget,
+	.describe = clock_describe,
 };

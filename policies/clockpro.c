@@ -65,6 +65,7 @@
  */
 #include "pagemap.h"
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 #include <stdbool.h>
@@ -422,6 +423,36 @@ static void cp_forget(void *state, uint32_t frame)
 	cp_entry_free(s, e);
 }
 
+/* The view: the clock once around from HAND_cold (marked), resident
+ * pages with hot, test and accessed bits, non-resident ones (in their
+ * test period) as ghosts. */
+static void cp_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct cp_state *s = state;
+	uint32_t e = s->hand_cold;
+
+	v->list(v->ctx, "clock (from > HAND_cold; hot, test, A)");
+	if (e == CP_NONE)
+		return;
+	do {
+		const struct cp_entry *x = &s->entry[e];
+		struct policy_view_item it = { .frame = x->frame, .pid = x->pid, .page = x->page,
+					       .mark = e == s->hand_cold, .nvalues = 3,
+					       .key = { "hot", "test", "A" } };
+
+		if (x->frame == CP_NONE) {
+			it.frame = POLICY_VIEW_GHOST;
+			it.nvalues = 0;
+		} else {
+			it.value[0] = x->hot;
+			it.value[1] = x->test;
+			it.value[2] = s->host->accessed(s->host->machine, x->frame);
+		}
+		v->item(v->ctx, &it);
+		e = x->next;
+	} while (e != s->hand_cold);
+}
+
 const struct policy policy_clockpro = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "clock-pro",
@@ -434,4 +465,5 @@ const struct policy policy_clockpro = {
 	.evict = cp_evict,
 	.forget = cp_forget,
 	.params = cp_params,
+	.describe = cp_describe,
 };

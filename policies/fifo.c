@@ -13,6 +13,7 @@
  */
 #include "framelist.h"
 #include "policy.h"
+#include "view.h"
 
 struct fifo_state {
 	uint32_t frames;
@@ -72,6 +73,15 @@ static uint32_t fifo_peek(const void *state)
 	return s->queue[s->queue[s->frames].next].next;
 }
 
+/* The view: the queue from the oldest load (the next victim) to the
+ * newest. */
+static void fifo_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct fifo_state *s = state;
+
+	view_framelist(v, "queue (first in..last in)", s->queue, s->frames, NULL);
+}
+
 const struct policy policy_fifo = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "fifo",
@@ -84,4 +94,5 @@ const struct policy policy_fifo = {
 	.evict = fifo_evict,
 	.forget = fifo_forget,
 	.peek = fifo_peek,
+	.describe = fifo_describe,
 };

@@ -27,6 +27,7 @@
  */
 #include "framelist.h"
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 #include <stddef.h>
@@ -214,6 +215,19 @@ static void lfu_forget(void *state, uint32_t frame)
 	framelist_remove(s->order, s->frames, frame);
 }
 
+/* The view: resident frames in eviction order (fewest references first,
+ * then least recent), each with its reference count. */
+static void lfu_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct lfu_state *s = state;
+	const struct lfu_bucket *bucket = (const struct lfu_bucket *)(s->order + s->frames + 1);
+	const uint32_t *bucket_of = (const uint32_t *)(bucket + s->frames);
+
+	v->list(v->ctx, "frames (victim first; count)");
+	for (uint32_t f = s->order[s->frames].next; f != s->frames; f = s->order[f].next)
+		view_frame(v, f, false, "count", bucket[bucket_of[f]].count);
+}
+
 const struct policy policy_lfu = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "lfu",
@@ -229,4 +243,5 @@ const struct policy policy_lfu = {
 	.tick = NULL,
 	.evict_for = NULL,
 	.uses_seed = false,
+	.describe = lfu_describe,
 };

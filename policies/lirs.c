@@ -56,6 +56,7 @@
  */
 #include "pagemap.h"
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 #include <stdbool.h>
@@ -511,6 +512,39 @@ static void lirs_forget(void *state, uint32_t frame)
 	lirs_prune(s);
 }
 
+/* Send entry e of s to v: its frame with LIR=1 or 0 if resident, else a
+ * ghost. */
+static void lirs_view_entry(const struct lirs_state *s, const struct policy_viewer *v, uint32_t e)
+{
+	const struct lirs_entry *x = &s->entry[e];
+	struct policy_view_item it = { .frame = x->frame, .pid = x->pid, .page = x->page };
+
+	if (x->frame == LIRS_NONE) {
+		it.frame = POLICY_VIEW_GHOST;
+	} else {
+		it.nvalues = 1;
+		it.key[0] = "LIR";
+		it.value[0] = x->status == LIRS_LIR;
+	}
+	v->item(v->ctx, &it);
+}
+
+/* The view: the stack S from its bottom (the oldest, a LIR page) to its
+ * top, LIR pages marked LIR=1 and non-resident HIR entries as ghosts;
+ * then Q, the resident HIR pages, from the next victim. */
+static void lirs_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct lirs_state *s = state;
+	const struct lirs_entry *sent = &s->entry[s->cap];
+
+	v->list(v->ctx, "S (bottom..top)");
+	for (uint32_t e = sent->s_next; e != s->cap; e = s->entry[e].s_next)
+		lirs_view_entry(s, v, e);
+	v->list(v->ctx, "Q (victim first)");
+	for (uint32_t e = sent->q_next; e != s->cap; e = s->entry[e].q_next)
+		lirs_view_entry(s, v, e);
+}
+
 const struct policy policy_lirs = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "lirs",
@@ -523,4 +557,5 @@ const struct policy policy_lirs = {
 	.evict = lirs_evict,
 	.forget = lirs_forget,
 	.params = lirs_params,
+	.describe = lirs_describe,
 };

@@ -14,6 +14,7 @@
  */
 #include "framelist.h"
 #include "policy.h"
+#include "view.h"
 
 struct lru_state {
 	uint32_t frames;
@@ -86,6 +87,15 @@ static uint32_t lru_peek(const void *state)
 	return s->recency[s->recency[s->frames].next].next;
 }
 
+/* The view: the recency stack from the least recently used (the next
+ * victim) to the most. */
+static void lru_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct lru_state *s = state;
+
+	view_framelist(v, "stack (LRU..MRU)", s->recency, s->frames, NULL);
+}
+
 const struct policy policy_lru = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "lru",
@@ -98,4 +108,5 @@ const struct policy policy_lru = {
 	.evict = lru_evict,
 	.forget = lru_forget,
 	.peek = lru_peek,
+	.describe = lru_describe,
 };

@@ -31,6 +31,7 @@
  * and forget are O(1).
  */
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 
@@ -124,6 +125,25 @@ static void nru_forget(void *state, uint32_t frame)
 	s->resident--;
 }
 
+/* The view: the resident frames from frame 0 up with their accessed and
+ * dirty bits (the classes NRU ranks by), the hand marked. */
+static void nru_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct nru_state *s = state;
+	const struct policy_host *h = s->host;
+
+	v->list(v->ctx, "ring (frame order, > hand; A, D)");
+	for (uint32_t f = 0; f < s->frames; f++) {
+		struct policy_view_item it = { .frame = f, .mark = f == s->hand, .nvalues = 2, .key = { "A", "D" } };
+
+		if (!s->in_use[f])
+			continue;
+		it.value[0] = h->accessed(h->machine, f);
+		it.value[1] = h->dirty(h->machine, f);
+		v->item(v->ctx, &it);
+	}
+}
+
 const struct policy policy_nru = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "nru",
@@ -139,4 +159,5 @@ const struct policy policy_nru = {
 	.tick = NULL,
 	.evict_for = NULL,
 	.uses_seed = false,
+	.describe = nru_describe,
 };

@@ -47,6 +47,7 @@
  * evict and forget are all O(log frames).
  */
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 
@@ -224,6 +225,27 @@ static void opt_forget(void *state, uint32_t frame)
 	opt_remove(state, frame);
 }
 
+/* The view: resident frames from frame 0 up, each with its page's next
+ * use (a reference index; "never" when not used again, or not within the
+ * window). The largest next use goes first, "never" before any. */
+static void opt_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct opt_state *s = state;
+	const uint32_t *pos = (const uint32_t *)(s->heap + s->frames);
+
+	v->list(v->ctx, "frames (next use)");
+	for (uint32_t f = 0; f < s->frames; f++) {
+		uint64_t key;
+
+		if (pos[f] == OPT_NONE)
+			continue;
+		key = s->heap[pos[f]].key;
+		/* opt_key.h: a never-again key is POLICY_NEVER - now, far above
+		 * any reference index. */
+		view_frame(v, f, false, "next", key >= POLICY_NEVER / 2 ? POLICY_NEVER : key);
+	}
+}
+
 const struct policy policy_opt = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "opt",
@@ -236,4 +258,5 @@ const struct policy policy_opt = {
 	.evict = opt_evict,
 	.forget = opt_forget,
 	.params = opt_params,
+	.describe = opt_describe,
 };

@@ -37,6 +37,27 @@ static const char *plugin_dlerror(const char *file)
 	return msg;
 }
 
+/* The descriptor to register for p: p itself when it is of the current
+ * interface version; for an older one still supported, a copy (never
+ * freed: the registry keeps it) of the slots that version has, the newer
+ * ones NULL. Version 2 ends before shed, version 3 before describe. NULL
+ * when memory is short. */
+static const struct policy *plugin_upgrade(const struct policy *p)
+{
+	size_t known;
+	struct policy *copy;
+
+	if (p == NULL || p->abi == PAGESIM_POLICY_ABI || p->abi < PAGESIM_POLICY_ABI_OLDEST)
+		return p;
+	known = p->abi == 2 ? offsetof(struct policy, shed) : offsetof(struct policy, describe);
+	copy = calloc(1, sizeof *copy);
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, p, known);
+	copy->abi = PAGESIM_POLICY_ABI;
+	return copy;
+}
+
 /* Check the descriptors of list (n of them, from path): each one on its
  * own, and no name twice. Returns 0 or -1 with err set. */
 static int plugin_check(const char *path, const struct policy *const *list, size_t n, struct ps_error *err)
@@ -95,8 +116,13 @@ int plugin_load(const char *path, struct ps_error *err)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		struct ps_error why;
+		const struct policy *current = plugin_upgrade(list[i]);
 
-		if (policy_register(list[i], &why) < 0) {
+		if (current == NULL) {
+			ps_error_set(err, "%s: out of memory", path);
+			goto fail;
+		}
+		if (policy_register(current, &why) < 0) {
 			/* Checked above; a failure now would leave the registry
 			 * pointing into an object about to be closed. */
 			fprintf(stderr, "plugin_load: %s\n", why.msg);

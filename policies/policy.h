@@ -58,6 +58,9 @@
  *
  * Versioning: abi must be PAGESIM_POLICY_ABI. New slots are only ever
  * added at the end of these structs, and the number goes up when they are.
+ * A plug-in built for an older version down to PAGESIM_POLICY_ABI_OLDEST
+ * still loads: its descriptor is copied into a current one whose newer
+ * slots are NULL.
  *
  * Out-of-tree policies: a plug-in is a shared object, built against this
  * header as installed (#include <pagesim/policy.h>; `pkg-config --cflags
@@ -76,7 +79,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGESIM_POLICY_ABI 3
+#define PAGESIM_POLICY_ABI 4
+/* The oldest interface version pagesim still loads: a plug-in built for
+ * version 2 lacks shed (version 3) and describe (version 4), one built
+ * for version 3 lacks describe, and the loader gives it NULL ones
+ * (policies/plugin.c). */
+#define PAGESIM_POLICY_ABI_OLDEST 2
 
 /* shed()'s answer when there is no frame to release now. */
 #define POLICY_NO_FRAME UINT32_MAX
@@ -128,6 +136,8 @@ struct policy_ref {
 	uint32_t pid;      /* owning process */
 	bool write;        /* the reference writes the page */
 };
+
+struct policy_viewer; /* below: what describe() sends its view through */
 
 struct policy {
 	unsigned abi;        /* PAGESIM_POLICY_ABI */
@@ -189,8 +199,45 @@ struct policy {
 	 * with every frame in use still calls evict(). NULL: the policy gives
 	 * frames up only when asked (fixed space), at no cost to the replay. */
 	uint32_t (*shed)(void *state, uint64_t now);
+	/* Show the state (added in interface version 4), for `pagesim
+	 * explain`: call v->list() for each of the policy's lists, in the
+	 * order it reads them, then v->item() for each entry, resident frames
+	 * and ghosts, in the list's order (a clock's ring from frame 0, with
+	 * the hand marked). May call the host's non-clearing reads (accessed,
+	 * dirty), never test_and_clear_accessed; changes nothing. NULL: the
+	 * core shows a frame table with the accessed and dirty bits. */
+	void (*describe)(const void *state, const struct policy_viewer *v);
 };
 
 #define POLICY_MAX_PARAMS 8
+
+/* The most values one item of a policy's view carries. */
+#define POLICY_VIEW_VALUES 3
+/* policy_view_item.frame of a ghost: a page the policy remembers, not in
+ * memory. */
+#define POLICY_VIEW_GHOST UINT32_MAX
+
+/* One entry of a policy's view of its state (describe). */
+struct policy_view_item {
+	uint32_t frame;   /* a resident frame (the core names its page), or
+			     POLICY_VIEW_GHOST */
+	uint32_t pid;     /* a ghost's identity, as policy_ref gave it; */
+	uint64_t page;    /*   ignored for a resident frame */
+	bool mark;        /* the position the policy acts at next: a clock's
+			     hand */
+	unsigned nvalues; /* how many of key/value are set, <= POLICY_VIEW_VALUES */
+	const char *key[POLICY_VIEW_VALUES]; /* short names: "A", "next", "age" */
+	uint64_t value[POLICY_VIEW_VALUES];  /* POLICY_NEVER prints as "never" */
+};
+
+/* Where a policy's describe() sends its view. The core formats it (text,
+ * CSV, JSON) and owns every string only for the length of the call. */
+struct policy_viewer {
+	void *ctx;
+	/* Begin a list: its name says its order ("queue head..tail"). */
+	void (*list)(void *ctx, const char *name);
+	/* The next item of the current list. */
+	void (*item)(void *ctx, const struct policy_view_item *item);
+};
 
 #endif

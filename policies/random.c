@@ -21,6 +21,7 @@
  * next value of the sequence, scaled by the count at that eviction.
  */
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 
@@ -128,6 +129,17 @@ static void random_forget(void *state, uint32_t frame)
 	random_remove(state, frame);
 }
 
+/* The view: the resident frames in the order of the array the victim is
+ * drawn from. */
+static void random_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct random_state *s = state;
+
+	v->list(v->ctx, "frames (draw order)");
+	for (uint32_t i = 0; i < s->count; i++)
+		view_frame(v, s->slot[i], false, NULL, 0);
+}
+
 const struct policy policy_random = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "random",
@@ -141,4 +153,5 @@ const struct policy policy_random = {
 	.forget = random_forget,
 	.uses_seed = true,
 	.peek = random_peek,
+	.describe = random_describe,
 };

@@ -252,10 +252,11 @@ int policy_check(const struct policy *p, struct ps_error *err)
 		return ps_error_set(err, "a policy descriptor is NULL");
 	/* abi first: the rest of the struct is only meaningful if it matches
 	 * (name is the second slot in every version). */
-	if (p->abi != PAGESIM_POLICY_ABI)
+	if (p->abi < PAGESIM_POLICY_ABI_OLDEST || p->abi > PAGESIM_POLICY_ABI)
 		return ps_error_set(err, "policy \"%s\" was built for policy interface version %u; this pagesim has "
-				    "version %d; rebuild it against this pagesim's <pagesim/policy.h>",
-				    p->name != NULL ? p->name : "(unnamed)", p->abi, PAGESIM_POLICY_ABI);
+				    "version %d (and loads versions %d to %d); rebuild it against this pagesim's <pagesim/policy.h>",
+				    p->name != NULL ? p->name : "(unnamed)", p->abi, PAGESIM_POLICY_ABI,
+				    PAGESIM_POLICY_ABI_OLDEST, PAGESIM_POLICY_ABI);
 	if (p->name == NULL)
 		return ps_error_set(err, "a policy has no name");
 	if (!registry_kebab(p->name))

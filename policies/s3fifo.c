@@ -53,6 +53,7 @@
 #include "framelist.h"
 #include "pagemap.h"
 #include "policy.h"
+#include "view.h"
 
 enum s3fifo_queue { S3FIFO_NONE = 0, S3FIFO_S, S3FIFO_M };
 
@@ -227,6 +228,26 @@ static void s3fifo_forget(void *state, uint32_t frame)
 	s->frame[frame].queue = S3FIFO_NONE;
 }
 
+/* Send queue q (of the state's frames) to v with each frame's frequency. */
+static void s3fifo_view_queue(const struct s3fifo_state *s, const struct policy_viewer *v, const char *name,
+			      const struct framelist_node *q)
+{
+	v->list(v->ctx, name);
+	for (uint32_t f = q[s->frames].next; f != s->frames; f = q[f].next)
+		view_frame(v, f, false, "freq", s->frame[f].freq);
+}
+
+/* The view: S and M from the next to leave, with each page's frequency,
+ * then the ghosts of G from the oldest. */
+static void s3fifo_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct s3fifo_state *s = state;
+
+	s3fifo_view_queue(s, v, "S (tail..head)", s->s);
+	s3fifo_view_queue(s, v, "M (tail..head)", s->m);
+	view_ghostq(v, "G ghosts", s->g);
+}
+
 const struct policy policy_s3fifo = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "s3-fifo",
@@ -240,4 +261,5 @@ const struct policy policy_s3fifo = {
 	.forget = s3fifo_forget,
 	.params = s3fifo_params,
 	.uses_seed = false,
+	.describe = s3fifo_describe,
 };

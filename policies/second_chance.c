@@ -21,6 +21,7 @@
  */
 #include "framelist.h"
 #include "policy.h"
+#include "view.h"
 
 struct second_chance_state {
 	const struct policy_host *host;
@@ -80,6 +81,15 @@ static void second_chance_forget(void *state, uint32_t frame)
 	framelist_remove(s->queue, s->frames, frame);
 }
 
+/* The view: the queue from the next candidate to the newest, with each
+ * frame's accessed bit (a set one buys the frame another round). */
+static void second_chance_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct second_chance_state *s = state;
+
+	view_framelist(v, "queue (head..tail)", s->queue, s->frames, s->host);
+}
+
 const struct policy policy_second_chance = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "second-chance",
@@ -91,4 +101,5 @@ const struct policy policy_second_chance = {
 	.touch = NULL,
 	.evict = second_chance_evict,
 	.forget = second_chance_forget,
+	.describe = second_chance_describe,
 };

@@ -34,6 +34,7 @@
  */
 #include "framelist.h"
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 
@@ -113,6 +114,18 @@ static void sieve_forget(void *state, uint32_t frame)
 	framelist_remove(s->queue, s->frames, frame);
 }
 
+/* The view: the queue from the tail (oldest) to the head, each frame's
+ * accessed bit, the hand marked (the tail when unset). */
+static void sieve_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct sieve_state *s = state;
+
+	v->list(v->ctx, "queue (tail..head, > hand)");
+	for (uint32_t f = s->queue[s->frames].next; f != s->frames; f = s->queue[f].next)
+		view_frame(v, f, f == s->hand || (s->hand == SIEVE_UNSET && f == s->queue[s->frames].next), "A",
+			   s->host->accessed(s->host->machine, f));
+}
+
 const struct policy policy_sieve = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "sieve",
@@ -128,4 +141,5 @@ const struct policy policy_sieve = {
 	.tick = NULL,
 	.evict_for = NULL,
 	.uses_seed = false,
+	.describe = sieve_describe,
 };

@@ -39,6 +39,7 @@
 #include "framelist.h"
 #include "pagemap.h"
 #include "policy.h"
+#include "view.h"
 
 enum twoq_queue { TWOQ_NONE = 0, TWOQ_A1IN, TWOQ_AM };
 
@@ -202,6 +203,17 @@ static void twoq_forget(void *state, uint32_t frame)
 	s->frame[frame].queue = TWOQ_NONE;
 }
 
+/* The view: A1in from its oldest page, Am from its LRU end, and the
+ * A1out ghosts from the oldest. */
+static void twoq_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct twoq_state *s = state;
+
+	view_framelist(v, "A1in (oldest..newest)", s->a1in, s->frames, NULL);
+	view_framelist(v, "Am (LRU..MRU)", s->am, s->frames, NULL);
+	view_ghostq(v, "A1out ghosts", s->a1out);
+}
+
 const struct policy policy_2q = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "2q",
@@ -215,4 +227,5 @@ const struct policy policy_2q = {
 	.forget = twoq_forget,
 	.params = twoq_params,
 	.uses_seed = false,
+	.describe = twoq_describe,
 };

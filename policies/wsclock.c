@@ -32,6 +32,7 @@
  * admit and forget are O(1).
  */
 #include "policy.h"
+#include "view.h"
 
 #include <assert.h>
 
@@ -143,6 +144,25 @@ static void wsclock_forget(void *state, uint32_t frame)
 	s->resident--;
 }
 
+/* The view: the ring's resident frames from frame 0 up, each with its
+ * accessed bit and last use (a reference index), the hand marked. */
+static void wsclock_describe(const void *state, const struct policy_viewer *v)
+{
+	const struct wsclock_state *s = state;
+	const uint8_t *in_use = (const uint8_t *)(s->last_use + s->frames);
+
+	v->list(v->ctx, "ring (frame order, > hand; A, last use)");
+	for (uint32_t f = 0; f < s->frames; f++) {
+		struct policy_view_item it = { .frame = f, .mark = f == s->hand, .nvalues = 2, .key = { "A", "last" } };
+
+		if (!in_use[f])
+			continue;
+		it.value[0] = s->host->accessed(s->host->machine, f);
+		it.value[1] = s->last_use[f];
+		v->item(v->ctx, &it);
+	}
+}
+
 const struct policy policy_wsclock = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "wsclock",
@@ -158,4 +178,5 @@ const struct policy policy_wsclock = {
 	.tick = NULL,
 	.evict_for = NULL,
 	.uses_seed = false,
+	.describe = wsclock_describe,
 };

@@ -45,6 +45,9 @@ then with --vm-columns: zero_fills,file_reads,minor_faults,cow_copies,
   cow_reuses,stack_growths,segfaults,ignored_refs,file_writebacks,
   file_writes,resident,hits (and with --tlb: tlb_hits,tlb_misses,
   tlb_shootdowns).  --header prints the column names first.
+  With --steps (classic traces only), one line per reference instead:
+  ref,page,hit|fault,victim page,swap|drop,frames (the policy's view as
+  `pagesim explain` prints it), for explain's test (tests/e2e-explain.sh).
 """
 
 import argparse
@@ -91,10 +94,13 @@ def parse(lines, fmt):
             for tok in re.split(r"[\s,]+", line):
                 if tok == "":
                     continue
+                mark = tok[-1] if tok[-1] in "wr" else ""
+                if mark:
+                    tok = tok[:-1]
                 if not tok.isdigit():
                     sys.exit("refsim: line %d: bad page number %r" % (lineno, tok))
                 pages.append(int(tok))
-                writes.append(False)
+                writes.append(mark == "w")   # "3w" writes page 3, "3r" reads it
         else:
             sys.exit("refsim: unknown format %r" % fmt)
     return pages, writes
@@ -123,6 +129,9 @@ class Fifo:
     def removed(self, frame):              # frame freed (munmap, exit, ...)
         self.queue.remove(frame)
 
+    def view(self):                        # (frame, hand?, (key, value) or None)
+        return [(f, False, None) for f in self.queue]
+
 
 class Lru:
     def __init__(self, sim):
@@ -141,6 +150,9 @@ class Lru:
 
     def removed(self, frame):
         del self.order[frame]
+
+    def view(self):
+        return [(f, False, None) for f in self.order]
 
 
 class Opt:
@@ -178,6 +190,10 @@ class Opt:
                 del self.current[frame]
                 return frame
 
+    def view(self):
+        return [(f, False, ("next", nu if nu < self.inf else "never"))
+                for f, nu in sorted(self.current.items())]
+
 
 class Clock:
     def __init__(self, sim):
@@ -204,6 +220,10 @@ class Clock:
             else:
                 return frame
 
+    def view(self):
+        return [(f, f == self.hand, ("A", int(self.sim.accessed[f])))
+                for f in range(self.sim.nframes) if self.sim.frame_page[f] is not None]
+
 
 class SecondChance:
     def __init__(self, sim):
@@ -228,6 +248,9 @@ class SecondChance:
                 self.queue.append(frame)
             else:
                 return frame
+
+    def view(self):
+        return [(f, False, ("A", int(self.sim.accessed[f]))) for f in self.queue]
 
 
 POLICY_CLASSES = {
@@ -258,6 +281,19 @@ class Sim:
         self.dirty_evictions = 0
         self.swap_writes = 0
         self.swap_reads = 0
+        self.steps = []                      # (t, page, "hit"|"fault", victim page, fate, view)
+        self.policy = None
+
+    def view_text(self, page):
+        """The policy's frames as `pagesim explain` prints them: each page in
+        the policy's order, ">" before the hand's, "*" after the page just
+        referenced, its value in brackets."""
+        items = []
+        for frame, hand, value in self.policy.view():
+            p = self.frame_page[frame]
+            items.append("%s%d%s%s" % (">" if hand else "", p, "*" if p == page else "",
+                                       "[%s=%s]" % value if value else ""))
+        return " ".join(items)
 
     def lowest_free_frame(self):
         for frame in range(self.nframes):
@@ -270,6 +306,7 @@ class Sim:
             policy = Opt(self, int(policy_name[len("opt:window="):]))
         else:
             policy = POLICY_CLASSES[policy_name](self)
+        self.policy = policy
         resident = self.resident
         frame_page = self.frame_page
         accessed = self.accessed
@@ -283,15 +320,18 @@ class Sim:
                 if is_write:
                     dirty[frame] = True
                 policy.touched(frame, page, t)
+                self.steps.append((t, page, "hit", "", "", self.view_text(page)))
                 continue
             # fault
             self.faults += 1
+            step = (t, page, "fault", "", "")
             if used < self.nframes:
                 frame = self.lowest_free_frame()
                 used += 1
             else:
                 frame = policy.victim()
                 old = frame_page[frame]
+                step = (t, page, "fault", old, "swap" if dirty[frame] else "drop")
                 self.evictions += 1
                 if dirty[frame]:
                     self.dirty_evictions += 1
@@ -307,6 +347,7 @@ class Sim:
             accessed[frame] = True
             dirty[frame] = is_write
             policy.loaded(frame, page, t)
+            self.steps.append(step + (self.view_text(page),))
 
 
 def next_uses(pages):
@@ -1378,6 +1419,9 @@ def main(argv=None):
     ap.add_argument("--vm-columns", action="store_true",
                     help="use the VM model and add its counters to each line")
     ap.add_argument("--header", action="store_true", help="print a header line")
+    ap.add_argument("--steps", action="store_true",
+                    help="classic traces: instead of the totals, one CSV line per reference: "
+                         "ref,page,hit|fault,victim page,swap|drop (victim's fate),frames")
     ap.add_argument("--stack-gap", type=size_arg, default=64 << 10)
     ap.add_argument("--strict", action="store_true")
     ap.add_argument("--tlb", type=tlb_arg)
@@ -1422,6 +1466,10 @@ def main(argv=None):
             for nframes in args.frames:
                 sim = Sim(pages, writes, nu, nframes)
                 sim.run(policy)
+                if args.steps:
+                    for step in sim.steps:
+                        out.write("%d,%d,%s,%s,%s,%s\n" % step)
+                    continue
                 out.write("%s,%d,%d,%d,%d,%d,%d,%d,%d\n" % (
                     policy, nframes, len(pages), distinct, sim.faults,
                     sim.evictions, sim.dirty_evictions, sim.swap_writes,

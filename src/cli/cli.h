@@ -20,6 +20,7 @@ enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_USAGE = 2 };
 
 /* Subcommands: argv[0] is the subcommand name; each returns an exit code. */
 int cmd_run(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

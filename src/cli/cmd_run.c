@@ -25,12 +25,12 @@
 #include "report/report.h"
 #include "report/report_process.h"
 #include "replay/cells.h"
-#include "trace/merge.h"
+#include "trace/interleave.h"
 
 #define RUN_MAX_POLICIES 64
 #define RUN_MAX_FRAMES 256
-#define RUN_MAX_WORKLOAD MERGE_MAX_TRACES
-#define RUN_DEFAULT_QUANTUM MERGE_DEFAULT_QUANTUM
+#define RUN_MAX_WORKLOAD INTERLEAVE_MAX_TRACES
+#define RUN_DEFAULT_QUANTUM INTERLEAVE_DEFAULT_QUANTUM
 
 struct run_opts {
 	const char *trace;       /* the trace, or the workload's label A+B+C */
@@ -78,11 +78,8 @@ static const struct opt_spec run_options[] = {
 	{ .name = "frames", .kind = OPT_CUSTOM, .arg = "LIST", .parse = run_opt_frames,
 	  .expected = "counts from 1 to 2^31 like 16,64, 8..4096 or 1..5:1 (at most " RUN_STR(RUN_MAX_FRAMES) ")",
 	  .help = "comma-separated frame counts; A..B doubles: A, 2A, 4A, ... <= B;\nA..B:S steps by S: A, A+S, A+2S, ... <= B (1..5:1 is 1 to 5)\n(default: 64)" },
-	{ .name = "seed", .kind = OPT_UINT, .arg = "N", OPT_AT(struct run_opts, seed), .max = UINT64_MAX,
-	  .expected = "a whole number", .help = "seed for randomised policies (default: 1)" },
-	{ .name = "swap-slots", .kind = OPT_UINT, .arg = "N", OPT_AT(struct run_opts, swap_slots), .min = 1,
-	  .max = UINT64_MAX, .expected = "a number of slots >= 1",
-	  .help = "capacity of the swap device in pages (default: 2^32)" },
+	CLI_SEED_SPEC(struct run_opts, seed),
+	CLI_SWAP_SLOTS_SPEC(struct run_opts, swap_slots),
 	CLI_SPAN_SPEC(struct run_opts, span_pages),
 	{ .name = "output", .kind = OPT_CHOICE, .arg = "STYLE", OPT_AT(struct run_opts, style),
 	  .words = run_output_words, .values = run_output_values, .help = "text (default), csv or json" },

@@ -16,6 +16,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "replay a trace through policies and memory sizes; print a comparison" },
+	{ "explain", cmd_explain, "replay one policy at one memory size, saying what each reference did" },
 	{ "sweep", cmd_sweep, "run an experiment file (traces x policies x frames x seeds) on all cores" },
 	{ "merge", cmd_merge, "join the shards of a sweep (sweep --shard K/N) into one results directory" },
 	{ "check", cmd_check, "check an experiment's expect: requirements (clock beats random...) with 95% intervals" },

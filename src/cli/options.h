@@ -44,6 +44,15 @@ extern const int cli_span_values[];
 	  .help = "an access crossing a page boundary references every page\n"                      \
 		  "it covers (all, default) or only its first page" }
 
+/* --seed N and --swap-slots N into uint64_t members of type (run, explain). */
+#define CLI_SEED_SPEC(type, member)                                                              \
+	{ .name = "seed", .kind = OPT_UINT, .arg = "N", OPT_AT(type, member), .max = UINT64_MAX,    \
+	  .expected = "a whole number", .help = "seed for randomised policies (default: 1)" }
+#define CLI_SWAP_SLOTS_SPEC(type, member)                                                        \
+	{ .name = "swap-slots", .kind = OPT_UINT, .arg = "N", OPT_AT(type, member), .min = 1,       \
+	  .max = UINT64_MAX, .expected = "a number of slots >= 1",                                   \
+	  .help = "capacity of the swap device in pages (default: 2^32)" }
+
 /* --plugin FILE: load a plug-in's policies now (repeatable). */
 int cli_opt_plugin(const struct opt_spec *spec, const char *arg, void *field, struct ps_error *err);
 #define CLI_PLUGIN_SPEC                                                                          \

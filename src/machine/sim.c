@@ -521,6 +521,27 @@ void sim_set_evict_hook(struct sim *s, sim_evict_hook *hook, void *ctx)
 	s->evict_hook_ctx = ctx;
 }
 
+void sim_frame_view(struct sim *s, uint32_t f, struct sim_frame_view *out)
+{
+	const struct frame *fr = &s->ft.frames[f];
+
+	*out = (struct sim_frame_view){ 0 };
+	if (!frames_in_use(&s->ft, f) || fr->kind == FRAME_TABLE)
+		return;
+	*out = (struct sim_frame_view){
+		.in_use = true, .pid = fr->pid, .vpn = fr->vpn,
+		.accessed = sim_frame_bit(s, f, PTE_A), .dirty = sim_frame_bit(s, f, PTE_D),
+	};
+}
+
+bool sim_describe(struct sim *s, const struct policy_viewer *v)
+{
+	if (s->policy->describe == NULL || s->cfg.vm.scope_local)
+		return false;
+	s->policy->describe(s->policy_state, v);
+	return true;
+}
+
 void *sim_policy_state(struct sim *s)
 {
 	return s->policy_state;

@@ -260,6 +260,23 @@ void sim_get_stats(const struct sim *s, struct sim_stats *out);
 /* Observe evictions (tests, debugging); NULL hook turns it off. */
 void sim_set_evict_hook(struct sim *s, sim_evict_hook *hook, void *ctx);
 
+/* One frame as `pagesim explain` shows it. */
+struct sim_frame_view {
+	bool in_use;   /* holds a page (not free, not a page table) */
+	uint32_t pid;  /* the process and page of its first mapping */
+	uint64_t vpn;
+	bool accessed; /* A, D: the OR over every PTE mapping it */
+	bool dirty;
+};
+
+/* Fill *out for frame f (below the machine's frame count). */
+void sim_frame_view(struct sim *s, uint32_t f, struct sim_frame_view *out);
+
+/* Have the policy show its state through v (policy.h, describe). False,
+ * and nothing called, when it has no describe() or the scope is local
+ * (one instance per process). */
+bool sim_describe(struct sim *s, const struct policy_viewer *v);
+
 /* The policy's state block (tests and debugging only). */
 void *sim_policy_state(struct sim *s);
 

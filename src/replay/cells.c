@@ -244,8 +244,7 @@ static int cells_consume_future(void *ctx, const struct trace_batch *b, struct p
 	return future_add(ctx, b->recs, b->n, err);
 }
 
-/* Build the look-ahead of trace into fut. Returns 0, or -1 with err set. */
-static int cells_build_future(const struct trace_spec *trace, const struct trace_options *topt,
+int cells_future_build(const struct trace_spec *trace, const struct trace_options *topt,
 			      const struct cells_machine *m, struct future *fut, struct ps_error *err)
 {
 	struct future_builder *b = future_begin(m->page_shift, m->span_pages);
@@ -647,7 +646,7 @@ static int cells_plan_future(struct cells_run *run, const struct trace_spec *tra
 	if (!needed)
 		return 0;
 	if (window == 0)
-		return cells_build_future(trace, topt, m, fut, err);
+		return cells_future_build(trace, topt, m, fut, err);
 	run->ahead = cells_ahead_create(window, m->page_shift, m->span_pages, err);
 	return run->ahead != NULL ? 0 : -1;
 }
@@ -689,6 +688,25 @@ static int cells_run_init(struct cells_run *run, struct ps_error *err)
 	return 0;
 }
 
+struct sim_config cells_sim_config(const struct cells_machine *m, const struct policy_spec *policy, uint32_t frames,
+				  uint64_t seed)
+{
+	struct sim_config cfg = {
+		.policy = policy->policy,
+		.policy_params = policy->params,
+		.frames = frames,
+		.page_shift = m->page_shift,
+		.va_bits = m->va_bits,
+		.swap_slots = m->swap_slots,
+		.seed = seed,
+		.span_pages = m->span_pages,
+	};
+
+	if (m->vm != NULL)
+		cfg.vm = m->vm->vm;
+	return cfg;
+}
+
 /* Create the machine of every cell that no curve gives, reading the
  * look-ahead cells_plan_future prepared (fut or run->ahead). A cell whose
  * machine cannot be created fails with the reason; the others go on. */
@@ -697,23 +715,12 @@ static void cells_create_machines(struct cells_run *run, const struct cells_mach
 {
 	for (size_t i = 0; i < run->n; i++) {
 		struct cell *c = &run->cells[i];
-		struct sim_config cfg = {
-			.policy = c->policy->policy,
-			.policy_params = c->policy->params,
-			.frames = c->frames,
-			.page_shift = m->page_shift,
-			.va_bits = m->va_bits,
-			.swap_slots = m->swap_slots,
-			.seed = c->seed,
-			.span_pages = m->span_pages,
-		};
+		struct sim_config cfg = cells_sim_config(m, c->policy, c->frames, c->seed);
 		struct ps_error cell_err;
 
 		if (run->via_curve[i] >= 0)
 			continue;
 		cells_point_future(run, fut, &cfg);
-		if (m->vm != NULL)
-			cfg.vm = m->vm->vm;
 		run->sims[i] = sim_create(&cfg, &cell_err);
 		if (run->sims[i] == NULL)
 			snprintf(c->error, sizeof c->error, "%s", cell_err.msg);

@@ -73,4 +73,17 @@ int cells_replay(const struct trace_spec *trace, const struct trace_options *top
 		 cells_progress_fn *progress, void *progress_ctx, volatile sig_atomic_t *stop,
 		 struct pass_info *info, struct ps_error *err);
 
+struct future;
+
+/* The configuration of a machine for a cell of policy at frames with
+ * seed, on m (no look-ahead: the caller points future at one). */
+struct sim_config cells_sim_config(const struct cells_machine *m, const struct policy_spec *policy, uint32_t frames,
+				  uint64_t seed);
+
+/* Build the look-ahead of the whole trace (every reference's next use,
+ * with m's page size and span rule) into fut, in one pass of its own.
+ * Returns 0, or -1 with err set. */
+int cells_future_build(const struct trace_spec *trace, const struct trace_options *topt,
+		       const struct cells_machine *m, struct future *fut, struct ps_error *err);
+
 #endif
