@@ -43,21 +43,14 @@
  * so that those go first, least recently used first. Keys are distinct
  * and their order among pages not referenced never changes, which is what
  * makes OPT a stack algorithm with the victim at every size fixed, not
- * just the faults. On a reference to x at position d, x goes to the top;
- * the page it displaces is carried down, and at each position 2..d-1 the
- * carried page and the page there are compared: the one with the smaller
- * key stays, the other is carried on; at position d (x's old place, or
- * the bottom for a first touch) the carried page is put down. The carried
- * page at depth i is exactly the page OPT evicts with i frames, so the
- * stack holds every size's resident set at once.
- *   Cost: O(d) per reference, O(n * distinct pages) in the worst case.
- * With a largest size K (mrc_config.max_frames), only the top K positions
- * are kept: they evolve exactly as in the whole stack, a page carried
- * below K is dropped, and a reference to a dropped page has d = K + 1,
- * a fault at every size up to K. That bounds the cost by O(K) per
- * reference; without K, traces of a few thousand distinct pages (the
- * shipped ones) take well under a second, and the benchmark's 1.8 M pages
- * take far too long.
+ * just the faults. Walking that stack costs O(d) per reference; instead,
+ * optstack.c computes the same distances on line in O(log n) with
+ * Bilardi, Ekanadham and Pattnaik's critical stack algorithm (see there),
+ * which needs no look-ahead, and the final positions (for the last
+ * evictions below) from a virtual reference to every page at the end.
+ * mrc_config.max_frames only bounds mrc_get: the cost does not depend on
+ * it. tests/e2e-optcurve.sh compares the curve with a replay at every
+ * size on shipped and generated traces.
  *
  * The other counters
  * ------------------
@@ -89,8 +82,7 @@
  *
  * Pages still resident at the end of the trace were never evicted; the
  * others left at a position beyond C, and their last eviction is dirty
- * under the same rule with their final stack position as d (K + 1 for a
- * page dropped below OPT's K).
+ * under the same rule with their final stack position as d.
  *
  * Sampling (LRU only)
  * -------------------
@@ -141,7 +133,7 @@
 #include <sys/mman.h>
 
 #include "replay/mrc.h"
-#include "policies/opt_key.h"
+#include "replay/optstack.h"
 #include "trace/pageref.h"
 #include "machine/pagetable.h"
 #include "policies/policy.h"
@@ -176,12 +168,6 @@ struct mrc_bin {
 	int64_t dirty;
 };
 
-/* One OPT stack position. */
-struct mrc_slot {
-	uint64_t key; /* opt.c's key: the next reference, or POLICY_NEVER - the latest */
-	uint32_t id;
-};
-
 struct mrc {
 	enum mrc_policy policy;
 	unsigned shift, vpn_bits, va_bits;
@@ -210,9 +196,9 @@ struct mrc {
 	uint32_t *blocks;
 	uint64_t tsize, now;
 
-	/* OPT: the stack, top first, at most limit positions (K, or no limit). */
-	struct mrc_slot *stack;
-	uint64_t depth, stack_cap, limit;
+	/* OPT: the stack distances (optstack.h); limit: max_frames, or no limit. */
+	struct optstack *opt;
+	uint64_t limit;
 
 	/* Histograms indexed by distance, 0..hcap-1 (see struct mrc_bin). */
 	struct mrc_bin *hist;
@@ -439,61 +425,21 @@ static inline bool mrc_lru_ref(struct mrc *m, struct mrc_page *p, bool fresh, bo
 	return ++m->now < m->tsize || mrc_time_compact(m);
 }
 
-/* ---- OPT: the priority stack ---- */
+/* ---- OPT ---- */
 
-/* A reference to p (fresh: a first touch) under OPT at time now, whose
- * next reference is at next. False when memory is short. */
-static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
-			uint64_t next)
+/* A reference to p (fresh: a first touch) under OPT. False when memory is
+ * short. */
+static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write)
 {
-	const struct mrc_slot top = { .key = opt_key(now, next, 0),
-				      .id = fresh ? (uint32_t)(m->npages - 1) : p->at };
-	struct mrc_slot *s, carry;
-	uint64_t i;
+	uint32_t d;
 
-	if (fresh)
-		p->at = top.id;
-	if (m->depth == m->stack_cap && m->depth < m->limit) {
-		uint64_t cap = m->stack_cap ? 2 * m->stack_cap : 1024;
-
-		if (cap > m->limit)
-			cap = m->limit;
-		if ((s = realloc(m->stack, cap * sizeof *s)) == NULL)
-			return false;
-		m->stack = s;
-		m->stack_cap = cap;
+	if (fresh) {
+		p->at = (uint32_t)(m->npages - 1);
+		return optstack_touch(m->opt);
 	}
-	s = m->stack;
-	if (m->depth == 0) {
-		s[m->depth++] = top;
-		return true;
-	}
-	if (!fresh && s[0].id == top.id) {
-		s[0].key = top.key;
-		mrc_count(m, p, 1, write);
-		return true;
-	}
-	carry = s[0];
-	s[0] = top;
-	for (i = 1; i < m->depth; i++) {
-		if (s[i].id == top.id)
-			break;
-		if (carry.key < s[i].key) {
-			struct mrc_slot keep = s[i];
-
-			s[i] = carry;
-			carry = keep;
-		}
-	}
-	/* Not found: a first touch, or a page dropped below the limit. */
-	assert((fresh || i < m->depth || m->depth == m->limit) && "mrc_opt_ref: a known page is missing");
-	if (!fresh)
-		mrc_count(m, p, (uint32_t)(i + 1), write);
-	if (i < m->depth)
-		s[i] = carry; /* p's old place */
-	else if (m->depth < m->limit)
-		s[m->depth++] = carry;
-	/* else carry drops below the limit */
+	if (!optstack_ref(m->opt, p->at, &d))
+		return false;
+	mrc_count(m, p, d, write);
 	return true;
 }
 
@@ -549,8 +495,10 @@ struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err)
 		m->sample_t = 1;
 	if (m->policy == MRC_LRU && mrc_time_alloc(m, 4096))
 		mrc_time_fill(m, 0);
+	if (m->policy == MRC_OPT)
+		m->opt = optstack_create();
 	if (!mrc_map_grow(m) || !mrc_hist_reserve(m, 0) ||
-	    (m->policy == MRC_LRU && m->marks == NULL)) {
+	    (m->policy == MRC_LRU && m->marks == NULL) || (m->policy == MRC_OPT && m->opt == NULL)) {
 		mrc_destroy(m);
 		ps_error_set(err, "out of memory");
 		return NULL;
@@ -673,7 +621,7 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 				m->npages++;
 			}
 			ok = m->policy == MRC_LRU ? mrc_lru_ref(m, p, fresh, write)
-						  : mrc_opt_ref(m, p, fresh, write, m->refs - 1, m->future[m->refs - 1]);
+						  : mrc_opt_ref(m, p, fresh, write);
 			if (!ok)
 				return mrc_fail(m, err, "out of memory after %" PRIu64 " references", m->refs);
 		}
@@ -721,10 +669,10 @@ int mrc_finish(struct mrc *m, struct ps_error *err)
 	if (m->policy == MRC_OPT) {
 		if ((final = malloc((m->npages ? m->npages : 1) * sizeof *final)) == NULL)
 			return mrc_fail(m, err, "out of memory at the end of the trace");
-		for (uint64_t id = 0; id < m->npages; id++)
-			final[id] = (uint32_t)(m->limit + 1); /* dropped below the limit (none without one) */
-		for (uint64_t i = 0; i < m->depth; i++)
-			final[m->stack[i].id] = (uint32_t)(i + 1);
+		if (!optstack_final(m->opt, final)) {
+			free(final);
+			return mrc_fail(m, err, "out of memory at the end of the trace");
+		}
 	}
 	/* The last eviction of each page evicted by the end. */
 	for (uint64_t i = 0; i < m->slots; i++) {
@@ -831,7 +779,7 @@ void mrc_destroy(struct mrc *m)
 	free(m->pages);
 	free(m->marks);
 	free(m->blocks);
-	free(m->stack);
+	optstack_destroy(m->opt);
 	free(m->hist);
 	free(m->first_sum);
 	free(m);
