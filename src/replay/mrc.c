@@ -43,14 +43,24 @@
  * so that those go first, least recently used first. Keys are distinct
  * and their order among pages not referenced never changes, which is what
  * makes OPT a stack algorithm with the victim at every size fixed, not
- * just the faults. Walking that stack costs O(d) per reference; instead,
- * optstack.c computes the same distances on line in O(log n) with
- * Bilardi, Ekanadham and Pattnaik's critical stack algorithm (see there),
- * which needs no look-ahead, and the final positions (for the last
- * evictions below) from a virtual reference to every page at the end.
- * mrc_config.max_frames only bounds mrc_get: the cost does not depend on
- * it. tests/e2e-optcurve.sh compares the curve with a replay at every
- * size on shipped and generated traces.
+ * just the faults. On a reference to x at position d, x goes to the top;
+ * the page it displaces is carried down, and at each position 2..d-1 the
+ * carried page and the page there are compared: the one with the smaller
+ * key stays, the other is carried on; at position d (x's old place, or
+ * the bottom for a first touch) the carried page is put down. The carried
+ * page at depth i is exactly the page OPT evicts with i frames.
+ *   That walk costs O(d) per reference. With a largest size K
+ * (mrc_config.max_frames) of at most MRC_WALK_MAX, only the top K
+ * positions are kept: they evolve exactly as in the whole stack, a page
+ * carried below K is dropped, and a reference to a dropped page has
+ * d = K + 1, a fault at every size up to K; the walk then costs O(K) at
+ * most, and on the bench trace less than the alternative up to K = 1024.
+ * Otherwise optstack.c computes the same distances on line in O(log n)
+ * with Bilardi, Ekanadham and Pattnaik's critical stack algorithm (see
+ * there), and the final positions (for the last evictions below) from a
+ * virtual reference to every page at the end. tests/e2e-optcurve.sh
+ * compares the curve with a replay at every size on shipped and
+ * generated traces.
  *
  * The other counters
  * ------------------
@@ -82,7 +92,8 @@
  *
  * Pages still resident at the end of the trace were never evicted; the
  * others left at a position beyond C, and their last eviction is dirty
- * under the same rule with their final stack position as d.
+ * under the same rule with their final stack position as d (K + 1 for a
+ * page dropped below OPT's walked K).
  *
  * Sampling (LRU only)
  * -------------------
@@ -134,6 +145,7 @@
 
 #include "replay/mrc.h"
 #include "replay/optstack.h"
+#include "policies/opt_key.h"
 #include "trace/pageref.h"
 #include "machine/pagetable.h"
 #include "policies/policy.h"
@@ -143,6 +155,7 @@
 #define MRC_MAX_PAGES (1u << 30)/* so that times fit in 32 bits */
 #define MRC_SAMPLE_ALL (1u << MRC_SAMPLE_BITS)
 #define MRC_BLOCK_SHIFT 9       /* 512 times: 8 words of marks, one cache line */
+#define MRC_WALK_MAX 1024      /* OPT: walk the priority stack up to this limit */
 #define MRC_PREFETCH 16          /* records ahead whose map slot is prefetched */
 /* The refusal of an event (its kind fills the %s). */
 #define MRC_EVENT_MSG                                                                                        \
@@ -166,6 +179,12 @@ struct mrc_page {
 struct mrc_bin {
 	uint64_t d, s;
 	int64_t dirty;
+};
+
+/* One OPT stack position. */
+struct mrc_slot {
+	uint64_t key; /* opt.c's key: the next reference, or POLICY_NEVER - the latest */
+	uint32_t id;
 };
 
 struct mrc {
@@ -196,9 +215,11 @@ struct mrc {
 	uint32_t *blocks;
 	uint64_t tsize, now;
 
-	/* OPT: the stack distances (optstack.h); limit: max_frames, or no limit. */
+	/* OPT with a limit of at most MRC_WALK_MAX: the priority stack, top
+	 * first, at most limit positions; else the critical stack (opt). */
+	struct mrc_slot *stack;
+	uint64_t depth, stack_cap, limit;
 	struct optstack *opt;
-	uint64_t limit;
 
 	/* Histograms indexed by distance, 0..hcap-1 (see struct mrc_bin). */
 	struct mrc_bin *hist;
@@ -427,12 +448,71 @@ static inline bool mrc_lru_ref(struct mrc *m, struct mrc_page *p, bool fresh, bo
 
 /* ---- OPT ---- */
 
-/* A reference to p (fresh: a first touch) under OPT. False when memory is
- * short. */
-static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write)
+/* A reference to p (fresh: a first touch) under OPT at time now, whose
+ * next reference is at next. False when memory is short. */
+static bool mrc_opt_walk(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
+			uint64_t next)
+{
+	const struct mrc_slot top = { .key = opt_key(now, next, 0),
+				      .id = fresh ? (uint32_t)(m->npages - 1) : p->at };
+	struct mrc_slot *s, carry;
+	uint64_t i;
+
+	if (fresh)
+		p->at = top.id;
+	if (m->depth == m->stack_cap && m->depth < m->limit) {
+		uint64_t cap = m->stack_cap ? 2 * m->stack_cap : 1024;
+
+		if (cap > m->limit)
+			cap = m->limit;
+		if ((s = realloc(m->stack, cap * sizeof *s)) == NULL)
+			return false;
+		m->stack = s;
+		m->stack_cap = cap;
+	}
+	s = m->stack;
+	if (m->depth == 0) {
+		s[m->depth++] = top;
+		return true;
+	}
+	if (!fresh && s[0].id == top.id) {
+		s[0].key = top.key;
+		mrc_count(m, p, 1, write);
+		return true;
+	}
+	carry = s[0];
+	s[0] = top;
+	for (i = 1; i < m->depth; i++) {
+		if (s[i].id == top.id)
+			break;
+		if (carry.key < s[i].key) {
+			struct mrc_slot keep = s[i];
+
+			s[i] = carry;
+			carry = keep;
+		}
+	}
+	/* Not found: a first touch, or a page dropped below the limit. */
+	assert((fresh || i < m->depth || m->depth == m->limit) && "mrc_opt_ref: a known page is missing");
+	if (!fresh)
+		mrc_count(m, p, (uint32_t)(i + 1), write);
+	if (i < m->depth)
+		s[i] = carry; /* p's old place */
+	else if (m->depth < m->limit)
+		s[m->depth++] = carry;
+	/* else carry drops below the limit */
+	return true;
+}
+
+/* A reference to p (fresh: a first touch) under OPT at time now, whose
+ * next reference is at next. False when memory is short. */
+static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
+			uint64_t next)
 {
 	uint32_t d;
 
+	if (m->opt == NULL)
+		return mrc_opt_walk(m, p, fresh, write, now, next);
 	if (fresh) {
 		p->at = (uint32_t)(m->npages - 1);
 		return optstack_touch(m->opt);
@@ -495,10 +575,12 @@ struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err)
 		m->sample_t = 1;
 	if (m->policy == MRC_LRU && mrc_time_alloc(m, 4096))
 		mrc_time_fill(m, 0);
-	if (m->policy == MRC_OPT)
+	const bool critical = m->policy == MRC_OPT && m->limit > MRC_WALK_MAX;
+
+	if (critical)
 		m->opt = optstack_create();
 	if (!mrc_map_grow(m) || !mrc_hist_reserve(m, 0) ||
-	    (m->policy == MRC_LRU && m->marks == NULL) || (m->policy == MRC_OPT && m->opt == NULL)) {
+	    (m->policy == MRC_LRU && m->marks == NULL) || (critical && m->opt == NULL)) {
 		mrc_destroy(m);
 		ps_error_set(err, "out of memory");
 		return NULL;
@@ -621,7 +703,7 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 				m->npages++;
 			}
 			ok = m->policy == MRC_LRU ? mrc_lru_ref(m, p, fresh, write)
-						  : mrc_opt_ref(m, p, fresh, write);
+						  : mrc_opt_ref(m, p, fresh, write, m->refs - 1, m->future[m->refs - 1]);
 			if (!ok)
 				return mrc_fail(m, err, "out of memory after %" PRIu64 " references", m->refs);
 		}
@@ -669,7 +751,11 @@ int mrc_finish(struct mrc *m, struct ps_error *err)
 	if (m->policy == MRC_OPT) {
 		if ((final = malloc((m->npages ? m->npages : 1) * sizeof *final)) == NULL)
 			return mrc_fail(m, err, "out of memory at the end of the trace");
-		if (!optstack_final(m->opt, final)) {
+		for (uint64_t id = 0; id < m->npages; id++)
+			final[id] = (uint32_t)(m->limit + 1); /* dropped below the limit */
+		for (uint64_t i = 0; i < m->depth; i++)
+			final[m->stack[i].id] = (uint32_t)(i + 1);
+		if (m->opt != NULL && !optstack_final(m->opt, final)) {
 			free(final);
 			return mrc_fail(m, err, "out of memory at the end of the trace");
 		}
@@ -779,6 +865,7 @@ void mrc_destroy(struct mrc *m)
 	free(m->pages);
 	free(m->marks);
 	free(m->blocks);
+	free(m->stack);
 	optstack_destroy(m->opt);
 	free(m->hist);
 	free(m->first_sum);

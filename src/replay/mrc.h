@@ -34,7 +34,8 @@ struct mrc_config {
 	const uint64_t *future;
 	uint64_t future_len;
 	/* OPT only: the largest frame count mrc_get will be asked for (0: no
-	 * limit). The pass costs O(log pages) per reference whatever it is. */
+	 * limit). Up to 1024 the pass costs O(max_frames) per reference at
+	 * most, else O(log pages) (see mrc.c). */
 	uint32_t max_frames;
 };
 
