@@ -386,7 +386,7 @@ START_TEST(machine_keys)
 	/* Every key; read-us comes before device and still wins. */
 	load_ok(OK_TRACES "policies: [fifo]\nframes: [3]\n"
 		"strict: true\nstack-gap: 4096\ntlb: 64:4\ntlb-flush-on-switch: yes\nshootdown: false\n"
-		"count-page-tables: on\nby-segment: true\nscope: local\nquota: 16\nread-us: 7\ndevice: hdd\n"
+		"count-page-tables: on\nby-segment: true\nscope: local\nquota: 16\nalloc: proportional\nread-us: 7\ndevice: hdd\n"
 		"write-us: 8\nmem-ns: 9\ntlb-miss-ns: 10\nfault-us: 11\nzero-us: 12\ncopy-us: 0.125\n", &e);
 	ck_assert(e.machine.vm.strict);
 	ck_assert_uint_eq(e.machine.vm.stack_gap, 4096);
@@ -395,11 +395,12 @@ START_TEST(machine_keys)
 	ck_assert(e.machine.vm.tlb_flush_on_switch && e.machine.vm.no_shootdown);
 	ck_assert(e.machine.vm.count_page_tables && e.machine.vm.by_segment && e.machine.vm.scope_local);
 	ck_assert_uint_eq(e.machine.vm.local_quota, 16);
+	ck_assert_uint_eq(e.machine.vm.local_alloc, LOCAL_ALLOC_PROPORTIONAL);
 	ck_assert_int_eq(e.machine.cost.device, COST_HDD);
 	ck_assert(!exp_machine_is_plain(&e.machine));
 	exp_machine_describe(&e.machine, stamp, sizeof stamp);
 	ck_assert_str_eq(stamp, "strict=1 stack_gap=4096 tlb=64:4 tlb_flush_on_switch=1 shootdown=0 "
-				"count_page_tables=1 by_segment=1 scope=local quota=16 device=hdd read_us=7 "
+				"count_page_tables=1 by_segment=1 scope=local quota=16 alloc=proportional device=hdd read_us=7 "
 				"write_us=8 mem_ns=9 tlb_miss_ns=10 fault_us=11 zero_us=12 copy_us=0.125");
 	exp_free(&e);
 
@@ -437,6 +438,8 @@ START_TEST(machine_key_errors)
 	load_fails(BASE "scope: both\n", ":4:8: scope: expected global or local, got \"both\"");
 	load_fails(BASE "quota: 8\n", ":4:8: quota: a frame quota per process needs scope: local");
 	load_fails(BASE "quota: 8\nscope: global\n", ":4:8: quota: a frame quota per process needs scope: local");
+	load_fails(BASE "alloc: equal\n", ":4:8: alloc: a frame allocation rule needs scope: local");
+	load_fails(BASE "scope: local\nalloc: fair\n", ":5:8: alloc: expected equal or proportional, got \"fair\"");
 	load_fails(BASE "scope: local\nquota: 0\n", ":5:8: quota: expected a whole number from 1 to 2147483648, got \"0\"");
 	load_fails(BASE "device: tape\n", ":4:9: device: expected hdd, ssd or nvme, got \"tape\"");
 	load_fails(BASE "read-us: -1\n", ":4:10: read-us: expected a time in microseconds from 0 to 1e+09, got \"-1\"");
@@ -452,12 +455,59 @@ START_TEST(machine_key_errors)
 }
 END_TEST
 
+/* Non-integer factor: sizes from * F^i rounded to the nearest frame
+ * (halves up), repeats left out. By hand: 10, 15, 22.5 -> 23, 33.75 -> 34,
+ * then 50.6 > 40. And from 1 by 1.2: 1, 1.2 -> 1, 1.44 -> 1, 1.728 -> 2,
+ * 2.07 -> 2, 2.49 -> 2, 2.99 -> 3, 3.58 -> 4, 4.30 -> 4, 5.16 > 4. */
+START_TEST(fractional_frame_factor)
+{
+	static const uint32_t want1[] = { 10, 15, 23, 34 }, want2[] = { 1, 2, 3, 4 };
+	struct experiment e;
+
+	load_ok(OK_TRACES "policies: [fifo]\nframes: {from: 10, to: 40, factor: 1.5}\n", &e);
+	ck_assert_uint_eq(e.nframes, 4);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(e.frames[i], want1[i]);
+	exp_free(&e);
+	load_ok(OK_TRACES "policies: [fifo]\nframes: {from: 1, to: 4, factor: 1.2}\n", &e);
+	ck_assert_uint_eq(e.nframes, 4);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(e.frames[i], want2[i]);
+	exp_free(&e);
+	/* A whole factor as before: 8, 16, 32. */
+	load_ok(OK_TRACES "policies: [fifo]\nframes: {from: 8, to: 63, factor: 2}\n", &e);
+	ck_assert_uint_eq(e.nframes, 3);
+	ck_assert_uint_eq(e.frames[2], 32);
+	exp_free(&e);
+	load_fails(OK_TRACES "policies: [fifo]\nframes: {from: 1, to: 4, factor: 1}\n",
+		   ":3:34: factor: expected a number from 1.001 to 1024, got \"1\"");
+}
+END_TEST
+
+/* policies: all is every policy 'pagesim policies' lists, in its order;
+ * with another name beside it, that one is listed twice. */
+START_TEST(policies_all)
+{
+	struct experiment e;
+	size_t n = 0;
+
+	while (policy_at(n) != NULL)
+		n++;
+	load_ok(OK_TRACES "policies: all\nframes: [3]\n", &e);
+	ck_assert_uint_eq(e.npolicies, n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(e.policies[i].label, policy_at(i)->name);
+	exp_free(&e);
+	load_fails(OK_TRACES "policies: [lru, all]\nframes: [3]\n", ":2:17: policy \"lru\" is listed twice");
+}
+END_TEST
+
 Suite *make_experiment_suite(void)
 {
 	const TTest *const tc_tests[] = {
 		simplest_file_from_the_issue, every_key, defaults_name_and_output_from_the_file,
 		errors_name_line_column_and_choices, plugins_load_after_the_file_is_checked, plugin_paths_and_errors, expect_section, expect_errors,
-		confidence_intervals, machine_keys, machine_key_errors
+		confidence_intervals, machine_keys, machine_key_errors, fractional_frame_factor, policies_all
 	};
 	Suite *s = suite_create("experiment");
 

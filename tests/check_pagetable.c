@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "check_suites.h"
 #include "machine/pagetable.h"
@@ -59,7 +61,7 @@ START_TEST(walk_allocates_one_table_per_level_on_demand)
 	pte_t *a, *b;
 
 	ck_assert(pt_shape_init(&s, 48, 12));
-	ck_assert(pt_init(&pt, &s));
+	ck_assert(pt_init(&pt, &s, NULL));
 	ck_assert_uint_eq(pt.tables, 1);
 	ck_assert_ptr_null(pt_walk(&pt, 5, false));
 	a = pt_walk(&pt, 5, true);
@@ -69,9 +71,12 @@ START_TEST(walk_allocates_one_table_per_level_on_demand)
 	*a = PTE_MAKE(7, PTE_P);
 	ck_assert_ptr_eq(pt_walk(&pt, 5, false), a);
 	ck_assert_uint_eq(PTE_NUM(*pt_walk(&pt, 5, false)), 7);
-	/* The neighbour shares the leaf table. */
+	/* The neighbour shares the leaf table (whose host copy may have moved
+	 * page 5's PTE: it keeps its value). */
 	b = pt_walk(&pt, 6, true);
-	ck_assert_ptr_eq(b, a + 1);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(*b, 0);
+	ck_assert_uint_eq(PTE_NUM(*pt_walk(&pt, 5, false)), 7);
 	ck_assert_uint_eq(pt.tables, 4);
 	/* A page 512 pages away needs a new leaf only; 2^27 away, three tables. */
 	ck_assert_ptr_nonnull(pt_walk(&pt, 5 + 512, true));
@@ -88,7 +93,7 @@ START_TEST(walk_two_level_directory_and_table)
 	struct pagetable pt;
 
 	ck_assert(pt_shape_init(&s, 32, 12));
-	ck_assert(pt_init(&pt, &s));
+	ck_assert(pt_init(&pt, &s, NULL));
 	/* 0x0804800: directory entry 0x20, table entry 0x48. */
 	ck_assert_ptr_nonnull(pt_walk(&pt, 0x08048, true));
 	ck_assert_uint_eq(pt.tables, 2);
@@ -110,7 +115,7 @@ START_TEST(lookup_cache_agrees_with_walk)
 	const uint64_t pages[] = { 0, 1, 511, 512, 1, 1ULL << 30, (1ULL << 36) - 1, 0, 513 };
 
 	ck_assert(pt_shape_init(&s, 48, 12));
-	ck_assert(pt_init(&pt, &s));
+	ck_assert(pt_init(&pt, &s, NULL));
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
 		pte_t *p = pt_lookup(&pt, pages[i]);
 
@@ -122,12 +127,193 @@ START_TEST(lookup_cache_agrees_with_walk)
 }
 END_TEST
 
+/* ---- compact tables (pagetable.c's top) ---- */
+
+/* A stand-in for the reverse map: where each tracked page's PTE is. */
+struct tracked {
+	uint64_t vpn[2048];
+	pte_t *pte[2048];
+	size_t n;
+	uint64_t moves;
+};
+
+/* The mover: follow a tracked PTE to its new place. */
+static void tracked_moved(void *ctx, pte_t *from, pte_t *to)
+{
+	struct tracked *t = ctx;
+
+	ck_assert_uint_ne(*to, 0);
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->pte[i] == from) {
+			t->pte[i] = to;
+			t->moves++;
+			return;
+		}
+	}
+	ck_abort_msg("a PTE nobody tracks moved");
+}
+
+/* Map page vpn (as frame number i + 1) and track its PTE. */
+static void track(struct pagetable *pt, struct tracked *t, uint64_t vpn)
+{
+	pte_t *pte = pt_walk(pt, vpn, true);
+
+	ck_assert_ptr_nonnull(pte);
+	ck_assert_uint_eq(*pte, 0);
+	*pte = PTE_MAKE(t->n + 1, PTE_P | PTE_USED);
+	t->vpn[t->n] = vpn;
+	t->pte[t->n++] = pte;
+}
+
+/* Every tracked pointer is where a walk finds the page, with its value. */
+static void ck_tracked(struct pagetable *pt, const struct tracked *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		ck_assert_ptr_eq(pt_walk(pt, t->vpn[i], false), t->pte[i]);
+		ck_assert_uint_eq(PTE_NUM(*t->pte[i]), i + 1);
+	}
+}
+
+START_TEST(moved_ptes_are_reported_to_the_mover)
+{
+	static struct tracked t;
+	struct pt_shape s;
+	struct pagetable pt;
+	struct pt_mover mover = { tracked_moved, &t };
+
+	t.n = t.moves = 0;
+	ck_assert(pt_shape_init(&s, 48, 12));
+	ck_assert(pt_init(&pt, &s, &mover));
+	/* One leaf filled in a scattered order (i * 37 mod 512 visits all 512):
+	 * it grows to room for 1, 2, 4, 8 entries, then becomes full at the 9th. */
+	for (uint64_t i = 0; i < 512; i++) {
+		track(&pt, &t, (1ULL << 20) + (i * 37) % 512);
+		ck_tracked(&pt, &t);
+	}
+	/* Copies at each growth: 1 + 2 + 4, then 8 at the change to full;
+	 * none after. */
+	ck_assert_uint_eq(t.moves, 7 + 8);
+	ck_assert_uint_eq(pt.tables, 4);
+	/* A full leaf's PTEs do not move, and pt_find finds them. */
+	ck_assert_ptr_eq(pt_find(&pt, (1ULL << 20) + 5), pt_walk(&pt, (1ULL << 20) + 5, false));
+	pt_destroy(&pt);
+}
+END_TEST
+
+START_TEST(find_skips_compact_leaves)
+{
+	struct pt_shape s;
+	struct pagetable pt;
+
+	ck_assert(pt_shape_init(&s, 48, 12));
+	ck_assert(pt_init(&pt, &s, NULL));
+	ck_assert_ptr_nonnull(pt_walk(&pt, 1000, true));
+	/* Its leaf holds one entry: compact, its PTE may yet move. */
+	ck_assert_ptr_null(pt_find(&pt, 1000));
+	ck_assert_ptr_null(pt_find(&pt, 1001));
+	ck_assert_ptr_null(pt_find(&pt, 1ULL << 36));
+	pt_destroy(&pt);
+}
+END_TEST
+
+/* A 64-bit mix (splitmix64): the pages of the sparse test. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Distinct values among the sorted v[0..n) >> shift. */
+static uint64_t distinct_prefixes(const uint64_t *v, size_t n, unsigned shift)
+{
+	uint64_t count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += i == 0 || (v[i] >> shift) != (v[i - 1] >> shift);
+	return count;
+}
+
+/* Context of record_visit. */
+struct visited {
+	uint64_t vpn[3000];
+	size_t n;
+};
+
+static void record_visit(void *ctx, uint64_t vpn, pte_t *pte)
+{
+	struct visited *v = ctx;
+
+	ck_assert_uint_eq(PTE_NUM(*pte), vpn + 1);
+	v->vpn[v->n++] = vpn;
+}
+
+START_TEST(sparse_pages_count_the_simulated_tables)
+{
+	static uint64_t pages[3000], sorted[3000];
+	static struct visited seen;
+	struct pt_shape s;
+	struct pagetable pt;
+	size_t n = 0;
+
+	ck_assert(pt_shape_init(&s, 48, 12));
+	ck_assert(pt_init(&pt, &s, NULL));
+	/* 2000 random pages over 36 bits (alone in their leaves: compact), then
+	 * every 5th page of a region of 5000: 10 leaves that become full at
+	 * their 9th entry, and so make the tables above them full. */
+	for (uint64_t i = 0; i < 2000; i++)
+		pages[n++] = mix64(i) >> 28;
+	for (uint64_t i = 0; i < 1000; i++)
+		pages[n++] = (5ULL << 27) + 5 * i;
+	for (size_t i = 0; i < n; i++) {
+		pte_t *pte = pt_walk(&pt, pages[i], true);
+
+		ck_assert_ptr_nonnull(pte);
+		*pte = PTE_MAKE(pages[i] + 1, PTE_SWAP);
+	}
+	/* The simulated tree, counted independently: the root, and one table
+	 * per distinct prefix above each level (9 bits a level, 27 bits of
+	 * prefix for a leaf, 18 for the middle, 9 for the top). */
+	memcpy(sorted, pages, sizeof pages);
+	qsort(sorted, n, sizeof *sorted, cmp_u64);
+	ck_assert_uint_eq(pt.tables, 1 + distinct_prefixes(sorted, n, 27) + distinct_prefixes(sorted, n, 18) +
+					 distinct_prefixes(sorted, n, 9));
+	/* Every page is found again, and pt_visit sees each once, in order. */
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(PTE_NUM(*pt_walk(&pt, pages[i], false)), pages[i] + 1);
+	seen.n = 0;
+	pt_visit(&pt, 0, 1ULL << 36, record_visit, &seen);
+	ck_assert_uint_eq(seen.n, distinct_prefixes(sorted, n, 0));
+	for (size_t i = 1; i < seen.n; i++)
+		ck_assert_uint_lt(seen.vpn[i - 1], seen.vpn[i]);
+	/* A range visit starts and stops at the bounds. */
+	seen.n = 0;
+	pt_visit(&pt, (5ULL << 27) + 1, (5ULL << 27) + 31, record_visit, &seen);
+	ck_assert_uint_eq(seen.n, 6); /* 5, 10, ..., 30 */
+	/* The region's middle table is full; a random page's is compact. */
+	ck_assert(!pt_is_compact(pt_table_at(&pt, 5ULL << 27, 2)));
+	ck_assert(pt_is_compact(pt_table_at(&pt, pages[0], 2)));
+	ck_assert_ptr_nonnull(pt_find(&pt, 5ULL << 27));
+	pt_destroy(&pt);
+}
+END_TEST
+
 Suite *make_pagetable_suite(void)
 {
 	const TTest *const tc_tests[] = {
 		shape_x86_32_is_10_10_12, shape_x86_64_is_9_9_9_9_12,
 		shape_other_page_sizes_put_the_rest_in_the_root, walk_allocates_one_table_per_level_on_demand,
-		walk_two_level_directory_and_table, lookup_cache_agrees_with_walk
+		walk_two_level_directory_and_table, lookup_cache_agrees_with_walk,
+		moved_ptes_are_reported_to_the_mover, find_skips_compact_leaves,
+		sparse_pages_count_the_simulated_tables
 	};
 	Suite *s = suite_create("pagetable");
 

@@ -52,5 +52,7 @@ Suite *make_policies_ws_suite(void);
 Suite *make_mrc_suite(void);
 Suite *make_options_suite(void);
 Suite *make_stats_suite(void);
+Suite *make_schedule_suite(void);
+Suite *make_merge_suite(void);
 
 #endif

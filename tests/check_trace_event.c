@@ -214,6 +214,7 @@ static const struct {
 	{ { .kind = EV_BRK, .pid = 1, .addr = 0x1234 }, "brk 0x1234" },
 	{ { .kind = EV_FORK, .pid = 1, .child = 2 }, "fork 1 2" },
 	{ { .kind = EV_EXIT, .pid = 9 }, "exit 9" },
+	{ { .kind = EV_MPROTECT, .prot = 1, .pid = 1, .addr = 0x2000, .len = 0x3000 }, "mprotect 0x2000 0x3000 r--" },
 };
 
 START_TEST(t_event_kinds_and_format)
@@ -231,7 +232,8 @@ START_TEST(t_event_kinds_and_format)
 	ck_assert_str_eq(trace_event_kind_name(EV_MUNMAP), "munmap");
 	ck_assert_str_eq(trace_event_kind_name(EV_EXIT), "exit");
 	ck_assert_str_eq(trace_event_kind_name(0), "event");
-	ck_assert_str_eq(trace_event_kind_name(7), "event");
+	ck_assert_str_eq(trace_event_kind_name(EV_MPROTECT), "mprotect");
+	ck_assert_str_eq(trace_event_kind_name(8), "event");
 }
 END_TEST
 
@@ -247,6 +249,10 @@ START_TEST(t_event_check_fields)
 	    {{.kind = EV_MUNMAP, .pid = 1, .addr = 0x1000, .len = 1, .prot = 1},
 	     "munmap events have no protection, backing, file, offset or max (they must be 0)"},
 	    {{.kind = EV_EXIT, .pid = 1, .addr = 4}, "exit events have no address (it must be 0)"},
+	    {{.kind = EV_MPROTECT, .pid = 1, .addr = 0x1000, .len = 1, .prot = 1, .backing = BACK_ZERO},
+	     "mprotect events have no backing, file, offset or max (they must be 0)"},
+	    {{.kind = EV_MPROTECT, .pid = 1, .addr = 0x1000, .len = 1, .prot = 8},
+	     "prot 0x8 is not a combination of r (1), w (2) and x (4)"},
 	    {{.kind = EV_FORK, .pid = 1, .child = 0}, "child pid 0 (must be 1..4294967295)"},
 	    {{.kind = EV_EXIT, .pid = 1, .child = 2}, "exit events have no child pid (it must be 0)"},
 	    {{.kind = EV_EXIT, .pid = 1, .name = "x"}, "exit events have no name"},

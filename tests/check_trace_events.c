@@ -379,6 +379,10 @@ static struct bad_line events_bad[] = {
     {"munmap 0x1001 0x1000", "address 0x1001 is not page-aligned (pages of 4096 bytes)"},
     {"munmap 0x1000 0", "length 0 (must be at least 1 byte)"},
     {"munmap 0x1000 0x1000#c", "expected LEN as a number (0x-hex or decimal), got '0x1000#c'"},
+    {"mprotect 0x1000 0x1000", "expected PROT ('mprotect ADDR LEN PROT')"},
+    {"mprotect 0x1000 0x1000 rwz", "expected PROT as three characters [r-][w-][x-] such as r-x, got 'rwz'"},
+    {"mprotect 0x1800 0x1000 r--", "address 0x1800 is not page-aligned (pages of 4096 bytes)"},
+    {"mprotect 0x1000 0x1000 r-- anon", "expected the end of the line after 'r--', got 'anon'"},
     {"brk", "expected ADDR ('brk ADDR')"},
     {"brk x", "expected ADDR as a number (0x-hex or decimal), got 'x'"},
     {"brk 0x1000000000000", "address 0x1000000000000 is beyond the 48-bit virtual address space"},
@@ -396,8 +400,8 @@ static struct bad_line events_bad[] = {
     {"exit 0", "expected PID as a pid in 1..4294967295, got '0'"},
     {"exit 2#bye", "expected PID as a pid in 1..4294967295, got '2#bye'"},
     {"exit 1 2", "expected the end of the line after '1', got '2'"},
-    {"exits 1", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
-    {"Mmap 0x1000 0x1000 rw- anon", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
+    {"exits 1", "expected R, W, X, M, process, segment, mmap, munmap, mprotect, brk, fork or exit"},
+    {"Mmap 0x1000 0x1000 rw- anon", "expected R, W, X, M, process, segment, mmap, munmap, mprotect, brk, fork or exit"},
     {NULL, NULL},
 };
 /* Lines bad only because of the end of a 64-bit space. */
@@ -736,8 +740,8 @@ static const struct corrupt_case {
 	unsigned char to; /* its new value */
 	const char *why;
 } corrupt_cases[] = {
-    {HEAD + 15, 9, "unknown event kind 9 (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit)"},
-    {HEAD + 15, 0, "unknown event kind 0 (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit)"},
+    {HEAD + 15, 9, "unknown event kind 9 (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit, 7 mprotect)"},
+    {HEAD + 15, 0, "unknown event kind 0 (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit, 7 mprotect)"},
     {HEAD + 15, EV_MMAP, "mmap events have no name"},
     {HEAD + 15, EV_EXIT, "exit events have no name"},
     {HEAD + 8, 0, "pid 0 (must be 1..4294967295)"},

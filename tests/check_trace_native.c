@@ -62,9 +62,9 @@ START_TEST(t_native_errors)
 	static const struct bad_line bad[] = {
 	    {"Q 0x10", "expected R, W, X, M or process"},
 	    {"r 0x10", "expected R, W, X, M or process"},
-	    {"RW 0x10", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
-	    {"processes 2", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
-	    {"segments x", "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit"},
+	    {"RW 0x10", "expected R, W, X, M, process, segment, mmap, munmap, mprotect, brk, fork or exit"},
+	    {"processes 2", "expected R, W, X, M, process, segment, mmap, munmap, mprotect, brk, fork or exit"},
+	    {"segments x", "expected R, W, X, M, process, segment, mmap, munmap, mprotect, brk, fork or exit"},
 	    {"R", "expected an address (0x-hex or decimal) after 'R'"},
 	    {"W 0x", "expected an address (0x-hex or decimal) after 'W'"},
 	    {"X abc", "expected an address (0x-hex or decimal) after 'X'"},

@@ -1,5 +1,6 @@
 #!/bin/bash
-# e2e-capture.sh - end-to-end test of scripts/capture-trace: capture tiny
+# e2e-capture.sh - end-to-end test of scripts/capture-trace --lackey (the
+# native capture is tested by e2e-import.sh): capture tiny
 # commands under valgrind lackey and check the compressed traces.
 #
 # Needs valgrind and zstd (exit 77, automake's SKIP, without them). Works in
@@ -45,7 +46,7 @@ record='^(I | [LSM] )'
 
 # --- 1. /bin/true into a zstd trace ---------------------------------------
 out=$dir/true.lackey.zst
-"$capture" -o "$out" -- /bin/true >"$dir/1.out" 2>"$dir/1.err"
+"$capture" --lackey -o "$out" -- /bin/true >"$dir/1.out" 2>"$dir/1.err"
 status=$?
 if [ "$status" -ne 0 ]; then
 	fail "capture of /bin/true exited with $status: $(cat "$dir/1.err")"
@@ -69,7 +70,7 @@ fi
 
 # --- 2. the program's output stays out of the trace; a failure is kept -----
 out=$dir/sh.lackey.gz
-"$capture" --gzip --max-refs 100 -o "$out" -- \
+"$capture" --lackey --gzip --max-refs 100 -o "$out" -- \
 	/bin/sh -c 'echo marker-out; echo marker-err >&2; exit 3' >"$dir/2.out" 2>"$dir/2.err"
 status=$?
 before=$failures
@@ -109,6 +110,11 @@ status=$?
 "$capture" --max-refs many -- /bin/true >/dev/null 2>"$dir/3.err"
 status=$?
 [ "$status" -eq 2 ] || fail "bad --max-refs: status $status, expected 2"
+
+"$capture" --quantum 0 -o "$dir/none.zst" -- /bin/true >/dev/null 2>"$dir/3.err"
+status=$?
+[ "$status" -eq 2 ] || fail "bad --quantum: status $status, expected 2"
+grep -q -- "--quantum needs a positive integer, not '0'" "$dir/3.err" || fail "bad --quantum: unclear message: $(cat "$dir/3.err")"
 
 [ ! -e "$dir/none.zst" ] || fail "an error left $dir/none.zst behind"
 [ "$failures" -eq "$before" ] && pass "usage errors exit 2 and write nothing"

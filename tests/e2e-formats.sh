@@ -82,7 +82,7 @@ done
 } >"$work/ev.trace"
 "$PAGESIM" decode "$work/ev.trace" | sed 's/^trace [^ ]* //' >"$work/ev-expect.txt"
 if [ "$(head -n 1 "$work/ev-expect.txt")" = "(native): 11 records (1 reads, 2 writes, 1 fetches, 7 events), 28 bytes accessed" ] &&
-	[ "$(tail -n 1 "$work/ev-expect.txt")" = "events: 2 segment, 1 mmap, 1 munmap, 1 brk, 1 fork, 1 exit" ]; then
+	[ "$(tail -n 1 "$work/ev-expect.txt")" = "events: 2 segment, 1 mmap, 1 munmap, 1 brk, 1 fork, 1 exit, 0 mprotect" ]; then
 	ok "events: decode counts accesses and events"
 else
 	not_ok "events: decode counts accesses and events" "$(cat "$work/ev-expect.txt")"

@@ -30,6 +30,10 @@ expect_error "--quota with --scope global" '--quota: a frame quota per process n
 	run belady.pages --scope global --quota 8
 expect_error "--quota 0" '--quota: expected a number of frames from 1 to 2^31, got "0"' \
 	run belady.pages --scope local --quota 0
+expect_error "--alloc without --scope local" '--alloc: a frame allocation rule needs --scope local' \
+	run belady.pages --alloc proportional
+expect_error "--alloc fair" '--alloc: expected equal or proportional, got "fair"' \
+	run belady.pages --scope local --alloc fair
 expect_error "--device tape" '--device: expected hdd, ssd or nvme, got "tape"' run belady.pages --device tape
 for opt in read-us write-us fault-us zero-us copy-us; do
 	expect_error "--$opt -1" "--$opt: expected a time in microseconds from 0 to 1e+09, got \"-1\"" \
@@ -78,6 +82,8 @@ tot=$(printf '%s\n' "$out" | awk -F, 'NR == 2 { print $11, $13, $14 }')
 if [ "$seg" = "$tot" ]; then ok "--by-segment rows add up to faults, evictions, dirty evictions ($tot)"
 else not_ok "--by-segment rows add up" "segments: $seg" "run: $tot"; fi
 accepted "--scope local --quota 16" --scope local --quota 16
+accepted "--scope local --alloc proportional" --scope local --alloc proportional
+accepted "--scope local --alloc equal --quota 2" --scope local --alloc equal --quota 2
 accepted "--scope global" --scope global
 accepted "every cost option" --device nvme --read-us 1 --write-us 2 --mem-ns 3 --tlb-miss-ns 4 --fault-us 5 \
 	--zero-us 6 --copy-us 7
@@ -85,7 +91,7 @@ accepted "every cost option" --device nvme --read-us 1 --write-us 2 --mem-ns 3 -
 # Every option is in --help.
 "$PAGESIM" run --help >help.txt
 missing=
-for opt in strict stack-gap tlb tlb-flush-on-switch no-shootdown count-page-tables by-segment scope quota \
+for opt in strict stack-gap tlb tlb-flush-on-switch no-shootdown count-page-tables by-segment by-process scope quota alloc \
 	device read-us write-us mem-ns tlb-miss-ns fault-us zero-us copy-us; do
 	grep -q -- "--$opt\b" help.txt || missing="$missing --$opt"
 done

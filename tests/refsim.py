@@ -335,8 +335,16 @@ def next_uses(pages):
 #   never touched (it comes back from its file or as a zero fill), so its
 #   Pte is deleted.
 #   A frame has the list of Ptes mapping it (the reverse map), the swap
-#   slot it holds (it was read back from swap), and, for a shared file
-#   page, its page-cache key (file, file page).  Its accessed bit is the OR
+#   slot it holds (it was read back from swap), and, for a page in the page
+#   cache, its key (file, file page).  The page cache holds every file page
+#   mapped by a shared mapping, and every page of a private file mapping
+#   that has been read but not yet written: the private Ptes that map it
+#   are read-only.  A write through such a Pte is a cow fault: the sole
+#   Pte of the frame takes the page out of the cache and makes it its own
+#   (cow reuse); otherwise it leaves the frame and gets a copy.  A write
+#   fault on a private file page with no Pte allocates the writer's frame
+#   first, then copies the cached page (cow copy) or, if it is not (or no
+#   longer) cached, reads the file (file read); the frame is private.  Its accessed bit is the OR
 #   of its Ptes' A bits and its dirty bit the OR of their D bits; clearing
 #   the accessed bit clears A in every Pte.
 #   A swap slot is held by the swapped Ptes that name it and by the frame
@@ -736,7 +744,8 @@ class VmSim:
         del proc.pt[pte.vpn]
         if pte.frame is not None:
             fr = self.frames[pte.frame]
-            if fr.key is not None and any(p.d for p in fr.ptes):
+            m = proc.find(pte.vpn)
+            if fr.key is not None and m is not None and m.shared and any(p.d for p in fr.ptes):
                 self.c["file_writes"] += 1
                 for p in fr.ptes:
                     if p.d:
@@ -863,6 +872,9 @@ class VmSim:
                 self.inval(pte)
                 if not shared:
                     c["cow_reuses"] += 1
+                    if fr.key is not None:               # leaves the page cache
+                        del self.cache[fr.key]
+                        fr.key = None
                     pte.w = pte.a = pte.d = True
                     self.policy.touched(f, None, self.t)
                 else:
@@ -930,11 +942,28 @@ class VmSim:
                     self.slot_frame[s] = g
                     pte.w = writable and not others
                 self.policy.loaded(g, None, self.t)
-        else:
-            if m is not None and m.kind == "file":
-                c["file_reads"] += 1
+        elif m is not None and m.kind == "file":                # private file page
+            key = (m.file, m.file_page(vpn))
+            f = self.cache.get(key)
+            if f is not None and not write:
+                c["minor_faults"] += 1
+                self.frames[f].ptes.append(pte)
+                pte.frame = f
+                self.policy.touched(f, None, self.t)
             else:
-                c["zero_fills"] += 1
+                g = self.alloc()
+                if write:
+                    c["cow_copies" if key in self.cache else "file_reads"] += 1
+                else:
+                    c["file_reads"] += 1
+                    self.frames[g].key = key
+                    self.cache[key] = g
+                self.frames[g].ptes.append(pte)
+                pte.frame = g
+                self.policy.loaded(g, None, self.t)
+            pte.w = write
+        else:
+            c["zero_fills"] += 1
             f = self.alloc()
             self.frames[f].ptes.append(pte)
             pte.frame = f
@@ -1193,7 +1222,8 @@ def _examples():
     Shared file pages: process 2 (a fork) finds 1's page in a frame
     (minor); munmap by 1 writes the dirty page to the file (once) and
     cleans it everywhere; exit of 2 writes nothing and frees the frame.  A
-    private mapping of the same file reads the page itself.
+    private mapping of the same file, the page no longer cached (no
+    mapping holds it), reads it from the file.
     >>> run_text('''pagesim-trace 1
     ... mmap 0x40000000 0x2000 rw- shared file=d
     ... fork 1 2
@@ -1204,6 +1234,30 @@ def _examples():
     ... mmap 0x50000000 0x1000 rw- private file=d
     ... W 0x50000000''', 'fifo', 4)
     refs=3 faults=3 file_reads=2 minor_faults=1 file_writes=1 resident=1
+
+    The page cache, fifo, 4 frames: 1 reads a private file page (file
+    read, frame 0, read-only); 2, its fork child, reads it through the
+    copied Pte (a hit); 3 maps the file and finds the page cached (minor);
+    3's write: frame 0 has 3 Ptes, so 3 gets a copy (cow copy); 1's write:
+    2 Ptes left, a copy too; 2's write: its Pte is the last, so the page
+    leaves the cache and is 2's own (cow reuse); 4 maps the file later: the
+    page is not cached any more, a file read.  7 refs, 6 faults, 1 hit,
+    4 frames in use.
+    >>> run_text('''pagesim-trace 1
+    ... mmap 0x50000000 0x1000 rw- private file=d
+    ... R 0x50000000
+    ... fork 1 2
+    ... R 0x50000000 pid=2
+    ... process 3
+    ... mmap 0x50000000 0x1000 rw- private file=d
+    ... R 0x50000000
+    ... W 0x50000000
+    ... W 0x50000000 pid=1
+    ... W 0x50000000 pid=2
+    ... process 4
+    ... mmap 0x50000000 0x1000 rw- private file=d
+    ... R 0x50000000''', 'fifo', 4)
+    refs=7 hits=1 faults=6 file_reads=2 minor_faults=1 cow_copies=2 cow_reuses=1 resident=4
 
     Shared frame eviction, fifo, 1 frame: 2 writes the shared page (file
     read), 1 maps it (minor); 1's anon write evicts it: dirty shared page

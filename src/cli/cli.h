@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "trace/trace.h"
 
@@ -28,6 +29,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
 int cmd_ws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Find the directory of the gnuplot templates (scripts/plot-*.gp):
  * $PAGESIM_TEMPLATES, else scripts/ next to the binary, else the installed
@@ -53,6 +55,32 @@ struct experiment;
  * whole, then load the plug-ins it names, then look up its policies.
  * Returns 0 or an exit code after printing the error. */
 int cli_load_experiment(const char *file, struct experiment *exp);
+
+/* Print the faults table of dir/results.csv on stdout and, with plot,
+ * draw its graphs into dir/plots (pagesim sweep's and merge's ending).
+ * Returns an exit code. */
+int cli_show_results(const char *dir, bool plot);
+
+/* The progress line of run and mrc (cli_progress.c): drawn on standard
+ * error only when it is a terminal. */
+struct cli_progress {
+	const char *what;        /* "run", "mrc" */
+	bool live, drawn;
+	struct timespec start;
+	double last;             /* when it was last drawn */
+};
+
+/* Start p, naming what runs. */
+void cli_progress_start(struct cli_progress *p, const char *what);
+
+/* Redraw p with the records decoded so far (ten times a second at most). */
+void cli_progress_update(struct cli_progress *p, uint64_t records);
+
+/* Erase p's line, if it was drawn. */
+void cli_progress_end(struct cli_progress *p);
+
+/* A cells_progress_fn (replay/cells.h) whose ctx is a struct cli_progress. */
+void cli_progress_cells(void *ctx, uint64_t records);
 
 /* After a command: flush standard output and check it for write errors
  * (the command's own or an earlier buffered one). Returns status, or,

@@ -81,6 +81,10 @@ bool cli_vm_check(const struct exp_machine *m)
 		cli_fail("--quota: a frame quota per process needs --scope local");
 		return false;
 	}
+	if (m->vm.local_alloc != LOCAL_ALLOC_EQUAL && !m->vm.scope_local) {
+		cli_fail("--alloc: a frame allocation rule needs --scope local");
+		return false;
+	}
 	if (m->vm.tlb_flush_on_switch && m->vm.tlb_entries == 0) {
 		cli_fail("--tlb-flush-on-switch: there is no TLB to flush; add --tlb ENTRIES[:WAYS]");
 		return false;
@@ -159,10 +163,15 @@ unsigned cli_cores(void)
 
 int cli_close_stdout(int status)
 {
+	/* A write that failed earlier (output beyond the stdio buffer) left
+	 * the error flag but not its errno: clear the flag, so that the flush
+	 * of what is left tries again and says why, and fail either way. */
+	bool failed_before = ferror(stdout) != 0;
 	int failure;
 
+	clearerr(stdout);
 	errno = 0;
-	if (fflush(stdout) == 0 && !ferror(stdout))
+	if (fflush(stdout) == 0 && !ferror(stdout) && !failed_before)
 		return status;
 	failure = errno;
 	cli_fail("cannot write standard output: %s", failure != 0 ? strerror(failure) : "write error");

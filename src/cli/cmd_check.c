@@ -13,7 +13,10 @@
  *
  * where hi and lo are the ends of the intervals (a deterministic policy's
  * interval is its single value). Only the cells the requirements need are
- * replayed, one decoding per trace, on all cores. Exit 0 when every row
+ * replayed, one decoding per trace, on all cores; or, with --results DIR,
+ * nothing is replayed and the fault counts are the rows of DIR/results.csv
+ * (a sweep's, or the merge of its shards: a check across a cluster), each
+ * cell found by trace, page size, policy, frames and seed. Exit 0 when every row
  * holds, 1 when any fails (the failing rows are listed again at the end),
  * 2 on bad input. --plot draws, per requirement and trace, both policies'
  * fault rates against memory size with their intervals.
@@ -33,6 +36,7 @@
 #include "replay/experiment.h"
 #include "util/files.h"
 #include "report/plot.h"
+#include "report/results.h"
 #include "report/stats.h"
 #include "replay/cells.h"
 
@@ -46,10 +50,19 @@ struct check_trace {
 	bool *wanted;  /* [policy * nframes + frame] */
 };
 
+/* The rows of --results DIR: faults and refs of cell (trace, policy,
+ * frames, seed), at [((t * npolicies + p) * nframes + f) * nseeds + s]. */
+struct check_given {
+	double *faults, *refs;
+	bool *have;
+};
+
 struct check {
 	struct experiment *exp;
 	unsigned threads;
 	bool plot;
+	const char *results;      /* --results DIR, or NULL: replay */
+	struct check_given given; /* its rows */
 	int trace_width; /* of the trace column: its longest label, at least 28 */
 	size_t rows, failed;
 	char failures[64][512];
@@ -80,7 +93,8 @@ static int check_replay(struct check *ck, size_t ti, struct check_trace *t)
 	};
 	size_t cells_max = e->npolicies * e->nframes * e->nseeds, n = 0;
 	struct cell *cells = calloc(cells_max, sizeof *cells);
-	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
+	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL,
+				   .workload = tr->workload.n > 0 ? &tr->workload : NULL };
 	struct pass_info info;
 	struct ps_error err;
 	int status = EXIT_OK;
@@ -111,6 +125,108 @@ static int check_replay(struct check *ck, size_t ti, struct check_trace *t)
 	}
 	free(cells);
 	return status;
+}
+
+/* The index of value in the n values of list, or n. */
+static size_t check_index_u64(const uint64_t *list, size_t n, uint64_t value)
+{
+	size_t i = 0;
+
+	while (i < n && list[i] != value)
+		i++;
+	return i;
+}
+
+/* A results_row_fn: keep the faults and refs of a row of a cell of the
+ * experiment (others are ignored). */
+static int check_take_row(void *ctx, const struct results_row *row, struct ps_error *err)
+{
+	struct check *ck = ctx;
+	const struct experiment *e = ck->exp;
+	size_t t = 0, p = 0, f = 0, s = check_index_u64(e->seeds, e->nseeds, row->seed), i;
+
+	(void)err;
+	while (t < e->ntraces && strcmp(e->traces[t].label, row->trace) != 0)
+		t++;
+	while (p < e->npolicies && strcmp(e->policies[p].label, row->policy) != 0)
+		p++;
+	while (f < e->nframes && e->frames[f] != row->frames)
+		f++;
+	if (t == e->ntraces || p == e->npolicies || f == e->nframes || s == e->nseeds ||
+	    row->page_size != 1ULL << e->topt.page_shift)
+		return 0;
+	i = ((t * e->npolicies + p) * e->nframes + f) * e->nseeds + s;
+	ck->given.faults[i] = row->v[RM_FAULTS];
+	ck->given.refs[i] = row->v[RM_REFS];
+	ck->given.have[i] = true;
+	return 0;
+}
+
+/* Check that --results DIR has a row for every seed of policy p at frame
+ * index f of trace ti. Returns 0 or an exit code naming the first missing. */
+static int check_given_has(const struct check *ck, size_t ti, size_t p, size_t f)
+{
+	const struct experiment *e = ck->exp;
+
+	for (size_t s = 0; s < check_seeds_of(e, p); s++)
+		if (!ck->given.have[((ti * e->npolicies + p) * e->nframes + f) * e->nseeds + s])
+			return cli_fail("%s/results.csv: no row for %s %s at %" PRIu32 " frames (seed %" PRIu64
+					"): sweep the experiment (or merge its shards) into %s first", ck->results,
+					e->traces[ti].label, e->policies[p].label, e->frames[f], e->seeds[s], ck->results);
+	return EXIT_OK;
+}
+
+/* Check that --results DIR has every row the requirements compare, before
+ * anything is printed. Returns 0 or an exit code. */
+static int check_given_complete(const struct check *ck)
+{
+	const struct experiment *e = ck->exp;
+	int status = EXIT_OK;
+
+	for (size_t k = 0; k < e->nexpects; k++)
+		for (size_t ti = 0; ti < e->ntraces; ti++)
+			for (size_t f = 0; e->expects[k].traces[ti] && f < e->nframes; f++)
+				if (status == EXIT_OK && e->expects[k].frames[f] &&
+				    (status = check_given_has(ck, ti, e->expects[k].policy, f)) == EXIT_OK)
+					status = check_given_has(ck, ti, e->expects[k].other, f);
+	return status;
+}
+
+/* Fill t with trace ti's wanted cells from --results DIR (all there:
+ * check_given_complete). */
+static int check_given_trace(struct check *ck, size_t ti, struct check_trace *t)
+{
+	const struct experiment *e = ck->exp;
+
+	for (size_t p = 0; p < e->npolicies; p++)
+		for (size_t f = 0; f < e->nframes; f++)
+			for (size_t s = 0; t->wanted[p * e->nframes + f] && s < check_seeds_of(e, p); s++) {
+				size_t i = ((ti * e->npolicies + p) * e->nframes + f) * e->nseeds + s;
+
+				t->faults[(p * e->nframes + f) * e->nseeds + s] = ck->given.faults[i];
+				t->refs[p * e->nframes + f] = ck->given.refs[i];
+			}
+	return EXIT_OK;
+}
+
+/* Read --results DIR's rows into ck->given. Returns 0 or an exit code. */
+static int check_load_results(struct check *ck)
+{
+	const struct experiment *e = ck->exp;
+	size_t n = e->ntraces * e->npolicies * e->nframes * e->nseeds;
+	char path[PATH_MAX];
+	struct results r;
+	struct ps_error err;
+
+	ck->given = (struct check_given){ .faults = calloc(n, sizeof (double)), .refs = calloc(n, sizeof (double)),
+					  .have = calloc(n, sizeof (bool)) };
+	if (ck->given.faults == NULL || ck->given.refs == NULL || ck->given.have == NULL)
+		return cli_fail("out of memory");
+	snprintf(path, sizeof path, "%s/results.csv", ck->results);
+	if (results_load_rows(path, &r, check_take_row, ck, &err) < 0)
+		return cli_fail("%s", err.msg);
+	results_free(&r);
+	return check_given_complete(ck);
 }
 
 /* "clock fewer than random by 5%" for requirement x, into buf. */
@@ -208,6 +324,8 @@ static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, si
 static const struct opt_spec check_options[] = {
 	{ .name = "plot", .kind = OPT_FLAG, OPT_AT(struct check, plot),
 	  .help = "draw both policies' fault rates with their intervals into\nOUTPUT/check/ (gnuplot)" },
+	{ .name = "results", .kind = OPT_STRING, .arg = "DIR", OPT_AT(struct check, results),
+	  .help = "replay nothing: take the fault counts from DIR/results.csv\n(a sweep's, or pagesim merge's)" },
 	{ 0 },
 };
 
@@ -219,7 +337,7 @@ static const struct opt_group check_groups[] = {
 
 static const struct opt_command check_command = {
 	.name = "check",
-	.synopsis = "usage: pagesim check EXPERIMENT.yaml [-j N] [--plot]\n"
+	.synopsis = "usage: pagesim check EXPERIMENT.yaml [-j N] [--plot] [--results DIR]\n"
 		    "Check the requirements of the experiment's expect: section, e.g.\n"
 		    "  expect:\n"
 		    "    - {policy: clock, fewer-faults-than: random, margin: 5%}\n"
@@ -277,7 +395,7 @@ static int check_trace(struct check *ck, size_t ti, const char *gnuplot, const c
 		}
 	}
 	if (status == EXIT_OK && any)
-		status = check_replay(ck, ti, &t);
+		status = ck->results ? check_given_trace(ck, ti, &t) : check_replay(ck, ti, &t);
 	for (size_t k = 0; status == EXIT_OK && any && k < e->nexpects; k++) {
 		const struct exp_expect *x = &e->expects[k];
 
@@ -314,10 +432,12 @@ int cmd_check(int argc, char **argv)
 		status = cli_fail("check --plot: gnuplot not found on PATH (Debian: apt-get install gnuplot-nox)");
 	if (status == EXIT_OK && ck.plot && !cli_find_templates(templates, sizeof templates))
 		status = cli_fail("check --plot: gnuplot templates not found; set PAGESIM_TEMPLATES");
-	if (status == EXIT_OK && !exp->seeds_given) {
+	if (status == EXIT_OK && !exp->seeds_given && ck.results == NULL) {
 		for (exp->nseeds = 0; exp->nseeds < CHECK_DEFAULT_SEEDS; exp->nseeds++)
 			exp->seeds[exp->nseeds] = exp->nseeds + 1;
 	}
+	if (status == EXIT_OK && ck.results != NULL)
+		status = check_load_results(&ck);
 	ck.trace_width = 28;
 	for (size_t t = 0; status == EXIT_OK && t < exp->ntraces; t++)
 		if ((int)strlen(exp->traces[t].label) > ck.trace_width)
@@ -350,6 +470,9 @@ int cmd_check(int argc, char **argv)
 		if (ck.plot)
 			printf("graphs in %s/check/\n", exp->output);
 	}
+	free(ck.given.faults);
+	free(ck.given.refs);
+	free(ck.given.have);
 	exp_free(exp);
 	free(exp);
 	return status;

@@ -28,7 +28,7 @@ static const struct opt_command convert_command = {
 		    "reads (detected by its magic number) at close to memory speed: 16 bytes\n"
 		    "a record, the layout in traces/FORMAT.md (\"binary\"). The page numbers of\n"
 		    "a pages trace become byte addresses with the --page-size given here.\n"
-		    "The VM events of a native trace (segment, mmap, munmap, brk, fork, exit)\n"
+		    "The VM events of a native trace (segment, mmap, munmap, mprotect, brk, fork, exit)\n"
 		    "are kept: the result reads back exactly as the input.\n\n"
 		    "OUT is written as OUT.tmp.PID and renamed on success, so an error never\n"
 		    "leaves a partial OUT behind (a link is followed; a FIFO or device is\n"

@@ -59,7 +59,7 @@ int cmd_policies(int argc, char **argv)
 /* What the decode-only pass counts. */
 struct decode_counts {
 	uint64_t by_op[OP_EVENT + 1]; /* OP_EVENT: all events */
-	uint64_t by_kind[EV_EXIT + 1]; /* events by enum trace_event_kind */
+	uint64_t by_kind[EV_LAST + 1]; /* events by enum trace_event_kind */
 	uint64_t bytes;
 };
 
@@ -73,7 +73,7 @@ static int decode_count(void *ctx, const struct trace_batch *b, struct ps_error 
 
 		c->by_op[r->op <= OP_EVENT ? r->op : 0]++;
 		c->bytes += r->size;
-		if (r->op == OP_EVENT && r->flags <= EV_EXIT)
+		if (r->op == OP_EVENT && r->flags <= EV_LAST)
 			c->by_kind[r->flags]++;
 	}
 	return 0;
@@ -89,7 +89,7 @@ static const struct opt_command decode_command = {
 	.synopsis = "usage: pagesim decode TRACE [options]\n"
 		    "Decode TRACE and count its records, without simulating: the\n"
 		    "decode-only baseline of `make bench`, and a quick format check.\n"
-		    "VM events (segment, mmap, munmap, brk, fork, exit) are counted by\n"
+		    "VM events (segment, mmap, munmap, mprotect, brk, fork, exit) are counted by\n"
 		    "kind on a second line when the trace has any.\n\n",
 	.groups = decode_groups,
 };
@@ -119,7 +119,7 @@ int cmd_decode(int argc, char **argv)
 	if (counts.by_op[OP_EVENT] > 0) {
 		const char *sep = "events:";
 
-		for (unsigned k = EV_SEGMENT; k <= EV_EXIT; k++, sep = ",")
+		for (unsigned k = EV_SEGMENT; k <= EV_LAST; k++, sep = ",")
 			printf("%s %" PRIu64 " %s", sep, counts.by_kind[k], trace_event_kind_name(k));
 		putchar('\n');
 	}

@@ -117,7 +117,7 @@ static const struct opt_command mrc_command = {
 		    "--frames list (else up to the distinct pages), and, like 'run --policy opt',\n"
 		    "reads the trace twice and keeps 8 bytes per reference.\n"
 		    "The curves model anonymous memory only: a trace with VM events (segment,\n"
-		    "mmap, munmap, brk, fork, exit) is refused; replay it with 'pagesim run'.\n",
+		    "mmap, munmap, mprotect, brk, fork, exit) is refused; replay it with 'pagesim run'.\n",
 };
 
 /* After the options: --sample with lru only, exactly one trace among the
@@ -152,16 +152,30 @@ static int mrc_parse(int argc, char **argv, struct mrc_opts *o)
 
 /* pass_consumer of OPT's look-ahead pass: an event fails it already, with
  * the message the curve would give. */
+/* What a pass feeds: the look-ahead builder or the curve, and the
+ * progress line with the records so far. */
+struct mrc_pass {
+	void *target;
+	struct cli_progress progress;
+	uint64_t records;
+};
+
 static int mrc_consume_future(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
+	struct mrc_pass *pass = ctx;
+
 	if (mrc_refuse_events(b, err) < 0)
 		return -1;
-	return future_add(ctx, b->recs, b->n, err);
+	cli_progress_update(&pass->progress, pass->records += b->n);
+	return future_add(pass->target, b->recs, b->n, err);
 }
 
 static int mrc_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
-	return mrc_feed_batch(ctx, b, err);
+	struct mrc_pass *pass = ctx;
+
+	cli_progress_update(&pass->progress, pass->records += b->n);
+	return mrc_feed_batch(pass->target, b, err);
 }
 
 /* One row in the columns of report.h (seed is 1, run's default, which
@@ -257,14 +271,19 @@ static int mrc_run(const struct mrc_opts *o, const char *path)
 	struct pass_info info;
 	struct ps_error err;
 	struct mrc *m = NULL;
-	int status = EXIT_OK;
+	struct mrc_pass pass = { NULL };
+	int status = EXIT_OK, rc;
 
 	if (o->policy == MRC_OPT) {
 		struct future_builder *b = future_begin(o->topt.page_shift, o->span_pages);
 
 		if (b == NULL)
 			return cli_fail("out of memory for the look-ahead");
-		if (pass_run(&spec, &o->topt, mrc_consume_future, b, &info, &err) < 0) {
+		pass.target = b;
+		cli_progress_start(&pass.progress, "mrc: look-ahead pass");
+		rc = pass_run(&spec, &o->topt, mrc_consume_future, &pass, &info, &err);
+		cli_progress_end(&pass.progress);
+		if (rc < 0) {
 			future_abandon(b);
 			return cli_fail("%s", err.msg);
 		}
@@ -275,10 +294,13 @@ static int mrc_run(const struct mrc_opts *o, const char *path)
 		.span_pages = o->span_pages, .sample_rate = o->sample,
 		.future = fut.next_use, .future_len = fut.len, .max_frames = mrc_largest_frames(o),
 	}, &err);
+	pass = (struct mrc_pass){ .target = m };
+	cli_progress_start(&pass.progress, "mrc");
 	if (m == NULL)
 		status = cli_fail("%s", err.msg);
-	else if (pass_run(&spec, &o->topt, mrc_consume, m, &info, &err) < 0 || mrc_finish(m, &err) < 0)
+	else if (pass_run(&spec, &o->topt, mrc_consume, &pass, &info, &err) < 0 || mrc_finish(m, &err) < 0)
 		status = cli_fail("%s", err.msg);
+	cli_progress_end(&pass.progress);
 	if (status == EXIT_OK) {
 		if (info.skipped)
 			fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n",

@@ -23,13 +23,22 @@
 #include "replay/future.h"
 #include "policies/registry.h"
 #include "report/report.h"
+#include "report/report_process.h"
 #include "replay/cells.h"
+#include "trace/merge.h"
 
 #define RUN_MAX_POLICIES 64
 #define RUN_MAX_FRAMES 256
+#define RUN_MAX_WORKLOAD MERGE_MAX_TRACES
+#define RUN_DEFAULT_QUANTUM MERGE_DEFAULT_QUANTUM
 
 struct run_opts {
-	const char *trace;
+	const char *trace;       /* the trace, or the workload's label A+B+C */
+	const char *workload_list; /* --workload A,B,...: NULL without */
+	char *workload_copy;     /* the list, cut at its commas */
+	char *workload_label;    /* the list with + for its commas */
+	const char *workload_paths[RUN_MAX_WORKLOAD];
+	struct workload workload;
 	const char *policy_list; /* the last --policy, parsed once plug-ins are loaded */
 	struct trace_options topt;
 	struct policy_spec policies[RUN_MAX_POLICIES];
@@ -81,6 +90,13 @@ static const struct opt_spec run_options[] = {
 		      "replay the cells on N threads (default: the number of\n"
 		      "cores); with N >= 2 the trace is decoded on one more\n"
 		      "thread, alongside; results are the same for any N"),
+	{ .name = "workload", .kind = OPT_STRING, .arg = "A,B,...", OPT_AT(struct run_opts, workload_list),
+	  .help = "replay several traces together, instead of TRACE: each runs\n"
+		  "as its own process(es) of one machine, merged round-robin\n"
+		  "(processes renumbered 1, 2, ... in order of appearance)" },
+	{ .name = "quantum", .kind = OPT_UINT, .arg = "Q", OPT_AT(struct run_opts, workload.quantum), .min = 1,
+	  .max = UINT64_MAX, .expected = "a number of accesses >= 1",
+	  .help = "with --workload: each trace's turn is Q access records\n(default: " RUN_STR(RUN_DEFAULT_QUANTUM) ")" },
 	{ .name = "no-curves", .kind = OPT_FLAG, OPT_AT(struct run_opts, no_curves),
 	  .help = "replay every cell: by default two or more lru cells, or\n"
 		  "opt cells (without a window, if few enough frames), of a\n"
@@ -100,6 +116,7 @@ static const struct opt_group run_groups[] = {
 static const struct opt_command run_command = {
 	.name = "run",
 	.synopsis = "usage: pagesim run TRACE [options]\n"
+		    "       pagesim run --workload A,B,... [--quantum Q] [options]\n"
 		    "Replay TRACE (a file, or - for standard input; gzip and zstd are read\n"
 		    "transparently) through each policy at each memory size.\n\n",
 	.groups = run_groups,
@@ -142,6 +159,42 @@ static int run_add_policies(struct run_opts *o, const char *list)
 	return rc;
 }
 
+/* --workload's list into o->workload (operands: how many trace operands
+ * came with it, which must be none). Returns -1 to go on, or an exit code
+ * after printing the error. */
+static int run_check_workload(struct run_opts *o, int operands)
+{
+	char *save = NULL;
+
+	if (operands > 0)
+		return cli_fail("run: --workload replaces the TRACE operand; give the traces in its list");
+	if (cli_list_has_empty(o->workload_list))
+		return cli_fail("--workload: empty item in \"%s\" (a comma at an end, or two in a row)",
+				o->workload_list);
+	o->workload_copy = strdup(o->workload_list);
+	if (o->workload_copy == NULL)
+		return cli_fail("out of memory");
+	for (char *path = strtok_r(o->workload_copy, ",", &save); path != NULL; path = strtok_r(NULL, ",", &save)) {
+		if (o->workload.n == RUN_MAX_WORKLOAD)
+			return cli_fail("--workload: at most %d traces", RUN_MAX_WORKLOAD);
+		if (strcmp(path, "-") == 0)
+			return cli_fail("--workload: traces must be files, not standard input");
+		o->workload_paths[o->workload.n++] = path;
+	}
+	o->workload.paths = o->workload_paths;
+	if (o->workload.quantum == 0)
+		o->workload.quantum = RUN_DEFAULT_QUANTUM;
+	/* The results name the workload A+B+C (no commas, for CSV readers). */
+	o->workload_label = strdup(o->workload_list);
+	if (o->workload_label == NULL)
+		return cli_fail("out of memory");
+	for (char *c = o->workload_label; *c != '\0'; c++)
+		if (*c == ',')
+			*c = '+';
+	o->trace = o->workload_label;
+	return -1;
+}
+
 /* After the options: the policies named (now that plug-ins are loaded),
  * exactly one trace among the operands argv[first..], pages smaller than
  * the address space, the machine options' dependencies. Returns -1 to go
@@ -152,15 +205,24 @@ static int run_check_args(struct run_opts *o, int argc, char **argv, int first)
 
 	if (rc != EXIT_OK)
 		return rc;
-	if (first != argc - 1) {
+	if (o->workload_list != NULL) {
+		if ((rc = run_check_workload(o, argc - first)) != -1)
+			return rc;
+	} else if (first != argc - 1) {
 		cli_usage(stderr, &run_command);
 		return cli_fail(first >= argc ? "run: no trace given" : "run: more than one trace given");
+	} else if (o->workload.quantum != 0) {
+		return cli_fail("--quantum: only with --workload");
+	} else {
+		o->trace = argv[first];
 	}
-	o->trace = argv[first];
 	if (o->topt.page_shift >= o->topt.va_bits)
 		return cli_fail("--page-size: pages must be smaller than the %u-bit address space", o->topt.va_bits);
 	if (!cli_vm_check(&o->machine))
 		return EXIT_USAGE;
+	if (o->machine.vm.by_segment && o->machine.vm.by_process && o->style != REPORT_TEXT)
+		return cli_fail("--by-segment and --by-process print one breakdown each instead of the run rows;"
+				" give one of them with --output csv or json");
 	return -1;
 }
 
@@ -187,13 +249,53 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	return run_check_args(o, argc, argv, first);
 }
 
-/* Does a cell's error name a place in the trace ("TRACE:LINE: ...")? Such
- * errors (a bad event) are the trace's, whatever the policy and size. */
-static bool run_is_trace_error(const char *msg, const char *trace)
+/* Does msg begin with "trace:"? */
+static bool run_names(const char *msg, const char *trace)
 {
 	size_t len = strlen(trace);
 
 	return strncmp(msg, trace, len) == 0 && msg[len] == ':';
+}
+
+/* Does a cell's error name a place in the trace, or in one of the
+ * workload's traces ("TRACE:LINE: ...")? Such errors (a bad event) are
+ * the trace's, whatever the policy and size. */
+static bool run_is_trace_error(const struct run_opts *o, const char *msg)
+{
+	if (o->workload_list == NULL)
+		return run_names(msg, o->trace);
+	for (size_t k = 0; k < o->workload.n; k++)
+		if (run_names(msg, o->workload.paths[k]))
+			return true;
+	return false;
+}
+
+/* Print the per-process report of the n cells (rows: their results).
+ * Returns an exit code. */
+static int run_print_processes(const struct run_opts *o, const struct cell *cells, const struct run_result *rows,
+			       size_t n)
+{
+	const struct sim_segment_stats **segs = calloc(n, sizeof *segs);
+	const struct sim_process_rss **procs = calloc(n, sizeof *procs);
+	size_t *nsegs = calloc(n, sizeof *nsegs), *nprocs = calloc(n, sizeof *nprocs);
+	int status = EXIT_OK;
+
+	if (segs == NULL || procs == NULL || nsegs == NULL || nprocs == NULL) {
+		status = cli_fail("out of memory");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			segs[i] = cells[i].segments;
+			nsegs[i] = cells[i].nsegments;
+			procs[i] = cells[i].processes;
+			nprocs[i] = cells[i].nprocesses;
+		}
+		report_processes(stdout, o->style, rows, segs, nsegs, procs, nprocs, n);
+	}
+	free(segs);
+	free(procs);
+	free(nsegs);
+	free(nprocs);
+	return status;
 }
 
 /* Replay path through all cells of o and print the table. Returns an exit
@@ -210,6 +312,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 	struct run_result *rows = calloc(n, sizeof *rows);
 	struct pass_info info;
 	struct ps_error err;
+	struct cli_progress progress;
 	int status = EXIT_OK, rc;
 
 	if (cells == NULL || rows == NULL) {
@@ -221,12 +324,15 @@ static int run_cells(const struct run_opts *o, const char *path)
 		cells[i] = (struct cell){
 			.policy = &o->policies[i / o->nframes], .frames = o->frames[i % o->nframes], .seed = o->seed,
 		};
-	rc = cells_replay(&(struct trace_spec){ .path = path }, &o->topt, &machine, cells, n, o->threads,
-			  NULL, NULL, NULL, &info, &err);
+	cli_progress_start(&progress, "run");
+	rc = cells_replay(o->workload_list != NULL ? &(struct trace_spec){ .workload = &o->workload }
+						   : &(struct trace_spec){ .path = path }, &o->topt, &machine, cells, n, o->threads,
+			  cli_progress_cells, &progress, NULL, &info, &err);
+	cli_progress_end(&progress);
 	if (rc != 0)
 		status = cli_fail("%s", err.msg);
 	for (size_t i = 0; status == EXIT_OK && i < n; i++)
-		if (cells[i].error[0] != '\0' && run_is_trace_error(cells[i].error, o->trace))
+		if (cells[i].error[0] != '\0' && run_is_trace_error(o, cells[i].error))
 			status = cli_fail("%s", cells[i].error);
 		else if (cells[i].error[0] != '\0')
 			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace, cells[i].policy->label,
@@ -242,10 +348,12 @@ static int run_cells(const struct run_opts *o, const char *path)
 				.seed = o->seed, .skipped = info.skipped, .stats = cells[i].stats,
 				.cost = &o->machine.cost,
 			};
-		/* With --by-segment, CSV and JSON are the breakdown alone. */
-		if (!o->machine.vm.by_segment || o->style == REPORT_TEXT)
+		/* With --by-segment or --by-process, CSV and JSON are the breakdown alone. */
+		if ((!o->machine.vm.by_segment && !o->machine.vm.by_process) || o->style == REPORT_TEXT)
 			report_print(stdout, o->style, rows, n);
-		if (o->machine.vm.by_segment) {
+		if (o->machine.vm.by_process)
+			status = run_print_processes(o, cells, rows, n);
+		if (status == EXIT_OK && o->machine.vm.by_segment) {
 			const struct sim_segment_stats **segs = calloc(n, sizeof *segs);
 			size_t *nsegs = calloc(n, sizeof *nsegs);
 
@@ -271,8 +379,10 @@ static int run_cells(const struct run_opts *o, const char *path)
 			}
 		}
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(cells[i].segments);
+		free(cells[i].processes);
+	}
 	free(cells);
 	free(rows);
 	return status;
@@ -296,9 +406,12 @@ int cmd_run(int argc, char **argv)
 	bool spooled = false;
 	int status = run_parse(argc, argv, &o);
 
-	if (status >= 0)
+	if (status >= 0) {
+		free(o.workload_copy);
+		free(o.workload_label);
 		return status;
-	if (strcmp(o.trace, "-") == 0 && run_needs_two_passes(&o)) {
+	}
+	if (o.workload_list == NULL && strcmp(o.trace, "-") == 0 && run_needs_two_passes(&o)) {
 		if ((status = cli_spool_stdin(spool, sizeof spool)) != EXIT_OK)
 			return status;
 		spooled = true;
@@ -306,5 +419,7 @@ int cmd_run(int argc, char **argv)
 	if (spooled)
 		o.topt.name = "<stdin>";
 	status = run_cells(&o, spooled ? spool : o.trace);
+	free(o.workload_copy);
+	free(o.workload_label);
 	return status;
 }

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "policies/registry.h"
@@ -16,6 +17,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "replay a trace through policies and memory sizes; print a comparison" },
 	{ "sweep", cmd_sweep, "run an experiment file (traces x policies x frames x seeds) on all cores" },
+	{ "merge", cmd_merge, "join the shards of a sweep (sweep --shard K/N) into one results directory" },
 	{ "check", cmd_check, "check an experiment's expect: requirements (clock beats random...) with 95% intervals" },
 	{ "policies", cmd_policies, "list the replacement policies" },
 	{ "decode", cmd_decode, "decode a trace and count its records (no simulation)" },
@@ -72,5 +74,12 @@ static int run_command(int argc, char **argv)
  * names its reason, exit 2, never a silent success. */
 int main(int argc, char **argv)
 {
+	/* stdio forgets why a write failed once its buffer overflowed (the
+	 * reason is then "write error"): a buffer of 64 KiB keeps the help and
+	 * most reports in one write, made by the check at the end. */
+	static char out_buffer[1 << 16];
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 	return cli_close_stdout(run_command(argc, argv));
 }

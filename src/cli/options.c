@@ -63,6 +63,8 @@ static int cli_opt_tlb(const struct opt_spec *spec, const char *arg, void *field
 }
 
 static const char *const cli_scope_words[] = { "global", "local", NULL };
+static const char *const cli_alloc_words[] = { "equal", "proportional", NULL };
+static const int cli_alloc_values[] = { LOCAL_ALLOC_EQUAL, LOCAL_ALLOC_PROPORTIONAL };
 
 const struct opt_spec cli_vm_options[] = {
 	{ .name = "strict", .kind = OPT_FLAG, OPT_AT(struct exp_machine, vm.strict),
@@ -81,6 +83,9 @@ const struct opt_spec cli_vm_options[] = {
 	{ .name = "by-segment", .kind = OPT_FLAG, OPT_AT(struct exp_machine, vm.by_segment),
 	  .help = "faults and evictions per process and segment (CSV and\n"
 		  "JSON print that breakdown instead of the run rows)" },
+	{ .name = "by-process", .kind = OPT_FLAG, OPT_AT(struct exp_machine, vm.by_process),
+	  .help = "faults by kind, evictions and the mean resident set per\n"
+		  "process (CSV and JSON print that instead of the run rows)" },
 	{ .name = "scope", .kind = OPT_CHOICE, .arg = "global|local", OPT_AT(struct exp_machine, vm.scope_local),
 	  .words = cli_scope_words,
 	  .help = "replacement among all pages (global, default) or each\n"
@@ -88,6 +93,11 @@ const struct opt_spec cli_vm_options[] = {
 	{ .name = "quota", .kind = OPT_UINT, .arg = "N", OPT_AT(struct exp_machine, vm.local_quota), .min = 1,
 	  .max = EXP_MAX_QUOTA, .expected = "a number of frames from 1 to 2^31",
 	  .help = "with --scope local: at most N frames per process" },
+	{ .name = "alloc", .kind = OPT_CHOICE, .arg = "equal|proportional", OPT_AT(struct exp_machine, vm.local_alloc),
+	  .words = cli_alloc_words, .values = cli_alloc_values,
+	  .help = "with --scope local: each process's share of the frames\n"
+		  "when none is free: equal (default), or proportional to\n"
+		  "the pages it has touched" },
 	{ 0 },
 };
 

@@ -17,13 +17,17 @@
 /* What a frame in use holds. */
 enum frame_kind {
 	FRAME_PAGE = 0,   /* an anonymous or private page */
-	FRAME_SHARED = 1, /* a page of a shared file mapping (its file is the backing) */
+	FRAME_SHARED = 1, /* a file's page in the page cache (its file is the backing),
+			     mapped by shared mappings of the file, and by
+			     private ones, read-only, until they write */
 	FRAME_TABLE = 2,  /* a page table (count_page_tables): pinned, no PTE maps it */
 };
 
 /* A frame's first mapping is kept here; a frame mapped by more PTEs (a
  * fork, a shared file) keeps the others in the machine's side table and
- * has more_maps set. */
+ * has more_maps set. A PTE of a compact leaf table moves when its table
+ * grows (pagetable.c); the page table's mover, sim_pte_moved, then updates
+ * the pointer here or in the side table. */
 struct frame {
 	pte_t *pte;     /* the PTE mapping this frame; NULL when the frame is free */
 	uint64_t vpn;   /* virtual page number it holds */

@@ -10,6 +10,11 @@
  * PTEs for a 32-bit address space and 8-byte ones for 48 bits. With 4 KiB
  * pages that is the x86-32 page directory + page table (10/10/12) and the
  * x86-64 four levels (9/9/9/9/12). The top level takes the bits left over.
+ *
+ * That is the simulated tree, counted and charged as such. On the host, a
+ * table below the root starts compact and becomes a full array only once
+ * it fills up; pagetable.c explains how, and what that means for pointers
+ * to PTEs.
  */
 #ifndef PAGESIM_PAGETABLE_H
 #define PAGESIM_PAGETABLE_H
@@ -39,56 +44,91 @@ struct pt_shape {
 	unsigned vpn_bits;            /* bits of a virtual page number */
 };
 
+/* Told that the PTE at from now lives at to (*to holds its value, which is
+ * never 0; from is freed right after). See pt_walk. */
+typedef void pt_moved_fn(void *ctx, pte_t *from, pte_t *to);
+
+/* Who hears of moved PTEs: fn(ctx, ...), or nobody when fn is NULL. */
+struct pt_mover {
+	pt_moved_fn *fn;
+	void *ctx;
+};
+
 struct pagetable {
 	struct pt_shape shape;
-	void *root;             /* level-0 table (a PTE array when levels == 1) */
-	uint64_t tables;        /* tables allocated, the root included */
+	void *root;             /* level-0 table, always full (a PTE array when levels == 1) */
+	uint64_t tables;        /* simulated tables, the root included (full or compact alike) */
 	uint64_t cached_prefix; /* vpn >> leaf bits of cached_leaf */
-	pte_t *cached_leaf;     /* last leaf table walked to, or NULL */
+	pte_t *cached_leaf;     /* last full leaf table walked to, or NULL */
+	struct pt_mover mover;
 };
+
+/* A table pointer with this bit set is a compact table (pagetable.c): a
+ * sorted handful of entries standing for a full table that is mostly 0. */
+#define PT_COMPACT ((uintptr_t)1)
+
+static inline bool pt_is_compact(const void *table)
+{
+	return ((uintptr_t)table & PT_COMPACT) != 0;
+}
 
 /* Fill shape for a va_bits address space (32 or 48) with pages of
  * 2^page_shift bytes. Returns false if the combination is unsupported. */
 bool pt_shape_init(struct pt_shape *shape, unsigned va_bits, unsigned page_shift);
 
-/* Make an empty page table of the given shape (allocates the root).
- * Returns false when memory is short. */
-bool pt_init(struct pagetable *pt, const struct pt_shape *shape);
+/* Make an empty page table of the given shape (allocates the root);
+ * mover (may be NULL) hears of every PTE that moves (pt_walk). Returns
+ * false when memory is short. */
+bool pt_init(struct pagetable *pt, const struct pt_shape *shape, const struct pt_mover *mover);
 
 /* Free every table of pt. */
 void pt_destroy(struct pagetable *pt);
 
-/* Return a pointer to the PTE of vpn, allocating missing tables on the way
- * when create is set. NULL when vpn is beyond the address space, when a
- * table is missing and create is false, or when memory is short. The
- * pointer stays valid until pt_destroy. */
+/* Return a pointer to the PTE of vpn, making missing tables and entries on
+ * the way when create is set. NULL when vpn is beyond the address space,
+ * when a table or entry is missing and create is false, or when memory is
+ * short. A PTE in a full leaf table stays where it is until pt_destroy;
+ * one in a compact leaf table may move when a later pt_walk with create
+ * adds an entry to that table: every nonzero PTE moved is reported to the
+ * table's mover first, so whoever keeps PTE pointers (the reverse map)
+ * must update them there, and must not keep others across such a walk. */
 pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create);
 
-/* The PTE of vpn if every table on the way exists, else NULL (also when
- * vpn is beyond the address space); allocates nothing and changes
+/* The table of level l on the way to page vpn (in range), PT_COMPACT set
+ * if it is compact, or NULL if it does not exist. */
+void *pt_table_at(const struct pagetable *pt, uint64_t vpn, unsigned l);
+
+/* The PTE of vpn if every table on the way exists and its leaf table is a
+ * full one, else NULL (also when vpn is beyond the address space). The
+ * pointer so stays valid until pt_destroy. Allocates nothing and changes
  * nothing, so it suits lookups that must stay invisible (prefetching). */
 static inline pte_t *pt_find(const struct pagetable *pt, uint64_t vpn)
 {
 	const struct pt_shape *shape = &pt->shape;
 	unsigned leaf = shape->levels - 1;
-	void *table = pt->root;
+	void *table = pt->root; /* the root is always a full table */
 
 	if (shape->vpn_bits < 64 && (vpn >> shape->vpn_bits) != 0)
 		return NULL;
-	for (unsigned l = 0; l < leaf && table != NULL; l++)
+	/* Below a compact table all are compact (pagetable.c): so is the leaf. */
+	for (unsigned l = 0; l < leaf; l++) {
 		table = ((void **)table)[(vpn >> shape->shift[l]) & ((1ULL << shape->bits[l]) - 1)];
-	return table != NULL ? (pte_t *)table + (vpn & ((1ULL << shape->bits[leaf]) - 1)) : NULL;
+		if (table == NULL || pt_is_compact(table))
+			return NULL;
+	}
+	return (pte_t *)table + (vpn & ((1ULL << shape->bits[leaf]) - 1));
 }
 
 /* Called by pt_visit for each nonzero PTE, in ascending vpn order. */
 typedef void pt_visit_fn(void *ctx, uint64_t vpn, pte_t *pte);
 
 /* Visit every nonzero PTE of pages [lo, hi) (hi <= 2^vpn_bits), skipping
- * missing tables. fn may change PTEs, but must not free tables. */
+ * missing tables. fn may change PTEs, but must not add or free tables or
+ * entries of pt. */
 void pt_visit(struct pagetable *pt, uint64_t lo, uint64_t hi, pt_visit_fn *fn, void *ctx);
 
-/* pt_walk(pt, vpn, true) with a one-entry cache of the last leaf table:
- * consecutive references to nearby pages cost one compare. */
+/* pt_walk(pt, vpn, true) with a one-entry cache of the last full leaf
+ * table: consecutive references to nearby pages cost one compare. */
 static inline pte_t *pt_lookup(struct pagetable *pt, uint64_t vpn)
 {
 	unsigned leaf = pt->shape.levels - 1;

@@ -12,12 +12,13 @@
  *
  * Mappings. A process's mappings come from the trace's events
  * (trace_event.h): `segment` and `mmap` add one, `munmap` and `brk` move
- * or remove them, `fork` copies them, `exit` drops them. A mapping is a
+ * or remove them, `mprotect` splits them, `fork` copies them, `exit` drops them. A mapping is a
  * page range [start, end) (a length is rounded up to whole pages) with
  * protection bits, and a backing: zero (bss, heap, anonymous mmap: the
- * first touch reads nothing), file (private: the first touch reads the
- * page from the file; shared: the page is the file's page, shared by every
- * process that maps it) or stack (zero, and grows down). Only writes are
+ * first touch reads nothing), file (shared: the page is the file's page,
+ * shared by every mapping of it; private: the file's page too, shared
+ * read-only, until the first write makes the mapping its own copy; see
+ * "The page cache" below) or stack (zero, and grows down). Only writes are
  * checked against the protection (a write to a mapping without w is a
  * segfault); r and x are kept for the reports. A process that never
  * declared a mapping is "anonymous": every address is valid private
@@ -48,18 +49,55 @@
  *   page fault the PTE is not present. The page gets a frame: the lowest-
  *              numbered free one, or the one the policy chooses as victim
  *              (evicted as below), and is loaded from, in this order:
- *              - a shared file page already in a frame (another process
- *                maps it): that frame is mapped, no I/O (minor_faults);
+ *              - a shared file page already in the page cache (another
+ *                mapping maps it): that frame is mapped, no I/O
+ *                (minor_faults);
  *              - its swap slot, if the PTE holds one: a swap read, unless
  *                another process's page holding that slot is in a frame
  *                (the slot was shared by a fork): then that frame is
  *                mapped read-only (minor_faults), or for a write, copied
  *                (cow_copies);
- *              - its file (a file mapping): a file read;
+ *              - a private file page: through the page cache (below);
+ *              - its file (a shared file mapping): a file read;
  *              - nothing: the frame is zero-filled (zero_fills), for a
  *                first touch, or a page that was never written and so was
  *                dropped, not saved, when evicted.
  *              The faulting access then sets A (and D for a write).
+ *
+ * The page cache. A file's page in a frame is in the page cache, keyed by
+ * (file, page of the file), and is mapped by every mapping of that page
+ * that has not made its own copy: shared mappings (with their W bit) and
+ * private ones (always without W). For a private file mapping:
+ *   - a read fault on a page the cache holds maps that frame read-only, no
+ *     I/O (minor_faults); one it does not hold is read from the file into
+ *     a new frame that joins the cache (file_reads), mapped read-only;
+ *   - a write fault (no frame mapped) takes the writer's own frame first,
+ *     as for any fault (which may evict, even the cached page), then fills
+ *     it by copying the cached page (cow_copies) or, not cached, by
+ *     reading the file (file_reads); the page is the writer's private one;
+ *   - a write through its read-only PTE is a cow fault (above): the
+ *     writer leaves the cache frame and gets a private copy (cow_copies),
+ *     or, being its only mapping, takes the page out of the cache and
+ *     keeps it as its own (cow_reuses);
+ *   - a private page, once written, is anonymous memory: evicted dirty to
+ *     swap, read back from there.
+ * A page-cache page is never written by a private mapping, so it is dirty
+ * only through a shared one; evicting it writes it to the file if dirty,
+ * else drops it, and every PTE mapping it comes back through the cache.
+ * Unmapping a shared mapping's page writes a dirty page back (below); a
+ * private mapping's never does. A frame no mapping maps is freed: the
+ * model keeps no unmapped pages in the cache, so a page every mapping has
+ * left is read from the file again.
+ * How this changes counts (from the model before the page cache, where
+ * each private mapping read its own copy): N processes (or forks) reading
+ * the same private file page cost one file read and N - 1 minor faults
+ * instead of N file reads, and one frame instead of N; a private writable
+ * page (a data segment) read before it is written costs one fault more,
+ * the write's cow fault (a reuse when no one else maps the page, a copy
+ * when someone does), where it was a hit; a page written first costs the
+ * same. The old behaviour is not kept as an option: it was a documented
+ * simplification, not a machine anyone runs, and a second set of fault
+ * rules would double what refsim.py and the tests must cover.
  *
  * Faults are every reference that needs the kernel except segfaults:
  * faults == zero_fills + file_reads + swap_reads + minor_faults +
@@ -82,7 +120,7 @@
  * D, and accessed if any has A (as Linux's rmap sees it); clearing the
  * accessed bit clears it in all of them. Eviction invalidates every PTE
  * of the frame and disposes of the contents:
- *   - dirty shared file page: written to its file (file_writebacks,
+ *   - dirty page-cache page: written to its file (file_writebacks,
  *     file_writes); it will be read again from the file.
  *   - other dirty page: written to swap (swap_writes): to the slot the
  *     frame already holds if it was read back from swap earlier (that copy
@@ -101,10 +139,21 @@
  *                  overlap one of its mappings.
  *   munmap         the range must lie inside one mapping and be its head,
  *                  its tail or all of it (a hole is refused). Each page in
- *                  it is unmapped: a dirty shared file page is written to
- *                  its file (file_writes) and so becomes clean in all its
- *                  mappings; a frame left with no mapping is freed; a swap
+ *                  it is unmapped: a dirty page-cache page unmapped from a
+ *                  shared mapping is written to its file (file_writes) and
+ *                  so becomes clean in all its mappings; a frame left with no mapping is freed; a swap
  *                  slot left with no PTE is freed.
+ *   mprotect       the range must lie inside one mapping; the pages it
+ *                  covers become a mapping of their own (the mapping is
+ *                  split in two or three; a file mapping's pieces keep
+ *                  their file pages) with the new protection. Taking w
+ *                  away clears W in the present PTEs (the next write is a
+ *                  segfault); giving w to a shared file mapping sets W in
+ *                  its present PTEs; a present private page stays
+ *                  read-only until its next write, a write-protect fault
+ *                  served as copy-on-write (counted in cow_reuses, or
+ *                  cow_copies if a fork still shares it). Each PTE changed
+ *                  drops its TLB entry.
  *   brk            moves the end of the process's "heap" mapping (zero,
  *                  rw-). The first brk creates it, starting at the end of
  *                  the highest non-stack segment (rounded up to a page); a
@@ -115,7 +164,7 @@
  *   fork P C       C (a new pid, or one that exited) gets P's mappings and
  *                  a copy of P's page table: a present private page is
  *                  shared by both, read-only in both (copy-on-write); a
- *                  present shared file page is shared with its W bit; a
+ *                  present page-cache page is shared with its PTE's bits; a
  *                  swapped page shares its swap slot. No frame is copied.
  *                  A killed P's fork is ignored like the rest of its
  *                  events, except that C comes into being killed too
@@ -146,9 +195,24 @@
  * Replacement scope. Global (the default): one policy over all frames.
  * Local (scope_local): each process has its own policy instance over the
  * frames it faulted in. A fault takes a free frame unless the process is
- * at its quota (local_quota > 0); with none free, or at the quota, the
- * victim is the process's own policy's choice, or, if it holds no frame,
- * that of the process holding the most (the lowest pid on a tie). A frame
+ * at its quota (local_quota > 0). With none free, or at the quota, the
+ * victim is chosen by one process's policy:
+ *   - with none free, if the process holds fewer frames than its share
+ *     (below), the process furthest above its own share (resident minus
+ *     share, the lowest pid on a tie), if any is above;
+ *   - else the process itself, if it holds any frame;
+ *   - else the process holding the most (the lowest pid on a tie).
+ * A process's share (local_alloc) counts the live processes (not exited
+ * or killed; a process exists from its first record, or its fork) and
+ * the frames that hold no page table, F: equal, F / live processes;
+ * proportional, F * its pages / all live processes' pages, "pages" being
+ * the pages a process has touched (faulted on a never-touched PTE; a fork
+ * child starts with its parent's count), or equal while none has
+ * touched any. Shares round down. They matter only when no frame is free:
+ * free frames go to whoever faults first. Without shares (the rule before
+ * them), a process starting once memory was full got one frame from the
+ * largest process and then evicted only its own page, faulting on every
+ * reference to a second page. A frame
  * stays with the instance that admitted it while any process maps it;
  * when that process exits (or is killed), its frames still mapped by
  * others are handed to the instance of their first remaining mapping, as
@@ -181,6 +245,13 @@
  * identity the policy has no history of (sim_mm.c, sim_identity).
  *
  * Counters (struct sim_stats) are exact; see sim.h for their definitions.
+ * With by_process, each process's resident set is the number of frames
+ * its PTEs map (a frame shared by a fork or the page cache counts for
+ * each process mapping it, as Linux's RSS does); its mean is taken over
+ * the references replayed from the process's creation (its first record,
+ * or its fork) to its exit or kill, or the end, counting the set as it is
+ * just after each reference (sim_processes). Its faults by kind are the
+ * per-segment counters (by_segment) added up by pid.
  *
  * The hot loop
  * ------------
@@ -306,8 +377,8 @@ bool vm_options_equal(const struct vm_options *a, const struct vm_options *b)
 	return a->strict == b->strict && a->stack_gap == b->stack_gap && a->tlb_entries == b->tlb_entries &&
 	       a->tlb_ways == b->tlb_ways && a->tlb_flush_on_switch == b->tlb_flush_on_switch &&
 	       a->no_shootdown == b->no_shootdown && a->count_page_tables == b->count_page_tables &&
-	       a->by_segment == b->by_segment && a->scope_local == b->scope_local &&
-	       a->local_quota == b->local_quota;
+	       a->by_segment == b->by_segment && a->by_process == b->by_process && a->scope_local == b->scope_local &&
+	       a->local_quota == b->local_quota && a->local_alloc == b->local_alloc;
 }
 
 /* ---- what the reports read ---- */
@@ -370,6 +441,8 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		return NULL;
 	}
 	s->cfg = *cfg;
+	/* The per-process report adds up the per-segment counters. */
+	s->cfg.vm.by_segment = cfg->vm.by_segment || cfg->vm.by_process;
 	s->policy = cfg->policy;
 	if (!pt_shape_init(&s->shape, cfg->va_bits, cfg->page_shift)) {
 		ps_error_set(err, "unsupported address space: %u-bit addresses with %llu-byte pages",
@@ -377,6 +450,7 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		free(s);
 		return NULL;
 	}
+	s->mover = (struct pt_mover){ .fn = sim_pte_moved, .ctx = s };
 	swap_init(&s->swap, cfg->swap_slots);
 	s->host = (struct policy_host){
 		.machine = s,

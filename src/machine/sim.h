@@ -37,10 +37,20 @@ struct vm_options {
 	bool count_page_tables; /* page-table pages occupy pinned frames */
 	bool by_segment;        /* keep per-process, per-segment counters
 				   (sim_segments) */
+	bool by_process;        /* keep them (as by_segment), and each process's
+				   mean resident set (sim_processes) */
 	bool scope_local;       /* local replacement: a process evicts only its own
 				   pages, each process has its own policy instance */
 	uint32_t local_quota;   /* scope_local: most frames a process may hold
 				   (0: no quota) */
+	uint8_t local_alloc;    /* scope_local: enum local_alloc, the share of
+				   frames each process is entitled to */
+};
+
+/* Local scope's frame allocation (sim.c, "Replacement scope"). */
+enum local_alloc {
+	LOCAL_ALLOC_EQUAL = 0,    /* every live process an equal share */
+	LOCAL_ALLOC_PROPORTIONAL, /* shares proportional to the pages touched */
 };
 
 struct sim_config {
@@ -92,7 +102,7 @@ struct sim_stats {
 	 * wrote to swap (swap_writes) + file_writebacks. */
 	uint64_t file_reads;      /* faults that read the page from its file */
 	uint64_t minor_faults;    /* faults that found the page already in a frame
-				     (a shared file page, a shared swap slot) */
+				     (a page-cache page, a shared swap slot) */
 	uint64_t cow_copies;      /* writes to a copy-on-write page that copied it */
 	uint64_t cow_reuses;      /* ... by its last sharer, which just made it writable */
 	uint64_t stack_growths;   /* zero-fill faults below a stack that grew it */
@@ -196,6 +206,23 @@ struct sim_segfault {
 	uint8_t op;               /* enum access_op */
 	char why[96];             /* "write to read-only segment code", "no segment" */
 };
+
+/* A process's resident set over its life (by_process): the frames its
+ * PTEs map, averaged over the references replayed from its creation (its
+ * first record, or its fork) to its exit or kill (or the end). A pid used
+ * again after an exit continues its row, its life counted from the first
+ * creation. */
+struct sim_process_rss {
+	uint32_t pid;
+	double mean_resident;
+	uint64_t resident;  /* frames its PTEs map now */
+	uint64_t lifetime;  /* references replayed in its life */
+};
+
+/* The processes' resident sets (by_process), by pid: a malloc'd array of
+ * *n rows the caller frees; NULL with *n = 0 when there is none or memory
+ * is short. */
+struct sim_process_rss *sim_processes(const struct sim *s, size_t *n);
 
 /* The counters of struct sim_stats that a fault adds to and the
  * per-segment breakdown keeps, under the same names: X(field) for each. */

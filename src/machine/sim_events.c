@@ -1,6 +1,6 @@
 /*
- * sim_events.c - the machine's events: segment, mmap, munmap, brk, fork
- * and exit (the model is at the top of sim.c). A bad event is a trace
+ * sim_events.c - the machine's events: segment, mmap, munmap, mprotect,
+ * brk, fork and exit (the model is at the top of sim.c). A bad event is a trace
  * error naming its line.
  */
 #include "config.h"
@@ -139,10 +139,58 @@ static int event_munmap(struct sim *s, const struct trace_event *ev, size_t i, s
 	return unmap_pages(s, p, ev->addr >> s->cfg.page_shift, page_end(s, ev->addr, ev->len), i, "munmap", err);
 }
 
-/* The heap mapping of p, or NULL. */
+/* Context of protect_pte. */
+struct protect_ctx {
+	struct sim *s;
+	uint32_t pid;
+	bool writable;
+};
+
+/* mprotect's change to a PTE: without w, a present page loses W; with w,
+ * a present shared file page gets it (a private page keeps it off, and
+ * its next write is a write-protect fault, served as copy-on-write). */
+static void protect_pte(void *ctx, uint64_t vpn, pte_t *pte)
+{
+	struct protect_ctx *c = ctx;
+
+	if (!(*pte & PTE_P))
+		return;
+	if (!c->writable && (*pte & PTE_W)) {
+		*pte &= ~(pte_t)PTE_W;
+		sim_shootdown(c->s, c->pid, vpn);
+	} else if (c->writable && c->s->ft.frames[PTE_NUM(*pte)].kind == FRAME_SHARED) {
+		*pte |= PTE_W;
+		sim_shootdown(c->s, c->pid, vpn);
+	}
+}
+
+/* mprotect: the range must lie inside one mapping; the part it covers
+ * becomes a mapping of its own (the rest keeps its protection). */
+static int event_mprotect(struct sim *s, const struct trace_event *ev, size_t i, struct ps_error *err)
+{
+	int rc;
+	struct proc *p = event_proc(s, ev->pid, i, &rc, err);
+	uint64_t start = ev->addr >> s->cfg.page_shift, end = page_end(s, ev->addr, ev->len);
+	struct vma *m;
+	struct protect_ctx c = { .s = s, .pid = ev->pid, .writable = (ev->prot & EV_PROT_W) != 0 };
+
+	if (p == NULL)
+		return rc;
+	m = vma_find(&p->vmas, start);
+	if (m == NULL || end > m->end)
+		return sim_trace_error(s, i, err, "mprotect [0x%llx, 0x%llx) is not inside one mapping of process %" PRIu32,
+				       page_addr(s, start), page_addr(s, end), p->pid);
+	if (!vma_split(&p->vmas, start) || !vma_split(&p->vmas, end))
+		return ps_error_set(err, "out of memory for mappings");
+	vma_find(&p->vmas, start)->prot = ev->prot;
+	pt_visit(&p->pt, start, end, protect_pte, &c);
+	return 0;
+}
+
+/* The heap mapping of p (the highest, if mprotect split it), or NULL. */
 static struct vma *find_heap(struct proc *p)
 {
-	for (size_t k = 0; k < p->vmas.n; k++)
+	for (size_t k = p->vmas.n; k-- > 0;)
 		if (!p->vmas.v[k].is_mmap && strcmp(p->vmas.v[k].name, "heap") == 0)
 			return &p->vmas.v[k];
 	return NULL;
@@ -254,7 +302,7 @@ static int event_fork(struct sim *s, const struct trace_event *ev, size_t i, str
 		return sim_trace_error(s, i, err, "fork: process %" PRIu32 " already exists", ev->child);
 	if (child == NULL)
 		child = sim_proc(s, ev->child);
-	else if (pt_init(&child->pt, &s->shape) && (!s->cfg.vm.scope_local || sim_proc_instance(s, child)))
+	else if (pt_init(&child->pt, &s->shape, &s->mover) && (!s->cfg.vm.scope_local || sim_proc_instance(s, child)))
 		s->stats.processes++;
 	else
 		child = NULL;
@@ -265,6 +313,7 @@ static int event_fork(struct sim *s, const struct trace_event *ev, size_t i, str
 	child->touched = parent->touched;
 	child->heap_known = parent->heap_known;
 	child->heap_start = parent->heap_start;
+	child->pages = parent->pages;
 	if (parent->state != PROC_LIVE) {
 		/* A killed parent: its child is as dead, and holds nothing. */
 		sim_teardown(s, child);
@@ -314,6 +363,7 @@ int sim_event(struct sim *s, const struct trace_rec *rec, size_t i, struct ps_er
 	case EV_BRK: return event_brk(s, ev, i, err);
 	case EV_FORK: return event_fork(s, ev, i, err);
 	case EV_EXIT: return event_exit(s, ev, i, err);
+	case EV_MPROTECT: return event_mprotect(s, ev, i, err);
 	default: return sim_trace_error(s, i, err, "unknown event kind %u", ev->kind);
 	}
 }

@@ -23,7 +23,7 @@
  * cycle:
  *
  *   sim.c -> sim_events.c: sim_event
- *   sim.c -> sim_mm.c: sim_fault sim_shootdown sim_vm_tables
+ *   sim.c -> sim_mm.c: sim_fault sim_pte_moved sim_shootdown sim_vm_tables
  *   sim.c -> sim_proc.c: sim_policy_alloc sim_proc sim_procs_free sim_trace_error
  *   sim_events.c -> sim_mm.c: sim_charge_tables sim_file_id sim_map_more
  *                             sim_shootdown sim_teardown sim_unmap_range
@@ -67,6 +67,13 @@ struct proc {
 	void *policy_state;   /* scope_local: its own policy instance */
 	uint64_t next_tick;   /* scope_local: when that instance ticks next */
 	uint32_t resident;    /* scope_local: frames its instance holds */
+	/* by_process: the frames its PTEs map (rss), since when (rss_at), the
+	 * sum over references of rss before then (rss_area), when it was first
+	 * made and when last torn down (0: never). */
+	uint64_t rss, rss_at, rss_area, born, gone;
+	uint64_t pages;       /* pages it has touched (a fork's child inherits
+				 its parent's count): its size for
+				 proportional allocation */
 	uint32_t *table_frames; /* count_page_tables: frames holding its tables */
 	uint64_t ntable_frames, table_frames_cap;
 };
@@ -86,6 +93,7 @@ struct frame_maps {
 struct sim {
 	struct sim_config cfg;
 	struct pt_shape shape;
+	struct pt_mover mover;    /* every page table's: sim_pte_moved */
 	struct frame_table ft;
 	struct swap swap;
 	struct sim_stats stats;
@@ -243,10 +251,13 @@ int sim_fault(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const str
 	      size_t i, struct ps_error *err);
 /* Make the side tables of the VM model (idempotent). */
 bool sim_vm_tables(struct sim *s);
-/* The mapping of pte (of process pid, page vpn) leaves frame f; a frame
- * left unmapped is freed (the policy forgets it). A dirty shared file page
- * is first written to its file. */
-void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte);
+/* The mapping of pte leaves frame f; a frame left unmapped is freed (the
+ * policy forgets it). With write_back (the mapping is a shared file
+ * mapping), a dirty page-cache page is first written to its file. */
+void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte, bool write_back);
+/* The page tables' mover (pagetable.h, pt_walk): the present PTE at from
+ * now lives at to; the reverse map follows it. */
+void sim_pte_moved(void *machine, pte_t *from, pte_t *to);
 /* Add a mapping of frame f (in use). False when memory is short. */
 bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t pid);
 /* Drop the TLB entry of (pid, vpn), counting a shootdown if there was one. */

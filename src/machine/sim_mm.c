@@ -32,6 +32,50 @@ static struct frame_map map_at(const struct sim *s, uint32_t f, uint32_t k)
 	return s->more[f].v[k - 1];
 }
 
+/* One more (delta 1) or one fewer (-1) frame mapped by pid's PTEs
+ * (by_process: its resident set). */
+static void sim_rss(struct sim *s, uint32_t pid, int delta)
+{
+	struct proc *p;
+
+	if (!s->cfg.vm.by_process || (p = sim_proc_find(s, pid)) == NULL)
+		return;
+	p->rss_area += p->rss * (s->now - p->rss_at);
+	p->rss_at = s->now;
+	p->rss += (uint64_t)(int64_t)delta;
+}
+
+/* The order of rows by pid. */
+static int rss_by_pid(const void *a, const void *b)
+{
+	uint32_t x = ((const struct sim_process_rss *)a)->pid, y = ((const struct sim_process_rss *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+struct sim_process_rss *sim_processes(const struct sim *s, size_t *n)
+{
+	struct sim_process_rss *v = s->cfg.vm.by_process && s->nprocs > 0 ? calloc(s->nprocs, sizeof *v) : NULL;
+
+	*n = 0;
+	for (size_t i = 0; v != NULL && i < s->proc_slots; i++) {
+		const struct proc *p = s->procs[i];
+		uint64_t end, area;
+
+		if (p == NULL)
+			continue;
+		end = p->state == PROC_LIVE ? s->now : p->gone;
+		area = p->rss_area + p->rss * (end - p->rss_at);
+		v[(*n)++] = (struct sim_process_rss){
+			.pid = p->pid, .resident = p->rss, .lifetime = end - p->born,
+			.mean_resident = end > p->born ? (double)area / (double)(end - p->born) : 0.0,
+		};
+	}
+	if (v != NULL)
+		qsort(v, *n, sizeof *v, rss_by_pid);
+	return v;
+}
+
 bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t pid)
 {
 	struct frame_maps *m = &s->more[f];
@@ -47,7 +91,28 @@ bool sim_map_more(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, uint32_t 
 	}
 	m->v[m->n++] = (struct frame_map){ .pte = pte, .vpn = vpn, .pid = pid };
 	s->ft.frames[f].more_maps = true;
+	sim_rss(s, pid, 1);
 	return true;
+}
+
+void sim_pte_moved(void *machine, pte_t *from, pte_t *to)
+{
+	struct sim *s = machine;
+	uint32_t f = (uint32_t)PTE_NUM(*to);
+
+	if (!(*to & PTE_P))
+		return;
+	if (s->ft.frames[f].pte == from) {
+		s->ft.frames[f].pte = to;
+		return;
+	}
+	for (uint32_t k = 0; s->ft.frames[f].more_maps && k < s->more[f].n; k++) {
+		if (s->more[f].v[k].pte == from) {
+			s->more[f].v[k].pte = to;
+			return;
+		}
+	}
+	assert(!"sim_pte_moved: a present PTE is missing from its frame's reverse map");
 }
 
 /* Is any PTE of frame f dirty? */
@@ -144,15 +209,16 @@ uint32_t sim_file_id(struct sim *s, const char *file)
 	return s->nfiles;
 }
 
-/* Shared file frame f leaves the page cache, where it is keyed by its
- * file and file page, found through its first mapping's vma. */
+/* Page-cache frame f leaves the page cache, where it is keyed by its file
+ * and file page, found through its first mapping's vma (a shared or a
+ * private mapping of the file: both name the same key). */
 static void frame_uncache_file(struct sim *s, uint32_t f)
 {
 	const struct frame *fr = &s->ft.frames[f];
 	const struct proc *p = sim_proc_find(s, fr->pid);
 	const struct vma *m = p != NULL ? vma_find(&p->vmas, fr->vpn) : NULL;
 
-	assert(m != NULL && m->shared && "shared frame outside a shared mapping");
+	assert(m != NULL && m->backing == BACK_FILE && "page-cache frame outside a file mapping");
 	pagemap_remove(s->cache, m->file_id, m->file_page + (fr->vpn - m->start));
 }
 
@@ -276,6 +342,7 @@ static inline __attribute__((always_inline)) int sim_evict(struct sim *s, uint32
 
 		*m.pte = now;
 		sim_shootdown(s, m.pid, m.vpn);
+		sim_rss(s, m.pid, -1);
 	}
 	if (fr->more_maps)
 		s->more[f].n = 0;
@@ -283,14 +350,61 @@ static inline __attribute__((always_inline)) int sim_evict(struct sim *s, uint32
 	return 0;
 }
 
+/* Local scope: the frames live process q is entitled to when none is
+ * free, live processes having touched `pages` pages in all: the frames
+ * that hold no page table, divided equally among them, or in proportion
+ * to the pages each has touched (equally while none has), rounded down. */
+static int64_t sim_share(const struct sim *s, const struct proc *q, uint64_t live, uint64_t pages)
+{
+	uint64_t frames = s->ft.count - s->tables_charged;
+
+	if (s->cfg.vm.local_alloc == LOCAL_ALLOC_PROPORTIONAL && pages > 0)
+		return (int64_t)((unsigned __int128)frames * q->pages / pages);
+	return (int64_t)(frames / live);
+}
+
+/* Local scope, process p (live) needing a frame with none free and below
+ * its share: the live process furthest above its own share (the lowest
+ * pid on a tie), or NULL if none is above. */
+static struct proc *sim_over_share(const struct sim *s, const struct proc *p)
+{
+	uint64_t live = 0, pages = 0;
+	struct proc *best = NULL;
+	int64_t best_over = 0;
+
+	for (size_t i = 0; i < s->proc_slots; i++)
+		if (s->procs[i] != NULL && s->procs[i]->state == PROC_LIVE) {
+			live++;
+			pages += s->procs[i]->pages;
+		}
+	if ((int64_t)p->resident >= sim_share(s, p, live, pages))
+		return NULL;
+	for (size_t i = 0; i < s->proc_slots; i++) {
+		struct proc *q = s->procs[i];
+		int64_t over;
+
+		if (q == NULL || q == p || q->state != PROC_LIVE)
+			continue;
+		over = (int64_t)q->resident - sim_share(s, q, live, pages);
+		if (over > best_over || (over == best_over && best != NULL && q->pid < best->pid)) {
+			best = q;
+			best_over = over;
+		}
+	}
+	return best;
+}
+
 /* Local scope: the process whose instance gives up a frame when process
- * pid needs one and none is free: pid itself if it holds any, else the
- * process holding the most (the lowest pid on a tie); NULL if none holds
- * any. */
-static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid)
+ * pid needs one and none is free (or pid is at_quota): a process above
+ * its share when pid is below its own and not at its quota; else pid
+ * itself if it holds any; else the process holding the most (the lowest
+ * pid on a tie); NULL if none holds any. */
+static struct proc *sim_victim_proc(const struct sim *s, uint32_t pid, bool at_quota)
 {
 	struct proc *p = sim_proc_find(s, pid), *best = NULL;
 
+	if (p != NULL && !at_quota && (best = sim_over_share(s, p)) != NULL)
+		return best;
 	if (p != NULL && p->resident > 0)
 		return p;
 	for (size_t i = 0; i < s->proc_slots; i++) {
@@ -365,7 +479,7 @@ static uint32_t sim_take_frame(struct sim *s, uint32_t pid, const struct policy_
 	if (f != FRAME_NONE)
 		return f;
 	if (s->cfg.vm.scope_local) {
-		p = sim_victim_proc(s, pid);
+		p = sim_victim_proc(s, pid, at_quota);
 		state = p != NULL ? p->policy_state : NULL;
 	} else if (sim_resident_frames(s) == 0) {
 		state = NULL;
@@ -399,6 +513,7 @@ static void sim_install(struct sim *s, uint32_t f, pte_t *pte, uint64_t vpn, con
 	if (slot != SWAP_NONE && s->cache != NULL)
 		pagemap_put(s->cache, 0, slot, f);
 	*pte = PTE_MAKE(f, PTE_P | PTE_USED | PTE_A | flags);
+	sim_rss(s, ref->pid, 1);
 	if (s->idents != NULL) {
 		s->ident[f] = (struct frame_map){ .vpn = ref->page, .pid = ref->pid };
 		pagemap_put(s->idents, ref->pid, ref->page, f);
@@ -451,13 +566,13 @@ int sim_charge_tables(struct sim *s, struct proc *p, struct ps_error *err)
 
 /* ---- releasing pages ---- */
 
-void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte)
+void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte, bool write_back)
 {
 	struct frame *fr = &s->ft.frames[f];
 	uint32_t n = map_count(s, f);
 
 	assert(fr->kind != FRAME_TABLE);
-	if (fr->kind == FRAME_SHARED && frame_dirty(s, f)) {
+	if (write_back && fr->kind == FRAME_SHARED && frame_dirty(s, f)) {
 		/* Written to the file now: clean in every mapping. */
 		s->stats.file_writes++;
 		for (uint32_t k = 0; k < n; k++) {
@@ -467,6 +582,13 @@ void sim_unmap_frame(struct sim *s, uint32_t f, pte_t *pte)
 				sim_shootdown(s, m.pid, m.vpn);
 			*m.pte &= ~(pte_t)PTE_D;
 		}
+	}
+	if (s->cfg.vm.by_process) {
+		uint32_t k = 0;
+
+		while (map_at(s, f, k).pte != pte)
+			k++;
+		sim_rss(s, map_at(s, f, k).pid, -1);
 	}
 	if (n == 1) {
 		assert(fr->pte == pte);
@@ -512,8 +634,12 @@ static void sim_release_pte(void *ctx, uint64_t vpn, pte_t *pte)
 	struct release_ctx *c = ctx;
 
 	if (*pte & PTE_P) {
+		uint32_t f = (uint32_t)PTE_NUM(*pte);
+		const struct vma *m = c->s->ft.frames[f].kind == FRAME_SHARED ? vma_find(&c->p->vmas, vpn) : NULL;
+
 		sim_shootdown(c->s, c->p->pid, vpn);
-		sim_unmap_frame(c->s, (uint32_t)PTE_NUM(*pte), pte);
+		/* Only a shared mapping's unmapping writes the file page back. */
+		sim_unmap_frame(c->s, f, pte, m != NULL && m->shared);
 	} else if (*pte & PTE_SWAP) {
 		swap_put(&c->s->swap, PTE_NUM(*pte));
 		*pte = PTE_USED;
@@ -529,6 +655,7 @@ void sim_unmap_range(struct sim *s, struct proc *p, uint64_t start, uint64_t end
 
 void sim_teardown(struct sim *s, struct proc *p)
 {
+	p->gone = s->now;
 	/* Unmapped as by munmap: each TLB entry dropped is a shootdown. */
 	sim_unmap_range(s, p, 0, s->shape.vpn_bits >= 64 ? UINT64_MAX : 1ULL << s->shape.vpn_bits);
 	sim_resident_mark(s);
@@ -595,13 +722,20 @@ static int sim_cow(struct sim *s, pte_t *pte, uint64_t vpn, const struct policy_
 
 	s->stats.faults++;
 	if (map_count(s, f) == 1 && (fr->slot == SWAP_NONE || swap_holders(&s->swap, fr->slot) == 1)) {
-		/* The last sharer, and no swapped PTE shares its swap copy. */
+		/* The last sharer, and no swapped PTE shares its swap copy. A
+		 * page-cache page (a private file page only read so far) leaves
+		 * the cache and becomes the writer's own page. */
+		if (fr->kind == FRAME_SHARED) {
+			assert(!frame_dirty(s, f) && "a privately mapped page-cache page is dirty");
+			frame_uncache_file(s, f);
+			fr->kind = FRAME_PAGE;
+		}
 		*pte |= PTE_W | PTE_A | PTE_D;
 		s->stats.cow_reuses++;
 		sim_touch(s, f, ref);
 		return SIM_OK;
 	}
-	sim_unmap_frame(s, f, pte);
+	sim_unmap_frame(s, f, pte, false);
 	nf = sim_take_frame(s, ref->pid, ref, err);
 	if (nf == FRAME_NONE)
 		return SIM_ERROR;
@@ -679,6 +813,37 @@ static int sim_fault_shared(struct sim *s, pte_t *pte, uint64_t vpn, const struc
 	return SIM_OK;
 }
 
+/* A page fault on private file mapping m (the PTE holds no swap slot: the
+ * page was never written, or was dropped clean). A read maps the file's
+ * page from the page cache read-only (minor) or reads it into the cache
+ * (file read); a write takes the writer's own frame first (which may
+ * evict), then copies the page from the cache (cow copy) or, not cached,
+ * reads it from the file into that frame (file read). */
+static int sim_fault_private_file(struct sim *s, pte_t *pte, uint64_t vpn, const struct vma *m,
+				  const struct policy_ref *ref, struct ps_error *err)
+{
+	uint64_t page = m->file_page + (vpn - m->start);
+	uint32_t f = pagemap_get(s->cache, m->file_id, page);
+
+	if (!ref->write && f != PAGEMAP_NONE)
+		return sim_map_resident(s, f, pte, vpn, 0, ref, err);
+	f = sim_take_frame(s, ref->pid, ref, err);
+	if (f == FRAME_NONE)
+		return SIM_ERROR;
+	if (!ref->write) {
+		sim_install(s, f, pte, vpn, ref, FRAME_SHARED, SWAP_NONE, 0);
+		pagemap_put(s->cache, m->file_id, page, f);
+		s->stats.file_reads++;
+		return SIM_OK;
+	}
+	if (pagemap_get(s->cache, m->file_id, page) != PAGEMAP_NONE)
+		s->stats.cow_copies++;
+	else
+		s->stats.file_reads++;
+	sim_install(s, f, pte, vpn, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
+	return SIM_OK;
+}
+
 /* sim_fault without the per-segment breakdown. */
 static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t vpn, const struct trace_rec *rec,
 			   size_t i, struct ps_error *err)
@@ -710,6 +875,8 @@ static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t v
 		snprintf(why, sizeof why, "write to read-only %s%s", m->name, m->is_mmap ? " mapping" : " segment");
 		return sim_segfault(s, p, rec, addr, i, why);
 	}
+	if (old == 0)
+		p->pages++;
 	if (old & PTE_P)
 		return sim_cow(s, pte, vpn, &ref, err);
 
@@ -717,16 +884,15 @@ static int sim_fault_serve(struct sim *s, struct proc *p, pte_t *pte, uint64_t v
 		rc = sim_fault_shared(s, pte, vpn, m, &ref, err);
 	} else if (old & PTE_SWAP) {
 		rc = sim_fault_swapped(s, pte, vpn, PTE_NUM(old), writable, &ref, err);
+	} else if (m != NULL && m->backing == BACK_FILE) {
+		rc = sim_fault_private_file(s, pte, vpn, m, &ref, err);
 	} else {
 		f = sim_take_frame(s, ref.pid, &ref, err);
 		if (f == FRAME_NONE)
 			return SIM_ERROR;
 		sim_install(s, f, pte, vpn, &ref, FRAME_PAGE, SWAP_NONE,
 			    (writable ? PTE_W : 0) | (ref.write ? PTE_D : 0));
-		if (m != NULL && m->backing == BACK_FILE)
-			s->stats.file_reads++;
-		else
-			s->stats.zero_fills++;
+		s->stats.zero_fills++;
 		rc = SIM_OK;
 	}
 	if (rc == SIM_OK) {

@@ -78,11 +78,12 @@ struct proc *sim_proc(struct sim *s, uint32_t pid)
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return NULL;
-	if (!pt_init(&p->pt, &s->shape)) {
+	if (!pt_init(&p->pt, &s->shape, &s->mover)) {
 		free(p);
 		return NULL;
 	}
 	p->pid = pid;
+	p->born = p->rss_at = s->now;
 	if (s->cfg.vm.scope_local && !sim_proc_instance(s, p)) {
 		pt_destroy(&p->pt);
 		free(p);
@@ -117,16 +118,14 @@ void sim_procs_free(struct sim *s)
 void sim_where(const struct sim *s, size_t i, char *buf, size_t len)
 {
 	const struct trace_batch *b = s->batch;
-	const char *name = b->events != NULL ? trace_events_name(b->events) : NULL;
-	bool records = b->lines == NULL || (b->events != NULL && trace_events_records(b->events));
-	uint64_t at = b->lines != NULL ? b->lines[i] : s->records_before + i + 1;
+	uint64_t at = s->records_before + i + 1;
 
-	if (name == NULL)
-		snprintf(buf, len, "record %" PRIu64, at);
-	else if (records)
-		snprintf(buf, len, "%s: record %" PRIu64, name, at);
+	if (b->lines != NULL && b->events != NULL)
+		trace_events_where(b->events, b->lines[i], buf, len); /* a workload's too */
+	else if (b->events != NULL)
+		snprintf(buf, len, "%s: record %" PRIu64, trace_events_name(b->events), b->lines != NULL ? b->lines[i] : at);
 	else
-		snprintf(buf, len, "%s:%" PRIu64, name, at);
+		snprintf(buf, len, "record %" PRIu64, b->lines != NULL ? b->lines[i] : at);
 }
 
 int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *fmt, ...)

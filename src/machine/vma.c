@@ -82,6 +82,19 @@ void vma_trim(struct vma_list *l, struct vma *m, uint64_t start, uint64_t end)
 	}
 }
 
+bool vma_split(struct vma_list *l, uint64_t vpn)
+{
+	struct vma *m = vma_find(l, vpn), tail;
+
+	if (m == NULL || m->start == vpn)
+		return true;
+	tail = *m;
+	tail.start = vpn;
+	tail.file_page += vpn - m->start;
+	m->end = vpn;
+	return vma_insert(l, &tail);
+}
+
 bool vma_copy(struct vma_list *dst, const struct vma_list *src)
 {
 	assert(dst->n == 0);

@@ -47,6 +47,12 @@ bool vma_insert(struct vma_list *l, const struct vma *v);
  * invalid afterwards. */
 void vma_trim(struct vma_list *l, struct vma *m, uint64_t start, uint64_t end);
 
+/* Split the mapping holding page vpn into two at vpn (the second starts
+ * at vpn, and reads its file from the matching page), unless vpn is
+ * already a mapping's start or in none. Returns false when memory is
+ * short. Pointers into l are invalid afterwards. */
+bool vma_split(struct vma_list *l, uint64_t vpn);
+
 /* Make dst (empty) a copy of src. Returns false when memory is short. */
 bool vma_copy(struct vma_list *dst, const struct vma_list *src);
 

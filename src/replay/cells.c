@@ -743,8 +743,9 @@ static int cells_dispatch(struct cells_run *run, const struct trace_spec *trace,
 }
 
 /* After a complete pass, copy machine sim's results into cell c: its
- * counters, the segfaults kept and the per-segment counters (a copy c
- * owns; none when there is no memory for it). */
+ * counters, the segfaults kept, the per-segment counters and the
+ * processes' resident sets (copies c owns; none when there is no memory
+ * for them). */
 static void cells_collect(struct cell *c, const struct sim *sim)
 {
 	const struct sim_segfault *kept = sim_segfaults(sim, &c->nsegfaults);
@@ -761,6 +762,7 @@ static void cells_collect(struct cell *c, const struct sim *sim)
 		else
 			memcpy(c->segments, segs, c->nsegments * sizeof *segs);
 	}
+	c->processes = sim_processes(sim, &c->nprocesses);
 	c->done = true;
 }
 

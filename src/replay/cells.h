@@ -30,6 +30,8 @@ struct cell {
 	struct sim_segment_stats *segments; /* by_segment: a copy the caller
 					       frees (NULL otherwise) */
 	size_t nsegments;
+	struct sim_process_rss *processes;  /* by_process: the caller frees it */
+	size_t nprocesses;
 };
 
 struct exp_machine;

@@ -11,6 +11,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <yaml.h>
 
 #include "replay/experiment.h"
+#include "trace/merge.h"
 #include "util/numparse.h"
 #include "machine/sim.h"
 #include "util/suggest.h"
@@ -47,7 +49,7 @@ struct exp_ctx {
 	struct experiment *exp;
 	struct ps_error *err;
 	/* Machine keys whose meaning depends on others, checked at the end. */
-	yaml_node_t *quota, *tlb_flush, *shootdown_off;
+	yaml_node_t *quota, *alloc, *tlb_flush, *shootdown_off;
 	/* The late keys, read once every other key is: traces:, expect:. */
 	yaml_node_t *traces, *expect;
 	/* Where each plug-in is named, for its loading errors. */
@@ -332,29 +334,110 @@ static void exp_gen_label(const struct gen_params *p, char *buf, size_t size)
 		snprintf(buf + used, size - used, ":phase-length=%llu", (unsigned long long)p->phase_length);
 }
 
-/* One entry of traces: a path, or a generator mapping. */
+/* A trace file path at node: a readable file. Returns 0 or -1. */
+static int exp_trace_path(struct exp_ctx *c, yaml_node_t *node, const char *path)
+{
+	struct stat st;
+
+	if (*path == '\0')
+		return exp_fail(c, node, "a trace path must not be empty");
+	if (strcmp(path, "-") == 0)
+		return exp_fail(c, node, "an experiment cannot read standard input; name a file");
+	if (access(path, R_OK) != 0)
+		return exp_fail(c, node, "trace %s: %s", path, strerror(errno));
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return exp_fail(c, node, "trace %s: is a directory, not a trace file", path);
+	return 0;
+}
+
+/* workload: the list of a workload's trace files. */
+static int exp_wl_traces(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	struct exp_trace *tr = t;
+	yaml_node_t *items[MERGE_MAX_TRACES];
+	size_t n;
+
+	if (exp_items(c, v, "workload", items, MERGE_MAX_TRACES, &n) < 0)
+		return -1;
+	tr->workload_paths = calloc(n, sizeof *tr->workload_paths);
+	if (tr->workload_paths == NULL)
+		return exp_fail(c, v, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const char *path = exp_scalar(c, items[i], "a workload's trace");
+
+		if (path == NULL || exp_trace_path(c, items[i], path) < 0)
+			return -1;
+		if ((tr->workload_paths[tr->workload.n++] = exp_strdup(c, items[i], path)) == NULL)
+			return -1;
+	}
+	tr->workload.paths = (const char *const *)tr->workload_paths;
+	return 0;
+}
+
+static int exp_wl_quantum(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	return exp_u64(c, v, "quantum", 1, UINT64_MAX, &((struct exp_trace *)t)->workload.quantum);
+}
+
+static const struct exp_key exp_workload_keys[] = {
+	{ "workload", exp_wl_traces },
+	{ "quantum", exp_wl_quantum },
+	{ "name", exp_gen_name },
+};
+
+/* Does mapping node have the key name? */
+static bool exp_has_key(struct exp_ctx *c, yaml_node_t *node, const char *name)
+{
+	for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
+	     node->type == YAML_MAPPING_NODE && p < node->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+
+		if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A workload entry of traces (trace/merge.h): {workload: [A, B], quantum:
+ * Q, name: N}; its label is N, else "A+B:quantum=Q". */
+static int exp_workload(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
+{
+	char label[1024];
+	size_t used = 0;
+
+	if (exp_walk_mapping(c, node, "a workload", exp_workload_keys,
+			     sizeof exp_workload_keys / sizeof exp_workload_keys[0], t) < 0)
+		return -1;
+	if (t->workload.quantum == 0)
+		t->workload.quantum = MERGE_DEFAULT_QUANTUM;
+	if (t->label != NULL)
+		return 0;
+	for (size_t i = 0; i < t->workload.n && used < sizeof label; i++)
+		used += (size_t)snprintf(label + used, sizeof label - used, "%s%s", i ? "+" : "", t->workload.paths[i]);
+	if (used < sizeof label)
+		snprintf(label + used, sizeof label - used, ":quantum=%llu", (unsigned long long)t->workload.quantum);
+	t->label = exp_strdup(c, node, label);
+	return t->label ? 0 : -1;
+}
+
+/* One entry of traces: a path, a generator mapping, or a workload. */
 static int exp_trace(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
 {
 	char label[256];
 	struct ps_error gen_err;
-	struct stat st;
 	struct gen *g;
 
 	if (node->type == YAML_SCALAR_NODE) {
 		const char *path = (const char *)node->data.scalar.value;
 
-		if (*path == '\0')
-			return exp_fail(c, node, "a trace path must not be empty");
-		if (strcmp(path, "-") == 0)
-			return exp_fail(c, node, "an experiment cannot read standard input; name a file");
-		if (access(path, R_OK) != 0)
-			return exp_fail(c, node, "trace %s: %s", path, strerror(errno));
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			return exp_fail(c, node, "trace %s: is a directory, not a trace file", path);
+		if (exp_trace_path(c, node, path) < 0)
+			return -1;
 		t->path = exp_strdup(c, node, path);
 		t->label = exp_strdup(c, node, path);
 		return t->path && t->label ? 0 : -1;
 	}
+	if (exp_has_key(c, node, "workload"))
+		return exp_workload(c, node, t);
 	gen_params_init(&t->gen, GEN_UNIFORM);
 	t->gen.kind = (enum gen_kind)-1;
 	if (exp_walk_mapping(c, node, "a generated trace", exp_gen_keys,
@@ -472,22 +555,43 @@ static int exp_key_policies(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return 0;
 }
 
-/* Find every policy of policies: by name (the plug-ins loaded); a name
- * unknown or listed twice is an error at its entry. */
+/* Add the policy spec (written at node) as e->policies[*n]; a name
+ * unknown or listed twice is an error at node. */
+static int exp_add_policy(struct exp_ctx *c, yaml_node_t *node, const char *spec, size_t *n)
+{
+	struct experiment *e = c->exp;
+	struct ps_error perr;
+
+	if (*n == EXP_MAX_POLICIES)
+		return exp_fail(c, node, "policies: at most %d", EXP_MAX_POLICIES);
+	if (policy_spec_parse(spec, &e->policies[*n], &perr) < 0)
+		return exp_fail(c, node, "%s", perr.msg);
+	for (size_t j = 0; j < *n; j++)
+		if (strcmp(e->policies[j].label, e->policies[*n].label) == 0)
+			return exp_fail(c, node, "policy \"%s\" is listed twice", e->policies[*n].label);
+	(*n)++;
+	return 0;
+}
+
+/* Find every policy of policies: by name (the plug-ins loaded). "all"
+ * stands for every policy pagesim knows, the built-in ones and then the
+ * file's plug-ins', in the order 'pagesim policies' lists them. */
 static int exp_resolve_policies(struct exp_ctx *c)
 {
 	struct experiment *e = c->exp;
+	size_t written = e->npolicies, n = 0;
 
-	for (size_t i = 0; i < e->npolicies; i++) {
-		struct ps_error perr;
-
-		if (policy_spec_parse(c->specs[i], &e->policies[i], &perr) < 0)
-			return exp_fail(c, c->policy_nodes[i], "%s", perr.msg);
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(e->policies[j].label, e->policies[i].label) == 0)
-				return exp_fail(c, c->policy_nodes[i], "policy \"%s\" is listed twice",
-						e->policies[i].label);
+	for (size_t i = 0; i < written; i++) {
+		if (strcmp(c->specs[i], "all") != 0) {
+			if (exp_add_policy(c, c->policy_nodes[i], c->specs[i], &n) < 0)
+				return -1;
+			continue;
+		}
+		for (size_t k = 0; policy_at(k) != NULL; k++)
+			if (exp_add_policy(c, c->policy_nodes[i], policy_at(k)->name, &n) < 0)
+				return -1;
 	}
+	e->npolicies = n;
 	return 0;
 }
 
@@ -506,7 +610,12 @@ static int exp_add_frames(struct exp_ctx *c, yaml_node_t *at, uint64_t frames)
 }
 
 /* The frames range mapping: {from: A, to: B} doubles from A while <= B;
- * {from: A, to: B, step: S} adds S; {from: A, to: B, factor: F} multiplies. */
+ * {from: A, to: B, step: S} adds S; {from: A, to: B, factor: F} multiplies
+ * by F (1.001 <= F <= 1024, not necessarily whole; the bound keeps the
+ * loop short, some 21,500 turns at most): the sizes are A * F^i, each
+ * rounded to the nearest whole frame (halves up), while <= B, a size equal
+ * to the one before it left out. x * F is computed by repeated IEEE
+ * multiplication, so a whole F gives exactly A, AF, AF^2... */
 struct exp_range {
 	yaml_node_t *from, *to, *step, *factor;
 };
@@ -524,7 +633,8 @@ static int exp_frames_range(struct exp_ctx *c, yaml_node_t *node)
 	};
 	const uint64_t limit = 1ULL << 31;
 	struct exp_range r = { 0 };
-	uint64_t from, to, step = 0, factor = 2;
+	uint64_t from, to, step = 0;
+	double factor = 2;
 
 	if (exp_walk_mapping(c, node, "a frames range", keys, 4, &r) < 0)
 		return -1;
@@ -534,11 +644,17 @@ static int exp_frames_range(struct exp_ctx *c, yaml_node_t *node)
 		return exp_fail(c, r.factor, "a frames range takes step: or factor:, not both");
 	if (exp_u64(c, r.from, "from", 1, limit, &from) < 0 || exp_u64(c, r.to, "to", from, limit, &to) < 0 ||
 	    (r.step && exp_u64(c, r.step, "step", 1, limit, &step) < 0) ||
-	    (r.factor && exp_u64(c, r.factor, "factor", 2, 1024, &factor) < 0))
+	    (r.factor && exp_double(c, r.factor, "factor", 1.001, 1024, &factor) < 0))
 		return -1;
-	for (uint64_t f = from; f <= to; f = step ? f + step : f * factor)
-		if (exp_add_frames(c, node, f) < 0)
+	if (step)
+		for (uint64_t f = from; f <= to; f += step)
+			if (exp_add_frames(c, node, f) < 0)
+				return -1;
+	for (double x = from, last = 0; !step && floor(x + 0.5) <= (double)to; x *= factor) {
+		if (floor(x + 0.5) != last && exp_add_frames(c, node, (uint64_t)floor(x + 0.5)) < 0)
 			return -1;
+		last = floor(x + 0.5);
+	}
 	return 0;
 }
 
@@ -618,6 +734,19 @@ static int exp_key_va_bits(struct exp_ctx *c, yaml_node_t *v, void *t)
 static int exp_key_swap_slots(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	return exp_u64(c, v, "swap-slots", 1, UINT64_MAX, &c->exp->swap_slots);
+}
+
+/* shards: N, the shard count of `pagesim sweep --shard K` and of the
+ * cluster scripts (replay/shard.h); 4096 at most (SHARD_MAX). */
+static int exp_key_shards(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	uint64_t n;
+
+	(void)t;
+	if (exp_u64(c, v, "shards", 1, 4096, &n) < 0)
+		return -1;
+	c->exp->shards = (unsigned)n;
+	return 0;
 }
 
 static int exp_key_span(struct exp_ctx *c, yaml_node_t *v, void *t)
@@ -721,11 +850,14 @@ void exp_machine_describe(const struct exp_machine *m, char *buf, size_t size)
 
 	used = (size_t)snprintf(buf, size,
 				"strict=%d stack_gap=%llu tlb=%lu:%lu tlb_flush_on_switch=%d shootdown=%d "
-				"count_page_tables=%d by_segment=%d scope=%s quota=%lu ",
+				"count_page_tables=%d by_segment=%d scope=%s quota=%lu %s",
 				vm->strict, (unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
 				(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch,
 				!vm->no_shootdown, vm->count_page_tables, vm->by_segment,
-				vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota);
+				vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota,
+				/* only local scope has an allocation rule */
+				!vm->scope_local ? "" : vm->local_alloc == LOCAL_ALLOC_PROPORTIONAL ? "alloc=proportional "
+												   : "alloc=equal ");
 	if (used < size)
 		cost_describe(&m->cost, buf + used, size - used);
 }
@@ -803,6 +935,19 @@ static int exp_key_scope(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return 0;
 }
 
+static int exp_key_alloc(struct exp_ctx *c, yaml_node_t *v, void *t)
+{
+	const char *s = exp_scalar(c, v, "alloc");
+
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "equal") != 0 && strcmp(s, "proportional") != 0)
+		return exp_fail(c, v, "alloc: expected equal or proportional, got \"%s\"", s);
+	c->exp->machine.vm.local_alloc = strcmp(s, "equal") == 0 ? LOCAL_ALLOC_EQUAL : LOCAL_ALLOC_PROPORTIONAL;
+	c->alloc = v;
+	return 0;
+}
+
 static int exp_key_quota(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	uint64_t quota;
@@ -864,6 +1009,8 @@ static int exp_machine_check(struct exp_ctx *c)
 
 	if (c->quota != NULL && !vm->scope_local)
 		return exp_fail(c, c->quota, "quota: a frame quota per process needs scope: local");
+	if (c->alloc != NULL && !vm->scope_local)
+		return exp_fail(c, c->alloc, "alloc: a frame allocation rule needs scope: local");
 	if (c->tlb_flush != NULL && vm->tlb_entries == 0)
 		return exp_fail(c, c->tlb_flush, "tlb-flush-on-switch: there is no TLB to flush; add tlb: ENTRIES[:WAYS]");
 	if (c->shootdown_off != NULL && vm->tlb_entries == 0)
@@ -1082,6 +1229,7 @@ static const struct exp_key exp_top_keys[] = {
 	{ "by-segment", exp_key_by_segment },
 	{ "scope", exp_key_scope },
 	{ "quota", exp_key_quota },
+	{ "alloc", exp_key_alloc },
 	{ "device", exp_key_device },
 	{ "read-us", exp_key_read_us },
 	{ "write-us", exp_key_write_us },
@@ -1092,6 +1240,7 @@ static const struct exp_key exp_top_keys[] = {
 	{ "copy-us", exp_key_copy_us },
 	{ "plugins", exp_key_plugins },
 	{ "output", exp_key_output },
+	{ "shards", exp_key_shards },
 	{ "expect", exp_key_expect },
 };
 
@@ -1335,6 +1484,9 @@ void exp_free(struct experiment *exp)
 	for (size_t i = 0; i < EXP_MAX_TRACES; i++) {
 		free(exp->traces[i].label);
 		free(exp->traces[i].path);
+		for (size_t k = 0; k < exp->traces[i].workload.n; k++)
+			free(exp->traces[i].workload_paths[k]);
+		free(exp->traces[i].workload_paths);
 	}
 	for (size_t i = 0; i < EXP_MAX_PLUGINS; i++)
 		free(exp->plugins[i]);

@@ -26,6 +26,7 @@
 #include "machine/cost.h"
 #include "util/error.h"
 #include "trace/gen.h"
+#include "trace/pass.h"
 #include "policies/registry.h"
 #include "machine/sim.h"
 #include "trace/trace.h"
@@ -91,10 +92,13 @@ struct exp_expect {
 
 /* One trace of an experiment: a file, or a workload to generate. */
 struct exp_trace {
-	char *label;            /* the name results use: the path, or "gen:zipf:..." */
-	char *path;             /* the file; NULL for a generated trace */
+	char *label;            /* the name results use: the path, "gen:zipf:...",
+				   or "A+B:quantum=Q" */
+	char *path;             /* the file; NULL for a generated trace or a workload */
 	bool generated;
 	struct gen_params gen;  /* when generated */
+	char **workload_paths;  /* a workload's traces (trace/merge.h), else NULL */
+	struct workload workload; /* a workload: its paths, n (0: not one), quantum */
 };
 
 struct experiment {
@@ -116,6 +120,7 @@ struct experiment {
 	char *plugins[EXP_MAX_PLUGINS]; /* plug-in files, resolved against the file's directory */
 	size_t nplugins;
 	bool seeds_given;               /* the file has a seeds: key */
+	unsigned shards;                /* shards: N, or 0 (replay/shard.h) */
 	struct exp_expect expects[EXP_MAX_EXPECTS];
 	size_t nexpects;
 };

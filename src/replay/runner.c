@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,37 +21,10 @@
 #include "replay/cells.h"
 #include "replay/experiment.h"
 #include "replay/runner.h"
+#include "replay/schedule.h"
+#include "replay/shard.h"
 #include "report/report.h"
 #include "util/files.h"
-
-/* ---- output files: built in memory, written whole (files.h) ---- */
-
-/* A file being built in memory, then written to dir/name at once. */
-struct runner_file {
-	FILE *f;
-	char *data;
-	size_t len;
-	const char *dir, *name;
-};
-
-/* Start building dir/name. Returns 0 or -1 with err set. */
-static int runner_file_open(struct runner_file *o, const char *dir, const char *name, struct ps_error *err)
-{
-	*o = (struct runner_file){ .dir = dir, .name = name };
-	o->f = open_memstream(&o->data, &o->len);
-	return o->f != NULL ? 0 : ps_error_set(err, "out of memory");
-}
-
-/* Write o's contents to its file through a temporary one, and free them.
- * Returns 0 or -1 with err set. */
-static int runner_file_commit(struct runner_file *o, struct ps_error *err)
-{
-	int rc = fclose(o->f) == 0 ? files_write_atomic(o->dir, o->name, o->data, o->len, err)
-				   : ps_error_set(err, "out of memory for %s/%s", o->dir, o->name);
-
-	free(o->data);
-	return rc;
-}
 
 /* ---- the experiment's cells ---- */
 
@@ -69,6 +43,8 @@ struct runner_trace {
 	char cells_name[64]; /* cells/<hash>.tsv */
 	char *stamp_read;    /* the identity line of its cells file, or NULL */
 	char stamp[512];     /* its identity line now (runner_stamp), or "" */
+	size_t pending;      /* its cells to replay in this run */
+	uint64_t records_now; /* while it replays: its records decoded so far */
 };
 
 /* The state of one runner_run call. */
@@ -80,10 +56,23 @@ struct runner {
 	size_t cells_total, cells_done, cells_failed;
 	struct timespec start;
 	uint64_t records_total; /* cell-records replayed, for the rate */
-	size_t trace_index;     /* the trace being replayed */
-	size_t trace_cells;     /* its pending cells */
+	uint64_t work_total;    /* cell-records of the run: each pending trace's
+				   cells times its records (estimated by
+				   shard.h's cost model until it is replayed) */
+	size_t traces_done;     /* replayed (or failed) in this run */
 	double last_draw;
+	pthread_mutex_t lock;   /* all of the above, between traces replayed at once */
+	struct ps_error job_err; /* the first output error of a trace's job */
+	uint32_t *owner;        /* sharded: the shard of each cell (shard.h) */
+	size_t per_trace;       /* cells of each trace */
 };
+
+/* Is cell i (in the order of shard.h) of trace t one this run makes: every
+ * cell, or those of its shard? */
+static bool runner_mine(const struct runner *r, size_t t, size_t i)
+{
+	return r->owner == NULL || r->owner[t * r->per_trace + i] == r->opt.shard;
+}
 
 /* Seconds since the replays started. */
 static double runner_elapsed(const struct runner *r)
@@ -104,10 +93,10 @@ static uint64_t runner_fnv(uint64_t h, const unsigned char *data, size_t len)
 	return h;
 }
 
-/* FNV-1a of s, to name a trace's cells file. */
-static uint64_t runner_hash(const char *s)
+void runner_cells_name(const char *label, char *buf, size_t size)
 {
-	return runner_fnv(RUNNER_FNV_BASIS, (const unsigned char *)s, strlen(s));
+	snprintf(buf, size, "%016" PRIx64 ".tsv",
+		 runner_fnv(RUNNER_FNV_BASIS, (const unsigned char *)label, strlen(label)));
 }
 
 /* ---- the identity of a trace, recorded in its cells file ---- */
@@ -210,18 +199,67 @@ static int runner_hash_file(const char *path, uint64_t *hash, struct ps_error *e
 	return buf == NULL || fd < 0 || got < 0 ? -1 : 0;
 }
 
+/* Write the identity of file path into buf: "file size=S mtime=T" and,
+ * with hash, " hash64=H", the content hash of its bytes. Returns 0, 1
+ * when it is no regular file, or -1 with err set. */
+static int runner_stamp_file(const char *path, char *buf, size_t size, bool hash, struct ps_error *err)
+{
+	struct stat st;
+	uint64_t h;
+	int len;
+
+	if (stat(path, &st) != 0)
+		return ps_error_set(err, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return 1;
+	len = snprintf(buf, size, "file size=%jd mtime=%lld.%09ld", (intmax_t)st.st_size,
+		       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+	if (!hash)
+		return 0;
+	if (runner_hash_file(path, &h, err) < 0)
+		return -1;
+	snprintf(buf + len, size - (size_t)len, " hash64=%016" PRIx64, h);
+	return 0;
+}
+
+/* The identity line of workload tr: its quantum, its number of traces and
+ * a hash of their paths and identities (runner_stamp_file, always with
+ * the contents hashed, so the line is the same with or without hash).
+ * Returns as runner_stamp_file. */
+static int runner_stamp_workload(const struct exp_trace *tr, char *buf, size_t size, struct ps_error *err)
+{
+	uint64_t h = RUNNER_FNV_BASIS;
+	char one[512];
+
+	for (size_t k = 0; k < tr->workload.n; k++) {
+		int rc = runner_stamp_file(tr->workload.paths[k], one, sizeof one, true, err);
+
+		if (rc != 0) {
+			if (rc == 1)
+				snprintf(buf, size, "#trace not-a-regular-file\n");
+			return rc;
+		}
+		h = runner_fnv(h, (const unsigned char *)tr->workload.paths[k], strlen(tr->workload.paths[k]) + 1);
+		h = runner_fnv(h, (const unsigned char *)one, strlen(one) + 1);
+	}
+	snprintf(buf, size, "#trace workload quantum=%" PRIu64 " traces=%zu hash64=%016" PRIx64 "\n",
+		 tr->workload.quantum, tr->workload.n, h);
+	return 0;
+}
+
 /* Write the identity line of trace tr into buf: for a file its size,
  * modification time and, with hash, the content hash of its bytes (without hash
- * the line stops after the time); for a generated trace every parameter.
+ * the line stops after the time); for a generated trace every parameter;
+ * for a workload, runner_stamp_workload's.
  * Returns 0, 1 when the trace is no regular file (its identity cannot be
  * told), or -1 with err set. */
 static int runner_stamp(const struct exp_trace *tr, char *buf, size_t size, bool hash, struct ps_error *err)
 {
 	const struct gen_params *g = &tr->gen;
-	struct stat st;
-	uint64_t h;
-	int len;
+	int rc;
 
+	if (tr->workload.n > 0)
+		return runner_stamp_workload(tr, buf, size, err);
 	if (tr->generated) {
 		snprintf(buf, size, "#trace gen kind=%s pages=%" PRIu64 " refs=%" PRIu64 " seed=%" PRIu64
 			 " write-ratio=%.17g alpha=%.17g sets=%" PRIu64 " set-size=%" PRIu64 " phase-length=%" PRIu64 "\n",
@@ -229,26 +267,13 @@ static int runner_stamp(const struct exp_trace *tr, char *buf, size_t size, bool
 			 g->set_size, g->phase_length);
 		return 0;
 	}
-	if (stat(tr->path, &st) != 0)
-		return ps_error_set(err, "%s: %s", tr->path, strerror(errno));
-	if (!S_ISREG(st.st_mode)) {
+	rc = runner_stamp_file(tr->path, buf + 7, size - 7, hash, err);
+	memcpy(buf, "#trace ", 7);
+	if (rc == 1)
 		snprintf(buf, size, "#trace not-a-regular-file\n");
-		return 1;
-	}
-	len = snprintf(buf, size, "#trace file size=%jd mtime=%lld.%09ld", (intmax_t)st.st_size,
-		       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-	if (!hash)
-		return 0;
-	if (runner_hash_file(tr->path, &h, err) < 0)
-		return -1;
-	snprintf(buf + len, size - (size_t)len, " hash64=%016" PRIx64 "\n", h);
-	return 0;
-}
-
-/* Does policy p run once per seed (else once, with the first seed)? */
-static size_t runner_seeds_of(const struct experiment *e, const struct policy_spec *p)
-{
-	return p->policy->uses_seed ? e->nseeds : 1;
+	else if (rc == 0 && hash)
+		snprintf(buf + strlen(buf), size - strlen(buf), "\n");
+	return rc;
 }
 
 /* Find the row of (policy, frames, seed) in t, or NULL. */
@@ -375,17 +400,17 @@ static void runner_check_trace(struct runner *r, size_t t)
 static int runner_write_cells(struct runner *r, struct runner_trace *t, struct ps_error *err)
 {
 	char dir[4096];
-	struct runner_file o;
+	struct files_memfile o;
 
 	snprintf(dir, sizeof dir, "%s/cells", r->exp->output);
-	if (files_mkdirs(dir, err) < 0 || runner_file_open(&o, dir, t->cells_name, err) < 0)
+	if (files_mkdirs(dir, err) < 0 || files_memfile_open(&o, dir, t->cells_name, err) < 0)
 		return -1;
 	fputs(r->machine, o.f);
 	fputs(t->stamp, o.f);
 	for (size_t i = 0; i < t->nrows; i++)
 		fprintf(o.f, "%s\t%" PRIu32 "\t%" PRIu64 "\t%s", t->rows[i].policy, t->rows[i].frames,
 			t->rows[i].seed, t->rows[i].csv);
-	return runner_file_commit(&o, err);
+	return files_memfile_commit(&o, err);
 }
 
 /* Rewrite results.csv: the header, then every finished cell of the
@@ -394,22 +419,22 @@ static int runner_write_cells(struct runner *r, struct runner_trace *t, struct p
 static int runner_write_results(struct runner *r, struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
-	struct runner_file o;
+	struct files_memfile o;
 
-	if (runner_file_open(&o, e->output, "results.csv", err) < 0)
+	if (files_memfile_open(&o, e->output, "results.csv", err) < 0)
 		return -1;
 	report_csv_header(o.f);
 	for (size_t t = 0; t < e->ntraces; t++)
 		for (size_t p = 0; p < e->npolicies; p++)
 			for (size_t f = 0; f < e->nframes; f++)
-				for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++) {
+				for (size_t s = 0; s < shard_seeds_of(e, p); s++) {
 					struct runner_row *row = runner_find(&r->traces[t], e->policies[p].label,
 									     e->frames[f], e->seeds[s]);
 
 					if (row != NULL)
 						fputs(row->csv, o.f);
 				}
-	return runner_file_commit(&o, err);
+	return files_memfile_commit(&o, err);
 }
 
 /* Write the machine options of the VM model and the cost model as the
@@ -420,13 +445,14 @@ static void runner_write_machine(FILE *f, const struct exp_machine *m)
 
 	fprintf(f, "  \"strict\": %s,\n  \"stack_gap\": %llu,\n  \"tlb_entries\": %lu,\n  \"tlb_ways\": %lu,\n"
 		"  \"tlb_flush_on_switch\": %s,\n  \"shootdown\": %s,\n  \"count_page_tables\": %s,\n"
-		"  \"by_segment\": %s,\n  \"scope\": \"%s\",\n  \"quota\": %lu,\n  \"device\": \"%s\",\n  \"cost\": {",
+		"  \"by_segment\": %s,\n  \"scope\": \"%s\",\n  \"quota\": %lu,\n  \"alloc\": \"%s\",\n"
+		"  \"device\": \"%s\",\n  \"cost\": {",
 		vm->strict ? "true" : "false",
 		(unsigned long long)(vm->stack_gap ? vm->stack_gap : SIM_DEFAULT_STACK_GAP),
 		(unsigned long)vm->tlb_entries, (unsigned long)vm->tlb_ways, vm->tlb_flush_on_switch ? "true" : "false",
 		vm->no_shootdown ? "false" : "true", vm->count_page_tables ? "true" : "false",
 		vm->by_segment ? "true" : "false", vm->scope_local ? "local" : "global", (unsigned long)vm->local_quota,
-		cost_device_name(m->cost.device));
+		vm->local_alloc == LOCAL_ALLOC_PROPORTIONAL ? "proportional" : "equal", cost_device_name(m->cost.device));
 	for (int p = 0; p < COST_NPARAMS; p++)
 		fprintf(f, "%s\"%s\": %.17g", p ? ", " : "", cost_param_name((enum cost_param)p), m->cost.value[p]);
 	fputs("}\n", f);
@@ -439,10 +465,13 @@ static int runner_write_summary(struct runner *r, const char *status, struct ps_
 	struct utsname u;
 	char started[32];
 	time_t t0 = time(NULL) - (time_t)runner_elapsed(r);
-	struct runner_file o;
+	struct files_memfile o;
+	char shard[64] = "";
 
-	if (runner_file_open(&o, e->output, "summary.json", err) < 0)
+	if (files_memfile_open(&o, e->output, "summary.json", err) < 0)
 		return -1;
+	if (r->opt.shards > 0)
+		snprintf(shard, sizeof shard, "  \"shard\": \"%u/%u\",\n", r->opt.shard, r->opt.shards);
 	if (uname(&u) != 0)
 		memset(&u, 0, sizeof u);
 	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
@@ -458,9 +487,10 @@ static int runner_write_summary(struct runner *r, const char *status, struct ps_
 	fprintf(o.f, ",\n  \"machine\": ");
 	report_json_string(o.f, u.machine);
 	fprintf(o.f, ",\n  \"started\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"threads\": %u,\n"
-		"  \"status\": \"%s\",\n  \"cells\": %zu,\n  \"cells_done\": %zu,\n  \"cells_failed\": %zu,\n"
+		"  \"status\": \"%s\",\n%s  \"cells\": %zu,\n  \"cells_done\": %zu,\n  \"cells_failed\": %zu,\n"
 		"  \"traces\": [",
-		started, runner_elapsed(r), r->opt.threads, status, r->cells_total, r->cells_done, r->cells_failed);
+		started, runner_elapsed(r), r->opt.threads, status, shard, r->cells_total, r->cells_done,
+		r->cells_failed);
 	for (size_t i = 0; i < e->ntraces; i++) {
 		fputs(i ? ", " : "", o.f);
 		report_json_string(o.f, e->traces[i].label);
@@ -487,38 +517,53 @@ static int runner_write_summary(struct runner *r, const char *status, struct ps_
 	fputs("],\n", o.f);
 	runner_write_machine(o.f, &e->machine);
 	fputs("}\n", o.f);
-	return runner_file_commit(&o, err);
+	return files_memfile_commit(&o, err);
 }
 /* ---- progress ---- */
 
 /* Draw the progress line when the log is live, at most ten times a second
- * unless force is set; trace_records: those of the current trace decoded
- * so far. */
-static void runner_draw(struct runner *r, uint64_t trace_records, bool force)
+ * unless force is set. Called with r->lock held. */
+static void runner_draw(struct runner *r, bool force)
 {
-	double now = runner_elapsed(r), rate, eta;
+	double now = runner_elapsed(r), rate, eta, part;
 	size_t done = r->cells_done + r->cells_failed, width = 24, filled;
-	uint64_t work = r->records_total + trace_records * r->trace_cells;
+	uint64_t work = r->records_total;
 	char eta_text[32] = "--:--";
 
 	if (!r->opt.live || (!force && now - r->last_draw < 0.1))
 		return;
+	for (size_t t = 0; t < r->exp->ntraces; t++)
+		work += r->traces[t].records_now * r->traces[t].pending;
 	r->last_draw = now;
 	rate = now > 0 ? (double)work / now : 0;
-	if (done > 0 && done < r->cells_total) {
-		eta = now / (double)done * (double)(r->cells_total - done);
+	/* The part of the run's cell-records replayed: the bar and the ETA
+	 * move while cells run, not only when a trace's cells finish. */
+	part = r->work_total > work ? (double)work / (double)r->work_total : 1;
+	if (work > 0 && part < 1 && now > 0.5) {
+		eta = now / part * (1 - part);
 		snprintf(eta_text, sizeof eta_text, "%d:%02d", (int)(eta / 60), (int)eta % 60);
 	}
-	filled = r->cells_total ? width * done / r->cells_total : width;
-	fprintf(r->opt.log, "\r[%.*s%*s] %zu/%zu cells, trace %zu/%zu, %.1f M refs/s, ETA %s ", (int)filled,
+	filled = (size_t)(part * (double)width);
+	fprintf(r->opt.log, "\r[%.*s%*s] %zu/%zu cells, %zu/%zu traces, %.1f M cell-records/s, ETA %s ", (int)filled,
 		"########################", (int)(width - filled), "", done, r->cells_total,
-		r->trace_index + 1, r->exp->ntraces, rate / 1e6, eta_text);
+		r->traces_done, r->exp->ntraces, rate / 1e6, eta_text);
 }
 
-/* cells_progress_fn: redraw the progress line during a replay. */
+/* The progress context of one trace's replay. */
+struct runner_job {
+	struct runner *r;
+	size_t t;
+};
+
+/* cells_progress_fn: note a trace's records decoded so far, redraw. */
 static void runner_progress(void *ctx, uint64_t records)
 {
-	runner_draw(ctx, records, false);
+	struct runner_job *job = ctx;
+
+	pthread_mutex_lock(&job->r->lock);
+	job->r->traces[job->t].records_now = records;
+	runner_draw(job->r, false);
+	pthread_mutex_unlock(&job->r->lock);
 }
 
 /* ---- one trace ---- */
@@ -541,15 +586,17 @@ static void runner_say(const struct runner *r, const char *fmt, ...)
 static struct cell *runner_pending(const struct runner *r, size_t t, size_t *n)
 {
 	const struct experiment *e = r->exp;
-	struct cell *cells = calloc(r->cells_total ? r->cells_total : 1, sizeof *cells);
+	struct cell *cells = calloc(r->per_trace ? r->per_trace : 1, sizeof *cells);
+	size_t i = 0;
 
 	*n = 0;
 	if (cells == NULL)
 		return NULL;
 	for (size_t p = 0; p < e->npolicies; p++)
 		for (size_t f = 0; f < e->nframes; f++)
-			for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++)
-				if (runner_find(&r->traces[t], e->policies[p].label, e->frames[f], e->seeds[s]) == NULL)
+			for (size_t s = 0; s < shard_seeds_of(e, p); s++, i++)
+				if (runner_mine(r, t, i) &&
+				    runner_find(&r->traces[t], e->policies[p].label, e->frames[f], e->seeds[s]) == NULL)
 					cells[(*n)++] = (struct cell){ .policy = &e->policies[p], .frames = e->frames[f],
 								       .seed = e->seeds[s] };
 	return cells;
@@ -597,7 +644,6 @@ static int runner_keep(struct runner *r, size_t t, const struct cell *cells, siz
 				   runner_csv(r, t, c, info), err) < 0)
 			return -1;
 		r->cells_done++;
-		r->records_total += c->stats.refs;
 	}
 	/* Segfaults do not depend on the policy: report one cell's. */
 	for (size_t i = 0; i < n; i++) {
@@ -612,10 +658,44 @@ static int runner_keep(struct runner *r, size_t t, const struct cell *cells, siz
 	return 0;
 }
 
-/* Replay the n pending cells of trace t and keep what they give (a trace
- * that cannot be read fails them all, on the log). Returns 0, 1 when
- * interrupted, or -1 with err set when out of memory. */
-static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t n, struct ps_error *err)
+/* Keep what the replay of trace t's n cells gave (rc and trace_err from
+ * cells_replay; a trace that cannot be read fails them all, on the log),
+ * and write its cells file and results.csv. Called with r->lock held.
+ * Returns 0, or -1 with err set for an output error. */
+static int runner_record(struct runner *r, size_t t, struct cell *cells, size_t n, int rc,
+			 const struct pass_info *info, const struct ps_error *trace_err, struct ps_error *err)
+{
+	const struct exp_trace *tr = &r->exp->traces[t];
+
+	r->traces_done++;
+	r->traces[t].records_now = 0;
+	if (rc < 0) {
+		runner_say(r, "pagesim: %s\n", trace_err->msg);
+		r->cells_failed += n;
+		r->work_total -= n * shard_trace_work(tr);
+		return 0;
+	}
+	if (info->skipped)
+		runner_say(r, "pagesim: warning: %s: skipped %" PRIu64 " malformed lines; the first: %s\n",
+			   tr->label, info->skipped, info->first_skip);
+	if (runner_keep(r, t, cells, n, info, err) < 0)
+		return -1;
+	/* Its records are known now: the estimate gives way to them. */
+	r->work_total += n * info->records - n * shard_trace_work(tr);
+	r->records_total += n * info->records;
+	if (!r->opt.live)
+		fprintf(r->opt.log, "sweep: trace %zu/%zu %s: %zu cells, %" PRIu64 " records, %.1f s\n", t + 1,
+			r->exp->ntraces, tr->label, n, info->records, runner_elapsed(r));
+	if (runner_write_cells(r, &r->traces[t], err) < 0 || runner_write_results(r, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Replay the n pending cells of trace t on threads threads and keep what
+ * they give (runner_record). Returns 0, 1 when interrupted, or -1 with
+ * err set for an output error. */
+static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t n, unsigned threads,
+			 struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
 	const struct exp_trace *tr = &e->traces[t];
@@ -623,9 +703,11 @@ static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t 
 		.page_shift = e->topt.page_shift, .va_bits = e->topt.va_bits,
 		.swap_slots = e->swap_slots, .span_pages = e->span_pages, .vm = &e->machine,
 	};
-	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL };
+	struct trace_spec spec = { .path = tr->path, .gen = tr->generated ? &tr->gen : NULL,
+				   .workload = tr->workload.n > 0 ? &tr->workload : NULL };
 	struct pass_info info;
 	struct ps_error trace_err;
+	struct runner_job job = { .r = r, .t = t };
 	char *stamp = r->traces[t].stamp;
 	int rc = 0;
 
@@ -633,44 +715,84 @@ static int runner_replay(struct runner *r, size_t t, struct cell *cells, size_t 
 	if (stamp[0] == '\0')
 		rc = runner_stamp(tr, stamp, sizeof r->traces[t].stamp, true, &trace_err) < 0 ? -1 : 0;
 	if (rc == 0)
-		rc = cells_replay(&spec, &e->topt, &machine, cells, n, r->opt.threads, runner_progress, r,
-				  r->opt.stop, &info, &trace_err);
+		rc = cells_replay(&spec, &e->topt, &machine, cells, n, threads, runner_progress, &job, r->opt.stop,
+				  &info, &trace_err);
 	if (rc == 1)
 		return 1;
-	if (rc < 0) {
-		runner_say(r, "pagesim: %s\n", trace_err.msg);
-		r->cells_failed += n;
-		return 0;
-	}
-	if (info.skipped)
-		runner_say(r, "pagesim: warning: %s: skipped %" PRIu64 " malformed lines; the first: %s\n",
-			   tr->label, info.skipped, info.first_skip);
-	if (runner_keep(r, t, cells, n, &info, err) < 0)
-		return -1;
-	if (!r->opt.live)
-		fprintf(r->opt.log, "sweep: trace %zu/%zu %s: %zu cells, %" PRIu64 " records, %.1f s\n", t + 1,
-			e->ntraces, tr->label, n, info.records, runner_elapsed(r));
-	if (runner_write_cells(r, &r->traces[t], err) < 0 || runner_write_results(r, err) < 0)
-		return -1;
-	return 0;
+	pthread_mutex_lock(&r->lock);
+	rc = runner_record(r, t, cells, n, rc, &info, &trace_err, err);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
 }
 
-/* Run the pending cells of trace t and record the finished ones. Returns
- * 0, 1 when interrupted, or -1 with err set for an output error. Cell and
- * trace failures are reported on the log and counted. */
-static int runner_trace(struct runner *r, size_t t, struct ps_error *err)
+/* A schedule_job_fn: run the pending cells of trace t on width threads
+ * and record the finished ones. Returns 0, 1 when interrupted, or -1 with
+ * r->job_err set for an output error. Cell and trace failures are
+ * reported on the log and counted. */
+static int runner_trace(void *ctx, size_t t, unsigned width)
 {
+	struct runner *r = ctx;
+	struct ps_error err;
 	size_t n;
 	struct cell *cells = runner_pending(r, t, &n);
+	int rc = cells == NULL ? ps_error_set(&err, "out of memory") : runner_replay(r, t, cells, n, width, &err);
+
+	free(cells);
+	if (rc < 0) {
+		pthread_mutex_lock(&r->lock);
+		if (r->job_err.msg[0] == '\0')
+			r->job_err = err;
+		pthread_mutex_unlock(&r->lock);
+	}
+	return rc;
+}
+
+/* Replay every trace's pending cells: one trace after the other on every
+ * thread when each has cells enough to fill them, else several traces at
+ * once (schedule.h), each on as many threads as it has cells. Returns 0,
+ * 1 when interrupted, or -1 with err set. */
+static int runner_traces(struct runner *r, struct ps_error *err)
+{
+	size_t nt = r->exp->ntraces;
+	unsigned *width = calloc(nt + 1, sizeof *width), threads = r->opt.threads ? r->opt.threads : 1;
 	int rc;
 
-	if (cells == NULL)
+	if (width == NULL)
 		return ps_error_set(err, "out of memory");
-	r->trace_index = t;
-	r->trace_cells = n;
-	rc = n == 0 ? 0 : runner_replay(r, t, cells, n, err);
-	free(cells);
+	for (size_t t = 0; t < nt; t++)
+		width[t] = r->traces[t].pending < threads ? (unsigned)r->traces[t].pending : threads;
+	rc = schedule_run(nt, width, threads, runner_trace, r);
+	free(width);
+	if (rc < 0)
+		*err = r->job_err.msg[0] ? r->job_err : (struct ps_error){ "out of memory" };
 	return rc;
+}
+
+/* Count trace t's cells of this run (all, or its shard's) in cells_total,
+ * and those kept from an earlier run in cells_done; forget the rows of
+ * other shards' cells (from a directory resumed as another shard). */
+static void runner_count_kept(struct runner *r, size_t t)
+{
+	const struct experiment *e = r->exp;
+	struct runner_trace *rt = &r->traces[t];
+	size_t i = 0;
+
+	for (size_t p = 0; p < e->npolicies; p++)
+		for (size_t f = 0; f < e->nframes; f++)
+			for (size_t s = 0; s < shard_seeds_of(e, p); s++, i++) {
+				struct runner_row *row = runner_find(rt, e->policies[p].label, e->frames[f], e->seeds[s]);
+
+				if (runner_mine(r, t, i)) {
+					r->cells_total++;
+					r->cells_done += row != NULL;
+					rt->pending += row == NULL;
+					r->work_total += row != NULL ? 0 : shard_trace_work(&e->traces[t]);
+				} else if (row != NULL) {
+					free(row->policy);
+					free(row->csv);
+					*row = rt->rows[--rt->nrows];
+				}
+			}
 }
 
 /* Count the cells of the experiment, stamp its cells files with the
@@ -692,22 +814,30 @@ static int runner_prepare(struct runner *r, struct ps_error *err)
 	r->traces = calloc(e->ntraces, sizeof *r->traces);
 	if (r->traces == NULL)
 		return ps_error_set(err, "out of memory");
+	r->per_trace = shard_cells_per_trace(e);
+	if (r->opt.shards > 0 && ((r->owner = calloc(shard_cells(e) + 1, sizeof *r->owner)) == NULL ||
+				  shard_plan(e, r->opt.shards, r->owner, NULL, err) < 0))
+		return r->owner ? -1 : ps_error_set(err, "out of memory");
 	for (size_t t = 0; t < e->ntraces; t++) {
-		snprintf(r->traces[t].cells_name, sizeof r->traces[t].cells_name, "%016" PRIx64 ".tsv",
-			 runner_hash(e->traces[t].label));
-		for (size_t p = 0; p < e->npolicies; p++)
-			r->cells_total += e->nframes * runner_seeds_of(e, &e->policies[p]);
+		runner_cells_name(e->traces[t].label, r->traces[t].cells_name, sizeof r->traces[t].cells_name);
 		if (r->opt.resume && runner_read_cells(r, &r->traces[t], err) < 0)
 			return -1;
 		runner_check_trace(r, t);
-		/* Cells kept from an earlier run count as done. */
-		for (size_t p = 0; p < e->npolicies; p++)
-			for (size_t f = 0; f < e->nframes; f++)
-				for (size_t s = 0; s < runner_seeds_of(e, &e->policies[p]); s++)
-					r->cells_done += runner_find(&r->traces[t], e->policies[p].label,
-								     e->frames[f], e->seeds[s]) != NULL;
+		runner_count_kept(r, t);
 	}
 	return 0;
+}
+
+/* Write OUTPUT/shard.txt, the manifest pagesim merge reads (shard.h).
+ * Returns 0 or -1 with err set. */
+static int runner_write_manifest(struct runner *r, struct ps_error *err)
+{
+	struct files_memfile o;
+
+	if (files_memfile_open(&o, r->exp->output, SHARD_MANIFEST, err) < 0)
+		return -1;
+	shard_write_manifest(o.f, r->exp, r->opt.shard, r->opt.shards, r->owner, r->machine);
+	return files_memfile_commit(&o, err);
 }
 
 /* Before any result of an earlier run is replaced: mark the output
@@ -719,7 +849,7 @@ static int runner_begin(struct runner *r, struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
 
-	if (runner_write_summary(r, "running", err) < 0)
+	if (runner_write_summary(r, "running", err) < 0 || (r->owner != NULL && runner_write_manifest(r, err) < 0))
 		return -1;
 	for (size_t t = 0; !r->opt.resume && t < e->ntraces; t++) {
 		char path[4096];
@@ -743,20 +873,21 @@ static void runner_free(struct runner *r)
 		free(r->traces[t].stamp_read);
 	}
 	free(r->traces);
+	free(r->owner);
 }
 
 int runner_run(const struct experiment *exp, const struct runner_options *opt, struct runner_counts *counts,
 	       struct ps_error *err)
 {
-	struct runner r = { .exp = exp, .opt = *opt };
+	struct runner r = { .exp = exp, .opt = *opt, .lock = PTHREAD_MUTEX_INITIALIZER };
 	int rc = files_mkdirs(exp->output, err) < 0 ? -1 : runner_prepare(&r, err);
 
 	if (rc == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &r.start);
 		rc = runner_begin(&r, err);
-		for (size_t t = 0; rc == 0 && t < exp->ntraces; t++)
-			rc = runner_trace(&r, t, err);
-		runner_draw(&r, 0, true);
+		if (rc == 0)
+			rc = runner_traces(&r, err);
+		runner_draw(&r, true);
 		if (r.opt.live)
 			fputc('\n', r.opt.log);
 	}

@@ -3,8 +3,16 @@
  * every cell of an experiment (trace x policy x frames x seed) and keep
  * its results in OUTPUT/cells/, OUTPUT/results.csv and OUTPUT/summary.json.
  *
- * Traces are replayed one after the other; within a trace all its pending
- * cells share one decoding and run on the worker threads (cells.h).
+ * Within a trace all its pending cells share one decoding and run on the
+ * worker threads (cells.h). A trace with at least as many pending cells
+ * as threads replays alone on all of them, as before; traces with fewer
+ * replay side by side (schedule.h), each on as many threads as it has
+ * cells, so that an experiment of one policy at one size per trace keeps
+ * every core busy. Memory: at most `threads' traces replay at once, each
+ * holding what its replay alone would (its cells' machines, a ring of
+ * CELLS_RING batches, for opt without a window 8 bytes a reference of its
+ * trace), so at most `threads' times the largest single trace's replay.
+ * Results do not depend on it: cells never share a machine.
  *
  * Files. When a trace's cells finish, its rows go to
  * OUTPUT/cells/<hash of the trace label>.tsv (one line per cell:
@@ -22,6 +30,12 @@
  * refused rather than mixed in, and the cells of a trace that is not the
  * one they were made from (other size, time or hash; or no "#trace" line)
  * are redone, with a message on the log.
+ *
+ * Shards. With runner_options.shards = N, only the cells of shard
+ * `shard' of replay/shard.h's partition run (and count), and OUTPUT also
+ * gets the manifest shard.txt that `pagesim merge` checks the parts with
+ * (replay/merge.h); summary.json then has a "shard": "K/N" member. Rows of
+ * other shards' cells found when resuming are dropped.
  *
  * Nothing here exits or writes to the standard streams: failed cells,
  * warnings and progress go to the caller's log stream, and what stops the
@@ -47,6 +61,8 @@ struct runner_options {
 	bool live;                   /* log is a terminal: one progress line drawn
 					in place, instead of a line per trace */
 	volatile sig_atomic_t *stop; /* NULL, or set nonzero to interrupt */
+	unsigned shard, shards;      /* run only shard `shard' (1..shards) of
+					shard.h's partition; 0 shards: all */
 };
 
 /* How the run went. */
@@ -65,5 +81,9 @@ struct runner_counts {
  * filled in every case. */
 int runner_run(const struct experiment *exp, const struct runner_options *opt, struct runner_counts *counts,
 	       struct ps_error *err);
+
+/* The name of the cells file of the trace labelled label ("<16 hex
+ * digits: FNV-1a of the label>.tsv"), in buf. */
+void runner_cells_name(const char *label, char *buf, size_t size);
 
 #endif

@@ -63,6 +63,8 @@ struct csv {
 	size_t *offs;            /* start of each field in buf */
 	size_t nfields, capfields;
 	bool last_quoted;        /* was the record's only field quoted? */
+	results_row_fn *on_row;  /* called with each data row, or NULL */
+	void *on_row_ctx;
 };
 
 static int csv_put(struct csv *c, char ch, struct ps_error *err)
@@ -370,6 +372,14 @@ static int results_add_row(struct results *r, const struct csv *c, const size_t 
 			v[m] = (double)whole;
 		}
 	}
+	if (c->on_row != NULL) {
+		struct results_row row = { .trace = trace, .policy = policy, .frames = (uint32_t)frames,
+					   .page_size = page_size, .seed = seed, .line = c->rec_line };
+
+		memcpy(row.v, v, sizeof row.v);
+		if (c->on_row(c->on_row_ctx, &row, err) < 0)
+			return -1;
+	}
 	if ((p = results_intern_policy(r, policy)) == (size_t)-1 ||
 	    (t = results_intern_trace(r, trace, page_size, c->rec_line)) == NULL ||
 	    (cell = trace_intern_cell(t, p, (uint32_t)frames)) == NULL)
@@ -479,9 +489,11 @@ static void results_finish(struct results *out)
 	}
 }
 
-int results_read(FILE *in, const char *name, struct results *out, struct ps_error *err)
+/* results_read, calling on_row(ctx, ...) with each data row. */
+static int results_read_with(FILE *in, const char *name, struct results *out, results_row_fn *on_row, void *ctx,
+			     struct ps_error *err)
 {
-	struct csv c = { .in = in, .name = name, .line = 1 };
+	struct csv c = { .in = in, .name = name, .line = 1, .on_row = on_row, .on_row_ctx = ctx };
 	size_t col[NCOLUMNS];
 	char **header = NULL;
 	size_t nheader = 0;
@@ -505,7 +517,13 @@ int results_read(FILE *in, const char *name, struct results *out, struct ps_erro
 	return rc < 0 ? -1 : 0;
 }
 
-int results_load(const char *path, struct results *out, struct ps_error *err)
+int results_read(FILE *in, const char *name, struct results *out, struct ps_error *err)
+{
+	return results_read_with(in, name, out, NULL, NULL, err);
+}
+
+int results_load_rows(const char *path, struct results *out, results_row_fn *on_row, void *ctx,
+		      struct ps_error *err)
 {
 	FILE *in = fopen(path, "r");
 	int rc;
@@ -513,9 +531,14 @@ int results_load(const char *path, struct results *out, struct ps_error *err)
 	memset(out, 0, sizeof *out);
 	if (in == NULL)
 		return ps_error_set(err, "%s: %s", path, strerror(errno));
-	rc = results_read(in, path, out, err);
+	rc = results_read_with(in, path, out, on_row, ctx, err);
 	fclose(in);
 	return rc;
+}
+
+int results_load(const char *path, struct results *out, struct ps_error *err)
+{
+	return results_load_rows(path, out, NULL, NULL, err);
 }
 
 void results_free(struct results *r)

@@ -116,6 +116,26 @@ struct results {
  * "path: problem" when the file cannot be read). */
 int results_load(const char *path, struct results *out, struct ps_error *err);
 
+/* One data row of a results file as read: its key, and its numeric
+ * columns (NaN where empty: not measured). The strings last only for
+ * the call it is given to. */
+struct results_row {
+	const char *trace, *policy;
+	uint32_t frames;
+	uint64_t page_size, seed;
+	double v[RM_COUNT];
+	unsigned long line;   /* where its record starts */
+};
+
+/* Called with each data row in file order; returns 0, or -1 with err set
+ * to stop the reading with that error. */
+typedef int results_row_fn(void *ctx, const struct results_row *row, struct ps_error *err);
+
+/* results_load, also handing each data row to on_row(ctx, row, err) (the
+ * cells keep only means, minimums and maximums). */
+int results_load_rows(const char *path, struct results *out, results_row_fn *on_row, void *ctx,
+		      struct ps_error *err);
+
 /* As results_load, reading from an open stream; name is used in messages. */
 int results_read(FILE *in, const char *name, struct results *out, struct ps_error *err);
 

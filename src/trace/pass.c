@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trace/merge.h"
 #include "trace/pass.h"
 
 /* The batch buffers: one per thread, so passes may run in parallel. */
@@ -80,5 +81,7 @@ int pass_run(const struct trace_spec *spec, const struct trace_options *opt, pas
 	memset(info, 0, sizeof *info);
 	if (spec->gen != NULL)
 		return pass_generate(spec->gen, opt, consume, ctx, info, err);
+	if (spec->workload != NULL)
+		return merge_run(spec->workload, opt, consume, ctx, info, err);
 	return pass_file(spec->path, opt, consume, ctx, info, err);
 }

@@ -18,12 +18,20 @@
 /* Records decoded per batch: 64 KiB of records, which stays in L2. */
 #define PASS_BATCH 4096
 
-/* What a pass reads: exactly one of path and gen is set. A generated
- * reference becomes a 4-byte access of process 1 at gen_addr(); the
- * generator's page size is the trace options' page size. */
+/* A multiprogrammed workload: traces merged round-robin (merge.h). */
+struct workload {
+	const char *const *paths; /* the traces, files (not standard input) */
+	size_t n;                 /* >= 1 */
+	uint64_t quantum;         /* access records per turn, >= 1 */
+};
+
+/* What a pass reads: exactly one of path, gen and workload is set. A
+ * generated reference becomes a 4-byte access of process 1 at
+ * gen_addr(); the generator's page size is the trace options' page size. */
 struct trace_spec {
-	const char *path;             /* a trace file, or "-" for standard input */
-	const struct gen_params *gen; /* a workload to generate */
+	const char *path;                 /* a trace file, or "-" for standard input */
+	const struct gen_params *gen;     /* a workload to generate */
+	const struct workload *workload;  /* traces to merge (merge.h) */
 };
 
 /* Receives each batch in trace order; returns 0 or -1 with err set to

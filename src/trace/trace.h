@@ -27,7 +27,7 @@
  * binary format, which has no lines, the record: "t.bin: record 7: ...".
  *
  * Events. The native format (and a binary file converted from one) also
- * carries VM events: segment, mmap, munmap, brk, fork and exit lines. Each
+ * carries VM events: segment, mmap, munmap, mprotect, brk, fork and exit lines. Each
  * becomes one placeholder record (op OP_EVENT, see trace_event.h) whose
  * addr indexes the reader's event table, where the event itself is kept.
  */

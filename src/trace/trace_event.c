@@ -41,9 +41,17 @@
 #define EV_CHUNK0_BITS 6 /* chunk 0 holds 64 events */
 #define EV_CHUNKS 59	 /* enough for every index below 2^64 */
 
+/* A trace whose events a workload's table holds (trace_events_add_source). */
+struct ev_source {
+	char *name;
+	bool records;
+};
+
 struct trace_events {
 	char *name;
 	bool records;
+	struct ev_source *sources; /* a workload's traces; NULL: one trace */
+	uint32_t nsources;
 	_Atomic uint64_t count;
 	struct trace_event *chunks[EV_CHUNKS];
 	char **strs; /* the interned strings; NULL: empty slot */
@@ -75,8 +83,27 @@ void trace_events_destroy(struct trace_events *t)
 	for (size_t i = 0; i < t->str_slots; i++)
 		free(t->strs[i]);
 	free(t->strs);
+	for (uint32_t k = 0; k < t->nsources; k++)
+		free(t->sources[k].name);
+	free(t->sources);
 	free(t->name);
 	free(t);
+}
+
+uint32_t trace_events_add_source(struct trace_events *t, const char *name, bool records)
+{
+	struct ev_source *v = realloc(t->sources, (t->nsources + 1) * sizeof *v);
+	char *copy = strdup(name);
+
+	if (v == NULL || copy == NULL) {
+		free(copy);
+		if (v != NULL)
+			t->sources = v;
+		return 0;
+	}
+	t->sources = v;
+	v[t->nsources] = (struct ev_source){ .name = copy, .records = records };
+	return ++t->nsources;
 }
 
 int trace_events_set_source(struct trace_events *t, const char *name, bool records)
@@ -202,6 +229,14 @@ bool trace_events_records(const struct trace_events *t)
 
 int trace_events_where(const struct trace_events *t, uint64_t line, char *buf, size_t len)
 {
+	uint64_t k = line >> TRACE_EVENTS_LINE_BITS;
+
+	if (t->nsources > 0 && k >= 1 && k <= t->nsources) {
+		const struct ev_source *src = &t->sources[k - 1];
+
+		line &= TRACE_EVENTS_LINE_MAX;
+		return snprintf(buf, len, src->records ? "%s: record %" PRIu64 : "%s:%" PRIu64, src->name, line);
+	}
 	return snprintf(buf, len, t->records ? "%s: record %" PRIu64 : "%s:%" PRIu64, t->name, line);
 }
 
@@ -220,11 +255,12 @@ int trace_batch_where(const struct trace_batch *b, size_t i, char *buf, size_t l
 static const char *const kind_names[] = {
     [EV_SEGMENT] = "segment", [EV_MMAP] = "mmap", [EV_MUNMAP] = "munmap",
     [EV_BRK] = "brk",	      [EV_FORK] = "fork", [EV_EXIT] = "exit",
+    [EV_MPROTECT] = "mprotect",
 };
 
 const char *trace_event_kind_name(unsigned kind)
 {
-	if (kind < EV_SEGMENT || kind > EV_EXIT)
+	if (kind < EV_SEGMENT || kind > EV_LAST)
 		return "event";
 	return kind_names[kind];
 }
@@ -348,11 +384,12 @@ bool trace_event_check(const struct trace_event *ev, unsigned va_bits, unsigned 
 	const uint64_t addr_max = va_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << va_bits) - 1;
 	const char *kind = trace_event_kind_name(ev->kind);
 	bool mapping = ev->kind == EV_SEGMENT || ev->kind == EV_MMAP;
-	bool ranged = mapping || ev->kind == EV_MUNMAP;
+	bool ranged = mapping || ev->kind == EV_MUNMAP || ev->kind == EV_MPROTECT;
 
-	if (ev->kind < EV_SEGMENT || ev->kind > EV_EXIT)
+	if (ev->kind < EV_SEGMENT || ev->kind > EV_LAST)
 		return ev_refuse(why, why_len,
-				 "unknown event kind %u (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit)",
+				 "unknown event kind %u (1 segment, 2 mmap, 3 munmap, 4 brk, 5 fork, 6 exit,"
+				 " 7 mprotect)",
 				 ev->kind);
 	if (ev->pid == 0)
 		return ev_refuse(why, why_len, "pid 0 (must be 1..4294967295)");
@@ -377,8 +414,16 @@ bool trace_event_check(const struct trace_event *ev, unsigned va_bits, unsigned 
 					 " into itself (the child needs a pid of its own)",
 					 ev->pid);
 	}
+	if (ev->kind == EV_MPROTECT) {
+		if (ev->prot & ~(EV_PROT_R | EV_PROT_W | EV_PROT_X))
+			return ev_refuse(why, why_len, "prot 0x%x is not a combination of r (1), w (2) and x (4)",
+					 ev->prot);
+		if (ev->backing != 0 || ev->shared || ev->offset != 0 || ev->max != 0 || ev->file != NULL)
+			return ev_refuse(why, why_len,
+					 "mprotect events have no backing, file, offset or max (they must be 0)");
+	}
 	/* What the kind does not use is zero. */
-	if (!mapping && (ev->prot != 0 || ev->backing != 0 || ev->shared || ev->offset != 0 || ev->max != 0 ||
+	if (!mapping && ev->kind != EV_MPROTECT && (ev->prot != 0 || ev->backing != 0 || ev->shared || ev->offset != 0 || ev->max != 0 ||
 			 ev->file != NULL))
 		return ev_refuse(
 		    why, why_len,
@@ -440,6 +485,9 @@ int trace_event_format(const struct trace_event *ev, char *buf, size_t len)
 		break;
 	case EV_MUNMAP:
 		ev_put(buf, len, &at, "munmap 0x%" PRIx64 " 0x%" PRIx64, ev->addr, ev->len);
+		break;
+	case EV_MPROTECT:
+		ev_put(buf, len, &at, "mprotect 0x%" PRIx64 " 0x%" PRIx64 " %s", ev->addr, ev->len, prot);
 		break;
 	case EV_BRK:
 		ev_put(buf, len, &at, "brk 0x%" PRIx64, ev->addr);

@@ -1,6 +1,6 @@
 /*
  * trace_event.h - the VM events of the native format (segment, mmap,
- * munmap, brk, fork, exit) and the batches that carry them.
+ * munmap, mprotect, brk, fork, exit) and the batches that carry them.
  *
  * An access is one 16-byte struct trace_rec. An event has more to say
  * (ranges, file names, offsets), so it lives in an event table, and the
@@ -35,6 +35,8 @@ enum trace_event_kind {
 	EV_BRK,         /* "brk ADDR": the new program break */
 	EV_FORK,        /* "fork PARENT CHILD" */
 	EV_EXIT,        /* "exit PID" */
+	EV_MPROTECT,    /* "mprotect ADDR LEN PROT" */
+	EV_LAST = EV_MPROTECT,
 };
 
 /* Protection bits of a mapping ("r-x" is EV_PROT_R | EV_PROT_X). */
@@ -51,13 +53,13 @@ enum trace_backing {
 
 struct trace_event {
 	uint8_t kind;      /* enum trace_event_kind */
-	uint8_t prot;      /* EV_PROT_* (segment, mmap) */
+	uint8_t prot;      /* EV_PROT_* (segment, mmap, mprotect) */
 	uint8_t backing;   /* enum trace_backing (segment, mmap) */
 	bool shared;       /* mmap ... shared: writes reach the file */
 	uint32_t pid;      /* the process it applies to; fork: the parent */
 	uint32_t child;    /* fork: the child's pid */
-	uint64_t addr;     /* start address (segment, mmap, munmap); brk: the new break */
-	uint64_t len;      /* bytes (segment, mmap, munmap) */
+	uint64_t addr;     /* start address (segment, mmap, munmap, mprotect); brk: the new break */
+	uint64_t len;      /* bytes (segment, mmap, munmap, mprotect) */
 	uint64_t offset;   /* BACK_FILE: byte offset in the file */
 	uint64_t max;      /* BACK_STACK: most bytes it may grow to (0: the default) */
 	uint64_t line;     /* where it was read: line (text) or record number (binary) */
@@ -135,6 +137,20 @@ int trace_events_set_source(struct trace_events *t, const char *name, bool recor
  * "NAME:LINE" (text) or "NAME: record LINE" (binary). Returns what
  * snprintf returns. */
 int trace_events_where(const struct trace_events *t, uint64_t line, char *buf, size_t len);
+
+/* Several traces in one table (a multiprogrammed workload, merge.h):
+ * each trace is a source, numbered from 1, and a position (a batch's line,
+ * an event's line) of source k is TRACE_EVENTS_AT(k, its own line), which
+ * trace_events_where names after that trace. Lines must be at most
+ * TRACE_EVENTS_LINE_MAX. */
+#define TRACE_EVENTS_LINE_BITS 40
+#define TRACE_EVENTS_LINE_MAX ((UINT64_C(1) << TRACE_EVENTS_LINE_BITS) - 1)
+#define TRACE_EVENTS_AT(k, line) (((uint64_t)(k) << TRACE_EVENTS_LINE_BITS) | (line))
+
+/* Add a source named name (copied; positions "record N" when records) to
+ * t, before any batch that names it is replayed. Returns its number
+ * (>= 1), or 0 when memory is short. */
+uint32_t trace_events_add_source(struct trace_events *t, const char *name, bool records);
 
 /* Where record i of batch b was read, as trace_events_where says it; ""
  * when the batch does not know (no lines or no table: generated

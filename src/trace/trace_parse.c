@@ -472,7 +472,7 @@ static int native_header(struct parse_ctx *c, const char **pp, const char *p)
 }
 
 /*
- * Event lines ("segment", "mmap", "munmap", "brk", "fork", "exit"). They
+ * Event lines ("segment", "mmap", "munmap", "mprotect", "brk", "fork", "exit"). They
  * are rare, so they are split into blank-separated fields first and then
  * read field by field, for clear messages rather than speed. What the
  * fields say is then checked by trace_event_check(), the rules every
@@ -754,6 +754,14 @@ static int native_event(struct parse_ctx *c, const char **pp, const char *p, enu
 		    n >= want && ev_number(c, &f[1], "ADDR", &ev.addr) && ev_number(c, &f[2], "LEN", &ev.len);
 		break;
 	}
+	case EV_MPROTECT: {
+		static const char *const p_mprotect[] = {"ADDR", "LEN", "PROT"};
+
+		want = 4, usage = "'mprotect ADDR LEN PROT'", parts = p_mprotect;
+		ok = n >= want && ev_number(c, &f[1], "ADDR", &ev.addr) && ev_number(c, &f[2], "LEN", &ev.len) &&
+		     ev_prot(c, &f[3], &ev.prot);
+		break;
+	}
 	case EV_BRK: {
 		static const char *const p_brk[] = {"ADDR"};
 
@@ -824,14 +832,14 @@ static int native_other(struct parse_ctx *c, const char **pp, const char *p, str
 		*pp = next;
 		return 0;
 	}
-	for (unsigned kind = EV_SEGMENT; kind <= EV_EXIT; kind++)
+	for (unsigned kind = EV_SEGMENT; kind <= EV_LAST; kind++)
 		if (word_is(p, trace_event_kind_name(kind)))
 			return native_event(c, pp, p, (enum trace_event_kind)kind, out);
 	/* A one-letter field is taken for a mistyped access. */
 	if (IS_WS(p[1]) || p[1] == '\r' || p[1] == '\n')
 		return parse_refuse(c, PARSE_BAD, "expected R, W, X, M or process");
 	return parse_refuse(c, PARSE_BAD,
-			    "expected R, W, X, M, process, segment, mmap, munmap, brk, fork or exit");
+			    "expected R, W, X, M, process, segment, mmap, munmap, mprotect, brk, fork or exit");
 }
 
 /* A native line: an access yields 1 record (2 for M) with the current

@@ -198,3 +198,19 @@ out:
 	free(tmp);
 	return rc;
 }
+
+int files_memfile_open(struct files_memfile *o, const char *dir, const char *name, struct ps_error *err)
+{
+	*o = (struct files_memfile){ .dir = dir, .name = name };
+	o->f = open_memstream(&o->data, &o->len);
+	return o->f != NULL ? 0 : ps_error_set(err, "out of memory");
+}
+
+int files_memfile_commit(struct files_memfile *o, struct ps_error *err)
+{
+	int rc = fclose(o->f) == 0 ? files_write_atomic(o->dir, o->name, o->data, o->len, err)
+				   : ps_error_set(err, "out of memory for %s/%s", o->dir, o->name);
+
+	free(o->data);
+	return rc;
+}

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/error.h"
 
@@ -53,5 +54,21 @@ int files_sync_dir_of(const char *path, struct ps_error *err);
  * is removed on failure. */
 int files_write_atomic(const char *dir, const char *name, const char *data, size_t len,
 		       struct ps_error *err);
+
+/* A file built in memory (write to f), then written to dir/name whole
+ * by files_memfile_commit. */
+struct files_memfile {
+	FILE *f;
+	char *data;
+	size_t len;
+	const char *dir, *name;
+};
+
+/* Start building dir/name in o. Returns 0 or -1 with err set. */
+int files_memfile_open(struct files_memfile *o, const char *dir, const char *name, struct ps_error *err);
+
+/* Write o's contents to its file (files_write_atomic) and free them.
+ * Returns 0 or -1 with err set. */
+int files_memfile_commit(struct files_memfile *o, struct ps_error *err);
 
 #endif

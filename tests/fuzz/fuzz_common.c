@@ -147,7 +147,7 @@ void fuzz_check_event(const struct trace_rec *r, const struct trace_events *t, u
 
 	if (f != TRACE_NATIVE && f != TRACE_BINARY)
 		fuzz_fail("%s record %" PRIu64 ": an event in a format without events", trace_format_name(f), index);
-	if (r->size != 0 || r->flags < EV_SEGMENT || r->flags > EV_EXIT || r->pid == 0 || t == NULL ||
+	if (r->size != 0 || r->flags < EV_SEGMENT || r->flags > EV_LAST || r->pid == 0 || t == NULL ||
 	    r->addr >= trace_events_count(t))
 		fuzz_fail("%s record %" PRIu64 ": bad placeholder addr=%" PRIu64 " size=%u kind=%u pid=%" PRIu32
 			  " (%" PRIu64 " events)",

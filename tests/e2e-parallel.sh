@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# e2e-parallel.sh - scripts/parallel-sweep: an experiment's shards run by
+# GNU parallel on this machine, and over "ssh" to two hosts (a stand-in
+# for ssh that runs the command here, as sshd would, so that parallel's
+# remote path, quoting and --workdir are exercised without an sshd), then
+# merged: results.csv byte for byte the unsharded sweep's. A failed shard
+# is reported with the command that reruns it, and nothing is merged.
+#
+# Needs GNU parallel (scripts/install-deps). Without it: a failure under
+# CI=true or as root (who can install it), else a SKIP saying why.
+. "$(dirname "$0")/lib.sh"
+
+script=$(cd "$(dirname "$0")/../scripts" && pwd)/parallel-sweep
+if ! command -v parallel >/dev/null 2>&1; then
+	if [ "${CI:-}" = true ] || [ "$(id -u)" -eq 0 ]; then
+		not_ok "GNU parallel is installed" "run scripts/install-deps"
+		finish
+	fi
+	echo "SKIP: GNU parallel is not installed (scripts/install-deps installs it)"
+	exit 77
+fi
+
+cd "$work" || exit 1
+cp "$TRACES/silberschatz.pages" "$TRACES/sort-1k.addr-rw" .
+cp "$TESTDATA/shard-small.yaml" small.yaml
+sed 's|^output: res/small|output: res/ref|' small.yaml >ref.yaml
+"$PAGESIM" sweep ref.yaml -j 2 --no-plot >/dev/null 2>&1 || not_ok "the unsharded sweep" "status $?"
+
+"$script" small.yaml --shards 3 --no-plot -j 2 >out 2>err
+status=$?
+if [ "$status" -eq 0 ] && grep -q "parallel-sweep: results in res/small/results.csv" err; then
+	ok "parallel-sweep runs 3 shards and merges them"
+else not_ok "parallel-sweep runs 3 shards and merges them" "status $status" "$(tail -n 5 err)"; fi
+expect_same "parallel-sweep's results.csv is the unsharded sweep's" res/ref/results.csv res/small/results.csv
+if [ "$(tail -n +2 res/small/parallel-joblog.txt | wc -l)" -eq 3 ]; then ok "parallel ran one job per shard"
+else not_ok "parallel ran one job per shard" "$(cat res/small/parallel-joblog.txt)"; fi
+
+# Over "ssh": fake-ssh HOST [--] COMMAND... logs HOST and runs COMMAND in
+# a shell here.
+cat >fake-ssh <<'SH'
+#!/bin/sh
+while [ $# -gt 0 ]; do case $1 in -*) shift ;; *) break ;; esac; done
+echo "$1" >>"$(dirname "$0")/fake-ssh.log"
+shift
+[ "${1:-}" = -- ] && shift
+exec sh -c "$*"
+SH
+chmod +x fake-ssh
+rm -rf res/small
+"$script" small.yaml --shards 3 --no-plot --ssh "$work/fake-ssh" --sshlogin 1/hostA,1/hostB >out 2>err
+status=$?
+hosts=$(sort -u fake-ssh.log 2>/dev/null | tr '\n' ' ')
+if [ "$status" -eq 0 ] && [ "$hosts" = "hostA hostB " ] && [ "$(wc -l <fake-ssh.log)" -eq 3 ]; then
+	ok "--sshlogin sends the 3 shards to both hosts"
+else not_ok "--sshlogin sends the 3 shards to both hosts" "status $status, hosts $hosts" "$(tail -n 5 err)"; fi
+expect_same "--sshlogin's results.csv is the unsharded sweep's" res/ref/results.csv res/small/results.csv
+
+# A shard that fails: reported with the command that reruns it, no merge.
+cat >flaky <<SH
+#!/bin/sh
+case "\$*" in *"--shard 2/3"*) [ -e "$work/healed" ] || { echo "flaky: shard 2 fails" >&2; exit 3; } ;; esac
+exec "$PAGESIM" "\$@"
+SH
+chmod +x flaky
+rm -rf res/small
+PAGESIM=$work/flaky "$script" small.yaml --shards 3 --no-plot >out 2>err
+status=$?
+rerun=$(sed -n 's|^  rerun it: ||p' err)
+if [ "$status" -eq 1 ] && grep -q "parallel-sweep: shard 2/3 failed" err && [ -n "$rerun" ] &&
+	[ ! -e res/small/results.csv ]; then
+	ok "a failed shard is reported with the command that reruns it, and nothing is merged"
+else not_ok "a failed shard is reported with the command that reruns it" "status $status" "$(cat err)"; fi
+touch healed
+merge=$(sed -n 's|^  then merge: ||p' err)
+if sh -c "$rerun" >/dev/null 2>&1 && sh -c "$merge" >/dev/null 2>&1; then ok "the printed commands rerun the shard and merge"
+else not_ok "the printed commands rerun the shard and merge" "$rerun" "$merge"; fi
+expect_same "after the rerun the results are the unsharded sweep's" res/ref/results.csv res/small/results.csv
+
+finish
