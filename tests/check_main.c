@@ -35,7 +35,7 @@ int main(void)
 	srunner_add_suite(sr, make_options_suite());
 	srunner_add_suite(sr, make_stats_suite());
 	srunner_add_suite(sr, make_schedule_suite());
-	srunner_add_suite(sr, make_merge_suite());
+	srunner_add_suite(sr, make_interleave_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -53,6 +53,6 @@ Suite *make_mrc_suite(void);
 Suite *make_options_suite(void);
 Suite *make_stats_suite(void);
 Suite *make_schedule_suite(void);
-Suite *make_merge_suite(void);
+Suite *make_interleave_suite(void);
 
 #endif

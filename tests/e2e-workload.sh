@@ -5,7 +5,7 @@
 # error in the second trace names that trace's FILE:LINE, the workload's
 # own bad options, the per-process report, and a cross-check of the merge against
 # tests/merge_model.py, an independent Python merge of native traces
-# (written from the rule in src/trace/merge.h): pagesim's --workload and
+# (written from the rule in src/trace/interleave.h): pagesim's --workload and
 # pagesim on the Python-merged trace must agree on every counter.
 . "$(dirname "$0")/lib.sh"
 

@@ -91,15 +91,24 @@ def objects(builddir):
     return found
 
 
-def cycles(builddir):
-    """Groups of object files that call each other in a cycle."""
-    objs = objects(builddir)
-    owner, uses = {}, {}
-    for name, path in objs.items():
+def symbol_owners(builddir):
+    """(owner of each global symbol, what each object uses, symbols that
+    two objects define: the linker would keep one and drop the other)."""
+    owner, uses, clashes = {}, {}, []
+    for name, path in objects(builddir).items():
         defined, undefined = symbols(path)
         uses[name] = undefined
         for sym in defined:
+            if sym in owner:
+                clashes.append(f"{sym} is defined in both {owner[sym]} and {name}")
             owner[sym] = name
+    return owner, uses, clashes
+
+
+def cycles(builddir):
+    """Groups of object files that call each other in a cycle."""
+    objs = objects(builddir)
+    owner, uses, _ = symbol_owners(builddir)
     graph = collections.defaultdict(set)
     for name, undefined in uses.items():
         graph[name] = {owner[s] for s in undefined if s in owner and owner[s] != name}
@@ -150,6 +159,7 @@ def main():
     problems = include_violations(srcdir)
     if not objects(builddir):
         problems.append(f"{builddir}: no object files found under src/ or policies/ (build first)")
+    problems += symbol_owners(builddir)[2]
     problems += ["cycle between source files: " + " <-> ".join(c) for c in cycles(builddir)]
     for p in problems:
         print(p)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """merge_model.py - an independent model of pagesim's multiprogrammed merge
-(`pagesim run --workload`), written from the rule in src/trace/merge.h and
-not from merge.c, for tests/e2e-workload.sh.
+(`pagesim run --workload`), written from the rule in src/trace/interleave.h and
+not from interleave.c, for tests/e2e-workload.sh.
 
 Usage: merge_model.py --quantum Q TRACE...   (native traces, plain text)
 

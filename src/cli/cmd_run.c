@@ -25,12 +25,12 @@
 #include "report/report.h"
 #include "report/report_process.h"
 #include "replay/cells.h"
-#include "trace/merge.h"
+#include "trace/interleave.h"
 
 #define RUN_MAX_POLICIES 64
 #define RUN_MAX_FRAMES 256
-#define RUN_MAX_WORKLOAD MERGE_MAX_TRACES
-#define RUN_DEFAULT_QUANTUM MERGE_DEFAULT_QUANTUM
+#define RUN_MAX_WORKLOAD INTERLEAVE_MAX_TRACES
+#define RUN_DEFAULT_QUANTUM INTERLEAVE_DEFAULT_QUANTUM
 
 struct run_opts {
 	const char *trace;       /* the trace, or the workload's label A+B+C */

@@ -21,7 +21,7 @@
 #include <yaml.h>
 
 #include "replay/experiment.h"
-#include "trace/merge.h"
+#include "trace/interleave.h"
 #include "util/numparse.h"
 #include "machine/sim.h"
 #include "util/suggest.h"
@@ -354,10 +354,10 @@ static int exp_trace_path(struct exp_ctx *c, yaml_node_t *node, const char *path
 static int exp_wl_traces(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	struct exp_trace *tr = t;
-	yaml_node_t *items[MERGE_MAX_TRACES];
+	yaml_node_t *items[INTERLEAVE_MAX_TRACES];
 	size_t n;
 
-	if (exp_items(c, v, "workload", items, MERGE_MAX_TRACES, &n) < 0)
+	if (exp_items(c, v, "workload", items, INTERLEAVE_MAX_TRACES, &n) < 0)
 		return -1;
 	tr->workload_paths = calloc(n, sizeof *tr->workload_paths);
 	if (tr->workload_paths == NULL)
@@ -398,7 +398,7 @@ static bool exp_has_key(struct exp_ctx *c, yaml_node_t *node, const char *name)
 	return false;
 }
 
-/* A workload entry of traces (trace/merge.h): {workload: [A, B], quantum:
+/* A workload entry of traces (trace/interleave.h): {workload: [A, B], quantum:
  * Q, name: N}; its label is N, else "A+B:quantum=Q". */
 static int exp_workload(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *t)
 {
@@ -409,7 +409,7 @@ static int exp_workload(struct exp_ctx *c, yaml_node_t *node, struct exp_trace *
 			     sizeof exp_workload_keys / sizeof exp_workload_keys[0], t) < 0)
 		return -1;
 	if (t->workload.quantum == 0)
-		t->workload.quantum = MERGE_DEFAULT_QUANTUM;
+		t->workload.quantum = INTERLEAVE_DEFAULT_QUANTUM;
 	if (t->label != NULL)
 		return 0;
 	for (size_t i = 0; i < t->workload.n && used < sizeof label; i++)

@@ -97,7 +97,7 @@ struct exp_trace {
 	char *path;             /* the file; NULL for a generated trace or a workload */
 	bool generated;
 	struct gen_params gen;  /* when generated */
-	char **workload_paths;  /* a workload's traces (trace/merge.h), else NULL */
+	char **workload_paths;  /* a workload's traces (trace/interleave.h), else NULL */
 	struct workload workload; /* a workload: its paths, n (0: not one), quantum */
 };
 

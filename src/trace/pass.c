@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "trace/merge.h"
+#include "trace/interleave.h"
 #include "trace/pass.h"
 
 /* The batch buffers: one per thread, so passes may run in parallel. */
@@ -82,6 +82,6 @@ int pass_run(const struct trace_spec *spec, const struct trace_options *opt, pas
 	if (spec->gen != NULL)
 		return pass_generate(spec->gen, opt, consume, ctx, info, err);
 	if (spec->workload != NULL)
-		return merge_run(spec->workload, opt, consume, ctx, info, err);
+		return interleave_run(spec->workload, opt, consume, ctx, info, err);
 	return pass_file(spec->path, opt, consume, ctx, info, err);
 }

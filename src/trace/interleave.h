@@ -1,5 +1,5 @@
 /*
- * merge.h - a multiprogrammed workload: several traces replayed as the
+ * interleave.h - a multiprogrammed workload: several traces replayed as the
  * processes of one machine, merged into one stream by a round-robin
  * scheduler.
  *
@@ -34,9 +34,9 @@
 #include "trace/pass.h"
 
 /* The quantum of a workload that names none: 10000 access records. */
-#define MERGE_DEFAULT_QUANTUM 10000
+#define INTERLEAVE_DEFAULT_QUANTUM 10000
 /* The most traces one workload merges. */
-#define MERGE_MAX_TRACES 64
+#define INTERLEAVE_MAX_TRACES 64
 
 /* Replay workload w (its traces read with opt; opt->events, if given,
  * receives the merged events, else a table of its own does) into
@@ -44,7 +44,7 @@
  * the traces' format when they all share one, else "mixed"). Returns 0,
  * or -1 with err set by a reader ("TRACE:LINE: reason"), the consumer, or
  * for a workload it cannot merge (no trace, standard input, quantum 0). */
-int merge_run(const struct workload *w, const struct trace_options *opt, pass_consumer *consume, void *ctx,
+int interleave_run(const struct workload *w, const struct trace_options *opt, pass_consumer *consume, void *ctx,
 	      struct pass_info *info, struct ps_error *err);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * merge.c - a multiprogrammed workload's round-robin merge (merge.h).
+ * interleave.c - a multiprogrammed workload's round-robin merge (interleave.h).
  */
 #include "config.h"
 
@@ -8,35 +8,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/merge.h"
+#include "trace/interleave.h"
 
 /* Records read ahead from each trace. */
-#define MERGE_CHUNK 1024
+#define INTERLEAVE_CHUNK 1024
 
 /* One pid of a trace and the workload's number for it. */
-struct merge_pid {
+struct interleave_pid {
 	uint32_t from, to;
 };
 
 /* One trace of the workload. */
-struct merge_in {
+struct interleave_in {
 	const char *path;
 	struct trace_reader *r;
 	uint32_t source; /* its number in the event table */
-	struct trace_rec recs[MERGE_CHUNK];
-	uint64_t lines[MERGE_CHUNK];
+	struct trace_rec recs[INTERLEAVE_CHUNK];
+	uint64_t lines[INTERLEAVE_CHUNK];
 	size_t n, pos;   /* records read ahead, and the next to hand out */
 	bool ended;
-	struct merge_pid *pids; /* its processes, in order of appearance */
+	struct interleave_pid *pids; /* its processes, in order of appearance */
 	size_t npids, pids_cap;
 };
 
-/* The state of one merge_run. */
-struct merge {
-	struct merge_in *in;
+/* The state of one interleave_run. */
+struct interleave {
+	struct interleave_in *in;
 	size_t n;
 	struct trace_events *events;   /* where the merged events go */
-	struct trace_events *own;      /* events, when merge_run made it */
+	struct trace_events *own;      /* events, when interleave_run made it */
 	uint32_t next_pid;             /* the next new process number */
 	struct trace_rec out[PASS_BATCH];
 	uint64_t out_lines[PASS_BATCH];
@@ -48,27 +48,27 @@ struct merge {
 
 /* The workload's number for pid of trace in (numbered on first sight).
  * Returns 0 when memory is short. */
-static uint32_t merge_pid(struct merge *m, struct merge_in *in, uint32_t pid)
+static uint32_t interleave_pid(struct interleave *m, struct interleave_in *in, uint32_t pid)
 {
 	for (size_t i = in->npids; i-- > 0;)
 		if (in->pids[i].from == pid)
 			return in->pids[i].to;
 	if (in->npids == in->pids_cap) {
 		size_t cap = in->pids_cap ? 2 * in->pids_cap : 4;
-		struct merge_pid *v = realloc(in->pids, cap * sizeof *v);
+		struct interleave_pid *v = realloc(in->pids, cap * sizeof *v);
 
 		if (v == NULL)
 			return 0;
 		in->pids = v;
 		in->pids_cap = cap;
 	}
-	in->pids[in->npids++] = (struct merge_pid){ .from = pid, .to = m->next_pid };
+	in->pids[in->npids++] = (struct interleave_pid){ .from = pid, .to = m->next_pid };
 	return m->next_pid++;
 }
 
 /* Hand the records gathered so far to the consumer. Returns 0, or -1
  * with err set by it. */
-static int merge_flush(struct merge *m, struct ps_error *err)
+static int interleave_flush(struct interleave *m, struct ps_error *err)
 {
 	const struct trace_batch b = { .recs = m->out, .lines = m->out_lines, .events = m->events, .n = m->nout };
 
@@ -82,13 +82,13 @@ static int merge_flush(struct merge *m, struct ps_error *err)
 /* Rewrite rec, read from in at line, for the merged stream: its process
  * renumbered, an event copied (renumbered) into the workload's table.
  * Returns 0, or -1 with err set. */
-static int merge_rewrite(struct merge *m, struct merge_in *in, struct trace_rec *rec, uint64_t line,
+static int interleave_rewrite(struct interleave *m, struct interleave_in *in, struct trace_rec *rec, uint64_t line,
 			 struct ps_error *err)
 {
 	if (line > TRACE_EVENTS_LINE_MAX)
 		return ps_error_set(err, "%s: line %" PRIu64 " is beyond the %" PRIu64 " lines a workload's trace may have",
 				    in->path, line, (uint64_t)TRACE_EVENTS_LINE_MAX);
-	rec->pid = merge_pid(m, in, rec->pid);
+	rec->pid = interleave_pid(m, in, rec->pid);
 	if (rec->pid == 0)
 		return ps_error_set(err, "out of memory for the workload's processes");
 	if (rec->op == OP_EVENT) {
@@ -96,7 +96,7 @@ static int merge_rewrite(struct merge *m, struct merge_in *in, struct trace_rec 
 		uint64_t index;
 
 		ev.pid = rec->pid;
-		if (ev.kind == EV_FORK && (ev.child = merge_pid(m, in, ev.child)) == 0)
+		if (ev.kind == EV_FORK && (ev.child = interleave_pid(m, in, ev.child)) == 0)
 			return ps_error_set(err, "out of memory for the workload's processes");
 		ev.line = TRACE_EVENTS_AT(in->source, ev.line);
 		index = trace_events_add(m->events, &ev);
@@ -110,7 +110,7 @@ static int merge_rewrite(struct merge *m, struct merge_in *in, struct trace_rec 
 /* One turn of trace in: up to quantum access records (and the events
  * among and before them). Sets in->ended at the trace's end. Returns 0,
  * or -1 with err set. */
-static int merge_turn(struct merge *m, struct merge_in *in, uint64_t quantum, struct ps_error *err)
+static int interleave_turn(struct interleave *m, struct interleave_in *in, uint64_t quantum, struct ps_error *err)
 {
 	uint64_t accesses = 0;
 
@@ -119,7 +119,7 @@ static int merge_turn(struct merge *m, struct merge_in *in, uint64_t quantum, st
 		uint64_t line;
 
 		if (in->pos == in->n) {
-			ssize_t got = trace_read_batch(in->r, in->recs, in->lines, MERGE_CHUNK, err);
+			ssize_t got = trace_read_batch(in->r, in->recs, in->lines, INTERLEAVE_CHUNK, err);
 
 			if (got < 0)
 				return -1;
@@ -132,12 +132,12 @@ static int merge_turn(struct merge *m, struct merge_in *in, uint64_t quantum, st
 		}
 		rec = in->recs[in->pos];
 		line = in->lines[in->pos++];
-		if (merge_rewrite(m, in, &rec, line, err) < 0)
+		if (interleave_rewrite(m, in, &rec, line, err) < 0)
 			return -1;
 		accesses += rec.op != OP_EVENT;
 		m->out[m->nout] = rec;
 		m->out_lines[m->nout++] = TRACE_EVENTS_AT(in->source, line);
-		if (m->nout == PASS_BATCH && merge_flush(m, err) < 0)
+		if (m->nout == PASS_BATCH && interleave_flush(m, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -145,7 +145,7 @@ static int merge_turn(struct merge *m, struct merge_in *in, uint64_t quantum, st
 
 /* Open every trace of w with opt and name it a source of m's table.
  * Returns 0, or -1 with err set. */
-static int merge_open(struct merge *m, const struct workload *w, const struct trace_options *opt,
+static int interleave_open(struct interleave *m, const struct workload *w, const struct trace_options *opt,
 		      struct ps_error *err)
 {
 	struct trace_options o = *opt;
@@ -153,7 +153,7 @@ static int merge_open(struct merge *m, const struct workload *w, const struct tr
 	o.events = NULL; /* each reader parses into its own table */
 	o.name = NULL;
 	for (size_t k = 0; k < w->n; k++) {
-		struct merge_in *in = &m->in[k];
+		struct interleave_in *in = &m->in[k];
 
 		in->path = w->paths[k];
 		if (strcmp(in->path, "-") == 0)
@@ -174,10 +174,10 @@ static int merge_open(struct merge *m, const struct workload *w, const struct tr
 
 /* Close the traces of m, adding up what they skipped into m->info, and
  * free m. */
-static void merge_close(struct merge *m)
+static void interleave_close(struct interleave *m)
 {
 	for (size_t k = 0; k < m->n; k++) {
-		struct merge_in *in = &m->in[k];
+		struct interleave_in *in = &m->in[k];
 
 		if (in->r != NULL) {
 			m->info->skipped += trace_skipped(in->r);
@@ -192,10 +192,10 @@ static void merge_close(struct merge *m)
 	free(m);
 }
 
-int merge_run(const struct workload *w, const struct trace_options *opt, pass_consumer *consume, void *ctx,
+int interleave_run(const struct workload *w, const struct trace_options *opt, pass_consumer *consume, void *ctx,
 	      struct pass_info *info, struct ps_error *err)
 {
-	struct merge *m;
+	struct interleave *m;
 	size_t live;
 	int rc = 0;
 
@@ -216,16 +216,16 @@ int merge_run(const struct workload *w, const struct trace_options *opt, pass_co
 	if (m->events == NULL && (m->events = m->own = trace_events_create("workload", false)) == NULL)
 		rc = ps_error_set(err, "out of memory");
 	if (rc == 0)
-		rc = merge_open(m, w, opt, err);
+		rc = interleave_open(m, w, opt, err);
 	live = w->n;
 	for (size_t k = 0; rc == 0 && live > 0; k = (k + 1) % w->n) {
 		if (m->in[k].ended)
 			continue;
-		rc = merge_turn(m, &m->in[k], w->quantum, err);
+		rc = interleave_turn(m, &m->in[k], w->quantum, err);
 		live -= rc == 0 && m->in[k].ended;
 	}
 	if (rc == 0)
-		rc = merge_flush(m, err);
-	merge_close(m);
+		rc = interleave_flush(m, err);
+	interleave_close(m);
 	return rc;
 }

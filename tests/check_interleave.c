@@ -1,9 +1,9 @@
 /*
- * check_merge.c - the multiprogrammed workload's merge (trace/merge.h):
+ * check_interleave.c - the multiprogrammed workload's merge (trace/interleave.h):
  * the round-robin order, the renumbering of processes, events copied into
  * one table, positions that name each record's own trace, and the
  * workloads it refuses. Expected orders are derived by hand from the rule
- * in merge.h (comments give each derivation).
+ * in interleave.h (comments give each derivation).
  */
 #include "config.h"
 
@@ -15,7 +15,7 @@
 #include <check.h>
 
 #include "check_suites.h"
-#include "trace/merge.h"
+#include "trace/interleave.h"
 #include "trace_helpers.h"
 
 /* Trace A: process 5 reads twice, forks 6, which writes; 5 reads again. */
@@ -84,14 +84,14 @@ static void remove_traces(char *paths[3])
 	}
 }
 
-/* Merge paths with quantum q into s; returns merge_run's result. */
+/* Merge paths with quantum q into s; returns interleave_run's result. */
 static int merge(char *paths[3], uint64_t q, struct seen *s, struct pass_info *info, struct ps_error *err)
 {
 	const struct workload w = { .paths = (const char *const *)paths, .n = 3, .quantum = q };
 	struct trace_options o = opts(TRACE_AUTO);
 
 	memset(s, 0, sizeof *s);
-	return merge_run(&w, &o, collect, s, info, err);
+	return interleave_run(&w, &o, collect, s, info, err);
 }
 
 /* One record the merge must hand out: the access (or, op OP_EVENT, the
@@ -198,7 +198,7 @@ START_TEST(bad_workloads_are_refused)
 }
 END_TEST
 
-Suite *make_merge_suite(void)
+Suite *make_interleave_suite(void)
 {
 	const TTest *const tests[] = { round_robin_quantum_two, large_quantum_runs_each_trace_whole,
 				       bad_workloads_are_refused };
