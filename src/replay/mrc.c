@@ -48,16 +48,19 @@
  * carried page and the page there are compared: the one with the smaller
  * key stays, the other is carried on; at position d (x's old place, or
  * the bottom for a first touch) the carried page is put down. The carried
- * page at depth i is exactly the page OPT evicts with i frames, so the
- * stack holds every size's resident set at once.
- *   Cost: O(d) per reference, O(n * distinct pages) in the worst case.
- * With a largest size K (mrc_config.max_frames), only the top K positions
- * are kept: they evolve exactly as in the whole stack, a page carried
- * below K is dropped, and a reference to a dropped page has d = K + 1,
- * a fault at every size up to K. That bounds the cost by O(K) per
- * reference; without K, traces of a few thousand distinct pages (the
- * shipped ones) take well under a second, and the benchmark's 1.8 M pages
- * take far too long.
+ * page at depth i is exactly the page OPT evicts with i frames.
+ *   That walk costs O(d) per reference. With a largest size K
+ * (mrc_config.max_frames) of at most MRC_WALK_MAX, only the top K
+ * positions are kept: they evolve exactly as in the whole stack, a page
+ * carried below K is dropped, and a reference to a dropped page has
+ * d = K + 1, a fault at every size up to K; the walk then costs O(K) at
+ * most, and on the bench trace less than the alternative up to K = 1024.
+ * Otherwise optstack.c computes the same distances on line in O(log n)
+ * with Bilardi, Ekanadham and Pattnaik's critical stack algorithm (see
+ * there), and the final positions (for the last evictions below) from a
+ * virtual reference to every page at the end. tests/e2e-optcurve.sh
+ * compares the curve with a replay at every size on shipped and
+ * generated traces.
  *
  * The other counters
  * ------------------
@@ -90,7 +93,7 @@
  * Pages still resident at the end of the trace were never evicted; the
  * others left at a position beyond C, and their last eviction is dirty
  * under the same rule with their final stack position as d (K + 1 for a
- * page dropped below OPT's K).
+ * page dropped below OPT's walked K).
  *
  * Sampling (LRU only)
  * -------------------
@@ -141,6 +144,7 @@
 #include <sys/mman.h>
 
 #include "replay/mrc.h"
+#include "replay/optstack.h"
 #include "policies/opt_key.h"
 #include "trace/pageref.h"
 #include "machine/pagetable.h"
@@ -151,6 +155,7 @@
 #define MRC_MAX_PAGES (1u << 30)/* so that times fit in 32 bits */
 #define MRC_SAMPLE_ALL (1u << MRC_SAMPLE_BITS)
 #define MRC_BLOCK_SHIFT 9       /* 512 times: 8 words of marks, one cache line */
+#define MRC_WALK_MAX 1024      /* OPT: walk the priority stack up to this limit */
 #define MRC_PREFETCH 16          /* records ahead whose map slot is prefetched */
 /* The refusal of an event (its kind fills the %s). */
 #define MRC_EVENT_MSG                                                                                        \
@@ -210,9 +215,11 @@ struct mrc {
 	uint32_t *blocks;
 	uint64_t tsize, now;
 
-	/* OPT: the stack, top first, at most limit positions (K, or no limit). */
+	/* OPT with a limit of at most MRC_WALK_MAX: the priority stack, top
+	 * first, at most limit positions; else the critical stack (opt). */
 	struct mrc_slot *stack;
 	uint64_t depth, stack_cap, limit;
+	struct optstack *opt;
 
 	/* Histograms indexed by distance, 0..hcap-1 (see struct mrc_bin). */
 	struct mrc_bin *hist;
@@ -439,11 +446,11 @@ static inline bool mrc_lru_ref(struct mrc *m, struct mrc_page *p, bool fresh, bo
 	return ++m->now < m->tsize || mrc_time_compact(m);
 }
 
-/* ---- OPT: the priority stack ---- */
+/* ---- OPT ---- */
 
 /* A reference to p (fresh: a first touch) under OPT at time now, whose
  * next reference is at next. False when memory is short. */
-static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
+static bool mrc_opt_walk(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
 			uint64_t next)
 {
 	const struct mrc_slot top = { .key = opt_key(now, next, 0),
@@ -494,6 +501,25 @@ static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool writ
 	else if (m->depth < m->limit)
 		s[m->depth++] = carry;
 	/* else carry drops below the limit */
+	return true;
+}
+
+/* A reference to p (fresh: a first touch) under OPT at time now, whose
+ * next reference is at next. False when memory is short. */
+static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
+			uint64_t next)
+{
+	uint32_t d;
+
+	if (m->opt == NULL)
+		return mrc_opt_walk(m, p, fresh, write, now, next);
+	if (fresh) {
+		p->at = (uint32_t)(m->npages - 1);
+		return optstack_touch(m->opt);
+	}
+	if (!optstack_ref(m->opt, p->at, &d))
+		return false;
+	mrc_count(m, p, d, write);
 	return true;
 }
 
@@ -549,8 +575,12 @@ struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err)
 		m->sample_t = 1;
 	if (m->policy == MRC_LRU && mrc_time_alloc(m, 4096))
 		mrc_time_fill(m, 0);
+	const bool critical = m->policy == MRC_OPT && m->limit > MRC_WALK_MAX;
+
+	if (critical)
+		m->opt = optstack_create();
 	if (!mrc_map_grow(m) || !mrc_hist_reserve(m, 0) ||
-	    (m->policy == MRC_LRU && m->marks == NULL)) {
+	    (m->policy == MRC_LRU && m->marks == NULL) || (critical && m->opt == NULL)) {
 		mrc_destroy(m);
 		ps_error_set(err, "out of memory");
 		return NULL;
@@ -722,9 +752,13 @@ int mrc_finish(struct mrc *m, struct ps_error *err)
 		if ((final = malloc((m->npages ? m->npages : 1) * sizeof *final)) == NULL)
 			return mrc_fail(m, err, "out of memory at the end of the trace");
 		for (uint64_t id = 0; id < m->npages; id++)
-			final[id] = (uint32_t)(m->limit + 1); /* dropped below the limit (none without one) */
+			final[id] = (uint32_t)(m->limit + 1); /* dropped below the limit */
 		for (uint64_t i = 0; i < m->depth; i++)
 			final[m->stack[i].id] = (uint32_t)(i + 1);
+		if (m->opt != NULL && !optstack_final(m->opt, final)) {
+			free(final);
+			return mrc_fail(m, err, "out of memory at the end of the trace");
+		}
 	}
 	/* The last eviction of each page evicted by the end. */
 	for (uint64_t i = 0; i < m->slots; i++) {
@@ -832,6 +866,7 @@ void mrc_destroy(struct mrc *m)
 	free(m->marks);
 	free(m->blocks);
 	free(m->stack);
+	optstack_destroy(m->opt);
 	free(m->hist);
 	free(m->first_sum);
 	free(m);

@@ -33,9 +33,9 @@ struct mrc_config {
 	 * and span rule (future.h); future_len references are covered. */
 	const uint64_t *future;
 	uint64_t future_len;
-	/* OPT only: the largest frame count mrc_get will be asked for; the
-	 * pass then costs O(max_frames) per reference at most (see mrc.c).
-	 * 0: no limit. */
+	/* OPT only: the largest frame count mrc_get will be asked for (0: no
+	 * limit). Up to 1024 the pass costs O(max_frames) per reference at
+	 * most, else O(log pages) (see mrc.c). */
 	uint32_t max_frames;
 };
 

@@ -1,0 +1,410 @@
+/*
+ * optstack.c - OPT stack distances on line in O(log n) per reference:
+ * the critical stack algorithm of Bilardi, Ekanadham and Pattnaik
+ * ("Optimal on-line computation of stack distances for MIN and OPT",
+ * CF 2017), over a segment tree.
+ *
+ * What is computed
+ * ----------------
+ * The OPT stack distance of a reference is the smallest number of frames
+ * at which Belady's OPT hits it. It does not depend on the future beyond
+ * the reference (which pages OPT keeps until then depends only on the
+ * reuse intervals that end by then), so it can be computed on line,
+ * without opt.c's look-ahead. The order among pages never referenced
+ * again does not change any distance; it only changes which of them are
+ * resident at the end, which optstack_final gets (below).
+ *
+ * The critical markers
+ * --------------------
+ * Keep the LRU stack (positions 0, 1, ... from the most recent page) and,
+ * for every memory size c = 1 .. pages-1, a marker M(c) on one page of it
+ * (the paper's critical marker of size c + 1, as a value: the page's
+ * position + 1). With beta(i) = #{c : M(c) <= i} - i, the number of
+ * markers on the top i pages minus i (always >= 0), a reference to the
+ * page at LRU position D >= 1:
+ *   z      = the largest i < D with beta(i) = 0 (beta(0) = 0);
+ *   c*     = the smallest c with M(c) > z (a marker on a page at position
+ *            >= z); the OPT distance is c* + 1;
+ *   then every marker on a page above position D moves down with it
+ *   (M(c) += 1 where M(c) <= D), so a marker on the referenced page
+ *   itself, M(c) = D + 1, stays at position D: it passes to the page just
+ *   above the referenced one, which moves down there; M(c*) := 1, the
+ *   referenced page, which goes to the top of the LRU stack.
+ * At position 0 the distance is 1 and nothing changes. A first touch goes
+ * on top, every marker moves down with its page, and the new size's
+ * marker (c = pages - 1, none for the first page) is put on it.
+ *
+ * Data structures
+ * ---------------
+ * Pages live at times, as in mrc.c's LRU: a page's time is that of its
+ * latest reference, and LRU position = the number of pages at later times.
+ * A segment tree over times, latest first (leaf = tsize - 1 - time), keeps
+ * in each node: the pages in it (cnt), the sum of (markers - 1) over them
+ * (sum: beta across the node), the smallest beta prefix before one of its
+ * pages (minpre, relative), and the smallest marker size on its pages
+ * (mincap). So D is a prefix count, z a walk to the last zero prefix left
+ * of the page, c* a suffix minimum and its page a walk down the tree,
+ * each O(log T). The markers of one page are a leftist heap of sizes
+ * (merged when they pass to the page above; the smallest popped when it is
+ * c*), O(log n). When the times run out the pages are renumbered 0..n-1 in
+ * order on at least 2n times (O(T), at most every T/2 references: O(1)
+ * amortized), so memory is proportional to distinct pages: 24 bytes a page
+ * plus 4 bytes and 2 tree nodes of 16 bytes per time, 2 to 4 times per page
+ * (on average about 110 bytes a page).
+ *
+ * The end of the trace
+ * --------------------
+ * opt.c orders pages never referenced again least recently referenced
+ * last: exactly as if the trace went on with one reference to every page,
+ * the most recently referenced first. Those references move no page that
+ * is still waiting for its own (each such page has a smaller key than the
+ * page on top, and in the priority stack a page moves only when its key is
+ * larger than every key above it), so each one's distance is its page's
+ * position at the end of the real trace; optstack_final feeds them.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay/optstack.h"
+
+#define OS_NONE UINT32_MAX  /* mincap of a node with no marker */
+#define OS_FIRST_TIMES 1024
+
+/* One page (by id), and the heap node of the memory size with the same
+ * number (sizes are 1..pages-1, ids 0..pages-1). */
+struct os_page {
+	uint32_t time;   /* of its latest reference */
+	uint32_t heap;   /* its markers: root of a leftist heap of sizes, 0: none */
+	uint32_t marks;  /* markers on it */
+	uint32_t left, right, rank; /* size id's node in whichever heap holds it */
+};
+
+/* A segment-tree node: see the top of the file. */
+struct os_node {
+	int32_t sum, minpre;
+	uint32_t mincap, cnt;
+};
+
+struct optstack {
+	struct os_page *pages;
+	uint32_t npages, cap;
+	struct os_node *tree;  /* 1-based: root 1, leaves tsize..2 tsize-1 */
+	uint32_t *id_at;       /* the page at each time (where there is one) */
+	uint32_t tsize, now;
+};
+
+/* ---- the leftist heaps of marker sizes ---- */
+
+/* The rank (shortest path to an empty child) of heap node a; 0 for none. */
+static inline uint32_t os_rank(const struct os_page *h, uint32_t a)
+{
+	return a ? h[a].rank : 0;
+}
+
+/* Merge the heaps rooted at a and b (0: empty); returns the root. */
+static uint32_t os_heap_merge(struct os_page *h, uint32_t a, uint32_t b)
+{
+	uint32_t t;
+
+	if (a == 0 || b == 0)
+		return a | b;
+	if (b < a) {
+		t = a;
+		a = b;
+		b = t;
+	}
+	h[a].right = os_heap_merge(h, h[a].right, b);
+	if (os_rank(h, h[a].left) < os_rank(h, h[a].right)) {
+		t = h[a].left;
+		h[a].left = h[a].right;
+		h[a].right = t;
+	}
+	h[a].rank = os_rank(h, h[a].right) + 1;
+	return a;
+}
+
+/* ---- the segment tree ---- */
+
+/* Combine node i's children into it. */
+static inline void os_pull(struct os_node *tr, uint32_t i)
+{
+	const struct os_node *l = &tr[2 * i], *r = &tr[2 * i + 1];
+	int32_t right_min = r->cnt ? l->sum + r->minpre : INT32_MAX;
+
+	tr[i] = (struct os_node){
+		.sum = l->sum + r->sum,
+		.minpre = l->minpre < right_min ? l->minpre : right_min,
+		.mincap = l->mincap < r->mincap ? l->mincap : r->mincap,
+		.cnt = l->cnt + r->cnt,
+	};
+}
+
+/* The leaf of time t as it should be (without its ancestors). */
+static inline struct os_node os_leaf_value(const struct optstack *s, uint32_t t, bool occupied)
+{
+	const struct os_page *p;
+
+	if (!occupied)
+		return (struct os_node){ .sum = 0, .minpre = INT32_MAX, .mincap = OS_NONE, .cnt = 0 };
+	p = &s->pages[s->id_at[t]];
+	return (struct os_node){ .sum = (int32_t)p->marks - 1, .minpre = 0,
+				 .mincap = p->heap ? p->heap : OS_NONE, .cnt = 1 };
+}
+
+/* Node index of time t's leaf. */
+static inline uint32_t os_leaf(const struct optstack *s, uint32_t t)
+{
+	return s->tsize + (s->tsize - 1 - t);
+}
+
+/* Set time t's leaf (occupied or not) and its ancestors. */
+static void os_set(struct optstack *s, uint32_t t, bool occupied)
+{
+	uint32_t i = os_leaf(s, t);
+
+	s->tree[i] = os_leaf_value(s, t, occupied);
+	for (i /= 2; i >= 1; i /= 2)
+		os_pull(s->tree, i);
+}
+
+/* Rebuild every node from id_at and the pages' times. */
+static void os_build(struct optstack *s)
+{
+	for (uint32_t t = 0; t < s->tsize; t++)
+		s->tree[os_leaf(s, t)] = os_leaf_value(s, t, false);
+	for (uint32_t id = 0; id < s->npages; id++)
+		s->tree[os_leaf(s, s->pages[id].time)] = os_leaf_value(s, s->pages[id].time, true);
+	for (uint32_t i = s->tsize - 1; i >= 1; i--)
+		os_pull(s->tree, i);
+}
+
+/* Times have run out (or the end needs pages more): renumber the pages
+ * 0..n-1 in time order on at least 2n times. False when memory is short. */
+static bool os_compact(struct optstack *s)
+{
+	uint32_t size = s->tsize, k = 0;
+	struct os_node *tree;
+	uint32_t *id_at;
+
+	while (size < 2 * (uint64_t)s->npages + 2)
+		size *= 2;
+	tree = malloc(2 * (size_t)size * sizeof *tree);
+	id_at = malloc((size_t)size * sizeof *id_at);
+	if (tree == NULL || id_at == NULL) {
+		free(tree);
+		free(id_at);
+		return false;
+	}
+	for (uint32_t t = 0; t < s->now; t++)
+		if (s->tree[os_leaf(s, t)].cnt) {
+			id_at[k] = s->id_at[t];
+			s->pages[id_at[k]].time = k;
+			k++;
+		}
+	free(s->tree);
+	free(s->id_at);
+	s->tree = tree;
+	s->id_at = id_at;
+	s->tsize = size;
+	s->now = k;
+	os_build(s);
+	return true;
+}
+
+/* Put page id at the next time (there is one: see os_room). */
+static void os_place(struct optstack *s, uint32_t id)
+{
+	s->pages[id].time = s->now;
+	s->id_at[s->now] = id;
+	os_set(s, s->now++, true);
+}
+
+/* Make sure a time is free for os_place, while every page is at its time.
+ * False when memory is short. */
+static bool os_room(struct optstack *s)
+{
+	return s->now < s->tsize || os_compact(s);
+}
+
+/* Pages before leaf node i (at later times), and the sum of their
+ * (markers - 1): beta at the page of leaf i. */
+static void os_prefix(const struct optstack *s, uint32_t i, uint32_t *cnt, int32_t *sum)
+{
+	*cnt = 0;
+	*sum = 0;
+	for (; i > 1; i /= 2)
+		if (i & 1) {
+			*cnt += s->tree[i - 1].cnt;
+			*sum += s->tree[i - 1].sum;
+		}
+}
+
+/* The leaf of the last page before leaf node i whose beta is 0, given
+ * beta at leaf i is total. There is one when a page is before i (beta is
+ * 0 at the top). */
+static uint32_t os_last_zero(const struct optstack *s, uint32_t i, int32_t total)
+{
+	const struct os_node *tr = s->tree;
+	int32_t after = 0; /* sum over the siblings passed, between them and i */
+
+	for (; i > 1; i /= 2) {
+		if (!(i & 1))
+			continue;
+		after += tr[i - 1].sum;
+		if (tr[i - 1].cnt && total - after + tr[i - 1].minpre == 0)
+			break;
+	}
+	assert(i > 1 && "os_last_zero: no page above");
+	/* i - 1 holds it; its prefix is total - after. Descend, last first. */
+	int32_t off = total - after;
+
+	for (i = i - 1; i < s->tsize;) {
+		const struct os_node *l = &tr[2 * i], *r = &tr[2 * i + 1];
+
+		if (r->cnt && off + l->sum + r->minpre == 0) {
+			off += l->sum;
+			i = 2 * i + 1;
+		} else {
+			i = 2 * i;
+		}
+	}
+	return i;
+}
+
+/* The node, leaf i or a subtree after it (earlier times), that holds the
+ * smallest marker size on leaf i or after it. */
+static uint32_t os_suffix_min(const struct optstack *s, uint32_t i)
+{
+	uint32_t best = i;
+
+	for (; i > 1; i /= 2)
+		if (!(i & 1) && s->tree[i + 1].mincap < s->tree[best].mincap)
+			best = i + 1;
+	return best;
+}
+
+/* The last page before leaf i (the page just above it in LRU order). */
+static uint32_t os_previous(const struct optstack *s, uint32_t i)
+{
+	const struct os_node *tr = s->tree;
+
+	while (!((i & 1) && tr[i - 1].cnt))
+		i /= 2;
+	for (i = i - 1; i < s->tsize;)
+		i = tr[2 * i + 1].cnt ? 2 * i + 1 : 2 * i;
+	return s->id_at[s->tsize - 1 - (i - s->tsize)];
+}
+
+/* The page holding node i's smallest marker size. */
+static uint32_t os_holder(const struct optstack *s, uint32_t i)
+{
+	while (i < s->tsize)
+		i = s->tree[2 * i].mincap == s->tree[i].mincap ? 2 * i : 2 * i + 1;
+	return s->id_at[s->tsize - 1 - (i - s->tsize)];
+}
+
+/* ---- the interface ---- */
+
+struct optstack *optstack_create(void)
+{
+	struct optstack *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->tsize = OS_FIRST_TIMES;
+	s->tree = malloc(2 * (size_t)s->tsize * sizeof *s->tree);
+	s->id_at = malloc((size_t)s->tsize * sizeof *s->id_at);
+	if (s->tree == NULL || s->id_at == NULL) {
+		optstack_destroy(s);
+		return NULL;
+	}
+	os_build(s);
+	return s;
+}
+
+bool optstack_touch(struct optstack *s)
+{
+	uint32_t id = s->npages;
+
+	if (!os_room(s))
+		return false;
+	if (id == s->cap) {
+		uint32_t cap = s->cap ? 2 * s->cap : 1024;
+		struct os_page *pages = realloc(s->pages, (size_t)cap * sizeof *pages);
+
+		if (pages == NULL)
+			return false;
+		s->pages = pages;
+		s->cap = cap;
+	}
+	s->pages[id] = (struct os_page){ .heap = id ? id : 0, .marks = id ? 1 : 0, .rank = 1 };
+	s->npages++;
+	os_place(s, id);
+	return true;
+}
+
+bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist)
+{
+	struct os_page *pg = s->pages, *x = &pg[id];
+	uint32_t leaf, above, node, c, h, nb;
+	int32_t beta;
+
+	if (!os_room(s))
+		return false;
+	leaf = os_leaf(s, x->time);
+	os_prefix(s, leaf, &above, &beta);
+	if (above == 0) {
+		*dist = 1;
+		return true;
+	}
+	node = os_suffix_min(s, os_last_zero(s, leaf, beta));
+	c = s->tree[node].mincap;
+	*dist = c + 1;
+	/* Take marker c from its page, pass x's markers to the page above. */
+	h = os_holder(s, node);
+	pg[h].heap = os_heap_merge(pg, pg[c].left, pg[c].right);
+	pg[h].marks--;
+	os_set(s, pg[h].time, true);
+	nb = os_previous(s, leaf);
+	pg[nb].heap = os_heap_merge(pg, pg[nb].heap, x->heap);
+	pg[nb].marks += x->marks;
+	os_set(s, pg[nb].time, true);
+	os_set(s, x->time, false);
+	/* x goes on top with marker c. */
+	pg[c].left = pg[c].right = 0;
+	pg[c].rank = 1;
+	x->heap = c;
+	x->marks = 1;
+	os_place(s, id);
+	return true;
+}
+
+bool optstack_final(struct optstack *s, uint32_t *final)
+{
+	uint32_t *order, n = s->npages, k = 0;
+	bool ok = true;
+
+	if (!os_compact(s) || (order = malloc(((size_t)n + 1) * sizeof *order)) == NULL)
+		return false;
+	/* After os_compact the pages are at times n-1 (latest) down to 0. */
+	for (uint32_t t = n; t-- > 0;)
+		order[k++] = s->id_at[t];
+	for (uint32_t i = 0; i < n && ok; i++)
+		ok = optstack_ref(s, order[i], &final[order[i]]);
+	free(order);
+	return ok;
+}
+
+void optstack_destroy(struct optstack *s)
+{
+	if (s == NULL)
+		return;
+	free(s->pages);
+	free(s->tree);
+	free(s->id_at);
+	free(s);
+}
