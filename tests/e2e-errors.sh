@@ -73,18 +73,22 @@ if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$work/out" | cut -d, -f6)" = 0 ]; then
 # Write errors on standard output are errors that name their reason, for
 # every command: a full device (a private node, never the system's own),
 # and a closed standard output.
+# expect_exit2_saying STATUS PATTERN DESC: a test that STATUS is 2 and
+# $work/err matches PATTERN (grep).
+expect_exit2_saying() {
+	if [ "$1" -eq 2 ] && grep -q "$2" "$work/err"; then
+		ok "$3"
+	else
+		not_ok "$3" "status $1: $(cat "$work/err")"
+	fi
+}
 stdout_cmds=("decode $TRACES/belady.pages" "policies" "run $TRACES/belady.pages" "mrc $TRACES/belady.pages"
 	"gen uniform --pages 10 --refs 5 -o -" "convert $TRACES/belady.pages -" "--help" "run --help")
 if mknod "$work/full" c 1 7 2>/dev/null; then
 	for c in "${stdout_cmds[@]}"; do
 		# shellcheck disable=SC2086
 		"$PAGESIM" $c >"$work/full" 2>"$work/err"
-		status=$?
-		if [ "$status" -eq 2 ] && grep -q 'No space left on device' "$work/err"; then
-			ok "pagesim $c > a full device: exit 2 naming the reason"
-		else
-			not_ok "pagesim $c > a full device: exit 2 naming the reason" "status $status: $(cat "$work/err")"
-		fi
+		expect_exit2_saying $? 'No space left on device' "pagesim $c > a full device: exit 2 naming the reason"
 	done
 else
 	echo "# skip: cannot make a device node here (not root); the closed-output checks below still run"
@@ -92,12 +96,8 @@ fi
 for c in "decode $TRACES/belady.pages" "policies" "run - --policy opt" "mrc - --policy opt"; do
 	# shellcheck disable=SC2086
 	"$PAGESIM" $c <"$TRACES/belady.pages" >&- 2>"$work/err"
-	status=$?
-	if [ "$status" -eq 2 ] && grep -q 'cannot write standard output: Bad file descriptor' "$work/err"; then
-		ok "pagesim $c with standard output closed: exit 2 naming the reason"
-	else
-		not_ok "pagesim $c with standard output closed: exit 2 naming the reason" "status $status: $(cat "$work/err")"
-	fi
+	expect_exit2_saying $? 'cannot write standard output: Bad file descriptor' \
+		"pagesim $c with standard output closed: exit 2 naming the reason"
 done
 # --- Experiment files beyond the limits, empty list items, a directory as a trace --
 
