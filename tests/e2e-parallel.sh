@@ -49,10 +49,13 @@ chmod +x fake-ssh
 rm -rf res/small
 "$script" small.yaml --shards 3 --no-plot --ssh "$work/fake-ssh" --sshlogin 1/hostA,1/hostB >out 2>err
 status=$?
-hosts=$(sort -u fake-ssh.log 2>/dev/null | tr '\n' ' ')
-if [ "$status" -eq 0 ] && [ "$hosts" = "hostA hostB " ] && [ "$(wc -l <fake-ssh.log)" -eq 3 ]; then
-	ok "--sshlogin sends the 3 shards to both hosts"
-else not_ok "--sshlogin sends the 3 shards to both hosts" "status $status, hosts $hosts" "$(tail -n 5 err)"; fi
+# Which host runs which shard is parallel's choice (it may keep to one
+# host when it judges the machine busy), so the check is that every shard
+# went over ssh, once, to a host of the list.
+hosts=$(sort fake-ssh.log 2>/dev/null | tr '\n' ' ')
+if [ "$status" -eq 0 ] && [ "$(wc -l <fake-ssh.log)" -eq 3 ] && ! grep -Evq '^host[AB]$' fake-ssh.log; then
+	ok "--sshlogin sends each of the 3 shards over ssh to a listed host ($hosts)"
+else not_ok "--sshlogin sends each of the 3 shards over ssh to a listed host" "status $status, ssh calls: $hosts" "$(tail -n 5 err)"; fi
 expect_same "--sshlogin's results.csv is the unsharded sweep's" res/ref/results.csv res/small/results.csv
 
 # A shard that fails: reported with the command that reruns it, no merge.
