@@ -179,7 +179,7 @@ START_TEST(moved_ptes_are_reported_to_the_mover)
 	static struct tracked t;
 	struct pt_shape s;
 	struct pagetable pt;
-	struct pt_mover mover = { tracked_moved, &t };
+	struct pt_mover mover = { tracked_moved, &t, NULL };
 
 	t.n = t.moves = 0;
 	ck_assert(pt_shape_init(&s, 48, 12));
@@ -200,18 +200,45 @@ START_TEST(moved_ptes_are_reported_to_the_mover)
 }
 END_TEST
 
-START_TEST(find_skips_compact_leaves)
+START_TEST(find_in_compact_leaves_until_they_move)
 {
 	struct pt_shape s;
 	struct pagetable pt;
+	bool moved = false;
+	struct pt_mover mover = { NULL, NULL, &moved };
+	pte_t *a, *b;
 
 	ck_assert(pt_shape_init(&s, 48, 12));
-	ck_assert(pt_init(&pt, &s, NULL));
+	ck_assert(pt_init(&pt, &s, &mover));
 	ck_assert_ptr_nonnull(pt_walk(&pt, 1000, true));
-	/* Its leaf holds one entry: compact, its PTE may yet move. */
-	ck_assert_ptr_null(pt_find(&pt, 1000));
+	/* Its leaf holds one entry: compact. pt_find finds it (cached or
+	 * walked alike), and nothing that is not there. */
+	a = pt_find(&pt, 1000);
+	ck_assert_ptr_eq(a, pt_walk(&pt, 1000, false));
+	ck_assert_ptr_eq(pt_find(&pt, 1000), a);
 	ck_assert_ptr_null(pt_find(&pt, 1001));
 	ck_assert_ptr_null(pt_find(&pt, 1ULL << 36));
+	ck_assert(!moved);
+	/* A second page in the leaf grows it: the leaf moves, the mover hears
+	 * of it (its PTEs are 0, so fn would not), and pt_find and pt_lookup
+	 * give the new places, never the old from a cache. */
+	ck_assert_ptr_nonnull(pt_lookup(&pt, 1001));
+	ck_assert(moved);
+	a = pt_find(&pt, 1000);
+	b = pt_lookup(&pt, 1001);
+	ck_assert_ptr_eq(a, pt_walk(&pt, 1000, false));
+	ck_assert_ptr_eq(b, pt_walk(&pt, 1001, false));
+	ck_assert_ptr_ne(a, b);
+	/* Filled past 8 pages the leaf becomes full: once more moved, and
+	 * every page found where a walk finds it. */
+	moved = false;
+	for (uint64_t v = 1002; v < 1010; v++)
+		ck_assert_ptr_nonnull(pt_lookup(&pt, v));
+	ck_assert(moved);
+	for (uint64_t v = 1000; v < 1010; v++) {
+		ck_assert_ptr_eq(pt_find(&pt, v), pt_walk(&pt, v, false));
+		ck_assert_ptr_eq(pt_lookup(&pt, v), pt_walk(&pt, v, false));
+	}
 	pt_destroy(&pt);
 }
 END_TEST
@@ -312,7 +339,7 @@ Suite *make_pagetable_suite(void)
 		shape_x86_32_is_10_10_12, shape_x86_64_is_9_9_9_9_12,
 		shape_other_page_sizes_put_the_rest_in_the_root, walk_allocates_one_table_per_level_on_demand,
 		walk_two_level_directory_and_table, lookup_cache_agrees_with_walk,
-		moved_ptes_are_reported_to_the_mover, find_skips_compact_leaves,
+		moved_ptes_are_reported_to_the_mover, find_in_compact_leaves_until_they_move,
 		sparse_pages_count_the_simulated_tables
 	};
 	Suite *s = suite_create("pagetable");

@@ -35,7 +35,7 @@
  * 100,000 random pages over 48 bits, the process included, against 7.4 KB
  * before). A leaf of 9 pages or more, and the tables above it, cost what
  * they did, and lookups in them are what they were (one load a level,
- * pt_lookup's cache of the last full leaf); only the first 8 pages of
+ * or a hit in the cache of full leaves); only the first 8 pages of
  * each leaf pay a binary search while their leaf is compact.
  *
  * Pointers to PTEs. The reverse map (frames.h, sim_mm.c) points to every
@@ -211,14 +211,49 @@ void *pt_table_at(const struct pagetable *pt, uint64_t vpn, unsigned l)
 	return table;
 }
 
+/* Empty pt's cache of PTEs in compact leaves. */
+static void pt_pte_forget(struct pagetable *pt)
+{
+	for (unsigned k = 0; k < PT_PTE_CACHE; k++) {
+		pt->pte_vpn[k] = UINT64_MAX;
+		pt->pte_at[k] = NULL;
+	}
+}
+
+/* Empty both of pt's caches. */
+static void pt_cache_forget(struct pagetable *pt)
+{
+	for (unsigned k = 0; k < PT_LEAF_CACHE; k++) {
+		pt->leaf_prefix[k] = UINT64_MAX;
+		pt->leaf_table[k] = NULL;
+	}
+	pt_pte_forget(pt);
+}
+
+/* Remember pte, in a compact leaf, as vpn's. */
+static void pt_pte_remember(struct pagetable *pt, uint64_t vpn, pte_t *pte)
+{
+	unsigned slot = pt_pte_slot(vpn);
+
+	pt->pte_vpn[slot] = vpn;
+	pt->pte_at[slot] = pte;
+}
+
+/* A compact leaf of pt is about to move: pointers to its PTEs go stale. */
+static void pt_leaf_moving(struct pagetable *pt)
+{
+	if (pt->mover.leaf_moved != NULL)
+		*pt->mover.leaf_moved = true;
+	pt_pte_forget(pt);
+}
+
 bool pt_init(struct pagetable *pt, const struct pt_shape *shape, const struct pt_mover *mover)
 {
 	pt->shape = *shape;
 	pt->root = pt_table_alloc(shape, 0);
 	pt->tables = pt->root != NULL;
-	pt->cached_prefix = UINT64_MAX;
-	pt->cached_leaf = NULL;
-	pt->mover = mover != NULL ? *mover : (struct pt_mover){ NULL, NULL };
+	pt_cache_forget(pt);
+	pt->mover = mover != NULL ? *mover : (struct pt_mover){ NULL, NULL, NULL };
 	return pt->root != NULL;
 }
 
@@ -249,8 +284,7 @@ void pt_destroy(struct pagetable *pt)
 	if (pt->root != NULL)
 		pt_free_level(&pt->shape, pt->root, 0);
 	pt->root = NULL;
-	pt->cached_leaf = NULL;
-	pt->cached_prefix = UINT64_MAX;
+	pt_cache_forget(pt);
 }
 
 /* Tell pt's mover that the PTE at from now lives at to, unless it is 0. */
@@ -270,6 +304,8 @@ static bool pc_grow(struct pagetable *pt, void **ref, unsigned l)
 
 	if (grown == NULL)
 		return false;
+	if (l + 1 == pt->shape.levels)
+		pt_leaf_moving(pt);
 	c->n = old->n;
 	memcpy(c->val, old->val, old->n * sizeof *c->val);
 	memcpy(pc_key(c), pc_key(old), old->n * sizeof *pc_key(c));
@@ -290,6 +326,8 @@ static bool pt_make_full(struct pagetable *pt, void **ref, unsigned l)
 
 	if (full == NULL)
 		return false;
+	if (l + 1 == pt->shape.levels)
+		pt_leaf_moving(pt);
 	for (unsigned k = 0; k < c->n; k++) {
 		union pt_entry *e = &c->val[pc_order(c)[k]];
 		void *to = pt_full_entry(&pt->shape, full, l, pc_key(c)[k]);
@@ -387,10 +425,10 @@ static pte_t *pt_make(struct pagetable *pt, uint64_t vpn)
 		ref[l + 1] = entry;
 	}
 	pt_fill_above(pt, vpn, ref);
-	if (!pt_is_compact(*ref[leaf])) {
-		pt->cached_prefix = vpn >> shape->bits[leaf];
-		pt->cached_leaf = *ref[leaf];
-	}
+	if (!pt_is_compact(*ref[leaf]))
+		pt_leaf_remember(pt, vpn >> shape->bits[leaf], *ref[leaf]);
+	else
+		pt_pte_remember(pt, vpn, entry);
 	return entry;
 }
 
@@ -406,12 +444,13 @@ pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create)
 		return NULL;
 	table = pt_table_at(pt, vpn, leaf);
 	if (table != NULL && !pt_is_compact(table)) {
-		pt->cached_prefix = vpn >> shape->bits[leaf];
-		pt->cached_leaf = table;
+		pt_leaf_remember(pt, vpn >> shape->bits[leaf], table);
 		return (pte_t *)table + index;
 	}
-	if (table != NULL && (e = pc_find(pc_untag(table), index)) != NULL)
+	if (table != NULL && (e = pc_find(pc_untag(table), index)) != NULL) {
+		pt_pte_remember(pt, vpn, &e->pte);
 		return &e->pte;
+	}
 	return create ? pt_make(pt, vpn) : NULL;
 }
 

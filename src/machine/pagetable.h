@@ -48,18 +48,42 @@ struct pt_shape {
  * never 0; from is freed right after). See pt_walk. */
 typedef void pt_moved_fn(void *ctx, pte_t *from, pte_t *to);
 
-/* Who hears of moved PTEs: fn(ctx, ...), or nobody when fn is NULL. */
+/* Who hears of moved PTEs: fn(ctx, ...), or nobody when fn is NULL; and
+ * *leaf_moved (unless NULL) is set whenever a compact leaf moves, its
+ * zero PTEs too (see pt_find). */
 struct pt_mover {
 	pt_moved_fn *fn;
 	void *ctx;
+	bool *leaf_moved;
 };
+
+/* Full leaf tables remembered by a page table (a power of two): real
+ * programs alternate between a few leaves (code, stack, heap, a library),
+ * which one entry cannot hold. */
+#define PT_LEAF_CACHE_BITS 3
+#define PT_LEAF_CACHE (1u << PT_LEAF_CACHE_BITS)
+/* PTEs of compact leaves remembered by a page table (a power of two): a
+ * program's stack and small mappings sit alone in their leaves, which
+ * stay compact, and are reached by binary searches otherwise. */
+#define PT_PTE_CACHE_BITS 3
+#define PT_PTE_CACHE (1u << PT_PTE_CACHE_BITS)
 
 struct pagetable {
 	struct pt_shape shape;
 	void *root;             /* level-0 table, always full (a PTE array when levels == 1) */
 	uint64_t tables;        /* simulated tables, the root included (full or compact alike) */
-	uint64_t cached_prefix; /* vpn >> leaf bits of cached_leaf */
-	pte_t *cached_leaf;     /* last full leaf table walked to, or NULL */
+	/* A direct-mapped cache of full leaf tables walked to: slot
+	 * pt_leaf_slot(prefix) holds the leaf of pages prefix << leaf bits
+	 * on, or a prefix of UINT64_MAX. Full tables never move and live
+	 * until pt_destroy, so an entry never goes stale. Host-side only. */
+	uint64_t leaf_prefix[PT_LEAF_CACHE];
+	pte_t *leaf_table[PT_LEAF_CACHE];
+	/* A direct-mapped cache of PTEs in compact leaves: slot
+	 * pt_pte_slot(vpn) holds vpn's PTE, or a vpn of UINT64_MAX. Emptied
+	 * whenever a compact leaf moves (grows or becomes full), which the
+	 * mover's leaf_moved hears of. Host-side only. */
+	uint64_t pte_vpn[PT_PTE_CACHE];
+	pte_t *pte_at[PT_PTE_CACHE];
 	struct pt_mover mover;
 };
 
@@ -91,31 +115,85 @@ void pt_destroy(struct pagetable *pt);
  * one in a compact leaf table may move when a later pt_walk with create
  * adds an entry to that table: every nonzero PTE moved is reported to the
  * table's mover first, so whoever keeps PTE pointers (the reverse map)
- * must update them there, and must not keep others across such a walk. */
+ * must update them there, and must not keep others across such a walk
+ * unless the mover's leaf_moved stays unset. */
 pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create);
 
 /* The table of level l on the way to page vpn (in range), PT_COMPACT set
  * if it is compact, or NULL if it does not exist. */
 void *pt_table_at(const struct pagetable *pt, uint64_t vpn, unsigned l);
 
-/* The PTE of vpn if every table on the way exists and its leaf table is a
- * full one, else NULL (also when vpn is beyond the address space). The
- * pointer so stays valid until pt_destroy. Allocates nothing and changes
- * nothing, so it suits lookups that must stay invisible (prefetching). */
-static inline pte_t *pt_find(const struct pagetable *pt, uint64_t vpn)
+/* The slot of pt's leaf cache for the leaf of pages prefix << leaf bits
+ * on: a multiplicative hash, so that leaves far apart (code, stack) and
+ * neighbours alike spread over the slots. */
+static inline unsigned pt_leaf_slot(uint64_t prefix)
+{
+	return (unsigned)((prefix * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - PT_LEAF_CACHE_BITS));
+}
+
+/* Remember that table, a full leaf, holds the pages prefix << leaf bits on. */
+static inline void pt_leaf_remember(struct pagetable *pt, uint64_t prefix, pte_t *table)
+{
+	unsigned slot = pt_leaf_slot(prefix);
+
+	pt->leaf_prefix[slot] = prefix;
+	pt->leaf_table[slot] = table;
+}
+
+/* The slot of pt's PTE cache for page vpn. */
+static inline unsigned pt_pte_slot(uint64_t vpn)
+{
+	return (unsigned)((vpn * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - PT_PTE_CACHE_BITS));
+}
+
+/* The PTE of vpn from the leaf cache, or NULL when its leaf is not there
+ * (vpn in range or not: nothing out of range is ever cached). */
+static inline pte_t *pt_leaf_cached(const struct pagetable *pt, uint64_t vpn)
+{
+	unsigned leaf_bits = pt->shape.bits[pt->shape.levels - 1];
+	uint64_t prefix = vpn >> leaf_bits;
+	unsigned slot = pt_leaf_slot(prefix);
+
+	return pt->leaf_prefix[slot] == prefix ? &pt->leaf_table[slot][vpn & ((1ULL << leaf_bits) - 1)] : NULL;
+}
+
+/* The PTE of vpn, in a compact leaf, from the PTE cache, or NULL. */
+static inline pte_t *pt_pte_cached(const struct pagetable *pt, uint64_t vpn)
+{
+	unsigned slot = pt_pte_slot(vpn);
+
+	return pt->pte_vpn[slot] == vpn ? pt->pte_at[slot] : NULL;
+}
+
+/* The PTE of vpn if every table on the way exists and so does the entry
+ * (a PTE of 0 included), else NULL (also when vpn is beyond the address
+ * space). A PTE of a full leaf stays where it is until pt_destroy; one of
+ * a compact leaf stays until that leaf moves (a later pt_walk or
+ * pt_lookup that adds an entry to it may move it; the mover's leaf_moved
+ * hears of it). Allocates nothing and changes
+ * nothing the model can see (it fills the caches), so it suits lookups
+ * that must stay invisible (prefetching). */
+static inline pte_t *pt_find(struct pagetable *pt, uint64_t vpn)
 {
 	const struct pt_shape *shape = &pt->shape;
 	unsigned leaf = shape->levels - 1;
 	void *table = pt->root; /* the root is always a full table */
+	pte_t *pte = pt_leaf_cached(pt, vpn);
 
+	if (pte != NULL)
+		return pte;
 	if (shape->vpn_bits < 64 && (vpn >> shape->vpn_bits) != 0)
 		return NULL;
-	/* Below a compact table all are compact (pagetable.c): so is the leaf. */
+	/* Full tables inline, one load a level; below the first compact one
+	 * all are compact (pagetable.c): the PTE cache, else pt_walk. */
 	for (unsigned l = 0; l < leaf; l++) {
 		table = ((void **)table)[(vpn >> shape->shift[l]) & ((1ULL << shape->bits[l]) - 1)];
-		if (table == NULL || pt_is_compact(table))
+		if (table == NULL)
 			return NULL;
+		if (pt_is_compact(table))
+			return (pte = pt_pte_cached(pt, vpn)) != NULL ? pte : pt_walk(pt, vpn, false);
 	}
+	pt_leaf_remember(pt, vpn >> shape->bits[leaf], table);
 	return (pte_t *)table + (vpn & ((1ULL << shape->bits[leaf]) - 1));
 }
 
@@ -127,15 +205,15 @@ typedef void pt_visit_fn(void *ctx, uint64_t vpn, pte_t *pte);
  * entries of pt. */
 void pt_visit(struct pagetable *pt, uint64_t lo, uint64_t hi, pt_visit_fn *fn, void *ctx);
 
-/* pt_walk(pt, vpn, true) with a one-entry cache of the last full leaf
- * table: consecutive references to nearby pages cost one compare. */
+/* pt_walk(pt, vpn, true) through the caches: a page walked to lately
+ * costs a hash and a compare or two. */
 static inline pte_t *pt_lookup(struct pagetable *pt, uint64_t vpn)
 {
-	unsigned leaf = pt->shape.levels - 1;
+	pte_t *pte = pt_leaf_cached(pt, vpn);
 
-	if ((vpn >> pt->shape.bits[leaf]) == pt->cached_prefix)
-		return &pt->cached_leaf[vpn & ((1ULL << pt->shape.bits[leaf]) - 1)];
-	return pt_walk(pt, vpn, true);
+	if (pte == NULL && (pte = pt_pte_cached(pt, vpn)) == NULL)
+		pte = pt_walk(pt, vpn, true);
+	return pte;
 }
 
 #endif

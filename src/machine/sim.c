@@ -450,7 +450,7 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		free(s);
 		return NULL;
 	}
-	s->mover = (struct pt_mover){ .fn = sim_pte_moved, .ctx = s };
+	s->mover = (struct pt_mover){ .fn = sim_pte_moved, .ctx = s, .leaf_moved = &s->leaf_moved };
 	swap_init(&s->swap, cfg->swap_slots);
 	s->host = (struct policy_host){
 		.machine = s,
@@ -839,10 +839,11 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 	pte_t *found[2][SIM_PREFETCH_AHEAD];
 	/* The PTE of the page the last data access (recent[0]) or fetch
 	 * (recent[1]) of live p referenced alone, when sim_prefetch found it;
-	 * else NULL. PTEs do not move while no event runs and no process
-	 * dies; both reset this. */
+	 * else NULL. PTEs do not move while no event runs, no process dies
+	 * and no compact leaf moves (s->leaf_moved); each resets this. */
 	pte_t *recent[2] = { NULL, NULL };
 
+	s->leaf_moved = false; /* nothing is found yet */
 	sim_prefetch(p, recs, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_rec *rec = &recs[i];
@@ -864,6 +865,7 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 			/* Events may free page tables: forget every PTE found. */
 			memset(found, 0, sizeof found);
 			memset(recent, 0, sizeof recent);
+			s->leaf_moved = false;
 			continue;
 		}
 		kind = rec->op == OP_FETCH;
@@ -878,9 +880,13 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 			return -1;
 		/* first != NULL: p is live, the PTE sim_prefetch found is p's. */
 		recent[kind] = pages == 1 ? first : NULL;
-		if (rc == SIM_KILLED) { /* its page tables are gone */
+		/* Killed: its page tables are gone. Moved: a walk that made a
+		 * PTE (first NULL, or a record's second page) moved a compact
+		 * leaf, and PTEs found in it with it. */
+		if (rc == SIM_KILLED || s->leaf_moved) {
 			memset(found, 0, sizeof found);
 			memset(recent, 0, sizeof recent);
+			s->leaf_moved = false;
 		}
 	}
 	return 0;

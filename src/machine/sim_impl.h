@@ -94,6 +94,7 @@ struct sim {
 	struct sim_config cfg;
 	struct pt_shape shape;
 	struct pt_mover mover;    /* every page table's: sim_pte_moved */
+	bool leaf_moved;          /* a compact leaf moved (the mover sets it; sim_replay clears it) */
 	struct frame_table ft;
 	struct swap swap;
 	struct sim_stats stats;
