@@ -47,6 +47,21 @@ static const unsigned char hexv[256] = {
 
 #define HEXV(p) hexv[(unsigned char)*(p)]
 
+/* hexd[ch] is the value of hex digit ch, or 255 if ch is not one: what
+ * scan_hex's loop reads (one operation a digit less than hexv). */
+#define NO16 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255
+/* clang-format off */
+static const unsigned char hexd[256] = {
+	NO16, NO16, NO16,                                           /* 0x00-0x2f */
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 255, 255, 255, 255, 255, 255,    /* 0x30-0x3f: 0-9 */
+	255, 10, 11, 12, 13, 14, 15, 255, 255, 255, 255, 255, 255, 255, 255, 255, /* A-F */
+	NO16,                                                       /* 0x50-0x5f */
+	255, 10, 11, 12, 13, 14, 15, 255, 255, 255, 255, 255, 255, 255, 255, 255, /* a-f */
+	NO16, NO16, NO16, NO16, NO16, NO16, NO16, NO16, NO16,       /* 0x70-0xff */
+};
+/* clang-format on */
+#undef NO16
+
 void trace_parse_init(struct parse_ctx *c, enum trace_format f, unsigned va_bits, unsigned page_shift)
 {
 	memset(c, 0, sizeof *c);
@@ -124,23 +139,53 @@ static bool word_is(const char *p, const char *w)
 	return strncmp(p, w, n) == 0 && (IS_WS(p[n]) || p[n] == '\n' || p[n] == '\r');
 }
 
+/* Do the n hex digits at p stand for 2^64 or more (more than 16 after
+ * the leading zeros)? Cold: only a number of over 16 digits asks. */
+static bool __attribute__((noinline, cold)) hex_too_big(const char *p, size_t n)
+{
+	while (n > 16 && *p == '0') {
+		p++;
+		n--;
+	}
+	return n > 16;
+}
+
 /* Scan hex digits at *pp into *v. Returns the digits scanned (0 if none);
- * *big is set when the value does not fit in 64 bits. */
+ * *big is set when the value does not fit in 64 bits. The loop does not
+ * test for overflow: the digit count tells afterwards. */
 static inline unsigned scan_hex(const char **pp, uint64_t *v, bool *big)
 {
 	const char *p = *pp;
 	uint64_t x = 0;
 	unsigned d;
 
-	while ((d = HEXV(p)) != 0) {
-		*big |= (x >> 60) != 0;
-		x = x << 4 | (d - 1);
+	while ((d = hexd[(unsigned char)*p]) < 16) {
+		x = x << 4 | d;
 		p++;
 	}
 	*v = x;
 	d = (unsigned)(p - *pp);
+	if (d > 16 && hex_too_big(*pp, d))
+		*big = true;
 	*pp = p;
 	return d;
+}
+
+/* The decimal digits [p, end) as a number, *big set if it does not fit
+ * in 64 bits (then the low 64 bits of the value). Cold: only a number of
+ * over 19 digits asks. */
+static uint64_t __attribute__((noinline, cold)) dec_checked(const char *p, const char *end, bool *big)
+{
+	uint64_t x = 0;
+
+	for (; p < end; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
+			*big = true;
+		x = x * 10 + d;
+	}
+	return x;
 }
 
 /* Scan decimal digits at *pp into *v. Returns the digits scanned (0 if
@@ -151,16 +196,16 @@ static inline unsigned scan_dec(const char **pp, uint64_t *v, bool *big)
 	uint64_t x = 0;
 	unsigned n;
 
+	/* 19 digits always fit in 64 bits; a longer number is checked as it
+	 * is read, out of the common path. */
 	while (IS_DIGIT(*p)) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (x > (UINT64_MAX - d) / 10)
-			*big = true;
-		x = x * 10 + d;
+		x = x * 10 + (unsigned)(*p - '0');
 		p++;
 	}
-	*v = x;
 	n = (unsigned)(p - *pp);
+	if (n > 19)
+		x = dec_checked(*pp, p, big);
+	*v = x;
 	*pp = p;
 	return n;
 }
@@ -259,9 +304,11 @@ static bool valgrind_message(const char *p)
  * ignored. Returns the records written to out (0..2) and moves *pp past
  * the line, or returns -1.
  */
-static int lackey_line(struct parse_ctx *c, const char **pp, struct trace_rec *out)
+static inline __attribute__((always_inline)) int lackey_line(struct parse_ctx *c, const char **pp,
+								struct trace_rec *out)
 {
-	const char *p = skip_ws(*pp), *next;
+	/* Valgrind writes one space before L, S and M, none before I. */
+	const char *p = **pp == ' ' && !IS_WS((*pp)[1]) ? *pp + 1 : skip_ws(*pp), *next;
 	uint64_t addr, size;
 	bool big = false, size_big = false;
 	enum access_op op;
@@ -301,7 +348,7 @@ static int lackey_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
 	p++;
 	if (scan_dec(&p, &size, &size_big) == 0)
 		return parse_refuse(c, PARSE_BAD, "expected a decimal size after ','");
-	next = rest_is_eol(p, false);
+	next = *p == '\n' ? p + 1 : rest_is_eol(p, false);
 	if (next == NULL)
 		return parse_refuse(c, PARSE_BAD, "unexpected text after the size");
 	if (size_big || size == 0 || size > SIZE_MAX_REC)
@@ -932,9 +979,14 @@ static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const cha
 		k = fn(c, &p, out + n);
 		if (k < 0)
 			break;
-		if (lines != NULL)
-			for (int j = 0; j < k; j++)
-				lines[n + (size_t)j] = line + 1;
+		/* Both of the most a line yields (there is room for them): one
+		 * store each, no loop; a slot past the line's records is
+		 * written again by the next line. */
+		if (lines != NULL) {
+			lines[n] = line + 1;
+			if (most_per_line == 2)
+				lines[n + 1] = line + 1;
+		}
 		n += (size_t)k;
 		line++;
 	}
