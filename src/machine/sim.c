@@ -550,6 +550,10 @@ void *sim_policy_state(struct sim *s)
 void sim_get_stats(const struct sim *s, struct sim_stats *out)
 {
 	*out = s->stats;
+	out->reads = s->served[OP_READ];
+	out->writes = s->served[OP_WRITE];
+	out->fetches = s->served[OP_FETCH];
+	out->refs = out->reads + out->writes + out->fetches;
 	out->hits = out->refs - out->faults;
 	out->pt_frames = s->tables_charged;
 	out->resident = sim_resident_frames(s);
@@ -708,15 +712,11 @@ static inline void sim_prefetch_victim(struct sim *s)
 	s->victim_hint = FRAME_NONE;
 }
 
-/* Count a served reference of rec. */
+/* Count a served reference of rec (an access: op 0..2). sim_get_stats
+ * turns the counts into refs, reads, writes and fetches. */
 static inline void sim_count(struct sim *s, const struct trace_rec *rec)
 {
-	s->stats.refs++;
-	switch (rec->op) {
-	case OP_WRITE: s->stats.writes++; break;
-	case OP_FETCH: s->stats.fetches++; break;
-	default: s->stats.reads++; break;
-	}
+	s->served[rec->op]++;
 }
 
 /* Replay rec, of the current process p, as a hit through pte, if it is

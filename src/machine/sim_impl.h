@@ -97,7 +97,8 @@ struct sim {
 	bool leaf_moved;          /* a compact leaf moved (the mover sets it; sim_replay clears it) */
 	struct frame_table ft;
 	struct swap swap;
-	struct sim_stats stats;
+	struct sim_stats stats;   /* refs, reads, writes, fetches: from served[] (sim_get_stats) */
+	uint64_t served[3];       /* references served, by operation (OP_READ, OP_WRITE, OP_FETCH) */
 	uint64_t now; /* index of the next page reference */
 	uint64_t resident_since; /* stats.space_time covers references before
 				    this one (sim_resident_mark) */
