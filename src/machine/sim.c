@@ -719,10 +719,11 @@ static inline void sim_count(struct sim *s, const struct trace_rec *rec)
 	s->served[rec->op]++;
 }
 
-/* Replay rec, of the current process p, as a hit through pte, if it is
- * one: pte (sim_prefetch found it for rec) is that of the page the last
- * access of rec's kind (fetch or data) referenced alone, so it is still
- * valid and p's; rec references that page alone; no tick is due; and the
+/* Replay rec as a hit through pte, if it is one: pte (sim_prefetch found
+ * it for rec) is that of the page the last access of rec's kind (fetch or
+ * data) of the current process referenced alone, so it is still valid and
+ * rec is that process's (sim_replay forgets those pages when the process
+ * changes); rec references that page alone; no tick is due; and the
  * PTE allows the access. Then it does exactly what sim_replay_pages would
  * (A and D bits, touch, the clock, the counters) and returns true; else
  * it changes nothing and returns false. Only for machines without a TLB
@@ -730,8 +731,7 @@ static inline void sim_count(struct sim *s, const struct trace_rec *rec)
  * real programs take this path: a basic block's fetches, a loop's stack
  * accesses. */
 static inline __attribute__((always_inline)) bool
-sim_repeat_hit(struct sim *s, const struct proc *p, pte_t *pte, const struct trace_rec *rec, unsigned shift,
-	       bool span)
+sim_repeat_hit(struct sim *s, pte_t *pte, const struct trace_rec *rec, unsigned shift, bool span)
 {
 	const bool write = rec->op == OP_WRITE;
 	const pte_t need = PTE_P | (write ? PTE_W : 0);
@@ -740,8 +740,8 @@ sim_repeat_hit(struct sim *s, const struct proc *p, pte_t *pte, const struct tra
 	/* The last byte's page is the first's too (pageref_span gives 1
 	 * page; an access that wraps past 2^64 ends on another page and goes
 	 * the long way). */
-	if ((span && ((rec->addr + rec->size - 1) >> shift) != vpn) || rec->pid != p->pid ||
-	    s->now >= s->next_tick || (*pte & need) != need)
+	if ((span && ((rec->addr + rec->size - 1) >> shift) != vpn) || s->now >= s->next_tick ||
+	    (*pte & need) != need)
 		return false;
 	*pte |= PTE_A | (write ? PTE_D : 0);
 	sim_hit(s, (uint32_t)PTE_NUM(*pte), rec, vpn);
@@ -869,9 +869,13 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 			continue;
 		}
 		kind = rec->op == OP_FETCH;
-		if (first != NULL && first == recent[kind] && repeats && sim_repeat_hit(s, p, first, rec, shift, span))
+		if (first != NULL && first == recent[kind] && repeats && sim_repeat_hit(s, first, rec, shift, span))
 			continue;
 		pages = pageref_span(rec, shift, span, &vpn);
+		if (p == NULL || p->pid != rec->pid) {
+			/* recent[] holds the last process's pages. */
+			memset(recent, 0, sizeof recent);
+		}
 		p = sim_switch(s, p, rec->pid, err);
 		if (p == NULL)
 			return -1;
