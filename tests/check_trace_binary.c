@@ -376,6 +376,25 @@ static void expect_bin_error_of(const struct text *t, enum trace_format f, bool 
 	}
 }
 
+/* expect_bin_error_of (auto-detected, no skip_bad) with va_bits-bit
+ * addresses, read one record a batch: a version-3 batch then never
+ * reaches the file's last 32 bytes, which the decoder's slow path takes
+ * (and the validation after it checks record by record). */
+static void expect_bin_error_va(const struct text *t, unsigned va_bits, const struct trace_rec *want,
+				size_t records, const char *suffix)
+{
+	static const size_t ones[] = {1, 0};
+	struct trace_options o = opts(TRACE_AUTO);
+	struct result res;
+
+	o.va_bits = va_bits;
+	run_data(t->s, t->len, &o, ones, &res);
+	expect_error(&res, suffix);
+	ck_assert_msg(res.n == records, "%zu records before '%s', want %zu", res.n, suffix, records);
+	ck_assert(memcmp(res.recs, want, records * sizeof *res.recs) == 0);
+	result_free(&res);
+}
+
 /* expect_bin_error_of with the records of bin_sample before the error. */
 static void expect_bin_error(const struct text *t, enum trace_format f, bool skip_bad, size_t records,
 			     const char *suffix)
@@ -831,6 +850,33 @@ START_TEST(t_binary3_errors)
 		t = bin_v3("\xc4\x00\x02", 3);
 		expect_bin_error(&t, TRACE_AUTO, false, 0, ": record 1: pid 0 (must be 1..4294967295)");
 		free(t.s);
+	}
+	/* The same in the middle of a long stream of accesses (v3_codes
+	 * without its run), where the decoder's fast loop validates as it
+	 * decodes (trace_binary3_check): a size 0 and a pid 0 from varints,
+	 * and an address beyond 32 bits. */
+	{
+		static const struct {
+			const char *code;
+			size_t len;
+			unsigned va_bits;
+			const char *why;
+		} mid[] = {
+		    {"\x00\x00", 2, 48, ": record 4: size 0 (must be 1..65535)"},
+		    {"\x44\x00", 2, 48, ": record 4: pid 0 (must be 1..4294967295)"},
+		    {"\x84\x80\x80\x80\x80\x20", 6, 32,
+		     ": record 4: address 0x100001001 is beyond the 32-bit virtual address space"},
+		};
+
+		for (size_t c = 0; c < ARRAY_LEN(mid); c++) {
+			struct text t = bin_v3(v3_codes, sizeof v3_codes - 2);
+
+			text_add(&t, mid[c].code, mid[c].len);
+			for (int k = 0; k < 64; k++)
+				text_add(&t, "\x12", 1); /* fetches after it: the fast loop's room */
+			expect_bin_error_va(&t, mid[c].va_bits, v3_want, 3, mid[c].why);
+			free(t.s);
+		}
 	}
 }
 END_TEST

@@ -247,9 +247,9 @@ static int binary3_refill(struct trace_reader *r, struct ps_error *err)
 /* Decode up to max records of a version-3 stream into recs, from buf and
  * then (unless no_read) from the source; recs[0] is record number first.
  * Returns the number decoded; *end says why it stopped short, with fault
- * naming the file and record. */
+ * naming the file and record. What was decoded is added to *chk. */
 static size_t binary3_fill(struct trace_reader *r, struct trace_rec *recs, size_t max, uint64_t first,
-			   bool no_read, struct ps_error *fault, enum binary3_end *end)
+			   bool no_read, struct ps_error *fault, enum binary3_end *end, struct trace_binary3_check *chk)
 {
 	size_t n = 0;
 
@@ -260,7 +260,7 @@ static size_t binary3_fill(struct trace_reader *r, struct trace_rec *recs, size_
 		char why[256];
 
 		n += trace_binary3_decode(&r->v3, (const unsigned char *)r->pos, (size_t)(r->data_end - r->pos),
-					  &used, recs + n, max - n, &stop, why, sizeof why);
+					  &used, recs + n, max - n, &stop, why, sizeof why, chk);
 		r->pos += used;
 		if (stop == BIN3_FULL || (no_read && stop == BIN3_MORE))
 			break;
@@ -295,8 +295,9 @@ static ssize_t binary3_pull(struct trace_reader *r, unsigned char *dst, size_t l
 	while (got < len) {
 		struct trace_rec rec;
 		enum binary3_end end;
+		struct trace_binary3_check chk = {0}; /* unused: payload records are not validated */
 
-		if (binary3_fill(r, &rec, 1, first + got / TRACE_BINARY_RECORD_SIZE, src_broken, err, &end) == 0) {
+		if (binary3_fill(r, &rec, 1, first + got / TRACE_BINARY_RECORD_SIZE, src_broken, err, &end, &chk) == 0) {
 			if (end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR)
 				return -1;
 			break;
@@ -428,16 +429,18 @@ static size_t binary_event(struct trace_reader *r, struct trace_rec *recs, size_
  * record or event and close the gap; without, fail at the first. Fills
  * lines[] (if not NULL) with the record numbers. broken: the message of
  * a read error that ended this batch (no more may be read for an event's
- * payload), or NULL. Returns the number of records now at the front. */
+ * payload), or NULL. valid: the caller knows that no record is refused
+ * (trace_binary3_all_valid), so none is looked at. Returns the number of
+ * records now at the front. */
 static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t n,
-			      const char *broken)
+			      const char *broken, bool valid)
 {
 	const bool events = r->bin.flags & TRACE_BINARY_FLAG_EVENTS;
 	size_t kept = 0, i = 0;
 	uint64_t extra = 0;
 
 	while (i < n) {
-		size_t bad = i + trace_binary_find_bad(recs + i, n - i, r->ctx.addr_max);
+		size_t bad = valid ? n : i + trace_binary_find_bad(recs + i, n - i, r->ctx.addr_max);
 		char why[256], msg[PS_ERROR_MAX];
 
 		if (kept != i)
@@ -482,9 +485,11 @@ static size_t binary3_batch(struct trace_reader *r, struct trace_rec *recs, uint
 {
 	struct ps_error fault;
 	enum binary3_end end;
-	size_t whole = binary3_fill(r, recs, max, r->records_seen + 1, false, &fault, &end);
+	struct trace_binary3_check chk = {0};
+	size_t whole = binary3_fill(r, recs, max, r->records_seen + 1, false, &fault, &end, &chk);
 	bool failing = end == BIN3_END_TRUNCATED || end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR;
-	size_t n = binary_validate(r, recs, lines, whole, end == BIN3_END_READ_ERROR ? fault.msg : NULL);
+	size_t n = binary_validate(r, recs, lines, whole, end == BIN3_END_READ_ERROR ? fault.msg : NULL,
+				   trace_binary3_all_valid(&chk, r->ctx.addr_max));
 
 	if (failing && !r->failed)
 		reader_fail(r, fault.msg);
@@ -541,7 +546,7 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint6
 			}
 		}
 		trace_binary_to_host(recs, whole);
-		n = binary_validate(r, recs, lines, whole, src_broken ? later.msg : NULL);
+		n = binary_validate(r, recs, lines, whole, src_broken ? later.msg : NULL, false);
 		if (failing && !r->failed) {
 			/* An event may have taken the partial record as payload and
 			 * then failed; otherwise the partial record is the error. */

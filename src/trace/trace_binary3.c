@@ -187,11 +187,14 @@ static inline bool fast_field(const unsigned char **q, uint64_t max, uint64_t *v
  * TRACE_BINARY3_MAX_CODE bytes remain, with the state in locals; stops
  * before any other record, a corrupt one included. Returns the new n. */
 static size_t decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *pos,
-			      struct trace_rec *recs, size_t n, size_t max)
+			      struct trace_rec *recs, size_t n, size_t max, struct trace_binary3_check *chk)
 {
 	const unsigned char *p = in + *pos, *const stop = in + len - TRACE_BINARY3_MAX_CODE;
 	uint64_t next[2] = {st->next_addr[0], st->next_addr[1]};
-	uint64_t pid = st->pid;
+	uint64_t pid = st->pid, span = 0;
+	/* A batch's first record has no pid varint when it continues the
+	 * last: check the pid it inherits. */
+	uint32_t fields = ((uint32_t)pid - 1u) & ~(uint32_t)pid;
 	const size_t first = n;
 
 	if (len < TRACE_BINARY3_MAX_CODE)
@@ -203,17 +206,29 @@ static size_t decode_accesses(struct trace_binary3_state *st, const unsigned cha
 
 		if (op == 3)
 			break;
-		if ((size == 0 || (tag & (TAG_PID | TAG_DELTA))) &&
-		    ((size == 0 && !fast_field(&q, UINT16_MAX, &size)) ||
-		     ((tag & TAG_PID) && !fast_field(&q, UINT32_MAX, &new_pid)) ||
-		     ((tag & TAG_DELTA) && !fast_field(&q, UINT64_MAX, &delta))))
-			break;
+		if (size == 0 || (tag & (TAG_PID | TAG_DELTA))) {
+			if ((size == 0 && !fast_field(&q, UINT16_MAX, &size)) ||
+			    ((tag & TAG_PID) && !fast_field(&q, UINT32_MAX, &new_pid)) ||
+			    ((tag & TAG_DELTA) && !fast_field(&q, UINT64_MAX, &delta)))
+				break;
+			/* Version 1's validation of size and pid, folded in
+			 * (trace_binary.c, block_has_bad): only a varint can
+			 * make them 0. */
+			fields |= ((uint32_t)size - 1u) | (((uint32_t)new_pid - 1u) & ~(uint32_t)new_pid);
+		}
 		addr = next[stream] + ((delta >> 1) ^ -(delta & 1));
 		next[stream] = addr + size;
 		pid = new_pid;
 		recs[n++] = (struct trace_rec){.addr = addr, .pid = (uint32_t)pid, .size = (uint16_t)size, .op = (uint8_t)op};
+		/* ... and of the range: op and flags are valid by construction.
+		 * An access that wraps past 2^64 is caught here only below 64
+		 * bits (its start lies beyond), so trace_binary3_all_valid
+		 * says "look" for 64-bit addresses. */
+		span |= addr | (next[stream] - 1);
 		p = q;
 	}
+	chk->span |= span;
+	chk->fields |= fields;
 	if (n > first) {
 		st->next_addr[0] = next[0];
 		st->next_addr[1] = next[1];
@@ -226,7 +241,7 @@ static size_t decode_accesses(struct trace_binary3_state *st, const unsigned cha
 
 size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *used,
 			    struct trace_rec *recs, size_t max, enum trace_binary3_stop *stop, char *why,
-			    size_t why_len)
+			    size_t why_len, struct trace_binary3_check *chk)
 {
 	const unsigned char *end = in + len;
 	size_t n = 0, pos = 0;
@@ -237,8 +252,9 @@ size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char 
 		while (st->run_left > 0 && n < max) {
 			recs[n++] = st->last;
 			st->run_left--;
+			chk->unchecked = true;
 		}
-		n = decode_accesses(st, in, len, &pos, recs, n, max);
+		n = decode_accesses(st, in, len, &pos, recs, n, max, chk);
 		if (n == max || pos == len) {
 			*stop = n == max ? BIN3_FULL : BIN3_MORE;
 			break;
@@ -250,6 +266,8 @@ size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char 
 		}
 		pos += k;
 		n += out;
+		if (out > 0)
+			chk->unchecked = true;
 	}
 	*used = pos;
 	return n;

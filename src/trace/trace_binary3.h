@@ -41,15 +41,34 @@ enum trace_binary3_stop {
 	BIN3_CORRUPT, /* the next record's coding is invalid (why says how) */
 };
 
+/* What the decoder learns, at little cost, of the records it decodes:
+ * enough to say that version 1's validation (trace_binary_find_bad) would
+ * refuse none of them. Zero it before a batch. */
+struct trace_binary3_check {
+	uint64_t span;	 /* OR of every access's first and last byte address */
+	uint32_t fields; /* bit 31 set by an access of size 0 or pid 0 */
+	bool unchecked;	 /* a record came another way (a run, a verbatim record) */
+};
+
+/* Would trace_binary_find_bad(recs, n, addr_max) find nothing in the n
+ * records decoded since chk was zeroed? False means "look", not "bad".
+ * With 64-bit addresses always "look": an access may wrap past 2^64,
+ * which span does not show. */
+static inline bool trace_binary3_all_valid(const struct trace_binary3_check *chk, uint64_t addr_max)
+{
+	return !chk->unchecked && addr_max != UINT64_MAX && (chk->fields >> 31) == 0 && chk->span <= addr_max;
+}
+
 /* Decode records from in[0..len) into recs[0..max), going on from st.
  * Sets *used to the bytes of whole records consumed (a record cut by len
  * is left unconsumed, and st is as before it) and returns the number
  * decoded; *stop says why it stopped, and on BIN3_CORRUPT why (without
  * "FILE: record N: ") names the fault of the record after the last one
- * decoded. Reads no byte outside in[0..len), on any input. */
+ * decoded. Adds what it decoded to *chk. Reads no byte outside
+ * in[0..len), on any input. */
 size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *used,
 			    struct trace_rec *recs, size_t max, enum trace_binary3_stop *stop, char *why,
-			    size_t why_len);
+			    size_t why_len, struct trace_binary3_check *chk);
 
 /* Code rec after the records already given to st into out (room for
  * TRACE_BINARY3_MAX_OUT bytes); returns the bytes written, often 0 (a
