@@ -21,6 +21,9 @@ if ! command -v parallel >/dev/null 2>&1; then
 fi
 
 cd "$work" || exit 1
+# parallel's own state (~/.parallel) in the test's directory: nothing of
+# the user's, and nothing left from an earlier run, is read or written.
+export PARALLEL_HOME="$work/parallel-home"
 cp "$TRACES/silberschatz.pages" "$TRACES/sort-1k.addr-rw" .
 cp "$TESTDATA/shard-small.yaml" small.yaml
 sed 's|^output: res/small|output: res/ref|' small.yaml >ref.yaml
