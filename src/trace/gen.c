@@ -197,8 +197,7 @@ static inline uint64_t gen_zipf_draw(const struct gen_zipf *z, struct rng *r)
 	return lo;
 }
 
-/* Check p; returns 0 or -1 with err set. */
-static int gen_check(const struct gen_params *p, struct ps_error *err)
+int gen_check(const struct gen_params *p, struct ps_error *err)
 {
 	if ((unsigned)p->kind >= sizeof gen_kind_names / sizeof gen_kind_names[0])
 		return ps_error_set(err, "unknown workload kind %d", (int)p->kind);

@@ -53,6 +53,11 @@ struct gen;
  * the caller must set them. */
 void gen_params_init(struct gen_params *p, enum gen_kind kind);
 
+/* Check p as gen_create does, without building anything (no Zipf table:
+ * cheap whatever the pages). Returns 0, or -1 with err set to gen_create's
+ * one-line reason. gen_create may still fail on memory. */
+int gen_check(const struct gen_params *p, struct ps_error *err);
+
 /* Build a generator for p (copied). Returns NULL with err set to a
  * one-line reason when p is inconsistent (pages 0, scan refs > pages,
  * set size > pages, alpha <= 0, an address beyond 2^48, ...) or memory
