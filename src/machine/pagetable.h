@@ -123,12 +123,18 @@ pte_t *pt_walk(struct pagetable *pt, uint64_t vpn, bool create);
  * if it is compact, or NULL if it does not exist. */
 void *pt_table_at(const struct pagetable *pt, uint64_t vpn, unsigned l);
 
-/* The slot of pt's leaf cache for the leaf of pages prefix << leaf bits
- * on: a multiplicative hash, so that leaves far apart (code, stack) and
- * neighbours alike spread over the slots. */
+/* The slot of key in a cache of 2^bits slots: a multiplicative hash, so
+ * that keys far apart (code, stack) and neighbours alike spread over the
+ * slots. */
+static inline unsigned pt_cache_slot(uint64_t key, unsigned bits)
+{
+	return (unsigned)((key * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - bits));
+}
+
+/* The slot of pt's leaf cache for the leaf of pages prefix << leaf bits on. */
 static inline unsigned pt_leaf_slot(uint64_t prefix)
 {
-	return (unsigned)((prefix * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - PT_LEAF_CACHE_BITS));
+	return pt_cache_slot(prefix, PT_LEAF_CACHE_BITS);
 }
 
 /* Remember that table, a full leaf, holds the pages prefix << leaf bits on. */
@@ -143,7 +149,7 @@ static inline void pt_leaf_remember(struct pagetable *pt, uint64_t prefix, pte_t
 /* The slot of pt's PTE cache for page vpn. */
 static inline unsigned pt_pte_slot(uint64_t vpn)
 {
-	return (unsigned)((vpn * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - PT_PTE_CACHE_BITS));
+	return pt_cache_slot(vpn, PT_PTE_CACHE_BITS);
 }
 
 /* The PTE of vpn from the leaf cache, or NULL when its leaf is not there
