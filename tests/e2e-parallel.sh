@@ -39,14 +39,16 @@ if [ "$(tail -n +2 res/small/parallel-joblog.txt | wc -l)" -eq 3 ]; then ok "par
 else not_ok "parallel ran one job per shard" "$(cat res/small/parallel-joblog.txt)"; fi
 
 # Over "ssh": fake-ssh HOST [--] COMMAND... logs HOST and runs COMMAND in
-# a shell here.
+# a shell here, with SHELL set as sshd sets it (to the login shell, here
+# /bin/sh): parallel's remote wrapper runs the job with $SHELL, and a CI
+# runner may have none in its environment.
 cat >fake-ssh <<'SH'
 #!/bin/sh
 while [ $# -gt 0 ]; do case $1 in -*) shift ;; *) break ;; esac; done
 echo "$1" >>"$(dirname "$0")/fake-ssh.log"
 shift
 [ "${1:-}" = -- ] && shift
-exec sh -c "$*"
+SHELL=/bin/sh exec sh -c "$*"
 SH
 chmod +x fake-ssh
 rm -rf res/small
