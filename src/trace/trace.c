@@ -424,6 +424,24 @@ static size_t binary_event(struct trace_reader *r, struct trace_rec *recs, size_
 	return at + 1 + in_batch;
 }
 
+/* binary_refused for rec, the access record numbered `number` in the file
+ * that validation refused. The message is formatted only when it is kept
+ * (the first skip, or the failure): a damaged region under skip_bad costs
+ * a count per record, not a formatted message. */
+static bool binary_refused_record(struct trace_reader *r, const struct trace_rec *rec, uint64_t number)
+{
+	char why[256], msg[PS_ERROR_MAX];
+
+	if (r->skip_bad && r->skipped > 0) {
+		r->skipped++;
+		return true;
+	}
+	trace_binary_why(rec, r->ctx.va_bits, r->bin.version, r->bin.flags & TRACE_BINARY_FLAG_EVENTS, why,
+			 sizeof why);
+	snprintf(msg, sizeof msg, "%s: record %llu: %s", r->name, (unsigned long long)number, why);
+	return binary_refused(r, msg);
+}
+
 /* Validate the whole records recs[0..n) of a binary trace, just read,
  * turning events into placeholders: with skip_bad, count each refused
  * record or event and close the gap; without, fail at the first. Fills
@@ -441,7 +459,7 @@ static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, ui
 
 	while (i < n) {
 		size_t bad = valid ? n : i + trace_binary_find_bad(recs + i, n - i, r->ctx.addr_max);
-		char why[256], msg[PS_ERROR_MAX];
+		char msg[PS_ERROR_MAX];
 
 		if (kept != i)
 			memmove(recs + kept, recs + i, (bad - i) * sizeof *recs);
@@ -467,10 +485,7 @@ static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, ui
 			i = next;
 			continue;
 		}
-		trace_binary_why(&recs[bad], r->ctx.va_bits, r->bin.version, events, why, sizeof why);
-		snprintf(msg, sizeof msg, "%s: record %llu: %s", r->name,
-			 (unsigned long long)(r->records_seen + bad + 1), why);
-		if (!binary_refused(r, msg))
+		if (!binary_refused_record(r, &recs[bad], r->records_seen + bad + 1))
 			break;
 		i = bad + 1;
 	}

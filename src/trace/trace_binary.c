@@ -286,6 +286,10 @@ size_t trace_binary_find_bad(const struct trace_rec *recs, size_t n, uint64_t ad
 {
 	enum { BLOCK = 64 };
 
+	/* A refused record is often one of a damaged run, and the caller asks
+	 * again from the record after it: look at that one alone first. */
+	if (n > 0 && rec_bad(&recs[0], addr_max))
+		return 0;
 	for (size_t base = 0; base < n; base += BLOCK) {
 		size_t k = n - base < BLOCK ? n - base : BLOCK;
 
