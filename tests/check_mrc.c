@@ -439,9 +439,19 @@ START_TEST(bad_configurations_are_refused)
 	struct ps_error err = { "" };
 	uint64_t next = POLICY_NEVER;
 
-	ck_assert_ptr_null(mrc_create(&(struct mrc_config){ .policy = MRC_OPT, .page_shift = SHIFT, .va_bits = 48 },
+	struct mrc *online;
+
+	/* The walk (a largest size of 1..1024) looks ahead; the critical stack
+	 * (no limit, or a larger one) does not. */
+	ck_assert_ptr_null(mrc_create(&(struct mrc_config){ .policy = MRC_OPT, .page_shift = SHIFT, .va_bits = 48,
+							   .max_frames = 1024 },
 				      &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "look ahead"));
+	online = mrc_create(&(struct mrc_config){ .policy = MRC_OPT, .page_shift = SHIFT, .va_bits = 48,
+						  .max_frames = 1025 },
+			    &err);
+	ck_assert_ptr_nonnull(online);
+	mrc_destroy(online);
 	ck_assert_ptr_null(mrc_create(&(struct mrc_config){ .policy = MRC_OPT, .page_shift = SHIFT, .va_bits = 48,
 							   .sample_rate = 0.5, .future = &next, .future_len = 1 },
 				      &err));
@@ -482,7 +492,7 @@ START_TEST(past_the_address_space_as_the_simulator)
 	mrc_destroy(m);
 
 	m = mrc_create(&(struct mrc_config){ .policy = MRC_OPT, .page_shift = SHIFT, .va_bits = 48,
-					      .future = next, .future_len = 1 }, &merr);
+					      .future = next, .future_len = 1, .max_frames = 4 }, &merr);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq(mrc_feed(m, recs, 2, &merr), -1);
 	ck_assert_ptr_nonnull(strstr(merr.msg, "look-ahead covers 1 references"));

@@ -150,8 +150,6 @@ static int mrc_parse(int argc, char **argv, struct mrc_opts *o)
 	return mrc_check_args(o, argc, argv, first);
 }
 
-/* pass_consumer of OPT's look-ahead pass: an event fails it already, with
- * the message the curve would give. */
 /* What a pass feeds: the look-ahead builder or the curve, and the
  * progress line with the records so far. */
 struct mrc_pass {
@@ -160,6 +158,8 @@ struct mrc_pass {
 	uint64_t records;
 };
 
+/* pass_consumer of OPT's look-ahead pass: an event fails it already, with
+ * the message the curve would give. */
 static int mrc_consume_future(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	struct mrc_pass *pass = ctx;
@@ -263,10 +263,28 @@ static uint32_t mrc_largest_frames(const struct mrc_opts *o)
 	return largest;
 }
 
+/* The curve o asks for, without its look-ahead. */
+static struct mrc_config mrc_config_of(const struct mrc_opts *o)
+{
+	return (struct mrc_config){
+		.policy = o->policy, .page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
+		.span_pages = o->span_pages, .sample_rate = o->sample, .max_frames = mrc_largest_frames(o),
+	};
+}
+
+/* Does o's curve read the trace twice (a look-ahead pass first)? */
+static bool mrc_two_passes(const struct mrc_opts *o)
+{
+	const struct mrc_config cfg = mrc_config_of(o);
+
+	return mrc_looks_ahead(&cfg);
+}
+
 /* Compute and print the curve of path for o. Returns an exit code. */
 static int mrc_run(const struct mrc_opts *o, const char *path)
 {
 	const struct trace_spec spec = { .path = path };
+	struct mrc_config cfg = mrc_config_of(o);
 	struct future fut = { NULL, 0 };
 	struct pass_info info;
 	struct ps_error err;
@@ -274,7 +292,7 @@ static int mrc_run(const struct mrc_opts *o, const char *path)
 	struct mrc_pass pass = { NULL };
 	int status = EXIT_OK, rc;
 
-	if (o->policy == MRC_OPT) {
+	if (mrc_two_passes(o)) {
 		struct future_builder *b = future_begin(o->topt.page_shift, o->span_pages);
 
 		if (b == NULL)
@@ -288,12 +306,10 @@ static int mrc_run(const struct mrc_opts *o, const char *path)
 			return cli_fail("%s", err.msg);
 		}
 		future_finish(b, &fut);
+		cfg.future = fut.next_use;
+		cfg.future_len = fut.len;
 	}
-	m = mrc_create(&(struct mrc_config){
-		.policy = o->policy, .page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
-		.span_pages = o->span_pages, .sample_rate = o->sample,
-		.future = fut.next_use, .future_len = fut.len, .max_frames = mrc_largest_frames(o),
-	}, &err);
+	m = mrc_create(&cfg, &err);
 	pass = (struct mrc_pass){ .target = m };
 	cli_progress_start(&pass.progress, "mrc");
 	if (m == NULL)
@@ -324,7 +340,8 @@ int cmd_mrc(int argc, char **argv)
 	status = mrc_parse(argc, argv, o);
 	if (status >= 0)
 		goto out;
-	if (o->policy == MRC_OPT && strcmp(o->trace, "-") == 0) {
+	/* Two passes over standard input need it in a file. */
+	if (strcmp(o->trace, "-") == 0 && mrc_two_passes(o)) {
 		if ((status = cli_spool_stdin(spool, sizeof spool)) != EXIT_OK)
 			goto out;
 		spooled = true;

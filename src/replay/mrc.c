@@ -505,7 +505,8 @@ static bool mrc_opt_walk(struct mrc *m, struct mrc_page *p, bool fresh, bool wri
 }
 
 /* A reference to p (fresh: a first touch) under OPT at time now, whose
- * next reference is at next. False when memory is short. */
+ * next reference is at next (for the walk; the critical stack needs no
+ * look-ahead). False when memory is short. */
 static bool mrc_opt_ref(struct mrc *m, struct mrc_page *p, bool fresh, bool write, uint64_t now,
 			uint64_t next)
 {
@@ -535,6 +536,11 @@ static uint32_t mrc_final_depth(const struct mrc *m, const struct mrc_page *p, c
 
 /* ---- the pass ---- */
 
+bool mrc_looks_ahead(const struct mrc_config *cfg)
+{
+	return cfg->policy == MRC_OPT && cfg->max_frames != 0 && cfg->max_frames <= MRC_WALK_MAX;
+}
+
 struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err)
 {
 	struct pt_shape shape;
@@ -549,7 +555,7 @@ struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err)
 		ps_error_set(err, "sampling estimates LRU curves only; OPT needs every reference");
 		return NULL;
 	}
-	if (cfg->policy == MRC_OPT && cfg->future == NULL) {
+	if (mrc_looks_ahead(cfg) && cfg->future == NULL) {
 		ps_error_set(err, "OPT needs to look ahead in the trace, and no look-ahead was given");
 		return NULL;
 	}
@@ -575,7 +581,7 @@ struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err)
 		m->sample_t = 1;
 	if (m->policy == MRC_LRU && mrc_time_alloc(m, 4096))
 		mrc_time_fill(m, 0);
-	const bool critical = m->policy == MRC_OPT && m->limit > MRC_WALK_MAX;
+	const bool critical = m->policy == MRC_OPT && !mrc_looks_ahead(cfg);
 
 	if (critical)
 		m->opt = optstack_create();
@@ -673,7 +679,7 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 			if ((vpn >> m->vpn_bits) != 0)
 				return mrc_fail(m, err, "access at 0x%" PRIx64
 						" runs past the end of the %u-bit address space", rec->addr, m->va_bits);
-			if (m->policy == MRC_OPT && m->refs >= m->future_len)
+			if (m->policy == MRC_OPT && m->opt == NULL && m->refs >= m->future_len)
 				return mrc_fail(m, err, "the look-ahead covers %" PRIu64
 						" references, the trace has more", m->future_len);
 			switch (rec->op) {
@@ -703,7 +709,7 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 				m->npages++;
 			}
 			ok = m->policy == MRC_LRU ? mrc_lru_ref(m, p, fresh, write)
-						  : mrc_opt_ref(m, p, fresh, write, m->refs - 1, m->future[m->refs - 1]);
+			     : mrc_opt_ref(m, p, fresh, write, m->refs - 1, m->opt ? 0 : m->future[m->refs - 1]);
 			if (!ok)
 				return mrc_fail(m, err, "out of memory after %" PRIu64 " references", m->refs);
 		}

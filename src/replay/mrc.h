@@ -29,8 +29,9 @@ struct mrc_config {
 	unsigned va_bits;     /* 32 or 48: an access past the end is an error, as in the replay */
 	bool span_pages;      /* pageref.h's rule, as for the replay */
 	double sample_rate;   /* LRU only: 0 < rate <= 1; 1 (or 0: unset) is exact */
-	/* OPT only: the look-ahead of the same trace with the same page size
-	 * and span rule (future.h); future_len references are covered. */
+	/* OPT walking the priority stack only (mrc_looks_ahead): the
+	 * look-ahead of the same trace with the same page size and span rule
+	 * (future.h); future_len references are covered. */
 	const uint64_t *future;
 	uint64_t future_len;
 	/* OPT only: the largest frame count mrc_get will be asked for (0: no
@@ -41,8 +42,13 @@ struct mrc_config {
 
 struct mrc;
 
+/* Does the curve cfg describes need cfg->future? Only OPT with a largest
+ * size (max_frames) of 1..1024, which walks the priority stack; the
+ * other OPT curves are computed on line, in one pass. */
+bool mrc_looks_ahead(const struct mrc_config *cfg);
+
 /* Make an empty curve for cfg. Returns NULL with err set when cfg is
- * invalid (OPT without a look-ahead, sampling with OPT, a rate outside
+ * invalid (a look-ahead missing where mrc_looks_ahead needs one, sampling with OPT, a rate outside
  * (0, 1], an unsupported page size) or memory is short. */
 struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err);
 

@@ -171,6 +171,27 @@ static void os_set(struct optstack *s, uint32_t t, bool occupied)
 		os_pull(s->tree, i);
 }
 
+/* Recombine the ancestors of the n leaves at[] (set already), each node
+ * once: the leaves are at one depth, so their paths meet level by level
+ * (those of neighbours in LRU order, most of the way up). */
+static void os_pull_paths(struct os_node *tr, uint32_t *at, unsigned n)
+{
+	for (;;) {
+		for (unsigned k = 0; k < n; k++)
+			at[k] /= 2;
+		if (at[0] == 0)
+			return;
+		for (unsigned k = 0; k < n; k++) {
+			unsigned j = 0;
+
+			while (j < k && at[j] != at[k])
+				j++;
+			if (j == k)
+				os_pull(tr, at[k]);
+		}
+	}
+}
+
 /* Rebuild every node from id_at and the pages' times. */
 static void os_build(struct optstack *s)
 {
@@ -183,32 +204,37 @@ static void os_build(struct optstack *s)
 }
 
 /* Times have run out (or the end needs pages more): renumber the pages
- * 0..n-1 in time order on at least 2n times. False when memory is short. */
+ * 0..n-1 in time order on at least 2n times, in the arrays there are when
+ * they are large enough (a fresh allocation each time cost a page fault
+ * per 4 KiB of tree, 6% of the curve's time). False when memory is short,
+ * with nothing changed. */
 static bool os_compact(struct optstack *s)
 {
 	uint32_t size = s->tsize, k = 0;
-	struct os_node *tree;
-	uint32_t *id_at;
+	struct os_node *tree = s->tree;
 
 	while (size < 2 * (uint64_t)s->npages + 2)
 		size *= 2;
-	tree = malloc(2 * (size_t)size * sizeof *tree);
-	id_at = malloc((size_t)size * sizeof *id_at);
-	if (tree == NULL || id_at == NULL) {
-		free(tree);
-		free(id_at);
-		return false;
+	if (size != s->tsize) {
+		uint32_t *id_at = realloc(s->id_at, (size_t)size * sizeof *id_at);
+
+		if (id_at == NULL)
+			return false;
+		s->id_at = id_at;
+		if ((tree = malloc(2 * (size_t)size * sizeof *tree)) == NULL)
+			return false;
 	}
+	/* k <= t: the renumbering can overwrite id_at as it goes. */
 	for (uint32_t t = 0; t < s->now; t++)
 		if (s->tree[os_leaf(s, t)].cnt) {
-			id_at[k] = s->id_at[t];
-			s->pages[id_at[k]].time = k;
+			s->id_at[k] = s->id_at[t];
+			s->pages[s->id_at[k]].time = k;
 			k++;
 		}
-	free(s->tree);
-	free(s->id_at);
-	s->tree = tree;
-	s->id_at = id_at;
+	if (tree != s->tree) {
+		free(s->tree);
+		s->tree = tree;
+	}
 	s->tsize = size;
 	s->now = k;
 	os_build(s);
@@ -364,22 +390,28 @@ bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist)
 	node = os_suffix_min(s, os_last_zero(s, leaf, beta));
 	c = s->tree[node].mincap;
 	*dist = c + 1;
-	/* Take marker c from its page, pass x's markers to the page above. */
+	/* Take marker c from its page, pass x's markers to the page above
+	 * (which may be the holder), put x on top with marker c; then set the
+	 * leaves of those pages and x's old one, and their ancestors once. */
 	h = os_holder(s, node);
+	nb = os_previous(s, leaf);
 	pg[h].heap = os_heap_merge(pg, pg[c].left, pg[c].right);
 	pg[h].marks--;
-	os_set(s, pg[h].time, true);
-	nb = os_previous(s, leaf);
 	pg[nb].heap = os_heap_merge(pg, pg[nb].heap, x->heap);
 	pg[nb].marks += x->marks;
-	os_set(s, pg[nb].time, true);
-	os_set(s, x->time, false);
-	/* x goes on top with marker c. */
 	pg[c].left = pg[c].right = 0;
 	pg[c].rank = 1;
 	x->heap = c;
 	x->marks = 1;
-	os_place(s, id);
+	uint32_t at[4] = { os_leaf(s, pg[h].time), os_leaf(s, pg[nb].time), leaf, os_leaf(s, s->now) };
+
+	s->tree[at[0]] = os_leaf_value(s, pg[h].time, true);
+	s->tree[at[1]] = os_leaf_value(s, pg[nb].time, true);
+	s->tree[leaf] = os_leaf_value(s, x->time, false); /* after at[0]: h may be x */
+	x->time = s->now;
+	s->id_at[s->now++] = id;
+	s->tree[at[3]] = os_leaf_value(s, x->time, true);
+	os_pull_paths(s->tree, at, 4);
 	return true;
 }
 
