@@ -172,23 +172,30 @@ static void os_set(struct optstack *s, uint32_t t, bool occupied)
 }
 
 /* Recombine the ancestors of the n leaves at[] (set already), each node
- * once: the leaves are at one depth, so their paths meet level by level
- * (those of neighbours in LRU order, most of the way up). */
+ * once. The leaves are at one depth, so their paths meet level by level
+ * (those of neighbours in LRU order, most of the way up); sorted, paths
+ * that have met are neighbours in at[], and are kept once. */
 static void os_pull_paths(struct os_node *tr, uint32_t *at, unsigned n)
 {
-	for (;;) {
-		for (unsigned k = 0; k < n; k++)
-			at[k] /= 2;
-		if (at[0] == 0)
-			return;
-		for (unsigned k = 0; k < n; k++) {
-			unsigned j = 0;
+	for (unsigned k = 1; k < n; k++)
+		for (unsigned j = k; j > 0 && at[j - 1] > at[j]; j--) {
+			uint32_t t = at[j];
 
-			while (j < k && at[j] != at[k])
-				j++;
-			if (j == k)
-				os_pull(tr, at[k]);
+			at[j] = at[j - 1];
+			at[j - 1] = t;
 		}
+	while (at[0] > 1) {
+		unsigned m = 0;
+
+		for (unsigned k = 0; k < n; k++) {
+			uint32_t up = at[k] / 2;
+
+			if (m == 0 || at[m - 1] != up)
+				at[m++] = up;
+		}
+		n = m;
+		for (unsigned k = 0; k < n; k++)
+			os_pull(tr, at[k]);
 	}
 }
 
