@@ -197,6 +197,45 @@ START_TEST(full_swap_is_an_error_not_a_crash)
 }
 END_TEST
 
+START_TEST(full_swap_during_a_copy_on_write_keeps_the_counters_whole)
+{
+	/* One frame, one swap slot: page 0 goes to swap, page 1 is resident
+	 * and shared after the fork, and the parent's write to it must copy:
+	 * the eviction that would make room finds the swap device full. The
+	 * counters stop before that fault: it and its kind are counted
+	 * together (fuzz_machine found the fault counted without its kind). */
+	struct trace_events *t = trace_events_create("t.trace", false);
+	const struct trace_event fork_ev = { .kind = EV_FORK, .pid = 1, .child = 2, .line = 3 };
+	const uint64_t index = trace_events_add(t, &fork_ev);
+	const struct trace_rec recs[] = {
+		sim_ref('W', 0),
+		sim_ref('W', 1),
+		{ .addr = index, .pid = 1, .size = 0, .op = OP_EVENT, .flags = EV_FORK },
+		sim_ref('W', 1),
+	};
+	const uint64_t lines[] = { 1, 2, 3, 4 };
+	const struct trace_batch b = { .recs = recs, .lines = lines, .events = t, .n = 4 };
+	struct sim_config cfg = config("fifo", 1);
+	struct ps_error err = { "" };
+	struct sim_stats st;
+	struct sim *s;
+
+	cfg.swap_slots = 1;
+	s = sim_create(&cfg, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(sim_feed_batch(s, &b, &err), -1);
+	ck_assert_msg(strstr(err.msg, "swap device full") != NULL, "%s", err.msg);
+	sim_get_stats(s, &st);
+	ck_assert_uint_eq(st.faults, 2);
+	ck_assert_uint_eq(st.zero_fills, 2);
+	ck_assert_uint_eq(st.cow_copies + st.cow_reuses, 0);
+	ck_assert_uint_eq(st.faults, st.zero_fills + st.file_reads + st.swap_reads + st.minor_faults +
+					     st.cow_copies + st.cow_reuses);
+	sim_destroy(s);
+	trace_events_destroy(t);
+}
+END_TEST
+
 START_TEST(access_across_a_page_boundary)
 {
 	struct trace_rec t = { .addr = 0x1ffe, .pid = 1, .size = 4, .op = OP_WRITE };
@@ -398,6 +437,7 @@ Suite *make_sim_suite(void)
 		swap_round_trip_with_one_frame, hits_set_dirty_bit_that_eviction_sees,
 		repeated_pages_count_as_the_long_way,
 		evict_hook_sees_the_reverse_map, full_swap_is_an_error_not_a_crash,
+		full_swap_during_a_copy_on_write_keeps_the_counters_whole,
 		access_across_a_page_boundary, processes_have_separate_address_spaces,
 		thirty_two_bit_space_ends_at_4_gib, bad_configurations_are_refused,
 		ticks_come_when_the_policy_asks, host_now_is_the_reference_being_served

@@ -720,7 +720,6 @@ static int sim_cow(struct sim *s, pte_t *pte, uint64_t vpn, const struct policy_
 	uint32_t f = (uint32_t)PTE_NUM(*pte), nf;
 	struct frame *fr = &s->ft.frames[f];
 
-	s->stats.faults++;
 	if (map_count(s, f) == 1 && (fr->slot == SWAP_NONE || swap_holders(&s->swap, fr->slot) == 1)) {
 		/* The last sharer, and no swapped PTE shares its swap copy. A
 		 * page-cache page (a private file page only read so far) leaves
@@ -731,6 +730,7 @@ static int sim_cow(struct sim *s, pte_t *pte, uint64_t vpn, const struct policy_
 			fr->kind = FRAME_PAGE;
 		}
 		*pte |= PTE_W | PTE_A | PTE_D;
+		s->stats.faults++;
 		s->stats.cow_reuses++;
 		sim_touch(s, f, ref);
 		return SIM_OK;
@@ -740,6 +740,7 @@ static int sim_cow(struct sim *s, pte_t *pte, uint64_t vpn, const struct policy_
 	if (nf == FRAME_NONE)
 		return SIM_ERROR;
 	sim_install(s, nf, pte, vpn, ref, FRAME_PAGE, SWAP_NONE, PTE_W | PTE_D);
+	s->stats.faults++; /* counted with its kind, so a failed copy leaves both alone */
 	s->stats.cow_copies++;
 	return SIM_OK;
 }
