@@ -201,6 +201,36 @@ static void mrc_text_row(FILE *out, const char *policy, uint32_t frames, const s
 		st->dirty_evictions, st->swap_writes, st->swap_reads);
 }
 
+/* The largest frame count of an explicit --frames list, the only sizes
+ * printed; 0 (no limit) for the default list and all, which depend on
+ * the trace's distinct pages. */
+static uint32_t mrc_largest_frames(const struct mrc_opts *o)
+{
+	uint32_t largest = 0;
+
+	for (size_t i = 0; i < o->nframes; i++)
+		if (o->frames[i] > largest)
+			largest = o->frames[i];
+	return largest;
+}
+
+/* The curve o asks for, without its look-ahead. */
+static struct mrc_config mrc_config_of(const struct mrc_opts *o)
+{
+	return (struct mrc_config){
+		.policy = o->policy, .page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
+		.span_pages = o->span_pages, .sample_rate = o->sample, .max_frames = mrc_largest_frames(o),
+	};
+}
+
+/* Does o's curve read the trace twice (a look-ahead pass first)? */
+static bool mrc_two_passes(const struct mrc_opts *o)
+{
+	const struct mrc_config cfg = mrc_config_of(o);
+
+	return mrc_looks_ahead(&cfg);
+}
+
 /* Print the curve of m for o. Returns an exit code. */
 static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct pass_info *info)
 {
@@ -233,7 +263,8 @@ static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct
 			printf("%s curve estimated from the pages sampled at rate %g (SHARDS): counts are estimates\n",
 			       "lru", mrc_sample_rate(m));
 		else
-			printf("%s curve, exact, in one pass\n", o->policy == MRC_LRU ? "lru" : "opt");
+			printf("%s curve, exact, in %s\n", o->policy == MRC_LRU ? "lru" : "opt",
+			       mrc_two_passes(o) ? "two passes (a look-ahead first)" : "one pass");
 		printf("\n%-14s %8s %12s %10s %9s %12s %10s %10s %10s\n", "policy", "frames", "faults",
 		       "fault rate", "per 1000", "evictions", "dirty", "swap out", "swap in");
 	}
@@ -248,36 +279,6 @@ static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct
 			mrc_text_row(stdout, policy, frames, &st);
 	}
 	return EXIT_OK;
-}
-
-/* The largest frame count of an explicit --frames list, the only sizes
- * printed; 0 (no limit) for the default list and all, which depend on
- * the trace's distinct pages. */
-static uint32_t mrc_largest_frames(const struct mrc_opts *o)
-{
-	uint32_t largest = 0;
-
-	for (size_t i = 0; i < o->nframes; i++)
-		if (o->frames[i] > largest)
-			largest = o->frames[i];
-	return largest;
-}
-
-/* The curve o asks for, without its look-ahead. */
-static struct mrc_config mrc_config_of(const struct mrc_opts *o)
-{
-	return (struct mrc_config){
-		.policy = o->policy, .page_shift = o->topt.page_shift, .va_bits = o->topt.va_bits,
-		.span_pages = o->span_pages, .sample_rate = o->sample, .max_frames = mrc_largest_frames(o),
-	};
-}
-
-/* Does o's curve read the trace twice (a look-ahead pass first)? */
-static bool mrc_two_passes(const struct mrc_opts *o)
-{
-	const struct mrc_config cfg = mrc_config_of(o);
-
-	return mrc_looks_ahead(&cfg);
 }
 
 /* Compute and print the curve of path for o. Returns an exit code. */

@@ -48,8 +48,9 @@ struct mrc;
 bool mrc_looks_ahead(const struct mrc_config *cfg);
 
 /* Make an empty curve for cfg. Returns NULL with err set when cfg is
- * invalid (a look-ahead missing where mrc_looks_ahead needs one, sampling with OPT, a rate outside
- * (0, 1], an unsupported page size) or memory is short. */
+ * invalid (no look-ahead where mrc_looks_ahead needs one, sampling with
+ * OPT, a rate outside (0, 1], an unsupported page size) or memory is
+ * short. */
 struct mrc *mrc_create(const struct mrc_config *cfg, struct ps_error *err);
 
 /* Add n records in trace order. Returns 0, or -1 with err set (an access

@@ -172,9 +172,10 @@ static void os_set(struct optstack *s, uint32_t t, bool occupied)
 }
 
 /* Recombine the ancestors of the n leaves at[] (set already), each node
- * once. The leaves are at one depth, so their paths meet level by level
- * (those of neighbours in LRU order, most of the way up); sorted, paths
- * that have met are neighbours in at[], and are kept once. */
+ * once and after its children. Sorted, the leaves below a node are
+ * neighbours in at[]; so each leaf's path is climbed until it meets the
+ * next leaf's (the nodes above are the next one's to climb), and the last
+ * leaf's to the root. */
 static void os_pull_paths(struct os_node *tr, uint32_t *at, unsigned n)
 {
 	for (unsigned k = 1; k < n; k++)
@@ -184,19 +185,11 @@ static void os_pull_paths(struct os_node *tr, uint32_t *at, unsigned n)
 			at[j] = at[j - 1];
 			at[j - 1] = t;
 		}
-	while (at[0] > 1) {
-		unsigned m = 0;
-
-		for (unsigned k = 0; k < n; k++) {
-			uint32_t up = at[k] / 2;
-
-			if (m == 0 || at[m - 1] != up)
-				at[m++] = up;
-		}
-		n = m;
-		for (unsigned k = 0; k < n; k++)
-			os_pull(tr, at[k]);
-	}
+	for (unsigned k = 0; k + 1 < n; k++)
+		for (uint32_t i = at[k] / 2, next = at[k + 1] / 2; i != next; i /= 2, next /= 2)
+			os_pull(tr, i);
+	for (uint32_t i = at[n - 1] / 2; i >= 1; i /= 2)
+		os_pull(tr, i);
 }
 
 /* Rebuild every node from id_at and the pages' times. */
@@ -214,7 +207,7 @@ static void os_build(struct optstack *s)
  * 0..n-1 in time order on at least 2n times, in the arrays there are when
  * they are large enough (a fresh allocation each time cost a page fault
  * per 4 KiB of tree, 6% of the curve's time). False when memory is short,
- * with nothing changed. */
+ * with the pages and the tree unchanged (id_at may have grown). */
 static bool os_compact(struct optstack *s)
 {
 	uint32_t size = s->tsize, k = 0;
