@@ -173,17 +173,26 @@ START_TEST(evict_hook_sees_the_reverse_map)
 }
 END_TEST
 
-START_TEST(full_swap_is_an_error_not_a_crash)
+/* A fifo machine of one frame and one swap slot. */
+static struct sim *one_frame_one_slot(void)
 {
-	const struct trace_rec t[] = { sim_ref('W', 0), sim_ref('W', 1), sim_ref('W', 2) };
 	struct sim_config cfg = config("fifo", 1);
 	struct ps_error err = { "" };
-	struct sim_stats st;
 	struct sim *s;
 
 	cfg.swap_slots = 1;
 	s = sim_create(&cfg, &err);
-	ck_assert_ptr_nonnull(s);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	return s;
+}
+
+START_TEST(full_swap_is_an_error_not_a_crash)
+{
+	const struct trace_rec t[] = { sim_ref('W', 0), sim_ref('W', 1), sim_ref('W', 2) };
+	struct ps_error err = { "" };
+	struct sim_stats st;
+	struct sim *s = one_frame_one_slot();
+
 	ck_assert_int_eq(sim_feed(s, t, 3, &err), -1);
 	ck_assert_msg(strstr(err.msg, "swap device full (1 slots in use)") != NULL, "%s", err.msg);
 	sim_get_stats(s, &st);
@@ -215,14 +224,10 @@ START_TEST(full_swap_during_a_copy_on_write_keeps_the_counters_whole)
 	};
 	const uint64_t lines[] = { 1, 2, 3, 4 };
 	const struct trace_batch b = { .recs = recs, .lines = lines, .events = t, .n = 4 };
-	struct sim_config cfg = config("fifo", 1);
 	struct ps_error err = { "" };
 	struct sim_stats st;
-	struct sim *s;
+	struct sim *s = one_frame_one_slot();
 
-	cfg.swap_slots = 1;
-	s = sim_create(&cfg, &err);
-	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(sim_feed_batch(s, &b, &err), -1);
 	ck_assert_msg(strstr(err.msg, "swap device full") != NULL, "%s", err.msg);
 	sim_get_stats(s, &st);
