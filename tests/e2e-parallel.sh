@@ -63,6 +63,22 @@ if [ "$status" -eq 0 ] && [ "$(wc -l <fake-ssh.log)" -eq 3 ] && ! grep -Evq '^ho
 else not_ok "--sshlogin sends each of the 3 shards over ssh to a listed host" "status $status, ssh calls: $hosts" "$(tail -n 5 err)"; fi
 expect_same "--sshlogin's results.csv is the unsharded sweep's" res/ref/results.csv res/small/results.csv
 
+# An "ssh" that runs nothing and says all went well: the shards that did
+# not run are named, with the commands that redo them, and nothing is
+# merged.
+cat >lazy-ssh <<'SH'
+#!/bin/sh
+exit 0
+SH
+chmod +x lazy-ssh
+rm -rf res/small
+"$script" small.yaml --shards 3 --no-plot --ssh "$work/lazy-ssh" --sshlogin 1/hostA >out 2>err
+status=$?
+if [ "$status" -eq 1 ] && [ "$(grep -c 'did not run: res/small/shard-[123]-of-3 has no shard.txt' err)" -eq 3 ] &&
+	[ "$(grep -c '^  rerun it: ' err)" -eq 3 ] && [ ! -e res/small/results.csv ]; then
+	ok "shards whose jobs ran nothing are named, with their rerun commands, and nothing is merged"
+else not_ok "shards whose jobs ran nothing are named" "status $status" "$(cat err)"; fi
+
 # A shard that fails: reported with the command that reruns it, no merge.
 cat >flaky <<SH
 #!/bin/sh
