@@ -112,10 +112,12 @@ static const struct opt_command mrc_command = {
 		    "for standard input; gzip and zstd are read transparently). Exact: each row\n"
 		    "equals 'pagesim run --policy P --frames N'.\n\n",
 	.groups = mrc_groups,
-	.epilogue = "\nLRU costs O(log n) per reference and memory per distinct page; OPT costs\n"
-		    "O(stack distance) per reference, up to the largest size of an explicit\n"
-		    "--frames list (else up to the distinct pages), and, like 'run --policy opt',\n"
-		    "reads the trace twice and keeps 8 bytes per reference.\n"
+	.epilogue = "\nLRU costs O(log n) per reference and memory per distinct page. OPT, for\n"
+		    "the default sizes, all, or a largest size above 1024, also costs O(log n)\n"
+		    "per reference, in one pass. For an explicit --frames list whose largest\n"
+		    "size K is at most 1024 it walks the top K of its priority stack, O(K) per\n"
+		    "reference, and, like 'run --policy opt', reads the trace twice and keeps 8\n"
+		    "bytes per reference.\n"
 		    "The curves model anonymous memory only: a trace with VM events (segment,\n"
 		    "mmap, munmap, mprotect, brk, fork, exit) is refused; replay it with 'pagesim run'.\n",
 };
@@ -293,7 +295,7 @@ static int mrc_run(const struct mrc_opts *o, const char *path)
 	struct mrc_pass pass = { NULL };
 	int status = EXIT_OK, rc;
 
-	if (mrc_two_passes(o)) {
+	if (mrc_looks_ahead(&cfg)) {
 		struct future_builder *b = future_begin(o->topt.page_shift, o->span_pages);
 
 		if (b == NULL)
