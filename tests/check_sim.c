@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -13,6 +14,8 @@
 #include "policies/registry.h"
 #include "machine/sim.h"
 #include "machine/swap.h"
+#include "trace/pageref.h"
+#include "trace/trace_event.h"
 
 /* ---- frame table ---- */
 
@@ -97,9 +100,9 @@ START_TEST(repeated_pages_count_as_the_long_way)
 {
 	/* sim_replay's short way for a record on the page of the last fetch
 	 * or data access (sim_repeat_hit) must count what the long way does,
-	 * also when that page was evicted in between. PTEs are found a chunk
-	 * (16 records) ahead, after the first chunk: 32 reads of page 5 first
-	 * (1 zero fill, 31 hits), so the sequence below meets found PTEs.
+	 * also when that page was evicted in between. 32 reads of page 5
+	 * first (1 zero fill, 31 hits): 2 chunks of 16 records, the distance
+	 * at which large page tables have their PTEs found ahead.
 	 * Hand-derived with fifo over 2 frames, [oldest, newest] after each:
 	 *   X0 fault zf [5,0]; R5 X0 W5 (dirties 5) X0 hits;
 	 *   X1 fault, evicts dirty 5 (swap write), zf [0,1];
@@ -131,6 +134,105 @@ START_TEST(repeated_pages_count_as_the_long_way)
 	ck_assert_uint_eq(st.evictions, 6);
 	ck_assert_uint_eq(st.dirty_evictions, 2);
 	ck_assert_uint_eq(st.swap_writes, 2);
+}
+END_TEST
+
+START_TEST(repeat_marks_follow_each_kind)
+{
+	/* pageref_mark_repeats, by hand (4 KiB pages). A record is a repeat
+	 * when it lies in one page and the last record of its kind (fetch,
+	 * or read and write) since the last event or change of process began
+	 * in that page. */
+	const struct trace_rec t[] = {
+		{ .addr = 0x5000, .pid = 1, .size = 4, .op = OP_FETCH },  /* 0: first fetch */
+		{ .addr = 0x9010, .pid = 1, .size = 8, .op = OP_READ },   /* 0: first data access */
+		{ .addr = 0x5004, .pid = 1, .size = 4, .op = OP_FETCH },  /* 1: the last fetch's page */
+		{ .addr = 0x9ff8, .pid = 1, .size = 8, .op = OP_WRITE },  /* 1: a write repeats a read */
+		{ .addr = 0x9ffc, .pid = 1, .size = 8, .op = OP_READ },   /* 0: ends on page 0xa */
+		{ .addr = 0x9000, .pid = 1, .size = 1, .op = OP_READ },   /* 1: the last began on page 9 */
+		{ .addr = 0x9000, .pid = 2, .size = 1, .op = OP_READ },   /* 0: another process */
+		{ .addr = 0x5008, .pid = 1, .size = 4, .op = OP_FETCH },  /* 0: back to 1, forgotten */
+		{ .addr = 0x5008, .pid = 1, .size = 0, .op = OP_FETCH },  /* 1: a size of 0 counts as 1 */
+		{ .addr = 0, .pid = 1, .size = 0, .op = OP_EVENT },       /* 0: an event */
+		{ .addr = 0x500c, .pid = 1, .size = 4, .op = OP_FETCH },  /* 0: forgotten at the event */
+		{ .addr = UINT64_MAX, .pid = 1, .size = 2, .op = OP_FETCH }, /* 0: another page */
+		{ .addr = UINT64_MAX, .pid = 1, .size = 2, .op = OP_FETCH }, /* 0: wraps past 2^64 */
+	};
+	const uint8_t want[] = { 0, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0 };
+	uint8_t got[sizeof want];
+
+	memset(got, 0xff, sizeof got);
+	pageref_mark_repeats(t, sizeof t / sizeof t[0], 12, got);
+	for (size_t i = 0; i < sizeof want; i++)
+		ck_assert_msg(got[i] == want[i], "record %zu: %u, not %u", i, got[i], want[i]);
+}
+END_TEST
+
+/* The counters of a new machine for cfg after batch b, fed whole. */
+static struct sim_stats replay_batch(const struct sim_config *cfg, const struct trace_batch *b)
+{
+	struct ps_error err = { "" };
+	struct sim *s = sim_create(cfg, &err);
+	struct sim_stats st;
+
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	ck_assert_msg(sim_feed_batch(s, b, &err) == 0, "%s", err.msg);
+	sim_get_stats(s, &st);
+	sim_destroy(s);
+	return st;
+}
+
+START_TEST(repeat_marks_only_shorten_the_replay)
+{
+	/* The marks say where the replay may take its short way; what it
+	 * counts must not depend on them. 4,000 records of 3 processes over
+	 * a few pages, mostly repeats, some across a page boundary, replayed
+	 * with the batch's marks, with marks for another page size (the
+	 * machine makes its own), with no repeat marked, and one record at a
+	 * time, under policies that see every reference (lru, lfu), tick
+	 * (aging, ws) or read the bits (clock), with pages large and small. */
+	enum { N = 4000 };
+	static struct trace_rec t[N];
+	static uint8_t marks[N], none[N];
+	const char *const policies[] = { "lru", "lfu", "aging", "ws", "clock", "fifo" };
+	uint64_t x = 12345;
+
+	for (size_t i = 0; i < N; i++) {
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		t[i] = (struct trace_rec){
+			.addr = (x >> 60 < 12 && i > 0 ? t[i - 1].addr : (x >> 20) % 0x9000) + (x >> 8) % 3,
+			.pid = 1 + (x >> 58 == 0) + (x >> 58 == 1) * 2,
+			.size = (uint16_t)(1 + (x >> 40) % 8),
+			.op = (uint8_t)((x >> 33) % 3),
+		};
+	}
+	for (size_t k = 0; k < sizeof policies / sizeof policies[0]; k++)
+		for (unsigned shift = 8; shift <= 12; shift += 4) {
+			struct sim_config cfg = config(policies[k], 7);
+			struct sim_stats whole, other, unmarked, single;
+			struct ps_error err = { "" };
+			struct sim *s;
+
+			cfg.page_shift = shift;
+			pageref_mark_repeats(t, N, shift, marks);
+			whole = replay_batch(&cfg, &(struct trace_batch){ .recs = t, .n = N, .repeats = marks,
+									   .repeats_shift = shift });
+			other = replay_batch(&cfg, &(struct trace_batch){ .recs = t, .n = N, .repeats = none,
+									   .repeats_shift = 20 - shift });
+			unmarked = replay_batch(&cfg, &(struct trace_batch){ .recs = t, .n = N, .repeats = none,
+									      .repeats_shift = shift });
+			s = sim_create(&cfg, &err);
+			ck_assert_msg(s != NULL, "%s", err.msg);
+			for (size_t i = 0; i < N; i++)
+				ck_assert_msg(sim_feed(s, &t[i], 1, &err) == 0, "%s", err.msg);
+			sim_get_stats(s, &single);
+			sim_destroy(s);
+			ck_assert_msg(whole.faults > 50 && whole.hits > 2000, "%s: %" PRIu64 " faults, %" PRIu64 " hits",
+				      policies[k], whole.faults, whole.hits);
+			ck_assert_msg(memcmp(&whole, &other, sizeof whole) == 0, "%s, shift %u: other", policies[k], shift);
+			ck_assert_msg(memcmp(&whole, &unmarked, sizeof whole) == 0, "%s, shift %u: unmarked", policies[k], shift);
+			ck_assert_msg(memcmp(&whole, &single, sizeof whole) == 0, "%s, shift %u: single", policies[k], shift);
+		}
 }
 END_TEST
 
@@ -440,7 +542,8 @@ Suite *make_sim_suite(void)
 	const TTest *const frames_tests[] = { frames_hand_out_lowest_first };
 	const TTest *const model_tests[] = {
 		swap_round_trip_with_one_frame, hits_set_dirty_bit_that_eviction_sees,
-		repeated_pages_count_as_the_long_way,
+		repeated_pages_count_as_the_long_way, repeat_marks_follow_each_kind,
+		repeat_marks_only_shorten_the_replay,
 		evict_hook_sees_the_reverse_map, full_swap_is_an_error_not_a_crash,
 		full_swap_during_a_copy_on_write_keeps_the_counters_whole,
 		access_across_a_page_boundary, processes_have_separate_address_spaces,

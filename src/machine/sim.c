@@ -266,14 +266,21 @@
  *
  * Repeated pages. Real programs reference the page of their last fetch,
  * or of their last data access, in most records (86% of a cc1 trace's).
- * The prefetch walk reuses the PTE of the last page of the record's kind
- * (fetch or data) instead of walking again, and when the replay meets a
- * one-page record whose PTE is that of the last one-page access of its
- * kind, sim_repeat_hit replays it as a hit directly: the same A/D bits,
- * touch call, clock and counters as the long way, without the process
- * switch, the page-span loop and its checks. Whatever that shortcut
- * cannot prove (a tick due, a fault, a page boundary, another process, a
- * TLB, a look-ahead policy) goes the long way.
+ * Those records are marked once per batch (pageref_mark_repeats; the
+ * batch brings the marks when several machines replay it, else the
+ * machine makes them), and the replay keeps the PTE of the last one-page
+ * access of each kind (recent[]). A marked record whose kind's PTE is
+ * known is replayed by sim_repeat_hit as a hit directly: the same A/D
+ * bits, touch call, clock and counters as the long way, without the
+ * walk, the process switch, the page-span loop and its checks. Whatever
+ * that shortcut cannot prove (a tick due, a fault, a TLB, a look-ahead
+ * policy) goes the long way.
+ *
+ * Prefetching. For a process with more than SIM_PREFETCH_TABLES page
+ * tables, the PTEs of the records that are not repeats are found a chunk
+ * of records ahead, read-only (pt_find), and prefetched: with pages
+ * spread over gigabytes, a hit's one cache miss is its PTE. Smaller
+ * tables stay in the host's cache and are walked when needed.
  *
  * The files
  * ---------
@@ -296,6 +303,10 @@
 
 /* How far ahead (in records) PTEs are prefetched, in chunks of this size. */
 #define SIM_PREFETCH_AHEAD 16
+/* Page tables of at most this many tables (4 KiB each with 4 KiB pages)
+ * stay in the host's cache: prefetching their PTEs costs more than it
+ * hides. */
+#define SIM_PREFETCH_TABLES 64
 /* How many frames ahead a clock-like sweep's PTEs are prefetched. */
 #define SIM_SWEEP_AHEAD 8
 
@@ -508,6 +519,7 @@ void sim_destroy(struct sim *s)
 	free(s->cache);
 	free(s->files);
 	free(s->segments);
+	free(s->repeats);
 	tlb_destroy(s->tlb);
 	free(s->policy_state);
 	frames_destroy(&s->ft);
@@ -667,34 +679,23 @@ static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, 
 }
 
 /* Find the PTEs of the first pages of recs[0..n) (n <= SIM_PREFETCH_AHEAD)
- * that belong to live process p and whose leaf table exists, store them in
- * ptes[] (NULL for the others) and prefetch them; changes nothing the
- * model can see. The upper levels of the tree are few and stay in cache,
- * so this costs a few loads per record, and the replay then finds the PTE
- * lines (random over the address space: the one miss of a hit) on their
- * way, and need not walk again. */
-static void sim_prefetch(struct proc *p, const struct trace_rec *recs, size_t n, unsigned shift,
-			 pte_t **ptes)
+ * that belong to live process p, do not repeat a page (repeats[i] == 0,
+ * pageref.h) and whose leaf table exists, store them in ptes[] (NULL for
+ * the others) and prefetch them; changes nothing the model can see. The
+ * upper levels of the tree are few and stay in cache, so this costs a few
+ * loads per record, and the replay then finds the PTE lines (random over
+ * the address space: the one miss of a hit) on their way, and need not
+ * walk again. A repeat's PTE is the replay's already. */
+static void sim_prefetch(struct proc *p, const struct trace_rec *recs, const uint8_t *repeats, size_t n,
+			 unsigned shift, pte_t **ptes)
 {
 	bool live = p != NULL && p->state == PROC_LIVE;
-	/* The last page walked for fetches and for data, as in sim_replay. */
-	uint64_t vpn[2] = { 0, 0 };
-	pte_t *pte[2] = { NULL, NULL };
 
 	for (size_t i = 0; i < n; i++) {
-		unsigned k = recs[i].op == OP_FETCH;
-
 		ptes[i] = NULL;
-		if (!live || recs[i].pid != p->pid || recs[i].op == OP_EVENT)
+		if (!live || repeats[i] || recs[i].pid != p->pid || recs[i].op == OP_EVENT)
 			continue;
-		/* Most records repeat the page of the last fetch, or of the last
-		 * data access: reuse its PTE, with no walk and no prefetch. */
-		if (pte[k] != NULL && vpn[k] == recs[i].addr >> shift) {
-			ptes[i] = pte[k];
-			continue;
-		}
-		vpn[k] = recs[i].addr >> shift;
-		ptes[i] = pte[k] = pt_find(&p->pt, vpn[k]);
+		ptes[i] = pt_find(&p->pt, recs[i].addr >> shift);
 		if (ptes[i] != NULL)
 			__builtin_prefetch(ptes[i], 1, 1);
 	}
@@ -719,32 +720,25 @@ static inline void sim_count(struct sim *s, const struct trace_rec *rec)
 	s->served[rec->op]++;
 }
 
-/* Replay rec as a hit through pte, if it is one: pte (sim_prefetch found
- * it for rec) is that of the page the last access of rec's kind (fetch or
- * data) of the current process referenced alone, so it is still valid and
- * rec is that process's (sim_replay forgets those pages when the process
- * changes); rec references that page alone; no tick is due; and the
- * PTE allows the access. Then it does exactly what sim_replay_pages would
- * (A and D bits, touch, the clock, the counters) and returns true; else
- * it changes nothing and returns false. Only for machines without a TLB
- * and policies without look-ahead (sim_replay checks). Most references of
- * real programs take this path: a basic block's fetches, a loop's stack
- * accesses. */
+/* Replay rec as a hit through pte, if it is one: rec repeats a page
+ * (pageref.h) and pte is that page's (sim_replay's recent[]), so rec is
+ * the current process's and references that page alone; no tick is due;
+ * and the PTE allows the access. Then it does exactly what
+ * sim_replay_pages would (A and D bits, touch, the clock, the counters)
+ * and returns true; else it changes nothing and returns false. Only for
+ * machines without a TLB and policies without look-ahead (sim_replay
+ * checks). Most references of real programs take this path: a basic
+ * block's fetches, a loop's stack accesses. */
 static inline __attribute__((always_inline)) bool
-sim_repeat_hit(struct sim *s, pte_t *pte, const struct trace_rec *rec, unsigned shift, bool span)
+sim_repeat_hit(struct sim *s, pte_t *pte, const struct trace_rec *rec, unsigned shift)
 {
 	const bool write = rec->op == OP_WRITE;
 	const pte_t need = PTE_P | (write ? PTE_W : 0);
-	const uint64_t vpn = rec->addr >> shift;
 
-	/* The last byte's page is the first's too (pageref_span gives 1
-	 * page; an access that wraps past 2^64 ends on another page and goes
-	 * the long way). */
-	if ((span && ((rec->addr + rec->size - 1) >> shift) != vpn) || s->now >= s->next_tick ||
-	    (*pte & need) != need)
+	if (s->now >= s->next_tick || (*pte & need) != need)
 		return false;
 	*pte |= PTE_A | (write ? PTE_D : 0);
-	sim_hit(s, (uint32_t)PTE_NUM(*pte), rec, vpn);
+	sim_hit(s, (uint32_t)PTE_NUM(*pte), rec, rec->addr >> shift);
 	s->now++;
 	sim_count(s, rec);
 	return true;
@@ -823,6 +817,24 @@ sim_replay_pages(struct sim *s, struct proc *p, const struct trace_rec *rec, siz
 	return SIM_OK;
 }
 
+/* The repeat marks of batch b for pages of 2^shift bytes: b's own, or
+ * made into s->repeats. NULL when memory is short. */
+static const uint8_t *sim_repeats_of(struct sim *s, const struct trace_batch *b, unsigned shift)
+{
+	if (b->repeats != NULL && b->repeats_shift == shift)
+		return b->repeats;
+	if (b->n > s->repeats_cap) {
+		uint8_t *grown = realloc(s->repeats, b->n);
+
+		if (grown == NULL)
+			return NULL;
+		s->repeats = grown;
+		s->repeats_cap = b->n;
+	}
+	pageref_mark_repeats(b->recs, b->n, shift, s->repeats);
+	return s->repeats;
+}
+
 /* Replay batch b (see sim_feed); on error the machine may be inconsistent.
  * PTEs are found and prefetched a chunk of records ahead (sim_prefetch). */
 static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_error *err)
@@ -832,65 +844,87 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 	const unsigned shift = s->cfg.page_shift;
 	const bool span = s->cfg.span_pages;
 	const bool future = s->policy->needs_future;
-	/* Whether records may take sim_repeat_hit. */
-	const bool repeats = s->tlb == NULL && !future;
+	/* Whether repeats may take sim_repeat_hit. */
+	const bool shortcut = s->tlb == NULL && !future;
+	const uint8_t *repeats = sim_repeats_of(s, b, shift);
 	struct proc *p = s->cur;
 	/* PTEs of the first pages of the current chunk and of the next one. */
 	pte_t *found[2][SIM_PREFETCH_AHEAD];
 	/* The PTE of the page the last data access (recent[0]) or fetch
-	 * (recent[1]) of live p referenced alone, when sim_prefetch found it;
-	 * else NULL. PTEs do not move while no event runs, no process dies
-	 * and no compact leaf moves (s->leaf_moved); each resets this. */
+	 * (recent[1]) of live p referenced alone; else NULL. PTEs do not
+	 * move while no event runs, no process dies and no compact leaf moves
+	 * (s->leaf_moved); each resets this. */
 	pte_t *recent[2] = { NULL, NULL };
+	/* Whether to prefetch: not for the small page tables of the current
+	 * process, whose PTEs the host's cache holds (a batch that switches
+	 * to a large one runs without). */
+	bool ahead = false;
 
+	if (repeats == NULL && n > 0)
+		return ps_error_set(err, "out of memory for a batch of %zu records", n);
 	s->leaf_moved = false; /* nothing is found yet */
-	sim_prefetch(p, recs, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
-	for (size_t i = 0; i < n; i++) {
-		const struct trace_rec *rec = &recs[i];
-		size_t chunk = i / SIM_PREFETCH_AHEAD, slot = i % SIM_PREFETCH_AHEAD;
-		pte_t *first = found[chunk % 2][slot];
-		uint64_t vpn, pages;
-		unsigned kind;
-		int rc;
+	if (p == NULL || p->pt.tables > SIM_PREFETCH_TABLES)
+		ahead = true;
+	if (ahead)
+		sim_prefetch(p, recs, repeats, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
+	else
+		memset(found, 0, sizeof found);
+	for (size_t chunk = 0; chunk * SIM_PREFETCH_AHEAD < n; chunk++) {
+		const size_t from = chunk * SIM_PREFETCH_AHEAD, next = from + SIM_PREFETCH_AHEAD;
+		const size_t to = next < n ? next : n;
+		pte_t **here = found[chunk % 2];
 
-		if (slot == 0 && (chunk + 1) * SIM_PREFETCH_AHEAD < n) {
-			size_t next = (chunk + 1) * SIM_PREFETCH_AHEAD;
-
-			sim_prefetch(p, recs + next, n - next < SIM_PREFETCH_AHEAD ? n - next : SIM_PREFETCH_AHEAD,
+		if (ahead && next < n)
+			sim_prefetch(p, recs + next, repeats + next, n - next < SIM_PREFETCH_AHEAD ? n - next : SIM_PREFETCH_AHEAD,
 				     shift, found[(chunk + 1) % 2]);
-		}
-		if (rec->op == OP_EVENT) {
-			if (sim_event(s, rec, i, err) < 0)
+		for (size_t i = from; i < to; i++) {
+			const struct trace_rec *rec = &recs[i];
+			/* Events are never repeats; their kind is unused. */
+			const unsigned kind = rec->op == OP_FETCH;
+			pte_t *first;
+			uint64_t vpn, pages;
+			int rc;
+
+			if (shortcut && repeats[i] && recent[kind] != NULL &&
+			    sim_repeat_hit(s, recent[kind], rec, shift))
+				continue;
+			if (rec->op == OP_EVENT) {
+				if (sim_event(s, rec, i, err) < 0)
+					return -1;
+				/* Events may free page tables: forget every PTE found. */
+				memset(found, 0, sizeof found);
+				memset(recent, 0, sizeof recent);
+				s->leaf_moved = false;
+				continue;
+			}
+			/* A repeat's page is that of the last access of its kind. */
+			first = repeats[i] && recent[kind] != NULL ? recent[kind] : here[i - from];
+			pages = pageref_span(rec, shift, span, &vpn);
+			if (p == NULL || p->pid != rec->pid) {
+				/* recent[] holds the last process's pages. */
+				memset(recent, 0, sizeof recent);
+			}
+			p = sim_switch(s, p, rec->pid, err);
+			if (p == NULL)
 				return -1;
-			/* Events may free page tables: forget every PTE found. */
-			memset(found, 0, sizeof found);
-			memset(recent, 0, sizeof recent);
-			s->leaf_moved = false;
-			continue;
-		}
-		kind = rec->op == OP_FETCH;
-		if (first != NULL && first == recent[kind] && repeats && sim_repeat_hit(s, first, rec, shift, span))
-			continue;
-		pages = pageref_span(rec, shift, span, &vpn);
-		if (p == NULL || p->pid != rec->pid) {
-			/* recent[] holds the last process's pages. */
-			memset(recent, 0, sizeof recent);
-		}
-		p = sim_switch(s, p, rec->pid, err);
-		if (p == NULL)
-			return -1;
-		rc = sim_replay_pages(s, p, rec, i, vpn, pages, first, future, err);
-		if (rc == SIM_ERROR)
-			return -1;
-		/* first != NULL: p is live, the PTE sim_prefetch found is p's. */
-		recent[kind] = pages == 1 ? first : NULL;
-		/* Killed: its page tables are gone. Moved: a walk that made a
-		 * PTE (first NULL, or a record's second page) moved a compact
-		 * leaf, and PTEs found in it with it. */
-		if (rc == SIM_KILLED || s->leaf_moved) {
-			memset(found, 0, sizeof found);
-			memset(recent, 0, sizeof recent);
-			s->leaf_moved = false;
+			/* The walk a prefetch did not do (through the TLB, only on
+			 * a miss). It may move a compact leaf: first is valid, the
+			 * PTEs found before are forgotten below. */
+			if (first == NULL && s->tlb == NULL && p->state == PROC_LIVE)
+				first = pt_lookup(&p->pt, vpn);
+			rc = sim_replay_pages(s, p, rec, i, vpn, pages, first, future, err);
+			if (rc == SIM_ERROR)
+				return -1;
+			/* first != NULL: p was live, and first is the PTE of its page. */
+			recent[kind] = pages == 1 && p->state == PROC_LIVE ? first : NULL;
+			/* Killed: its page tables are gone. Moved: a walk that made a
+			 * PTE (first NULL, or a record's second page) moved a compact
+			 * leaf, and PTEs found in it with it. */
+			if (rc == SIM_KILLED || s->leaf_moved) {
+				memset(found, 0, sizeof found);
+				memset(recent, 0, sizeof recent);
+				s->leaf_moved = false;
+			}
 		}
 	}
 	return 0;

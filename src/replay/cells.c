@@ -79,6 +79,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,7 @@ struct cells_ring {
 	pthread_cond_t drained;  /* a slot was released by every worker */
 	struct trace_rec batch[CELLS_RING][PASS_BATCH];
 	uint64_t lines[CELLS_RING][PASS_BATCH];
+	uint8_t repeats[CELLS_RING][PASS_BATCH];
 	struct trace_batch slot[CELLS_RING]; /* the batch as workers see it */
 	unsigned readers[CELLS_RING]; /* workers yet to replay the slot */
 	uint64_t published;           /* batches published so far */
@@ -141,6 +143,8 @@ struct cells_run {
 	void *progress_ctx;
 	volatile sig_atomic_t *stop;
 	uint64_t records;
+	unsigned page_shift;                /* the machines' */
+	uint8_t repeats[PASS_BATCH];        /* the batch's repeat marks, without a ring */
 };
 
 struct cells_worker {
@@ -197,8 +201,9 @@ static void *cells_worker_main(void *arg)
 	}
 }
 
-/* pass_consumer: hand a batch to the cells (directly, or through the ring,
- * copying its records and lines; the event table is shared). */
+/* pass_consumer: hand a batch to the cells, its repeat marks made once
+ * for them all (pageref.h), directly or through the ring, copying its
+ * records and lines; the event table is shared. */
 static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	struct cells_run *run = ctx;
@@ -207,9 +212,15 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 
 	if (run->stop != NULL && *run->stop)
 		return ps_error_set(err, "interrupted");
+	assert(n <= PASS_BATCH);
 	if (ring == NULL) {
+		struct trace_batch marked = *b;
+
+		pageref_mark_repeats(b->recs, n, run->page_shift, run->repeats);
+		marked.repeats = run->repeats;
+		marked.repeats_shift = run->page_shift;
 		for (size_t i = 0; i < run->n + CELLS_CURVES; i++)
-			cells_feed_cell(run, i, b);
+			cells_feed_cell(run, i, &marked);
 	} else {
 		unsigned slot = ring->published % CELLS_RING;
 
@@ -220,10 +231,13 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 		memcpy(ring->batch[slot], b->recs, n * sizeof *b->recs);
 		if (b->lines != NULL)
 			memcpy(ring->lines[slot], b->lines, n * sizeof *b->lines);
+		pageref_mark_repeats(b->recs, n, run->page_shift, ring->repeats[slot]);
 		ring->slot[slot] = (struct trace_batch){
 			.recs = ring->batch[slot],
 			.lines = b->lines != NULL ? ring->lines[slot] : NULL,
 			.events = b->events,
+			.repeats = ring->repeats[slot],
+			.repeats_shift = run->page_shift,
 			.n = n,
 		};
 		pthread_mutex_lock(&ring->lock);
@@ -800,7 +814,7 @@ int cells_replay(const struct trace_spec *trace, const struct trace_options *top
 		 struct pass_info *info, struct ps_error *err)
 {
 	struct cells_run run = { .cells = cells, .n = n, .progress = progress,
-				 .progress_ctx = progress_ctx, .stop = stop };
+				 .progress_ctx = progress_ctx, .stop = stop, .page_shift = m->page_shift };
 	struct future fut = { 0 };
 	struct trace_options main_opt = *topt;
 	struct trace_events *own_events = NULL;

@@ -10,6 +10,7 @@
 #define PAGESIM_PAGEREF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "trace/trace.h"
@@ -27,5 +28,15 @@ static inline uint64_t pageref_span(const struct trace_rec *rec, unsigned shift,
 		return 1;
 	return (end >> shift) - lo + 1;
 }
+
+/* Mark the records of recs[0..n) that repeat a page: repeats[i] = 1 when
+ * recs[i] is an access lying wholly in one page of 2^shift bytes, and
+ * the last record before it in the batch of its kind (fetch, or read and
+ * write) began in that page, with neither an event nor a record of
+ * another process in between; else 0. Such a record references that one
+ * page whether or not accesses span pages, and none of its process's
+ * references since the last of its kind was a different page of its
+ * kind. */
+void pageref_mark_repeats(const struct trace_rec *recs, size_t n, unsigned shift, uint8_t *repeats);
 
 #endif

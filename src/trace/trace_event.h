@@ -97,6 +97,10 @@ struct trace_batch {
 					      or record number in binary); NULL: unknown */
 	const struct trace_events *events; /* the table OP_EVENT records index; may be
 					      NULL when the batch has no events */
+	const uint8_t *repeats;            /* pageref_mark_repeats of the records for
+					      pages of 2^repeats_shift bytes; NULL:
+					      not marked */
+	unsigned repeats_shift;
 	size_t n;
 };
 
