@@ -813,6 +813,39 @@ START_TEST(t_binary3_by_hand)
 }
 END_TEST
 
+/* The version-3 reader marks repeats as it decodes (trace_repeats_of);
+ * read_all checks every batch's marks against pageref_mark_repeats. Here
+ * the stream changes process every 3 records on the same few pages, and
+ * its accesses cross page ends, in batches of several sizes, with pages
+ * of 256 bytes and of 4 KiB; no record repeats the last exactly, so no
+ * run tag makes the reader mark the batch again. */
+START_TEST(t_binary3_repeat_marks)
+{
+	enum { N = 5000 };
+	static struct trace_rec recs[N];
+	static const size_t batches[] = {4096, 1, 37, 700, 0};
+	struct text t;
+
+	for (size_t i = 0; i < N; i++)
+		recs[i] = (struct trace_rec){
+			.addr = (i % 5 == 0 ? 0x2000 : 0x1000) + (i * 13) % 0x1000 - 2, .pid = 1 + (uint32_t)(i / 3 % 2),
+			.size = 4, .op = (uint8_t)(i % 3),
+		};
+	t = bin3_of(recs, N);
+	for (unsigned shift = 8; shift <= 12; shift += 4) {
+		struct trace_options o = opts(TRACE_AUTO);
+		struct result res;
+
+		o.page_shift = shift;
+		run_data(t.s, t.len, &o, batches, &res);
+		ck_assert_msg(!res.failed, "%s", res.msg);
+		ck_assert_uint_eq(res.n, N);
+		result_free(&res);
+	}
+	free(t.s);
+}
+END_TEST
+
 /* Damaged version-3 codes: the records before, then an error naming the
  * record after them; skip_bad skips none of these (the coding is lost). */
 START_TEST(t_binary3_errors)
@@ -887,7 +920,7 @@ Suite *make_trace_binary_suite(void)
 	const TTest *const bin_tests[] = {
 		t_binary_layout, t_binary_roundtrip, t_binary_convert, t_binary_convert_fails_cleanly,
 		t_binary_header_errors, t_binary_record_errors, t_binary_skip_many, t_binary_truncated,
-		t_binary_stdin, t_binary_fuzz, t_binary3_by_hand, t_binary3_errors
+		t_binary_stdin, t_binary_fuzz, t_binary3_by_hand, t_binary3_repeat_marks, t_binary3_errors
 	};
 	Suite *s = suite_create("trace_binary");
 

@@ -19,6 +19,7 @@
 #include "check_suites.h"
 #include "util/outfile.h"
 #include "trace/trace.h"
+#include "trace/pageref.h"
 #include "trace/trace_binary.h"
 #include "trace/trace_event.h"
 #include "trace/trace_source.h"
@@ -89,6 +90,25 @@ struct trace_options opts(enum trace_format f)
 
 /* Read everything from r in batches of sizes drawn from batch[] in turn
  * (0-terminated; NULL means 4096), into res. */
+/* The reader's repeat marks of the batch recs[0..n) it just returned, if
+ * it made any, must be those pageref_mark_repeats makes. */
+static void expect_repeat_marks(const struct trace_reader *r, const struct trace_rec *recs, size_t n)
+{
+	unsigned shift;
+	const uint8_t *got = trace_repeats_of(r, &shift);
+	uint8_t *want;
+
+	if (got == NULL)
+		return;
+	want = malloc(n + 1);
+	ck_assert_ptr_nonnull(want);
+	pageref_mark_repeats(recs, n, shift, want);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(got[i] == want[i], "record %zu of a batch of %zu: repeat mark %u, not %u", i, n, got[i],
+			      want[i]);
+	free(want);
+}
+
 void read_all(struct trace_reader *r, const size_t *batch, struct result *res)
 {
 	struct ps_error err;
@@ -117,6 +137,7 @@ void read_all(struct trace_reader *r, const size_t *batch, struct result *res)
 			break;
 		}
 		ck_assert_uint_le((size_t)got, want);
+		expect_repeat_marks(r, res->recs + res->n, (size_t)got);
 		if (got == 0) {
 			ck_assert_int_eq(trace_read(r, res->recs + res->n, want, &err), 0);
 			break;

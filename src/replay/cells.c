@@ -201,9 +201,10 @@ static void *cells_worker_main(void *arg)
 	}
 }
 
-/* pass_consumer: hand a batch to the cells, its repeat marks made once
- * for them all (pageref.h), directly or through the ring, copying its
- * records and lines; the event table is shared. */
+/* pass_consumer: hand a batch to the cells with its repeat marks (the
+ * reader's, or made here once for them all: pageref.h), directly or
+ * through the ring, copying its records, lines and marks; the event
+ * table is shared. */
 static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	struct cells_run *run = ctx;
@@ -216,9 +217,11 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 	if (ring == NULL) {
 		struct trace_batch marked = *b;
 
-		pageref_mark_repeats(b->recs, n, run->page_shift, run->repeats);
-		marked.repeats = run->repeats;
-		marked.repeats_shift = run->page_shift;
+		if (b->repeats == NULL || b->repeats_shift != run->page_shift) {
+			pageref_mark_repeats(b->recs, n, run->page_shift, run->repeats);
+			marked.repeats = run->repeats;
+			marked.repeats_shift = run->page_shift;
+		}
 		for (size_t i = 0; i < run->n + CELLS_CURVES; i++)
 			cells_feed_cell(run, i, &marked);
 	} else {
@@ -231,7 +234,10 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 		memcpy(ring->batch[slot], b->recs, n * sizeof *b->recs);
 		if (b->lines != NULL)
 			memcpy(ring->lines[slot], b->lines, n * sizeof *b->lines);
-		pageref_mark_repeats(b->recs, n, run->page_shift, ring->repeats[slot]);
+		if (b->repeats != NULL && b->repeats_shift == run->page_shift)
+			memcpy(ring->repeats[slot], b->repeats, n);
+		else
+			pageref_mark_repeats(b->recs, n, run->page_shift, ring->repeats[slot]);
 		ring->slot[slot] = (struct trace_batch){
 			.recs = ring->batch[slot],
 			.lines = b->lines != NULL ? ring->lines[slot] : NULL,

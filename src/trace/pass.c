@@ -25,9 +25,11 @@ static int pass_file(const char *path, const struct trace_options *opt, pass_con
 		return -1;
 	info->format = trace_format_name(trace_format_of(r));
 	while ((n = trace_read_batch(r, pass_batch, pass_lines, PASS_BATCH, err)) > 0) {
-		const struct trace_batch b = {
+		struct trace_batch b = {
 			.recs = pass_batch, .lines = pass_lines, .events = trace_events_of(r), .n = (size_t)n,
 		};
+
+		b.repeats = trace_repeats_of(r, &b.repeats_shift);
 
 		info->records += (uint64_t)n;
 		if (consume(ctx, &b, err) < 0) {

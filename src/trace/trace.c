@@ -79,6 +79,7 @@
 #include "trace/trace_binary.h"
 #include "trace/trace_binary3.h"
 #include "trace/trace_event.h"
+#include "trace/pageref.h"
 #include "trace/trace_parse.h"
 #include "trace/trace_source.h"
 
@@ -103,6 +104,9 @@ struct trace_reader {
 	uint64_t records_seen;	      /* binary: records consumed, skipped ones included */
 	struct trace_binary_info bin; /* binary: what the header says */
 	struct trace_binary3_state v3; /* binary version 3: the decoder's state */
+	uint8_t *repeats;             /* version 3: the last batch's repeat marks (trace_repeats_of) */
+	size_t repeats_cap;
+	bool repeats_ready;           /* repeats[] holds the last batch's marks */
 	struct trace_events *events;  /* where events go: the caller's or own_events */
 	bool own_events;
 
@@ -244,12 +248,14 @@ static int binary3_refill(struct trace_reader *r, struct ps_error *err)
 	return 0;
 }
 
-/* Decode up to max records of a version-3 stream into recs, from buf and
- * then (unless no_read) from the source; recs[0] is record number first.
+/* Decode up to max records of a version-3 stream into recs and their
+ * repeat marks into repeats (see trace_binary3_check), from buf and then
+ * (unless no_read) from the source; recs[0] is record number first.
  * Returns the number decoded; *end says why it stopped short, with fault
  * naming the file and record. What was decoded is added to *chk. */
-static size_t binary3_fill(struct trace_reader *r, struct trace_rec *recs, size_t max, uint64_t first,
-			   bool no_read, struct ps_error *fault, enum binary3_end *end, struct trace_binary3_check *chk)
+static size_t binary3_fill(struct trace_reader *r, struct trace_rec *recs, uint8_t *repeats, size_t max,
+			   uint64_t first, bool no_read, struct ps_error *fault, enum binary3_end *end,
+			   struct trace_binary3_check *chk)
 {
 	size_t n = 0;
 
@@ -260,7 +266,7 @@ static size_t binary3_fill(struct trace_reader *r, struct trace_rec *recs, size_
 		char why[256];
 
 		n += trace_binary3_decode(&r->v3, (const unsigned char *)r->pos, (size_t)(r->data_end - r->pos),
-					  &used, recs + n, max - n, &stop, why, sizeof why, chk);
+					  &used, recs + n, repeats + n, max - n, &stop, why, sizeof why, chk);
 		r->pos += used;
 		if (stop == BIN3_FULL || (no_read && stop == BIN3_MORE))
 			break;
@@ -294,10 +300,12 @@ static ssize_t binary3_pull(struct trace_reader *r, unsigned char *dst, size_t l
 
 	while (got < len) {
 		struct trace_rec rec;
+		uint8_t repeat;
 		enum binary3_end end;
 		struct trace_binary3_check chk = {0}; /* unused: payload records are not validated */
 
-		if (binary3_fill(r, &rec, 1, first + got / TRACE_BINARY_RECORD_SIZE, src_broken, err, &end, &chk) == 0) {
+		if (binary3_fill(r, &rec, &repeat, 1, first + got / TRACE_BINARY_RECORD_SIZE, src_broken, err, &end,
+				 &chk) == 0) {
 			if (end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR)
 				return -1;
 			break;
@@ -494,18 +502,24 @@ static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, ui
 }
 
 /* One batch of a version-3 file: decode up to max records into recs and
- * validate them; fail the reader after them if the decoding failed.
- * Returns the records kept. */
+ * validate them, and mark its repeats (r->repeats, which holds max);
+ * fail the reader after them if the decoding failed. Returns the records
+ * kept. */
 static size_t binary3_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max)
 {
 	struct ps_error fault;
 	enum binary3_end end;
-	struct trace_binary3_check chk = {0};
-	size_t whole = binary3_fill(r, recs, max, r->records_seen + 1, false, &fault, &end, &chk);
+	struct trace_binary3_check chk = trace_binary3_check_start(r->ctx.page_shift);
+	size_t whole = binary3_fill(r, recs, r->repeats, max, r->records_seen + 1, false, &fault, &end, &chk);
 	bool failing = end == BIN3_END_TRUNCATED || end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR;
-	size_t n = binary_validate(r, recs, lines, whole, end == BIN3_END_READ_ERROR ? fault.msg : NULL,
-				   trace_binary3_all_valid(&chk, r->ctx.addr_max));
+	bool valid = trace_binary3_all_valid(&chk, r->ctx.addr_max);
+	size_t n = binary_validate(r, recs, lines, whole, end == BIN3_END_READ_ERROR ? fault.msg : NULL, valid);
 
+	/* Records a run, a verbatim record or validation made or moved:
+	 * the decoder's marks do not cover them. */
+	if (!valid)
+		pageref_mark_repeats(recs, n, r->ctx.page_shift, r->repeats);
+	r->repeats_ready = true;
 	if (failing && !r->failed)
 		reader_fail(r, fault.msg);
 	return n;
@@ -521,6 +535,16 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint6
 
 	if (max > SSIZE_MAX / rec_size)
 		max = SSIZE_MAX / rec_size;
+	if (r->bin.version >= 3 && max > r->repeats_cap) {
+		uint8_t *grown = realloc(r->repeats, max);
+
+		if (grown == NULL) {
+			ps_error_set(err, "%s: out of memory for a batch of %zu records", r->name, max);
+			return -1;
+		}
+		r->repeats = grown;
+		r->repeats_cap = max;
+	}
 	while (r->bin.version >= 3 && n == 0 && !r->failed &&
 	       !(r->eof && r->pos == r->data_end && r->v3.run_left == 0))
 		n = binary3_batch(r, recs, lines, max);
@@ -587,6 +611,7 @@ ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_
 	size_t n = 0;
 
 	assert(max > 0);
+	r->repeats_ready = false;
 	if (r->binary)
 		return binary_read(r, recs, lines, max, err);
 	while (n < max) {
@@ -770,6 +795,12 @@ enum trace_format trace_format_of(const struct trace_reader *r)
 	return r->ctx.format;
 }
 
+const uint8_t *trace_repeats_of(const struct trace_reader *r, unsigned *shift)
+{
+	*shift = r->ctx.page_shift;
+	return r->repeats_ready && r->ctx.page_shift >= 1 ? r->repeats : NULL;
+}
+
 const struct trace_events *trace_events_of(const struct trace_reader *r)
 {
 	return r->events;
@@ -800,6 +831,7 @@ void trace_close(struct trace_reader *r)
 	if (r->own_events)
 		trace_events_destroy(r->events);
 	free(r->buf);
+	free(r->repeats);
 	free(r->name);
 	free(r);
 }

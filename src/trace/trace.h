@@ -110,6 +110,11 @@ ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max,
 ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
 			 struct ps_error *err);
 
+/* The repeat marks (pageref.h) of the records the last trace_read_batch
+ * returned, for pages of 2^*shift bytes (trace_options.page_shift), when
+ * the reader made them at little cost (binary version 3); else NULL. */
+const uint8_t *trace_repeats_of(const struct trace_reader *r, unsigned *shift);
+
 /* The table the reader's OP_EVENT records index: trace_options.events, or
  * the reader's own (freed by trace_close). Never NULL; empty for the
  * formats without events. */

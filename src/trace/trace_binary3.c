@@ -183,14 +183,18 @@ static inline bool fast_field(const unsigned char **q, uint64_t max, uint64_t *v
 	return len != 0 && *v <= max;
 }
 
-/* Decode the accesses at in[*pos..) into recs[n..max) while at least
- * TRACE_BINARY3_MAX_CODE bytes remain, with the state in locals; stops
- * before any other record, a corrupt one included. Returns the new n. */
+/* Decode the accesses at in[*pos..) into recs[n..max) and their repeat
+ * marks into repeats[n..max) while at least TRACE_BINARY3_MAX_CODE bytes
+ * remain, with the state in locals; stops before any other record, a
+ * corrupt one included. Returns the new n. */
 static size_t decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *pos,
-			      struct trace_rec *recs, size_t n, size_t max, struct trace_binary3_check *chk)
+			      struct trace_rec *recs, uint8_t *repeats, size_t n, size_t max,
+			      struct trace_binary3_check *chk)
 {
 	const unsigned char *p = in + *pos, *const stop = in + len - TRACE_BINARY3_MAX_CODE;
 	uint64_t next[2] = {st->next_addr[0], st->next_addr[1]};
+	uint64_t last[2] = {chk->last[0], chk->last[1]};
+	const uint64_t page_mask = chk->page_mask;
 	uint64_t pid = st->pid, span = 0;
 	/* A batch's first record has no pid varint when it continues the
 	 * last: check the pid it inherits. */
@@ -215,10 +219,15 @@ static size_t decode_accesses(struct trace_binary3_state *st, const unsigned cha
 			 * (trace_binary.c, block_has_bad): only a varint can
 			 * make them 0. */
 			fields |= ((uint32_t)size - 1u) | (((uint32_t)new_pid - 1u) & ~(uint32_t)new_pid);
+			if (new_pid != pid)
+				last[0] = last[1] = UINT64_MAX;
 		}
 		addr = next[stream] + ((delta >> 1) ^ -(delta & 1));
 		next[stream] = addr + size;
 		pid = new_pid;
+		/* A repeat: one page (no wrap), that of its stream's last. */
+		repeats[n] = (((addr ^ last[stream]) | (addr ^ (next[stream] - 1))) & page_mask) == 0;
+		last[stream] = addr;
 		recs[n++] = (struct trace_rec){.addr = addr, .pid = (uint32_t)pid, .size = (uint16_t)size, .op = (uint8_t)op};
 		/* ... and of the range: op and flags are valid by construction.
 		 * An access that wraps past 2^64 is caught here only below 64
@@ -229,6 +238,8 @@ static size_t decode_accesses(struct trace_binary3_state *st, const unsigned cha
 	}
 	chk->span |= span;
 	chk->fields |= fields;
+	chk->last[0] = last[0];
+	chk->last[1] = last[1];
 	if (n > first) {
 		st->next_addr[0] = next[0];
 		st->next_addr[1] = next[1];
@@ -240,8 +251,8 @@ static size_t decode_accesses(struct trace_binary3_state *st, const unsigned cha
 }
 
 size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *used,
-			    struct trace_rec *recs, size_t max, enum trace_binary3_stop *stop, char *why,
-			    size_t why_len, struct trace_binary3_check *chk)
+			    struct trace_rec *recs, uint8_t *repeats, size_t max, enum trace_binary3_stop *stop,
+			    char *why, size_t why_len, struct trace_binary3_check *chk)
 {
 	const unsigned char *end = in + len;
 	size_t n = 0, pos = 0;
@@ -254,7 +265,7 @@ size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char 
 			st->run_left--;
 			chk->unchecked = true;
 		}
-		n = decode_accesses(st, in, len, &pos, recs, n, max, chk);
+		n = decode_accesses(st, in, len, &pos, recs, repeats, n, max, chk);
 		if (n == max || pos == len) {
 			*stop = n == max ? BIN3_FULL : BIN3_MORE;
 			break;

@@ -48,7 +48,23 @@ struct trace_binary3_check {
 	uint64_t span;	 /* OR of every access's first and last byte address */
 	uint32_t fields; /* bit 31 set by an access of size 0 or pid 0 */
 	bool unchecked;	 /* a record came another way (a run, a verbatim record) */
+	/* The repeat marks (pageref.h) of the accesses decoded the fast way,
+	 * valid for the whole batch when trace_binary3_all_valid says so:
+	 * page_mask is ~(page size - 1), and last[] the address the last data
+	 * access (last[0]) or fetch (last[1]) began at since the batch began
+	 * or the process changed, or UINT64_MAX: none (no valid address lies
+	 * in its page). trace_binary3_check_start sets them. */
+	uint64_t page_mask;
+	uint64_t last[2];
 };
+
+/* A check for a new batch whose repeats are marked for pages of 2^shift
+ * bytes. */
+static inline struct trace_binary3_check trace_binary3_check_start(unsigned shift)
+{
+	return (struct trace_binary3_check){ .page_mask = ~((UINT64_C(1) << shift) - 1),
+					     .last = { UINT64_MAX, UINT64_MAX } };
+}
 
 /* Would trace_binary_find_bad(recs, n, addr_max) find nothing in the n
  * records decoded since chk was zeroed? False means "look", not "bad".
@@ -59,7 +75,8 @@ static inline bool trace_binary3_all_valid(const struct trace_binary3_check *chk
 	return !chk->unchecked && addr_max != UINT64_MAX && (chk->fields >> 31) == 0 && chk->span <= addr_max;
 }
 
-/* Decode records from in[0..len) into recs[0..max), going on from st.
+/* Decode records from in[0..len) into recs[0..max), going on from st,
+ * and their repeat marks into repeats[0..max) (see trace_binary3_check).
  * Sets *used to the bytes of whole records consumed (a record cut by len
  * is left unconsumed, and st is as before it) and returns the number
  * decoded; *stop says why it stopped, and on BIN3_CORRUPT why (without
@@ -67,8 +84,8 @@ static inline bool trace_binary3_all_valid(const struct trace_binary3_check *chk
  * decoded. Adds what it decoded to *chk. Reads no byte outside
  * in[0..len), on any input. */
 size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *used,
-			    struct trace_rec *recs, size_t max, enum trace_binary3_stop *stop, char *why,
-			    size_t why_len, struct trace_binary3_check *chk);
+			    struct trace_rec *recs, uint8_t *repeats, size_t max, enum trace_binary3_stop *stop,
+			    char *why, size_t why_len, struct trace_binary3_check *chk);
 
 /* Code rec after the records already given to st into out (room for
  * TRACE_BINARY3_MAX_OUT bytes); returns the bytes written, often 0 (a

@@ -17,6 +17,7 @@
 #include <zstd.h>
 
 #include "fuzz_common.h"
+#include "trace/pageref.h"
 
 void fuzz_fail(const char *fmt, ...)
 {
@@ -199,6 +200,22 @@ void fuzz_check_rec(const struct trace_rec *r, enum trace_format f, unsigned va_
 	}
 }
 
+/* The reader's repeat marks of the batch recs[0..n) it just returned, if
+ * it made any, must be pageref_mark_repeats's. */
+static void fuzz_check_repeats(const struct trace_reader *r, const struct trace_rec *recs, size_t n)
+{
+	static uint8_t want[4096];
+	unsigned shift;
+	const uint8_t *got = trace_repeats_of(r, &shift);
+
+	if (got == NULL)
+		return;
+	pageref_mark_repeats(recs, n, shift, want);
+	for (size_t i = 0; i < n; i++)
+		if (got[i] != want[i])
+			fuzz_fail("record %zu of a batch of %zu: repeat mark %u, not %u", i, n, got[i], want[i]);
+}
+
 void fuzz_decode(const char *path, const struct trace_options *opt, unsigned batch_pattern, uint64_t max_records,
 		 fuzz_batch_fn *fn, void *ctx, struct fuzz_decoded *out)
 {
@@ -259,6 +276,7 @@ void fuzz_decode(const char *path, const struct trace_options *opt, unsigned bat
 			}
 			out->records++;
 		}
+		fuzz_check_repeats(r, recs, (size_t)n);
 		b = (struct trace_batch){.recs = recs, .lines = lines, .events = trace_events_of(r), .n = (size_t)n};
 		if (fn != NULL)
 			fn(ctx, &b);
