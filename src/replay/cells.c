@@ -151,6 +151,7 @@ struct cells_worker {
 	struct cells_run *run;
 	unsigned index, count;
 	pthread_t thread;
+	uint8_t repeats[PASS_BATCH]; /* the marks of a batch the ring has none for */
 };
 
 /* Replay batch b through cell i of run; on a machine error the cell fails. */
@@ -174,6 +175,17 @@ static void cells_feed_cell(struct cells_run *run, size_t i, const struct trace_
 	run->sims[i] = NULL;
 }
 
+/* Give batch b the repeat marks (pageref.h) for the machines' pages: its
+ * own, or made into repeats (PASS_BATCH bytes). */
+static void cells_mark(const struct cells_run *run, struct trace_batch *b, uint8_t *repeats)
+{
+	if (b->repeats != NULL && b->repeats_shift == run->page_shift)
+		return;
+	pageref_mark_repeats(b->recs, b->n, run->page_shift, repeats);
+	b->repeats = repeats;
+	b->repeats_shift = run->page_shift;
+}
+
 /* A worker: replay every published batch through cells index, index +
  * count, ... until the pass ends. */
 static void *cells_worker_main(void *arg)
@@ -183,6 +195,7 @@ static void *cells_worker_main(void *arg)
 
 	for (uint64_t next = 0;; next++) {
 		unsigned slot = next % CELLS_RING;
+		struct trace_batch b;
 
 		pthread_mutex_lock(&ring->lock);
 		while (ring->published <= next && !ring->finished)
@@ -192,8 +205,10 @@ static void *cells_worker_main(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&ring->lock);
+		b = ring->slot[slot];
+		cells_mark(w->run, &b, w->repeats);
 		for (size_t i = w->index; i < w->run->n + CELLS_CURVES; i += w->count)
-			cells_feed_cell(w->run, i, &ring->slot[slot]);
+			cells_feed_cell(w->run, i, &b);
 		pthread_mutex_lock(&ring->lock);
 		if (--ring->readers[slot] == 0)
 			pthread_cond_signal(&ring->drained);
@@ -202,9 +217,9 @@ static void *cells_worker_main(void *arg)
 }
 
 /* pass_consumer: hand a batch to the cells with its repeat marks (the
- * reader's, or made here once for them all: pageref.h), directly or
- * through the ring, copying its records, lines and marks; the event
- * table is shared. */
+ * reader's, or made once for the cells of each thread: cells_mark),
+ * directly or through the ring, copying its records, lines and marks;
+ * the event table is shared. */
 static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	struct cells_run *run = ctx;
@@ -217,14 +232,13 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 	if (ring == NULL) {
 		struct trace_batch marked = *b;
 
-		if (b->repeats == NULL || b->repeats_shift != run->page_shift) {
-			pageref_mark_repeats(b->recs, n, run->page_shift, run->repeats);
-			marked.repeats = run->repeats;
-			marked.repeats_shift = run->page_shift;
-		}
+		cells_mark(run, &marked, run->repeats);
 		for (size_t i = 0; i < run->n + CELLS_CURVES; i++)
 			cells_feed_cell(run, i, &marked);
 	} else {
+		/* Marks the reader did not make are made by each worker, off
+		 * this thread, which is busy decoding. */
+		const bool marked = b->repeats != NULL && b->repeats_shift == run->page_shift;
 		unsigned slot = ring->published % CELLS_RING;
 
 		pthread_mutex_lock(&ring->lock);
@@ -234,15 +248,13 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 		memcpy(ring->batch[slot], b->recs, n * sizeof *b->recs);
 		if (b->lines != NULL)
 			memcpy(ring->lines[slot], b->lines, n * sizeof *b->lines);
-		if (b->repeats != NULL && b->repeats_shift == run->page_shift)
+		if (marked)
 			memcpy(ring->repeats[slot], b->repeats, n);
-		else
-			pageref_mark_repeats(b->recs, n, run->page_shift, ring->repeats[slot]);
 		ring->slot[slot] = (struct trace_batch){
 			.recs = ring->batch[slot],
 			.lines = b->lines != NULL ? ring->lines[slot] : NULL,
 			.events = b->events,
-			.repeats = ring->repeats[slot],
+			.repeats = marked ? ring->repeats[slot] : NULL,
 			.repeats_shift = run->page_shift,
 			.n = n,
 		};
