@@ -83,7 +83,7 @@ void __attribute__((format(printf, 2, 3))) text_addf(struct text *t, const char 
 
 struct trace_options opts(enum trace_format f)
 {
-	struct trace_options o = {.format = f, .page_shift = 12, .va_bits = 48};
+	struct trace_options o = {.format = f, .page_shift = 12, .va_bits = 48, .mark_repeats = true};
 
 	return o;
 }

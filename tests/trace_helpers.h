@@ -59,7 +59,8 @@ void text_add(struct text *t, const void *p, size_t n);
 /* Append a formatted line (under 512 bytes) to t. */
 void __attribute__((format(printf, 2, 3))) text_addf(struct text *t, const char *fmt, ...);
 
-/* Options for format f: 4 KiB pages, 48-bit addresses. */
+/* Options for format f: 4 KiB pages, 48-bit addresses, repeat marks
+ * (read_all checks them). */
 struct trace_options opts(enum trace_format f);
 /* Read everything from r in batches of sizes drawn from batch[] in turn
  * (0-terminated; NULL means 4096), into res; checks that errors stick and

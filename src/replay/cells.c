@@ -839,6 +839,7 @@ int cells_replay(const struct trace_spec *trace, const struct trace_options *top
 	int rc;
 
 	memset(info, 0, sizeof *info);
+	main_opt.mark_repeats = true; /* for the machines: cells_consume */
 	if (cells_run_init(&run, err) < 0)
 		return -1;
 	rc = cells_plan_future(&run, trace, topt, m, &fut, err);

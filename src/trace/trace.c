@@ -106,6 +106,7 @@ struct trace_reader {
 	struct trace_binary3_state v3; /* binary version 3: the decoder's state */
 	uint8_t *repeats;             /* version 3: the last batch's repeat marks (trace_repeats_of) */
 	size_t repeats_cap;
+	bool mark_repeats;            /* trace_options.mark_repeats */
 	bool repeats_ready;           /* repeats[] holds the last batch's marks */
 	struct trace_events *events;  /* where events go: the caller's or own_events */
 	bool own_events;
@@ -249,7 +250,8 @@ static int binary3_refill(struct trace_reader *r, struct ps_error *err)
 }
 
 /* Decode up to max records of a version-3 stream into recs and their
- * repeat marks into repeats (see trace_binary3_check), from buf and then
+ * repeat marks into repeats (see trace_binary3_check; NULL: none), from
+ * buf and then
  * (unless no_read) from the source; recs[0] is record number first.
  * Returns the number decoded; *end says why it stopped short, with fault
  * naming the file and record. What was decoded is added to *chk. */
@@ -266,7 +268,8 @@ static size_t binary3_fill(struct trace_reader *r, struct trace_rec *recs, uint8
 		char why[256];
 
 		n += trace_binary3_decode(&r->v3, (const unsigned char *)r->pos, (size_t)(r->data_end - r->pos),
-					  &used, recs + n, repeats + n, max - n, &stop, why, sizeof why, chk);
+					  &used, recs + n, repeats != NULL ? repeats + n : NULL, max - n, &stop, why,
+					  sizeof why, chk);
 		r->pos += used;
 		if (stop == BIN3_FULL || (no_read && stop == BIN3_MORE))
 			break;
@@ -300,11 +303,10 @@ static ssize_t binary3_pull(struct trace_reader *r, unsigned char *dst, size_t l
 
 	while (got < len) {
 		struct trace_rec rec;
-		uint8_t repeat;
 		enum binary3_end end;
 		struct trace_binary3_check chk = {0}; /* unused: payload records are not validated */
 
-		if (binary3_fill(r, &rec, &repeat, 1, first + got / TRACE_BINARY_RECORD_SIZE, src_broken, err, &end,
+		if (binary3_fill(r, &rec, NULL, 1, first + got / TRACE_BINARY_RECORD_SIZE, src_broken, err, &end,
 				 &chk) == 0) {
 			if (end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR)
 				return -1;
@@ -510,16 +512,17 @@ static size_t binary3_batch(struct trace_reader *r, struct trace_rec *recs, uint
 	struct ps_error fault;
 	enum binary3_end end;
 	struct trace_binary3_check chk = trace_binary3_check_start(r->ctx.page_shift);
-	size_t whole = binary3_fill(r, recs, r->repeats, max, r->records_seen + 1, false, &fault, &end, &chk);
+	uint8_t *repeats = r->mark_repeats ? r->repeats : NULL;
+	size_t whole = binary3_fill(r, recs, repeats, max, r->records_seen + 1, false, &fault, &end, &chk);
 	bool failing = end == BIN3_END_TRUNCATED || end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR;
 	bool valid = trace_binary3_all_valid(&chk, r->ctx.addr_max);
 	size_t n = binary_validate(r, recs, lines, whole, end == BIN3_END_READ_ERROR ? fault.msg : NULL, valid);
 
 	/* Records a run, a verbatim record or validation made or moved:
 	 * the decoder's marks do not cover them. */
-	if (!valid)
-		pageref_mark_repeats(recs, n, r->ctx.page_shift, r->repeats);
-	r->repeats_ready = true;
+	if (repeats != NULL && !valid)
+		pageref_mark_repeats(recs, n, r->ctx.page_shift, repeats);
+	r->repeats_ready = repeats != NULL;
 	if (failing && !r->failed)
 		reader_fail(r, fault.msg);
 	return n;
@@ -535,7 +538,7 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint6
 
 	if (max > SSIZE_MAX / rec_size)
 		max = SSIZE_MAX / rec_size;
-	if (r->bin.version >= 3 && max > r->repeats_cap) {
+	if (r->bin.version >= 3 && r->mark_repeats && max > r->repeats_cap) {
 		uint8_t *grown = realloc(r->repeats, max);
 
 		if (grown == NULL) {
@@ -755,6 +758,7 @@ struct trace_reader *trace_open(const char *path, const struct trace_options *op
 	}
 	r->pos = r->lines_end = r->data_end = r->buf;
 	r->skip_bad = opt->skip_bad;
+	r->mark_repeats = opt->mark_repeats;
 	r->src = trace_source_open(path, r->name, err);
 	if (r->src == NULL)
 		goto fail;

@@ -74,6 +74,8 @@ struct trace_options {
 	unsigned page_shift;      /* log2 page size: pages format addr = n << shift */
 	unsigned va_bits;         /* addresses must be < 2^va_bits (32..64) */
 	bool skip_bad;            /* count and skip malformed lines instead of failing */
+	bool mark_repeats;        /* make the repeat marks trace_repeats_of hands
+				     out, where the format makes them cheaply */
 	const char *name;         /* what messages call the trace; NULL: the path,
 				     or "<stdin>" for "-" */
 	struct trace_events *events; /* where the events go (trace_event.h), owned by
@@ -112,7 +114,8 @@ ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_
 
 /* The repeat marks (pageref.h) of the records the last trace_read_batch
  * returned, for pages of 2^*shift bytes (trace_options.page_shift), when
- * the reader made them at little cost (binary version 3); else NULL. */
+ * trace_options.mark_repeats asked for them and the reader made them at
+ * little cost (binary version 3); else NULL. */
 const uint8_t *trace_repeats_of(const struct trace_reader *r, unsigned *shift);
 
 /* The table the reader's OP_EVENT records index: trace_options.events, or

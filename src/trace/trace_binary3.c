@@ -187,9 +187,9 @@ static inline bool fast_field(const unsigned char **q, uint64_t max, uint64_t *v
  * marks into repeats[n..max) while at least TRACE_BINARY3_MAX_CODE bytes
  * remain, with the state in locals; stops before any other record, a
  * corrupt one included. Returns the new n. */
-static size_t decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *pos,
-			      struct trace_rec *recs, uint8_t *repeats, size_t n, size_t max,
-			      struct trace_binary3_check *chk)
+static inline __attribute__((always_inline)) size_t
+decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t len, size_t *pos,
+		struct trace_rec *recs, uint8_t *repeats, size_t n, size_t max, struct trace_binary3_check *chk)
 {
 	const unsigned char *p = in + *pos, *const stop = in + len - TRACE_BINARY3_MAX_CODE;
 	uint64_t next[2] = {st->next_addr[0], st->next_addr[1]};
@@ -226,7 +226,8 @@ static size_t decode_accesses(struct trace_binary3_state *st, const unsigned cha
 		next[stream] = addr + size;
 		pid = new_pid;
 		/* A repeat: one page (no wrap), that of its stream's last. */
-		repeats[n] = (((addr ^ last[stream]) | (addr ^ (next[stream] - 1))) & page_mask) == 0;
+		if (repeats != NULL)
+			repeats[n] = (((addr ^ last[stream]) | (addr ^ (next[stream] - 1))) & page_mask) == 0;
 		last[stream] = addr;
 		recs[n++] = (struct trace_rec){.addr = addr, .pid = (uint32_t)pid, .size = (uint16_t)size, .op = (uint8_t)op};
 		/* ... and of the range: op and flags are valid by construction.
@@ -265,7 +266,11 @@ size_t trace_binary3_decode(struct trace_binary3_state *st, const unsigned char 
 			st->run_left--;
 			chk->unchecked = true;
 		}
-		n = decode_accesses(st, in, len, &pos, recs, repeats, n, max, chk);
+		/* The loop made twice, without the marks' code and with it. */
+		if (repeats == NULL)
+			n = decode_accesses(st, in, len, &pos, recs, NULL, n, max, chk);
+		else
+			n = decode_accesses(st, in, len, &pos, recs, repeats, n, max, chk);
 		if (n == max || pos == len) {
 			*stop = n == max ? BIN3_FULL : BIN3_MORE;
 			break;

@@ -76,7 +76,8 @@ static inline bool trace_binary3_all_valid(const struct trace_binary3_check *chk
 }
 
 /* Decode records from in[0..len) into recs[0..max), going on from st,
- * and their repeat marks into repeats[0..max) (see trace_binary3_check).
+ * and their repeat marks into repeats[0..max) (see trace_binary3_check;
+ * NULL: no marks).
  * Sets *used to the bytes of whole records consumed (a record cut by len
  * is left unconsumed, and st is as before it) and returns the number
  * decoded; *stop says why it stopped, and on BIN3_CORRUPT why (without

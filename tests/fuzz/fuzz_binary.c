@@ -3,7 +3,8 @@
  *
  * Input: [options][batch sizes][file]. Options: skip_bad (bit 0), va_bits
  * (bits 1-2: 32, 39, 48, 64), page size (bits 3-4: 4 KiB, 256 B, 64 KiB,
- * 1 GiB), version-3 codes (bit 5), events allowed (bit 6); the second
+ * 1 GiB), version-3 codes (bit 5), events allowed (bit 6), no repeat
+ * marks (bit 7: fuzz_decode checks the marks made); the second
  * byte as in fuzz_text. The file is read as --format binary; when it does
  * not start with the magic "PGSIMBIN", the magic is put in front, so every
  * input reaches the header check -- or with bit 5 a whole version-3 header
@@ -44,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.skip_bad = data[0] & 1;
 	opt.va_bits = va_bits[(data[0] >> 1) & 3];
 	opt.page_shift = page_shift[(data[0] >> 3) & 3];
+	opt.mark_repeats = !(data[0] & 0x80);
 	fuzz_decode(fuzz_store(file, len), &opt, data[1], 0, NULL, NULL, &d);
 	return 0;
 }
