@@ -634,6 +634,63 @@ START_TEST(t_binary_skip_many)
 }
 END_TEST
 
+/* trace_read_lines says where each record was read as trace_read_batch
+ * does: by a first number where the batch is whole (line0), else in
+ * lines[]. A version-2 and a version-3 file of 20,000 records, with
+ * scattered bad records and a run of 1,000 skipped (skip_bad), read in
+ * batches of 4096 and 63. */
+START_TEST(t_binary_lines_by_number)
+{
+	enum { N = 20000 };
+	struct trace_rec *recs = random_recs(N);
+	static uint64_t want[N], got[N];
+	static struct trace_rec buf[4096];
+
+	for (size_t i = 0; i < N; i++)
+		if ((i >= 5000 && i < 6000) || i % 4999 == 4998)
+			recs[i].size = 0;
+	for (unsigned version = 2; version <= 3; version++)
+		for (size_t max = 63; max <= 4096; max += 4096 - 63) {
+			char *path = write_bin_version(recs, N, N, "", version);
+			struct trace_options o = opts(TRACE_AUTO);
+			struct ps_error err;
+			struct trace_reader *r;
+			size_t n = 0, m = 0, by_number = 0;
+			ssize_t k;
+			uint64_t line0;
+
+			o.skip_bad = true;
+			r = trace_open(path, &o, &err);
+			ck_assert_msg(r != NULL, "%s", err.msg);
+			while ((k = trace_read_batch(r, buf, want + n, max, &err)) > 0)
+				n += (size_t)k;
+			ck_assert_int_eq(k, 0);
+			trace_close(r);
+			r = trace_open(path, &o, &err);
+			ck_assert_msg(r != NULL, "%s", err.msg);
+			while ((k = trace_read_lines(r, buf, got + m, max, &line0, &err)) > 0) {
+				if (line0 != 0) {
+					for (ssize_t i = 0; i < k; i++)
+						got[m + (size_t)i] = line0 + (uint64_t)i;
+					by_number++;
+				}
+				m += (size_t)k;
+			}
+			ck_assert_int_eq(k, 0);
+			trace_close(r);
+			ck_assert_uint_eq(m, n);
+			ck_assert_uint_lt(n, N - 1000);
+			ck_assert(memcmp(got, want, n * sizeof *want) == 0);
+			/* Most batches are whole; those with a bad record are not. */
+			ck_assert_msg(by_number > 0, "version %u, batches of %zu", version, max);
+			ck_assert_uint_lt(by_number, (n + max - 1) / max);
+			unlink(path);
+			free(path);
+		}
+	free(recs);
+}
+END_TEST
+
 START_TEST(t_binary_truncated)
 {
 	struct text t = bin_v1(bin_sample, 4);
@@ -919,7 +976,8 @@ Suite *make_trace_binary_suite(void)
 {
 	const TTest *const bin_tests[] = {
 		t_binary_layout, t_binary_roundtrip, t_binary_convert, t_binary_convert_fails_cleanly,
-		t_binary_header_errors, t_binary_record_errors, t_binary_skip_many, t_binary_truncated,
+		t_binary_header_errors, t_binary_record_errors, t_binary_skip_many, t_binary_lines_by_number,
+		t_binary_truncated,
 		t_binary_stdin, t_binary_fuzz, t_binary3_by_hand, t_binary3_repeat_marks, t_binary3_errors
 	};
 	Suite *s = suite_create("trace_binary");

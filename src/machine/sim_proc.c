@@ -118,14 +118,15 @@ void sim_procs_free(struct sim *s)
 void sim_where(const struct sim *s, size_t i, char *buf, size_t len)
 {
 	const struct trace_batch *b = s->batch;
+	const uint64_t line = trace_batch_line(b, i);
 	uint64_t at = s->records_before + i + 1;
 
-	if (b->lines != NULL && b->events != NULL)
-		trace_events_where(b->events, b->lines[i], buf, len); /* a workload's too */
+	if (line != 0 && b->events != NULL)
+		trace_events_where(b->events, line, buf, len); /* a workload's too */
 	else if (b->events != NULL)
-		snprintf(buf, len, "%s: record %" PRIu64, trace_events_name(b->events), b->lines != NULL ? b->lines[i] : at);
+		snprintf(buf, len, "%s: record %" PRIu64, trace_events_name(b->events), at);
 	else
-		snprintf(buf, len, "record %" PRIu64, b->lines != NULL ? b->lines[i] : at);
+		snprintf(buf, len, "record %" PRIu64, line != 0 ? line : at);
 }
 
 int sim_trace_error(struct sim *s, size_t i, struct ps_error *err, const char *fmt, ...)

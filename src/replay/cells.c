@@ -253,6 +253,7 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 		ring->slot[slot] = (struct trace_batch){
 			.recs = ring->batch[slot],
 			.lines = b->lines != NULL ? ring->lines[slot] : NULL,
+			.line0 = b->line0,
 			.events = b->events,
 			.repeats = marked ? ring->repeats[slot] : NULL,
 			.repeats_shift = run->page_shift,
@@ -453,11 +454,11 @@ static int cells_ahead_consume(void *ctx, const struct trace_batch *b, struct ps
 {
 	struct cells_run *run = ctx;
 
-	run->ahead->has_lines = b->lines != NULL;
+	run->ahead->has_lines = b->lines != NULL || b->line0 != 0;
 	if (b->events != NULL)
 		run->ahead->events = b->events;
 	for (size_t i = 0; i < b->n; i++)
-		if (cells_ahead_push(run, &b->recs[i], b->lines != NULL ? b->lines[i] : 0, err) < 0)
+		if (cells_ahead_push(run, &b->recs[i], trace_batch_line(b, i), err) < 0)
 			return -1;
 	return cells_ahead_release(run, false, err);
 }

@@ -212,10 +212,7 @@ static void explain_view_build(struct explain_run *run, uint32_t pid, uint64_t p
 static int explain_feed(struct explain_run *run, const struct trace_batch *b, size_t from, size_t to,
 			struct ps_error *err)
 {
-	const struct trace_batch part = {
-		.recs = b->recs + from, .lines = b->lines != NULL ? b->lines + from : NULL, .events = b->events,
-		.n = to - from,
-	};
+	const struct trace_batch part = trace_batch_part(b, from, to - from);
 
 	return to > from ? sim_feed_batch(run->sim, &part, err) : 0;
 }
@@ -266,7 +263,7 @@ static int explain_event(struct explain_run *run, const struct trace_batch *b, s
 	const struct trace_event *ev = trace_events_get(b->events, b->recs[i].addr);
 	char text[512];
 	struct sim_stats now;
-	struct explain_step st = { .is_event = true, .event = text, .line = b->lines != NULL ? b->lines[i] : 0 };
+	struct explain_step st = { .is_event = true, .event = text, .line = trace_batch_line(b, i) };
 
 	if (explain_feed(run, b, i, i + 1, err) < 0)
 		return -1;
@@ -309,13 +306,15 @@ static int explain_record(struct explain_run *run, const struct trace_batch *b, 
 			piece.size = (uint16_t)((page_end < end ? page_end : end) - piece.addr + 1);
 		}
 		if (!explain_shown(run, rec->pid)) {
-			if (explain_feed(run, &(struct trace_batch){ .recs = &piece, .lines = b->lines ? b->lines + i : NULL,
-								     .events = b->events, .n = 1 },
+			const uint64_t line = trace_batch_line(b, i);
+
+			if (explain_feed(run, &(struct trace_batch){ .recs = &piece, .line0 = line, .events = b->events,
+								     .n = 1 },
 					 0, 1, err) < 0)
 				return -1;
 			continue;
 		}
-		if (explain_one(run, b, &piece, b->lines != NULL ? b->lines[i] : 0, &st, err) < 0)
+		if (explain_one(run, b, &piece, trace_batch_line(b, i), &st, err) < 0)
 			return -1;
 		st.addr = piece.addr;
 		st.op = rec->op == OP_WRITE ? 'W' : rec->op == OP_FETCH ? 'X' : 'R';

@@ -20,13 +20,15 @@ static int pass_file(const char *path, const struct trace_options *opt, pass_con
 {
 	struct trace_reader *r = trace_open(path, opt, err);
 	ssize_t n = 0;
+	uint64_t line0;
 
 	if (r == NULL)
 		return -1;
 	info->format = trace_format_name(trace_format_of(r));
-	while ((n = trace_read_batch(r, pass_batch, pass_lines, PASS_BATCH, err)) > 0) {
+	while ((n = trace_read_lines(r, pass_batch, pass_lines, PASS_BATCH, &line0, err)) > 0) {
 		struct trace_batch b = {
-			.recs = pass_batch, .lines = pass_lines, .events = trace_events_of(r), .n = (size_t)n,
+			.recs = pass_batch, .lines = line0 != 0 ? NULL : pass_lines, .line0 = line0,
+			.events = trace_events_of(r), .n = (size_t)n,
 		};
 
 		b.repeats = trace_repeats_of(r, &b.repeats_shift);

@@ -107,6 +107,9 @@ struct trace_reader {
 	uint8_t *repeats;             /* version 3: the last batch's repeat marks (trace_repeats_of) */
 	size_t repeats_cap;
 	bool mark_repeats;            /* trace_options.mark_repeats */
+	bool want_line0;              /* binary: a batch read at consecutive record
+					 numbers may set line0 and leave lines[] */
+	uint64_t line0;               /* the first of them (trace_read_lines), or 0 */
 	bool repeats_ready;           /* repeats[] holds the last batch's marks */
 	struct trace_events *events;  /* where events go: the caller's or own_events */
 	bool own_events;
@@ -473,7 +476,9 @@ static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, ui
 
 		if (kept != i)
 			memmove(recs + kept, recs + i, (bad - i) * sizeof *recs);
-		if (lines != NULL)
+		if (lines != NULL && r->want_line0 && i == 0 && bad == n)
+			r->line0 = r->records_seen + 1; /* all kept, in place */
+		else if (lines != NULL)
 			for (size_t j = i; j < bad; j++)
 				lines[kept + j - i] = r->records_seen + j + 1;
 		kept += bad - i;
@@ -605,6 +610,19 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint6
 ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max, struct ps_error *err)
 {
 	return trace_read_batch(r, recs, NULL, max, err);
+}
+
+ssize_t trace_read_lines(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
+			 uint64_t *line0, struct ps_error *err)
+{
+	ssize_t n;
+
+	r->line0 = 0;
+	r->want_line0 = true;
+	n = trace_read_batch(r, recs, lines, max, err);
+	r->want_line0 = false;
+	*line0 = n > 0 ? r->line0 : 0;
+	return n;
 }
 
 ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,

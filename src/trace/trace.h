@@ -112,6 +112,14 @@ ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max,
 ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
 			 struct ps_error *err);
 
+/* trace_read_batch, except that when the records it returns were read at
+ * consecutive numbers (a binary batch that validation left whole) it may
+ * set *line0 to the first and leave lines[] unfilled: then recs[i] was
+ * read at *line0 + i. Else *line0 = 0 and lines[] is filled. Saves the
+ * per-record line of the common case. */
+ssize_t trace_read_lines(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
+			 uint64_t *line0, struct ps_error *err);
+
 /* The repeat marks (pageref.h) of the records the last trace_read_batch
  * returned, for pages of 2^*shift bytes (trace_options.page_shift), when
  * trace_options.mark_repeats asked for them and the reader made them at

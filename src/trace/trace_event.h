@@ -94,7 +94,10 @@ bool trace_events_records(const struct trace_events *t);
 struct trace_batch {
 	const struct trace_rec *recs;
 	const uint64_t *lines;             /* lines[i]: where recs[i] was read (line,
-					      or record number in binary); NULL: unknown */
+					      or record number in binary); NULL: see
+					      line0 */
+	uint64_t line0;                    /* without lines: recs[i] was read at
+					      line0 + i; 0: unknown */
 	const struct trace_events *events; /* the table OP_EVENT records index; may be
 					      NULL when the batch has no events */
 	const uint8_t *repeats;            /* pageref_mark_repeats of the records for
@@ -103,6 +106,26 @@ struct trace_batch {
 	unsigned repeats_shift;
 	size_t n;
 };
+
+/* Where record i of b was read (trace_batch.lines, line0), or 0:
+ * unknown. */
+static inline uint64_t trace_batch_line(const struct trace_batch *b, size_t i)
+{
+	return b->lines != NULL ? b->lines[i] : b->line0 != 0 ? b->line0 + i : 0;
+}
+
+/* Records [from, from + n) of b as a batch of their own, with their lines
+ * (their repeat marks are left out). */
+static inline struct trace_batch trace_batch_part(const struct trace_batch *b, size_t from, size_t n)
+{
+	return (struct trace_batch){
+		.recs = b->recs + from,
+		.lines = b->lines != NULL ? b->lines + from : NULL,
+		.line0 = b->lines == NULL && b->line0 != 0 ? b->line0 + from : 0,
+		.events = b->events,
+		.n = n,
+	};
+}
 
 /*
  * Additions for the readers and the machine (trace_event.c).
