@@ -101,8 +101,7 @@ START_TEST(repeated_pages_count_as_the_long_way)
 	/* sim_replay's short way for a record on the page of the last fetch
 	 * or data access (sim_repeat_hit) must count what the long way does,
 	 * also when that page was evicted in between. 32 reads of page 5
-	 * first (1 zero fill, 31 hits): 2 chunks of 16 records, the distance
-	 * at which large page tables have their PTEs found ahead.
+	 * first (1 zero fill, 31 hits), then the sequence below.
 	 * Hand-derived with fifo over 2 frames, [oldest, newest] after each:
 	 *   X0 fault zf [5,0]; R5 X0 W5 (dirties 5) X0 hits;
 	 *   X1 fault, evicts dirty 5 (swap write), zf [0,1];
@@ -168,71 +167,74 @@ START_TEST(repeat_marks_follow_each_kind)
 }
 END_TEST
 
-/* The counters of a new machine for cfg after batch b, fed whole. */
-static struct sim_stats replay_batch(const struct sim_config *cfg, const struct trace_batch *b)
-{
-	struct ps_error err = { "" };
-	struct sim *s = sim_create(cfg, &err);
-	struct sim_stats st;
-
-	ck_assert_msg(s != NULL, "%s", err.msg);
-	ck_assert_msg(sim_feed_batch(s, b, &err) == 0, "%s", err.msg);
-	sim_get_stats(s, &st);
-	sim_destroy(s);
-	return st;
-}
-
 START_TEST(repeat_marks_only_shorten_the_replay)
 {
 	/* The marks say where the replay may take its short way; what it
 	 * counts must not depend on them. 4,000 records of 3 processes over
-	 * a few pages, mostly repeats, some across a page boundary, replayed
-	 * with the batch's marks, with marks for another page size (the
-	 * machine makes its own), with no repeat marked, and one record at a
-	 * time, under policies that see every reference (lru, lfu), tick
-	 * (aging, ws) or read the bits (clock), with pages large and small. */
-	enum { N = 4000 };
+	 * a few pages, mostly repeats, some across a page boundary, fed in
+	 * batches of 500 with their marks, with marks made for another page
+	 * size (the machine must make its own), with no repeat marked, and
+	 * one record at a time; under policies that see every reference (lru,
+	 * lfu), tick (aging, ws) or read the bits (clock); with pages large
+	 * and small; the pages close together (few page tables: PTEs walked
+	 * when needed) and 2 MiB apart (over 64 tables: PTEs found ahead). */
+	enum { N = 4000, BATCH = 500 };
 	static struct trace_rec t[N];
-	static uint8_t marks[N], none[N];
+	static uint8_t marks[N], wrong[N], none[N];
 	const char *const policies[] = { "lru", "lfu", "aging", "ws", "clock", "fifo" };
-	uint64_t x = 12345;
 
-	for (size_t i = 0; i < N; i++) {
-		x = x * 6364136223846793005u + 1442695040888963407u;
-		t[i] = (struct trace_rec){
-			.addr = (x >> 60 < 12 && i > 0 ? t[i - 1].addr : (x >> 20) % 0x9000) + (x >> 8) % 3,
-			.pid = 1 + (x >> 58 == 0) + (x >> 58 == 1) * 2,
-			.size = (uint16_t)(1 + (x >> 40) % 8),
-			.op = (uint8_t)((x >> 33) % 3),
-		};
-	}
-	for (size_t k = 0; k < sizeof policies / sizeof policies[0]; k++)
-		for (unsigned shift = 8; shift <= 12; shift += 4) {
-			struct sim_config cfg = config(policies[k], 7);
-			struct sim_stats whole, other, unmarked, single;
-			struct ps_error err = { "" };
-			struct sim *s;
+	for (unsigned spread = 0; spread <= 1; spread++) {
+		uint64_t x = 12345;
 
-			cfg.page_shift = shift;
-			pageref_mark_repeats(t, N, shift, marks);
-			whole = replay_batch(&cfg, &(struct trace_batch){ .recs = t, .n = N, .repeats = marks,
-									   .repeats_shift = shift });
-			other = replay_batch(&cfg, &(struct trace_batch){ .recs = t, .n = N, .repeats = none,
-									   .repeats_shift = 20 - shift });
-			unmarked = replay_batch(&cfg, &(struct trace_batch){ .recs = t, .n = N, .repeats = none,
-									      .repeats_shift = shift });
-			s = sim_create(&cfg, &err);
-			ck_assert_msg(s != NULL, "%s", err.msg);
-			for (size_t i = 0; i < N; i++)
-				ck_assert_msg(sim_feed(s, &t[i], 1, &err) == 0, "%s", err.msg);
-			sim_get_stats(s, &single);
-			sim_destroy(s);
-			ck_assert_msg(whole.faults > 50 && whole.hits > 2000, "%s: %" PRIu64 " faults, %" PRIu64 " hits",
-				      policies[k], whole.faults, whole.hits);
-			ck_assert_msg(memcmp(&whole, &other, sizeof whole) == 0, "%s, shift %u: other", policies[k], shift);
-			ck_assert_msg(memcmp(&whole, &unmarked, sizeof whole) == 0, "%s, shift %u: unmarked", policies[k], shift);
-			ck_assert_msg(memcmp(&whole, &single, sizeof whole) == 0, "%s, shift %u: single", policies[k], shift);
+		for (size_t i = 0; i < N; i++) {
+			x = x * 6364136223846793005u + 1442695040888963407u;
+			t[i] = (struct trace_rec){
+				.addr = (x >> 60 < 12 && i > 0 ? t[i - 1].addr
+							       : (x >> 20) % 0x9000 + spread * ((x >> 44) % 128) * 0x200000) +
+					(x >> 8) % 3,
+				.pid = 1 + (x >> 58 == 0) + (x >> 58 == 1) * 2,
+				.size = (uint16_t)(1 + (x >> 40) % 8),
+				.op = (uint8_t)((x >> 33) % 3),
+			};
 		}
+		for (size_t k = 0; k < sizeof policies / sizeof policies[0]; k++)
+			for (unsigned shift = 8; shift <= 12; shift += 4) {
+				const uint8_t *const given[3] = { marks, wrong, none };
+				struct sim_config cfg = config(policies[k], 7);
+				struct sim_stats st[4];
+				struct ps_error err = { "" };
+
+				cfg.page_shift = shift;
+				for (size_t from = 0; from < N; from += BATCH) {
+					pageref_mark_repeats(t + from, BATCH, shift, marks + from);
+					pageref_mark_repeats(t + from, BATCH, 20 - shift, wrong + from);
+				}
+				for (unsigned g = 0; g < 4; g++) {
+					struct sim *s = sim_create(&cfg, &err);
+					size_t step = g < 3 ? BATCH : 1;
+
+					ck_assert_msg(s != NULL, "%s", err.msg);
+					for (size_t from = 0; from < N; from += step) {
+						const struct trace_batch b = {
+							.recs = t + from, .n = step,
+							.repeats = g < 3 ? given[g] + from : NULL,
+							.repeats_shift = g == 1 ? 20 - shift : shift,
+						};
+
+						ck_assert_msg(sim_feed_batch(s, &b, &err) == 0, "%s", err.msg);
+					}
+					sim_get_stats(s, &st[g]);
+					sim_destroy(s);
+				}
+				ck_assert_msg(st[0].faults > 50 && st[0].hits > 2000,
+					      "%s: %" PRIu64 " faults, %" PRIu64 " hits", policies[k], st[0].faults,
+					      st[0].hits);
+				for (unsigned g = 1; g < 4; g++)
+					ck_assert_msg(memcmp(&st[0], &st[g], sizeof st[0]) == 0,
+						      "%s, shift %u, spread %u: way %u differs", policies[k], shift,
+						      spread, g);
+			}
+	}
 }
 END_TEST
 

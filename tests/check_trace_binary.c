@@ -899,6 +899,30 @@ START_TEST(t_binary3_repeat_marks)
 		ck_assert_uint_eq(res.n, N);
 		result_free(&res);
 	}
+	/* The marks are handed out when asked for, and only then. */
+	for (unsigned ask = 0; ask <= 1; ask++) {
+		char *path = write_tmp(t.s, t.len);
+		struct trace_options o = opts(TRACE_AUTO);
+		struct ps_error err;
+		struct trace_reader *r;
+		struct trace_rec buf[64];
+		unsigned shift = 0;
+
+		o.mark_repeats = ask;
+		o.page_shift = 8;
+		r = trace_open(path, &o, &err);
+		ck_assert_msg(r != NULL, "%s", err.msg);
+		ck_assert_int_eq(trace_read(r, buf, 64, &err), 64);
+		if (ask) {
+			ck_assert_ptr_nonnull(trace_repeats_of(r, &shift));
+			ck_assert_uint_eq(shift, 8);
+		} else {
+			ck_assert_ptr_null(trace_repeats_of(r, &shift));
+		}
+		trace_close(r);
+		unlink(path);
+		free(path);
+	}
 	free(t.s);
 }
 END_TEST

@@ -88,8 +88,6 @@ struct trace_options opts(enum trace_format f)
 	return o;
 }
 
-/* Read everything from r in batches of sizes drawn from batch[] in turn
- * (0-terminated; NULL means 4096), into res. */
 /* The reader's repeat marks of the batch recs[0..n) it just returned, if
  * it made any, must be those pageref_mark_repeats makes. */
 static void expect_repeat_marks(const struct trace_reader *r, const struct trace_rec *recs, size_t n)
@@ -109,6 +107,8 @@ static void expect_repeat_marks(const struct trace_reader *r, const struct trace
 	free(want);
 }
 
+/* Read everything from r in batches of sizes drawn from batch[] in turn
+ * (0-terminated; NULL means 4096), into res. */
 void read_all(struct trace_reader *r, const size_t *batch, struct result *res)
 {
 	struct ps_error err;

@@ -152,6 +152,7 @@ static int interleave_open(struct interleave *m, const struct workload *w, const
 
 	o.events = NULL; /* each reader parses into its own table */
 	o.name = NULL;
+	o.mark_repeats = false; /* interleaving changes what repeats */
 	for (size_t k = 0; k < w->n; k++) {
 		struct interleave_in *in = &m->in[k];
 
