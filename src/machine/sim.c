@@ -821,8 +821,10 @@ sim_replay_pages(struct sim *s, struct proc *p, const struct trace_rec *rec, siz
  * made into s->repeats. NULL when memory is short. */
 static const uint8_t *sim_repeats_of(struct sim *s, const struct trace_batch *b, unsigned shift)
 {
-	if (b->repeats != NULL && b->repeats_shift == shift)
-		return b->repeats;
+	const uint8_t *given = trace_batch_repeats(b, shift);
+
+	if (given != NULL)
+		return given;
 	if (b->n > s->repeats_cap) {
 		uint8_t *grown = realloc(s->repeats, b->n);
 
@@ -858,13 +860,11 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 	/* Whether to prefetch: not for the small page tables of the current
 	 * process, whose PTEs the host's cache holds (a batch that switches
 	 * to a large one runs without). */
-	bool ahead = false;
+	const bool ahead = p == NULL || p->pt.tables > SIM_PREFETCH_TABLES;
 
 	if (repeats == NULL && n > 0)
 		return ps_error_set(err, "out of memory for a batch of %zu records", n);
 	s->leaf_moved = false; /* nothing is found yet */
-	if (p == NULL || p->pt.tables > SIM_PREFETCH_TABLES)
-		ahead = true;
 	if (ahead)
 		sim_prefetch(p, recs, repeats, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
 	else

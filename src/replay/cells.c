@@ -179,7 +179,7 @@ static void cells_feed_cell(struct cells_run *run, size_t i, const struct trace_
  * own, or made into repeats (PASS_BATCH bytes). */
 static void cells_mark(const struct cells_run *run, struct trace_batch *b, uint8_t *repeats)
 {
-	if (b->repeats != NULL && b->repeats_shift == run->page_shift)
+	if (trace_batch_repeats(b, run->page_shift) != NULL)
 		return;
 	pageref_mark_repeats(b->recs, b->n, run->page_shift, repeats);
 	b->repeats = repeats;
@@ -238,7 +238,7 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 	} else {
 		/* Marks the reader did not make are made by each worker, off
 		 * this thread, which is busy decoding. */
-		const bool marked = b->repeats != NULL && b->repeats_shift == run->page_shift;
+		const bool marked = trace_batch_repeats(b, run->page_shift) != NULL;
 		unsigned slot = ring->published % CELLS_RING;
 
 		pthread_mutex_lock(&ring->lock);

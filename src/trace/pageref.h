@@ -5,6 +5,14 @@
  * the same references: an access of size bytes at addr covers the pages
  * addr >> shift .. (addr + size - 1) >> shift. With span_pages every one
  * of them is referenced, in ascending order; without it only the first.
+ *
+ * Repeats. Real programs reference, in most records, the page that the
+ * last access of the same kind began in: a basic block's fetches that of
+ * the last fetch, a loop's reads and writes that of the last read or
+ * write. pageref_mark_repeats finds those records once per batch for
+ * every machine replaying it (the version-3 decoder finds the same ones
+ * as it decodes: trace_binary3.h), and the replay serves them from the
+ * PTE it already holds (sim.c, "Repeated pages").
  */
 #ifndef PAGESIM_PAGEREF_H
 #define PAGESIM_PAGEREF_H

@@ -107,9 +107,6 @@ struct trace_reader {
 	uint8_t *repeats;             /* version 3: the last batch's repeat marks (trace_repeats_of) */
 	size_t repeats_cap;
 	bool mark_repeats;            /* trace_options.mark_repeats */
-	bool want_line0;              /* binary: a batch read at consecutive record
-					 numbers may set line0 and leave lines[] */
-	uint64_t line0;               /* the first of them (trace_read_lines), or 0 */
 	bool repeats_ready;           /* repeats[] holds the last batch's marks */
 	struct trace_events *events;  /* where events go: the caller's or own_events */
 	bool own_events;
@@ -254,8 +251,8 @@ static int binary3_refill(struct trace_reader *r, struct ps_error *err)
 
 /* Decode up to max records of a version-3 stream into recs and their
  * repeat marks into repeats (see trace_binary3_check; NULL: none), from
- * buf and then
- * (unless no_read) from the source; recs[0] is record number first.
+ * buf and then (unless no_read) from the source; recs[0] is record number
+ * first.
  * Returns the number decoded; *end says why it stopped short, with fault
  * naming the file and record. What was decoded is added to *chk. */
 static size_t binary3_fill(struct trace_reader *r, struct trace_rec *recs, uint8_t *repeats, size_t max,
@@ -458,13 +455,15 @@ static bool binary_refused_record(struct trace_reader *r, const struct trace_rec
 /* Validate the whole records recs[0..n) of a binary trace, just read,
  * turning events into placeholders: with skip_bad, count each refused
  * record or event and close the gap; without, fail at the first. Fills
- * lines[] (if not NULL) with the record numbers. broken: the message of
+ * lines[] (if not NULL) with the record numbers, unless line0 is not NULL
+ * and every record stays where it is: then *line0 = the first's number.
+ * broken: the message of
  * a read error that ended this batch (no more may be read for an event's
  * payload), or NULL. valid: the caller knows that no record is refused
  * (trace_binary3_all_valid), so none is looked at. Returns the number of
  * records now at the front. */
-static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t n,
-			      const char *broken, bool valid)
+static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, uint64_t *line0,
+			      size_t n, const char *broken, bool valid)
 {
 	const bool events = r->bin.flags & TRACE_BINARY_FLAG_EVENTS;
 	size_t kept = 0, i = 0;
@@ -476,8 +475,8 @@ static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, ui
 
 		if (kept != i)
 			memmove(recs + kept, recs + i, (bad - i) * sizeof *recs);
-		if (lines != NULL && r->want_line0 && i == 0 && bad == n)
-			r->line0 = r->records_seen + 1; /* all kept, in place */
+		if (lines != NULL && line0 != NULL && i == 0 && bad == n)
+			*line0 = r->records_seen + 1; /* all kept, in place */
 		else if (lines != NULL)
 			for (size_t j = i; j < bad; j++)
 				lines[kept + j - i] = r->records_seen + j + 1;
@@ -509,10 +508,12 @@ static size_t binary_validate(struct trace_reader *r, struct trace_rec *recs, ui
 }
 
 /* One batch of a version-3 file: decode up to max records into recs and
- * validate them, and mark its repeats (r->repeats, which holds max);
+ * validate them (lines, line0: as binary_validate), and mark its repeats
+ * (r->repeats, which holds max);
  * fail the reader after them if the decoding failed. Returns the records
  * kept. */
-static size_t binary3_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max)
+static size_t binary3_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, uint64_t *line0,
+			    size_t max)
 {
 	struct ps_error fault;
 	enum binary3_end end;
@@ -521,7 +522,8 @@ static size_t binary3_batch(struct trace_reader *r, struct trace_rec *recs, uint
 	size_t whole = binary3_fill(r, recs, repeats, max, r->records_seen + 1, false, &fault, &end, &chk);
 	bool failing = end == BIN3_END_TRUNCATED || end == BIN3_END_CORRUPT || end == BIN3_END_READ_ERROR;
 	bool valid = trace_binary3_all_valid(&chk, r->ctx.addr_max);
-	size_t n = binary_validate(r, recs, lines, whole, end == BIN3_END_READ_ERROR ? fault.msg : NULL, valid);
+	size_t n = binary_validate(r, recs, lines, line0, whole, end == BIN3_END_READ_ERROR ? fault.msg : NULL,
+				   valid);
 
 	/* Records a run, a verbatim record or validation made or moved:
 	 * the decoder's marks do not cover them. */
@@ -533,14 +535,17 @@ static size_t binary3_batch(struct trace_reader *r, struct trace_rec *recs, uint
 	return n;
 }
 
-/* trace_read_batch for the binary format: fill recs[0..max) straight from
- * the bytes left in buf and then from the source, and validate. */
-static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
-			   struct ps_error *err)
+/* trace_read_batch for the binary format (line0 not NULL:
+ * trace_read_lines): fill recs[0..max) straight from the bytes left in buf
+ * and then from the source, and validate. */
+static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, uint64_t *line0,
+			   size_t max, struct ps_error *err)
 {
 	const size_t rec_size = TRACE_BINARY_RECORD_SIZE;
 	size_t n = 0;
 
+	assert(max > 0);
+	r->repeats_ready = false;
 	if (max > SSIZE_MAX / rec_size)
 		max = SSIZE_MAX / rec_size;
 	if (r->bin.version >= 3 && r->mark_repeats && max > r->repeats_cap) {
@@ -555,7 +560,7 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint6
 	}
 	while (r->bin.version >= 3 && n == 0 && !r->failed &&
 	       !(r->eof && r->pos == r->data_end && r->v3.run_left == 0))
-		n = binary3_batch(r, recs, lines, max);
+		n = binary3_batch(r, recs, lines, line0, max);
 	while (r->bin.version < 3 && n == 0 && !r->failed && !(r->eof && r->pos == r->data_end)) {
 		char *dst = (char *)recs;
 		size_t want = max * rec_size, have = (size_t)(r->data_end - r->pos), whole, part;
@@ -593,7 +598,7 @@ static ssize_t binary_read(struct trace_reader *r, struct trace_rec *recs, uint6
 			}
 		}
 		trace_binary_to_host(recs, whole);
-		n = binary_validate(r, recs, lines, whole, src_broken ? later.msg : NULL, false);
+		n = binary_validate(r, recs, lines, line0, whole, src_broken ? later.msg : NULL, false);
 		if (failing && !r->failed) {
 			/* An event may have taken the partial record as payload and
 			 * then failed; otherwise the partial record is the error. */
@@ -615,14 +620,8 @@ ssize_t trace_read(struct trace_reader *r, struct trace_rec *recs, size_t max, s
 ssize_t trace_read_lines(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
 			 uint64_t *line0, struct ps_error *err)
 {
-	ssize_t n;
-
-	r->line0 = 0;
-	r->want_line0 = true;
-	n = trace_read_batch(r, recs, lines, max, err);
-	r->want_line0 = false;
-	*line0 = n > 0 ? r->line0 : 0;
-	return n;
+	*line0 = 0;
+	return r->binary ? binary_read(r, recs, lines, line0, max, err) : trace_read_batch(r, recs, lines, max, err);
 }
 
 ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_t *lines, size_t max,
@@ -632,9 +631,8 @@ ssize_t trace_read_batch(struct trace_reader *r, struct trace_rec *recs, uint64_
 	size_t n = 0;
 
 	assert(max > 0);
-	r->repeats_ready = false;
 	if (r->binary)
-		return binary_read(r, recs, lines, max, err);
+		return binary_read(r, recs, lines, NULL, max, err);
 	while (n < max) {
 		const char *p;
 

@@ -242,12 +242,14 @@ int trace_events_where(const struct trace_events *t, uint64_t line, char *buf, s
 
 int trace_batch_where(const struct trace_batch *b, size_t i, char *buf, size_t len)
 {
-	if (trace_batch_line(b, i) == 0 || b->events == NULL) {
+	const uint64_t line = trace_batch_line(b, i);
+
+	if (line == 0 || b->events == NULL) {
 		if (len > 0)
 			buf[0] = '\0';
 		return 0;
 	}
-	return trace_events_where(b->events, trace_batch_line(b, i), buf, len);
+	return trace_events_where(b->events, line, buf, len);
 }
 
 /* ---- the static rules ---------------------------------------------------- */

@@ -107,6 +107,12 @@ struct trace_batch {
 	size_t n;
 };
 
+/* b's repeat marks if they are for pages of 2^shift bytes, else NULL. */
+static inline const uint8_t *trace_batch_repeats(const struct trace_batch *b, unsigned shift)
+{
+	return b->repeats != NULL && b->repeats_shift == shift ? b->repeats : NULL;
+}
+
 /* Where record i of b was read (trace_batch.lines, line0), or 0:
  * unknown. */
 static inline uint64_t trace_batch_line(const struct trace_batch *b, size_t i)
