@@ -167,21 +167,62 @@ START_TEST(repeat_marks_follow_each_kind)
 }
 END_TEST
 
+START_TEST(repeat_runs_count_each_run_backwards)
+{
+	/* pageref_repeat_runs, by hand: for a marked record, the records from
+	 * it to the end of its run, how many are fetches and how many writes;
+	 * 0 for an unmarked record. */
+	const char ops[] = "FRFWWRFR";
+	const uint8_t marks[] = { 0, 1, 1, 1, 0, 1, 1, 1 };
+	const uint64_t want[][3] = { { 0, 0, 0 }, { 3, 1, 1 }, { 2, 1, 1 }, { 1, 0, 1 },
+				     { 0, 0, 0 }, { 3, 1, 0 }, { 2, 1, 0 }, { 1, 0, 0 } };
+	struct trace_rec t[8];
+	uint64_t got[8];
+	enum { LONG = PAGEREF_RUN_BLOCK + 10 };
+	static struct trace_rec many[LONG];
+	static uint8_t all[LONG];
+	static uint64_t runs[LONG];
+
+	for (size_t i = 0; i < 8; i++)
+		t[i] = sim_ref(ops[i] == 'F' ? 'X' : ops[i], i);
+	pageref_repeat_runs(t, marks, 8, got);
+	for (size_t i = 0; i < 8; i++)
+		ck_assert_msg(pageref_run_records(got[i]) == want[i][0] && pageref_run_fetches(got[i]) == want[i][1] &&
+				      pageref_run_writes(got[i]) == want[i][2] && (got[i] == 0) == (want[i][0] == 0),
+			      "record %zu: %u records, %u fetches, %u writes", i, pageref_run_records(got[i]),
+			      pageref_run_fetches(got[i]), pageref_run_writes(got[i]));
+	/* A run never crosses a multiple of PAGEREF_RUN_BLOCK records. */
+	for (size_t i = 0; i < LONG; i++) {
+		many[i] = sim_ref(i % 2 ? 'W' : 'X', 1);
+		all[i] = 1;
+	}
+	pageref_repeat_runs(many, all, LONG, runs);
+	ck_assert_uint_eq(pageref_run_records(runs[0]), PAGEREF_RUN_BLOCK);
+	ck_assert_uint_eq(pageref_run_fetches(runs[0]), PAGEREF_RUN_BLOCK / 2);
+	ck_assert_uint_eq(pageref_run_writes(runs[0]), PAGEREF_RUN_BLOCK / 2);
+	ck_assert_uint_eq(pageref_run_records(runs[PAGEREF_RUN_BLOCK - 1]), 1);
+	ck_assert_uint_eq(pageref_run_records(runs[PAGEREF_RUN_BLOCK]), 10);
+	ck_assert_uint_eq(pageref_run_writes(runs[LONG - 1]), 1);
+}
+END_TEST
+
 START_TEST(repeat_marks_only_shorten_the_replay)
 {
 	/* The marks say where the replay may take its short way; what it
 	 * counts must not depend on them. 4,000 records of 3 processes over
 	 * a few pages, mostly repeats, some across a page boundary, fed in
 	 * batches of 500 with their marks, with marks made for another page
-	 * size (the machine must make its own), with no repeat marked, and
-	 * one record at a time; under policies that see every reference (lru,
-	 * lfu), tick (aging, ws) or read the bits (clock); with pages large
+	 * size (the machine must make its own), with no repeat marked, with
+	 * the marks' runs, and one record at a time; under policies that see every reference (lru,
+	 * lfu), tick (aging, ws, nru) or read the bits (clock, sieve: whole
+	 * runs of hits are served at once); with pages large
 	 * and small; the pages close together (few page tables: PTEs walked
 	 * when needed) and 2 MiB apart (over 64 tables: PTEs found ahead). */
 	enum { N = 4000, BATCH = 500 };
 	static struct trace_rec t[N];
 	static uint8_t marks[N], wrong[N], none[N];
-	const char *const policies[] = { "lru", "lfu", "aging", "ws", "clock", "fifo" };
+	static uint64_t runs[N];
+	const char *const policies[] = { "lru", "lfu", "aging", "ws", "clock", "fifo", "nru", "sieve" };
 
 	for (unsigned spread = 0; spread <= 1; spread++) {
 		uint64_t x = 12345;
@@ -199,25 +240,29 @@ START_TEST(repeat_marks_only_shorten_the_replay)
 		}
 		for (size_t k = 0; k < sizeof policies / sizeof policies[0]; k++)
 			for (unsigned shift = 8; shift <= 12; shift += 4) {
-				const uint8_t *const given[3] = { marks, wrong, none };
+				/* Ways 0-3 give these marks (3: and their runs); 4 goes
+				 * record by record. */
+				const uint8_t *const given[4] = { marks, wrong, none, marks };
 				struct sim_config cfg = config(policies[k], 7);
-				struct sim_stats st[4];
+				struct sim_stats st[5];
 				struct ps_error err = { "" };
 
 				cfg.page_shift = shift;
 				for (size_t from = 0; from < N; from += BATCH) {
 					pageref_mark_repeats(t + from, BATCH, shift, marks + from);
 					pageref_mark_repeats(t + from, BATCH, 20 - shift, wrong + from);
+					pageref_repeat_runs(t + from, marks + from, BATCH, runs + from);
 				}
-				for (unsigned g = 0; g < 4; g++) {
+				for (unsigned g = 0; g < 5; g++) {
 					struct sim *s = sim_create(&cfg, &err);
-					size_t step = g < 3 ? BATCH : 1;
+					size_t step = g < 4 ? BATCH : 1;
 
 					ck_assert_msg(s != NULL, "%s", err.msg);
 					for (size_t from = 0; from < N; from += step) {
 						const struct trace_batch b = {
 							.recs = t + from, .n = step,
-							.repeats = g < 3 ? given[g] + from : NULL,
+							.repeats = g < 4 ? given[g] + from : NULL,
+							.runs = g == 3 ? runs + from : NULL,
 							.repeats_shift = g == 1 ? 20 - shift : shift,
 						};
 
@@ -229,7 +274,7 @@ START_TEST(repeat_marks_only_shorten_the_replay)
 				ck_assert_msg(st[0].faults > 50 && st[0].hits > 2000,
 					      "%s: %" PRIu64 " faults, %" PRIu64 " hits", policies[k], st[0].faults,
 					      st[0].hits);
-				for (unsigned g = 1; g < 4; g++)
+				for (unsigned g = 1; g < 5; g++)
 					ck_assert_msg(memcmp(&st[0], &st[g], sizeof st[0]) == 0,
 						      "%s, shift %u, spread %u: way %u differs", policies[k], shift,
 						      spread, g);
@@ -545,7 +590,7 @@ Suite *make_sim_suite(void)
 	const TTest *const model_tests[] = {
 		swap_round_trip_with_one_frame, hits_set_dirty_bit_that_eviction_sees,
 		repeated_pages_count_as_the_long_way, repeat_marks_follow_each_kind,
-		repeat_marks_only_shorten_the_replay,
+		repeat_runs_count_each_run_backwards, repeat_marks_only_shorten_the_replay,
 		evict_hook_sees_the_reverse_map, full_swap_is_an_error_not_a_crash,
 		full_swap_during_a_copy_on_write_keeps_the_counters_whole,
 		access_across_a_page_boundary, processes_have_separate_address_spaces,

@@ -520,6 +520,7 @@ void sim_destroy(struct sim *s)
 	free(s->files);
 	free(s->segments);
 	free(s->repeats);
+	free(s->runs);
 	tlb_destroy(s->tlb);
 	free(s->policy_state);
 	frames_destroy(&s->ft);
@@ -679,21 +680,21 @@ static __attribute__((noinline)) int sim_ref_tlb(struct sim *s, struct proc *p, 
 }
 
 /* Find the PTEs of the first pages of recs[0..n) (n <= SIM_PREFETCH_AHEAD)
- * that belong to live process p, do not repeat a page (repeats[i] == 0,
+ * that belong to live process p, do not repeat a page (runs[i] == 0,
  * pageref.h) and whose leaf table exists, store them in ptes[] (NULL for
  * the others) and prefetch them; changes nothing the model can see. The
  * upper levels of the tree are few and stay in cache, so this costs a few
  * loads per record, and the replay then finds the PTE lines (random over
  * the address space: the one miss of a hit) on their way, and need not
  * walk again. A repeat's PTE is the replay's already. */
-static void sim_prefetch(struct proc *p, const struct trace_rec *recs, const uint8_t *repeats, size_t n,
+static void sim_prefetch(struct proc *p, const struct trace_rec *recs, const uint64_t *runs, size_t n,
 			 unsigned shift, pte_t **ptes)
 {
 	bool live = p != NULL && p->state == PROC_LIVE;
 
 	for (size_t i = 0; i < n; i++) {
 		ptes[i] = NULL;
-		if (!live || repeats[i] || recs[i].pid != p->pid || recs[i].op == OP_EVENT)
+		if (!live || runs[i] != 0 || recs[i].pid != p->pid || recs[i].op == OP_EVENT)
 			continue;
 		ptes[i] = pt_find(&p->pt, recs[i].addr >> shift);
 		if (ptes[i] != NULL)
@@ -817,24 +818,66 @@ sim_replay_pages(struct sim *s, struct proc *p, const struct trace_rec *rec, siz
 	return SIM_OK;
 }
 
-/* The repeat marks of batch b for pages of 2^shift bytes: b's own, or
- * made into s->repeats. NULL when memory is short. */
-static const uint8_t *sim_repeats_of(struct sim *s, const struct trace_batch *b, unsigned shift)
+/* The runs of repeats of batch b for pages of 2^shift bytes (pageref.h):
+ * b's own, or made from its marks, or from marks made, into s->runs. NULL
+ * when memory is short. */
+static const uint64_t *sim_runs_of(struct sim *s, const struct trace_batch *b, unsigned shift)
 {
-	const uint8_t *given = trace_batch_repeats(b, shift);
+	const uint64_t *given = trace_batch_runs(b, shift);
+	const uint8_t *marks = trace_batch_repeats(b, shift);
 
 	if (given != NULL)
 		return given;
 	if (b->n > s->repeats_cap) {
-		uint8_t *grown = realloc(s->repeats, b->n);
+		uint8_t *marks_grown = realloc(s->repeats, b->n);
+		uint64_t *runs_grown;
 
-		if (grown == NULL)
+		if (marks_grown == NULL)
 			return NULL;
-		s->repeats = grown;
+		s->repeats = marks_grown;
+		if ((runs_grown = realloc(s->runs, b->n * sizeof *s->runs)) == NULL)
+			return NULL;
+		s->runs = runs_grown;
 		s->repeats_cap = b->n;
 	}
-	pageref_mark_repeats(b->recs, b->n, shift, s->repeats);
-	return s->repeats;
+	if (marks == NULL) {
+		pageref_mark_repeats(b->recs, b->n, shift, s->repeats);
+		marks = s->repeats;
+	}
+	pageref_repeat_runs(b->recs, marks, b->n, s->runs);
+	return s->runs;
+}
+
+/* Serve records [i, i + count) of the batch, the first count records of a
+ * run (pageref_repeat_runs) whose counts are run, as hits, if they all
+ * are: each record's kind has its PTE in recent[] (sim_replay) and the
+ * PTE allows the access, and no tick falls due before the last. Then it
+ * does what sim_repeat_hit would do for each in turn (the bits, the clock,
+ * the counters) and returns true; else it changes nothing and returns
+ * false. Only for policies without touch (the order of the hits then
+ * changes nothing: no fault or tick comes between them). */
+static inline __attribute__((always_inline)) bool
+sim_repeat_run(struct sim *s, pte_t *const recent[2], uint64_t run)
+{
+	const uint32_t count = pageref_run_records(run), fetches = pageref_run_fetches(run);
+	const uint32_t writes = pageref_run_writes(run), data = count - fetches;
+	const pte_t need = PTE_P | (writes > 0 ? PTE_W : 0);
+
+	if (s->now >= s->next_tick || s->next_tick - s->now < count)
+		return false;
+	if (data > 0 && (recent[0] == NULL || (*recent[0] & need) != need))
+		return false;
+	if (fetches > 0 && (recent[1] == NULL || !(*recent[1] & PTE_P)))
+		return false;
+	if (data > 0)
+		*recent[0] |= PTE_A | (writes > 0 ? PTE_D : 0);
+	if (fetches > 0)
+		*recent[1] |= PTE_A;
+	s->now += count;
+	s->served[OP_READ] += data - writes;
+	s->served[OP_WRITE] += writes;
+	s->served[OP_FETCH] += fetches;
+	return true;
 }
 
 /* Replay batch b (see sim_feed); on error the machine may be inconsistent.
@@ -846,9 +889,11 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 	const unsigned shift = s->cfg.page_shift;
 	const bool span = s->cfg.span_pages;
 	const bool future = s->policy->needs_future;
-	/* Whether repeats may take sim_repeat_hit. */
+	/* Whether repeats may take sim_repeat_hit, and whole runs of them
+	 * sim_repeat_run. */
 	const bool shortcut = s->tlb == NULL && !future;
-	const uint8_t *repeats = sim_repeats_of(s, b, shift);
+	const bool whole_runs = shortcut && s->touch == NULL;
+	const uint64_t *runs = sim_runs_of(s, b, shift);
 	struct proc *p = s->cur;
 	/* PTEs of the first pages of the current chunk and of the next one. */
 	pte_t *found[2][SIM_PREFETCH_AHEAD];
@@ -859,23 +904,23 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 	pte_t *recent[2] = { NULL, NULL };
 	/* Whether to prefetch: not for the small page tables of the current
 	 * process, whose PTEs the host's cache holds (a batch that switches
-	 * to a large one runs without). */
+	 * to a large one runs without). Without, the batch is one chunk. */
 	const bool ahead = p == NULL || p->pt.tables > SIM_PREFETCH_TABLES;
+	const size_t chunk_len = ahead ? SIM_PREFETCH_AHEAD : n;
 
-	if (repeats == NULL && n > 0)
+	if (runs == NULL && n > 0)
 		return ps_error_set(err, "out of memory for a batch of %zu records", n);
 	s->leaf_moved = false; /* nothing is found yet */
+	memset(found, 0, sizeof found);
 	if (ahead)
-		sim_prefetch(p, recs, repeats, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
-	else
-		memset(found, 0, sizeof found);
-	for (size_t chunk = 0; chunk * SIM_PREFETCH_AHEAD < n; chunk++) {
-		const size_t from = chunk * SIM_PREFETCH_AHEAD, next = from + SIM_PREFETCH_AHEAD;
+		sim_prefetch(p, recs, runs, n < SIM_PREFETCH_AHEAD ? n : SIM_PREFETCH_AHEAD, shift, found[0]);
+	for (size_t from = 0, chunk = 0; from < n; from += chunk_len, chunk++) {
+		const size_t next = from + chunk_len;
 		const size_t to = next < n ? next : n;
 		pte_t **here = found[chunk % 2];
 
 		if (ahead && next < n)
-			sim_prefetch(p, recs + next, repeats + next, n - next < SIM_PREFETCH_AHEAD ? n - next : SIM_PREFETCH_AHEAD,
+			sim_prefetch(p, recs + next, runs + next, n - next < SIM_PREFETCH_AHEAD ? n - next : SIM_PREFETCH_AHEAD,
 				     shift, found[(chunk + 1) % 2]);
 		for (size_t i = from; i < to; i++) {
 			const struct trace_rec *rec = &recs[i];
@@ -885,7 +930,18 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 			uint64_t vpn, pages;
 			int rc;
 
-			if (shortcut && repeats[i] && recent[kind] != NULL &&
+			if (whole_runs && runs[i] != 0) {
+				/* The run's records up to the chunk's end: the
+				 * counts from i less those from there on. */
+				const size_t end = i + pageref_run_records(runs[i]);
+				const size_t stop = end < to ? end : to;
+
+				if (sim_repeat_run(s, recent, runs[i] - (stop < end ? runs[stop] : 0))) {
+					i = stop - 1;
+					continue;
+				}
+			}
+			if (shortcut && runs[i] != 0 && recent[kind] != NULL &&
 			    sim_repeat_hit(s, recent[kind], rec, shift))
 				continue;
 			if (rec->op == OP_EVENT) {
@@ -898,7 +954,7 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 				continue;
 			}
 			/* A repeat's page is that of the last access of its kind. */
-			first = repeats[i] && recent[kind] != NULL ? recent[kind] : here[i - from];
+			first = runs[i] != 0 && recent[kind] != NULL ? recent[kind] : ahead ? here[i - from] : NULL;
 			pages = pageref_span(rec, shift, span, &vpn);
 			if (p == NULL || p->pid != rec->pid) {
 				/* recent[] holds the last process's pages. */

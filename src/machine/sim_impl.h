@@ -137,9 +137,9 @@ struct sim {
 	/* Where the record being replayed came from, for messages. */
 	const struct trace_batch *batch;
 	uint64_t records_before;  /* records fed before the current batch */
-	uint8_t *repeats;         /* the repeat marks of a batch that came without
-				     them (sim_replay), repeats_cap bytes */
-	size_t repeats_cap;
+	uint8_t *repeats;         /* the repeat marks and runs (pageref.h) of a */
+	uint64_t *runs;           /* batch that came without them (sim_replay), */
+	size_t repeats_cap;       /* for repeats_cap records */
 	struct sim_segment_stats *segments; /* by_segment */
 	size_t nsegments, segments_cap;
 	struct sim_segfault segfaults[SIM_SEGFAULTS_KEPT];

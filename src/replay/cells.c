@@ -144,7 +144,8 @@ struct cells_run {
 	volatile sig_atomic_t *stop;
 	uint64_t records;
 	unsigned page_shift;                /* the machines' */
-	uint8_t repeats[PASS_BATCH];        /* the batch's repeat marks, without a ring */
+	uint8_t repeats[PASS_BATCH];        /* the batch's repeat marks and their */
+	uint64_t runs[PASS_BATCH];          /* runs, without a ring */
 };
 
 struct cells_worker {
@@ -152,6 +153,7 @@ struct cells_worker {
 	unsigned index, count;
 	pthread_t thread;
 	uint8_t repeats[PASS_BATCH]; /* the marks of a batch the ring has none for */
+	uint64_t runs[PASS_BATCH];   /* the runs of the batch's marks */
 };
 
 /* Replay batch b through cell i of run; on a machine error the cell fails. */
@@ -175,15 +177,18 @@ static void cells_feed_cell(struct cells_run *run, size_t i, const struct trace_
 	run->sims[i] = NULL;
 }
 
-/* Give batch b the repeat marks (pageref.h) for the machines' pages: its
- * own, or made into repeats (PASS_BATCH bytes). */
-static void cells_mark(const struct cells_run *run, struct trace_batch *b, uint8_t *repeats)
+/* Give batch b the repeat marks (pageref.h) for the machines' pages, its
+ * own or made into repeats, and their runs, made into runs (PASS_BATCH
+ * records each): once for all the cells of a thread. */
+static void cells_mark(const struct cells_run *run, struct trace_batch *b, uint8_t *repeats, uint64_t *runs)
 {
-	if (trace_batch_repeats(b, run->page_shift) != NULL)
-		return;
-	pageref_mark_repeats(b->recs, b->n, run->page_shift, repeats);
-	b->repeats = repeats;
-	b->repeats_shift = run->page_shift;
+	if (trace_batch_repeats(b, run->page_shift) == NULL) {
+		pageref_mark_repeats(b->recs, b->n, run->page_shift, repeats);
+		b->repeats = repeats;
+		b->repeats_shift = run->page_shift;
+	}
+	pageref_repeat_runs(b->recs, b->repeats, b->n, runs);
+	b->runs = runs;
 }
 
 /* A worker: replay every published batch through cells index, index +
@@ -206,7 +211,7 @@ static void *cells_worker_main(void *arg)
 		}
 		pthread_mutex_unlock(&ring->lock);
 		b = ring->slot[slot];
-		cells_mark(w->run, &b, w->repeats);
+		cells_mark(w->run, &b, w->repeats, w->runs);
 		for (size_t i = w->index; i < w->run->n + CELLS_CURVES; i += w->count)
 			cells_feed_cell(w->run, i, &b);
 		pthread_mutex_lock(&ring->lock);
@@ -232,7 +237,7 @@ static int cells_consume(void *ctx, const struct trace_batch *b, struct ps_error
 	if (ring == NULL) {
 		struct trace_batch marked = *b;
 
-		cells_mark(run, &marked, run->repeats);
+		cells_mark(run, &marked, run->repeats, run->runs);
 		for (size_t i = 0; i < run->n + CELLS_CURVES; i++)
 			cells_feed_cell(run, i, &marked);
 	} else {

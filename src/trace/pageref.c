@@ -39,3 +39,25 @@ void pageref_mark_repeats(const struct trace_rec *recs, size_t n, unsigned shift
 		last[kind] = page;
 	}
 }
+
+void pageref_repeat_runs(const struct trace_rec *recs, const uint8_t *repeats, size_t n, uint64_t *runs)
+{
+	/* One record's counts, by operation (an event is never marked). */
+	static const uint64_t one[4] = {
+		[OP_READ] = 1, [OP_WRITE] = 1 | (uint64_t)1 << 32, [OP_FETCH] = 1 | (uint64_t)1 << 16, [OP_EVENT] = 0,
+	};
+
+	/* Block by block from the last, each backwards: the counts of records
+	 * i + 1, ... of i's run in after. */
+	for (size_t block = n > 0 ? (n - 1) / PAGEREF_RUN_BLOCK * PAGEREF_RUN_BLOCK : 0;; block -= PAGEREF_RUN_BLOCK) {
+		uint64_t after = 0;
+
+		for (size_t i = n < block + PAGEREF_RUN_BLOCK ? n : block + PAGEREF_RUN_BLOCK; i-- > block;) {
+			/* 0 - 1 is all ones: an unmarked record keeps nothing. */
+			after = (after + one[recs[i].op & 3]) & -(uint64_t)(repeats[i] != 0);
+			runs[i] = after;
+		}
+		if (block == 0)
+			break;
+	}
+}

@@ -13,6 +13,12 @@
  * every machine replaying it (the version-3 decoder finds the same ones
  * as it decodes: trace_binary3.h), and the replay serves them from the
  * PTE it already holds (sim.c, "Repeated pages").
+ *
+ * Runs. Consecutive marked records, a run, reference at most two pages:
+ * that of the last data access before the run and that of the last fetch.
+ * pageref_repeat_runs counts, once per batch, each run's records by
+ * operation, so that a replay can serve a whole run of hits at once when
+ * nothing it does depends on their order (sim.c).
  */
 #ifndef PAGESIM_PAGEREF_H
 #define PAGESIM_PAGEREF_H
@@ -46,5 +52,23 @@ static inline uint64_t pageref_span(const struct trace_rec *rec, unsigned shift,
  * references since the last of its kind was a different page of its
  * kind. */
 void pageref_mark_repeats(const struct trace_rec *recs, size_t n, unsigned shift, uint8_t *repeats);
+
+/* Runs never cross a multiple of this many records, so that their counts
+ * fit 16 bits. */
+#define PAGEREF_RUN_BLOCK 32768u
+
+/* The runs of recs[0..n) marked by repeats (pageref_mark_repeats): for a
+ * marked record i, runs[i] counts the records i, i + 1, ... up to the next
+ * unmarked one, or the next multiple of PAGEREF_RUN_BLOCK, or n, whichever
+ * comes first: how many in bits 0-15 (>= 1), how many are fetches in bits
+ * 16-31, and how many are writes in bits 32-47. runs[i] = 0 for an
+ * unmarked record. So records [i, j) of one run count runs[i] - runs[j]
+ * field by field when j is inside the run, and runs[i] when j ends it. */
+void pageref_repeat_runs(const struct trace_rec *recs, const uint8_t *repeats, size_t n, uint64_t *runs);
+
+/* The fields of a run's counts (pageref_repeat_runs). */
+static inline uint32_t pageref_run_records(uint64_t run) { return (uint32_t)(run & 0xffff); }
+static inline uint32_t pageref_run_fetches(uint64_t run) { return (uint32_t)(run >> 16 & 0xffff); }
+static inline uint32_t pageref_run_writes(uint64_t run) { return (uint32_t)(run >> 32 & 0xffff); }
 
 #endif

@@ -103,6 +103,8 @@ struct trace_batch {
 	const uint8_t *repeats;            /* pageref_mark_repeats of the records for
 					      pages of 2^repeats_shift bytes; NULL:
 					      not marked */
+	const uint64_t *runs;              /* pageref_repeat_runs of repeats; NULL:
+					      not counted */
 	unsigned repeats_shift;
 	size_t n;
 };
@@ -111,6 +113,12 @@ struct trace_batch {
 static inline const uint8_t *trace_batch_repeats(const struct trace_batch *b, unsigned shift)
 {
 	return b->repeats != NULL && b->repeats_shift == shift ? b->repeats : NULL;
+}
+
+/* b's runs of repeats if they are for pages of 2^shift bytes, else NULL. */
+static inline const uint64_t *trace_batch_runs(const struct trace_batch *b, unsigned shift)
+{
+	return b->runs != NULL && b->repeats_shift == shift ? b->runs : NULL;
 }
 
 /* Where record i of b was read (trace_batch.lines, line0), or 0:
