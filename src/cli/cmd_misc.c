@@ -63,19 +63,32 @@ struct decode_counts {
 	uint64_t bytes;
 };
 
-/* pass_consumer: count records by operation, and events by kind. */
+/* pass_consumer: count records by operation, and events by kind. The
+ * counts run in locals: an array indexed by the operation would chain
+ * each record's increment to the last one of its kind through memory. */
 static int decode_count(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	struct decode_counts *c = ctx;
+	uint64_t writes = 0, fetches = 0, events = 0, bytes = 0;
 
 	for (size_t i = 0; i < b->n; i++) {
 		const struct trace_rec *r = &b->recs[i];
 
-		c->by_op[r->op <= OP_EVENT ? r->op : 0]++;
-		c->bytes += r->size;
-		if (r->op == OP_EVENT && r->flags <= EV_LAST)
-			c->by_kind[r->flags]++;
+		writes += r->op == OP_WRITE;
+		fetches += r->op == OP_FETCH;
+		bytes += r->size;
+		if (r->op == OP_EVENT) {
+			events++;
+			if (r->flags <= EV_LAST)
+				c->by_kind[r->flags]++;
+		}
 	}
+	/* Anything else counts as a read. */
+	c->by_op[OP_READ] += b->n - writes - fetches - events;
+	c->by_op[OP_WRITE] += writes;
+	c->by_op[OP_FETCH] += fetches;
+	c->by_op[OP_EVENT] += events;
+	c->bytes += bytes;
 	return 0;
 }
 
