@@ -5,7 +5,9 @@
  * longest ago; admit() and every hit (touch) make the frame the most
  * recently used. Accessed and dirty bits are never read or cleared (the
  * policy sees every reference through touch, which costs one call per
- * hit). There are no ties: references are totally ordered. forget(f)
+ * hit; touch only reorders, so a run of hits on two pages may come as one
+ * call for each, in the order of their last references: policy.h,
+ * touch_orders_only). There are no ties: references are totally ordered. forget(f)
  * drops f; a later admit(f) makes it the most recently used.
  *
  * Recency is a framelist (framelist.h): the front is the least recently
@@ -99,12 +101,13 @@ static void lru_describe(const void *state, const struct policy_viewer *v)
 const struct policy policy_lru = {
 	.abi = PAGESIM_POLICY_ABI,
 	.name = "lru",
-	.summary = "evict the page referenced longest ago (exact, one call per hit)",
+	.summary = "evict the page referenced longest ago (exact: a list kept in reference order)",
 	.needs_future = false,
 	.state_size = lru_state_size,
 	.init = lru_init,
 	.admit = lru_admit,
 	.touch = lru_touch,
+	.touch_orders_only = true,
 	.evict = lru_evict,
 	.forget = lru_forget,
 	.peek = lru_peek,

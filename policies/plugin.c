@@ -40,8 +40,9 @@ static const char *plugin_dlerror(const char *file)
 /* The descriptor to register for p: p itself when it is of the current
  * interface version; for an older one still supported, a copy (never
  * freed: the registry keeps it) of the slots that version has, the newer
- * ones NULL. Version 2 ends before shed, version 3 before describe. NULL
- * when memory is short. */
+ * ones NULL or false. Version 2 ends before shed, version 3 before
+ * describe, version 4 before touch_orders_only. NULL when memory is
+ * short. */
 static const struct policy *plugin_upgrade(const struct policy *p)
 {
 	size_t known;
@@ -49,7 +50,9 @@ static const struct policy *plugin_upgrade(const struct policy *p)
 
 	if (p == NULL || p->abi == PAGESIM_POLICY_ABI || p->abi < PAGESIM_POLICY_ABI_OLDEST)
 		return p;
-	known = p->abi == 2 ? offsetof(struct policy, shed) : offsetof(struct policy, describe);
+	known = p->abi == 2   ? offsetof(struct policy, shed)
+		: p->abi == 3 ? offsetof(struct policy, describe)
+			      : offsetof(struct policy, touch_orders_only);
 	copy = calloc(1, sizeof *copy);
 	if (copy == NULL)
 		return NULL;

@@ -79,11 +79,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGESIM_POLICY_ABI 4
+#define PAGESIM_POLICY_ABI 5
 /* The oldest interface version pagesim still loads: a plug-in built for
- * version 2 lacks shed (version 3) and describe (version 4), one built
- * for version 3 lacks describe, and the loader gives it NULL ones
- * (policies/plugin.c). */
+ * version 2 lacks shed (version 3), describe (version 4) and
+ * touch_orders_only (version 5), one built for version 3 lacks the last
+ * two, one for version 4 the last; the loader gives it NULL and false
+ * ones (policies/plugin.c). */
 #define PAGESIM_POLICY_ABI_OLDEST 2
 
 /* shed()'s answer when there is no frame to release now. */
@@ -207,6 +208,14 @@ struct policy {
 	 * dirty), never test_and_clear_accessed; changes nothing. NULL: the
 	 * core shows a frame table with the accessed and dirty bits. */
 	void (*describe)(const void *state, const struct policy_viewer *v);
+	/* touch() only reorders (added in interface version 5): a sequence of
+	 * touch() calls with no other call between them leaves the state that
+	 * only the last call for each frame, made in the same order, would
+	 * leave; and touch() reads no accessed or dirty bit. lru's recency
+	 * list is such: a touched frame goes to the back. The core may then
+	 * serve a run of hits on two pages with two calls (src/machine/sim.c,
+	 * "Repeated pages"). false: every hit calls touch(). */
+	bool touch_orders_only;
 };
 
 #define POLICY_MAX_PARAMS 8

@@ -206,6 +206,30 @@ START_TEST(repeat_runs_count_each_run_backwards)
 }
 END_TEST
 
+START_TEST(a_run_of_lru_hits_keeps_the_order_of_its_last_references)
+{
+	/* lru's touch only reorders, so a run of repeats (records 7-8) may
+	 * come as one touch per page, in the order of their last references:
+	 * fetch page 1, then data page 3. Records 0-3 make the four PTEs (a
+	 * new PTE may move its leaf, and the replay then forgets the PTEs it
+	 * holds); 4-6 leave LRU..MRU 1, 2, 3; after the run it is 2, 1, 3.
+	 * Page 4 evicts 2, page 2 evicts 1, page 1 (a repeat, but gone)
+	 * evicts 3, and page 3 evicts 4: 11 faults. Touching only the last
+	 * page, or the two in the other order, gives 10. */
+	const struct trace_rec t[] = { sim_ref('R', 1), sim_ref('R', 2), sim_ref('R', 3), sim_ref('R', 4),
+				       sim_ref('X', 1), sim_ref('R', 2), sim_ref('R', 3), sim_ref('X', 1),
+				       sim_ref('R', 3), sim_ref('R', 4), sim_ref('R', 2), sim_ref('X', 1),
+				       sim_ref('R', 3) };
+	struct sim_config cfg = config("lru", 3);
+	struct sim_stats st = sim_replay(&cfg, t, 13);
+
+	ck_assert_uint_eq(st.refs, 13);
+	ck_assert_uint_eq(st.faults, 11);
+	ck_assert_uint_eq(st.hits, 2);
+	ck_assert_uint_eq(st.evictions, 8);
+}
+END_TEST
+
 START_TEST(repeat_marks_only_shorten_the_replay)
 {
 	/* The marks say where the replay may take its short way; what it
@@ -590,7 +614,8 @@ Suite *make_sim_suite(void)
 	const TTest *const model_tests[] = {
 		swap_round_trip_with_one_frame, hits_set_dirty_bit_that_eviction_sees,
 		repeated_pages_count_as_the_long_way, repeat_marks_follow_each_kind,
-		repeat_runs_count_each_run_backwards, repeat_marks_only_shorten_the_replay,
+		repeat_runs_count_each_run_backwards, a_run_of_lru_hits_keeps_the_order_of_its_last_references,
+		repeat_marks_only_shorten_the_replay,
 		evict_hook_sees_the_reverse_map, full_swap_is_an_error_not_a_crash,
 		full_swap_during_a_copy_on_write_keeps_the_counters_whole,
 		access_across_a_page_boundary, processes_have_separate_address_spaces,

@@ -129,10 +129,11 @@ expect_error "mru is unknown without its plug-in" 'unknown policy "mru"' \
 
 # --- Refusals: exit 2, one line "pagesim: FILE: ...", nothing on stdout ----------
 
-# Plug-ins of interface versions 2 (before shed) and 3 (before describe)
-# still load, and replay as the same source built for the current version.
+# Plug-ins of interface versions 2 (before shed), 3 (before describe) and 4
+# (before touch_orders_only) still load, and replay as the same source
+# built for the current version.
 want=$("$PAGESIM" run "$TRACES/belady.pages" --plugin "$PLUGINDIR/example-mru.so" --policy mru --frames 3 --output csv)
-for v in 2 3; do
+for v in 2 3 4; do
 	got=$("$PAGESIM" run "$TRACES/belady.pages" --plugin "$PLUGINDIR/example-abi$v.so" --policy mru --frames 3 --output csv)
 	if [ -n "$want" ] && [ "$got" = "$want" ]; then ok "an interface version $v plug-in loads and replays alike"
 	else not_ok "an interface version $v plug-in loads and replays alike" "got: $got" "want: $want"; fi

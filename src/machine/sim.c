@@ -276,6 +276,17 @@
  * that shortcut cannot prove (a tick due, a fault, a TLB, a look-ahead
  * policy) goes the long way.
  *
+ * Runs of repeats. Consecutive marked records reference at most two
+ * pages, those of recent[]; pageref_repeat_runs counts each run's records,
+ * fetches and writes once per batch (with the marks). When no tick falls
+ * due within the run and both PTEs allow its accesses, every record is a
+ * hit and nothing between them depends on their order, so sim_repeat_run
+ * serves the rest of the run at once: the A/D bits, the clock and the
+ * counters. For a policy without touch() that is all; for one whose
+ * touch() only reorders (touch_orders_only: lru), it makes the last
+ * touch() call for each page, in their order, with the clock at that
+ * record. Other policies (lfu, arc, ...) take the hits one by one.
+ *
  * Prefetching. For a process with more than SIM_PREFETCH_TABLES page
  * tables, the PTEs of the records that are not repeats are found a chunk
  * of records ahead, read-only (pt_find), and prefetched: with pages
@@ -848,16 +859,44 @@ static const uint64_t *sim_runs_of(struct sim *s, const struct trace_batch *b, u
 	return s->runs;
 }
 
-/* Serve records [i, i + count) of the batch, the first count records of a
- * run (pageref_repeat_runs) whose counts are run, as hits, if they all
- * are: each record's kind has its PTE in recent[] (sim_replay) and the
- * PTE allows the access, and no tick falls due before the last. Then it
- * does what sim_repeat_hit would do for each in turn (the bits, the clock,
- * the counters) and returns true; else it changes nothing and returns
- * false. Only for policies without touch (the order of the hits then
- * changes nothing: no fault or tick comes between them). */
+/* The touch() calls of records [i, stop) of recs, a run's (see
+ * sim_repeat_run), for a policy whose touch only reorders
+ * (touch_orders_only): the last call for each of the run's pages, in
+ * their order: the other kind's last record's page, if the run has one
+ * and it is another page, then the last record's. Each call sees the
+ * clock at its record. */
+static void sim_touch_run(struct sim *s, pte_t *const recent[2], const struct trace_rec *recs, size_t i, size_t stop,
+			  unsigned shift)
+{
+	const uint64_t now = s->now;
+	const size_t last = stop - 1;
+	const unsigned kind = recs[last].op == OP_FETCH;
+	size_t other = last;
+
+	while (other > i && (recs[other - 1].op == OP_FETCH) == kind)
+		other--;
+	if (other > i && recent[!kind] != recent[kind]) {
+		other--;
+		s->now = now + (other - i);
+		sim_hit(s, (uint32_t)PTE_NUM(*recent[!kind]), &recs[other], recs[other].addr >> shift);
+	}
+	s->now = now + (last - i);
+	sim_hit(s, (uint32_t)PTE_NUM(*recent[kind]), &recs[last], recs[last].addr >> shift);
+	s->now = now;
+}
+
+/* Serve records [i, stop) of recs, the first stop - i records of a run
+ * (pageref_repeat_runs) whose counts are run, as hits, if they all are:
+ * each record's kind has its PTE in recent[] (sim_replay) and the PTE
+ * allows the access, and no tick falls due before the last. Then it does
+ * what sim_repeat_hit would do for each in turn (the bits, the clock, the
+ * counters; touch() as sim_touch_run) and returns true; else it changes
+ * nothing and returns false. Only for policies without touch, or whose
+ * touch only reorders: no fault or tick comes between the hits, so their
+ * order changes nothing else. */
 static inline __attribute__((always_inline)) bool
-sim_repeat_run(struct sim *s, pte_t *const recent[2], uint64_t run)
+sim_repeat_run(struct sim *s, pte_t *const recent[2], uint64_t run, const struct trace_rec *recs, size_t i,
+	       size_t stop, unsigned shift)
 {
 	const uint32_t count = pageref_run_records(run), fetches = pageref_run_fetches(run);
 	const uint32_t writes = pageref_run_writes(run), data = count - fetches;
@@ -873,6 +912,8 @@ sim_repeat_run(struct sim *s, pte_t *const recent[2], uint64_t run)
 		*recent[0] |= PTE_A | (writes > 0 ? PTE_D : 0);
 	if (fetches > 0)
 		*recent[1] |= PTE_A;
+	if (s->touch != NULL)
+		sim_touch_run(s, recent, recs, i, stop, shift);
 	s->now += count;
 	s->served[OP_READ] += data - writes;
 	s->served[OP_WRITE] += writes;
@@ -892,7 +933,7 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 	/* Whether repeats may take sim_repeat_hit, and whole runs of them
 	 * sim_repeat_run. */
 	const bool shortcut = s->tlb == NULL && !future;
-	const bool whole_runs = shortcut && s->touch == NULL;
+	const bool whole_runs = shortcut && (s->touch == NULL || s->policy->touch_orders_only);
 	const uint64_t *runs = sim_runs_of(s, b, shift);
 	struct proc *p = s->cur;
 	/* PTEs of the first pages of the current chunk and of the next one. */
@@ -936,7 +977,7 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 				const size_t end = i + pageref_run_records(runs[i]);
 				const size_t stop = end < to ? end : to;
 
-				if (sim_repeat_run(s, recent, runs[i] - (stop < end ? runs[stop] : 0))) {
+				if (sim_repeat_run(s, recent, runs[i] - (stop < end ? runs[stop] : 0), recs, i, stop, shift)) {
 					i = stop - 1;
 					continue;
 				}
