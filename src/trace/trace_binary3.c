@@ -210,10 +210,10 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 
 		if (op == 3)
 			break;
-		if (size == 0 || (tag & (TAG_PID | TAG_DELTA))) {
+		/* The varints in their order: size, pid (both rare), delta. */
+		if (__builtin_expect(size == 0 || (tag & TAG_PID), 0)) {
 			if ((size == 0 && !fast_field(&q, UINT16_MAX, &size)) ||
-			    ((tag & TAG_PID) && !fast_field(&q, UINT32_MAX, &new_pid)) ||
-			    ((tag & TAG_DELTA) && !fast_field(&q, UINT64_MAX, &delta)))
+			    ((tag & TAG_PID) && !fast_field(&q, UINT32_MAX, &new_pid)))
 				break;
 			/* Version 1's validation of size and pid, folded in
 			 * (trace_binary.c, block_has_bad): only a varint can
@@ -221,6 +221,17 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 			fields |= ((uint32_t)size - 1u) | (((uint32_t)new_pid - 1u) & ~(uint32_t)new_pid);
 			if (new_pid != pid)
 				last[0] = last[1] = UINT64_MAX;
+		}
+		if (tag & TAG_DELTA) {
+			/* Most deltas take one or two bytes. */
+			if (q[0] < 0x80) {
+				delta = *q++;
+			} else if (q[1] < 0x80) {
+				delta = (q[0] & 0x7fu) | (uint64_t)q[1] << 7;
+				q += 2;
+			} else if (!fast_field(&q, UINT64_MAX, &delta)) {
+				break;
+			}
 		}
 		addr = next[stream] + ((delta >> 1) ^ -(delta & 1));
 		next[stream] = addr + size;
