@@ -971,20 +971,20 @@ static int sim_replay(struct sim *s, const struct trace_batch *b, struct ps_erro
 			uint64_t vpn, pages;
 			int rc;
 
-			if (whole_runs && runs[i] != 0) {
+			if (runs[i] != 0) {
 				/* The run's records up to the chunk's end: the
 				 * counts from i less those from there on. */
 				const size_t end = i + pageref_run_records(runs[i]);
 				const size_t stop = end < to ? end : to;
 
-				if (sim_repeat_run(s, recent, runs[i] - (stop < end ? runs[stop] : 0), recs, i, stop, shift)) {
+				if (whole_runs &&
+				    sim_repeat_run(s, recent, runs[i] - (stop < end ? runs[stop] : 0), recs, i, stop, shift)) {
 					i = stop - 1;
 					continue;
 				}
+				if (shortcut && recent[kind] != NULL && sim_repeat_hit(s, recent[kind], rec, shift))
+					continue;
 			}
-			if (shortcut && runs[i] != 0 && recent[kind] != NULL &&
-			    sim_repeat_hit(s, recent[kind], rec, shift))
-				continue;
 			if (rec->op == OP_EVENT) {
 				if (sim_event(s, rec, i, err) < 0)
 					return -1;
