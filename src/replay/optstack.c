@@ -39,18 +39,23 @@
  * Pages live at times, as in mrc.c's LRU: a page's time is that of its
  * latest reference, and LRU position = the number of pages at later times.
  * A segment tree over times, latest first (leaf = tsize - 1 - time), keeps
- * in each node: the pages in it (cnt), the sum of (markers - 1) over them
- * (sum: beta across the node), the smallest beta prefix before one of its
- * pages (minpre, relative), and the smallest marker size on its pages
- * (mincap). So D is a prefix count, z a walk to the last zero prefix left
+ * in each node: the sum of (markers - 1) over its pages (sum: beta across
+ * the node), the smallest beta prefix before one of its pages (minpre,
+ * relative; OS_EMPTY for a node without pages), and the smallest marker
+ * size on its pages (mincap). So z is a walk to the last zero prefix left
  * of the page, c* a suffix minimum and its page a walk down the tree,
- * each O(log T). The markers of one page are a leftist heap of sizes
+ * each O(log T). A node with pages has minpre <= 0, and |sum| is at most
+ * the pages (fewer than OS_MAX_PAGES): so l.sum + OS_EMPTY stays above
+ * every real prefix, and neither the combination of two nodes nor the
+ * walks' tests for a zero prefix need to ask whether a node has pages.
+ * The page at the top of the LRU stack (D = 0) is the one at the latest
+ * time, now - 1. The markers of one page are a leftist heap of sizes
  * (merged when they pass to the page above; the smallest popped when it is
  * c*), O(log n). When the times run out the pages are renumbered 0..n-1 in
  * order on at least 2n times (O(T), at most every T/2 references: O(1)
  * amortized), so memory is proportional to distinct pages: 24 bytes a page
- * plus 4 bytes and 2 tree nodes of 16 bytes per time, 2 to 4 times per page
- * (on average about 110 bytes a page).
+ * plus 4 bytes and 2 tree nodes of 12 bytes per time, 2 to 4 times per page
+ * (on average about 85 bytes a page).
  *
  * The end of the trace
  * --------------------
@@ -72,6 +77,8 @@
 #include "replay/optstack.h"
 
 #define OS_NONE UINT32_MAX  /* mincap of a node with no marker */
+#define OS_EMPTY (INT32_C(1) << 30) /* minpre of a node without pages */
+#define OS_MAX_PAGES ((UINT32_C(1) << 30) - 1) /* see "Data structures" */
 #define OS_FIRST_TIMES 1024
 
 /* One page (by id), and the heap node of the memory size with the same
@@ -86,7 +93,7 @@ struct os_page {
 /* A segment-tree node: see the top of the file. */
 struct os_node {
 	int32_t sum, minpre;
-	uint32_t mincap, cnt;
+	uint32_t mincap;
 };
 
 struct optstack {
@@ -129,17 +136,22 @@ static uint32_t os_heap_merge(struct os_page *h, uint32_t a, uint32_t b)
 
 /* ---- the segment tree ---- */
 
+/* Whether node n has pages. */
+static inline bool os_has_pages(const struct os_node *n)
+{
+	return n->minpre <= 0;
+}
+
 /* Combine node i's children into it. */
 static inline void os_pull(struct os_node *tr, uint32_t i)
 {
 	const struct os_node *l = &tr[2 * i], *r = &tr[2 * i + 1];
-	int32_t right_min = r->cnt ? l->sum + r->minpre : INT32_MAX;
+	const int32_t right_min = l->sum + r->minpre; /* OS_EMPTY or more if r has none */
 
 	tr[i] = (struct os_node){
 		.sum = l->sum + r->sum,
 		.minpre = l->minpre < right_min ? l->minpre : right_min,
 		.mincap = l->mincap < r->mincap ? l->mincap : r->mincap,
-		.cnt = l->cnt + r->cnt,
 	};
 }
 
@@ -149,10 +161,9 @@ static inline struct os_node os_leaf_value(const struct optstack *s, uint32_t t,
 	const struct os_page *p;
 
 	if (!occupied)
-		return (struct os_node){ .sum = 0, .minpre = INT32_MAX, .mincap = OS_NONE, .cnt = 0 };
+		return (struct os_node){ .sum = 0, .minpre = OS_EMPTY, .mincap = OS_NONE };
 	p = &s->pages[s->id_at[t]];
-	return (struct os_node){ .sum = (int32_t)p->marks - 1, .minpre = 0,
-				 .mincap = p->heap ? p->heap : OS_NONE, .cnt = 1 };
+	return (struct os_node){ .sum = (int32_t)p->marks - 1, .minpre = 0, .mincap = p->heap ? p->heap : OS_NONE };
 }
 
 /* Node index of time t's leaf. */
@@ -226,7 +237,7 @@ static bool os_compact(struct optstack *s)
 	}
 	/* k <= t: the renumbering can overwrite id_at as it goes. */
 	for (uint32_t t = 0; t < s->now; t++)
-		if (s->tree[os_leaf(s, t)].cnt) {
+		if (os_has_pages(&s->tree[os_leaf(s, t)])) {
 			s->id_at[k] = s->id_at[t];
 			s->pages[s->id_at[k]].time = k;
 			k++;
@@ -256,17 +267,16 @@ static bool os_room(struct optstack *s)
 	return s->now < s->tsize || os_compact(s);
 }
 
-/* Pages before leaf node i (at later times), and the sum of their
- * (markers - 1): beta at the page of leaf i. */
-static void os_prefix(const struct optstack *s, uint32_t i, uint32_t *cnt, int32_t *sum)
+/* The sum of (markers - 1) over the pages before leaf node i (at later
+ * times): beta at the page of leaf i. */
+static int32_t os_beta(const struct optstack *s, uint32_t i)
 {
-	*cnt = 0;
-	*sum = 0;
+	int32_t sum = 0;
+
 	for (; i > 1; i /= 2)
-		if (i & 1) {
-			*cnt += s->tree[i - 1].cnt;
-			*sum += s->tree[i - 1].sum;
-		}
+		if (i & 1)
+			sum += s->tree[i - 1].sum;
+	return sum;
 }
 
 /* The leaf of the last page before leaf node i whose beta is 0, given
@@ -281,7 +291,7 @@ static uint32_t os_last_zero(const struct optstack *s, uint32_t i, int32_t total
 		if (!(i & 1))
 			continue;
 		after += tr[i - 1].sum;
-		if (tr[i - 1].cnt && total - after + tr[i - 1].minpre == 0)
+		if (total - after + tr[i - 1].minpre == 0)
 			break;
 	}
 	assert(i > 1 && "os_last_zero: no page above");
@@ -291,7 +301,7 @@ static uint32_t os_last_zero(const struct optstack *s, uint32_t i, int32_t total
 	for (i = i - 1; i < s->tsize;) {
 		const struct os_node *l = &tr[2 * i], *r = &tr[2 * i + 1];
 
-		if (r->cnt && off + l->sum + r->minpre == 0) {
+		if (off + l->sum + r->minpre == 0) {
 			off += l->sum;
 			i = 2 * i + 1;
 		} else {
@@ -318,10 +328,10 @@ static uint32_t os_previous(const struct optstack *s, uint32_t i)
 {
 	const struct os_node *tr = s->tree;
 
-	while (!((i & 1) && tr[i - 1].cnt))
+	while (!((i & 1) && os_has_pages(&tr[i - 1])))
 		i /= 2;
 	for (i = i - 1; i < s->tsize;)
-		i = tr[2 * i + 1].cnt ? 2 * i + 1 : 2 * i;
+		i = os_has_pages(&tr[2 * i + 1]) ? 2 * i + 1 : 2 * i;
 	return s->id_at[s->tsize - 1 - (i - s->tsize)];
 }
 
@@ -356,7 +366,7 @@ bool optstack_touch(struct optstack *s)
 {
 	uint32_t id = s->npages;
 
-	if (!os_room(s))
+	if (id == OS_MAX_PAGES || !os_room(s))
 		return false;
 	if (id == s->cap) {
 		uint32_t cap = s->cap ? 2 * s->cap : 1024;
@@ -376,18 +386,17 @@ bool optstack_touch(struct optstack *s)
 bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist)
 {
 	struct os_page *pg = s->pages, *x = &pg[id];
-	uint32_t leaf, above, node, c, h, nb;
-	int32_t beta;
+	uint32_t leaf, node, c, h, nb;
 
 	if (!os_room(s))
 		return false;
-	leaf = os_leaf(s, x->time);
-	os_prefix(s, leaf, &above, &beta);
-	if (above == 0) {
+	/* The latest time holds the top page (see "Data structures"). */
+	if (x->time == s->now - 1) {
 		*dist = 1;
 		return true;
 	}
-	node = os_suffix_min(s, os_last_zero(s, leaf, beta));
+	leaf = os_leaf(s, x->time);
+	node = os_suffix_min(s, os_last_zero(s, leaf, os_beta(s, leaf)));
 	c = s->tree[node].mincap;
 	*dist = c + 1;
 	/* Take marker c from its page, pass x's markers to the page above

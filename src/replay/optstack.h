@@ -18,7 +18,7 @@ struct optstack;
 struct optstack *optstack_create(void);
 
 /* The first touch of a page: it gets the next id. False when memory is
- * short (the stack is then unusable). */
+ * short, or the stack holds 2^30 - 1 pages (the stack is then unusable). */
 bool optstack_touch(struct optstack *s);
 
 /* A reference to page id (already touched): its OPT stack distance, 1..
