@@ -55,7 +55,7 @@
  * order on at least 2n times (O(T), at most every T/2 references: O(1)
  * amortized), so memory is proportional to distinct pages: 24 bytes a page
  * plus 4 bytes and 2 tree nodes of 12 bytes per time, 2 to 4 times per page
- * (on average about 85 bytes a page).
+ * (on average about 90 bytes a page).
  *
  * The end of the trace
  * --------------------
