@@ -597,6 +597,181 @@ START_TEST(ticks_come_when_the_policy_asks)
 }
 END_TEST
 
+/* A test policy whose touch only reorders (touch_orders_only), FIFO by
+ * frame number, recording each touch() and tick (every `every`
+ * references). */
+struct recorder_state {
+	uint32_t frames, next_victim;
+	uint64_t every;
+	struct policy_ref touched[16];
+	uint32_t touched_frame[16];
+	int ntouched;
+	uint64_t ticks[16];
+	int nticks;
+};
+
+static const struct policy_param recorder_params[] = {
+	{ .name = "every", .help = "tick interval", .def = 100, .min = 1, .max = 100, .integer = true },
+	{ .name = NULL },
+};
+
+static size_t recorder_size(const struct policy_config *cfg)
+{
+	return sizeof(struct recorder_state);
+}
+
+static void recorder_init(void *state, const struct policy_config *cfg)
+{
+	struct recorder_state *s = state;
+
+	s->frames = cfg->frames;
+	s->every = (uint64_t)cfg->params[0];
+}
+
+static void recorder_admit(void *state, uint32_t frame, const struct policy_ref *ref)
+{
+}
+
+static void recorder_touch(void *state, uint32_t frame, const struct policy_ref *ref)
+{
+	struct recorder_state *s = state;
+
+	ck_assert_int_lt(s->ntouched, 16);
+	s->touched_frame[s->ntouched] = frame;
+	s->touched[s->ntouched++] = *ref;
+}
+
+static uint32_t recorder_evict(void *state)
+{
+	struct recorder_state *s = state;
+	uint32_t victim = s->next_victim;
+
+	s->next_victim = (victim + 1) % s->frames;
+	return victim;
+}
+
+static void recorder_forget(void *state, uint32_t frame)
+{
+}
+
+static uint64_t recorder_tick(void *state, uint64_t now)
+{
+	struct recorder_state *s = state;
+
+	ck_assert_int_lt(s->nticks, 16);
+	s->ticks[s->nticks++] = now;
+	return now + s->every;
+}
+
+static const struct policy recorder_policy = {
+	.abi = PAGESIM_POLICY_ABI,
+	.name = "recorder",
+	.summary = "test policy",
+	.state_size = recorder_size,
+	.init = recorder_init,
+	.admit = recorder_admit,
+	.touch = recorder_touch,
+	.evict = recorder_evict,
+	.forget = recorder_forget,
+	.params = recorder_params,
+	.tick = recorder_tick,
+	.touch_orders_only = true,
+};
+
+/* Replay t[0..n) in one batch on 4 frames under the recorder, ticking
+ * every `every` references; return a copy of its final state. */
+static struct recorder_state recorder_run(const struct trace_rec *t, size_t n, double every)
+{
+	struct sim_config cfg = config("fifo", 4);
+	const double params[] = { every };
+	struct ps_error err;
+	struct recorder_state copy;
+	struct sim *s;
+
+	cfg.policy = &recorder_policy;
+	cfg.policy_params = params;
+	s = sim_create(&cfg, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	ck_assert_int_eq(sim_feed(s, t, n, &err), 0);
+	copy = *(struct recorder_state *)sim_policy_state(s);
+	sim_destroy(s);
+	return copy;
+}
+
+/* Whether touch k of st was to frame f, for reference now of page page,
+ * writing or not. */
+static void assert_touch(const struct recorder_state *st, int k, uint32_t f, uint64_t now, uint64_t page, bool write)
+{
+	ck_assert_int_lt(k, st->ntouched);
+	ck_assert_msg(st->touched_frame[k] == f && st->touched[k].now == now && st->touched[k].page == page &&
+			      st->touched[k].write == write,
+		      "touch %d: frame %u, now %" PRIu64 ", page %" PRIu64 ", write %d", k, st->touched_frame[k],
+		      st->touched[k].now, st->touched[k].page, st->touched[k].write);
+}
+
+START_TEST(a_run_of_hits_touches_each_page_once_with_its_last_reference)
+{
+	/* Records 4-7 are a run of repeats (fetch page 1, read and write page
+	 * 2). A policy whose touch only reorders gets the last touch of each
+	 * page, in their order: page 1 as reference 6 saw it, then page 2 as
+	 * reference 7 (a write). Records 2 and 3 are hits the long way (0 and
+	 * 1 made the PTEs; the replay forgets PTEs when a leaf moves). With a
+	 * tick due before reference 7, the run's last, the run is served
+	 * record by record: a touch for each of 4 to 7, and the tick at 7. */
+	const struct trace_rec t[] = { sim_ref('R', 1), sim_ref('R', 2), sim_ref('X', 1), sim_ref('R', 2),
+				       sim_ref('X', 1), sim_ref('R', 2), sim_ref('X', 1), sim_ref('W', 2),
+				       sim_ref('R', 3) };
+	struct recorder_state st = recorder_run(t, 9, 100);
+
+	ck_assert_int_eq(st.ntouched, 4);
+	assert_touch(&st, 0, 0, 2, 1, false);
+	assert_touch(&st, 1, 1, 3, 2, false);
+	assert_touch(&st, 2, 0, 6, 1, false);
+	assert_touch(&st, 3, 1, 7, 2, true);
+	st = recorder_run(t, 9, 7);
+	ck_assert_int_eq(st.nticks, 2);
+	ck_assert_uint_eq(st.ticks[1], 7);
+	ck_assert_int_eq(st.ntouched, 6);
+	assert_touch(&st, 2, 0, 4, 1, false);
+	assert_touch(&st, 3, 1, 5, 2, false);
+	assert_touch(&st, 4, 0, 6, 1, false);
+	assert_touch(&st, 5, 1, 7, 2, true);
+}
+END_TEST
+
+START_TEST(a_write_in_a_run_of_hits_to_a_shared_page_copies_it)
+{
+	/* After the fork (record 2) the parent's pages are read-only and
+	 * shared. Records 5-7 are a run of repeats ending in a write to page
+	 * 1: not a hit but a copy-on-write fault, so the run cannot be served
+	 * at once. 7 accesses: 2 zero-fills, 4 hits, 1 copy. */
+	struct trace_events *ev = trace_events_create("t.trace", false);
+	const struct trace_event fork_ev = { .kind = EV_FORK, .pid = 1, .child = 2, .line = 3 };
+	const uint64_t index = trace_events_add(ev, &fork_ev);
+	const struct trace_rec recs[] = {
+		sim_ref('R', 1), sim_ref('X', 2),
+		{ .addr = index, .pid = 1, .size = 0, .op = OP_EVENT, .flags = EV_FORK },
+		sim_ref('R', 1), sim_ref('X', 2), sim_ref('R', 1), sim_ref('X', 2), sim_ref('W', 1),
+	};
+	const struct trace_batch b = { .recs = recs, .events = ev, .n = 8 };
+	struct sim_config cfg = config("fifo", 4);
+	struct ps_error err = { "" };
+	struct sim_stats st;
+	struct sim *s = sim_create(&cfg, &err);
+
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	ck_assert_msg(sim_feed_batch(s, &b, &err) == 0, "%s", err.msg);
+	sim_get_stats(s, &st);
+	ck_assert_uint_eq(st.refs, 7);
+	ck_assert_uint_eq(st.hits, 4);
+	ck_assert_uint_eq(st.faults, 3);
+	ck_assert_uint_eq(st.zero_fills, 2);
+	ck_assert_uint_eq(st.cow_copies, 1);
+	sim_destroy(s);
+	trace_events_destroy(ev);
+}
+END_TEST
+
 START_TEST(host_now_is_the_reference_being_served)
 {
 	struct probe_state st = probe_run(NULL, 5);
@@ -620,7 +795,9 @@ Suite *make_sim_suite(void)
 		full_swap_during_a_copy_on_write_keeps_the_counters_whole,
 		access_across_a_page_boundary, processes_have_separate_address_spaces,
 		thirty_two_bit_space_ends_at_4_gib, bad_configurations_are_refused,
-		ticks_come_when_the_policy_asks, host_now_is_the_reference_being_served
+		ticks_come_when_the_policy_asks, host_now_is_the_reference_being_served,
+		a_run_of_hits_touches_each_page_once_with_its_last_reference,
+		a_write_in_a_run_of_hits_to_a_shared_page_copies_it
 	};
 	Suite *s = suite_create("sim");
 
