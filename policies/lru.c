@@ -7,8 +7,8 @@
  * policy sees every reference through touch, which costs one call per
  * hit; touch only reorders, so a run of hits on two pages may come as one
  * call for each, in the order of their last references: policy.h,
- * touch_orders_only). There are no ties: references are totally ordered. forget(f)
- * drops f; a later admit(f) makes it the most recently used.
+ * touch_orders_only). There are no ties: references are totally ordered.
+ * forget(f) drops f; a later admit(f) makes it the most recently used.
  *
  * Recency is a framelist (framelist.h): the front is the least recently
  * used frame, the back the most recently used. admit, touch, evict and

@@ -485,8 +485,9 @@ END_TEST
 
 /* ---- the policy interface's extras: params, ticks, virtual time ---- */
 
-/* A test policy: FIFO over frames by number, recording ticks and what it
- * was configured with. */
+/* A test policy: FIFO over frames by number, recording ticks, touches
+ * and what it was configured with. Its touch only records, so it may
+ * declare touch_orders_only: the touches it records are the core's. */
 struct probe_state {
 	const struct policy_host *host;
 	uint32_t frames, next_victim;
@@ -495,6 +496,9 @@ struct probe_state {
 	int nticks;
 	uint64_t now_at_evict[16];
 	int nevicts;
+	struct policy_ref touched[16];
+	uint32_t touched_frame[16];
+	int ntouched;
 };
 
 static const struct policy_param probe_params[] = {
@@ -520,6 +524,15 @@ static void probe_admit(void *state, uint32_t frame, const struct policy_ref *re
 {
 }
 
+static void probe_touch(void *state, uint32_t frame, const struct policy_ref *ref)
+{
+	struct probe_state *s = state;
+
+	ck_assert_int_lt(s->ntouched, 16);
+	s->touched_frame[s->ntouched] = frame;
+	s->touched[s->ntouched++] = *ref;
+}
+
 static uint32_t probe_evict(void *state)
 {
 	struct probe_state *s = state;
@@ -538,6 +551,7 @@ static uint64_t probe_tick(void *state, uint64_t now)
 {
 	struct probe_state *s = state;
 
+	ck_assert_int_lt(s->nticks, 16);
 	s->ticks[s->nticks++] = now;
 	return now + (uint64_t)s->param;
 }
@@ -549,34 +563,42 @@ static const struct policy probe_policy = {
 	.state_size = probe_size,
 	.init = probe_init,
 	.admit = probe_admit,
+	.touch = probe_touch,
 	.evict = probe_evict,
 	.forget = probe_forget,
 	.params = probe_params,
 	.tick = probe_tick,
+	.touch_orders_only = true,
 };
+
+/* Replay t[0..n) in one batch on a machine of frames frames under the
+ * probe with params (NULL: defaults); return a copy of its final state. */
+static struct probe_state probe_replay(const struct trace_rec *t, size_t n, uint32_t frames, const double *params)
+{
+	struct sim_config cfg = config("fifo", frames);
+	struct ps_error err;
+	struct probe_state copy;
+	struct sim *s;
+
+	cfg.policy = &probe_policy;
+	cfg.policy_params = params;
+	s = sim_create(&cfg, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	ck_assert_int_eq(sim_feed(s, t, n, &err), 0);
+	copy = *(struct probe_state *)sim_policy_state(s);
+	sim_destroy(s);
+	return copy;
+}
 
 /* Replay nrefs references to distinct pages on a 2-frame machine under the
  * probe with params (NULL: defaults); return a copy of its final state. */
 static struct probe_state probe_run(const double *params, size_t nrefs)
 {
 	struct trace_rec t[16];
-	struct sim_config cfg = config("fifo", 2);
-	struct ps_error err;
-	struct probe_state *state = NULL;
-	struct probe_state copy;
-	struct sim *s;
 
 	for (size_t i = 0; i < nrefs; i++)
 		t[i] = sim_ref('R', i);
-	cfg.policy = &probe_policy;
-	cfg.policy_params = params;
-	s = sim_create(&cfg, &err);
-	ck_assert_msg(s != NULL, "%s", err.msg);
-	ck_assert_int_eq(sim_feed(s, t, nrefs, &err), 0);
-	state = sim_policy_state(s);
-	copy = *state;
-	sim_destroy(s);
-	return copy;
+	return probe_replay(t, nrefs, 2, params);
 }
 
 START_TEST(ticks_come_when_the_policy_asks)
@@ -597,110 +619,9 @@ START_TEST(ticks_come_when_the_policy_asks)
 }
 END_TEST
 
-/* A test policy whose touch only reorders (touch_orders_only), FIFO by
- * frame number, recording each touch() and tick (every `every`
- * references). */
-struct recorder_state {
-	uint32_t frames, next_victim;
-	uint64_t every;
-	struct policy_ref touched[16];
-	uint32_t touched_frame[16];
-	int ntouched;
-	uint64_t ticks[16];
-	int nticks;
-};
-
-static const struct policy_param recorder_params[] = {
-	{ .name = "every", .help = "tick interval", .def = 100, .min = 1, .max = 100, .integer = true },
-	{ .name = NULL },
-};
-
-static size_t recorder_size(const struct policy_config *cfg)
-{
-	return sizeof(struct recorder_state);
-}
-
-static void recorder_init(void *state, const struct policy_config *cfg)
-{
-	struct recorder_state *s = state;
-
-	s->frames = cfg->frames;
-	s->every = (uint64_t)cfg->params[0];
-}
-
-static void recorder_admit(void *state, uint32_t frame, const struct policy_ref *ref)
-{
-}
-
-static void recorder_touch(void *state, uint32_t frame, const struct policy_ref *ref)
-{
-	struct recorder_state *s = state;
-
-	ck_assert_int_lt(s->ntouched, 16);
-	s->touched_frame[s->ntouched] = frame;
-	s->touched[s->ntouched++] = *ref;
-}
-
-static uint32_t recorder_evict(void *state)
-{
-	struct recorder_state *s = state;
-	uint32_t victim = s->next_victim;
-
-	s->next_victim = (victim + 1) % s->frames;
-	return victim;
-}
-
-static void recorder_forget(void *state, uint32_t frame)
-{
-}
-
-static uint64_t recorder_tick(void *state, uint64_t now)
-{
-	struct recorder_state *s = state;
-
-	ck_assert_int_lt(s->nticks, 16);
-	s->ticks[s->nticks++] = now;
-	return now + s->every;
-}
-
-static const struct policy recorder_policy = {
-	.abi = PAGESIM_POLICY_ABI,
-	.name = "recorder",
-	.summary = "test policy",
-	.state_size = recorder_size,
-	.init = recorder_init,
-	.admit = recorder_admit,
-	.touch = recorder_touch,
-	.evict = recorder_evict,
-	.forget = recorder_forget,
-	.params = recorder_params,
-	.tick = recorder_tick,
-	.touch_orders_only = true,
-};
-
-/* Replay t[0..n) in one batch on 4 frames under the recorder, ticking
- * every `every` references; return a copy of its final state. */
-static struct recorder_state recorder_run(const struct trace_rec *t, size_t n, double every)
-{
-	struct sim_config cfg = config("fifo", 4);
-	const double params[] = { every };
-	struct ps_error err;
-	struct recorder_state copy;
-	struct sim *s;
-
-	cfg.policy = &recorder_policy;
-	cfg.policy_params = params;
-	s = sim_create(&cfg, &err);
-	ck_assert_msg(s != NULL, "%s", err.msg);
-	ck_assert_int_eq(sim_feed(s, t, n, &err), 0);
-	copy = *(struct recorder_state *)sim_policy_state(s);
-	sim_destroy(s);
-	return copy;
-}
-
 /* Whether touch k of st was to frame f, for reference now of page page,
  * writing or not. */
-static void assert_touch(const struct recorder_state *st, int k, uint32_t f, uint64_t now, uint64_t page, bool write)
+static void assert_touch(const struct probe_state *st, int k, uint32_t f, uint64_t now, uint64_t page, bool write)
 {
 	ck_assert_int_lt(k, st->ntouched);
 	ck_assert_msg(st->touched_frame[k] == f && st->touched[k].now == now && st->touched[k].page == page &&
@@ -712,7 +633,7 @@ static void assert_touch(const struct recorder_state *st, int k, uint32_t f, uin
 START_TEST(a_run_of_hits_touches_each_page_once_with_its_last_reference)
 {
 	/* Records 4-7 are a run of repeats (fetch page 1, read and write page
-	 * 2). A policy whose touch only reorders gets the last touch of each
+	 * 2). A policy whose touch only reorders (the probe) gets the last touch of each
 	 * page, in their order: page 1 as reference 6 saw it, then page 2 as
 	 * reference 7 (a write). Records 2 and 3 are hits the long way (0 and
 	 * 1 made the PTEs; the replay forgets PTEs when a leaf moves). With a
@@ -721,14 +642,15 @@ START_TEST(a_run_of_hits_touches_each_page_once_with_its_last_reference)
 	const struct trace_rec t[] = { sim_ref('R', 1), sim_ref('R', 2), sim_ref('X', 1), sim_ref('R', 2),
 				       sim_ref('X', 1), sim_ref('R', 2), sim_ref('X', 1), sim_ref('W', 2),
 				       sim_ref('R', 3) };
-	struct recorder_state st = recorder_run(t, 9, 100);
+	const double every_100[] = { 100 }, every_7[] = { 7 };
+	struct probe_state st = probe_replay(t, 9, 4, every_100);
 
 	ck_assert_int_eq(st.ntouched, 4);
 	assert_touch(&st, 0, 0, 2, 1, false);
 	assert_touch(&st, 1, 1, 3, 2, false);
 	assert_touch(&st, 2, 0, 6, 1, false);
 	assert_touch(&st, 3, 1, 7, 2, true);
-	st = recorder_run(t, 9, 7);
+	st = probe_replay(t, 9, 4, every_7);
 	ck_assert_int_eq(st.nticks, 2);
 	ck_assert_uint_eq(st.ticks[1], 7);
 	ck_assert_int_eq(st.ntouched, 6);

@@ -830,12 +830,11 @@ sim_replay_pages(struct sim *s, struct proc *p, const struct trace_rec *rec, siz
 }
 
 /* The runs of repeats of batch b for pages of 2^shift bytes (pageref.h):
- * b's own, or made from its marks, or from marks made, into s->runs. NULL
- * when memory is short. */
+ * b's own, or counted into s->runs from its marks, or from marks made into
+ * s->repeats. NULL when memory is short. */
 static const uint64_t *sim_runs_of(struct sim *s, const struct trace_batch *b, unsigned shift)
 {
 	const uint64_t *given = trace_batch_runs(b, shift);
-	const uint8_t *marks = trace_batch_repeats(b, shift);
 
 	if (given != NULL)
 		return given;
@@ -851,11 +850,7 @@ static const uint64_t *sim_runs_of(struct sim *s, const struct trace_batch *b, u
 		s->runs = runs_grown;
 		s->repeats_cap = b->n;
 	}
-	if (marks == NULL) {
-		pageref_mark_repeats(b->recs, b->n, shift, s->repeats);
-		marks = s->repeats;
-	}
-	pageref_repeat_runs(b->recs, marks, b->n, s->runs);
+	pageref_repeat_runs(b->recs, pageref_batch_marks(b, shift, s->repeats), b->n, s->runs);
 	return s->runs;
 }
 

@@ -182,11 +182,8 @@ static void cells_feed_cell(struct cells_run *run, size_t i, const struct trace_
  * records each): once for all the cells of a thread. */
 static void cells_mark(const struct cells_run *run, struct trace_batch *b, uint8_t *repeats, uint64_t *runs)
 {
-	if (trace_batch_repeats(b, run->page_shift) == NULL) {
-		pageref_mark_repeats(b->recs, b->n, run->page_shift, repeats);
-		b->repeats = repeats;
-		b->repeats_shift = run->page_shift;
-	}
+	b->repeats = pageref_batch_marks(b, run->page_shift, repeats);
+	b->repeats_shift = run->page_shift;
 	pageref_repeat_runs(b->recs, b->repeats, b->n, runs);
 	b->runs = runs;
 }

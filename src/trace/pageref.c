@@ -40,6 +40,16 @@ void pageref_mark_repeats(const struct trace_rec *recs, size_t n, unsigned shift
 	}
 }
 
+const uint8_t *pageref_batch_marks(const struct trace_batch *b, unsigned shift, uint8_t *repeats)
+{
+	const uint8_t *given = trace_batch_repeats(b, shift);
+
+	if (given != NULL)
+		return given;
+	pageref_mark_repeats(b->recs, b->n, shift, repeats);
+	return repeats;
+}
+
 void pageref_repeat_runs(const struct trace_rec *recs, const uint8_t *repeats, size_t n, uint64_t *runs)
 {
 	/* One record's counts, by operation (an event is never marked). */

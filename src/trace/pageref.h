@@ -53,6 +53,12 @@ static inline uint64_t pageref_span(const struct trace_rec *rec, unsigned shift,
  * kind. */
 void pageref_mark_repeats(const struct trace_rec *recs, size_t n, unsigned shift, uint8_t *repeats);
 
+struct trace_batch;
+
+/* Batch b's repeat marks for pages of 2^shift bytes: its own
+ * (trace_batch_repeats), or made into repeats (b->n bytes). */
+const uint8_t *pageref_batch_marks(const struct trace_batch *b, unsigned shift, uint8_t *repeats);
+
 /* Runs never cross a multiple of this many records, so that their counts
  * fit 16 bits. */
 #define PAGEREF_RUN_BLOCK 32768u

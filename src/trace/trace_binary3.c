@@ -169,13 +169,20 @@ static size_t decode_one(struct trace_binary3_state *st, const unsigned char *p,
 }
 
 /* The field varint at *q, with at least 10 bytes readable, at most max:
- * into *v, advancing *q. False if corrupt. */
+ * into *v, advancing *q. False if corrupt. Most take one or two bytes. */
 static inline bool fast_field(const unsigned char **q, uint64_t max, uint64_t *v)
 {
+	const unsigned char *p = *q;
 	size_t len;
 
-	if (**q < 0x80) {
-		*v = *(*q)++;
+	if (p[0] < 0x80) {
+		*v = p[0];
+		*q += 1;
+		return *v <= max;
+	}
+	if (p[1] < 0x80) {
+		*v = (p[0] & 0x7fu) | (uint64_t)p[1] << 7;
+		*q += 2;
 		return *v <= max;
 	}
 	len = get_varint(*q, *q + 10, v);
@@ -222,17 +229,8 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 			if (new_pid != pid)
 				last[0] = last[1] = UINT64_MAX;
 		}
-		if (tag & TAG_DELTA) {
-			/* Most deltas take one or two bytes. */
-			if (q[0] < 0x80) {
-				delta = *q++;
-			} else if (q[1] < 0x80) {
-				delta = (q[0] & 0x7fu) | (uint64_t)q[1] << 7;
-				q += 2;
-			} else if (!fast_field(&q, UINT64_MAX, &delta)) {
-				break;
-			}
-		}
+		if ((tag & TAG_DELTA) && !fast_field(&q, UINT64_MAX, &delta))
+			break;
 		addr = next[stream] + ((delta >> 1) ^ -(delta & 1));
 		next[stream] = addr + size;
 		pid = new_pid;
