@@ -379,6 +379,15 @@ START_TEST(full_swap_is_an_error_not_a_crash)
 }
 END_TEST
 
+/* The record of process 1's fork of process 2 (line 3), its event added
+ * to t. */
+static struct trace_rec fork_record(struct trace_events *t)
+{
+	const struct trace_event fork_ev = { .kind = EV_FORK, .pid = 1, .child = 2, .line = 3 };
+
+	return (struct trace_rec){ .addr = trace_events_add(t, &fork_ev), .pid = 1, .op = OP_EVENT, .flags = EV_FORK };
+}
+
 START_TEST(full_swap_during_a_copy_on_write_keeps_the_counters_whole)
 {
 	/* One frame, one swap slot: page 0 goes to swap, page 1 is resident
@@ -387,12 +396,10 @@ START_TEST(full_swap_during_a_copy_on_write_keeps_the_counters_whole)
 	 * counters stop before that fault: it and its kind are counted
 	 * together (fuzz_machine found the fault counted without its kind). */
 	struct trace_events *t = trace_events_create("t.trace", false);
-	const struct trace_event fork_ev = { .kind = EV_FORK, .pid = 1, .child = 2, .line = 3 };
-	const uint64_t index = trace_events_add(t, &fork_ev);
 	const struct trace_rec recs[] = {
 		sim_ref('W', 0),
 		sim_ref('W', 1),
-		{ .addr = index, .pid = 1, .size = 0, .op = OP_EVENT, .flags = EV_FORK },
+		fork_record(t),
 		sim_ref('W', 1),
 	};
 	const uint64_t lines[] = { 1, 2, 3, 4 };
@@ -668,11 +675,8 @@ START_TEST(a_write_in_a_run_of_hits_to_a_shared_page_copies_it)
 	 * 1: not a hit but a copy-on-write fault, so the run cannot be served
 	 * at once. 7 accesses: 2 zero-fills, 4 hits, 1 copy. */
 	struct trace_events *ev = trace_events_create("t.trace", false);
-	const struct trace_event fork_ev = { .kind = EV_FORK, .pid = 1, .child = 2, .line = 3 };
-	const uint64_t index = trace_events_add(ev, &fork_ev);
 	const struct trace_rec recs[] = {
-		sim_ref('R', 1), sim_ref('X', 2),
-		{ .addr = index, .pid = 1, .size = 0, .op = OP_EVENT, .flags = EV_FORK },
+		sim_ref('R', 1), sim_ref('X', 2), fork_record(ev),
 		sim_ref('R', 1), sim_ref('X', 2), sim_ref('R', 1), sim_ref('X', 2), sim_ref('W', 1),
 	};
 	const struct trace_batch b = { .recs = recs, .events = ev, .n = 8 };
