@@ -27,6 +27,7 @@
 #include "trace/trace.h"
 #include "trace/trace_binary.h"
 #include "trace/trace_event.h"
+#include "trace/trace_parse.h"
 #include "trace/trace_source.h"
 #include "trace_helpers.h"
 
@@ -182,11 +183,112 @@ START_TEST(t_lackey_errors)
 }
 END_TEST
 
+/* The first line of text[0..len) and what follows, read by
+ * trace_parse_batch as lackey with room for its records. */
+struct first_line {
+	size_t n, used;
+	struct trace_rec rec[2];
+	enum parse_status status;
+	char why[256];
+};
+
+static void read_first_line(const char *text, size_t len, unsigned va_bits, bool general_only,
+			    struct first_line *out)
+{
+	struct parse_ctx c;
+	const char *p = text;
+
+	trace_parse_init(&c, TRACE_LACKEY, va_bits, 12);
+	c.general_only = general_only;
+	memset(out, 0, sizeof *out);
+	out->n = trace_parse_batch(&c, &p, text + len, out->rec, NULL, 2);
+	out->used = (size_t)(p - text);
+	out->status = c.status;
+	if (c.status != PARSE_OK)
+		strcpy(out->why, c.why);
+}
+
+/* A pseudo-random number below n (xorshift64, fixed seed per test). */
+static unsigned pick(uint64_t *state, unsigned n)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (unsigned)(*state % n);
+}
+
+/* Append to line (at *k) a random lackey-like line: mostly the usual
+ * shape, with every part sometimes bent (spacing, digit counts, case,
+ * junk, sizes at the limits, endings). */
+static void random_lackey_line(uint64_t *st, char *line, size_t *k)
+{
+	static const char *const prefixes[] = {"I  ", " L ", " S ", " M ", "I  ", " L ", " S ", " M ",
+					       "  L ", "I ", " X ", "L ", "\tL ", " L\t", " I  ", " L  ", ""};
+	static const char hex[] = "0123456789abcdefABCDEF";
+	static const char junk[] = ",xg \t\r-+#=\x80\xff";
+	static const char *const sizes[] = {"1", "2", "4", "8", "16", "32", "64", "0", "65535", "65536",
+					    "00008", "000008", "99999", "", "1x", " 8"};
+	static const char *const endings[] = {"\n", "\n", "\n", "\n", "\r\n", " \n", " x\n", ",\n"};
+	const unsigned digits = pick(st, 19);
+
+	*k += (size_t)sprintf(line + *k, "%s", prefixes[pick(st, sizeof prefixes / sizeof *prefixes)]);
+	if (pick(st, 8) == 0)
+		*k += (size_t)sprintf(line + *k, "%s", pick(st, 2) ? "ffffffffff600000" : "7ffffffffff8");
+	else
+		for (unsigned i = 0; i < digits; i++)
+			line[(*k)++] = pick(st, 40) == 0 ? junk[pick(st, sizeof junk - 1)] : hex[pick(st, sizeof hex - 1)];
+	if (pick(st, 20) != 0)
+		line[(*k)++] = ',';
+	*k += (size_t)sprintf(line + *k, "%s", pick(st, 3) ? sizes[pick(st, 7)] : sizes[pick(st, 16)]);
+	*k += (size_t)sprintf(line + *k, "%s", pick(st, 4) ? "\n" : endings[pick(st, 8)]);
+}
+
+/* Every line, read where lackey's fast path may take it (followed by
+ * more text), gives the records, the error and the consumption that the
+ * general grammar alone gives: fixed edge cases, then 200,000 random
+ * lines. */
+START_TEST(t_lackey_usual_lines_read_as_general)
+{
+	static const char *const edges[] = {
+	    "I  04016a0,3\n", " L 04222cd0,8\n", " S 7FF000398,8\n", " M 0421fd8,4\n", " L 0,1\n",
+	    " L fffffffffff8,8\n", " L fffffffffffc,8\n", " L 123456789abcdef,8\n", " L 0123456789abcdef,8\n",
+	    " L ffffffffff600000,8\n", " L 1000,65535\n", " L 1000,65536\n", " L 1000,0\n", " L 1000,00001\n",
+	    " L 1000,000001\n", " L 1000,8\r\n", " L 1000,8 \n", " L ,8\n", " L 1000,\n", " L 10:0,8\n",
+	    " L 10G0,8\n", " L 10g0,8\n", " L 10@0,8\n", " L 10`0,8\n", " L 10/0,8\n", " L 10\xc1" "0,8\n",
+	    "I  1000,3\n", "I 1000,3\n", "  L 1000,3\n", "\n", "# a comment\n", "==1== lackey\n",
+	};
+	static const unsigned va[] = {32, 39, 48, 64};
+	char text[256];
+	uint64_t st = 0x9e3779b97f4a7c15u;
+
+	for (unsigned i = 0; i < sizeof edges / sizeof *edges + 200000; i++) {
+		size_t k = 0;
+		struct first_line fast, general;
+		const unsigned va_bits = va[i % 4];
+
+		if (i < sizeof edges / sizeof *edges)
+			k = (size_t)sprintf(text, "%s", edges[i]);
+		else
+			random_lackey_line(&st, text, &k);
+		/* More lines after it, so the fast path has its slack. */
+		k += (size_t)sprintf(text + k, "# %s\n", "................................");
+		read_first_line(text, k, va_bits, false, &fast);
+		read_first_line(text, k, va_bits, true, &general);
+		ck_assert_msg(fast.n == general.n && fast.used == general.used && fast.status == general.status &&
+				  strcmp(fast.why, general.why) == 0 &&
+				  memcmp(fast.rec, general.rec, fast.n * sizeof *fast.rec) == 0,
+			      "line %u differs (%zu/%zu records, %zu/%zu bytes, '%s'/'%s'): %s", i, fast.n, general.n,
+			      fast.used, general.used, fast.why, general.why, text);
+	}
+}
+END_TEST
+
 Suite *make_trace_lackey_suite(void)
 {
 	const TTest *const tc_tests[] = {
 		t_lackey_verbose_valgrind_lines, t_lackey_canonical_upper_half,
-		t_lackey_basic, t_lackey_crlf_and_no_final_newline, t_lackey_errors
+		t_lackey_basic, t_lackey_crlf_and_no_final_newline, t_lackey_errors,
+		t_lackey_usual_lines_read_as_general
 	};
 	Suite *s = suite_create("trace_lackey");
 

@@ -37,6 +37,9 @@ struct parse_ctx {
 	struct trace_events *events; /* native: where event lines go (set by the caller) */
 	bool header_seen;	  /* native: "pagesim-trace 1" has been read */
 	bool in_line;		  /* pages: the cursor is inside a checked line */
+	bool general_only;	  /* read every line by its format's general
+				     grammar, never by a fast path (lackey's
+				     usual lines): the tests' reference */
 	enum parse_status status; /* of the last trace_parse_batch */
 	char why[256];		  /* what a refused line lacks (no "FILE:LINE: ") */
 };
