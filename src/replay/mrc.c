@@ -33,8 +33,14 @@
  * distinct pages rather than to the trace, the marks cover T >= 2 * pages
  * times; when time reaches T, every page's time is replaced by its rank
  * (0..pages-1, in order), which happens at most every T/2 references and
- * costs O(pages + T/64): O(1) amortized. Memory per distinct page: a
- * 24-byte map slot at a load of at most 3/4 (32-64 bytes), 24 bytes of
+ * costs O(pages + T/64): O(1) amortized.
+ *   A reference to one of the MRC_TOP = 2 most recent pages (86% of
+ * cc1's: a program's fetches and data take turns on a few pages) needs
+ * none of this (mrc_lru_top). Its distance is its place among them. To
+ * move it to the top, the pages above it go down one place each: each
+ * takes the time of the page below it, and it takes the top's. The set
+ * of marked times stays as it was, and so does every other page's rank.
+ *   Memory per distinct page: a 24-byte map slot at a load of at most 3/4 (32-64 bytes), 24 bytes of
  * histograms (up to twice that while they grow), and half a byte of marks.
  *
  * OPT. Mattson's priority stack with opt.c's key as priority: the time
@@ -157,6 +163,9 @@
 #define MRC_BLOCK_SHIFT 9       /* 512 times: 8 words of marks, one cache line */
 #define MRC_WALK_MAX 1024      /* OPT: walk the priority stack up to this limit */
 #define MRC_PREFETCH 16          /* records ahead whose map slot is prefetched */
+#define MRC_TOP 2               /* LRU: the most recent pages referenced without a look-up
+				   (4 took 92% of cc1's references instead of 86%, in the
+				   same time, and 5% more instructions on gen mix) */
 /* The refusal of an event (its kind fills the %s). */
 #define MRC_EVENT_MSG                                                                                        \
 	"the one-pass curves model anonymous memory only; this trace has a '%s' event (use pagesim run)"
@@ -214,6 +223,9 @@ struct mrc {
 	uint64_t *marks;
 	uint32_t *blocks;
 	uint64_t tsize, now;
+	/* LRU: the slots of the MRC_TOP most recently referenced pages, the
+	 * top first; NULL for none yet, or after the map moved its slots. */
+	struct mrc_page *top[MRC_TOP];
 
 	/* OPT with a limit of at most MRC_WALK_MAX: the priority stack, top
 	 * first, at most limit positions; else the critical stack (opt). */
@@ -297,6 +309,7 @@ static bool mrc_map_grow(struct mrc *m)
 	for (uint64_t i = 0; i < m->slots; i++)
 		if (m->pages[i].vpn != MRC_EMPTY)
 			*mrc_slot_of(pages, slots, m->pages[i].pid, m->pages[i].vpn) = m->pages[i];
+	memset(m->top, 0, sizeof m->top);
 	free(m->pages);
 	m->pages = pages;
 	m->slots = slots;
@@ -444,6 +457,41 @@ static inline bool mrc_lru_ref(struct mrc *m, struct mrc_page *p, bool fresh, bo
 	p->at = (uint32_t)m->now;
 	mrc_time_mark(m, m->now, 1);
 	return ++m->now < m->tsize || mrc_time_compact(m);
+}
+
+/* A reference to (pid, vpn) under LRU if it is one of the MRC_TOP most
+ * recent pages (see "LRU" at the top of the file): returns true with it
+ * counted, else false with nothing changed. */
+static inline bool mrc_lru_top(struct mrc *m, uint32_t pid, uint64_t vpn, bool write)
+{
+	struct mrc_page **top = m->top, *x;
+	uint32_t d = 0, at;
+
+	while (top[d] == NULL || top[d]->vpn != vpn || top[d]->pid != pid)
+		if (top[d] == NULL || ++d == MRC_TOP)
+			return false;
+	/* x is at distance d + 1. The pages above it move down one place,
+	 * each to the time of the one below; x takes the top's. */
+	x = top[d];
+	at = x->at;
+	for (uint32_t i = d; i > 0; i--) {
+		uint32_t above = top[i - 1]->at;
+
+		top[i - 1]->at = at;
+		at = above;
+		top[i] = top[i - 1];
+	}
+	x->at = at;
+	top[0] = x;
+	mrc_count(m, x, d + 1, write);
+	return true;
+}
+
+/* Put p, just referenced by the general road, on top of m->top. */
+static inline void mrc_lru_push(struct mrc *m, struct mrc_page *p)
+{
+	memmove(&m->top[1], &m->top[0], (MRC_TOP - 1) * sizeof m->top[0]);
+	m->top[0] = p;
 }
 
 /* ---- OPT ---- */
@@ -690,6 +738,8 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 			m->refs++;
 			if (sampling && mrc_sample_hash(rec->pid, vpn) >= m->sample_t)
 				continue;
+			if (m->policy == MRC_LRU && mrc_lru_top(m, rec->pid, vpn, write))
+				continue;
 			p = mrc_slot_of(m->pages, m->slots, rec->pid, vpn);
 			fresh = p->vpn == MRC_EMPTY;
 			if (fresh) {
@@ -712,6 +762,7 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 			     : mrc_opt_ref(m, p, fresh, write, m->refs - 1, m->opt ? 0 : m->future[m->refs - 1]);
 			if (!ok)
 				return mrc_fail(m, err, "out of memory after %" PRIu64 " references", m->refs);
+			mrc_lru_push(m, p);
 		}
 	}
 	return 0;
