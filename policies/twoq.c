@@ -11,7 +11,9 @@
  *   admit(X)   X in A1out: X goes to the MRU end of Am and leaves A1out;
  *              else X goes to the back of A1in.
  *   touch(X)   X in Am: move to the MRU end. X in A1in: nothing (the
- *              paper's "correlated reference" rule).
+ *              paper's "correlated reference" rule). So touch() only
+ *              reorders Am, as lru does (touch_orders_only): of several
+ *              touches in a row, the last one for each frame decides.
  *   evict()    if |A1in| > Kin, or Am is empty: the front (oldest) of A1in,
  *              whose identity becomes the newest in A1out (the oldest
  *              identity of A1out is forgotten when it would exceed Kout);
@@ -223,6 +225,7 @@ const struct policy policy_2q = {
 	.init = twoq_init,
 	.admit = twoq_admit,
 	.touch = twoq_touch,
+	.touch_orders_only = true,
 	.evict = twoq_evict,
 	.forget = twoq_forget,
 	.params = twoq_params,
