@@ -7,7 +7,9 @@
  * least twice), both LRU lists; B1 and B2 are LRU lists of the identities
  * (pid, page) of pages recently evicted from T1 and T2. p, the target
  * size of T1, starts at 0 and stays in [0, c].
- *   touch(X)   (case I) X moves to the MRU end of T2.
+ *   touch(X)   (case I) X moves to the MRU end of T2. (So touch() only
+ *              reorders, touch_orders_only: of several touches in a row,
+ *              the last one of each page decides, as in lru.)
  *   evict()    REPLACE: if T1 is not empty and (|T1| > p, or X is in B2
  *              and |T1| == p), or T2 is empty: T1's LRU page, remembered
  *              at the MRU end of B1; else T2's LRU page, remembered at the
@@ -281,6 +283,7 @@ const struct policy policy_arc = {
 	.init = arc_init,
 	.admit = arc_admit,
 	.touch = arc_touch,
+	.touch_orders_only = true,
 	.evict = arc_evict,
 	.forget = arc_forget,
 	.evict_for = arc_evict_for,

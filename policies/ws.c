@@ -11,7 +11,10 @@
  * v - u <= T (Denning's rule: a fault iff the page is not in W(v-1, T)).
  * Releases go through shed(): tick(now) asks to be called again when the
  * oldest resident page expires, so between expiries the hit path costs
- * only the touch() call exact recency needs (as for lru).
+ * only the touch() call exact recency needs (as for lru). touch() sets
+ * the page's last reference time and moves it to the back of the list,
+ * so of several touches in a row the last one of each page decides
+ * (touch_orders_only).
  *
  * Resident set: while reference t is served memory holds W(t-1, T) plus
  * the page of t, which is W(t, T+1); so the machine's mean_resident for
@@ -141,6 +144,7 @@ const struct policy policy_ws = {
 	.init = ws_init,
 	.admit = ws_admit,
 	.touch = ws_touch,
+	.touch_orders_only = true,
 	.evict = ws_evict,
 	.forget = ws_forget,
 	.params = ws_params,

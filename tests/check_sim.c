@@ -238,8 +238,8 @@ START_TEST(repeat_marks_only_shorten_the_replay)
 	 * batches of 500 with their marks, with marks made for another page
 	 * size (the machine must make its own), with no repeat marked, with
 	 * the marks' runs, and one record at a time; under policies that see
-	 * every reference (lfu; lru and 2q, whose touches only reorder, get
-	 * one a page of a run), tick (aging, ws, nru) or read the bits
+	 * every reference (lfu; lru, 2q and arc, whose touches only reorder,
+	 * get one a page of a run), tick (aging, ws, nru) or read the bits
 	 * (clock, sieve: whole runs of hits are served at once); with pages large
 	 * and small; the pages close together (few page tables: PTEs walked
 	 * when needed) and 2 MiB apart (over 64 tables: PTEs found ahead). */
@@ -247,7 +247,7 @@ START_TEST(repeat_marks_only_shorten_the_replay)
 	static struct trace_rec t[N];
 	static uint8_t marks[N], wrong[N], none[N];
 	static uint64_t runs[N];
-	const char *const policies[] = { "lru", "lfu", "aging", "ws", "clock", "fifo", "nru", "sieve", "2q" };
+	const char *const policies[] = { "lru", "lfu", "aging", "ws", "clock", "fifo", "nru", "sieve", "2q", "arc" };
 
 	for (unsigned spread = 0; spread <= 1; spread++) {
 		uint64_t x = 12345;
