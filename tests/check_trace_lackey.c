@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -208,6 +209,22 @@ static void read_first_line(const char *text, size_t len, unsigned va_bits, bool
 		strcpy(out->why, c.why);
 }
 
+/* A readable page followed by an unreadable one: returns where the
+ * unreadable page begins (text copied to end there faults when read
+ * past); *map and *map_len are for munmap. */
+static char *guard_page(void **map, size_t *map_len)
+{
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char *base;
+
+	*map_len = 2 * page;
+	*map = mmap(NULL, *map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(*map, MAP_FAILED);
+	base = *map;
+	ck_assert_int_eq(mprotect(base + page, page, PROT_NONE), 0);
+	return base + page;
+}
+
 /* A pseudo-random number below n (xorshift64, fixed seed per test). */
 static unsigned pick(uint64_t *state, unsigned n)
 {
@@ -246,7 +263,8 @@ static void random_lackey_line(uint64_t *st, char *line, size_t *k)
 /* Every line, read where lackey's fast path may take it (followed by
  * more text), gives the records, the error and the consumption that the
  * general grammar alone gives: fixed edge cases, then 200,000 random
- * lines. */
+ * lines. So does the line alone, ending where an unreadable page begins:
+ * the fast path must not read past the complete lines it is given. */
 START_TEST(t_lackey_usual_lines_read_as_general)
 {
 	static const char *const edges[] = {
@@ -260,6 +278,9 @@ START_TEST(t_lackey_usual_lines_read_as_general)
 	static const unsigned va[] = {32, 39, 48, 64};
 	char text[256];
 	uint64_t st = 0x9e3779b97f4a7c15u;
+	void *map;
+	size_t map_len;
+	char *const guard = guard_page(&map, &map_len);
 
 	for (unsigned i = 0; i < sizeof edges / sizeof *edges + 200000; i++) {
 		size_t k = 0;
@@ -270,16 +291,27 @@ START_TEST(t_lackey_usual_lines_read_as_general)
 			k = (size_t)sprintf(text, "%s", edges[i]);
 		else
 			random_lackey_line(&st, text, &k);
-		/* More lines after it, so the fast path has its slack. */
-		k += (size_t)sprintf(text + k, "# %s\n", "................................");
-		read_first_line(text, k, va_bits, false, &fast);
-		read_first_line(text, k, va_bits, true, &general);
-		ck_assert_msg(fast.n == general.n && fast.used == general.used && fast.status == general.status &&
-				  strcmp(fast.why, general.why) == 0 &&
-				  memcmp(fast.rec, general.rec, fast.n * sizeof *fast.rec) == 0,
-			      "line %u differs (%zu/%zu records, %zu/%zu bytes, '%s'/'%s'): %s", i, fast.n, general.n,
-			      fast.used, general.used, fast.why, general.why, text);
+		for (unsigned alone = 0; alone <= 1; alone++) {
+			size_t len = k;
+			const char *at = text;
+
+			if (alone) {
+				at = memcpy(guard - len, text, len);
+			} else {
+				/* More lines after it: the fast path's slack. */
+				len += (size_t)sprintf(text + k, "# %s\n", "................................");
+			}
+			read_first_line(at, len, va_bits, false, &fast);
+			read_first_line(at, len, va_bits, true, &general);
+			ck_assert_msg(fast.n == general.n && fast.used == general.used &&
+					  fast.status == general.status && strcmp(fast.why, general.why) == 0 &&
+					  memcmp(fast.rec, general.rec, fast.n * sizeof *fast.rec) == 0,
+				      "line %u%s differs (%zu/%zu records, %zu/%zu bytes, '%s'/'%s'): %s", i,
+				      alone ? " alone" : "", fast.n, general.n, fast.used, general.used, fast.why,
+				      general.why, text);
+		}
 	}
+	munmap(map, map_len);
 }
 END_TEST
 

@@ -21,8 +21,9 @@
  *
  * LRU. The stack is recency order, so d is the number of distinct pages
  * referenced since the page's previous reference, plus one. Each reference
- * gets a time, and the time of every page's latest reference is marked;
- * a (process, page) hash map holds each page's latest time. Then
+ * (but one to the two most recent pages: below) gets a time, and the time
+ * of every page's latest reference is marked; a (process, page) hash map
+ * holds each page's latest time. Then
  * d = (marks at times >= the page's time) = pages - rank(time), and the
  * reference moves the page's mark to the current time. The marks are a
  * bitmap plus a Fenwick tree of the count in each block of 512 times, so
@@ -40,8 +41,9 @@
  * move it to the top, the pages above it go down one place each: each
  * takes the time of the page below it, and it takes the top's. The set
  * of marked times stays as it was, and so does every other page's rank.
- *   Memory per distinct page: a 24-byte map slot at a load of at most 3/4 (32-64 bytes), 24 bytes of
- * histograms (up to twice that while they grow), and half a byte of marks.
+ *   Memory per distinct page: a 24-byte map slot at a load of at most
+ * 3/4 (32-64 bytes), 24 bytes of histograms (up to twice that while they
+ * grow), and half a byte of marks.
  *
  * OPT. Mattson's priority stack with opt.c's key as priority: the time
  * of the page's next reference (future.h's look-ahead), or for a page
@@ -762,7 +764,8 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 			     : mrc_opt_ref(m, p, fresh, write, m->refs - 1, m->opt ? 0 : m->future[m->refs - 1]);
 			if (!ok)
 				return mrc_fail(m, err, "out of memory after %" PRIu64 " references", m->refs);
-			mrc_lru_push(m, p);
+			if (m->policy == MRC_LRU)
+				mrc_lru_push(m, p);
 		}
 	}
 	return 0;

@@ -380,7 +380,7 @@ static inline __attribute__((always_inline)) int lackey_usual(const struct parse
 	};
 #undef PREFIX
 	const char *p = *pp, *q;
-	uint64_t addr;
+	uint64_t addr = 0; /* set when hex_before_comma says yes; -Og cannot tell */
 	uint32_t prefix, entry;
 	unsigned n, size = 0, k = 0;
 	enum access_op op;
@@ -388,8 +388,8 @@ static inline __attribute__((always_inline)) int lackey_usual(const struct parse
 	if (end - p < LACKEY_USUAL_SLACK)
 		return 0;
 	memcpy(&prefix, p, sizeof prefix);
-	/* One table look-up, no branch on the kind of line: a program's reads
-	 * and writes come in no order a predictor learns. */
+	/* One table look-up, no branch between fetches, reads and writes: a
+	 * program's reads and writes come in no order a predictor learns. */
 	entry = prefixes[(prefix ^ prefix >> 8) & 0xff];
 	if (entry == 0 || ((entry ^ prefix) & 0xffffffu) != 0)
 		return 0;
@@ -1070,34 +1070,50 @@ static int native_line(struct parse_ctx *c, const char **pp, struct trace_rec *o
  * The batch loops. Each keeps the cursor and line count in locals and
  * writes them back once.
  */
-typedef int line_fn(struct parse_ctx *c, const char **pp, struct trace_rec *out);
+/* The line grammars batch_lines reads. */
+enum line_grammar {
+	LINES_LACKEY,	      /* lackey_usual, then lackey_line for what it leaves */
+	LINES_LACKEY_GENERAL, /* lackey_line only (parse_ctx.general_only) */
+	LINES_ADDR_RW,
+	LINES_NATIVE,
+};
 
-/* A line function that may read ahead up to end, the end of the complete
- * lines. */
-typedef int line_ahead_fn(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out);
-
-/* lackey's lines, the usual ones by lackey_usual. */
-static inline __attribute__((always_inline)) int lackey_line_ahead(struct parse_ctx *c, const char **pp,
-								      const char *end, struct trace_rec *out)
+/* One line of grammar g at *pp, as its line function reads it; end is the
+ * end of the complete lines. A switch rather than a function pointer:
+ * with g constant it folds away, and no compiler is asked to inline a
+ * call through a pointer. */
+static inline __attribute__((always_inline)) int read_line(enum line_grammar g, struct parse_ctx *c,
+							     const char **pp, const char *end, struct trace_rec *out)
 {
+	switch (g) {
+	case LINES_LACKEY: {
 #ifdef LACKEY_USUAL
-	int k = lackey_usual(c, pp, end, out);
+		int k = lackey_usual(c, pp, end, out);
 
-	if (k > 0)
-		return k;
+		if (k > 0)
+			return k;
 #else
-	(void)end;
+		(void)end;
 #endif
-	return lackey_line(c, pp, out);
+		return lackey_line(c, pp, out);
+	}
+	case LINES_LACKEY_GENERAL:
+		return lackey_line(c, pp, out);
+	case LINES_ADDR_RW:
+		return addr_rw_line(c, pp, out);
+	case LINES_NATIVE:
+		break;
+	}
+	return native_line(c, pp, out);
 }
 
-/* Lines of one or two records each, for the formats with a line function
- * (fn, or ahead when not NULL); with sync_line, c->line is kept current
- * for fn (native: events record their line). */
+/* Lines of grammar g, one or two records each (addr-rw: one). For native,
+ * c->line is kept current for the line function (events record their
+ * line). */
 static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const char *end, struct trace_rec *out,
-				 uint64_t *lines, size_t room, line_fn *fn, line_ahead_fn *ahead, size_t most_per_line,
-				 bool sync_line)
+				 uint64_t *lines, size_t room, enum line_grammar g)
 {
+	const size_t most_per_line = g == LINES_ADDR_RW ? 1 : 2;
 	const char *p = *pp;
 	uint64_t line = c->line;
 	size_t n = 0;
@@ -1105,9 +1121,9 @@ static inline size_t batch_lines(struct parse_ctx *c, const char **pp, const cha
 	while (p < end && room - n >= most_per_line) {
 		int k;
 
-		if (sync_line)
+		if (g == LINES_NATIVE)
 			c->line = line;
-		k = ahead != NULL ? ahead(c, &p, end, out + n) : fn(c, &p, out + n);
+		k = read_line(g, c, &p, end, out + n);
 		if (k < 0)
 			break;
 		/* Both of the most a line yields (there is room for them): one
@@ -1174,12 +1190,12 @@ size_t trace_parse_batch(struct parse_ctx *c, const char **pp, const char *end, 
 	switch (c->format) {
 	case TRACE_LACKEY:
 		if (c->general_only)
-			return batch_lines(c, pp, end, out, lines, room, lackey_line, NULL, 2, false);
-		return batch_lines(c, pp, end, out, lines, room, NULL, lackey_line_ahead, 2, false);
+			return batch_lines(c, pp, end, out, lines, room, LINES_LACKEY_GENERAL);
+		return batch_lines(c, pp, end, out, lines, room, LINES_LACKEY);
 	case TRACE_ADDR_RW:
-		return batch_lines(c, pp, end, out, lines, room, addr_rw_line, NULL, 1, false);
+		return batch_lines(c, pp, end, out, lines, room, LINES_ADDR_RW);
 	case TRACE_NATIVE:
-		return batch_lines(c, pp, end, out, lines, room, native_line, NULL, 2, true);
+		return batch_lines(c, pp, end, out, lines, room, LINES_NATIVE);
 	case TRACE_PAGES:
 		return batch_pages(c, pp, end, out, lines, room);
 	case TRACE_AUTO:

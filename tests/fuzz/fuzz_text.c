@@ -9,10 +9,10 @@
  * or 4096). The text is decoded once, every record and event checked
  * (fuzz_common.c). Compressed text is left to fuzz_compress.
  *
- * As lackey, the text is also parsed in memory twice, with lackey's fast
- * path and by the general grammar alone (parse_ctx.general_only), bad
- * lines stepped over: the two must give the same records, errors and
- * line numbers.
+ * When the options byte names lackey (not auto), the text is also parsed
+ * in memory twice, with lackey's fast path and by the general grammar
+ * alone (parse_ctx.general_only), bad lines stepped over: the two must
+ * give the same records, errors and line numbers.
  */
 #include "config.h"
 
