@@ -716,11 +716,16 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 			return mrc_fail(m, err, "out of memory for the processes after %" PRIu64 " references", m->refs);
 		pages = pageref_span(rec, m->shift, m->span, &vpn);
 
-		/* The map slot is a cache miss per reference: start it early. */
-		if (r + MRC_PREFETCH < n)
-			__builtin_prefetch(&m->pages[mrc_map_hash(recs[r + MRC_PREFETCH].pid,
-								  recs[r + MRC_PREFETCH].addr >> m->shift) &
-						     (m->slots - 1)]);
+		/* The map slot is a cache miss per reference: start it early,
+		 * unless the record repeats the page of the one before it (then
+		 * it is the top page: mrc_lru_top needs no slot). */
+		if (r + MRC_PREFETCH < n) {
+			const struct trace_rec *ahead = &recs[r + MRC_PREFETCH];
+
+			if (((ahead->addr ^ ahead[-1].addr) >> m->shift) != 0 || ahead->pid != ahead[-1].pid)
+				__builtin_prefetch(&m->pages[mrc_map_hash(ahead->pid, ahead->addr >> m->shift) &
+							     (m->slots - 1)]);
+		}
 
 		for (; pages > 0; pages--, vpn++) {
 			struct mrc_page *p;
