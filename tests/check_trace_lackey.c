@@ -225,19 +225,10 @@ static char *guard_page(void **map, size_t *map_len)
 	return base + page;
 }
 
-/* A pseudo-random number below n (xorshift64, fixed seed per test). */
-static unsigned pick(uint64_t *state, unsigned n)
-{
-	*state ^= *state << 13;
-	*state ^= *state >> 7;
-	*state ^= *state << 17;
-	return (unsigned)(*state % n);
-}
-
 /* Append to line (at *k) a random lackey-like line: mostly the usual
  * shape, with every part sometimes bent (spacing, digit counts, case,
  * junk, sizes at the limits, endings). */
-static void random_lackey_line(uint64_t *st, char *line, size_t *k)
+static void random_lackey_line(char *line, size_t *k)
 {
 	static const char *const prefixes[] = {"I  ", " L ", " S ", " M ", "I  ", " L ", " S ", " M ",
 					       "  L ", "I ", " X ", "L ", "\tL ", " L\t", " I  ", " L  ", ""};
@@ -246,18 +237,18 @@ static void random_lackey_line(uint64_t *st, char *line, size_t *k)
 	static const char *const sizes[] = {"1", "2", "4", "8", "16", "32", "64", "0", "65535", "65536",
 					    "00008", "000008", "99999", "", "1x", " 8"};
 	static const char *const endings[] = {"\n", "\n", "\n", "\n", "\r\n", " \n", " x\n", ",\n"};
-	const unsigned digits = pick(st, 19);
+	const unsigned digits = (unsigned)rnd_below(19);
 
-	*k += (size_t)sprintf(line + *k, "%s", prefixes[pick(st, sizeof prefixes / sizeof *prefixes)]);
-	if (pick(st, 8) == 0)
-		*k += (size_t)sprintf(line + *k, "%s", pick(st, 2) ? "ffffffffff600000" : "7ffffffffff8");
+	*k += (size_t)sprintf(line + *k, "%s", prefixes[rnd_below(sizeof prefixes / sizeof *prefixes)]);
+	if (rnd_below(8) == 0)
+		*k += (size_t)sprintf(line + *k, "%s", rnd_below(2) ? "ffffffffff600000" : "7ffffffffff8");
 	else
 		for (unsigned i = 0; i < digits; i++)
-			line[(*k)++] = pick(st, 40) == 0 ? junk[pick(st, sizeof junk - 1)] : hex[pick(st, sizeof hex - 1)];
-	if (pick(st, 20) != 0)
+			line[(*k)++] = rnd_below(40) == 0 ? junk[rnd_below(sizeof junk - 1)] : hex[rnd_below(sizeof hex - 1)];
+	if (rnd_below(20) != 0)
 		line[(*k)++] = ',';
-	*k += (size_t)sprintf(line + *k, "%s", pick(st, 3) ? sizes[pick(st, 7)] : sizes[pick(st, 16)]);
-	*k += (size_t)sprintf(line + *k, "%s", pick(st, 4) ? "\n" : endings[pick(st, 8)]);
+	*k += (size_t)sprintf(line + *k, "%s", rnd_below(3) ? sizes[rnd_below(7)] : sizes[rnd_below(16)]);
+	*k += (size_t)sprintf(line + *k, "%s", rnd_below(4) ? "\n" : endings[rnd_below(8)]);
 }
 
 /* Every line, read where lackey's fast path may take it (followed by
@@ -277,7 +268,6 @@ START_TEST(t_lackey_usual_lines_read_as_general)
 	};
 	static const unsigned va[] = {32, 39, 48, 64};
 	char text[256];
-	uint64_t st = 0x9e3779b97f4a7c15u;
 	void *map;
 	size_t map_len;
 	char *const guard = guard_page(&map, &map_len);
@@ -290,7 +280,7 @@ START_TEST(t_lackey_usual_lines_read_as_general)
 		if (i < sizeof edges / sizeof *edges)
 			k = (size_t)sprintf(text, "%s", edges[i]);
 		else
-			random_lackey_line(&st, text, &k);
+			random_lackey_line(text, &k);
 		for (unsigned alone = 0; alone <= 1; alone++) {
 			size_t len = k;
 			const char *at = text;
