@@ -467,11 +467,14 @@ static inline bool mrc_lru_ref(struct mrc *m, struct mrc_page *p, bool fresh, bo
 static inline bool mrc_lru_top(struct mrc *m, uint32_t pid, uint64_t vpn, bool write)
 {
 	struct mrc_page **top = m->top, *x;
-	uint32_t d = 0, at;
+	uint32_t d, at;
 
-	while (top[d] == NULL || top[d]->vpn != vpn || top[d]->pid != pid)
-		if (top[d] == NULL || ++d == MRC_TOP)
+	for (d = 0;; d++) {
+		if (d == MRC_TOP || top[d] == NULL)
 			return false;
+		if (top[d]->vpn == vpn && top[d]->pid == pid)
+			break;
+	}
 	/* x is at distance d + 1. The pages above it move down one place,
 	 * each to the time of the one below; x takes the top's. */
 	x = top[d];
