@@ -39,6 +39,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -190,6 +191,37 @@ static inline bool fast_field(const unsigned char **q, uint64_t max, uint64_t *v
 	return len != 0 && *v <= max;
 }
 
+/* The access tags that need no varint but maybe the delta (op 0..2, a
+ * size in the tag, no pid): the record's bytes 8-15 less its pid (size
+ * in bits 32-47, op in bits 48-55; see put_rec). 0 for every other tag. */
+#define TAG_META(t) \
+	(((t) & 3) == 3 || ((t) >> 2 & 15) == 0 || ((t) & TAG_PID) ? 0 \
+	 : (uint64_t)((t) >> 2 & 15) << 32 | (uint64_t)((t) & 3) << 48)
+#define TAG_META4(t) TAG_META(t), TAG_META((t) + 1), TAG_META((t) + 2), TAG_META((t) + 3)
+#define TAG_META16(t) TAG_META4(t), TAG_META4((t) + 4), TAG_META4((t) + 8), TAG_META4((t) + 12)
+#define TAG_META64(t) TAG_META16(t), TAG_META16((t) + 16), TAG_META16((t) + 32), TAG_META16((t) + 48)
+static const uint64_t tag_meta[256] = { TAG_META64(0), TAG_META64(64), TAG_META64(128), TAG_META64(192) };
+
+_Static_assert(sizeof(struct trace_rec) == 16 && offsetof(struct trace_rec, pid) == 8 &&
+		       offsetof(struct trace_rec, size) == 12 && offsetof(struct trace_rec, op) == 14 &&
+		       offsetof(struct trace_rec, flags) == 15,
+	       "put_rec's layout of struct trace_rec");
+
+/* Store the access at addr whose bytes 8-15 are upper (pid in bits 0-31,
+ * size in 32-47, op in 48-55, flags 0) as *rec: two stores on a
+ * little-endian host. */
+static inline void put_rec(struct trace_rec *rec, uint64_t addr, uint64_t upper)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(rec, &addr, sizeof addr);
+	memcpy((unsigned char *)rec + 8, &upper, sizeof upper);
+#else
+	*rec = (struct trace_rec){
+		.addr = addr, .pid = (uint32_t)upper, .size = (uint16_t)(upper >> 32), .op = (uint8_t)(upper >> 48)
+	};
+#endif
+}
+
 /* Decode the accesses at in[*pos..) into recs[n..max) and their repeat
  * marks into repeats[n..max) while at least TRACE_BINARY3_MAX_CODE bytes
  * remain, with the state in locals; stops before any other record, a
@@ -211,14 +243,17 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 	if (len < TRACE_BINARY3_MAX_CODE)
 		return n;
 	while (n < max && p <= stop) {
-		const unsigned tag = *p, op = tag & 3, stream = op >> 1;
+		const unsigned tag = *p;
 		const unsigned char *q = p + 1;
-		uint64_t size = (tag >> 2) & 15, delta = 0, new_pid = pid, addr;
+		uint64_t meta = tag_meta[tag], delta = 0, new_pid = pid, addr;
+		unsigned stream;
 
-		if (op == 3)
-			break;
 		/* The varints in their order: size, pid (both rare), delta. */
-		if (__builtin_expect(size == 0 || (tag & TAG_PID), 0)) {
+		if (__builtin_expect(meta == 0, 0)) {
+			uint64_t size = (tag >> 2) & 15;
+
+			if ((tag & 3) == 3)
+				break;
 			if ((size == 0 && !fast_field(&q, UINT16_MAX, &size)) ||
 			    ((tag & TAG_PID) && !fast_field(&q, UINT32_MAX, &new_pid)))
 				break;
@@ -228,17 +263,19 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 			fields |= ((uint32_t)size - 1u) | (((uint32_t)new_pid - 1u) & ~(uint32_t)new_pid);
 			if (new_pid != pid)
 				last[0] = last[1] = UINT64_MAX;
+			meta = size << 32 | (uint64_t)(tag & 3) << 48;
 		}
 		if ((tag & TAG_DELTA) && !fast_field(&q, UINT64_MAX, &delta))
 			break;
+		stream = (unsigned)(meta >> 49) & 1; /* op 2, a fetch */
 		addr = next[stream] + ((delta >> 1) ^ -(delta & 1));
-		next[stream] = addr + size;
+		next[stream] = addr + (meta >> 32 & 0xffff);
 		pid = new_pid;
 		/* A repeat: one page (no wrap), that of its stream's last. */
 		if (repeats != NULL)
 			repeats[n] = (((addr ^ last[stream]) | (addr ^ (next[stream] - 1))) & page_mask) == 0;
 		last[stream] = addr;
-		recs[n++] = (struct trace_rec){.addr = addr, .pid = (uint32_t)pid, .size = (uint16_t)size, .op = (uint8_t)op};
+		put_rec(&recs[n++], addr, meta | pid);
 		/* ... and of the range: op and flags are valid by construction.
 		 * An access that wraps past 2^64 is caught here only below 64
 		 * bits (its start lies beyond), so trace_binary3_all_valid
