@@ -231,8 +231,12 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 		struct trace_rec *recs, uint8_t *repeats, size_t n, size_t max, struct trace_binary3_check *chk)
 {
 	const unsigned char *p = in + *pos, *const stop = in + len - TRACE_BINARY3_MAX_CODE;
-	uint64_t next[2] = {st->next_addr[0], st->next_addr[1]};
-	uint64_t last[2] = {chk->last[0], chk->last[1]};
+	/* The state of each stream (0 data, 1 fetch) in registers, chosen by
+	 * conditional moves: kept in an array indexed by the stream, each
+	 * record's address would wait for the last one's through a store and
+	 * a load. */
+	uint64_t next0 = st->next_addr[0], next1 = st->next_addr[1];
+	uint64_t last0 = chk->last[0], last1 = chk->last[1];
 	const uint64_t page_mask = chk->page_mask;
 	uint64_t pid = st->pid, span = 0;
 	/* A batch's first record has no pid varint when it continues the
@@ -245,7 +249,7 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 	while (n < max && p <= stop) {
 		const unsigned tag = *p;
 		const unsigned char *q = p + 1;
-		uint64_t meta = tag_meta[tag], delta = 0, new_pid = pid, addr;
+		uint64_t meta = tag_meta[tag], delta = 0, new_pid = pid, addr, end;
 		unsigned stream;
 
 		/* The varints in their order: size, pid (both rare), delta. */
@@ -262,34 +266,37 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 			 * make them 0. */
 			fields |= ((uint32_t)size - 1u) | (((uint32_t)new_pid - 1u) & ~(uint32_t)new_pid);
 			if (new_pid != pid)
-				last[0] = last[1] = UINT64_MAX;
+				last0 = last1 = UINT64_MAX;
 			meta = size << 32 | (uint64_t)(tag & 3) << 48;
 		}
 		if ((tag & TAG_DELTA) && !fast_field(&q, UINT64_MAX, &delta))
 			break;
 		stream = (unsigned)(meta >> 49) & 1; /* op 2, a fetch */
-		addr = next[stream] + ((delta >> 1) ^ -(delta & 1));
-		next[stream] = addr + (meta >> 32 & 0xffff);
+		addr = (stream ? next1 : next0) + ((delta >> 1) ^ -(delta & 1));
+		end = addr + (meta >> 32 & 0xffff); /* the next prediction */
 		pid = new_pid;
 		/* A repeat: one page (no wrap), that of its stream's last. */
 		if (repeats != NULL)
-			repeats[n] = (((addr ^ last[stream]) | (addr ^ (next[stream] - 1))) & page_mask) == 0;
-		last[stream] = addr;
+			repeats[n] = (((addr ^ (stream ? last1 : last0)) | (addr ^ (end - 1))) & page_mask) == 0;
+		next0 = stream ? next0 : end;
+		next1 = stream ? end : next1;
+		last0 = stream ? last0 : addr;
+		last1 = stream ? addr : last1;
 		put_rec(&recs[n++], addr, meta | pid);
 		/* ... and of the range: op and flags are valid by construction.
 		 * An access that wraps past 2^64 is caught here only below 64
 		 * bits (its start lies beyond), so trace_binary3_all_valid
 		 * says "look" for 64-bit addresses. */
-		span |= addr | (next[stream] - 1);
+		span |= addr | (end - 1);
 		p = q;
 	}
 	chk->span |= span;
 	chk->fields |= fields;
-	chk->last[0] = last[0];
-	chk->last[1] = last[1];
+	chk->last[0] = last0;
+	chk->last[1] = last1;
 	if (n > first) {
-		st->next_addr[0] = next[0];
-		st->next_addr[1] = next[1];
+		st->next_addr[0] = next0;
+		st->next_addr[1] = next1;
 		st->pid = (uint32_t)pid;
 		st->last = recs[n - 1];
 	}
