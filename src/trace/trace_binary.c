@@ -50,12 +50,6 @@
 
 #include "trace/trace_binary.h"
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(TRACE_BINARY_PORTABLE)
-#define HOST_IS_LE 1
-#else
-#define HOST_IS_LE 0
-#endif
-
 /* The file layout of a record is the host layout on little-endian hosts. */
 static_assert(sizeof(struct trace_rec) == TRACE_BINARY_RECORD_SIZE, "trace_rec is 16 bytes");
 static_assert(offsetof(struct trace_rec, addr) == 0, "addr at 0");
@@ -216,7 +210,7 @@ void trace_binary_put(const struct trace_rec *rec, unsigned char *p)
 
 void trace_binary_to_host(struct trace_rec *recs, size_t n)
 {
-	if (HOST_IS_LE)
+	if (TRACE_BINARY_HOST_IS_LE)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char raw[TRACE_BINARY_RECORD_SIZE];
@@ -228,7 +222,7 @@ void trace_binary_to_host(struct trace_rec *recs, size_t n)
 
 void trace_binary_encode(const struct trace_rec *recs, size_t n, unsigned char *out)
 {
-	if (HOST_IS_LE) {
+	if (TRACE_BINARY_HOST_IS_LE) {
 		if (n > 0)
 			memcpy(out, recs, n * sizeof *recs);
 		return;

@@ -23,6 +23,17 @@
 #include "trace/trace.h"
 #include "trace/trace_event.h"
 
+/* Whether a record's file layout is the host's own struct trace_rec (a
+ * little-endian host; trace_binary.c pins the layout with static
+ * assertions), so that records are copied whole. Building with
+ * -DTRACE_BINARY_PORTABLE takes the byte-by-byte paths on any host, to
+ * test them (trace_binary.c, trace_binary3.c). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(TRACE_BINARY_PORTABLE)
+#define TRACE_BINARY_HOST_IS_LE 1
+#else
+#define TRACE_BINARY_HOST_IS_LE 0
+#endif
+
 #define TRACE_BINARY_MAGIC "PGSIMBIN" /* 8 bytes, no terminator in the file */
 #define TRACE_BINARY_MAGIC_LEN 8
 #define TRACE_BINARY_VERSION 3       /* the newest version, written by default */

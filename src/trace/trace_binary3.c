@@ -39,7 +39,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -186,7 +185,7 @@ static inline bool fast_field(const unsigned char **q, uint64_t max, uint64_t *v
 		*q += 2;
 		return *v <= max;
 	}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if TRACE_BINARY_HOST_IS_LE
 	{
 		/* 3 to 8 bytes (a far delta) without a loop: the end is the
 		 * first byte below 0x80, and the 7-bit groups are packed in
@@ -223,17 +222,12 @@ static inline bool fast_field(const unsigned char **q, uint64_t max, uint64_t *v
 #define TAG_META64(t) TAG_META16(t), TAG_META16((t) + 16), TAG_META16((t) + 32), TAG_META16((t) + 48)
 static const uint64_t tag_meta[256] = { TAG_META64(0), TAG_META64(64), TAG_META64(128), TAG_META64(192) };
 
-_Static_assert(sizeof(struct trace_rec) == 16 && offsetof(struct trace_rec, pid) == 8 &&
-		       offsetof(struct trace_rec, size) == 12 && offsetof(struct trace_rec, op) == 14 &&
-		       offsetof(struct trace_rec, flags) == 15,
-	       "put_rec's layout of struct trace_rec");
-
 /* Store the access at addr whose bytes 8-15 are upper (pid in bits 0-31,
- * size in 32-47, op in 48-55, flags 0) as *rec: two stores on a
- * little-endian host. */
+ * size in 32-47, op in 48-55, flags 0) as *rec: two stores where the
+ * record's layout is the file's (TRACE_BINARY_HOST_IS_LE). */
 static inline void put_rec(struct trace_rec *rec, uint64_t addr, uint64_t upper)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if TRACE_BINARY_HOST_IS_LE
 	memcpy(rec, &addr, sizeof addr);
 	memcpy((unsigned char *)rec + 8, &upper, sizeof upper);
 #else
