@@ -149,7 +149,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "replay/mrc.h"
 #include "replay/optstack.h"
@@ -157,6 +156,7 @@
 #include "trace/pageref.h"
 #include "machine/pagetable.h"
 #include "policies/policy.h"
+#include "util/hugepages.h"
 
 #define MRC_INF UINT32_MAX      /* distance of a first touch; m of a never-written page */
 #define MRC_EMPTY UINT64_MAX    /* vpn of an empty map slot (a vpn is < 2^56) */
@@ -243,23 +243,6 @@ struct mrc {
 	uint64_t *first_sum;
 };
 
-/* Ask for transparent huge pages under a large block (a hint: the map,
- * the marks and the histograms are read at random, and a TLB miss per
- * reference costs as much as the cache miss). */
-static void mrc_hint_huge(void *p, size_t size)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t page = 4096, lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-	uintptr_t hi = ((uintptr_t)p + size) & ~(page - 1);
-
-	if (size >= (2u << 20) && hi > lo)
-		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)size;
-#endif
-}
-
 /* ---- the page map ---- */
 
 static inline uint64_t mrc_map_hash(uint32_t pid, uint64_t vpn)
@@ -305,7 +288,7 @@ static bool mrc_map_grow(struct mrc *m)
 
 	if (pages == NULL)
 		return false;
-	mrc_hint_huge(pages, slots * sizeof *pages);
+	hugepages_hint(pages, slots * sizeof *pages);
 	for (uint64_t i = 0; i < slots; i++)
 		pages[i].vpn = MRC_EMPTY;
 	for (uint64_t i = 0; i < m->slots; i++)
@@ -334,7 +317,7 @@ static bool mrc_hist_reserve(struct mrc *m, uint64_t npages)
 	if ((hist = realloc(m->hist, cap * sizeof *hist)) == NULL)
 		return false;
 	memset(hist + m->hcap, 0, (cap - m->hcap) * sizeof *hist);
-	mrc_hint_huge(hist, cap * sizeof *hist);
+	hugepages_hint(hist, cap * sizeof *hist);
 	m->hist = hist;
 	if ((first_sum = realloc(m->first_sum, cap * sizeof *first_sum)) == NULL)
 		return false;
@@ -419,7 +402,7 @@ static bool mrc_time_alloc(struct mrc *m, uint64_t size)
 		free(blocks);
 		return false;
 	}
-	mrc_hint_huge(marks, size / 8);
+	hugepages_hint(marks, size / 8);
 	free(m->marks);
 	free(m->blocks);
 	m->marks = marks;
@@ -587,6 +570,32 @@ static uint32_t mrc_final_depth(const struct mrc *m, const struct mrc_page *p, c
 	return final[p->at];
 }
 
+/* Hints for the OPT stack (see optstack_prefetch_page): the page of
+ * record r + MRC_PREFETCH / 2, whose map slot was prefetched earlier, and
+ * the path of record r + MRC_PREFETCH / 4's page. Only the first page of a
+ * record, and only where the map holds it in its home slot. */
+static inline void mrc_opt_prefetch(const struct mrc *m, const struct trace_rec *recs, size_t r, size_t n)
+{
+	for (unsigned stage = 0; stage < 2; stage++) {
+		const size_t ahead = r + (stage == 0 ? MRC_PREFETCH / 2 : MRC_PREFETCH / 4);
+		const struct mrc_page *slot;
+		uint64_t vpn;
+		uint32_t pid;
+
+		if (ahead >= n)
+			continue;
+		vpn = recs[ahead].addr >> m->shift;
+		pid = recs[ahead].pid;
+		slot = &m->pages[mrc_map_hash(pid, vpn) & (m->slots - 1)];
+		if (slot->vpn != vpn || slot->pid != pid)
+			continue;
+		if (stage == 0)
+			optstack_prefetch_page(m->opt, slot->at);
+		else
+			optstack_prefetch_path(m->opt, slot->at);
+	}
+}
+
 /* ---- the pass ---- */
 
 bool mrc_looks_ahead(const struct mrc_config *cfg)
@@ -729,6 +738,8 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 				__builtin_prefetch(&m->pages[mrc_map_hash(ahead->pid, ahead->addr >> m->shift) &
 							     (m->slots - 1)]);
 		}
+		if (m->opt != NULL)
+			mrc_opt_prefetch(m, recs, r, n);
 
 		for (; pages > 0; pages--, vpn++) {
 			struct mrc_page *p;

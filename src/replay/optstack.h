@@ -25,6 +25,15 @@ bool optstack_touch(struct optstack *s);
  * pages, is stored in *dist. False when memory is short. */
 bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist);
 
+/* Hints that page id (any number: ids not touched yet are ignored) will
+ * be referenced soon; they change nothing. The cache misses of a
+ * reference are mostly the page's record and the lower part of its
+ * leaf's path in the tree: call optstack_prefetch_page some references
+ * ahead, and optstack_prefetch_path for the same page about half as many
+ * ahead, once its record has arrived (the path is found from it). */
+void optstack_prefetch_page(const struct optstack *s, uint32_t id);
+void optstack_prefetch_path(const struct optstack *s, uint32_t id);
+
 /* The end of the trace: final[id] is page id's position in OPT's stack
  * (1 = top) with opt.c's order among pages never referenced again (least
  * recently referenced lowest). The stack is used up. False when memory is
