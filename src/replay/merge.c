@@ -57,37 +57,19 @@ struct merge {
 };
 
 /* Read the file path whole into a new NUL-terminated *text. Returns 0, 1
- * when it does not exist, or -1 with err set. */
+ * when it does not exist, or -1 with err set (a NUL byte inside is an
+ * error: the parts are text). */
 static int merge_slurp(const char *path, char **text, struct ps_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	size_t len = 0, cap = 1 << 16, got;
-	char *buf = NULL, *grown;
-	bool nul;
+	size_t len;
 
-	*text = NULL;
-	if (f == NULL)
-		return errno == ENOENT ? 1 : ps_error_set(err, "%s: %s", path, strerror(errno));
-	for (;;) {
-		if ((grown = realloc(buf, cap + 1)) == NULL) {
-			free(buf);
-			fclose(f);
-			return ps_error_set(err, "out of memory reading %s", path);
-		}
-		buf = grown;
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (len < cap)
-			break;
-		cap *= 2;
+	if ((*text = files_read_whole(path, &len, err)) == NULL)
+		return errno == ENOENT ? 1 : -1;
+	if (strlen(*text) != len) {
+		free(*text);
+		*text = NULL;
+		return ps_error_set(err, "%s: holds a NUL byte (a damaged part)", path);
 	}
-	buf[len] = '\0';
-	nul = strlen(buf) != len;
-	if (fclose(f) != 0 || nul) {
-		free(buf);
-		return ps_error_set(err, "%s: %s", path, nul ? "holds a NUL byte (a damaged part)" : "read error");
-	}
-	*text = buf;
 	return 0;
 }
 

@@ -199,43 +199,6 @@ bool plot_find_gnuplot(char *buf, size_t size)
 	}
 }
 
-/* The whole file at path, NUL-terminated, or NULL with err set. */
-static char *read_whole(const char *path, struct ps_error *err)
-{
-	FILE *in = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0, cap = 0, got;
-
-	if (in == NULL) {
-		ps_error_set(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (cap - len < 4096) {
-			char *p = realloc(text, cap = cap ? 2 * cap : 16384);
-
-			if (p == NULL) {
-				ps_error_set(err, "%s: out of memory", path);
-				goto fail;
-			}
-			text = p;
-		}
-		got = fread(text + len, 1, cap - len - 1, in);
-		len += got;
-	} while (got > 0);
-	if (ferror(in)) {
-		ps_error_set(err, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(in);
-	text[len] = '\0';
-	return text;
-fail:
-	fclose(in);
-	free(text);
-	return NULL;
-}
-
 /* ---- running gnuplot -------------------------------------------------------- */
 
 /* The last non-blank line of text (modified in place), "" if none. */
@@ -904,7 +867,7 @@ int plot_all(const struct results *r, const char *outdir, const struct plot_opti
 			ps_error_set(err, "out of memory");
 			goto out;
 		}
-		p.tmpl[i] = read_whole(path, err);
+		p.tmpl[i] = files_read_whole(path, NULL, err);
 		free(path);
 		if (p.tmpl[i] == NULL)
 			goto out;

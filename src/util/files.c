@@ -214,3 +214,46 @@ int files_memfile_commit(struct files_memfile *o, struct ps_error *err)
 	free(o->data);
 	return rc;
 }
+
+char *files_read_whole(const char *path, size_t *len, struct ps_error *err)
+{
+	FILE *in = fopen(path, "rb");
+	size_t have = 0, cap = 1 << 16, got;
+	char *buf = NULL, *grown;
+	int saved;
+
+	if (in == NULL) {
+		saved = errno;
+		ps_error_set(err, "%s: %s", path, strerror(saved));
+		errno = saved;
+		return NULL;
+	}
+	for (;;) {
+		if ((grown = realloc(buf, cap + 1)) == NULL) {
+			ps_error_set(err, "%s: out of memory", path);
+			saved = ENOMEM;
+			goto fail;
+		}
+		buf = grown;
+		got = fread(buf + have, 1, cap - have, in);
+		have += got;
+		if (have < cap)
+			break;
+		cap *= 2;
+	}
+	if (ferror(in)) {
+		saved = errno;
+		ps_error_set(err, "%s: %s", path, strerror(saved));
+		goto fail;
+	}
+	fclose(in);
+	buf[have] = '\0';
+	if (len != NULL)
+		*len = have;
+	return buf;
+fail:
+	fclose(in);
+	free(buf);
+	errno = saved;
+	return NULL;
+}

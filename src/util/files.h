@@ -1,6 +1,6 @@
 /*
- * files.h - the output files of experiments, sweeps and plots: directories
- * made on demand, and files written whole or not at all.
+ * files.h - the files of experiments, sweeps and plots: directories made
+ * on demand, files written whole or not at all, and files read whole.
  */
 #ifndef PAGESIM_FILES_H
 #define PAGESIM_FILES_H
@@ -54,6 +54,12 @@ int files_sync_dir_of(const char *path, struct ps_error *err);
  * is removed on failure. */
 int files_write_atomic(const char *dir, const char *name, const char *data, size_t len,
 		       struct ps_error *err);
+
+/* Read the file path whole into a new buffer, NUL-terminated (the NUL is
+ * not counted in *len; len may be NULL). NULL with err set ("PATH:
+ * reason") when it cannot be opened or read, or memory is short; errno
+ * then tells why (ENOENT: it does not exist). */
+char *files_read_whole(const char *path, size_t *len, struct ps_error *err);
 
 /* A file built in memory (write to f), then written to dir/name whole
  * by files_memfile_commit. */

@@ -25,36 +25,12 @@
 #include "trace/pass.h"
 #include "trace/trace_binary.h"
 #include "trace/trace_binary3.h"
+#include "util/files.h"
 
 static void die(const char *msg, const char *arg)
 {
 	fprintf(stderr, "decode_mem: %s%s%s\n", msg, arg != NULL ? ": " : "", arg != NULL ? arg : "");
 	exit(2);
-}
-
-/* The whole of path, into *len bytes. */
-static unsigned char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	size_t cap = 0, got;
-
-	if (f == NULL)
-		die("cannot open", path);
-	*len = 0;
-	do {
-		if (*len == cap) {
-			cap = cap ? cap * 2 : 1 << 20;
-			if ((buf = realloc(buf, cap)) == NULL)
-				die("out of memory", NULL);
-		}
-		got = fread(buf + *len, 1, cap - *len, f);
-		*len += got;
-	} while (got > 0);
-	if (ferror(f))
-		die("cannot read", path);
-	fclose(f);
-	return buf;
 }
 
 static double seconds(clockid_t clock)
@@ -95,13 +71,15 @@ int main(int argc, char **argv)
 	size_t len, header, records = 0;
 	struct trace_binary_info info;
 	char why[256];
+	struct ps_error err;
 	unsigned char *file;
 	int repeat = argc > 2 ? atoi(argv[2]) : 5;
 	double best_wall = 0, best_cpu = 0;
 
 	if (argc < 2 || argc > 3 || repeat < 1)
 		die("usage: decode_mem TRACE.bin [REPEAT]", NULL);
-	file = read_file(argv[1], &len);
+	if ((file = (unsigned char *)files_read_whole(argv[1], &len, &err)) == NULL)
+		die(err.msg, NULL);
 	if (!trace_binary_sniff(file, len))
 		die("not a pagesim binary trace", argv[1]);
 	header = trace_binary_check_header(file, len, &info, why, sizeof why);
