@@ -293,19 +293,6 @@ static int32_t os_beta(const struct optstack *s, uint32_t i)
 	return sum;
 }
 
-/* Start loading the 8 nodes three levels below node i, if it has them. A
- * descent's loads depend on each other, one level after another; issued
- * at every step, these keep three levels' cache misses in flight at once
- * (the lower levels of the tree are far larger than the caches). */
-static inline void os_prefetch_below(const struct optstack *s, uint32_t i)
-{
-	if (i < s->tsize / 4) {
-		__builtin_prefetch(&s->tree[8 * i]);
-		__builtin_prefetch(&s->tree[8 * i + 4]);
-		__builtin_prefetch(&s->tree[8 * i + 7]);
-	}
-}
-
 /* The leaf of the last page before leaf node i whose beta is 0, given
  * beta at leaf i is total. There is one when a page is before i (beta is
  * 0 at the top). */
@@ -328,7 +315,6 @@ static uint32_t os_last_zero(const struct optstack *s, uint32_t i, int32_t total
 	for (i = i - 1; i < s->tsize;) {
 		const struct os_node *l = &tr[2 * i], *r = &tr[2 * i + 1];
 
-		os_prefetch_below(s, i);
 		if (off + l->sum + r->minpre == 0) {
 			off += l->sum;
 			i = 2 * i + 1;
@@ -358,20 +344,16 @@ static uint32_t os_previous(const struct optstack *s, uint32_t i)
 
 	while (!((i & 1) && os_has_pages(&tr[i - 1])))
 		i /= 2;
-	for (i = i - 1; i < s->tsize;) {
-		os_prefetch_below(s, i);
+	for (i = i - 1; i < s->tsize;)
 		i = os_has_pages(&tr[2 * i + 1]) ? 2 * i + 1 : 2 * i;
-	}
 	return s->id_at[s->tsize - 1 - (i - s->tsize)];
 }
 
 /* The page holding node i's smallest marker size. */
 static uint32_t os_holder(const struct optstack *s, uint32_t i)
 {
-	while (i < s->tsize) {
-		os_prefetch_below(s, i);
+	while (i < s->tsize)
 		i = s->tree[2 * i].mincap == s->tree[i].mincap ? 2 * i : 2 * i + 1;
-	}
 	return s->id_at[s->tsize - 1 - (i - s->tsize)];
 }
 
