@@ -287,9 +287,12 @@ static int32_t os_beta(const struct optstack *s, uint32_t i)
 {
 	int32_t sum = 0;
 
+	/* Without a branch on i's low bit, which follows the path, at random:
+	 * its mispredictions were a fifth of the OPT curve's on cc1's trace.
+	 * The node left of i is read either way; it shares i's cache line
+	 * (or the next), which the recombining of the path loads anyway. */
 	for (; i > 1; i /= 2)
-		if (i & 1)
-			sum += s->tree[i - 1].sum;
+		sum += s->tree[i - 1].sum & -(int32_t)(i & 1);
 	return sum;
 }
 
@@ -301,11 +304,11 @@ static uint32_t os_last_zero(const struct optstack *s, uint32_t i, int32_t total
 	const struct os_node *tr = s->tree;
 	int32_t after = 0; /* sum over the siblings passed, between them and i */
 
-	for (; i > 1; i /= 2) {
-		if (!(i & 1))
-			continue;
-		after += tr[i - 1].sum;
-		if (total - after + tr[i - 1].minpre == 0)
+	for (; i > 1; i /= 2) { /* branch-free on i's low bit, as os_beta */
+		const int32_t left = -(int32_t)(i & 1);
+
+		after += tr[i - 1].sum & left;
+		if ((total - after + tr[i - 1].minpre == 0) & (left != 0))
 			break;
 	}
 	assert(i > 1 && "os_last_zero: no page above");
@@ -329,11 +332,15 @@ static uint32_t os_last_zero(const struct optstack *s, uint32_t i, int32_t total
  * smallest marker size on leaf i or after it. */
 static uint32_t os_suffix_min(const struct optstack *s, uint32_t i)
 {
-	uint32_t best = i;
+	uint32_t best = i, best_cap = s->tree[i].mincap;
 
-	for (; i > 1; i /= 2)
-		if (!(i & 1) && s->tree[i + 1].mincap < s->tree[best].mincap)
-			best = i + 1;
+	for (; i > 1; i /= 2) { /* branch-free on i's low bit, as os_beta */
+		const uint32_t cap = s->tree[i ^ 1].mincap;
+		const bool take = !(i & 1) & (cap < best_cap);
+
+		best = take ? i ^ 1 : best;
+		best_cap = take ? cap : best_cap;
+	}
 	return best;
 }
 
