@@ -282,6 +282,13 @@ static inline struct mrc_page *mrc_slot_of(struct mrc_page *pages, uint64_t slot
 			return &pages[i];
 }
 
+/* The home slot of (pid, vpn) in m's map: where mrc_slot_of's probe
+ * starts, and what mrc_feed prefetches. */
+static inline const struct mrc_page *mrc_home_slot(const struct mrc *m, uint32_t pid, uint64_t vpn)
+{
+	return &m->pages[mrc_map_hash(pid, vpn) & (m->slots - 1)];
+}
+
 /* Double the map; false when memory is short. */
 static bool mrc_map_grow(struct mrc *m)
 {
@@ -545,8 +552,8 @@ static bool mrc_opt_walk(struct mrc *m, struct mrc_page *p, bool fresh, bool wri
 /* A reference to (pid, vpn) under OPT on the critical stack if it is the
  * page referenced last (top[0]): then it is at distance 1 and nothing
  * moves (optstack_ref's first test), so it is counted here without the
- * map or the stack (on cc1's trace 86% of the references). Returns true
- * with it counted, else false with nothing changed. */
+ * map or the stack (45% of the first 3 M references of cc1's trace).
+ * Returns true with it counted, else false with nothing changed. */
 static inline bool mrc_opt_top(struct mrc *m, uint32_t pid, uint64_t vpn, bool write)
 {
 	struct mrc_page *x = m->top[0];
@@ -587,36 +594,39 @@ static uint32_t mrc_final_depth(const struct mrc *m, const struct mrc_page *p, c
 	return final[p->at];
 }
 
+/* The id in the OPT stack of record k's first page, for a hint: false
+ * when k is past the batch, repeats the page of record k - 1 (mrc_opt_top
+ * takes those), or its page is not in its home slot (the one prefetched;
+ * no probe). */
+static inline bool mrc_opt_hint_id(const struct mrc *m, const struct trace_rec *recs, size_t k, size_t n,
+				   uint32_t *id)
+{
+	const struct mrc_page *slot;
+	uint64_t vpn;
+
+	if (k >= n || (((recs[k].addr ^ recs[k - 1].addr) >> m->shift) == 0 && recs[k].pid == recs[k - 1].pid))
+		return false;
+	vpn = recs[k].addr >> m->shift;
+	slot = mrc_home_slot(m, recs[k].pid, vpn);
+	*id = slot->at;
+	return slot->vpn == vpn && slot->pid == recs[k].pid;
+}
+
 /* Hints for the OPT stack (see optstack_prefetch_page): the page of
  * record r + MRC_PREFETCH / 2, whose map slot was prefetched earlier, and
- * the path of record r + MRC_PREFETCH / 4's page. Only the first page of a
- * record, only where it is not the page of the record before (mrc_opt_top
- * takes those) and the map holds it in its home slot, and only once the
- * stack is too large for the caches (below that, the hints cost 11% of
- * the instructions on cc1's trace and save nothing). */
+ * the path of record r + MRC_PREFETCH / 4's page (mrc_opt_hint_id says
+ * which), once the stack is too large for the caches (below that, the
+ * hints cost 11% of the instructions on cc1's trace and save nothing). */
 static inline void mrc_opt_prefetch(const struct mrc *m, const struct trace_rec *recs, size_t r, size_t n)
 {
+	uint32_t id;
+
 	if (m->npages < MRC_OPT_PREFETCH_PAGES)
 		return;
-	for (unsigned stage = 0; stage < 2; stage++) {
-		const size_t ahead = r + (stage == 0 ? MRC_PREFETCH / 2 : MRC_PREFETCH / 4);
-		const struct mrc_page *slot;
-		uint64_t vpn;
-		uint32_t pid;
-
-		if (ahead >= n || (ahead > 0 && ((recs[ahead].addr ^ recs[ahead - 1].addr) >> m->shift) == 0 &&
-				   recs[ahead].pid == recs[ahead - 1].pid))
-			continue;
-		vpn = recs[ahead].addr >> m->shift;
-		pid = recs[ahead].pid;
-		slot = &m->pages[mrc_map_hash(pid, vpn) & (m->slots - 1)];
-		if (slot->vpn != vpn || slot->pid != pid)
-			continue;
-		if (stage == 0)
-			optstack_prefetch_page(m->opt, slot->at);
-		else
-			optstack_prefetch_path(m->opt, slot->at);
-	}
+	if (mrc_opt_hint_id(m, recs, r + MRC_PREFETCH / 2, n, &id))
+		optstack_prefetch_page(m->opt, id);
+	if (mrc_opt_hint_id(m, recs, r + MRC_PREFETCH / 4, n, &id))
+		optstack_prefetch_path(m->opt, id);
 }
 
 /* ---- the pass ---- */
@@ -759,7 +769,7 @@ int mrc_feed(struct mrc *m, const struct trace_rec *recs, size_t n, struct ps_er
 		if (r + MRC_PREFETCH < n) {
 			const struct trace_rec *ahead = &recs[r + MRC_PREFETCH];
 
-			__builtin_prefetch(&m->pages[mrc_map_hash(ahead->pid, ahead->addr >> m->shift) & (m->slots - 1)]);
+			__builtin_prefetch(mrc_home_slot(m, ahead->pid, ahead->addr >> m->shift));
 		}
 		if (m->opt != NULL)
 			mrc_opt_prefetch(m, recs, r, n);

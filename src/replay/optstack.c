@@ -474,7 +474,7 @@ void optstack_prefetch_path(const struct optstack *s, uint32_t id)
 {
 	uint32_t i;
 
-	if (id >= s->npages || s->pages[id].time >= s->tsize)
+	if (id >= s->npages)
 		return;
 	/* The levels above these ten are few enough nodes to stay cached. */
 	i = os_leaf(s, s->pages[id].time);
