@@ -261,49 +261,61 @@ decode_accesses(struct trace_binary3_state *st, const unsigned char *in, size_t 
 
 	if (len < TRACE_BINARY3_MAX_CODE)
 		return n;
+	/* Rounds of one bound each: a record takes a byte or more, so up to
+	 * bound n stays below max, and the loop tests one pointer. */
 	while (n < max && p <= stop) {
-		const unsigned tag = *p;
-		const unsigned char *q = p + 1;
-		uint64_t meta = tag_meta[tag], delta = 0, new_pid = pid, addr, end;
-		unsigned stream;
+		const unsigned char *const bound = (size_t)(stop - p) < max - n ? stop : p + (max - n - 1);
 
-		/* The varints in their order: size, pid (both rare), delta. */
-		if (__builtin_expect(meta == 0, 0)) {
-			uint64_t size = (tag >> 2) & 15;
+		while (p <= bound) {
+			const unsigned tag = *p;
+			const unsigned char *q = p + 1;
+			uint64_t meta = tag_meta[tag], delta = 0, new_pid = pid, addr, end;
+			unsigned stream;
 
-			if ((tag & 3) == 3)
+			/* The varints in their order: size, pid (both rare), delta. */
+			if (__builtin_expect(meta == 0, 0)) {
+				uint64_t size = (tag >> 2) & 15;
+
+				if ((tag & 3) == 3)
+					break;
+				if ((size == 0 && !fast_field(&q, UINT16_MAX, &size)) ||
+				    ((tag & TAG_PID) && !fast_field(&q, UINT32_MAX, &new_pid)))
+					break;
+				/* Version 1's validation of size and pid, folded in
+				 * (trace_binary.c, block_has_bad): only a varint can
+				 * make them 0. */
+				fields |= ((uint32_t)size - 1u) |
+					  (((uint32_t)new_pid - 1u) & ~(uint32_t)new_pid);
+				if (new_pid != pid)
+					last0 = last1 = UINT64_MAX;
+				meta = size << 32 | (uint64_t)(tag & 3) << 48;
+			}
+			if ((tag & TAG_DELTA) && !fast_field(&q, UINT64_MAX, &delta))
 				break;
-			if ((size == 0 && !fast_field(&q, UINT16_MAX, &size)) ||
-			    ((tag & TAG_PID) && !fast_field(&q, UINT32_MAX, &new_pid)))
-				break;
-			/* Version 1's validation of size and pid, folded in
-			 * (trace_binary.c, block_has_bad): only a varint can
-			 * make them 0. */
-			fields |= ((uint32_t)size - 1u) | (((uint32_t)new_pid - 1u) & ~(uint32_t)new_pid);
-			if (new_pid != pid)
-				last0 = last1 = UINT64_MAX;
-			meta = size << 32 | (uint64_t)(tag & 3) << 48;
+			stream = (unsigned)(meta >> 49) & 1; /* op 2, a fetch */
+			addr = (stream ? next1 : next0) + ((delta >> 1) ^ -(delta & 1));
+			end = addr + (meta >> 32 & 0xffff); /* the next prediction */
+			pid = new_pid;
+			/* A repeat: one page (no wrap), that of its stream's last. */
+			if (repeats != NULL) {
+				const uint64_t last = stream ? last1 : last0;
+
+				repeats[n] = (((addr ^ last) | (addr ^ (end - 1))) & page_mask) == 0;
+			}
+			next0 = stream ? next0 : end;
+			next1 = stream ? end : next1;
+			last0 = stream ? last0 : addr;
+			last1 = stream ? addr : last1;
+			put_rec(&recs[n++], addr, meta | pid);
+			/* ... and of the range: op and flags are valid by construction.
+			 * An access that wraps past 2^64 is caught here only below 64
+			 * bits (its start lies beyond), so trace_binary3_all_valid
+			 * says "look" for 64-bit addresses. */
+			span |= addr | (end - 1);
+			p = q;
 		}
-		if ((tag & TAG_DELTA) && !fast_field(&q, UINT64_MAX, &delta))
+		if (p <= bound) /* stopped before another kind of record */
 			break;
-		stream = (unsigned)(meta >> 49) & 1; /* op 2, a fetch */
-		addr = (stream ? next1 : next0) + ((delta >> 1) ^ -(delta & 1));
-		end = addr + (meta >> 32 & 0xffff); /* the next prediction */
-		pid = new_pid;
-		/* A repeat: one page (no wrap), that of its stream's last. */
-		if (repeats != NULL)
-			repeats[n] = (((addr ^ (stream ? last1 : last0)) | (addr ^ (end - 1))) & page_mask) == 0;
-		next0 = stream ? next0 : end;
-		next1 = stream ? end : next1;
-		last0 = stream ? last0 : addr;
-		last1 = stream ? addr : last1;
-		put_rec(&recs[n++], addr, meta | pid);
-		/* ... and of the range: op and flags are valid by construction.
-		 * An access that wraps past 2^64 is caught here only below 64
-		 * bits (its start lies beyond), so trace_binary3_all_valid
-		 * says "look" for 64-bit addresses. */
-		span |= addr | (end - 1);
-		p = q;
 	}
 	chk->span |= span;
 	chk->fields |= fields;
