@@ -212,7 +212,7 @@ START_TEST(t_detect_window)
 	run_text(t.s, TRACE_AUTO, &res);
 	ck_assert_int_eq(res.format, TRACE_PAGES);
 	ck_assert_uint_eq(res.n, 150);
-	expect_error(&res, ":191: expected a decimal page number");
+	expect_error(&res, ":191: expected a decimal page number, got \"L\"");
 	result_free(&res);
 	free(t.s);
 }

@@ -45,14 +45,16 @@ START_TEST(t_pages)
 				   "12";
 	static const uint64_t want[] = {7, 0, 1, 2, 0, 3, 4, 5, 6, 9, 8, 10, 11, 12};
 	static const struct bad_line bad[] = {
-	    {"1,,2", "expected a decimal page number"},
-	    {",1", "expected a decimal page number"},
-	    {"1 a", "expected page numbers separated by spaces or commas"},
-	    {"1-2", "expected page numbers separated by spaces or commas"},
-	    {"-1", "expected a decimal page number"},
-	    {"0x10", "expected page numbers separated by spaces or commas"},
-	    {"1#c", "expected page numbers separated by spaces or commas"},
-	    {"1 2 3 x 4", "expected page numbers separated by spaces or commas"},
+	    {"1,,2", "expected a decimal page number, got \",2\""},
+	    {",1", "expected a decimal page number, got \",1\""},
+	    {"1 a", "expected page numbers separated by spaces or commas, got \"a\""},
+	    {"1-2", "expected page numbers separated by spaces or commas, got \"-2\""},
+	    {"-1", "expected a decimal page number, got \"-1\""},
+	    {"0x10", "expected page numbers separated by spaces or commas, got \"x10\""},
+	    {"1#c", "expected page numbers separated by spaces or commas, got \"#c\""},
+	    {"1 2 3 x 4", "expected page numbers separated by spaces or commas, got \"x\""},
+	    {"1 2 averyveryverylongwordindeed",
+	     "expected page numbers separated by spaces or commas, got \"averyveryverylongwordind\""},
 	    {"99999999999999999999", "page number does not fit in 64 bits"},
 	    {"68719476736",
 	     "page 68719476736 is beyond the 48-bit virtual address space (pages of 4096 bytes)"},
@@ -75,7 +77,7 @@ START_TEST(t_pages)
 	run_text("68719476735\n1 2 x\n", TRACE_PAGES, &res);
 	ck_assert_uint_eq(res.n, 1);
 	expect_rec(&res, 0, UINT64_C(68719476735) << 12, 1, OP_READ, 1);
-	expect_error(&res, ":2: expected page numbers separated by spaces or commas");
+	expect_error(&res, ":2: expected page numbers separated by spaces or commas, got \"x\"");
 	result_free(&res);
 }
 END_TEST

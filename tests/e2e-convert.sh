@@ -179,7 +179,7 @@ fi
 expect_error "convert refuses it too" "pagesim: convert: $work/high.trace:3: address 0x100000000 is beyond the 32-bit" \
 	convert "$work/high.trace" "$work/dest/high.bin" --va-bits 32
 "$PAGESIM" convert "$work/high.trace" "$work/dest/high.bin" --va-bits 32 --skip-bad 2>"$work/stderr"
-if [ "$(records "$work/dest/high.bin")" = 2 ] && grep -q 'skipped 1 malformed lines' "$work/stderr"; then
+if [ "$(records "$work/dest/high.bin")" = 2 ] && grep -q 'skipped 1 malformed line' "$work/stderr"; then
 	ok "convert --skip-bad drops the line and says so"
 else
 	not_ok "convert --skip-bad drops the line and says so" "$(cat "$work/stderr")"
@@ -255,7 +255,7 @@ for v in 2 3; do
 		"pagesim: $work/vm-bad.bin: record 1: event payload: name length 64 (at most 63)" decode "$work/vm-bad.bin"
 	"$PAGESIM" decode "$work/vm-bad.bin" --skip-bad >"$work/out.txt" 2>/dev/null
 	if grep -q ': 13 records' "$work/out.txt" && grep -q '^events: 3 segment' "$work/out.txt" &&
-		grep -q '1 malformed lines skipped; the first: .*record 1: event payload' "$work/out.txt"; then
+		grep -q '1 malformed line skipped; the first: .*record 1: event payload' "$work/out.txt"; then
 		ok "events (version $v): --skip-bad skips the bad event whole"
 	else
 		not_ok "events (version $v): --skip-bad skips the bad event whole" "$(cat "$work/out.txt")"
@@ -320,7 +320,7 @@ expect_error "events: convert refuses shared anon" \
 	convert "$work/sa.trace" "$work/dest/sa.bin"
 no_leftovers "events: refused line, no output"
 "$PAGESIM" convert "$work/sa.trace" "$work/sa.bin" --skip-bad 2>"$work/stderr"
-if [ "$(records "$work/sa.bin")" = 1 ] && grep -q "skipped 1 malformed lines; the first: $work/sa.trace:2: 'shared anon'" "$work/stderr"; then
+if [ "$(records "$work/sa.bin")" = 1 ] && grep -q "skipped 1 malformed line; the first: $work/sa.trace:2: 'shared anon'" "$work/stderr"; then
 	ok "events: convert --skip-bad drops the bad event line"
 else
 	not_ok "events: convert --skip-bad drops the bad event line" "$(cat "$work/stderr")"

@@ -49,14 +49,15 @@ for pol in lru opt; do
 done
 
 # gen refuses bad options and leaves no file behind.
-expect_error "gen unknown kind" "gen" gen zipff --pages 10 --refs 10 -o "$work/g.trace"
+expect_error "gen unknown kind" 'got "zipff" (did you mean "zipf"?)' gen zipff --pages 10 --refs 10 -o "$work/g.trace"
+expect_error "gen unknown kind, no guess" 'expected uniform, zipf, scan, loop, phases or mix, got "bogus"' gen bogus --pages 10 --refs 10 -o "$work/g.trace"
 expect_error "gen zero pages" "gen" gen uniform --pages 0 --refs 10 -o "$work/g.trace"
 if [ ! -e "$work/g.trace" ] && [ -z "$(find "$work" -name 'g.trace.tmp*')" ]; then ok "gen leaves no file on error"
 else not_ok "gen leaves no file on error" "$(ls "$work")"; fi
 
 # --skip-bad: the same bad trace runs, reports the skip, and counts the rest.
 run_pagesim run "$work/bad.trace" --skip-bad --policy fifo --output csv
-if [ "$status" -eq 0 ] && [[ "$err" == *"skipped 1 malformed lines; the first: $work/bad.trace:4:"* ]] &&
+if [ "$status" -eq 0 ] && [[ "$err" == *"skipped 1 malformed line; the first: $work/bad.trace:4:"* ]] &&
 	[ "$(tail -n 1 "$work/out" | cut -d, -f6)" = 3 ] && [ "$(tail -n 1 "$work/out" | cut -d, -f21)" = 1 ]; then
 	ok "skip-bad counts and reports"
 else
@@ -123,6 +124,22 @@ expect_error "--policy with an empty item" '--policy: empty item in "fifo,," (a 
 expect_error "--frames with an empty item" '--frames: empty item in "1,,2" (a comma at an end, or two in a row)' \
 	run "$work/good.pages" --frames 1,,2
 expect_error "mrc --frames with an empty item" '--frames: empty item in ",4"' mrc "$work/good.pages" --frames ,4
+expect_error "--frames backwards" '--frames: the range 8..4 runs backwards (A..B needs A <= B)' \
+	run "$work/good.pages" --frames 8..4
+expect_error "mrc --frames backwards" '--frames: the range 9..3 runs backwards' mrc "$work/good.pages" --frames 4,9..3
+expect_error "--frames with too many sizes" '--frames: "1..4096:1" gives 4096 sizes; at most 256' \
+	run "$work/good.pages" --frames 1..4096:1
+# A sweep whose every cell fails says so, without pointing at other results.
+printf '1\n2\nx\n' >"$work/all-bad.pages"
+printf 'name: allbad\noutput: %s/allbad\ntraces:\n  - %s/all-bad.pages\npolicies: [fifo, lru]\nframes: [2]\n' \
+	"$work" "$work" >"$work/all-bad.yaml"
+run_pagesim sweep "$work/all-bad.yaml" --no-plot
+if [ "$status" -ne 0 ] && [[ "$err" == *"2 of 2 cells failed (above); the failure is recorded in $work/allbad/summary.json"* ]] &&
+	[[ "$err" != *"the others"* ]]; then
+	ok "a sweep whose every cell fails says so"
+else
+	not_ok "a sweep whose every cell fails says so" "status $status" "stderr: $err"
+fi
 # A directory named as a trace in an experiment file, at its line.
 printf 'traces:\n  - %s\npolicies: [fifo]\nframes: [3]\n' "$work" >"$work/dir-trace.yaml"
 expect_error "a directory as a trace is refused at its FILE:LINE:COLUMN" \

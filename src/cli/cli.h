@@ -102,6 +102,12 @@ bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
  * first or last, or two in a row)? Such a list is refused. */
 bool cli_list_has_empty(const char *list);
 
+struct pass_info;
+
+/* Warn on stderr, if the pass skipped malformed lines (--skip-bad), how
+ * many and the first. */
+void cli_warn_skipped(const struct pass_info *info);
+
 /* --frames LIST into out as cli_parse_frames does. Returns 0, or -1 with
  * err set for an empty item, or left empty for the option's generic
  * error (an OPT_CUSTOM parse function's contract). */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "replay/experiment.h"
+#include "trace/pass.h"
 #include "util/numparse.h"
 
 int cli_fail(const char *fmt, ...)
@@ -32,11 +34,55 @@ bool cli_list_has_empty(const char *list)
 	return len == 0 || list[0] == ',' || list[len - 1] == ',' || strstr(list, ",,") != NULL;
 }
 
+/* Why cli_parse_frames refused list, when its items are well formed: an
+ * item A..B with A > B, or more than max sizes in all. Sets err and
+ * returns -1, or returns -1 with err left empty (the generic error). */
+static int cli_frames_why(const char *list, size_t max, struct ps_error *err)
+{
+	const uint64_t limit = 1ULL << 31;
+	char *copy = strdup(list), *save = NULL, *item;
+	uint64_t sizes = 0;
+	int rc = -1;
+
+	for (item = copy ? strtok_r(copy, ",", &save) : NULL; item; item = strtok_r(NULL, ",", &save)) {
+		char *dots = strstr(item, ".."), *colon = dots ? strchr(dots + 2, ':') : NULL;
+		uint64_t lo, hi, step = 0;
+
+		if (dots == NULL) {
+			sizes++;
+			continue;
+		}
+		*dots = '\0';
+		if (colon != NULL)
+			*colon = '\0';
+		if (!num_parse_u64(item, 1, limit, &lo) || !num_parse_u64(dots + 2, 1, limit, &hi) ||
+		    (colon != NULL && !num_parse_u64(colon + 1, 1, limit, &step)))
+			break;
+		if (lo > hi) {
+			rc = ps_error_set(err, "--frames: the range %" PRIu64 "..%" PRIu64
+					  " runs backwards (A..B needs A <= B)", lo, hi);
+			break;
+		}
+		sizes += step ? (hi - lo) / step + 1 : (uint64_t)(63 - __builtin_clzll(hi / lo)) + 1;
+	}
+	if (item == NULL && sizes > max)
+		rc = ps_error_set(err, "--frames: \"%s\" gives %" PRIu64 " sizes; at most %zu", list, sizes, max);
+	free(copy);
+	return rc;
+}
+
+void cli_warn_skipped(const struct pass_info *info)
+{
+	if (info->skipped > 0)
+		fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed line%s; the first: %s\n",
+			info->skipped, ps_plural(info->skipped), info->first_skip);
+}
+
 int cli_frames_option(const char *arg, uint32_t *out, size_t max, size_t *n, struct ps_error *err)
 {
 	if (cli_list_has_empty(arg))
 		return ps_error_set(err, "--frames: empty item in \"%s\" (a comma at an end, or two in a row)", arg);
-	return cli_parse_frames(arg, out, max, n) ? 0 : -1;
+	return cli_parse_frames(arg, out, max, n) ? 0 : cli_frames_why(arg, max, err);
 }
 
 bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n)

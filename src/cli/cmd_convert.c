@@ -88,7 +88,7 @@ int cmd_convert(int argc, char **argv)
 		fprintf(stderr, " (%" PRIu64 " events)", st.events);
 	fprintf(stderr, ", %" PRIu64 " bytes\n", st.bytes);
 	if (st.skipped > 0)
-		fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed %s; the first: %s\n", st.skipped,
-			strcmp(st.format, "binary") == 0 ? "records" : "lines", st.first_skip);
+		fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed %s%s; the first: %s\n", st.skipped,
+			strcmp(st.format, "binary") == 0 ? "record" : "line", ps_plural(st.skipped), st.first_skip);
 	return EXIT_OK;
 }

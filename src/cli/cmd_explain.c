@@ -192,9 +192,7 @@ static int explain_run(struct explain_opts *o)
 		free(cell.segments);
 		return cli_fail("%s", err.msg);
 	}
-	if (info.skipped)
-		fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n", info.skipped,
-			info.first_skip);
+	cli_warn_skipped(&info);
 	if (!c.begun) {
 		c.out.view_names = "frames";
 		explain_out_begin(&c.out);

@@ -160,8 +160,14 @@ static int gen_check_args(struct gen_opts *o, int argc, char **argv, int first)
 				"see 'pagesim gen --help'");
 	if (argc - first > 1)
 		return cli_fail("gen: more than one kind given (\"%s\", \"%s\")", argv[first], argv[first + 1]);
-	if (!gen_kind_parse(argv[first], &o->p.kind))
+	if (!gen_kind_parse(argv[first], &o->p.kind)) {
+		const char *guess = gen_kind_guess(argv[first]);
+
+		if (guess != NULL)
+			return cli_fail("gen: KIND: expected uniform, zipf, scan, loop, phases or mix, got \"%s\" "
+					"(did you mean \"%s\"?)", argv[first], guess);
 		return gen_bad_value("KIND", "uniform, zipf, scan, loop, phases or mix", argv[first]);
+	}
 	if (!o->have_pages)
 		return cli_fail("gen: --pages N is required");
 	if (!o->have_refs)

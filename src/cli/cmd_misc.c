@@ -137,6 +137,7 @@ int cmd_decode(int argc, char **argv)
 		putchar('\n');
 	}
 	if (info.skipped)
-		printf("%" PRIu64 " malformed lines skipped; the first: %s\n", info.skipped, info.first_skip);
+		printf("%" PRIu64 " malformed line%s skipped; the first: %s\n", info.skipped, ps_plural(info.skipped),
+		       info.first_skip);
 	return EXIT_OK;
 }

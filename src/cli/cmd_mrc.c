@@ -80,7 +80,7 @@ static const struct opt_spec mrc_options[] = {
 	{ .name = "policy", .kind = OPT_CUSTOM, .arg = "lru|opt", OPT_AT(struct mrc_opts, policy),
 	  .parse = mrc_opt_policy, .help = "the policy (default: lru)" },
 	{ .name = "frames", .kind = OPT_CUSTOM, .arg = "LIST|all", .parse = mrc_opt_frames,
-	  .expected = "all, or counts from 1 to 2^31 like 16,64, 8..4096 or 1..5:1 (at most " MRC_STR(MRC_MAX_FRAMES) ")",
+	  .expected = "all, or counts from 1 to 2^31 like 16,64, 8..4096 or 1..5:1 (at most " MRC_STR(MRC_MAX_FRAMES) " sizes)",
 	  .help = "comma-separated frame counts; A..B doubles: A, 2A, 4A, ... <= B;\nA..B:S steps by S: A, A+S, A+2S, ... <= B (1..5:1 is 1 to 5);\n"
 		  "all means every count from 1 to the distinct pages (default:\n"
 		  "1, 2, 4, ... up to the first power of two >= distinct pages)" },
@@ -260,7 +260,7 @@ static int mrc_print(const struct mrc_opts *o, const struct mrc *m, const struct
 		       " fetches), %" PRIu64 " distinct pages%s\n", st.refs, st.reads, st.writes, st.fetches,
 		       distinct, o->sample != 0 ? " (estimated)" : "");
 		if (info->skipped)
-			printf("%" PRIu64 " malformed lines skipped\n", info->skipped);
+			printf("%" PRIu64 " malformed line%s skipped\n", info->skipped, ps_plural(info->skipped));
 		if (o->sample != 0)
 			printf("%s curve estimated from the pages sampled at rate %g (SHARDS): counts are estimates\n",
 			       "lru", mrc_sample_rate(m));
@@ -321,9 +321,7 @@ static int mrc_run(const struct mrc_opts *o, const char *path)
 		status = cli_fail("%s", err.msg);
 	cli_progress_end(&pass.progress);
 	if (status == EXIT_OK) {
-		if (info.skipped)
-			fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n",
-				info.skipped, info.first_skip);
+		cli_warn_skipped(&info);
 		status = mrc_print(o, m, &info);
 	}
 	mrc_destroy(m);

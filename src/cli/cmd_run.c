@@ -76,7 +76,7 @@ static const struct opt_spec run_options[] = {
 		  "every built-in policy and every plug-in's" },
 	CLI_PLUGIN_SPEC,
 	{ .name = "frames", .kind = OPT_CUSTOM, .arg = "LIST", .parse = run_opt_frames,
-	  .expected = "counts from 1 to 2^31 like 16,64, 8..4096 or 1..5:1 (at most " RUN_STR(RUN_MAX_FRAMES) ")",
+	  .expected = "counts from 1 to 2^31 like 16,64, 8..4096 or 1..5:1 (at most " RUN_STR(RUN_MAX_FRAMES) " sizes)",
 	  .help = "comma-separated frame counts; A..B doubles: A, 2A, 4A, ... <= B;\nA..B:S steps by S: A, A+S, A+2S, ... <= B (1..5:1 is 1 to 5)\n(default: 64)" },
 	CLI_SEED_SPEC(struct run_opts, seed),
 	CLI_SWAP_SLOTS_SPEC(struct run_opts, swap_slots),
@@ -335,9 +335,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace, cells[i].policy->label,
 					  cells[i].frames, cells[i].error);
 	if (status == EXIT_OK) {
-		if (info.skipped)
-			fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n",
-				info.skipped, info.first_skip);
+		cli_warn_skipped(&info);
 		for (size_t i = 0; i < n; i++)
 			rows[i] = (struct run_result){
 				.trace = o->trace, .format = info.format, .policy = cells[i].policy->label,

@@ -213,8 +213,9 @@ static int sweep_run(const struct experiment *exp, const struct sweep *sw, const
 		return 130;
 	}
 	if (n.failed)
-		return cli_fail("%zu of %zu cells failed (above); the others are in %s/results.csv", n.failed,
-				n.cells, exp->output);
+		return cli_fail("%zu of %zu cells failed (above); %s %s/%s", n.failed, n.cells,
+				n.failed < n.cells ? "the others are in" : "the failure is recorded in", exp->output,
+				n.failed < n.cells ? "results.csv" : "summary.json");
 	if (sw->count > 0) {
 		fprintf(stderr, "sweep %s: shard %u/%u: %zu cells in %.1f s; in %s (join the shards with "
 			"'pagesim merge OUT DIR...')\n", exp->name, sw->index, sw->count, n.cells, n.seconds, exp->output);

@@ -205,9 +205,7 @@ int cmd_ws(int argc, char **argv)
 		status = cli_fail("%s", err.msg);
 		goto out;
 	}
-	if (info.skipped)
-		fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed lines; the first: %s\n",
-			info.skipped, info.first_skip);
+	cli_warn_skipped(&info);
 	status = o->series != NULL ? ws_write_series(o, w) : EXIT_OK;
 	if (status == EXIT_OK) {
 		ws_print_curve(stdout, o, w, info.format);

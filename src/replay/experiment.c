@@ -228,7 +228,6 @@ static int exp_walk_mapping(struct exp_ctx *c, yaml_node_t *node, const char *wh
 
 static int exp_gen_kind(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	static const char *const kinds[] = { "uniform", "zipf", "scan", "loop", "phases", "mix" };
 	struct gen_params *p = &((struct exp_trace *)t)->gen;
 	const char *s = exp_scalar(c, v, "gen");
 	const char *guess;
@@ -237,7 +236,7 @@ static int exp_gen_kind(struct exp_ctx *c, yaml_node_t *v, void *t)
 	if (s == NULL)
 		return -1;
 	if (!gen_kind_parse(s, &kind)) {
-		guess = suggest_closest(s, kinds, sizeof kinds / sizeof kinds[0]);
+		guess = gen_kind_guess(s);
 		return exp_fail(c, v, "unknown generator \"%s\"%s%s%s; valid: uniform, zipf, scan, loop, phases, mix",
 				s, guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
 	}

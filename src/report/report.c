@@ -320,7 +320,7 @@ static void report_text(FILE *out, const struct run_result *rows, size_t n)
 		" fetches), %" PRIu64 " distinct pages\n",
 		st0->refs, st0->reads, st0->writes, st0->fetches, st0->distinct_pages);
 	if (rows[0].skipped)
-		fprintf(out, "%" PRIu64 " malformed lines skipped\n", rows[0].skipped);
+		fprintf(out, "%" PRIu64 " malformed line%s skipped\n", rows[0].skipped, ps_plural(rows[0].skipped));
 	fprintf(out, "\n%-14s %8s %12s %10s %9s %12s %10s %10s %10s %10s\n", "policy", "frames", "faults",
 		"fault rate", "per 1000", "evictions", "dirty", "swap out", "swap in", "mean res");
 	for (size_t i = 0; i < n; i++) {

@@ -60,6 +60,7 @@
 
 #include "trace/gen.h"
 #include "util/rng.h"
+#include "util/suggest.h"
 
 #define GEN_GUIDE_SHIFT_MAX 22
 #define GEN_SCAN_RUN_MIN 64
@@ -109,6 +110,11 @@ bool gen_kind_parse(const char *name, enum gen_kind *out)
 		}
 	}
 	return false;
+}
+
+const char *gen_kind_guess(const char *name)
+{
+	return suggest_closest(name, gen_kind_names, sizeof gen_kind_names / sizeof gen_kind_names[0]);
 }
 
 void gen_params_init(struct gen_params *p, enum gen_kind kind)

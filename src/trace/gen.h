@@ -93,4 +93,7 @@ const char *gen_kind_name(enum gen_kind k);
 /* Parse a kind name; false if unknown. */
 bool gen_kind_parse(const char *name, enum gen_kind *out);
 
+/* The kind name closest to a misspelt name (suggest.h), or NULL. */
+const char *gen_kind_guess(const char *name);
+
 #endif

@@ -522,6 +522,19 @@ static int addr_rw_line(struct parse_ctx *c, const char **pp, struct trace_rec *
 	return 1;
 }
 
+/* The length of the token at p, for a message: its first byte, then up
+ * to a blank, a comma or the line's end, at most 24 bytes; 0 at the end of
+ * the line. */
+static int pages_token_len(const char *p)
+{
+	int n = p[0] != '\0' && p[0] != '\n' && p[0] != '\r';
+
+	while (n < 24 && p[n] != '\0' && p[n] != '\n' && p[n] != '\r' && p[n] != ',' && p[n] != ' ' &&
+	       p[n] != '\t')
+		n++;
+	return n;
+}
+
 /* The access a page number's optional suffix marks ("3w" a write, "3r" or
  * "3" a read; either case), moving *q past the suffix. */
 static inline enum access_op pages_suffix(const char **q)
@@ -562,7 +575,8 @@ static int pages_check_line(struct parse_ctx *c, const char *p, const char **fir
 		bool big = false, comma = false, sep;
 
 		if (scan_dec(&q, &page, &big) == 0)
-			return parse_refuse(c, PARSE_BAD, "expected a decimal page number");
+			return parse_refuse(c, PARSE_BAD, "expected a decimal page number, got \"%.*s\"",
+					    pages_token_len(q), q);
 		if (big)
 			return parse_refuse(c, PARSE_RANGE, "page number does not fit in 64 bits");
 		if (page > c->page_max)
@@ -581,10 +595,15 @@ static int pages_check_line(struct parse_ctx *c, const char *p, const char **fir
 		if (*after == '\n' || (*after == '\r' && after[1] == '\n') || (*after == '#' && sep))
 			return count;
 		if (comma && !IS_DIGIT(*after))
-			return parse_refuse(c, PARSE_BAD, "expected a decimal page number");
-		if (!sep || !IS_DIGIT(*after))
+			return parse_refuse(c, PARSE_BAD, "expected a decimal page number, got \"%.*s\"",
+					    pages_token_len(after), after);
+		if (!sep || !IS_DIGIT(*after)) {
+			const char *bad = sep ? after : q;
+
 			return parse_refuse(c, PARSE_BAD,
-					    "expected page numbers separated by spaces or commas");
+					    "expected page numbers separated by spaces or commas, got \"%.*s\"",
+					    pages_token_len(bad), bad);
+		}
 		q = after;
 	}
 }

@@ -13,6 +13,7 @@
 #define PAGESIM_ERROR_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #define PS_ERROR_MAX 1024
 
@@ -28,5 +29,11 @@ int ps_error_set(struct ps_error *err, const char *fmt, ...)
 /* As ps_error_set, with a va_list. */
 int ps_error_vset(struct ps_error *err, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+
+/* The plural ending of a count of n things in messages: "" for 1, else "s". */
+static inline const char *ps_plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
 
 #endif
