@@ -70,7 +70,8 @@
  * reference changes, the newest time's takes a page with one marker (sum
  * 0 at the front of every ancestor), so it is set first and climbs only
  * while an ancestor changes (os_set): about 3 levels, not 20. README,
- * "Performance", has the measurements and what was tried and dropped.
+ * "Performance", has today's figures and what was tried and dropped;
+ * doc/performance-log.md the measurements of each change.
  *
  * The end of the trace
  * --------------------
