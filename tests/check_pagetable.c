@@ -333,6 +333,41 @@ START_TEST(sparse_pages_count_the_simulated_tables)
 }
 END_TEST
 
+/* Past 512 full leaves, leaves come from the huge-page pool
+ * (pagetable.c, "Huge pages"): zeroed like calloc's, found as before, and
+ * freed whole by pt_destroy (check under valgrind or ASan). */
+START_TEST(dense_leaves_past_512_come_from_the_pool)
+{
+	struct pt_shape s;
+	struct pagetable pt;
+	enum { LEAVES = 1200, PER_LEAF = 9 };
+	static uint64_t vpn[LEAVES * PER_LEAF];
+
+	ck_assert(pt_shape_init(&s, 48, 12));
+	ck_assert(pt_init(&pt, &s, NULL));
+	for (uint64_t leaf = 0; leaf < LEAVES; leaf++) {
+		for (uint64_t k = 0; k < PER_LEAF; k++) {
+			/* 9 pages a leaf: the 9th makes it full. */
+			pte_t *pte = pt_walk(&pt, leaf << 9 | (k * 37), true);
+
+			ck_assert_ptr_nonnull(pte);
+			ck_assert_uint_eq(*pte, 0);
+			*pte = PTE_MAKE(leaf * PER_LEAF + k + 1, PTE_P);
+			vpn[leaf * PER_LEAF + k] = leaf << 9 | (k * 37);
+		}
+	}
+	ck_assert_uint_eq(pt.full_leaves, LEAVES);
+	ck_assert_ptr_nonnull(pt.pool);
+	for (size_t i = 0; i < LEAVES * PER_LEAF; i++)
+		ck_assert_uint_eq(PTE_NUM(*pt_walk(&pt, vpn[i], false)), i + 1);
+	/* A page never mapped in a pooled leaf reads 0. */
+	ck_assert_uint_eq(*pt_walk(&pt, (uint64_t)(LEAVES - 1) << 9 | 500, false), 0);
+	ck_assert(!pt_is_compact(pt_table_at(&pt, (uint64_t)(LEAVES - 1) << 9, 3)));
+	pt_destroy(&pt);
+	ck_assert_ptr_null(pt.pool);
+}
+END_TEST
+
 Suite *make_pagetable_suite(void)
 {
 	const TTest *const tc_tests[] = {
@@ -340,7 +375,7 @@ Suite *make_pagetable_suite(void)
 		shape_other_page_sizes_put_the_rest_in_the_root, walk_allocates_one_table_per_level_on_demand,
 		walk_two_level_directory_and_table, lookup_cache_agrees_with_walk,
 		moved_ptes_are_reported_to_the_mover, find_in_compact_leaves_until_they_move,
-		sparse_pages_count_the_simulated_tables
+		sparse_pages_count_the_simulated_tables, dense_leaves_past_512_come_from_the_pool
 	};
 	Suite *s = suite_create("pagetable");
 

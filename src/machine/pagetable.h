@@ -87,6 +87,10 @@ struct pagetable {
 	uint64_t pte_vpn[PT_PTE_CACHE];
 	pte_t *pte_at[PT_PTE_CACHE];
 	struct pt_mover mover;
+	/* Full leaves made so far, and where those after the first
+	 * PT_POOL_AFTER come from (pagetable.c, "Huge pages"). Host-side only. */
+	uint64_t full_leaves;
+	struct pt_pool *pool;
 };
 
 /* A table pointer with this bit set is a compact table (pagetable.c): a
