@@ -129,6 +129,15 @@ expect_error "--frames backwards" '--frames: the range 8..4 runs backwards (A..B
 expect_error "mrc --frames backwards" '--frames: the range 9..3 runs backwards' mrc "$work/good.pages" --frames 4,9..3
 expect_error "--frames with too many sizes" '--frames: "1..4096:1" gives 4096 sizes; at most 256' \
 	run "$work/good.pages" --frames 1..4096:1
+# An empty trace replays (0 references) with a warning, not silently.
+: >"$work/empty.trace"
+run_pagesim run "$work/empty.trace" --frames 4
+if [ "$status" -eq 0 ] && [[ "$out" == *"0 references"* ]] &&
+	[ "$err" = "pagesim: warning: $work/empty.trace holds no records" ]; then
+	ok "an empty trace gets a warning"
+else
+	not_ok "an empty trace gets a warning" "status $status" "stderr: $err"
+fi
 # A sweep whose every cell fails says so, without pointing at other results.
 printf '1\n2\nx\n' >"$work/all-bad.pages"
 printf 'name: allbad\noutput: %s/allbad\ntraces:\n  - %s/all-bad.pages\npolicies: [fifo, lru]\nframes: [2]\n' \

@@ -104,9 +104,10 @@ bool cli_list_has_empty(const char *list);
 
 struct pass_info;
 
-/* Warn on stderr, if the pass skipped malformed lines (--skip-bad), how
- * many and the first. */
-void cli_warn_skipped(const struct pass_info *info);
+/* Warn on stderr about what the pass over trace (a path, "-" for
+ * standard input) met: malformed lines it skipped (--skip-bad), how many
+ * and the first; no record at all. */
+void cli_warn_trace(const struct pass_info *info, const char *trace);
 
 /* --frames LIST into out as cli_parse_frames does. Returns 0, or -1 with
  * err set for an empty item, or left empty for the option's generic

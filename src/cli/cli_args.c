@@ -71,11 +71,14 @@ static int cli_frames_why(const char *list, size_t max, struct ps_error *err)
 	return rc;
 }
 
-void cli_warn_skipped(const struct pass_info *info)
+void cli_warn_trace(const struct pass_info *info, const char *trace)
 {
 	if (info->skipped > 0)
 		fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed line%s; the first: %s\n",
 			info->skipped, ps_plural(info->skipped), info->first_skip);
+	if (info->records == 0 && trace != NULL)
+		fprintf(stderr, "pagesim: warning: %s holds no records%s\n",
+			strcmp(trace, "-") == 0 ? "<stdin>" : trace, info->skipped > 0 ? " but the skipped ones" : "");
 }
 
 int cli_frames_option(const char *arg, uint32_t *out, size_t max, size_t *n, struct ps_error *err)

@@ -205,7 +205,7 @@ int cmd_ws(int argc, char **argv)
 		status = cli_fail("%s", err.msg);
 		goto out;
 	}
-	cli_warn_skipped(&info);
+	cli_warn_trace(&info, o->trace);
 	status = o->series != NULL ? ws_write_series(o, w) : EXIT_OK;
 	if (status == EXIT_OK) {
 		ws_print_curve(stdout, o, w, info.format);
