@@ -49,6 +49,8 @@ static int cli_frames_why(const char *list, size_t max, struct ps_error *err)
 		uint64_t lo, hi, step = 0;
 
 		if (dots == NULL) {
+			if (!num_parse_u64(item, 1, limit, &lo))
+				break;
 			sizes++;
 			continue;
 		}

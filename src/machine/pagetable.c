@@ -274,6 +274,11 @@ static bool pt_pool_owns(const struct pagetable *pt, const void *table)
 	return false;
 }
 
+size_t pt_pool_chunks(const struct pagetable *pt)
+{
+	return pt->pool != NULL ? pt->pool->chunks : 0;
+}
+
 /* Allocate one zeroed full table for level l of pt: by calloc, or, for a
  * leaf past the first PT_POOL_AFTER, from the pool; NULL when memory is
  * short. */

@@ -209,6 +209,10 @@ static inline pte_t *pt_find(struct pagetable *pt, uint64_t vpn)
 	return (pte_t *)table + (vpn & ((1ULL << shape->bits[leaf]) - 1));
 }
 
+/* The 2 MiB chunks pt's full leaves are carved from so far (pagetable.c,
+ * "Huge pages"); for tests. */
+size_t pt_pool_chunks(const struct pagetable *pt);
+
 /* Called by pt_visit for each nonzero PTE, in ascending vpn order. */
 typedef void pt_visit_fn(void *ctx, uint64_t vpn, pte_t *pte);
 

@@ -522,17 +522,24 @@ static int addr_rw_line(struct parse_ctx *c, const char **pp, struct trace_rec *
 	return 1;
 }
 
-/* The length of the token at p, for a message: its first byte, then up
- * to a blank, a comma or the line's end, at most 24 bytes; 0 at the end of
- * the line. */
-static int pages_token_len(const char *p)
+/* The token at p, for a message, into out (room for 4 * 24 + 1 bytes):
+ * its first byte, then up to a blank, a comma or the line's end, at most
+ * 24 bytes, each byte that is not printable ASCII as \xNN; returns out. */
+static const char *pages_token(const char *p, char *out)
 {
-	int n = p[0] != '\0' && p[0] != '\n' && p[0] != '\r';
+	size_t k = 0;
 
-	while (n < 24 && p[n] != '\0' && p[n] != '\n' && p[n] != '\r' && p[n] != ',' && p[n] != ' ' &&
-	       p[n] != '\t')
-		n++;
-	return n;
+	for (int n = 0; n < 24 && p[n] != '\n' && (n == 0 || (p[n] != '\r' && p[n] != ',' && p[n] != ' ' &&
+								 p[n] != '\t')); n++) {
+		const unsigned char c = (unsigned char)p[n];
+
+		if (c >= 0x20 && c < 0x7f)
+			out[k++] = (char)c;
+		else
+			k += (size_t)sprintf(out + k, "\\x%02x", c);
+	}
+	out[k] = '\0';
+	return out;
 }
 
 /* The access a page number's optional suffix marks ("3w" a write, "3r" or
@@ -571,12 +578,13 @@ static int pages_check_line(struct parse_ctx *c, const char *p, const char **fir
 	*first = q;
 	for (;;) {
 		const char *after;
+		char token[4 * 24 + 1];
 		uint64_t page;
 		bool big = false, comma = false, sep;
 
 		if (scan_dec(&q, &page, &big) == 0)
-			return parse_refuse(c, PARSE_BAD, "expected a decimal page number, got \"%.*s\"",
-					    pages_token_len(q), q);
+			return parse_refuse(c, PARSE_BAD, "expected a decimal page number, got \"%s\"",
+					    pages_token(q, token));
 		if (big)
 			return parse_refuse(c, PARSE_RANGE, "page number does not fit in 64 bits");
 		if (page > c->page_max)
@@ -595,14 +603,14 @@ static int pages_check_line(struct parse_ctx *c, const char *p, const char **fir
 		if (*after == '\n' || (*after == '\r' && after[1] == '\n') || (*after == '#' && sep))
 			return count;
 		if (comma && !IS_DIGIT(*after))
-			return parse_refuse(c, PARSE_BAD, "expected a decimal page number, got \"%.*s\"",
-					    pages_token_len(after), after);
+			return parse_refuse(c, PARSE_BAD, "expected a decimal page number, got \"%s\"",
+					    pages_token(after, token));
 		if (!sep || !IS_DIGIT(*after)) {
 			const char *bad = sep ? after : q;
 
 			return parse_refuse(c, PARSE_BAD,
-					    "expected page numbers separated by spaces or commas, got \"%.*s\"",
-					    pages_token_len(bad), bad);
+					    "expected page numbers separated by spaces or commas, got \"%s\"",
+					    pages_token(bad, token));
 		}
 		q = after;
 	}
