@@ -129,6 +129,10 @@ expect_error "--frames backwards" '--frames: the range 8..4 runs backwards (A..B
 expect_error "mrc --frames backwards" '--frames: the range 9..3 runs backwards' mrc "$work/good.pages" --frames 4,9..3
 expect_error "--frames with too many sizes" '--frames: "1..4096:1" gives 4096 sizes; at most 256' \
 	run "$work/good.pages" --frames 1..4096:1
+# A frame count too large for the policy's state is refused before the
+# frame table is made (once, that took 8 GB and half a minute).
+expect_error "frames beyond a policy's state cap" 'policy "fifo" asked for 2147483660 bytes of state for 268435456 frames' \
+	run "$work/good.pages" --policy fifo --frames 268435456
 # An empty trace replays (0 references) with a warning, not silently.
 : >"$work/empty.trace"
 run_pagesim run "$work/empty.trace" --frames 4

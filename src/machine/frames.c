@@ -20,10 +20,12 @@ bool frames_init(struct frame_table *ft, uint32_t count)
 	ft->count = count;
 	ft->nfree = count;
 	ft->hint = 0;
-	for (uint32_t f = 0; f < count; f++) {
-		ft->frames[f].slot = SWAP_NONE;
-		ft->free_bits[f / 64] |= 1ULL << (f % 64);
-	}
+	/* Free frames' entries stay as calloc made them (no PTE): a frame's
+	 * entry is written whole when it is taken (sim_mm.c, sim_install),
+	 * and nothing reads the rest of a free frame's, so a frame table
+	 * larger than the trace needs costs no memory it does not touch. */
+	for (size_t w = 0; w < words; w++)
+		ft->free_bits[w] = w + 1 < words || count % 64 == 0 ? ~0ULL : (1ULL << (count % 64)) - 1;
 	return true;
 }
 

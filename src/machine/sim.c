@@ -308,6 +308,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "trace/pageref.h"
 #include "machine/sim_impl.h"
@@ -441,6 +442,21 @@ static bool sim_config_check(const struct sim_config *cfg, struct ps_error *err)
 		ps_error_set(err, "the swap device must have at least 1 slot");
 		return false;
 	}
+#ifdef _SC_PHYS_PAGES
+	{
+		/* A frame table larger than the host's memory would be paged
+		 * in and out for minutes before failing: refuse it at once. */
+		const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+		const uint64_t need = (uint64_t)cfg->frames * sizeof(struct frame);
+
+		if (pages > 0 && page > 0 && need > (uint64_t)pages * (uint64_t)page) {
+			ps_error_set(err, "%" PRIu32 " frames need %" PRIu64 " MiB of host memory for the frame "
+				     "table alone; this machine has %" PRIu64 " MiB", cfg->frames, need >> 20,
+				     ((uint64_t)pages * (uint64_t)page) >> 20);
+			return false;
+		}
+	}
+#endif
 	if (cfg->policy->needs_future && cfg->future == NULL) {
 		ps_error_set(err, "policy \"%s\" needs to look ahead in the trace, and no look-ahead was given",
 			     cfg->policy->name);
@@ -490,7 +506,9 @@ struct sim *sim_create(const struct sim_config *cfg, struct ps_error *err)
 		.params = s->policy->params == NULL ? NULL
 			  : cfg->policy_params != NULL ? cfg->policy_params : s->default_params,
 	};
-	if (!frames_init(&s->ft, cfg->frames) || (s->policy_state = sim_policy_alloc(s->policy, &pcfg, &asked)) == NULL) {
+	/* The policy first: it may refuse the size at once (its state cap),
+	 * where the frame table would have been made for nothing. */
+	if ((s->policy_state = sim_policy_alloc(s->policy, &pcfg, &asked)) == NULL || !frames_init(&s->ft, cfg->frames)) {
 		if (asked > SIM_MAX_POLICY_STATE)
 			ps_error_set(err, "policy \"%s\" asked for %zu bytes of state for %" PRIu32 " frames; "
 				     "at most %llu (1 GiB) per instance", s->policy->name, asked, cfg->frames,
