@@ -50,6 +50,17 @@ static inline uint32_t framelist_front(const struct framelist_node *node, uint32
 	return node[frames].next;
 }
 
+/* The frame k places from the front (0: the front), or frames when the
+ * list is shorter: k + 1 steps along the list. */
+static inline uint32_t framelist_nth(const struct framelist_node *node, uint32_t frames, unsigned k)
+{
+	uint32_t f = node[frames].next;
+
+	for (unsigned i = 0; i < k && f != frames; i++)
+		f = node[f].next;
+	return f;
+}
+
 /* Is f (on the list) at the back? */
 static inline bool framelist_is_back(const struct framelist_node *node, uint32_t frames, uint32_t f)
 {

@@ -183,10 +183,12 @@ struct policy {
 	 * evict() will soon return, so the core can fetch what eviction
 	 * touches while the replay goes on. The core asks after each admit()
 	 * once memory is full and fetches in two steps (the frame's entry,
-	 * then its PTE), so the best answer is the victim after next: the one
-	 * evict() would return after the next evict(). Any resident frame is
-	 * a valid answer, and a value >= frames is ignored; the core only
-	 * prefetches. NULL: no hint. */
+	 * then, at the next reference, its PTE), each a cache miss when
+	 * memory is large. The victim after next is a good answer; one a few
+	 * evictions further ahead can hide more where faults come every
+	 * other reference or so, if the policy finds it cheaply (fifo looks 4
+	 * ahead). Any resident frame is a valid answer, and a value >= frames
+	 * is ignored; the core only prefetches. NULL: no hint. */
 	uint32_t (*peek)(const void *state);
 	/* Variable space (added in interface version 3; ws, pff and vmin):
 	 * release frames without an eviction request. Called right after each
