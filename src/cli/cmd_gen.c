@@ -143,13 +143,6 @@ static const struct opt_command gen_command = {
 	.error_prefix = "gen: ",
 };
 
-/* Report a bad value for option (or KIND): "pagesim: gen: OPTION: expected
- * WHAT, got "ARG"". Returns EXIT_USAGE. */
-static int gen_bad_value(const char *option, const char *what, const char *arg)
-{
-	return cli_fail("gen: %s: expected %s, got \"%s\"", option, what, arg);
-}
-
 /* After the options: one KIND among the operands argv[first..], the
  * required options, and only options that apply to the kind and format.
  * Returns -1 to go on, or an exit code after printing the error. */
@@ -163,10 +156,8 @@ static int gen_check_args(struct gen_opts *o, int argc, char **argv, int first)
 	if (!gen_kind_parse(argv[first], &o->p.kind)) {
 		const char *guess = gen_kind_guess(argv[first]);
 
-		if (guess != NULL)
-			return cli_fail("gen: KIND: expected uniform, zipf, scan, loop, phases or mix, got \"%s\" "
-					"(did you mean \"%s\"?)", argv[first], guess);
-		return gen_bad_value("KIND", "uniform, zipf, scan, loop, phases or mix", argv[first]);
+		return cli_fail("gen: KIND: expected uniform, zipf, scan, loop, phases or mix, got \"%s\"%s%s%s",
+				argv[first], guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
 	}
 	if (!o->have_pages)
 		return cli_fail("gen: --pages N is required");
