@@ -127,7 +127,9 @@ expect_error "mrc --frames with an empty item" '--frames: empty item in ",4"' mr
 expect_error "--frames backwards" '--frames: the range 8..4 runs backwards (A..B needs A <= B)' \
 	run "$work/good.pages" --frames 8..4
 expect_error "mrc --frames backwards" '--frames: the range 9..3 runs backwards' mrc "$work/good.pages" --frames 4,9..3
-expect_error "--frames with too many sizes" '--frames: "1..4096:1" gives 4096 sizes; at most 256' \
+expect_error "ws --tau backwards names --tau" '--tau: the range 9..3 runs backwards' ws "$work/good.pages" --tau 4,9..3
+expect_error "ws --tau with too many windows" '--tau: "1..100:1" gives 100 values; at most 64' ws "$work/good.pages" --tau 1..100:1
+expect_error "--frames with too many sizes" '--frames: "1..4096:1" gives 4096 values; at most 256' \
 	run "$work/good.pages" --frames 1..4096:1
 # A frame count too large for the policy's state is refused before the
 # frame table is made (once, that took 8 GB and half a minute).

@@ -94,9 +94,12 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse a frame-count list: comma-separated items, each N, A..B (A, 2A,
  * 4A, ... while <= B: doubling) or A..B:S (A, A+S, A+2S, ... while <= B:
  * linear). Counts and steps are 1..2^31. Stores up to max values in out
- * and their number in *n; false on a malformed list (an empty item too)
- * or too many values. */
-bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n);
+ * and their number in *n; false on a malformed list (an empty item too),
+ * with err set, naming option, when the items before were well formed and
+ * it is a range A..B with A > B, or more than max values in all (else err
+ * untouched). */
+bool cli_parse_frames(const char *option, const char *s, uint32_t *out, size_t max, size_t *n,
+		      struct ps_error *err);
 
 /* Is an item of the comma-separated list empty (the list itself, a comma
  * first or last, or two in a row)? Such a list is refused. */
@@ -109,10 +112,12 @@ struct pass_info;
  * and the first; no record at all. */
 void cli_warn_trace(const struct pass_info *info, const char *trace);
 
-/* --frames LIST into out as cli_parse_frames does. Returns 0, or -1 with
- * err set for an empty item, or left empty for the option's generic
- * error (an OPT_CUSTOM parse function's contract). */
-int cli_frames_option(const char *arg, uint32_t *out, size_t max, size_t *n, struct ps_error *err);
+/* A list option (--frames, --tau) LIST into out as cli_parse_frames does.
+ * Returns 0, or -1 with err set, naming option, for an empty item and
+ * cli_parse_frames's cases, or left empty for the option's generic error
+ * (an OPT_CUSTOM parse function's contract). */
+int cli_frames_option(const char *option, const char *arg, uint32_t *out, size_t max, size_t *n,
+		      struct ps_error *err);
 
 /* The number of online cores (at least 1): the default of -j. */
 unsigned cli_cores(void);

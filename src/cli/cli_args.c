@@ -34,45 +34,6 @@ bool cli_list_has_empty(const char *list)
 	return len == 0 || list[0] == ',' || list[len - 1] == ',' || strstr(list, ",,") != NULL;
 }
 
-/* Why cli_parse_frames refused list, when its items are well formed: an
- * item A..B with A > B, or more than max sizes in all. Sets err and
- * returns -1, or returns -1 with err left empty (the generic error). */
-static int cli_frames_why(const char *list, size_t max, struct ps_error *err)
-{
-	const uint64_t limit = 1ULL << 31;
-	char *copy = strdup(list), *save = NULL, *item;
-	uint64_t sizes = 0;
-	int rc = -1;
-
-	for (item = copy ? strtok_r(copy, ",", &save) : NULL; item; item = strtok_r(NULL, ",", &save)) {
-		char *dots = strstr(item, ".."), *colon = dots ? strchr(dots + 2, ':') : NULL;
-		uint64_t lo, hi, step = 0;
-
-		if (dots == NULL) {
-			if (!num_parse_u64(item, 1, limit, &lo))
-				break;
-			sizes++;
-			continue;
-		}
-		*dots = '\0';
-		if (colon != NULL)
-			*colon = '\0';
-		if (!num_parse_u64(item, 1, limit, &lo) || !num_parse_u64(dots + 2, 1, limit, &hi) ||
-		    (colon != NULL && !num_parse_u64(colon + 1, 1, limit, &step)))
-			break;
-		if (lo > hi) {
-			rc = ps_error_set(err, "--frames: the range %" PRIu64 "..%" PRIu64
-					  " runs backwards (A..B needs A <= B)", lo, hi);
-			break;
-		}
-		sizes += step ? (hi - lo) / step + 1 : (uint64_t)(63 - __builtin_clzll(hi / lo)) + 1;
-	}
-	if (item == NULL && sizes > max)
-		rc = ps_error_set(err, "--frames: \"%s\" gives %" PRIu64 " sizes; at most %zu", list, sizes, max);
-	free(copy);
-	return rc;
-}
-
 void cli_warn_trace(const struct pass_info *info, const char *trace)
 {
 	if (info->skipped > 0)
@@ -83,44 +44,54 @@ void cli_warn_trace(const struct pass_info *info, const char *trace)
 			strcmp(trace, "-") == 0 ? "<stdin>" : trace, info->skipped > 0 ? " but the skipped ones" : "");
 }
 
-int cli_frames_option(const char *arg, uint32_t *out, size_t max, size_t *n, struct ps_error *err)
+int cli_frames_option(const char *option, const char *arg, uint32_t *out, size_t max, size_t *n,
+		      struct ps_error *err)
 {
 	if (cli_list_has_empty(arg))
-		return ps_error_set(err, "--frames: empty item in \"%s\" (a comma at an end, or two in a row)", arg);
-	return cli_parse_frames(arg, out, max, n) ? 0 : cli_frames_why(arg, max, err);
+		return ps_error_set(err, "%s: empty item in \"%s\" (a comma at an end, or two in a row)", option, arg);
+	return cli_parse_frames(option, arg, out, max, n, err) ? 0 : -1;
 }
 
-bool cli_parse_frames(const char *s, uint32_t *out, size_t max, size_t *n)
+bool cli_parse_frames(const char *option, const char *s, uint32_t *out, size_t max, size_t *n,
+		      struct ps_error *err)
 {
 	const uint64_t limit = 1ULL << 31;
 	char *copy = strdup(s ? s : ""), *save = NULL, *item;
 	bool ok = copy != NULL && !cli_list_has_empty(copy);
+	uint64_t sizes = 0; /* the values of the items so far, stored or not */
 
 	*n = 0;
 	for (item = ok ? strtok_r(copy, ",", &save) : NULL; ok && item; item = strtok_r(NULL, ",", &save)) {
-		char *dots = strstr(item, "..");
-		uint64_t lo, hi;
+		char *dots = strstr(item, ".."), *colon = dots != NULL ? strchr(dots + 2, ':') : NULL;
+		uint64_t lo, hi, step = 1; /* N is N..N:1; step 0: doubling */
 
 		if (dots == NULL) {
-			ok = num_parse_u64(item, 1, limit, &lo) && *n < max;
-			if (ok)
-				out[(*n)++] = (uint32_t)lo;
-			continue;
+			ok = num_parse_u64(item, 1, limit, &lo);
+			hi = lo;
+		} else {
+			*dots = '\0';
+			if (colon != NULL)
+				*colon = '\0';
+			else
+				step = 0;
+			ok = num_parse_u64(item, 1, limit, &lo) && num_parse_u64(dots + 2, 1, limit, &hi) &&
+			     (colon == NULL || num_parse_u64(colon + 1, 1, limit, &step));
 		}
-		char *colon = strchr(dots + 2, ':');
-		uint64_t step = 0; /* 0: doubling */
-
-		*dots = '\0';
-		if (colon != NULL) {
-			*colon = '\0';
-			ok = num_parse_u64(colon + 1, 1, limit, &step);
+		if (ok && lo > hi) {
+			ps_error_set(err, "%s: the range %" PRIu64 "..%" PRIu64 " runs backwards (A..B needs A <= B)",
+				     option, lo, hi);
+			ok = false;
 		}
-		ok = ok && num_parse_u64(item, 1, limit, &lo) && num_parse_u64(dots + 2, lo, limit, &hi);
-		for (uint64_t v = lo; ok && v <= hi; v = step ? v + step : 2 * v) {
-			ok = *n < max;
-			if (ok)
-				out[(*n)++] = (uint32_t)v;
-		}
+		if (!ok)
+			break;
+		/* Counted first, so that a range of 2^31 values is not walked. */
+		sizes += step ? (hi - lo) / step + 1 : (uint64_t)(63 - __builtin_clzll(hi / lo)) + 1;
+		for (uint64_t v = lo; sizes <= max && v <= hi; v = step ? v + step : 2 * v)
+			out[(*n)++] = (uint32_t)v;
+	}
+	if (ok && sizes > max) {
+		ps_error_set(err, "%s: \"%s\" gives %" PRIu64 " values; at most %zu", option, s, sizes, max);
+		ok = false;
 	}
 	free(copy);
 	return ok && *n > 0;

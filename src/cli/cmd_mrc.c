@@ -57,7 +57,7 @@ static int mrc_opt_frames(const struct opt_spec *spec, const char *arg, void *fi
 	o->all_frames = strcmp(arg, "all") == 0;
 	if (o->all_frames)
 		o->nframes = 0;
-	return o->all_frames ? 0 : cli_frames_option(arg, o->frames, MRC_MAX_FRAMES, &o->nframes, err);
+	return o->all_frames ? 0 : cli_frames_option("--frames", arg, o->frames, MRC_MAX_FRAMES, &o->nframes, err);
 }
 
 /* --policy lru|opt into the enum mrc_policy at field. Returns 0, or -1

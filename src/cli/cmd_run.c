@@ -63,7 +63,7 @@ static int run_opt_frames(const struct opt_spec *spec, const char *arg, void *fi
 {
 	struct run_opts *o = field;
 
-	return cli_frames_option(arg, o->frames, RUN_MAX_FRAMES, &o->nframes, err);
+	return cli_frames_option("--frames", arg, o->frames, RUN_MAX_FRAMES, &o->nframes, err);
 }
 
 static const char *const run_output_words[] = { "text", "csv", "json", NULL };

@@ -41,9 +41,7 @@ static int ws_opt_tau(const struct opt_spec *spec, const char *arg, void *field,
 	struct ws_opts *o = field;
 
 	(void)spec;
-	if (cli_list_has_empty(arg))
-		return ps_error_set(err, "--tau: empty item in \"%s\" (a comma at an end, or two in a row)", arg);
-	return cli_frames_option(arg, o->taus, WSCURVE_MAX_TAUS, &o->ntaus, err);
+	return cli_frames_option("--tau", arg, o->taus, WSCURVE_MAX_TAUS, &o->ntaus, err);
 }
 
 static const char *const ws_output_words[] = { "text", "csv", NULL };
