@@ -63,32 +63,36 @@ struct decode_counts {
 	uint64_t bytes;
 };
 
-/* pass_consumer: count records by operation, and events by kind. The
- * counts run in locals: an array indexed by the operation would chain
- * each record's increment to the last one of its kind through memory. */
+/* pass_consumer: count records by operation, and events by kind. One
+ * 64-bit word holds four 16-bit counters, one an operation (0..3), each
+ * record adding 1 << (16 x its op): no branch and no chain through
+ * memory, about a third of the instructions of four counters compared
+ * and added. It is emptied every 65,535 records, before a counter can
+ * overflow. Events, rare, are counted by kind in a second loop. */
 static int decode_count(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
 	struct decode_counts *c = ctx;
-	uint64_t writes = 0, fetches = 0, events = 0, bytes = 0;
+	uint64_t events = 0;
 
-	for (size_t i = 0; i < b->n; i++) {
-		const struct trace_rec *r = &b->recs[i];
+	for (size_t from = 0; from < b->n; from += UINT16_MAX) {
+		const size_t to = b->n - from < UINT16_MAX ? b->n : from + UINT16_MAX;
+		uint64_t by_op = 0, bytes = 0;
 
-		writes += r->op == OP_WRITE;
-		fetches += r->op == OP_FETCH;
-		bytes += r->size;
-		if (r->op == OP_EVENT) {
-			events++;
-			if (r->flags <= EV_LAST)
-				c->by_kind[r->flags]++;
+		for (size_t i = from; i < to; i++) {
+			by_op += UINT64_C(1) << (16 * (b->recs[i].op & 3));
+			bytes += b->recs[i].size;
 		}
+		for (unsigned op = OP_READ; op <= OP_EVENT; op++)
+			c->by_op[op] += by_op >> (16 * op) & UINT16_MAX;
+		events += by_op >> (16 * OP_EVENT) & UINT16_MAX;
+		c->bytes += bytes;
 	}
-	/* Anything else counts as a read. */
-	c->by_op[OP_READ] += b->n - writes - fetches - events;
-	c->by_op[OP_WRITE] += writes;
-	c->by_op[OP_FETCH] += fetches;
-	c->by_op[OP_EVENT] += events;
-	c->bytes += bytes;
+	for (size_t i = 0; events > 0 && i < b->n; i++)
+		if (b->recs[i].op == OP_EVENT) {
+			events--;
+			if (b->recs[i].flags <= EV_LAST)
+				c->by_kind[b->recs[i].flags]++;
+		}
 	return 0;
 }
 
