@@ -144,6 +144,23 @@ if [ "$status" -eq 0 ] && [[ "$out" == *"0 references"* ]] &&
 else
 	not_ok "an empty trace gets a warning" "status $status" "stderr: $err"
 fi
+# So does a workload's empty trace, named, and the count when more are.
+printf 'pagesim-trace 1\nR 0x1000 4\n' >"$work/one.trace"
+: >"$work/empty2.trace"
+run_pagesim run --workload "$work/one.trace,$work/empty.trace" --frames 4
+if [ "$status" -eq 0 ] && [[ "$out" == *"1 references"* ]] &&
+	[ "$err" = "pagesim: warning: the workload's trace $work/empty.trace holds no records" ]; then
+	ok "a workload's empty trace gets a warning"
+else
+	not_ok "a workload's empty trace gets a warning" "status $status" "stdout: $out" "stderr: $err"
+fi
+run_pagesim run --workload "$work/empty2.trace,$work/one.trace,$work/empty.trace" --frames 4
+if [ "$status" -eq 0 ] &&
+	[ "$err" = "pagesim: warning: 2 of the workload's traces hold no records; the first: $work/empty2.trace" ]; then
+	ok "a workload's empty traces are counted"
+else
+	not_ok "a workload's empty traces are counted" "status $status" "stderr: $err"
+fi
 # A sweep whose every cell fails says so, without pointing at other results.
 printf '1\n2\nx\n' >"$work/all-bad.pages"
 printf 'name: allbad\noutput: %s/allbad\ntraces:\n  - %s/all-bad.pages\npolicies: [fifo, lru]\nframes: [2]\n' \

@@ -108,8 +108,9 @@ bool cli_list_has_empty(const char *list);
 struct pass_info;
 
 /* Warn on stderr about what the pass over trace (a path, "-" for
- * standard input) met: malformed lines it skipped (--skip-bad), how many
- * and the first; no record at all. */
+ * standard input; NULL for a workload) met: malformed lines it skipped
+ * (--skip-bad), how many and the first; no record at all; a workload's
+ * traces without records, how many and the first. */
 void cli_warn_trace(const struct pass_info *info, const char *trace);
 
 /* A list option (--frames, --tau) LIST into out as cli_parse_frames does.

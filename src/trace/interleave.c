@@ -26,6 +26,7 @@ struct interleave_in {
 	struct trace_rec recs[INTERLEAVE_CHUNK];
 	uint64_t lines[INTERLEAVE_CHUNK];
 	size_t n, pos;   /* records read ahead, and the next to hand out */
+	uint64_t records; /* records read so far */
 	bool ended;
 	struct interleave_pid *pids; /* its processes, in order of appearance */
 	size_t npids, pids_cap;
@@ -125,6 +126,7 @@ static int interleave_turn(struct interleave *m, struct interleave_in *in, uint6
 				return -1;
 			in->n = (size_t)got;
 			in->pos = 0;
+			in->records += (uint64_t)got;
 			if (got == 0) {
 				in->ended = true;
 				return 0;
@@ -173,8 +175,8 @@ static int interleave_open(struct interleave *m, const struct workload *w, const
 	return 0;
 }
 
-/* Close the traces of m, adding up what they skipped into m->info, and
- * free m. */
+/* Close the traces of m, adding up what they skipped and which held no
+ * records into m->info, and free m. */
 static void interleave_close(struct interleave *m)
 {
 	for (size_t k = 0; k < m->n; k++) {
@@ -182,6 +184,8 @@ static void interleave_close(struct interleave *m)
 
 		if (in->r != NULL) {
 			m->info->skipped += trace_skipped(in->r);
+			if (in->ended && in->records == 0 && m->info->empty_traces++ == 0)
+				m->info->first_empty = in->path;
 			if (m->info->first_skip[0] == '\0')
 				snprintf(m->info->first_skip, sizeof m->info->first_skip, "%s", trace_first_skip(in->r));
 			trace_close(in->r);

@@ -49,6 +49,10 @@ struct pass_info {
 	uint64_t records;      /* events included: each is one record */
 	uint64_t skipped;      /* malformed lines skipped (skip_bad) */
 	char first_skip[PS_ERROR_MAX];
+	/* A workload's traces that held no records (skipped ones aside), and
+	 * the first of them (its path, the workload's); 0 and NULL otherwise. */
+	uint64_t empty_traces;
+	const char *first_empty;
 };
 
 /* Decode (or generate) the trace of spec with opt and hand every batch to
