@@ -66,8 +66,8 @@ struct decode_counts {
 /* pass_consumer: count records by operation, and events by kind. One
  * 64-bit word holds four 16-bit counters, one an operation (0..3), each
  * record adding 1 << (16 x its op): no branch and no chain through
- * memory, about a third of the instructions of four counters compared
- * and added. It is emptied every 65,535 records, before a counter can
+ * memory (11 instructions a record against 16 for counters compared and
+ * added). It is emptied every 65,535 records, before a counter can
  * overflow. Events, rare, are counted by kind in a second loop. */
 static int decode_count(void *ctx, const struct trace_batch *b, struct ps_error *err)
 {
