@@ -51,11 +51,17 @@
  * The page at the top of the LRU stack (D = 0) is the one at the latest
  * time, now - 1. The markers of one page are a leftist heap of sizes
  * (merged when they pass to the page above; the smallest popped when it is
- * c*), O(log n). When the times run out the pages are renumbered 0..n-1 in
- * order on at least 2n times (O(T), at most every T/2 references: O(1)
- * amortized), so memory is proportional to distinct pages: 24 bytes a page
- * plus 4 bytes and 2 tree nodes of 12 bytes per time, 2 to 4 times per page
- * (on average about 90 bytes a page).
+ * c*), O(log n). A page's leaf is its record of them: sum = markers - 1,
+ * mincap = the heap's root. So the page holding c* needs no search: c* is
+ * the root of its heap (the smallest size on it), and a heap's root keeps
+ * its page's time, which finds the leaf. The page just above the
+ * referenced one (which takes its markers) is its neighbour in a doubly
+ * linked LRU list. When the times run out the pages are renumbered 0..n-1
+ * in order on at least 2n times (O(T), at most every T/2 references: O(1)
+ * amortized), so memory is proportional to distinct pages: 12 bytes a page
+ * and 16 a heap node, plus 4 bytes (id_at, read only when renumbering) and
+ * 2 tree nodes of 12 bytes per time, 2 to 4 times per page (on average
+ * about 95 bytes a page).
  *
  * Where the time goes
  * -------------------
@@ -64,12 +70,19 @@
  * climbs' tests of the path's low bit, as random as the path: os_beta,
  * os_last_zero's climb and os_suffix_min mask the sibling instead. On a
  * large one (the bench's gen mix: 1.8 M pages, a 96 MB tree) by cache
- * misses: the page's record and its path (mrc.c hints them some
- * references ahead: optstack_prefetch_page, optstack_prefetch_path), the
- * walk down to c*'s page, and the paths recombined. Of the four leaves a
- * reference changes, the newest time's takes a page with one marker (sum
- * 0 at the front of every ancestor), so it is set first and climbs only
- * while an ancestor changes (os_set): about 3 levels, not 20. README,
+ * misses: the page's record, its neighbours in the list and its path
+ * (mrc.c hints them some references ahead: optstack_prefetch_page,
+ * optstack_prefetch_path), c*'s heap node and the path of its page (hinted
+ * as soon as the node gives the time), the heaps, and the paths
+ * recombined. Each cache line a reference waits for counts, not the
+ * instructions: a tree walk down to c*'s page (or a field naming it in
+ * every node, 16-byte nodes) and the loads of the holder's and the
+ * previous page's records through id_at took 1.2 times as long as the
+ * heap roots' times and the list. Of the four leaves a reference changes,
+ * the newest time's takes a page with one marker (sum 0 at the front of
+ * every ancestor), so it is set first and climbs only while an ancestor
+ * changes (os_set): about 3 levels, not 20; the other three climb level by
+ * level while a node changes (os_pull_paths). README,
  * "Performance", has today's figures and what was tried and dropped;
  * doc/performance-log.md the measurements of each change.
  *
@@ -98,13 +111,19 @@
 #define OS_MAX_PAGES ((UINT32_C(1) << 30) - 1) /* see "Data structures" */
 #define OS_FIRST_TIMES 1024
 
-/* One page (by id), and the heap node of the memory size with the same
- * number (sizes are 1..pages-1, ids 0..pages-1). */
+#define OS_NIL UINT32_MAX   /* no page (the ends of the LRU list) */
+
+/* One page (by id). Its markers are in its leaf: their number - 1 (sum)
+ * and the root of their heap (mincap). */
 struct os_page {
-	uint32_t time;   /* of its latest reference */
-	uint32_t heap;   /* its markers: root of a leftist heap of sizes, 0: none */
-	uint32_t marks;  /* markers on it */
-	uint32_t left, right, rank; /* size id's node in whichever heap holds it */
+	uint32_t time;     /* of its latest reference */
+	uint32_t up, down; /* the pages just above and below it in LRU order */
+};
+
+/* The heap node of one memory size (sizes are 1..pages-1; index 0 unused). */
+struct os_hnode {
+	uint32_t left, right, rank; /* in whichever heap holds the size */
+	uint32_t time;   /* when the size is its heap's root: its page's time */
 };
 
 /* A segment-tree node: see the top of the file. */
@@ -115,7 +134,9 @@ struct os_node {
 
 struct optstack {
 	struct os_page *pages;
+	struct os_hnode *heap; /* by size, as many as pages */
 	uint32_t npages, cap;
+	uint32_t top;          /* the page at the top of the LRU stack */
 	struct os_node *tree;  /* 1-based: root 1, leaves tsize..2 tsize-1 */
 	uint32_t *id_at;       /* the page at each time (where there is one) */
 	uint32_t tsize, now;
@@ -124,13 +145,13 @@ struct optstack {
 /* ---- the leftist heaps of marker sizes ---- */
 
 /* The rank (shortest path to an empty child) of heap node a; 0 for none. */
-static inline uint32_t os_rank(const struct os_page *h, uint32_t a)
+static inline uint32_t os_rank(const struct os_hnode *h, uint32_t a)
 {
 	return a ? h[a].rank : 0;
 }
 
 /* Merge the heaps rooted at a and b (0: empty); returns the root. */
-static uint32_t os_heap_merge(struct os_page *h, uint32_t a, uint32_t b)
+static uint32_t os_heap_merge(struct os_hnode *h, uint32_t a, uint32_t b)
 {
 	uint32_t t;
 
@@ -182,15 +203,20 @@ static inline bool os_pull(struct os_node *tr, uint32_t i)
 	return now.sum != was.sum || now.minpre != was.minpre || now.mincap != was.mincap;
 }
 
-/* The leaf of time t as it should be (without its ancestors). */
-static inline struct os_node os_leaf_value(const struct optstack *s, uint32_t t, bool occupied)
-{
-	const struct os_page *p;
+/* The leaf of a time without a page. */
+#define OS_FREE_LEAF ((struct os_node){ .sum = 0, .minpre = OS_EMPTY, .mincap = OS_NONE })
 
-	if (!occupied)
-		return (struct os_node){ .sum = 0, .minpre = OS_EMPTY, .mincap = OS_NONE };
-	p = &s->pages[s->id_at[t]];
-	return (struct os_node){ .sum = (int32_t)p->marks - 1, .minpre = 0, .mincap = p->heap ? p->heap : OS_NONE };
+/* The leaf of a page with the heap of marker sizes rooted at heap (0:
+ * none) and marks markers. */
+static inline struct os_node os_leaf_value(uint32_t heap, uint32_t marks)
+{
+	return (struct os_node){ .sum = (int32_t)marks - 1, .minpre = 0, .mincap = heap ? heap : OS_NONE };
+}
+
+/* The root of the heap of a leaf's marker sizes (0: none). */
+static inline uint32_t os_leaf_heap(const struct os_node *leaf)
+{
+	return leaf->mincap == OS_NONE ? 0 : leaf->mincap;
 }
 
 /* Node index of time t's leaf. */
@@ -199,45 +225,52 @@ static inline uint32_t os_leaf(const struct optstack *s, uint32_t t)
 	return s->tsize + (s->tsize - 1 - t);
 }
 
-/* Set time t's leaf (occupied or not) and its ancestors, up to the first
- * that stays as it was. */
-static void os_set(struct optstack *s, uint32_t t, bool occupied)
+/* Set the leaf of time t to v, and its ancestors up to the first that
+ * stays as it was. */
+static void os_set(struct optstack *s, uint32_t t, struct os_node v)
 {
 	uint32_t i = os_leaf(s, t);
 
-	s->tree[i] = os_leaf_value(s, t, occupied);
+	s->tree[i] = v;
 	for (i /= 2; i >= 1 && os_pull(s->tree, i); i /= 2)
 		;
 }
 
-/* Recombine the ancestors of the n leaves at[] (set already), each node
- * once and after its children. Sorted, the leaves below a node are
- * neighbours in at[]; so each leaf's path is climbed until it meets the
- * next leaf's (the nodes above are the next one's to climb), and the last
- * leaf's to the root. */
-static void os_pull_paths(struct os_node *tr, uint32_t *at, unsigned n)
+/* Recombine the ancestors of the n (at most 3) leaves at[] (set
+ * already), level by level from their parents, each node once: a node is
+ * recombined when one of its children changed, so a climb stops where it
+ * leaves a node as it was (above the page that passed its markers to the
+ * one above it the two usually cancel). Every change of a node is
+ * followed by a recombining of its parent, here or in os_set: the tree is
+ * consistent at the end whatever os_set met on its way. */
+static void os_pull_paths(struct os_node *tr, const uint32_t *at, unsigned n)
 {
-	for (unsigned k = 1; k < n; k++)
-		for (unsigned j = k; j > 0 && at[j - 1] > at[j]; j--) {
-			uint32_t t = at[j];
+	uint32_t level[3];
+	unsigned m = 0;
 
-			at[j] = at[j - 1];
-			at[j - 1] = t;
+	for (unsigned k = 0; k < n; k++) {
+		const uint32_t p = at[k] / 2;
+
+		if (!(m > 0 && level[m - 1] == p) && !(m > 1 && level[m - 2] == p))
+			level[m++] = p;
+	}
+	while (m > 0) {
+		unsigned up = 0;
+
+		for (unsigned k = 0; k < m; k++) {
+			const uint32_t i = level[k], p = i / 2;
+
+			if (os_pull(tr, i) && p >= 1 && !(up > 0 && level[up - 1] == p) &&
+			    !(up > 1 && level[up - 2] == p))
+				level[up++] = p;
 		}
-	for (unsigned k = 0; k + 1 < n; k++)
-		for (uint32_t i = at[k] / 2, next = at[k + 1] / 2; i != next; i /= 2, next /= 2)
-			(void)os_pull(tr, i);
-	for (uint32_t i = at[n - 1] / 2; i >= 1; i /= 2)
-		(void)os_pull(tr, i);
+		m = up;
+	}
 }
 
-/* Rebuild every node from id_at and the pages' times. */
+/* Rebuild every node above the leaves. */
 static void os_build(struct optstack *s)
 {
-	for (uint32_t t = 0; t < s->tsize; t++)
-		s->tree[os_leaf(s, t)] = os_leaf_value(s, t, false);
-	for (uint32_t id = 0; id < s->npages; id++)
-		s->tree[os_leaf(s, s->pages[id].time)] = os_leaf_value(s, s->pages[id].time, true);
 	for (uint32_t i = s->tsize - 1; i >= 1; i--)
 		s->tree[i] = os_combined(s->tree, i);
 }
@@ -265,13 +298,23 @@ static bool os_compact(struct optstack *s)
 			return false;
 		hugepages_hint(tree, 2 * (size_t)size * sizeof *tree);
 	}
-	/* k <= t: the renumbering can overwrite id_at as it goes. */
-	for (uint32_t t = 0; t < s->now; t++)
-		if (os_has_pages(&s->tree[os_leaf(s, t)])) {
+	/* k <= t: the renumbering can overwrite id_at and the leaves (time k's
+	 * leaf is at or after time t's) as it goes. Each heap's root learns its
+	 * page's new time. */
+	for (uint32_t t = 0; t < s->now; t++) {
+		const struct os_node leaf = s->tree[os_leaf(s, t)];
+
+		if (os_has_pages(&leaf)) {
 			s->id_at[k] = s->id_at[t];
 			s->pages[s->id_at[k]].time = k;
+			if (leaf.mincap != OS_NONE)
+				s->heap[leaf.mincap].time = k;
+			tree[size + (size - 1 - k)] = leaf;
 			k++;
 		}
+	}
+	for (uint32_t t = k; t < size; t++)
+		tree[size + (size - 1 - t)] = OS_FREE_LEAF;
 	if (tree != s->tree) {
 		free(s->tree);
 		s->tree = tree;
@@ -282,12 +325,13 @@ static bool os_compact(struct optstack *s)
 	return true;
 }
 
-/* Put page id at the next time (there is one: see os_room). */
-static void os_place(struct optstack *s, uint32_t id)
+/* Put page id, with the leaf v, at the next time (there is one: see
+ * os_room). */
+static void os_place(struct optstack *s, uint32_t id, struct os_node v)
 {
 	s->pages[id].time = s->now;
 	s->id_at[s->now] = id;
-	os_set(s, s->now++, true);
+	os_set(s, s->now++, v);
 }
 
 /* Make sure a time is free for os_place, while every page is at its time.
@@ -360,24 +404,11 @@ static uint32_t os_suffix_min(const struct optstack *s, uint32_t i)
 	return best;
 }
 
-/* The last page before leaf i (the page just above it in LRU order). */
-static uint32_t os_previous(const struct optstack *s, uint32_t i)
+/* Hint the lowest levels nodes of leaf i's path and their siblings. */
+static inline void os_prefetch_climb(const struct os_node *tr, uint32_t i, unsigned levels)
 {
-	const struct os_node *tr = s->tree;
-
-	while (!((i & 1) && os_has_pages(&tr[i - 1])))
-		i /= 2;
-	for (i = i - 1; i < s->tsize;)
-		i = os_has_pages(&tr[2 * i + 1]) ? 2 * i + 1 : 2 * i;
-	return s->id_at[s->tsize - 1 - (i - s->tsize)];
-}
-
-/* The page holding node i's smallest marker size. */
-static uint32_t os_holder(const struct optstack *s, uint32_t i)
-{
-	while (i < s->tsize)
-		i = s->tree[2 * i].mincap == s->tree[i].mincap ? 2 * i : 2 * i + 1;
-	return s->id_at[s->tsize - 1 - (i - s->tsize)];
+	for (unsigned level = 0; level < levels && i > 1; level++, i /= 2)
+		__builtin_prefetch(&tr[i - 1]);
 }
 
 /* ---- the interface ---- */
@@ -389,12 +420,15 @@ struct optstack *optstack_create(void)
 	if (s == NULL)
 		return NULL;
 	s->tsize = OS_FIRST_TIMES;
+	s->top = OS_NIL;
 	s->tree = malloc(2 * (size_t)s->tsize * sizeof *s->tree);
 	s->id_at = malloc((size_t)s->tsize * sizeof *s->id_at);
 	if (s->tree == NULL || s->id_at == NULL) {
 		optstack_destroy(s);
 		return NULL;
 	}
+	for (uint32_t t = 0; t < s->tsize; t++)
+		s->tree[os_leaf(s, t)] = OS_FREE_LEAF;
 	os_build(s);
 	return s;
 }
@@ -408,23 +442,34 @@ bool optstack_touch(struct optstack *s)
 	if (id == s->cap) {
 		uint32_t cap = s->cap ? 2 * s->cap : 1024;
 		struct os_page *pages = realloc(s->pages, (size_t)cap * sizeof *pages);
+		struct os_hnode *heap;
 
 		if (pages == NULL)
 			return false;
 		s->pages = pages;
-		s->cap = cap;
 		hugepages_hint(pages, (size_t)cap * sizeof *pages);
+		if ((heap = realloc(s->heap, (size_t)cap * sizeof *heap)) == NULL)
+			return false;
+		s->heap = heap;
+		hugepages_hint(heap, (size_t)cap * sizeof *heap);
+		s->cap = cap;
 	}
-	s->pages[id] = (struct os_page){ .heap = id ? id : 0, .marks = id ? 1 : 0, .rank = 1 };
+	s->pages[id] = (struct os_page){ .up = OS_NIL, .down = s->top };
+	s->heap[id] = (struct os_hnode){ .rank = 1, .time = s->now };
+	if (s->top != OS_NIL)
+		s->pages[s->top].up = id;
+	s->top = id;
 	s->npages++;
-	os_place(s, id);
+	os_place(s, id, os_leaf_value(id, id ? 1 : 0));
 	return true;
 }
 
 bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist)
 {
 	struct os_page *pg = s->pages, *x = &pg[id];
-	uint32_t leaf, node, c, h, nb;
+	struct os_hnode *hp = s->heap;
+	struct os_node *tr, v;
+	uint32_t leaf, node, c, th, nb, below, root, at[3];
 
 	if (!os_room(s))
 		return false;
@@ -433,52 +478,82 @@ bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist)
 		*dist = 1;
 		return true;
 	}
+	tr = s->tree;
 	leaf = os_leaf(s, x->time);
+	nb = x->up;
+	below = x->down;
+	at[1] = os_leaf(s, pg[nb].time);
+	/* The roots of the two heaps merged below, while the tree is walked
+	 * (the leaves are near the path, which mrc.c hinted). */
+	__builtin_prefetch(&hp[os_leaf_heap(&tr[leaf])]);
+	__builtin_prefetch(&hp[os_leaf_heap(&tr[at[1]])]);
 	node = os_suffix_min(s, os_last_zero(s, leaf, os_beta(s, leaf)));
-	c = s->tree[node].mincap;
+	c = tr[node].mincap;
 	*dist = c + 1;
-	/* Take marker c from its page, pass x's markers to the page above
-	 * (which may be the holder), put x on top with marker c. */
-	h = os_holder(s, node);
-	nb = os_previous(s, leaf);
-	uint32_t at[3] = { os_leaf(s, pg[h].time), os_leaf(s, pg[nb].time), leaf };
-
-	pg[h].heap = os_heap_merge(pg, pg[c].left, pg[c].right);
-	pg[h].marks--;
-	pg[nb].heap = os_heap_merge(pg, pg[nb].heap, x->heap);
-	pg[nb].marks += x->marks;
-	pg[c].left = pg[c].right = 0;
-	pg[c].rank = 1;
-	x->heap = c;
-	x->marks = 1;
-	/* Then the tree: x's new leaf first, while the rest of the tree is as
-	 * it was, so that its climb can stop at the first ancestor it leaves
-	 * unchanged (it takes nothing but a marker size: on the bench's gen
-	 * mix trace 3 ancestors on average, not 20); then the other three
-	 * leaves and every ancestor of theirs. */
-	os_place(s, id);
-	if (h != id) /* else at[0] is x's old leaf */
-		s->tree[at[0]] = os_leaf_value(s, pg[h].time, true);
-	s->tree[at[1]] = os_leaf_value(s, pg[nb].time, true);
-	s->tree[leaf] = os_leaf_value(s, 0, false);
+	/* Pass x's markers to the page nb above, take marker c from its page
+	 * h, put x on top with marker c. The leaves are the pages' records.
+	 * c is the smallest marker on the pages at or below z, nb and x among
+	 * them: so when c is x's or nb's it is the root of that page's heap,
+	 * and the merge makes it the root of nb's: then h is nb. Else c is
+	 * the root of h's heap, which knows h's time. h's time is asked for
+	 * first, so that h's path is hinted while nb's heap is merged. */
+	at[2] = leaf;
+	th = c == os_leaf_heap(&tr[leaf]) || c == os_leaf_heap(&tr[at[1]]) ? pg[nb].time : hp[c].time;
+	at[0] = os_leaf(s, th);
+	os_prefetch_climb(tr, at[0], 16);
+	root = os_heap_merge(hp, os_leaf_heap(&tr[at[1]]), os_leaf_heap(&tr[leaf]));
+	v = tr[at[1]];
+	v.sum += tr[leaf].sum + 1;
+	v.mincap = root ? root : OS_NONE;
+	tr[at[1]] = v;
+	if (root)
+		hp[root].time = pg[nb].time;
+	root = os_heap_merge(hp, hp[c].left, hp[c].right);
+	v = tr[at[0]];
+	v.sum--;
+	v.mincap = root ? root : OS_NONE;
+	tr[at[0]] = v;
+	if (root)
+		hp[root].time = th;
+	tr[leaf] = OS_FREE_LEAF;
+	hp[c] = (struct os_hnode){ .rank = 1, .time = s->now };
+	/* x leaves its place in the LRU list for the top. */
+	pg[nb].down = below;
+	if (below != OS_NIL)
+		pg[below].up = nb;
+	x->up = OS_NIL;
+	x->down = s->top;
+	pg[s->top].up = id;
+	s->top = id;
+	os_place(s, id, os_leaf_value(c, 1));
 	os_pull_paths(s->tree, at, 3);
 	return true;
 }
 
 void optstack_prefetch_page(const struct optstack *s, uint32_t id)
 {
-	if (id < s->npages)
+	if (id < s->npages) { /* 12 bytes: one line or two */
 		__builtin_prefetch(&s->pages[id]);
+		__builtin_prefetch(&s->pages[id].down);
+	}
 }
 
 void optstack_prefetch_path(const struct optstack *s, uint32_t id)
 {
+	const struct os_page *p;
 	uint32_t i;
 
 	if (id >= s->npages)
 		return;
-	/* The levels above these ten are few enough nodes to stay cached. */
-	i = os_leaf(s, s->pages[id].time);
+	p = &s->pages[id];
+	/* Its neighbours in the LRU list (above it: the page that takes its
+	 * markers), then its path: the levels above these ten are few enough
+	 * nodes to stay cached. */
+	if (p->up < s->npages)
+		__builtin_prefetch(&s->pages[p->up]);
+	if (p->down < s->npages)
+		__builtin_prefetch(&s->pages[p->down]);
+	i = os_leaf(s, p->time);
 	for (unsigned level = 0; level < 10 && i > 1; level++, i /= 2)
 		__builtin_prefetch(&s->tree[i - 1]);
 }
@@ -509,6 +584,7 @@ void optstack_destroy(struct optstack *s)
 	if (s == NULL)
 		return;
 	free(s->pages);
+	free(s->heap);
 	free(s->tree);
 	free(s->id_at);
 	free(s);

@@ -30,7 +30,8 @@ bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist);
  * reference are mostly the page's record and the lower part of its
  * leaf's path in the tree: call optstack_prefetch_page some references
  * ahead, and optstack_prefetch_path for the same page about half as many
- * ahead, once its record has arrived (the path is found from it). */
+ * ahead, once its record has arrived (the path and the page's neighbours in
+ * LRU order are found from it). */
 void optstack_prefetch_page(const struct optstack *s, uint32_t id);
 void optstack_prefetch_path(const struct optstack *s, uint32_t id);
 
