@@ -288,15 +288,14 @@ static bool os_compact(struct optstack *s)
 	while (size < 2 * (uint64_t)s->npages + 2)
 		size *= 2;
 	if (size != s->tsize) {
-		uint32_t *id_at = realloc(s->id_at, (size_t)size * sizeof *id_at);
+		uint32_t *id_at = hugepages_realloc(s->id_at, (size_t)s->tsize * sizeof *id_at,
+						    (size_t)size * sizeof *id_at);
 
 		if (id_at == NULL)
 			return false;
 		s->id_at = id_at;
-		hugepages_hint(id_at, (size_t)size * sizeof *id_at);
-		if ((tree = malloc(2 * (size_t)size * sizeof *tree)) == NULL)
+		if ((tree = hugepages_realloc(NULL, 0, 2 * (size_t)size * sizeof *tree)) == NULL)
 			return false;
-		hugepages_hint(tree, 2 * (size_t)size * sizeof *tree);
 	}
 	/* k <= t: the renumbering can overwrite id_at and the leaves (time k's
 	 * leaf is at or after time t's) as it goes. Each heap's root learns its
@@ -441,17 +440,18 @@ bool optstack_touch(struct optstack *s)
 		return false;
 	if (id == s->cap) {
 		uint32_t cap = s->cap ? 2 * s->cap : 1024;
-		struct os_page *pages = realloc(s->pages, (size_t)cap * sizeof *pages);
+		struct os_page *pages = hugepages_realloc(s->pages, (size_t)s->cap * sizeof *pages,
+							  (size_t)cap * sizeof *pages);
 		struct os_hnode *heap;
 
 		if (pages == NULL)
 			return false;
 		s->pages = pages;
-		hugepages_hint(pages, (size_t)cap * sizeof *pages);
-		if ((heap = realloc(s->heap, (size_t)cap * sizeof *heap)) == NULL)
+		/* If the heap cannot grow, the pages stay grown; cap (what the
+		 * next growth copies) stays the old count, which is all in use. */
+		if ((heap = hugepages_realloc(s->heap, (size_t)s->cap * sizeof *heap, (size_t)cap * sizeof *heap)) == NULL)
 			return false;
 		s->heap = heap;
-		hugepages_hint(heap, (size_t)cap * sizeof *heap);
 		s->cap = cap;
 	}
 	s->pages[id] = (struct os_page){ .up = OS_NIL, .down = s->top };

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "util/hugepages.h"
@@ -21,4 +23,20 @@ void hugepages_hint(void *p, size_t size)
 	(void)p;
 	(void)size;
 #endif
+}
+
+void *hugepages_realloc(void *p, size_t old_size, size_t new_size)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *q;
+
+	if (new_size < huge)
+		return realloc(p, new_size);
+	if (new_size > SIZE_MAX - huge || (q = aligned_alloc(huge, (new_size + huge - 1) & ~(huge - 1))) == NULL)
+		return NULL;
+	hugepages_hint(q, new_size);
+	if (p != NULL)
+		memcpy(q, p, old_size < new_size ? old_size : new_size);
+	free(p);
+	return q;
 }

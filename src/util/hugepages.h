@@ -15,4 +15,12 @@
  * and failure is ignored. */
 void hugepages_hint(void *p, size_t size);
 
+/* realloc(p, new_size) for an array of old_size bytes (0 when p is NULL)
+ * that is read at random: from 2 MiB on, a fresh block aligned to 2 MiB,
+ * advised huge pages before the old contents are copied in, so that the
+ * copy and the growth fault in 2 MiB at a time, not 4 KiB (glibc's
+ * realloc copies into 4 KiB pages and the hint came only after). NULL
+ * when memory is short, with p untouched. Free the result with free. */
+void *hugepages_realloc(void *p, size_t old_size, size_t new_size);
+
 #endif
