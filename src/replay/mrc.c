@@ -323,12 +323,12 @@ static bool mrc_hist_reserve(struct mrc *m, uint64_t npages)
 		return true;
 	while (cap < npages + 2)
 		cap *= 2;
-	if ((hist = realloc(m->hist, cap * sizeof *hist)) == NULL)
+	if ((hist = hugepages_realloc(m->hist, m->hcap * sizeof *hist, cap * sizeof *hist)) == NULL)
 		return false;
 	memset(hist + m->hcap, 0, (cap - m->hcap) * sizeof *hist);
-	hugepages_hint(hist, cap * sizeof *hist);
 	m->hist = hist;
-	if ((first_sum = realloc(m->first_sum, cap * sizeof *first_sum)) == NULL)
+	if ((first_sum = hugepages_realloc(m->first_sum, m->hcap * sizeof *first_sum, cap * sizeof *first_sum)) ==
+	    NULL)
 		return false;
 	m->first_sum = first_sum;
 	m->hcap = cap;
