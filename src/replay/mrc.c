@@ -293,11 +293,10 @@ static inline const struct mrc_page *mrc_home_slot(const struct mrc *m, uint32_t
 static bool mrc_map_grow(struct mrc *m)
 {
 	uint64_t slots = m->slots ? 2 * m->slots : 1024;
-	struct mrc_page *pages = malloc(slots * sizeof *pages);
+	struct mrc_page *pages = hugepages_realloc(NULL, 0, slots * sizeof *pages);
 
 	if (pages == NULL)
 		return false;
-	hugepages_hint(pages, slots * sizeof *pages);
 	for (uint64_t i = 0; i < slots; i++)
 		pages[i].vpn = MRC_EMPTY;
 	for (uint64_t i = 0; i < m->slots; i++)
