@@ -80,9 +80,10 @@
  * previous page's records through id_at took 1.2 times as long as the
  * heap roots' times and the list. Of the four leaves a reference changes,
  * the newest time's takes a page with one marker (sum 0 at the front of
- * every ancestor), so it is set first and climbs only while an ancestor
- * changes (os_set): about 3 levels, not 20; the other three climb level by
- * level while a node changes (os_pull_paths). README,
+ * every ancestor), so its climb (os_set, after the other three leaves are
+ * written) goes on only while an ancestor changes: about 3 levels, not
+ * 20; then the other three climb level by level while a node changes
+ * (os_pull_paths), recombining again the few nodes os_set also did. README,
  * "Performance", has today's figures and what was tried and dropped;
  * doc/performance-log.md the measurements of each change.
  *
@@ -237,7 +238,7 @@ static void os_set(struct optstack *s, uint32_t t, struct os_node v)
 }
 
 /* Recombine the ancestors of the n (at most 3) leaves at[] (set
- * already), level by level from their parents, each node once: a node is
+ * already), level by level from their parents, each node once a level: a node is
  * recombined when one of its children changed, so a climb stops where it
  * leaves a node as it was (above the page that passed its markers to the
  * one above it the two usually cancel). Every change of a node is
@@ -403,7 +404,9 @@ static uint32_t os_suffix_min(const struct optstack *s, uint32_t i)
 	return best;
 }
 
-/* Hint the lowest levels nodes of leaf i's path and their siblings. */
+/* Hint, at the lowest levels of leaf i's path, the node left of each
+ * path node: its sibling when the path node is a right child, else its
+ * neighbour in memory (often the same cache line as the sibling). */
 static inline void os_prefetch_climb(const struct os_node *tr, uint32_t i, unsigned levels)
 {
 	for (unsigned level = 0; level < levels && i > 1; level++, i /= 2)

@@ -28,13 +28,17 @@ void hugepages_hint(void *p, size_t size)
 void *hugepages_realloc(void *p, size_t old_size, size_t new_size)
 {
 	const size_t huge = (size_t)2 << 20;
+	size_t block;
 	void *q;
 
 	if (new_size < huge)
 		return realloc(p, new_size);
-	if (new_size > SIZE_MAX - huge || (q = aligned_alloc(huge, (new_size + huge - 1) & ~(huge - 1))) == NULL)
+	if (new_size > SIZE_MAX - huge)
 		return NULL;
-	hugepages_hint(q, new_size);
+	block = (new_size + huge - 1) & ~(huge - 1);
+	if ((q = aligned_alloc(huge, block)) == NULL)
+		return NULL;
+	hugepages_hint(q, block);
 	if (p != NULL)
 		memcpy(q, p, old_size < new_size ? old_size : new_size);
 	free(p);

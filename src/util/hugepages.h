@@ -16,7 +16,8 @@
 void hugepages_hint(void *p, size_t size);
 
 /* realloc(p, new_size) for an array of old_size bytes (0 when p is NULL)
- * that is read at random: from 2 MiB on, a fresh block aligned to 2 MiB,
+ * that is read at random; new_size > 0. From 2 MiB on, a fresh block
+ * aligned to 2 MiB (its size rounded up to 2 MiB),
  * advised huge pages before the old contents are copied in, so that the
  * copy and the growth fault in 2 MiB at a time, not 4 KiB (glibc's
  * realloc copies into 4 KiB pages and the hint came only after). NULL
