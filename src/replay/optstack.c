@@ -220,6 +220,16 @@ static inline uint32_t os_leaf_heap(const struct os_node *leaf)
 	return leaf->mincap == OS_NONE ? 0 : leaf->mincap;
 }
 
+/* The page at leaf i, at time t, now holds delta markers more and the
+ * heap rooted at root (0: none), which learns its page's time. */
+static inline void os_leaf_take(struct optstack *s, uint32_t i, uint32_t t, uint32_t root, int32_t delta)
+{
+	s->tree[i].sum += delta;
+	s->tree[i].mincap = root ? root : OS_NONE;
+	if (root)
+		s->heap[root].time = t;
+}
+
 /* Node index of time t's leaf. */
 static inline uint32_t os_leaf(const struct optstack *s, uint32_t t)
 {
@@ -471,8 +481,8 @@ bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist)
 {
 	struct os_page *pg = s->pages, *x = &pg[id];
 	struct os_hnode *hp = s->heap;
-	struct os_node *tr, v;
-	uint32_t leaf, node, c, th, nb, below, root, at[3];
+	struct os_node *tr;
+	uint32_t leaf, node, c, th, nb, below, at[3];
 
 	if (!os_room(s))
 		return false;
@@ -504,20 +514,9 @@ bool optstack_ref(struct optstack *s, uint32_t id, uint32_t *dist)
 	th = c == os_leaf_heap(&tr[leaf]) || c == os_leaf_heap(&tr[at[1]]) ? pg[nb].time : hp[c].time;
 	at[0] = os_leaf(s, th);
 	os_prefetch_climb(tr, at[0], 16);
-	root = os_heap_merge(hp, os_leaf_heap(&tr[at[1]]), os_leaf_heap(&tr[leaf]));
-	v = tr[at[1]];
-	v.sum += tr[leaf].sum + 1;
-	v.mincap = root ? root : OS_NONE;
-	tr[at[1]] = v;
-	if (root)
-		hp[root].time = pg[nb].time;
-	root = os_heap_merge(hp, hp[c].left, hp[c].right);
-	v = tr[at[0]];
-	v.sum--;
-	v.mincap = root ? root : OS_NONE;
-	tr[at[0]] = v;
-	if (root)
-		hp[root].time = th;
+	os_leaf_take(s, at[1], pg[nb].time, os_heap_merge(hp, os_leaf_heap(&tr[at[1]]), os_leaf_heap(&tr[leaf])),
+		     tr[leaf].sum + 1);
+	os_leaf_take(s, at[0], th, os_heap_merge(hp, hp[c].left, hp[c].right), -1);
 	tr[leaf] = OS_FREE_LEAF;
 	hp[c] = (struct os_hnode){ .rank = 1, .time = s->now };
 	/* x leaves its place in the LRU list for the top. */
