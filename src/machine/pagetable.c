@@ -63,7 +63,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "machine/pagetable.h"
 #include "util/hugepages.h"
@@ -205,20 +204,13 @@ struct pt_pool {
 };
 
 /* A zeroed, 2 MiB-aligned chunk with huge pages advised, or NULL. */
-static char *pt_chunk_map(void)
+static char *pt_chunk_make(void)
 {
-	char *p = mmap(NULL, 2 * (size_t)PT_POOL_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t head;
+	char *p = hugepages_realloc(NULL, 0, PT_POOL_CHUNK);
 
-	if (p == MAP_FAILED)
-		return NULL;
-	/* Keep the aligned 2 MiB inside the 4 MiB mapped. */
-	head = (size_t)(-(uintptr_t)p & (PT_POOL_CHUNK - 1));
-	if (head > 0)
-		munmap(p, head);
-	munmap(p + head + PT_POOL_CHUNK, PT_POOL_CHUNK - head);
-	hugepages_hint(p + head, PT_POOL_CHUNK);
-	return p + head;
+	if (p != NULL)
+		memset(p, 0, PT_POOL_CHUNK);
+	return p;
 }
 
 /* size zeroed bytes (a multiple of 64, at most a chunk) from pt's pool,
@@ -236,7 +228,7 @@ static void *pt_pool_take(struct pagetable *pt, size_t size)
 		if (grown == NULL)
 			return NULL;
 		pool->chunk = grown;
-		if ((chunk = pt_chunk_map()) == NULL)
+		if ((chunk = pt_chunk_make()) == NULL)
 			return NULL;
 		pool->chunk[pool->chunks++] = chunk;
 		pool->used = 0;
@@ -404,7 +396,7 @@ void pt_destroy(struct pagetable *pt)
 	pt->root = NULL;
 	if (pt->pool != NULL) {
 		for (size_t i = 0; i < pt->pool->chunks; i++)
-			munmap(pt->pool->chunk[i], PT_POOL_CHUNK);
+			free(pt->pool->chunk[i]);
 		free(pt->pool->chunk);
 		free(pt->pool);
 		pt->pool = NULL;
