@@ -154,6 +154,15 @@ if [ "$status" -eq 0 ] && [[ "$out" == *"1 references"* ]] &&
 else
 	not_ok "a workload's empty trace gets a warning" "status $status" "stdout: $out" "stderr: $err"
 fi
+# ... and says so when its lines were all skipped as malformed.
+printf 'pagesim-trace 1\nR zz 4\n' >"$work/all-skipped.trace"
+run_pagesim run --workload "$work/one.trace,$work/all-skipped.trace" --frames 4 --skip-bad
+if [ "$status" -eq 0 ] && [[ "$out" == *"1 references"* ]] &&
+	[[ "$err" == *"pagesim: warning: the workload's trace $work/all-skipped.trace holds no records but the skipped ones" ]]; then
+	ok "a workload's trace of skipped lines says so"
+else
+	not_ok "a workload's trace of skipped lines says so" "status $status" "stdout: $out" "stderr: $err"
+fi
 run_pagesim run --workload "$work/empty2.trace,$work/one.trace,$work/empty.trace" --frames 4
 if [ "$status" -eq 0 ] &&
 	[ "$err" = "pagesim: warning: 2 of the workload's traces hold no records; the first: $work/empty2.trace" ]; then

@@ -43,7 +43,8 @@ void cli_warn_trace(const struct pass_info *info, const char *trace)
 		fprintf(stderr, "pagesim: warning: %s holds no records%s\n",
 			strcmp(trace, "-") == 0 ? "<stdin>" : trace, info->skipped > 0 ? " but the skipped ones" : "");
 	if (info->empty_traces == 1)
-		fprintf(stderr, "pagesim: warning: the workload's trace %s holds no records\n", info->first_empty);
+		fprintf(stderr, "pagesim: warning: the workload's trace %s holds no records%s\n", info->first_empty,
+			info->first_empty_skipped ? " but the skipped ones" : "");
 	else if (info->empty_traces > 1)
 		fprintf(stderr, "pagesim: warning: %" PRIu64 " of the workload's traces hold no records; the first: %s\n",
 			info->empty_traces, info->first_empty);

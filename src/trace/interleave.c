@@ -184,8 +184,10 @@ static void interleave_close(struct interleave *m)
 
 		if (in->r != NULL) {
 			m->info->skipped += trace_skipped(in->r);
-			if (in->ended && in->records == 0 && m->info->empty_traces++ == 0)
+			if (in->ended && in->records == 0 && m->info->empty_traces++ == 0) {
 				m->info->first_empty = in->path;
+				m->info->first_empty_skipped = trace_skipped(in->r) > 0;
+			}
 			if (m->info->first_skip[0] == '\0')
 				snprintf(m->info->first_skip, sizeof m->info->first_skip, "%s", trace_first_skip(in->r));
 			trace_close(in->r);

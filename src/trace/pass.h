@@ -50,9 +50,11 @@ struct pass_info {
 	uint64_t skipped;      /* malformed lines skipped (skip_bad) */
 	char first_skip[PS_ERROR_MAX];
 	/* A workload's traces that held no records (skipped ones aside), and
-	 * the first of them (its path, the workload's); 0 and NULL otherwise. */
+	 * the first of them (its path, the workload's) and whether lines of
+	 * it were skipped; 0, NULL and false otherwise. */
 	uint64_t empty_traces;
 	const char *first_empty;
+	bool first_empty_skipped;
 };
 
 /* Decode (or generate) the trace of spec with opt and hand every batch to
