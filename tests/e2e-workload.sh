@@ -122,6 +122,20 @@ got=$(csv_project res/wl/results.csv refs 2>&1)
 if [ "$status" -eq 0 ] && [[ "$err" == *"twice: the trace changed since its cells were made"* ]] && [ "$got" = 9 ]; then
 	ok "a changed trace of a workload redoes its cells"
 else not_ok "a changed trace of a workload redoes its cells" "status $status, refs $got" "$err"; fi
+# A workload's trace without records is named, as run --workload names
+# it, after the entry's name.
+: >empty.trace
+cat >wlempty.yaml <<'T'
+output: res/wlempty
+traces:
+  - {workload: [prog.trace, empty.trace], name: half}
+policies: [fifo]
+frames: [8]
+T
+run_pagesim sweep wlempty.yaml --no-plot -j 1
+if [ "$status" -eq 0 ] && [[ "$err" == *"pagesim: warning: half: the workload's trace empty.trace holds no records"* ]]; then
+	ok "a sweep names a workload's empty trace"
+else not_ok "a sweep names a workload's empty trace" "status $status" "$err"; fi
 cat >wlbad.yaml <<'T'
 output: res/wlbad
 traces:

@@ -105,14 +105,6 @@ bool cli_parse_frames(const char *option, const char *s, uint32_t *out, size_t m
  * first or last, or two in a row)? Such a list is refused. */
 bool cli_list_has_empty(const char *list);
 
-struct pass_info;
-
-/* Warn on stderr about what the pass over trace (a path, "-" for
- * standard input; NULL for a workload) met: malformed lines it skipped
- * (--skip-bad), how many and the first; no record at all; a workload's
- * traces without records, how many and the first. */
-void cli_warn_trace(const struct pass_info *info, const char *trace);
-
 /* A list option (--frames, --tau) LIST into out as cli_parse_frames does.
  * Returns 0, or -1 with err set, naming option, for an empty item and
  * cli_parse_frames's cases, or left empty for the option's generic error

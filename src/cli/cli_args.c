@@ -34,22 +34,6 @@ bool cli_list_has_empty(const char *list)
 	return len == 0 || list[0] == ',' || list[len - 1] == ',' || strstr(list, ",,") != NULL;
 }
 
-void cli_warn_trace(const struct pass_info *info, const char *trace)
-{
-	if (info->skipped > 0)
-		fprintf(stderr, "pagesim: warning: skipped %" PRIu64 " malformed line%s; the first: %s\n",
-			info->skipped, ps_plural(info->skipped), info->first_skip);
-	if (info->records == 0 && trace != NULL)
-		fprintf(stderr, "pagesim: warning: %s holds no records%s\n",
-			strcmp(trace, "-") == 0 ? "<stdin>" : trace, info->skipped > 0 ? " but the skipped ones" : "");
-	if (info->empty_traces == 1)
-		fprintf(stderr, "pagesim: warning: the workload's trace %s holds no records%s\n", info->first_empty,
-			info->first_empty_skipped ? " but the skipped ones" : "");
-	else if (info->empty_traces > 1)
-		fprintf(stderr, "pagesim: warning: %" PRIu64 " of the workload's traces hold no records; the first: %s\n",
-			info->empty_traces, info->first_empty);
-}
-
 int cli_frames_option(const char *option, const char *arg, uint32_t *out, size_t max, size_t *n,
 		      struct ps_error *err)
 {

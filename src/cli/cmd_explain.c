@@ -192,7 +192,7 @@ static int explain_run(struct explain_opts *o)
 		free(cell.segments);
 		return cli_fail("%s", err.msg);
 	}
-	cli_warn_trace(&info, o->trace);
+	pass_warn(&info, o->trace, NULL, "", stderr);
 	if (!c.begun) {
 		c.out.view_names = "frames";
 		explain_out_begin(&c.out);

@@ -321,7 +321,7 @@ static int mrc_run(const struct mrc_opts *o, const char *path)
 		status = cli_fail("%s", err.msg);
 	cli_progress_end(&pass.progress);
 	if (status == EXIT_OK) {
-		cli_warn_trace(&info, path);
+		pass_warn(&info, path, NULL, "", stderr);
 		status = mrc_print(o, m, &info);
 	}
 	mrc_destroy(m);

@@ -335,7 +335,7 @@ static int run_cells(const struct run_opts *o, const char *path)
 			status = cli_fail("%s: %s with %" PRIu32 " frames: %s", o->trace, cells[i].policy->label,
 					  cells[i].frames, cells[i].error);
 	if (status == EXIT_OK) {
-		cli_warn_trace(&info, o->workload_list != NULL ? NULL : o->trace);
+		pass_warn(&info, o->workload_list != NULL ? NULL : o->trace, NULL, "", stderr);
 		for (size_t i = 0; i < n; i++)
 			rows[i] = (struct run_result){
 				.trace = o->trace, .format = info.format, .policy = cells[i].policy->label,

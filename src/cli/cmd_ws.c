@@ -203,7 +203,7 @@ int cmd_ws(int argc, char **argv)
 		status = cli_fail("%s", err.msg);
 		goto out;
 	}
-	cli_warn_trace(&info, o->trace);
+	pass_warn(&info, o->trace, NULL, "", stderr);
 	status = o->series != NULL ? ws_write_series(o, w) : EXIT_OK;
 	if (status == EXIT_OK) {
 		ws_print_curve(stdout, o, w, info.format);

@@ -675,12 +675,7 @@ static int runner_record(struct runner *r, size_t t, struct cell *cells, size_t 
 		r->work_total -= n * shard_trace_work(tr);
 		return 0;
 	}
-	if (info->skipped)
-		runner_say(r, "pagesim: warning: %s: skipped %" PRIu64 " malformed line%s; the first: %s\n",
-			   tr->label, info->skipped, ps_plural(info->skipped), info->first_skip);
-	if (info->records == 0)
-		runner_say(r, "pagesim: warning: %s holds no records%s\n", tr->label,
-			   info->skipped > 0 ? " but the skipped ones" : "");
+	pass_warn(info, tr->label, tr->label, r->opt.live ? "\n" : "", r->opt.log);
 	if (runner_keep(r, t, cells, n, info, err) < 0)
 		return -1;
 	/* Its records are known now: the estimate gives way to them. */

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,4 +89,25 @@ int pass_run(const struct trace_spec *spec, const struct trace_options *opt, pas
 	if (spec->workload != NULL)
 		return interleave_run(spec->workload, opt, consume, ctx, info, err);
 	return pass_file(spec->path, opt, consume, ctx, info, err);
+}
+
+void pass_warn(const struct pass_info *info, const char *name, const char *label, const char *lead, FILE *f)
+{
+	const char *sep = label != NULL ? ": " : "";
+	const char *but = info->skipped > 0 ? " but the skipped ones" : "";
+
+	if (label == NULL)
+		label = "";
+	if (info->skipped > 0)
+		fprintf(f, "%spagesim: warning: %s%sskipped %" PRIu64 " malformed line%s; the first: %s\n", lead, label,
+			sep, info->skipped, ps_plural(info->skipped), info->first_skip);
+	if (info->records == 0 && name != NULL)
+		fprintf(f, "%spagesim: warning: %s holds no records%s\n", lead, strcmp(name, "-") == 0 ? "<stdin>" : name,
+			but);
+	if (info->empty_traces == 1)
+		fprintf(f, "%spagesim: warning: %s%sthe workload's trace %s holds no records%s\n", lead, label, sep,
+			info->first_empty, info->first_empty_skipped ? " but the skipped ones" : "");
+	else if (info->empty_traces > 1)
+		fprintf(f, "%spagesim: warning: %s%s%" PRIu64 " of the workload's traces hold no records; the first: %s\n",
+			lead, label, sep, info->empty_traces, info->first_empty);
 }

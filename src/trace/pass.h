@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/error.h"
 #include "trace/gen.h"
@@ -62,5 +63,15 @@ struct pass_info {
  * the generator or the consumer. */
 int pass_run(const struct trace_spec *spec, const struct trace_options *opt, pass_consumer *consume,
 	     void *ctx, struct pass_info *info, struct ps_error *err);
+
+/* Write to f the warnings a finished pass calls for, each a line
+ * "pagesim: warning: ..." after lead ("" or "\n" below a progress line):
+ * malformed lines it skipped (skip_bad), how many and the first; a trace
+ * without records, as name calls it ("-": standard input; NULL: not said,
+ * as for a workload of the command line); a workload's traces without
+ * records, how many and the first. label, when not NULL, goes before the
+ * skipped lines' and the workload's warnings ("LABEL: "): a sweep's trace.
+ * One text for every command and the sweep's runner. */
+void pass_warn(const struct pass_info *info, const char *name, const char *label, const char *lead, FILE *f);
 
 #endif
