@@ -126,7 +126,7 @@ expect_error "convert: one argument" "convert: expected IN and OUT" convert "$t"
 expect_error "convert: three arguments" "convert: expected IN and OUT" convert "$t" a b
 expect_error "convert: unknown option" 'convert: unknown option "--frobnicate"' convert "$t" "$work/dest/x.bin" --frobnicate
 expect_error "convert: bad --va-bits" '--va-bits: expected 32 or 48, got "40"' convert "$t" "$work/dest/x.bin" --va-bits 40
-expect_error "convert: output directory missing" "cannot create $work/dest/no/x.bin.tmp." convert "$t" "$work/dest/no/x.bin"
+expect_error "convert: output directory missing" "cannot create $work/dest/no/x.bin: No such file" convert "$t" "$work/dest/no/x.bin"
 no_leftovers "usage errors: no output"
 expect_error "--format binary on a text trace" \
 	"pagesim: $t: not a binary trace (it does not start with \"PGSIMBIN\")" decode "$t" --format binary

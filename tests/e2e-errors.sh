@@ -55,6 +55,35 @@ expect_error "gen zero pages" "gen" gen uniform --pages 0 --refs 10 -o "$work/g.
 if [ ! -e "$work/g.trace" ] && [ -z "$(find "$work" -name 'g.trace.tmp*')" ]; then ok "gen leaves no file on error"
 else not_ok "gen leaves no file on error" "$(ls "$work")"; fi
 
+# Output files: an empty name is refused; a missing directory and a write
+# past the file-size limit (ulimit -f: SIGXFSZ is ignored, so the write
+# fails with EFBIG) are errors naming the file asked for, not a temporary,
+# and leave nothing behind, not a half-written file.
+expect_error "gen: an empty output name" "an output file's name is empty" gen uniform --pages 10 --refs 10 -o ''
+expect_error "gen: a missing output directory" "cannot create $work/no/g.trace: No such file or directory" \
+	gen uniform --pages 10 --refs 10 -o "$work/no/g.trace"
+(ulimit -f 8 && exec "$PAGESIM" gen uniform --pages 1000 --refs 100000 -o "$work/big.trace") >"$work/out" 2>"$work/err"
+status=$?
+if [ "$status" -eq 2 ] && [ "$(cat "$work/err")" = "pagesim: gen: cannot write $work/big.trace: File too large" ] &&
+	[ ! -e "$work/big.trace" ] && [ -z "$(find "$work" -name 'big.trace.tmp*')" ]; then
+	ok "gen past the file-size limit: an error, no file"
+else
+	not_ok "gen past the file-size limit: an error, no file" "status $status" "$(cat "$work/err")" "$(ls "$work")"
+fi
+# A sweep stopped so: its summary says "failed", not "running", and no
+# temporary file is left.
+printf 'output: %s/fsz\ntraces:\n  - %s/sort-1k.addr-rw\npolicies: [fifo, lru, clock, random]\nframes: [%s]\nseeds: [1, 2, 3, 4]\n' \
+	"$work" "$TRACES" "$(seq -s ', ' 1 40)" >"$work/fsz.yaml"
+(ulimit -f 8 && exec "$PAGESIM" sweep "$work/fsz.yaml" --no-plot -j 1) >"$work/out" 2>"$work/err"
+status=$?
+if [ "$status" -eq 2 ] && grep -q "pagesim: $work/fsz/cells/.*\.tsv: File too large" "$work/err" &&
+	grep -q '"status": "failed"' "$work/fsz/summary.json" && [ -z "$(find "$work/fsz" -name '.tmp*')" ]; then
+	ok "a sweep past the file-size limit: an error, summary failed"
+else
+	not_ok "a sweep past the file-size limit: an error, summary failed" "status $status" "$(cat "$work/err")" \
+		"$(cat "$work/fsz/summary.json" 2>&1 | grep status)" "$(find "$work/fsz")"
+fi
+
 # --skip-bad: the same bad trace runs, reports the skip, and counts the rest.
 run_pagesim run "$work/bad.trace" --skip-bad --policy fifo --output csv
 if [ "$status" -eq 0 ] && [[ "$err" == *"skipped 1 malformed line; the first: $work/bad.trace:4:"* ]] &&

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,5 +83,9 @@ int main(int argc, char **argv)
 
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+	/* A write past the file-size limit (ulimit -f) then fails with EFBIG,
+	 * which every writer reports and cleans up after, instead of killing
+	 * the process with no message and a temporary file left behind. */
+	signal(SIGXFSZ, SIG_IGN);
 	return cli_close_stdout(run_command(argc, argv));
 }

@@ -60,6 +60,7 @@ struct runner {
 				   cells times its records (estimated by
 				   shard.h's cost model until it is replayed) */
 	size_t traces_done;     /* replayed (or failed) in this run */
+	bool began;             /* summary.json says "running" (runner_begin) */
 	double last_draw;
 	pthread_mutex_t lock;   /* all of the above, between traces replayed at once */
 	struct ps_error job_err; /* the first output error of a trace's job */
@@ -847,7 +848,10 @@ static int runner_begin(struct runner *r, struct ps_error *err)
 {
 	const struct experiment *e = r->exp;
 
-	if (runner_write_summary(r, "running", err) < 0 || (r->owner != NULL && runner_write_manifest(r, err) < 0))
+	if (runner_write_summary(r, "running", err) < 0)
+		return -1;
+	r->began = true;
+	if (r->owner != NULL && runner_write_manifest(r, err) < 0)
 		return -1;
 	for (size_t t = 0; !r->opt.resume && t < e->ntraces; t++) {
 		char path[4096];
@@ -889,10 +893,19 @@ int runner_run(const struct experiment *exp, const struct runner_options *opt, s
 		if (r.opt.live)
 			fputc('\n', r.opt.log);
 	}
-	if (rc >= 0 && (runner_write_results(&r, err) < 0 ||
-			runner_write_summary(&r, rc == 1 ? "interrupted" : r.cells_failed ? "failed" : "complete",
-					     err) < 0))
+	if (rc >= 0 && runner_write_results(&r, err) < 0)
 		rc = -1;
+	if (rc >= 0 && runner_write_summary(&r, rc == 1 ? "interrupted" : r.cells_failed ? "failed" : "complete",
+					    err) < 0) {
+		rc = -1;
+	} else if (rc < 0 && r.began) {
+		/* A write failed (err says which): the summary must not go on
+		 * saying "running". If it cannot be written either, a later
+		 * run still finds "running", the state after a crash. */
+		struct ps_error ignored;
+
+		runner_write_summary(&r, "failed", &ignored);
+	}
 	*counts = (struct runner_counts){ .cells = r.cells_total, .done = r.cells_done,
 					  .failed = r.cells_failed, .seconds = runner_elapsed(&r) };
 	runner_free(&r);

@@ -84,6 +84,8 @@ int files_resolve_output(const char *path, char **real, bool *direct, struct ps_
 
 	*real = NULL;
 	*direct = false;
+	if (path[0] == '\0')
+		return ps_error_set(err, "an output file's name is empty");
 	if (files_descriptor_of(path) >= 0) {
 		*direct = true;
 		*real = strdup(path);
@@ -178,11 +180,12 @@ int files_write_atomic(const char *dir, const char *name, const char *data, size
 		ps_error_set(err, "out of memory");
 		goto out;
 	}
+	/* Messages name the file the caller asked for, not the temporary. */
 	if ((out = fopen(tmp, "w")) == NULL) {
-		ps_error_set(err, "%s: %s", tmp, strerror(errno));
+		ps_error_set(err, "%s: %s", real, strerror(errno));
 		goto out;
 	}
-	if (files_write_stream(out, tmp, data, len, true, err) < 0) {
+	if (files_write_stream(out, real, data, len, true, err) < 0) {
 		unlink(tmp);
 		goto out;
 	}

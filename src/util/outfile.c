@@ -26,7 +26,9 @@
 
 #define OUTFILE_ZSTD_LEVEL 3
 
-static const int outfile_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGXFSZ };
+/* SIGXFSZ is not among them: main() ignores it, so a write past the
+ * file-size limit fails with EFBIG and goes the error path. */
+static const int outfile_signals[] = { SIGINT, SIGTERM, SIGHUP };
 #define OUTFILE_NSIGNALS (sizeof outfile_signals / sizeof outfile_signals[0])
 
 struct outfile {
@@ -167,7 +169,7 @@ static int outfile_open_tmp(struct outfile *f, struct ps_error *err)
 	f->fd = open(outfile_tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (f->fd >= 0)
 		return 0;
-	ps_error_set(err, "cannot create %s: %s", outfile_tmp_path, strerror(errno));
+	ps_error_set(err, "cannot create %s: %s", f->path, strerror(errno));
 	outfile_free(f, false);
 	return -1;
 }
@@ -279,8 +281,7 @@ int outfile_close(struct outfile *f, bool ok, uint64_t *bytes, struct ps_error *
 		rc = ps_error_set(err, "cannot write %s: %s", f->name, strerror(errno));
 	if (rc == 0 && !f->to_stdout && !f->direct) {
 		if (rename(outfile_tmp_path, f->path) != 0)
-			rc = ps_error_set(err, "cannot rename %s to %s: %s", outfile_tmp_path, f->path,
-					  strerror(errno));
+			rc = ps_error_set(err, "cannot write %s: %s", f->path, strerror(errno));
 		else
 			rc = files_sync_dir_of(f->path, err);
 	}

@@ -4,7 +4,7 @@
  *
  * A named output PATH is written as PATH.tmp.PID and renamed into place by
  * outfile_close() only when everything was written, so an error or a
- * signal (SIGINT, SIGTERM, SIGHUP, SIGXFSZ) never leaves a half-written
+ * signal (SIGINT, SIGTERM, SIGHUP) never leaves a half-written
  * PATH behind: while a named outfile is open, those signals remove the
  * temporary file and then kill the process as before. The file is flushed
  * to disk before the rename and its directory after it. A symbolic link
@@ -30,7 +30,7 @@
 struct outfile;
 
 /* Open path for writing as described above. Returns NULL with err set
- * ("cannot create PATH.tmp.PID: reason", ...) on failure. */
+ * ("cannot create PATH: reason", ...) on failure. */
 struct outfile *outfile_open(const char *path, struct ps_error *err);
 
 /* Append n bytes (compressed if the name says so). Returns 0 or -1 with
