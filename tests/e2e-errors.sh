@@ -70,6 +70,18 @@ if [ "$status" -eq 2 ] && [ "$(cat "$work/err")" = "pagesim: gen: cannot write $
 else
 	not_ok "gen past the file-size limit: an error, no file" "status $status" "$(cat "$work/err")" "$(ls "$work")"
 fi
+# An output that names the input (or another link to it) is refused
+# before anything is written: the trace stays as it was.
+cp "$TRACES/sort-1k.addr-rw" "$work/self.addr-rw"
+ln -f "$work/self.addr-rw" "$work/self-link.addr-rw"
+expect_error "convert onto its own input" "convert: $work/self.addr-rw: is the input trace; convert it to another file" \
+	convert "$work/self.addr-rw" "$work/self.addr-rw"
+expect_error "convert onto a hard link of its input" "$work/self-link.addr-rw: is the input trace" \
+	convert "$work/self.addr-rw" "$work/self-link.addr-rw"
+expect_error "ws --series onto the trace" "--series: $work/self.addr-rw is the trace; write the series to another file" \
+	ws "$work/self.addr-rw" --series "$work/self.addr-rw"
+if cmp -s "$TRACES/sort-1k.addr-rw" "$work/self.addr-rw"; then ok "the input survives"
+else not_ok "the input survives" "$(head -c 200 "$work/self.addr-rw" | od -c | head -3)"; fi
 # A sweep stopped so: its summary says "failed", not "running", and no
 # temporary file is left.
 printf 'output: %s/fsz\ntraces:\n  - %s/sort-1k.addr-rw\npolicies: [fifo, lru, clock, random]\nframes: [%s]\nseeds: [1, 2, 3, 4]\n' \

@@ -22,6 +22,7 @@
 #include "replay/wscurve.h"
 #include "report/report.h"
 #include "trace/pass.h"
+#include "util/files.h"
 #include "util/outfile.h"
 
 struct ws_opts {
@@ -195,6 +196,10 @@ int cmd_ws(int argc, char **argv)
 		return cli_fail("out of memory");
 	if ((status = ws_parse(argc, argv, o)) >= 0)
 		goto out;
+	if (o->series != NULL && files_same_file(o->trace, o->series)) {
+		status = cli_fail("--series: %s is the trace; write the series to another file", o->series);
+		goto out;
+	}
 	for (size_t i = 0; i < o->ntaus; i++)
 		taus[i] = o->taus[i];
 	w = wscurve_create(&(struct wscurve_config){ .page_shift = o->topt.page_shift, .span_pages = o->span_pages,

@@ -13,6 +13,7 @@
 #include "trace/trace_binary.h"
 #include "trace/trace_binary_writer.h"
 #include "trace/trace_event.h"
+#include "util/files.h"
 #include "util/outfile.h"
 
 #define CONVERT_BATCH 16384 /* records per read: 256 KiB */
@@ -47,6 +48,8 @@ int trace_convert(const char *in, const struct trace_options *opt, unsigned vers
 	int rc = -1;
 
 	memset(st, 0, sizeof *st);
+	if (files_same_file(in, out))
+		return ps_error_set(err, "%s: is the input trace; convert it to another file", out);
 	r = trace_open(in, opt, err);
 	if (r == NULL)
 		return -1;

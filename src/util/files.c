@@ -109,6 +109,14 @@ int files_resolve_output(const char *path, char **real, bool *direct, struct ps_
 	return 0;
 }
 
+bool files_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return strcmp(a, "-") != 0 && strcmp(b, "-") != 0 && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int files_sync_dir_of(const char *path, struct ps_error *err)
 {
 	const char *slash = strrchr(path, '/');

@@ -41,6 +41,12 @@ int files_open_direct(const char *path);
  * -1 with err set ("PATH: reason"). */
 int files_resolve_output(const char *path, char **real, bool *direct, struct ps_error *err);
 
+/* Are a and b one regular file (the same device and inode: a link, or
+ * another name of it)? "-" (standard input or output) is never one. An
+ * output that would replace its own input must be refused before
+ * anything is read. */
+bool files_same_file(const char *a, const char *b);
+
 /* Make a renamed file durable: flush the directory that holds path (the
  * part before its last '/', or "."). Returns 0 or -1 with err set. */
 int files_sync_dir_of(const char *path, struct ps_error *err);
