@@ -204,12 +204,22 @@ START_TEST(errors_name_line_column_and_choices)
 	load_fails(OK_TRACES "policies: [fifo]\nframes: [3]\nname: a/b\n", ":4:7: name must be non-empty and contain no '/'");
 	load_fails(OK_TRACES "policies: [fifo]\nframes: [3]\nname: x\nname: y\n", ":5:1: key \"name\" appears twice");
 	load_fails(OK_TRACES "policies: []\nframes: [3]\n", ":2:11: policies must not be empty");
-	load_fails(OK_TRACES "policies: {a: b}\nframes: [3]\n", ":2:11: policies must be a list");
+	load_fails(OK_TRACES "policies: {a: b}\nframes: [3]\n",
+		   ":2:11: policies must be a list or a single value, not a mapping");
+	load_fails(OK_TRACES "policies: [fifo]\nframes: [3]\nseeds: {a: 1}\n",
+		   ":4:8: seeds must be a list or a single value, not a mapping");
 	load_fails(OK_TRACES "frames: [3]\n", ":1:1: the experiment needs policies:");
 	load_fails(OK_TRACES "policies: [fifo]\n", ":1:1: the experiment needs frames:");
 	load_fails("policies: [fifo]\nframes: [3]\n", ":1:1: the experiment needs traces:");
 	load_fails("- a\n- b\n", ":1:1: the experiment must be a mapping of keys to values");
 	load_fails(OK_TRACES "policies: [fifo\nframes: [3]\n", ":3:7: not valid YAML:");
+	/* What follows the first document would be ignored, errors and all. */
+	load_fails(OK_TRACES "policies: [fifo]\nframes: [3]\n---\n[[[\n",
+		   ":4:1: a second YAML document; an experiment file holds one");
+	load_fails(OK_TRACES "policies: [fifo]\nframes: [3]\n...\nseeds: 2\n", ":5:1: not valid YAML:");
+	load_fails(OK_TRACES "policies:\n\t- fifo\nframes: [3]\n",
+		   ":3:1: not valid YAML: found character that cannot start any token while scanning for the next "
+		   "token (a tab: YAML indents with spaces only)");
 	load_fails("", ": the file is empty");
 }
 END_TEST

@@ -82,6 +82,7 @@ expect_error "ws --series onto the trace" "--series: $work/self.addr-rw is the t
 	ws "$work/self.addr-rw" --series "$work/self.addr-rw"
 if cmp -s "$TRACES/sort-1k.addr-rw" "$work/self.addr-rw"; then ok "the input survives"
 else not_ok "the input survives" "$(head -c 200 "$work/self.addr-rw" | od -c | head -3)"; fi
+expect_error "sweep of a directory" "pagesim: $work: Is a directory" sweep "$work"
 # A sweep stopped so: its summary says "failed", not "running", and no
 # temporary file is left.
 printf 'output: %s/fsz\ntraces:\n  - %s/sort-1k.addr-rw\npolicies: [fifo, lru, clock, random]\nframes: [%s]\nseeds: [1, 2, 3, 4]\n' \

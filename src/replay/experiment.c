@@ -150,7 +150,7 @@ static int exp_items(struct exp_ctx *c, yaml_node_t *node, const char *what, yam
 		return 0;
 	}
 	if (node->type != YAML_SEQUENCE_NODE)
-		return exp_fail(c, node, "%s must be a list", what);
+		return exp_fail(c, node, "%s must be a list or a single value, not a mapping", what);
 	for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
 		if (*n == max)
 			return exp_fail(c, node, "%s: at most %zu entries", what, max);
@@ -1243,14 +1243,19 @@ static const struct exp_key exp_top_keys[] = {
 };
 
 /* Set err to "path:LINE:COL: not valid YAML: ..." for parser's error. */
-static int exp_yaml_error(const char *path, const yaml_parser_t *parser, struct ps_error *err)
+static int exp_yaml_error(const char *path, const yaml_parser_t *parser, const unsigned char *text, size_t len,
+			  struct ps_error *err)
 {
 	const yaml_mark_t *m = parser->problem_mark.line || parser->problem_mark.column || !parser->context
 			       ? &parser->problem_mark : &parser->context_mark;
+	/* libyaml's words for a tab where a token must start say nothing of
+	 * tabs. */
+	const bool tab = parser->problem_mark.index < len && text[parser->problem_mark.index] == '\t';
 
-	return ps_error_set(err, "%s:%lu:%lu: not valid YAML: %s%s%s", path, (unsigned long)m->line + 1,
+	return ps_error_set(err, "%s:%lu:%lu: not valid YAML: %s%s%s%s", path, (unsigned long)m->line + 1,
 			    (unsigned long)m->column + 1, parser->problem ? parser->problem : "unknown error",
-			    parser->context ? " " : "", parser->context ? parser->context : "");
+			    parser->context ? " " : "", parser->context ? parser->context : "",
+			    tab ? " (a tab: YAML indents with spaces only)" : "");
 }
 
 /* Read the file at path into *text (malloc'd, *len bytes). A file of more
@@ -1270,8 +1275,10 @@ static int exp_read_text(const char *path, unsigned char **text, size_t *len, st
 	}
 	*len = fread(*text, 1, EXP_READ_MAX + 1, f);
 	if (ferror(f)) {
+		int why = errno; /* a directory: EISDIR */
+
 		fclose(f);
-		return ps_error_set(err, "%s: read error", path);
+		return ps_error_set(err, "%s: %s", path, strerror(why));
 	}
 	fclose(f);
 	if (*len <= EXP_READ_MAX)
@@ -1283,21 +1290,31 @@ static int exp_read_text(const char *path, unsigned char **text, size_t *len, st
 			    path, line, col, EXP_READ_MAX);
 }
 
-/* Refuse text nested deeper than EXP_MAX_DEPTH collections, walking its
- * events before any document is built (libyaml's cost grows with the square
- * of the depth). Returns 0 (also on a YAML error, which the load then
- * reports) or -1 with err set at the first collection too deep. */
-static int exp_check_depth(const char *path, const unsigned char *text, size_t len, struct ps_error *err)
+/* Walk the events of the whole text before any document is built:
+ * refuse text nested deeper than EXP_MAX_DEPTH collections (libyaml's
+ * cost grows with the square of the depth), a second document (the load
+ * reads only the first, so what follows "---" or "..." would be ignored,
+ * its errors too), and any YAML error. Returns 0 or -1 with err set at the
+ * place. */
+static int exp_check_stream(const char *path, const unsigned char *text, size_t len, struct ps_error *err)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	int depth = 0, rc = 0;
+	int depth = 0, rc = 0, documents = 0;
 	bool done = false;
 
 	if (!yaml_parser_initialize(&parser))
 		return ps_error_set(err, "%s: out of memory", path);
 	yaml_parser_set_input_string(&parser, text, len);
-	while (!done && rc == 0 && yaml_parser_parse(&parser, &ev)) {
+	while (!done && rc == 0) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = exp_yaml_error(path, &parser, text, len, err);
+			break;
+		}
+		if (ev.type == YAML_DOCUMENT_START_EVENT && ++documents > 1)
+			rc = ps_error_set(err, "%s:%lu:%lu: a second YAML document; an experiment file holds one",
+					  path, (unsigned long)ev.start_mark.line + 1,
+					  (unsigned long)ev.start_mark.column + 1);
 		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
 			if (++depth > EXP_MAX_DEPTH)
 				rc = ps_error_set(err, "%s:%lu:%lu: lists and mappings nested more than %d deep, "
@@ -1315,7 +1332,8 @@ static int exp_check_depth(const char *path, const unsigned char *text, size_t l
 }
 
 /* Read the YAML document at path into doc, refusing a file beyond the
- * size and depth limits first. Returns 0 or -1 with err set
+ * size and depth limits, a second document and any YAML error first
+ * (exp_check_stream). Returns 0 or -1 with err set
  * ("path:LINE:COL: reason" for a YAML error or a limit). */
 static int exp_read_document(const char *path, yaml_document_t *doc, struct ps_error *err)
 {
@@ -1325,13 +1343,13 @@ static int exp_read_document(const char *path, yaml_document_t *doc, struct ps_e
 	int rc = exp_read_text(path, &text, &len, err);
 
 	if (rc == 0)
-		rc = exp_check_depth(path, text, len, err);
+		rc = exp_check_stream(path, text, len, err);
 	if (rc == 0 && !yaml_parser_initialize(&parser))
 		rc = ps_error_set(err, "%s: out of memory", path);
 	if (rc == 0) {
 		yaml_parser_set_input_string(&parser, text, len);
 		if (!yaml_parser_load(&parser, doc))
-			rc = exp_yaml_error(path, &parser, err);
+			rc = exp_yaml_error(path, &parser, text, len, err);
 		yaml_parser_delete(&parser);
 	}
 	free(text);
