@@ -137,6 +137,17 @@ expect_same "--from 5 --count 4: references 5 to 8, as in the whole replay" "$wo
 n=$("$PAGESIM" explain "$TRACES/example.trace" --policy lru --frames 4 --process 2 --output csv |
 	awk -F, 'NR > 1 && $3 != 2' | wc -l)
 if [ "$n" -eq 0 ]; then ok "--process 2 shows only process 2"; else not_ok "--process 2 shows only process 2" "$n other rows"; fi
+# The heading counts what it shows; a process without references is
+# warned about; pids start at 1.
+run_pagesim explain "$TRACES/example.trace" --policy lru --frames 4 --process 2
+if [[ "$out" == *"Shown: the 7 references of process 2 (the trace has 20);"* ]]; then ok "--process: the heading counts its references"
+else not_ok "--process: the heading counts its references" "$(grep Shown <<<"$out")"; fi
+run_pagesim explain "$TRACES/example.trace" --policy lru --frames 4 --process 7
+if [ "$status" -eq 0 ] && [[ "$out" == *"Shown: no reference of process 7 (the trace has 20);"* ]] &&
+	[ "$err" = "pagesim: warning: process 7 makes no reference in the trace" ]; then
+	ok "--process of an absent process: said, and warned"
+else not_ok "--process of an absent process: said, and warned" "$(grep Shown <<<"$out")" "$err"; fi
+expect_error "--process 0" '--process: expected a process id from 1 to 2^32-1, got "0"' explain "$TRACES/example.trace" --process 0
 "$PAGESIM" explain "$EX/silberschatz-dirty.pages" --policy fifo --frames 3 --style vmsim >"$work/vmsim.txt"
 # vmsim's actions, derived from refsim's steps: a hit; a fault with no
 # victim; a clean victim; a dirty one.

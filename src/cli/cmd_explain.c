@@ -53,8 +53,8 @@ static const struct opt_spec explain_options[] = {
 	{ .name = "count", .kind = OPT_UINT, .arg = "K", OPT_AT(struct explain_opts, count), .min = 1,
 	  .max = UINT64_MAX, .expected = "a number of references >= 1",
 	  .help = "show K references, then stop (default: to the end)" },
-	{ .name = "process", .kind = OPT_UINT, .arg = "PID", OPT_AT(struct explain_opts, pid), .max = UINT32_MAX,
-	  OPT_GIVEN(struct explain_opts, pid_given), .expected = "a process id",
+	{ .name = "process", .kind = OPT_UINT, .arg = "PID", OPT_AT(struct explain_opts, pid), .min = 1,
+	  .max = UINT32_MAX, OPT_GIVEN(struct explain_opts, pid_given), .expected = "a process id from 1 to 2^32-1",
 	  .help = "show only the references and events of process PID" },
 	{ .name = "style", .kind = OPT_CHOICE, .arg = "STYLE", OPT_AT(struct explain_opts, style),
 	  .words = explain_style_words, .values = explain_style_values,
@@ -130,6 +130,7 @@ struct explain_cli {
 	struct explain_out out;
 	bool begun;
 	char names[256];
+	uint64_t shown; /* references printed (events aside) */
 };
 
 /* explain_step_fn: print the header before the first step (it names the
@@ -149,16 +150,27 @@ static bool explain_header_step(void *ctx, const struct explain_step *st)
 		explain_out_begin(&c->out);
 		c->begun = true;
 	}
+	c->shown += !st->is_event;
 	return explain_print_step(&c->out, st);
 }
 
-/* "references A to B of N" for the text summary's heading. */
-static void explain_window_text(const struct explain_opts *o, uint64_t refs, char *buf, size_t len)
+/* "references A to B of N" for the text summary's heading; with
+ * --process, how many of them were the process's (shown of them). */
+static void explain_window_text(const struct explain_opts *o, uint64_t refs, uint64_t shown, char *buf, size_t len)
 {
 	uint64_t total = refs;
 	uint64_t last = o->count == UINT64_MAX || o->from + o->count > total ? total : o->from + o->count;
 
-	if (o->from >= total)
+	char some[48] = "no reference";
+
+	if (shown > 0)
+		snprintf(some, sizeof some, "the %" PRIu64 " reference%s", shown, ps_plural(shown));
+	if (o->pid_given && o->from == 0 && last == total)
+		snprintf(buf, len, "Shown: %s of process %" PRIu32 " (the trace has %" PRIu64 ")", some, o->pid, total);
+	else if (o->pid_given)
+		snprintf(buf, len, "Shown: %s of process %" PRIu32 " among references %" PRIu64 " to %" PRIu64 " of %" PRIu64,
+			 some, o->pid, o->from, last > 0 ? last - 1 : 0, total);
+	else if (o->from >= total)
 		snprintf(buf, len, "Shown: no reference (the trace has %" PRIu64 ")", total);
 	else if (o->from == 0 && last == total)
 		snprintf(buf, len, "Shown: every reference (%" PRIu64 ")", total);
@@ -197,7 +209,11 @@ static int explain_run(struct explain_opts *o)
 		c.out.view_names = "frames";
 		explain_out_begin(&c.out);
 	}
-	explain_window_text(o, cell.stats.refs + cell.stats.segfaults + cell.stats.ignored_refs, window, sizeof window);
+	explain_window_text(o, cell.stats.refs + cell.stats.segfaults + cell.stats.ignored_refs, c.shown, window,
+			    sizeof window);
+	if (o->pid_given && c.shown == 0)
+		fprintf(stderr, "pagesim: warning: process %" PRIu32 " makes no reference in %s\n", o->pid,
+			o->from == 0 && o->count == UINT64_MAX ? "the trace" : "the references shown");
 	explain_out_end(&c.out, &(struct run_result){ .trace = o->trace, .format = info.format, .policy = o->spec.label,
 						      .frames = o->frames, .page_size = 1ULL << o->topt.page_shift,
 						      .seed = o->seed, .skipped = info.skipped, .stats = cell.stats,
