@@ -134,9 +134,6 @@ int cli_load_experiment(const char *file, struct experiment *exp)
 	struct ps_error err;
 	int rc = exp_load_with_plugins(file, exp, sweep_load_plugin, NULL, &err);
 
-	if (rc == 0 && exp->machine.vm.by_segment)
-		return cli_fail("%s: by-segment: sweeps and checks keep no per-segment breakdown;"
-				" use pagesim run --by-segment", file);
 	return rc == 0 ? EXIT_OK : cli_fail("%s", err.msg);
 }
 

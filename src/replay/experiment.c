@@ -480,8 +480,15 @@ static int exp_key_output(struct exp_ctx *c, yaml_node_t *v, void *t)
 
 	if (s == NULL)
 		return -1;
+	struct stat st;
+
 	if (*s == '\0')
 		return exp_fail(c, v, "output must name a directory");
+	/* Said here, at the key, not when the sweep makes the directory. */
+	if (stat(s, &st) == 0 && !S_ISDIR(st.st_mode))
+		return exp_fail(c, v, "output: %s exists and is not a directory", s);
+	if (stat(s, &st) != 0 && errno == ENOTDIR)
+		return exp_fail(c, v, "output: %s lies under a file that is not a directory", s);
 	return (c->exp->output = exp_strdup(c, v, s)) ? 0 : -1;
 }
 
@@ -917,9 +924,15 @@ static int exp_key_count_page_tables(struct exp_ctx *c, yaml_node_t *v, void *t)
 	return exp_bool(c, v, "count-page-tables", &c->exp->machine.vm.count_page_tables);
 }
 
+/* by-segment: false only; sweeps and checks keep no per-segment rows. */
 static int exp_key_by_segment(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
-	return exp_bool(c, v, "by-segment", &c->exp->machine.vm.by_segment);
+	if (exp_bool(c, v, "by-segment", &c->exp->machine.vm.by_segment) < 0)
+		return -1;
+	if (c->exp->machine.vm.by_segment)
+		return exp_fail(c, v, "by-segment: sweeps and checks keep no per-segment breakdown; use pagesim "
+				"run --by-segment");
+	return 0;
 }
 
 static int exp_key_scope(struct exp_ctx *c, yaml_node_t *v, void *t)
