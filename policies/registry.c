@@ -139,9 +139,10 @@ static void policy_param_names(const struct policy *p, char *buf, size_t size)
 		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", p->params[i].name);
 }
 
-/* Set parameter KEY=VALUE (the text in kv, len bytes) of out->policy.
- * Returns 0 or -1 with err set. */
-static int policy_spec_set(struct policy_spec *out, const char *kv, size_t len, struct ps_error *err)
+/* Set parameter KEY=VALUE (the text in kv, len bytes) of out->policy,
+ * once: *given has bit i set for each parameter i set before, and one set
+ * again is refused. Returns 0 or -1 with err set. */
+static int policy_spec_set(struct policy_spec *out, const char *kv, size_t len, unsigned *given, struct ps_error *err)
 {
 	const struct policy *p = out->policy;
 	char text[128], names[256];
@@ -163,6 +164,9 @@ static int policy_spec_set(struct policy_spec *out, const char *kv, size_t len, 
 
 		if (strlen(pp->name) != (size_t)(eq - text) || strncmp(pp->name, text, (size_t)(eq - text)) != 0)
 			continue;
+		if (*given >> i & 1)
+			return ps_error_set(err, "policy \"%s\": %s is given twice", p->name, pp->name);
+		*given |= 1u << i;
 		errno = 0;
 		v = strtod(eq + 1, &end);
 		if (eq[1] == '\0' || *end != '\0' || errno != 0 || !isfinite(v) || v < pp->min || v > pp->max ||
@@ -184,6 +188,7 @@ int policy_spec_parse(const char *spec, struct policy_spec *out, struct ps_error
 	size_t name_len = colon ? (size_t)(colon - spec) : strlen(spec);
 	char name[POLICY_NAME_MAX + 1];
 	size_t used;
+	unsigned given = 0; /* the parameters set so far, by index */
 
 	memset(out, 0, sizeof *out);
 	if (name_len > POLICY_NAME_MAX)
@@ -205,7 +210,7 @@ int policy_spec_parse(const char *spec, struct policy_spec *out, struct ps_error
 		const char *kv = colon + 1;
 
 		colon = strchr(kv, ':');
-		if (policy_spec_set(out, kv, colon ? (size_t)(colon - kv) : strlen(kv), err) < 0)
+		if (policy_spec_set(out, kv, colon ? (size_t)(colon - kv) : strlen(kv), &given, err) < 0)
 			return -1;
 	}
 	used = (size_t)snprintf(out->label, sizeof out->label, "%s", out->policy->name);

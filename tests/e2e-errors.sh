@@ -82,6 +82,18 @@ expect_error "ws --series onto the trace" "--series: $work/self.addr-rw is the t
 	ws "$work/self.addr-rw" --series "$work/self.addr-rw"
 if cmp -s "$TRACES/sort-1k.addr-rw" "$work/self.addr-rw"; then ok "the input survives"
 else not_ok "the input survives" "$(head -c 200 "$work/self.addr-rw" | od -c | head -3)"; fi
+# A value given twice is refused, as in an experiment file.
+expect_error "--frames twice" "--frames: 4 is listed twice" run "$TRACES/belady.pages" --frames 4,4
+expect_error "--frames twice, in a range" "--frames: 4 is listed twice" run "$TRACES/belady.pages" --frames 1..8,4
+expect_error "--tau twice" "--tau: 3 is listed twice" ws "$TRACES/belady.pages" --tau 3,3
+expect_error "--policy twice" "--policy: lru is listed twice" run "$TRACES/belady.pages" --policy lru,lru
+expect_error "a policy parameter twice" 'policy "aging": bits is given twice' \
+	run "$TRACES/belady.pages" --policy aging:bits=3:bits=4
+# Compressions pagesim does not read are named, not taken for garbage.
+printf 'BZh91AY&SY' >"$work/t.bz2"
+printf '\3757zXZ\0\0' >"$work/t.xz"
+expect_error "a bzip2 trace" "$work/t.bz2: compressed with bzip2, which pagesim does not read" run "$work/t.bz2"
+expect_error "an xz trace" "$work/t.xz: compressed with xz, which pagesim does not read" run "$work/t.xz"
 expect_error "sweep of a directory" "pagesim: $work: Is a directory" sweep "$work"
 # A sweep stopped so: its summary says "failed", not "running", and no
 # temporary file is left.

@@ -147,6 +147,8 @@ if [ "$status" -eq 0 ] && [[ "$out" == *"Shown: no reference of process 7 (the t
 	[ "$err" = "pagesim: warning: process 7 makes no reference in the trace" ]; then
 	ok "--process of an absent process: said, and warned"
 else not_ok "--process of an absent process: said, and warned" "$(grep Shown <<<"$out")" "$err"; fi
+expect_error "--policy with a list" '--policy: explain follows one policy, not a list ("lru,fifo")' \
+	explain "$TRACES/example.trace" --policy lru,fifo
 expect_error "--process 0" '--process: expected a process id from 1 to 2^32-1, got "0"' explain "$TRACES/example.trace" --process 0
 "$PAGESIM" explain "$EX/silberschatz-dirty.pages" --policy fifo --frames 3 --style vmsim >"$work/vmsim.txt"
 # vmsim's actions, derived from refsim's steps: a hit; a fault with no

@@ -106,6 +106,8 @@ expect_same "one-cell traces side by side on 2 threads give the results of 1 thr
 # --- refusals: one line, exit 2, nothing written ---
 expect_error "--shard beyond N" "--shard 4/3: expected K/N" sweep small.yaml --shard 4/3
 expect_error "--shard K without shards: in the file" "expected K/N" sweep small.yaml --shard 2
+expect_error "--shard with --plan" "sweep: --plan runs nothing, so --shard has nothing to choose" \
+	sweep small.yaml --shard 1/2 --plan 2
 
 # copy_part NAME: a copy of shard 2's directory to damage.
 copy_part() { rm -rf "$1" && cp -r "$shard2" "$1"; }

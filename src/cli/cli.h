@@ -96,8 +96,8 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * linear). Counts and steps are 1..2^31. Stores up to max values in out
  * and their number in *n; false on a malformed list (an empty item too),
  * with err set, naming option, when the items before were well formed and
- * it is a range A..B with A > B, or more than max values in all (else err
- * untouched). */
+ * it is a range A..B with A > B, more than max values in all, or a value
+ * given twice (else err untouched). */
 bool cli_parse_frames(const char *option, const char *s, uint32_t *out, size_t max, size_t *n,
 		      struct ps_error *err);
 

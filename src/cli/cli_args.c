@@ -83,6 +83,14 @@ bool cli_parse_frames(const char *option, const char *s, uint32_t *out, size_t m
 		ps_error_set(err, "%s: \"%s\" gives %" PRIu64 " values; at most %zu", option, s, sizes, max);
 		ok = false;
 	}
+	/* As an experiment file's lists: a value twice would give its rows
+	 * twice. (At most a few thousand values: pairs are cheap.) */
+	for (size_t i = 0; ok && i < *n; i++)
+		for (size_t j = 0; ok && j < i; j++)
+			if (out[i] == out[j]) {
+				ps_error_set(err, "%s: %" PRIu32 " is listed twice", option, out[i]);
+				ok = false;
+			}
 	free(copy);
 	return ok && *n > 0;
 }

@@ -106,6 +106,9 @@ static int explain_parse(int argc, char **argv, struct explain_opts *o)
 		return cli_fail(first >= argc ? "explain: no trace given" : "explain: more than one trace given");
 	}
 	o->trace = argv[first];
+	if (o->policy != NULL && strchr(o->policy, ',') != NULL)
+		return cli_fail("--policy: explain follows one policy, not a list (\"%s\"); run compares several",
+				o->policy);
 	if (policy_spec_parse(o->policy != NULL ? o->policy : "clock", &o->spec, &err) < 0)
 		return cli_fail("%s", err.msg);
 	if (o->style != EXPLAIN_TABLE && o->output != REPORT_TEXT)

@@ -49,8 +49,8 @@ static const char *const gen_format_words[] = {
 
 static const struct opt_spec gen_required[] = {
 	{ .name = "pages", .kind = OPT_UINT, .arg = "N", OPT_AT(struct gen_opts, p.pages), .min = 1,
-	  .max = 1ULL << GEN_ADDR_BITS, OPT_GIVEN(struct gen_opts, have_pages), .expected = "a number of pages >= 1",
-	  .help = "number of pages the workload ranges over (>= 1)" },
+	  .max = 1ULL << GEN_ADDR_BITS, OPT_GIVEN(struct gen_opts, have_pages), .expected = "a number of pages from 1 to 2^48",
+	  .help = "number of pages the workload ranges over (1..2^48)" },
 	{ .name = "refs", .kind = OPT_UINT, .arg = "N", OPT_AT(struct gen_opts, p.refs), .min = 1, .max = UINT64_MAX,
 	  OPT_GIVEN(struct gen_opts, have_refs), .expected = "a number of references >= 1",
 	  .help = "number of references to write (>= 1)" },

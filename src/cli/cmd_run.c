@@ -150,6 +150,11 @@ static int run_add_policies(struct run_opts *o, const char *list)
 			o->npolicies++;
 		}
 	}
+	/* As an experiment file's policies: (the same rows twice say nothing). */
+	for (size_t i = 0; rc == EXIT_OK && i < o->npolicies; i++)
+		for (size_t j = 0; rc == EXIT_OK && j < i; j++)
+			if (strcmp(o->policies[i].label, o->policies[j].label) == 0)
+				rc = cli_fail("--policy: %s is listed twice", o->policies[i].label);
 	if (rc == EXIT_OK && o->npolicies == 0)
 		rc = cli_fail("--policy: no policy named");
 	free(copy);

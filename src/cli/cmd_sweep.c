@@ -119,6 +119,8 @@ static int sweep_parse(int argc, char **argv, struct sweep *sw, const char **fil
 		return cli_fail("sweep: expected exactly one experiment file");
 	}
 	*file = argv[first];
+	if (sw->plan != SWEEP_NO_PLAN && sw->shard != NULL)
+		return cli_fail("sweep: --plan runs nothing, so --shard has nothing to choose; give one of them");
 	return -1;
 }
 

@@ -329,7 +329,9 @@ static struct cells_ahead *cells_ahead_create(uint64_t window, unsigned page_shi
 	}
 	if (a == NULL || a->future == NULL) {
 		free(a);
-		ps_error_set(err, "out of memory for a look-ahead of %llu references", (unsigned long long)window);
+		ps_error_set(err, "out of memory for a look-ahead of %llu references (its ring is allocated whole); "
+			     "opt without a window looks at the whole trace in two passes",
+			     (unsigned long long)window);
 		return NULL;
 	}
 	return a;

@@ -234,6 +234,19 @@ static bool source_is_skippable_frame(const unsigned char *p)
 	return (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18;
 }
 
+/* The compressor that made the n bytes at p, when it is one pagesim does
+ * not read (bzip2: "BZh" and a block size; xz: 0xfd "7zX"), else NULL. No
+ * trace format starts so: without this, the format detection would call
+ * the bytes garbage. */
+static const char *source_unread_compression(const unsigned char *p, size_t n)
+{
+	if (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9')
+		return "bzip2";
+	if (n >= 4 && memcmp(p, "\xfd" "7zX", 4) == 0)
+		return "xz";
+	return NULL;
+}
+
 struct trace_source *trace_source_open(const char *path, const char *name, struct ps_error *err)
 {
 	static const unsigned char gzip_magic[2] = {0x1f, 0x8b};
@@ -264,6 +277,11 @@ struct trace_source *trace_source_open(const char *path, const char *name, struc
 	while (s->raw_len < sizeof zstd_magic && !s->raw_eof)
 		if (source_fill_raw(s, err) < 0)
 			goto fail;
+	if (source_unread_compression(s->raw, s->raw_len) != NULL) {
+		ps_error_set(err, "%s: compressed with %s, which pagesim does not read; decompress it, or "
+			     "compress it with gzip or zstd", name, source_unread_compression(s->raw, s->raw_len));
+		goto fail;
+	}
 	if (s->raw_len >= 2 && memcmp(s->raw, gzip_magic, 2) == 0)
 		s->comp = TRACE_GZIP;
 	else if (s->raw_len >= 4 && (memcmp(s->raw, zstd_magic, 4) == 0 || source_is_skippable_frame(s->raw)))
