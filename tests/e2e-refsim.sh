@@ -55,6 +55,9 @@ printf '%s\n' '# hand-checked' '1000 W' '2000 R' '' '1000 R' '2000 r' \
 	'1fff R' '1000 w' '2000 R' '1000 R' >"$work/hand.addr-rw"
 compare hand "$work/hand.addr-rw" addr-rw 1,2,3
 
+# The pages format's marks in either case (traces/FORMAT.md).
+printf '%s\n' '1W 2 1R 3w 2W 1 4 3R 1w' >"$work/marks.pages"
+compare marks "$work/marks.pages" pages 1,2,3
 compare belady "$TRACES/belady.pages" pages 1,2,3,4,5
 compare silberschatz "$TRACES/silberschatz.pages" pages 1,2,3,4,5
 compare sort-1k "$TRACES/sort-1k.addr-rw" addr-rw 2,3,4,8

@@ -110,5 +110,27 @@ for seed in $(seq "$first" $((first + 4))); do
 	fi
 done
 
+# With the TLB flushed at each process switch: a switch is a reference of
+# a live process other than the last one's, even one whose access then
+# segfaults (found by a differential campaign: refsim flushed only for
+# accesses that passed their checks). By hand: process 1 reads its page
+# (miss); process 2 writes a read-only page, a switch (flush) and a
+# segfault; process 1 reads again: a switch, a flush, a miss.
+printf '%s\n' 'pagesim-trace 1' 'segment bss 0x1000 0x1000 rw- zero' 'R 0x1000' 'process 2' \
+	'segment ro 0x1000 0x1000 r-- zero' 'W 0x1000' 'process 1' 'R 0x1000' >"$work/flush-segfault.trace"
+if check "flush at a segfaulting switch" "$work/flush-segfault.trace" "$columns,$tlb_columns" --tlb 4 \
+	--tlb-flush-on-switch && [ "$(csv_project "$work/flush at a segfaulting switch.pagesim.csv" \
+	policy,frames,tlb_hits,tlb_misses,segfaults | sort -u | cut -d, -f3- | sort -u)" = "0,2,1" ]; then
+	ok "flush at a segfaulting switch: 0 TLB hits, 2 misses, 1 segfault"
+else
+	not_ok "flush at a segfaulting switch: 0 TLB hits, 2 misses, 1 segfault" \
+		"$(cat "$work/flush at a segfaulting switch.pagesim.csv")"
+fi
+for seed in $(seq "$first" $((first + 4))); do
+	trace="$work/seed$seed.trace"
+	[ -f "$trace" ] || continue
+	check "seed$seed-tlb-flush" "$trace" "$columns,$tlb_columns" --tlb 8:2 --tlb-flush-on-switch || true
+done
+
 echo "# $mismatches of $seeds seeds differ"
 finish

@@ -94,13 +94,13 @@ def parse(lines, fmt):
             for tok in re.split(r"[\s,]+", line):
                 if tok == "":
                     continue
-                mark = tok[-1] if tok[-1] in "wr" else ""
+                mark = tok[-1].lower() if tok[-1] in "wrWR" else ""
                 if mark:
                     tok = tok[:-1]
                 if not tok.isdigit():
                     sys.exit("refsim: line %d: bad page number %r" % (lineno, tok))
                 pages.append(int(tok))
-                writes.append(mark == "w")   # "3w" writes page 3, "3r" reads it
+                writes.append(mark == "w")   # "3w" or "3W" writes page 3, "3r" reads it
         else:
             sys.exit("refsim: unknown format %r" % fmt)
     return pages, writes
@@ -859,6 +859,13 @@ class VmSim:
         if proc.state == "killed":
             c["ignored_refs"] += 1
             return
+        # The essay: a process switch is a reference of a live process
+        # other than the last one's, whatever its access then does (hit,
+        # fault or segfault: it ran in that process).
+        if self.tlb is not None:
+            if self.flush_on_switch and proc.pid != self.last_pid:
+                self.tlb.flush()
+            self.last_pid = proc.pid
         if proc.declared:
             m = proc.find(vpn)
             if m is None:
@@ -884,9 +891,6 @@ class VmSim:
         pte = proc.pt.get(vpn)
         tlb = self.tlb
         if tlb is not None:
-            if self.flush_on_switch and pid != self.last_pid:
-                tlb.flush()
-            self.last_pid = pid
             e = tlb.lookup(pid, vpn)
             if e is not None and (not write or e[0]):
                 assert pte is not None and pte.frame is not None, "stale TLB entry"

@@ -180,7 +180,10 @@
  * translation); the first write through an entry sets D in the PTE. A
  * miss walks the table (setting A), then loads the translation; faults
  * are misses too. Entries carry the process id as an ASID, or the whole
- * TLB is flushed on a process switch (tlb_flush_on_switch). Whenever the
+ * TLB is flushed on a process switch (tlb_flush_on_switch): a reference
+ * of a live process other than the last one's, whatever its access then
+ * does (a hit, a fault or a segfault: it ran in that process); a killed
+ * process's references switch nothing. Whenever the
  * kernel changes a PTE (eviction, munmap, a fork taking W away, a
  * copy-on-write, a write-back clearing D) the entry is invalidated; when
  * a policy clears an accessed bit it is too, unless no_shootdown. Each
