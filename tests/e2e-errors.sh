@@ -60,6 +60,7 @@ else not_ok "gen leaves no file on error" "$(ls "$work")"; fi
 # fails with EFBIG) are errors naming the file asked for, not a temporary,
 # and leave nothing behind, not a half-written file.
 expect_error "gen: an empty output name" "an output file's name is empty" gen uniform --pages 10 --refs 10 -o ''
+expect_error "ws: an empty --series name" "--series: an output file's name is empty" ws "$TRACES/belady.pages" --series ''
 expect_error "gen: a missing output directory" "cannot create $work/no/g.trace: No such file or directory" \
 	gen uniform --pages 10 --refs 10 -o "$work/no/g.trace"
 (ulimit -f 8 && exec "$PAGESIM" gen uniform --pages 1000 --refs 100000 -o "$work/big.trace") >"$work/out" 2>"$work/err"
@@ -74,11 +75,11 @@ fi
 # before anything is written: the trace stays as it was.
 cp "$TRACES/sort-1k.addr-rw" "$work/self.addr-rw"
 ln -f "$work/self.addr-rw" "$work/self-link.addr-rw"
-expect_error "convert onto its own input" "convert: $work/self.addr-rw: is the input trace; convert it to another file" \
+expect_error "convert onto its own input" "convert: $work/self.addr-rw: is the input trace; write the converted trace to another file" \
 	convert "$work/self.addr-rw" "$work/self.addr-rw"
 expect_error "convert onto a hard link of its input" "$work/self-link.addr-rw: is the input trace" \
 	convert "$work/self.addr-rw" "$work/self-link.addr-rw"
-expect_error "ws --series onto the trace" "--series: $work/self.addr-rw is the trace; write the series to another file" \
+expect_error "ws --series onto the trace" "--series: $work/self.addr-rw: is the input trace; write the series to another file" \
 	ws "$work/self.addr-rw" --series "$work/self.addr-rw"
 if cmp -s "$TRACES/sort-1k.addr-rw" "$work/self.addr-rw"; then ok "the input survives"
 else not_ok "the input survives" "$(head -c 200 "$work/self.addr-rw" | od -c | head -3)"; fi

@@ -147,6 +147,9 @@ if [ "$status" -eq 0 ] && [[ "$out" == *"Shown: no reference of process 7 (the t
 	[ "$err" = "pagesim: warning: process 7 makes no reference in the trace" ]; then
 	ok "--process of an absent process: said, and warned"
 else not_ok "--process of an absent process: said, and warned" "$(grep Shown <<<"$out")" "$err"; fi
+run_pagesim explain "$TRACES/example.trace" --policy lru --frames 4 --process 2 --from 30
+if [[ "$out" == *"Shown: no reference of process 2 (the trace has 20);"* ]]; then ok "--process with --from past the end"
+else not_ok "--process with --from past the end" "$(grep Shown <<<"$out")"; fi
 expect_error "--policy with a list" '--policy: explain follows one policy, not a list ("lru,fifo")' \
 	explain "$TRACES/example.trace" --policy lru,fifo
 expect_error "--process 0" '--process: expected a process id from 1 to 2^32-1, got "0"' explain "$TRACES/example.trace" --process 0

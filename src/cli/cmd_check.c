@@ -263,6 +263,18 @@ static void check_row(struct check *ck, const struct exp_expect *x, size_t ti, s
 	}
 }
 
+/* Close f, written as name; a write that failed on the way (a full disk,
+ * the file-size limit) is an error naming it. Returns 0 or -1 with err
+ * set. */
+static int check_close_written(FILE *f, const char *name, struct ps_error *err)
+{
+	const bool failed = ferror(f) != 0;
+
+	if (fclose(f) != 0 || failed)
+		return ps_error_set(err, "cannot write %s: %s", name, failed && errno == 0 ? "write error" : strerror(errno));
+	return 0;
+}
+
 /* Draw requirement k (x) on trace ti into OUTPUT/check/. Returns 0 or -1. */
 static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, size_t ti, const struct check_trace *t,
 		      const char *gnuplot, const char *templates, struct ps_error *err)
@@ -293,7 +305,8 @@ static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, si
 			a.mean / refs, (a.mean - a.half) / refs, (a.mean + a.half) / refs, b.mean / refs,
 			(b.mean - b.half) / refs, (b.mean + b.half) / refs);
 	}
-	fclose(dat);
+	if (check_close_written(dat, name, err) < 0)
+		return -1;
 	snprintf(name, sizeof name, "%s/%s.gp", dir, base);
 	if ((gp = fopen(name, "w")) == NULL)
 		return ps_error_set(err, "cannot write %s: %s", name, strerror(errno));
@@ -315,7 +328,8 @@ static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, si
 		fclose(gp);
 		return -1;
 	}
-	fclose(gp);
+	if (check_close_written(gp, name, err) < 0)
+		return -1;
 	snprintf(name, sizeof name, "formats = 'png'; outbase = '%s'", base);
 	snprintf(what, sizeof what, "%s.gp", base);
 	return plot_run_gnuplot(gnuplot, dir, what, name, err);

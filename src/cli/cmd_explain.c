@@ -168,7 +168,9 @@ static void explain_window_text(const struct explain_opts *o, uint64_t refs, uin
 
 	if (shown > 0)
 		snprintf(some, sizeof some, "the %" PRIu64 " reference%s", shown, ps_plural(shown));
-	if (o->pid_given && o->from == 0 && last == total)
+	if (o->pid_given && o->from >= total)
+		snprintf(buf, len, "Shown: no reference of process %" PRIu32 " (the trace has %" PRIu64 ")", o->pid, total);
+	else if (o->pid_given && o->from == 0 && last == total)
 		snprintf(buf, len, "Shown: %s of process %" PRIu32 " (the trace has %" PRIu64 ")", some, o->pid, total);
 	else if (o->pid_given)
 		snprintf(buf, len, "Shown: %s of process %" PRIu32 " among references %" PRIu64 " to %" PRIu64 " of %" PRIu64,

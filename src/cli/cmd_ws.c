@@ -197,7 +197,11 @@ int cmd_ws(int argc, char **argv)
 	if ((status = ws_parse(argc, argv, o)) >= 0)
 		goto out;
 	if (o->series != NULL && files_same_file(o->trace, o->series)) {
-		status = cli_fail("--series: %s is the trace; write the series to another file", o->series);
+		status = cli_fail("--series: %s: is the input trace; write the series to another file", o->series);
+		goto out;
+	}
+	if (o->series != NULL && o->series[0] == '\0') {
+		status = cli_fail("--series: an output file's name is empty");
 		goto out;
 	}
 	for (size_t i = 0; i < o->ntaus; i++)

@@ -1255,15 +1255,34 @@ static const struct exp_key exp_top_keys[] = {
 	{ "expect", exp_key_expect },
 };
 
-/* Set err to "path:LINE:COL: not valid YAML: ..." for parser's error. */
+/* The byte of text at libyaml's mark m, whose line and column count
+ * characters, not bytes (UTF-8); 0 past the end. */
+static unsigned char exp_byte_at(const unsigned char *text, size_t len, const yaml_mark_t *m)
+{
+	size_t i = 0;
+
+	for (size_t line = 0; line < m->line && i < len; i++)
+		line += text[i] == '\n';
+	for (size_t col = 0; i < len; i++) {
+		if ((text[i] & 0xc0) == 0x80) /* a continuation byte: same character */
+			continue;
+		if (col++ == m->column)
+			return text[i];
+	}
+	return 0;
+}
+
+/* Set err to "path:LINE:COL: not valid YAML: ..." for parser's error in
+ * text (len bytes). */
 static int exp_yaml_error(const char *path, const yaml_parser_t *parser, const unsigned char *text, size_t len,
 			  struct ps_error *err)
 {
 	const yaml_mark_t *m = parser->problem_mark.line || parser->problem_mark.column || !parser->context
 			       ? &parser->problem_mark : &parser->context_mark;
 	/* libyaml's words for a tab where a token must start say nothing of
-	 * tabs. */
-	const bool tab = parser->problem_mark.index < len && text[parser->problem_mark.index] == '\t';
+	 * tabs (its other tab messages do). */
+	const bool tab = exp_byte_at(text, len, &parser->problem_mark) == '\t' &&
+			 (parser->problem == NULL || strstr(parser->problem, "tab") == NULL);
 
 	return ps_error_set(err, "%s:%lu:%lu: not valid YAML: %s%s%s%s", path, (unsigned long)m->line + 1,
 			    (unsigned long)m->column + 1, parser->problem ? parser->problem : "unknown error",

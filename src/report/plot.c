@@ -265,6 +265,11 @@ static void __attribute__((noreturn)) gnuplot_child(const char *gnuplot, char *c
 	} else if (chdir(dir) != 0) {
 		fail.stage = 2;
 	} else {
+		/* main() ignores SIGXFSZ, and an exec keeps that: gnuplot, which
+		 * does not check its writes, would leave a cut image and exit 0
+		 * past the file-size limit, where the signal kills it and the
+		 * parent says so. */
+		signal(SIGXFSZ, SIG_DFL);
 		execv(gnuplot, argv);
 		fail.stage = 3;
 	}

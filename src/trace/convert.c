@@ -49,7 +49,7 @@ int trace_convert(const char *in, const struct trace_options *opt, unsigned vers
 
 	memset(st, 0, sizeof *st);
 	if (files_same_file(in, out))
-		return ps_error_set(err, "%s: is the input trace; convert it to another file", out);
+		return ps_error_set(err, "%s: is the input trace; write the converted trace to another file", out);
 	r = trace_open(in, opt, err);
 	if (r == NULL)
 		return -1;
