@@ -174,4 +174,17 @@ else
 	not_ok "no gnuplot on PATH" "status $status" "stderr: $(cat "$work/err")"
 fi
 
+# Past the file-size limit (ulimit -f), gnuplot dies of SIGXFSZ and the
+# sweep says so, though pagesim itself ignores the signal (an exec would
+# keep that, and gnuplot would leave a cut image and exit 0).
+printf 'output: %s/fsz\ntraces: [%s/belady.pages]\npolicies: [fifo, lru]\nframes: [1, 2, 3, 4]\n' \
+	"$work" "$TRACES" >"$work/fsz.yaml"
+(ulimit -f 8 && exec "$PAGESIM" sweep "$work/fsz.yaml" -j 1) >"$work/out" 2>"$work/err"
+status=$?
+if [ "$status" -eq 2 ] && grep -q "gnuplot was killed by signal 25" "$work/err"; then
+	ok "a plot past the file-size limit is an error"
+else
+	not_ok "a plot past the file-size limit is an error" "status $status" "$(cat "$work/err")"
+fi
+
 finish
