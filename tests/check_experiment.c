@@ -226,7 +226,11 @@ START_TEST(errors_name_line_column_and_choices)
 	load_fails(OK_TRACES "policies:\n\t- fifo\nframes: [3]\n",
 		   ":3:1: not valid YAML: found character that cannot start any token while scanning for the next "
 		   "token (a tab: YAML indents with spaces only)");
-	/* ... found by the character, not the byte, after UTF-8 text. */
+	/* ... found by the character, not the byte, after UTF-8 text and
+	 * after a byte-order mark, which libyaml does not count. */
+	load_fails("\xef\xbb\xbf\tframes: [3]\n",
+		   ":1:1: not valid YAML: found character that cannot start any token while scanning for the next "
+		   "token (a tab: YAML indents with spaces only)");
 	load_fails("# caf\xc3\xa9 \xe2\x80\x94\n" OK_TRACES "policies:\n\t- fifo\nframes: [3]\n",
 		   ":4:1: not valid YAML: found character that cannot start any token while scanning for the next "
 		   "token (a tab: YAML indents with spaces only)");

@@ -1256,10 +1256,11 @@ static const struct exp_key exp_top_keys[] = {
 };
 
 /* The byte of text at libyaml's mark m, whose line and column count
- * characters, not bytes (UTF-8); 0 past the end. */
+ * characters, not bytes (UTF-8), after a byte-order mark it does not
+ * count; 0 past the end. */
 static unsigned char exp_byte_at(const unsigned char *text, size_t len, const yaml_mark_t *m)
 {
-	size_t i = 0;
+	size_t i = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 
 	for (size_t line = 0; line < m->line && i < len; i++)
 		line += text[i] == '\n';
