@@ -263,25 +263,13 @@ static void check_row(struct check *ck, const struct exp_expect *x, size_t ti, s
 	}
 }
 
-/* Close f, written as name; a write that failed on the way (a full disk,
- * the file-size limit) is an error naming it. Returns 0 or -1 with err
- * set. */
-static int check_close_written(FILE *f, const char *name, struct ps_error *err)
-{
-	const bool failed = ferror(f) != 0;
-
-	if (fclose(f) != 0 || failed)
-		return ps_error_set(err, "cannot write %s: %s", name, failed && errno == 0 ? "write error" : strerror(errno));
-	return 0;
-}
-
 /* Draw requirement k (x) on trace ti into OUTPUT/check/. Returns 0 or -1. */
 static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, size_t ti, const struct check_trace *t,
 		      const char *gnuplot, const char *templates, struct ps_error *err)
 {
 	const struct experiment *e = ck->exp;
 	char dir[PATH_MAX], base[128], safe[64], name[PATH_MAX + 256], what[256], label[32];
-	FILE *dat, *gp;
+	struct files_memfile dat, gp; /* written whole, or an error naming the file */
 	size_t page = 1ULL << e->topt.page_shift;
 
 	snprintf(dir, sizeof dir, "%s/check", e->output);
@@ -289,10 +277,10 @@ static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, si
 		return -1;
 	plot_safe_name(e->traces[ti].label, safe, sizeof safe);
 	snprintf(base, sizeof base, "check-%zu-%zu-%s", k + 1, ti + 1, safe);
-	snprintf(name, sizeof name, "%s/%s.dat", dir, base);
-	if ((dat = fopen(name, "w")) == NULL)
-		return ps_error_set(err, "cannot write %s: %s", name, strerror(errno));
-	fputs("# frames bytes rate_a lo_a hi_a rate_b lo_b hi_b (fault rates; 95% intervals)\n", dat);
+	snprintf(name, sizeof name, "%s.dat", base);
+	if (files_memfile_open(&dat, dir, name, err) < 0)
+		return -1;
+	fputs("# frames bytes rate_a lo_a hi_a rate_b lo_b hi_b (fault rates; 95% intervals)\n", dat.f);
 	for (size_t f = 0; f < e->nframes; f++) {
 		struct stats_interval a, b;
 		double refs = t->refs[x->policy * e->nframes + f];
@@ -301,34 +289,35 @@ static int check_plot(struct check *ck, size_t k, const struct exp_expect *x, si
 			continue;
 		a = check_interval(e, t, x->policy, f);
 		b = check_interval(e, t, x->other, f);
-		fprintf(dat, "%" PRIu32 " %zu %.9g %.9g %.9g %.9g %.9g %.9g\n", e->frames[f], e->frames[f] * page,
+		fprintf(dat.f, "%" PRIu32 " %zu %.9g %.9g %.9g %.9g %.9g %.9g\n", e->frames[f], e->frames[f] * page,
 			a.mean / refs, (a.mean - a.half) / refs, (a.mean + a.half) / refs, b.mean / refs,
 			(b.mean - b.half) / refs, (b.mean + b.half) / refs);
 	}
-	if (check_close_written(dat, name, err) < 0)
+	if (files_memfile_commit(&dat, err) < 0)
 		return -1;
-	snprintf(name, sizeof name, "%s/%s.gp", dir, base);
-	if ((gp = fopen(name, "w")) == NULL)
-		return ps_error_set(err, "cannot write %s: %s", name, strerror(errno));
+	snprintf(name, sizeof name, "%s.gp", base);
+	if (files_memfile_open(&gp, dir, name, err) < 0)
+		return -1;
 	check_describe(e, x, what, sizeof what);
 	plot_size_label(page, label, sizeof label);
-	fprintf(gp, "# %s.gp - drawn by pagesim check --plot\ndatafile = '%s.dat'\ntitle_text = ", base, base);
-	plot_gp_string(gp, what);
-	fputs(".' on '.", gp);
-	plot_gp_string(gp, e->traces[ti].label);
-	fprintf(gp, ".' (%s pages, %zu seeds)'\nname_a = ", label, e->nseeds);
-	plot_gp_string(gp, e->policies[x->policy].label);
-	fputs("\nname_b = ", gp);
-	plot_gp_string(gp, e->policies[x->other].label);
-	fputs("\npage_label = ", gp);
-	plot_gp_string(gp, label);
-	fputc('\n', gp);
-	if (cli_copy_template(gp, templates, "plot-style.gp", err) < 0 ||
-	    cli_copy_template(gp, templates, "plot-check.gp", err) < 0) {
-		fclose(gp);
+	fprintf(gp.f, "# %s.gp - drawn by pagesim check --plot\ndatafile = '%s.dat'\ntitle_text = ", base, base);
+	plot_gp_string(gp.f, what);
+	fputs(".' on '.", gp.f);
+	plot_gp_string(gp.f, e->traces[ti].label);
+	fprintf(gp.f, ".' (%s pages, %zu seeds)'\nname_a = ", label, e->nseeds);
+	plot_gp_string(gp.f, e->policies[x->policy].label);
+	fputs("\nname_b = ", gp.f);
+	plot_gp_string(gp.f, e->policies[x->other].label);
+	fputs("\npage_label = ", gp.f);
+	plot_gp_string(gp.f, label);
+	fputc('\n', gp.f);
+	if (cli_copy_template(gp.f, templates, "plot-style.gp", err) < 0 ||
+	    cli_copy_template(gp.f, templates, "plot-check.gp", err) < 0) {
+		fclose(gp.f); /* nothing written */
+		free(gp.data);
 		return -1;
 	}
-	if (check_close_written(gp, name, err) < 0)
+	if (files_memfile_commit(&gp, err) < 0)
 		return -1;
 	snprintf(name, sizeof name, "formats = 'png'; outbase = '%s'", base);
 	snprintf(what, sizeof what, "%s.gp", base);

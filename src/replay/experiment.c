@@ -477,18 +477,18 @@ static int exp_key_name(struct exp_ctx *c, yaml_node_t *v, void *t)
 static int exp_key_output(struct exp_ctx *c, yaml_node_t *v, void *t)
 {
 	const char *s = exp_scalar(c, v, "output");
+	struct stat st;
+	bool exists;
 
 	if (s == NULL)
 		return -1;
-	struct stat st;
-
 	if (*s == '\0')
 		return exp_fail(c, v, "output must name a directory");
 	/* Said here, at the key, not when the sweep makes the directory. */
-	if (stat(s, &st) == 0 && !S_ISDIR(st.st_mode))
-		return exp_fail(c, v, "output: %s exists and is not a directory", s);
-	if (stat(s, &st) != 0 && errno == ENOTDIR)
-		return exp_fail(c, v, "output: %s lies under a file that is not a directory", s);
+	exists = stat(s, &st) == 0;
+	if (exists ? !S_ISDIR(st.st_mode) : errno == ENOTDIR)
+		return exp_fail(c, v, exists ? "output: %s exists and is not a directory"
+					     : "output: %s lies under a file that is not a directory", s);
 	return (c->exp->output = exp_strdup(c, v, s)) ? 0 : -1;
 }
 

@@ -253,6 +253,7 @@ struct trace_source *trace_source_open(const char *path, const char *name, struc
 	static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
 	struct trace_source *s = calloc(1, sizeof *s);
 	struct stat st;
+	const char *unread; /* a compression pagesim does not read */
 
 	if (s == NULL || (s->raw = malloc(RAW_SIZE)) == NULL) {
 		ps_error_set(err, "%s: out of memory", name);
@@ -277,9 +278,9 @@ struct trace_source *trace_source_open(const char *path, const char *name, struc
 	while (s->raw_len < sizeof zstd_magic && !s->raw_eof)
 		if (source_fill_raw(s, err) < 0)
 			goto fail;
-	if (source_unread_compression(s->raw, s->raw_len) != NULL) {
+	if ((unread = source_unread_compression(s->raw, s->raw_len)) != NULL) {
 		ps_error_set(err, "%s: compressed with %s, which pagesim does not read; decompress it, or "
-			     "compress it with gzip or zstd", name, source_unread_compression(s->raw, s->raw_len));
+			     "compress it with gzip or zstd", name, unread);
 		goto fail;
 	}
 	if (s->raw_len >= 2 && memcmp(s->raw, gzip_magic, 2) == 0)
